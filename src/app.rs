@@ -1,0 +1,90 @@
+//! The app shell, routes and the pages that belong to no single domain.
+use crate::reflection::pages::{CategoryPage, DeletedPage, HomePage, ProfilePage, ResumeFormPage, ResumePage, StartPage};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="stylesheet" href="/pkg/reflect.css" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title text="Reflect – leadership reflection" />
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <header class="site-header">
+                <A href="/" attr:class="brand">"Reflect"</A>
+                <span class="tagline">"Leadership reflection for schools"</span>
+            </header>
+            <main id="main">
+                // Every page waits for its data on the server (SsrMode::Async), so pages are
+                // complete HTML and work without JavaScript.
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/start/:instrument") view=StartPage ssr=SsrMode::Async />
+                    <Route path=path!("/resume") view=ResumeFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/r/:token") view=ResumePage ssr=SsrMode::Async />
+                    <Route path=path!("/r/:token/c/:n") view=CategoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/r/:token/profile") view=ProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/deleted") view=DeletedPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>
+                    "Reflect stores no names, IP addresses or browser details with your answers. "
+                    "Your private link is the only way back to them."
+                </p>
+            </footer>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found – Reflect" />
+        <h1>"Page not found"</h1>
+        <p>"There is nothing at this address. " <A href="/">"Go to the start page"</A></p>
+    }
+}
+
+/// A message box for an error, and the matching HTTP status while rendering on the server.
+#[component]
+pub fn ErrorBox(error: crate::error::AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = axum::http::StatusCode::from_u16(error.status())
+    {
+        res.set_status(status);
+    }
+    view! {
+        <div class="error" role="alert">
+            <p>{error.to_string()}</p>
+            <p><A href="/">"Go to the start page"</A></p>
+        </div>
+    }
+}

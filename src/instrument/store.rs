@@ -1,0 +1,234 @@
+//! Loading instrument files from disk and keeping their versions in the database (server only).
+use super::{Instrument, validate};
+use crate::server::db::Db;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// An instrument file that cannot be used, with where and why.
+#[derive(Debug)]
+pub struct FileError {
+    pub file: PathBuf,
+    pub problems: Vec<String>,
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "invalid instrument file {}:", self.file.display())?;
+        for p in &self.problems {
+            writeln!(f, "  - {p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Parses and validates one instrument file's text. Syntax and type errors carry the line and
+/// column; semantic errors carry the path inside the file.
+pub fn parse_instrument(file: &Path, text: &str) -> Result<Instrument, FileError> {
+    let inst: Instrument = toml::from_str(text).map_err(|e| {
+        let place = e
+            .span()
+            .map(|s| {
+                let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                format!("line {line}: ")
+            })
+            .unwrap_or_default();
+        FileError {
+            file: file.to_path_buf(),
+            problems: vec![format!("{place}{}", e.message())],
+        }
+    })?;
+    let problems = validate(&inst);
+    if problems.is_empty() {
+        Ok(inst)
+    } else {
+        Err(FileError {
+            file: file.to_path_buf(),
+            problems: problems.iter().map(ToString::to_string).collect(),
+        })
+    }
+}
+
+/// Reads every `*.toml` in `dir`, in name order. All problems of all files are returned together.
+pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Instrument)>, Vec<FileError>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        vec![FileError { file: dir.to_path_buf(), problems: vec![format!("cannot read the folder: {e}")] }]
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut ok = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    for file in files {
+        let parsed = std::fs::read_to_string(&file)
+            .map_err(|e| FileError { file: file.clone(), problems: vec![format!("cannot read: {e}")] })
+            .and_then(|t| parse_instrument(&file, &t));
+        match parsed {
+            Ok(inst) => {
+                if let Some(other) = seen.insert(inst.id.clone(), file.clone()) {
+                    errors.push(FileError {
+                        file: file.clone(),
+                        problems: vec![format!("id: “{}” is already used by {}", inst.id, other.display())],
+                    });
+                } else {
+                    ok.push((file, inst));
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if files_empty(&ok, &errors) {
+        errors.push(FileError { file: dir.to_path_buf(), problems: vec!["no *.toml instrument files found".into()] });
+    }
+    if errors.is_empty() { Ok(ok) } else { Err(errors) }
+}
+
+fn files_empty(ok: &[(PathBuf, Instrument)], errors: &[FileError]) -> bool {
+    ok.is_empty() && errors.is_empty()
+}
+
+/// A loaded instrument version.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub version: i64,
+    pub instrument: Arc<Instrument>,
+}
+
+/// Every instrument version the app knows: the current one per instrument (from the files) and
+/// older ones still needed by earlier reflections (from the database).
+#[derive(Debug, Default)]
+pub struct Registry {
+    current: Vec<(String, Loaded)>,
+    all: HashMap<(String, i64), Arc<Instrument>>,
+}
+
+impl Registry {
+    pub fn current(&self) -> impl Iterator<Item = (&str, &Loaded)> {
+        self.current.iter().map(|(id, l)| (id.as_str(), l))
+    }
+    pub fn latest(&self, id: &str) -> Option<&Loaded> {
+        self.current.iter().find(|(i, _)| i == id).map(|(_, l)| l)
+    }
+    pub fn get(&self, id: &str, version: i64) -> Option<Arc<Instrument>> {
+        self.all.get(&(id.to_string(), version)).cloned()
+    }
+}
+
+fn content_hash(inst: &Instrument) -> String {
+    let json = serde_json::to_vec(inst).unwrap_or_default();
+    Sha256::digest(&json).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Stores the file instruments as versions: unchanged → same version; changed and the stored
+/// version has reflections → a new version; changed without reflections → updated in place.
+pub async fn sync(db: &Db, files: Vec<(PathBuf, Instrument)>) -> Result<Registry, sqlx::Error> {
+    let mut registry = Registry::default();
+    let mut tx = db.begin_write().await?;
+    for (file, inst) in files {
+        let hash = content_hash(&inst);
+        let latest: Option<(i64, String)> = sqlx::query_as(
+            "SELECT version, content_hash FROM instrument_versions WHERE instrument_id = $1 ORDER BY version DESC LIMIT 1",
+        )
+        .bind(&inst.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let definition = serde_json::to_string(&inst).unwrap_or_default();
+        let now = crate::server::now();
+        let version = match latest {
+            Some((v, h)) if h == hash => v,
+            Some((v, _)) => {
+                let used: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM reflections WHERE instrument_id = $1 AND instrument_version = $2",
+                )
+                .bind(&inst.id)
+                .bind(v)
+                .fetch_one(&mut *tx)
+                .await?;
+                if used == 0 {
+                    sqlx::query(
+                        "UPDATE instrument_versions SET content_hash = $1, definition = $2, source_file = $3, loaded_at = $4 WHERE instrument_id = $5 AND version = $6",
+                    )
+                    .bind(&hash).bind(&definition).bind(file.display().to_string()).bind(&now).bind(&inst.id).bind(v)
+                    .execute(&mut *tx)
+                    .await?;
+                    tracing::info!(instrument = %inst.id, version = v, "instrument changed; version had no answers, updated in place");
+                    v
+                } else {
+                    insert_version(&mut tx, &inst, v + 1, &hash, &definition, &file, &now).await?;
+                    tracing::info!(instrument = %inst.id, version = v + 1, "instrument changed; stored as a new version");
+                    v + 1
+                }
+            }
+            None => {
+                insert_version(&mut tx, &inst, 1, &hash, &definition, &file, &now).await?;
+                1
+            }
+        };
+        registry.current.push((inst.id.clone(), Loaded { version, instrument: Arc::new(inst) }));
+    }
+    // older versions, still needed to show earlier reflections
+    let rows: Vec<(String, i64, String)> =
+        sqlx::query_as("SELECT instrument_id, version, definition FROM instrument_versions")
+            .fetch_all(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    for (id, version, definition) in rows {
+        match serde_json::from_str::<Instrument>(&definition) {
+            Ok(inst) => {
+                registry.all.insert((id, version), Arc::new(inst));
+            }
+            Err(e) => tracing::warn!(instrument = %id, version, error = %e, "stored instrument version unreadable"),
+        }
+    }
+    for (id, l) in &registry.current {
+        registry.all.insert((id.clone(), l.version), l.instrument.clone());
+    }
+    Ok(registry)
+}
+
+async fn insert_version(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    inst: &Instrument,
+    version: i64,
+    hash: &str,
+    definition: &str,
+    file: &Path,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO instrument_versions (instrument_id, version, content_hash, definition, source_file, loaded_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&inst.id)
+    .bind(version)
+    .bind(hash)
+    .bind(definition)
+    .bind(file.display().to_string())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let err = parse_instrument(Path::new("x.toml"), "id = \"a\"\ntitle = \n").unwrap_err();
+        assert_eq!(err.file, Path::new("x.toml"));
+        assert!(err.problems[0].starts_with("line 2:"), "{:?}", err.problems);
+    }
+
+    #[test]
+    fn semantic_errors_name_the_path() {
+        let text = "id='a'\ntitle='t'\ndescription='d'\n[[categories]]\nid='c'\ntitle='C'\npurpose='p'\n[[categories.subcategories]]\nid='s'\ntitle='S'\n[[categories.subcategories.items]]\nid='i'\ntype='likert'\nscale='missing'\ntext='x'\n";
+        let err = parse_instrument(Path::new("y.toml"), text).unwrap_err();
+        assert!(err.to_string().contains("y.toml"));
+        assert!(err.problems.iter().any(|p| p.contains("categories[0].subcategories[0].items[0].scale") && p.contains("unknown scale")), "{:?}", err.problems);
+    }
+}

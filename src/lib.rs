@@ -1,0 +1,34 @@
+//! Reflect: leadership reflection for school leaders. One crate, two targets: the server (`ssr`)
+//! and the browser (`hydrate`).
+pub mod app;
+pub mod error;
+pub mod instrument;
+pub mod reflection;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Registers every server function with the router explicitly, so integration tests and the binary
+/// do not depend on link-time registration.
+#[cfg(feature = "ssr")]
+pub fn register_server_fns() {
+    use reflection::api::*;
+    use server_fn::axum::register_explicit;
+    register_explicit::<ListInstruments>();
+    register_explicit::<GetInstrument>();
+    register_explicit::<StartReflection>();
+    register_explicit::<SaveAnswer>();
+    register_explicit::<SubmitCategory>();
+    register_explicit::<GetCategory>();
+    register_explicit::<ResumeTarget>();
+    register_explicit::<GetProfile>();
+    register_explicit::<SaveActionPlan>();
+    register_explicit::<DeleteReflection>();
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,117 @@
+//! The reflection's server functions. Each is reachable at `/api/<name>`; forms post to them
+//! directly, so everything works without JavaScript too.
+use super::model::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+#[cfg(feature = "ssr")]
+use super::service;
+
+#[server(endpoint = "list_instruments")]
+pub async fn list_instruments() -> Result<Vec<InstrumentSummary>, AppError> {
+    Ok(service::list_instruments(&crate::server::state()?))
+}
+
+#[server(endpoint = "get_instrument")]
+pub async fn get_instrument(id: String) -> Result<InstrumentSummary, AppError> {
+    service::list_instruments(&crate::server::state()?)
+        .into_iter()
+        .find(|i| i.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("There is no questionnaire called “{}”.", short(&id))))
+}
+
+/// Starts a reflection and sends the respondent to its first category.
+#[server(endpoint = "start_reflection")]
+pub async fn start_reflection(
+    instrument: String,
+    role: Option<String>,
+    school_code: Option<String>,
+    innovation: Option<String>,
+    innovation_detail: Option<String>,
+    consent: Option<String>,
+) -> Result<String, AppError> {
+    let state = crate::server::state()?;
+    let back = format!("/start/{}", urlencoding::encode(&instrument));
+    let input = service::StartInput {
+        instrument,
+        role: role.unwrap_or_default(),
+        school_code: school_code.unwrap_or_default(),
+        innovation: innovation.unwrap_or_default(),
+        innovation_detail: innovation_detail.unwrap_or_default(),
+        consent: consent.unwrap_or_default(),
+    };
+    let result = service::start(&state, input).await;
+    service::respond_to_form(result, |token| format!("/r/{token}/c/1"), &back)
+}
+
+/// Saves one answer at once (used by the page while it is hydrated). Saving the same answer again
+/// changes nothing; an empty value removes an optional answer.
+#[server(endpoint = "save_answer")]
+pub async fn save_answer(token: String, item: String, value: String) -> Result<SaveOutcome, AppError> {
+    service::save_answer(&crate::server::state()?, &token, &item, &value).await
+}
+
+/// Saves a whole category page (the form without JavaScript, and the Back/Next/Finish buttons) in
+/// one transaction, then moves on: `go` is `back`, `next`, `finish` or `stay`.
+#[server(endpoint = "submit_category")]
+pub async fn submit_category(
+    token: String,
+    index: usize,
+    go: Option<String>,
+    answers: Option<HashMap<String, String>>,
+    multi: Option<HashMap<String, HashMap<String, String>>>,
+    note: Option<String>,
+) -> Result<(), AppError> {
+    let state = crate::server::state()?;
+    let back = format!("/r/{}/c/{index}", urlencoding::encode(&token));
+    let result = service::submit_category(
+        &state,
+        &token,
+        index,
+        go.as_deref().unwrap_or("next"),
+        answers.unwrap_or_default(),
+        multi.unwrap_or_default(),
+        note,
+    )
+    .await;
+    service::respond_to_form(result, Clone::clone, &back).map(|_| ())
+}
+
+#[server(endpoint = "get_category")]
+pub async fn get_category(token: String, index: usize) -> Result<CategoryView, AppError> {
+    service::category_view(&crate::server::state()?, &token, index).await
+}
+
+/// Where a resume link leads: the profile when finished, otherwise the first category with an
+/// unanswered item.
+#[server(endpoint = "resume_target")]
+pub async fn resume_target(token: String) -> Result<String, AppError> {
+    service::resume_target(&crate::server::state()?, &token).await
+}
+
+#[server(endpoint = "get_profile")]
+pub async fn get_profile(token: String) -> Result<ProfileView, AppError> {
+    service::profile_view(&crate::server::state()?, &token).await
+}
+
+#[server(endpoint = "save_action_plan")]
+pub async fn save_action_plan(token: String, plan: String) -> Result<(), AppError> {
+    let state = crate::server::state()?;
+    let back = format!("/r/{}/profile", urlencoding::encode(&token));
+    let result = service::save_action_plan(&state, &token, &plan).await;
+    service::respond_to_form(result, |_| format!("{back}?saved=1#action-plan"), &back)
+}
+
+/// Deletes the reflection with all its answers. `confirm` must be `yes`.
+#[server(endpoint = "delete_reflection")]
+pub async fn delete_reflection(token: String, confirm: Option<String>) -> Result<(), AppError> {
+    let state = crate::server::state()?;
+    let back = format!("/r/{}/profile", urlencoding::encode(&token));
+    let result = service::delete(&state, &token, confirm.as_deref() == Some("yes")).await;
+    service::respond_to_form(result, |_| "/deleted".to_string(), &back)
+}
+
+pub(crate) fn short(s: &str) -> String {
+    s.chars().take(60).collect()
+}

@@ -1,0 +1,163 @@
+//! The reflection's SQL, in one place (server only).
+use crate::instrument::StoredAnswer;
+use sqlx::{Any, AnyPool, FromRow, Transaction};
+
+type Tx = Transaction<'static, Any>;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ReflectionRow {
+    pub id: String,
+    pub instrument_id: String,
+    pub instrument_version: i64,
+    pub role: String,
+    pub innovation: String,
+    pub innovation_detail: Option<String>,
+    pub status: String,
+    pub action_plan: Option<String>,
+}
+
+pub struct NewReflection<'a> {
+    pub id: &'a str,
+    pub token_hash: &'a str,
+    pub instrument_id: &'a str,
+    pub instrument_version: i64,
+    pub role: &'a str,
+    pub school_id: Option<&'a str>,
+    pub innovation: &'a str,
+    pub innovation_detail: Option<&'a str>,
+    pub consent_research: bool,
+    pub today: &'a str,
+    pub now: &'a str,
+}
+
+pub async fn insert(tx: &mut Tx, r: NewReflection<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO reflections (id, token_hash, instrument_id, instrument_version, role, school_id, innovation, innovation_detail, consent_research, status, started_on, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'in_progress', $10, $11)",
+    )
+    .bind(r.id)
+    .bind(r.token_hash)
+    .bind(r.instrument_id)
+    .bind(r.instrument_version)
+    .bind(r.role)
+    .bind(r.school_id)
+    .bind(r.innovation)
+    .bind(r.innovation_detail)
+    .bind(i64::from(r.consent_research))
+    .bind(r.today)
+    .bind(r.now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+const COLUMNS: &str = "id, instrument_id, instrument_version, role, innovation, innovation_detail, status, action_plan";
+
+pub async fn find_by_token(pool: &AnyPool, token_hash: &str) -> Result<Option<ReflectionRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM reflections WHERE token_hash = $1"))
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Locks an in-progress reflection for writing; `None` when it is unknown or finished (the caller
+/// tells which).
+pub async fn lock_in_progress(tx: &mut Tx, id: &str, now: &str) -> Result<bool, sqlx::Error> {
+    let res = sqlx::query("UPDATE reflections SET updated_at = $1 WHERE id = $2 AND status = 'in_progress'")
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+pub async fn school_id_by_code(pool: &AnyPool, code: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM schools WHERE code = $1")
+        .bind(code)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn answers(pool: &AnyPool, id: &str) -> Result<Vec<(String, String, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as("SELECT item_id, value, score FROM answers WHERE reflection_id = $1")
+        .bind(id)
+        .fetch_all(pool)
+        .await
+}
+
+pub async fn notes(pool: &AnyPool, id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT category_id, note FROM category_notes WHERE reflection_id = $1")
+        .bind(id)
+        .fetch_all(pool)
+        .await
+}
+
+pub async fn upsert_answer(tx: &mut Tx, id: &str, item: &str, a: &StoredAnswer, now: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO answers (reflection_id, item_id, value, score, updated_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (reflection_id, item_id) DO UPDATE SET value = excluded.value, score = excluded.score, updated_at = excluded.updated_at",
+    )
+    .bind(id)
+    .bind(item)
+    .bind(&a.value)
+    .bind(a.score)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_answer(tx: &mut Tx, id: &str, item: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM answers WHERE reflection_id = $1 AND item_id = $2")
+        .bind(id)
+        .bind(item)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_note(tx: &mut Tx, id: &str, category: &str, note: Option<&str>, now: &str) -> Result<(), sqlx::Error> {
+    match note {
+        Some(text) => sqlx::query(
+            "INSERT INTO category_notes (reflection_id, category_id, note, updated_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (reflection_id, category_id) DO UPDATE SET note = excluded.note, updated_at = excluded.updated_at",
+        )
+        .bind(id)
+        .bind(category)
+        .bind(text)
+        .bind(now),
+        None => sqlx::query("DELETE FROM category_notes WHERE reflection_id = $1 AND category_id = $2")
+            .bind(id)
+            .bind(category),
+    }
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn finish(tx: &mut Tx, id: &str, now: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE reflections SET status = 'finished', finished_at = $1, updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_action_plan(pool: &AnyPool, id: &str, plan: Option<&str>, now: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE reflections SET action_plan = $1, updated_at = $2 WHERE id = $3")
+        .bind(plan)
+        .bind(now)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the reflection and, in the same transaction, its answers and notes.
+pub async fn delete(tx: &mut Tx, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM answers WHERE reflection_id = $1").bind(id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM category_notes WHERE reflection_id = $1").bind(id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM reflections WHERE id = $1").bind(id).execute(&mut **tx).await?;
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! The reflection: a respondent answers an instrument category by category and ends with a
+//! personal profile.
+pub mod api;
+pub mod chart;
+pub mod model;
+pub mod pages;
+pub mod scoring;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod service;

@@ -1,0 +1,116 @@
+//! Types shared by the reflection's server functions and pages.
+use super::scoring::Profile;
+use crate::instrument::{Category, Scale};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+pub const ROLES: &[(&str, &str)] = &[
+    ("headteacher", "Headteacher / principal"),
+    ("deputy", "Deputy or assistant head"),
+    ("middle_leader", "Middle leader (e.g. team or subject lead)"),
+    ("teacher", "Teacher"),
+    ("other", "Other"),
+];
+
+pub const INNOVATIONS: &[(&str, &str)] = &[
+    ("data_use", "Data use"),
+    ("pln", "Professional learning network (PLN)"),
+    ("other", "Other"),
+];
+
+pub const MAX_INNOVATION_DETAIL: usize = 200;
+pub const MAX_ACTION_PLAN: usize = 2000;
+pub const MAX_NOTE: usize = 2000;
+
+pub fn label_of(list: &[(&str, &str)], key: &str) -> String {
+    list.iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, l)| l.to_string())
+        .unwrap_or_else(|| key.to_string())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstrumentSummary {
+    pub id: String,
+    pub version: i64,
+    pub title: String,
+    pub description: String,
+    pub notice: Option<String>,
+    pub categories: Vec<String>,
+    pub items: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    InProgress,
+    Finished,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InProgress => "in_progress",
+            Self::Finished => "finished",
+        }
+    }
+    pub fn parse(s: &str) -> Self {
+        if s == "finished" { Self::Finished } else { Self::InProgress }
+    }
+}
+
+/// Everything a category page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryView {
+    pub token: String,
+    pub resume_url: String,
+    pub instrument_title: String,
+    /// 1-based position of this category and how many there are.
+    pub index: usize,
+    pub total: usize,
+    pub category: Category,
+    pub scales: BTreeMap<String, Scale>,
+    /// item id → stored value
+    pub answers: HashMap<String, String>,
+    pub note: Option<String>,
+    pub answered_items: usize,
+    pub total_items: usize,
+    pub status: Status,
+}
+
+/// One statement with the respondent's answer, for the weakest category.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatementAnswer {
+    pub text: String,
+    pub subcategory: String,
+    pub answer: String,
+    pub score: Option<i64>,
+}
+
+/// Everything the personal profile shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileView {
+    pub token: String,
+    pub resume_url: String,
+    pub instrument_title: String,
+    pub instrument_version: i64,
+    pub innovation: String,
+    pub status: Status,
+    pub profile: Profile,
+    pub scale_labels: Vec<String>,
+    /// Titles of the weakest categories (more than one on a tie).
+    pub weakest_titles: Vec<String>,
+    pub weakest_statements: Vec<StatementAnswer>,
+    pub action_plan: Option<String>,
+    pub notes: Vec<(String, String)>,
+    pub first_open_category: usize,
+}
+
+/// What the browser learns after saving one answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SaveOutcome {
+    /// 1-based index of the item's category.
+    pub category: usize,
+    pub category_complete: bool,
+    pub answered_items: usize,
+    pub total_items: usize,
+}

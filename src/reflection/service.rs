@@ -1,0 +1,454 @@
+//! The reflection's rules on the server: checking input, saving in one transaction, building the
+//! views. Server functions are thin wrappers around these.
+use super::db::{self, ReflectionRow};
+use super::model::*;
+use super::scoring;
+use crate::error::{AppError, AppResult};
+use crate::instrument::{Instrument, ItemType, ParsedAnswer};
+use crate::server::AppState;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub fn list_instruments(state: &AppState) -> Vec<InstrumentSummary> {
+    state
+        .instruments
+        .current()
+        .map(|(id, l)| InstrumentSummary {
+            id: id.to_string(),
+            version: l.version,
+            title: l.instrument.title.clone(),
+            description: l.instrument.description.clone(),
+            notice: l.instrument.notice.clone(),
+            categories: l.instrument.categories.iter().map(|c| c.title.clone()).collect(),
+            items: l.instrument.categories.iter().map(|c| c.items().count()).sum(),
+        })
+        .collect()
+}
+
+/// A new private token: 192 random bits from the OS generator, hex encoded.
+fn new_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 24];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Only the hash of a token is stored, so the database alone cannot open anyone's reflection.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn well_formed_token(token: &str) -> bool {
+    token.len() == 48 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+pub struct StartInput {
+    pub instrument: String,
+    pub role: String,
+    pub school_code: String,
+    pub innovation: String,
+    pub innovation_detail: String,
+    pub consent: String,
+}
+
+pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
+    let loaded = state.instruments.latest(&input.instrument).ok_or_else(|| {
+        AppError::NotFound(format!("There is no questionnaire called “{}”.", super::api::short(&input.instrument)))
+    })?;
+    if !ROLES.iter().any(|(k, _)| *k == input.role) {
+        return Err(AppError::invalid("Choose your role."));
+    }
+    if !INNOVATIONS.iter().any(|(k, _)| *k == input.innovation) {
+        return Err(AppError::invalid("Choose the innovation you reflect on."));
+    }
+    let detail = input.innovation_detail.trim();
+    if detail.chars().count() > MAX_INNOVATION_DETAIL {
+        return Err(AppError::invalid(format!(
+            "The description of the innovation is too long: at most {MAX_INNOVATION_DETAIL} characters."
+        )));
+    }
+    if input.innovation == "other" && detail.is_empty() {
+        return Err(AppError::invalid("Say in a few words which innovation you reflect on."));
+    }
+    let consent = match input.consent.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => return Err(AppError::invalid("Say whether your answers may be used for research (yes or no).")),
+    };
+    let code: String = input.school_code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_uppercase();
+    let school_id = if code.is_empty() {
+        None
+    } else if code.len() > 16 {
+        return Err(AppError::invalid("A school code has at most 16 characters."));
+    } else {
+        Some(db::school_id_by_code(&state.db.pool, &code).await?.ok_or_else(|| {
+            AppError::NotFound(format!("No school has the code “{code}”. Check it, or leave the field empty."))
+        })?)
+    };
+    let token = new_token();
+    let id = uuid::Uuid::new_v4().to_string();
+    let hash = token_hash(&token);
+    let (today, now) = (crate::server::today(), crate::server::now());
+    let mut tx = state.db.begin_write().await?;
+    db::insert(
+        &mut tx,
+        db::NewReflection {
+            id: &id,
+            token_hash: &hash,
+            instrument_id: &loaded.instrument.id,
+            instrument_version: loaded.version,
+            role: &input.role,
+            school_id: school_id.as_deref(),
+            innovation: &input.innovation,
+            innovation_detail: (!detail.is_empty()).then_some(detail),
+            consent_research: consent,
+            today: &today,
+            now: &now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// The reflection behind a token, with its instrument version.
+async fn load(state: &AppState, token: &str) -> AppResult<(ReflectionRow, Arc<Instrument>)> {
+    if !well_formed_token(token) {
+        return Err(AppError::unknown_reflection());
+    }
+    let row = db::find_by_token(&state.db.pool, &token_hash(token))
+        .await?
+        .ok_or_else(AppError::unknown_reflection)?;
+    let inst = state.instruments.get(&row.instrument_id, row.instrument_version).ok_or_else(|| {
+        tracing::error!(instrument = %row.instrument_id, version = row.instrument_version, "instrument version missing");
+        AppError::Internal
+    })?;
+    Ok((row, inst))
+}
+
+fn finished_error() -> AppError {
+    AppError::Conflict("This reflection is finished, so its answers can no longer be changed. Your profile shows them.".into())
+}
+
+fn unknown_item(item: &str) -> AppError {
+    AppError::NotFound(format!("The questionnaire has no item “{}”.", super::api::short(item)))
+}
+
+pub async fn save_answer(state: &AppState, token: &str, item_id: &str, value: &str) -> AppResult<SaveOutcome> {
+    let (row, inst) = load(state, token).await?;
+    let (cat_index, item) = inst.find_item(item_id).ok_or_else(|| unknown_item(item_id))?;
+    let parsed = inst.parse_answer(item, value).map_err(AppError::Invalid)?;
+    let now = crate::server::now();
+    let mut tx = state.db.begin_write().await?;
+    if !db::lock_in_progress(&mut tx, &row.id, &now).await? {
+        return Err(finished_error());
+    }
+    match &parsed {
+        ParsedAnswer::Store(a) => db::upsert_answer(&mut tx, &row.id, item_id, a, &now).await?,
+        ParsedAnswer::Clear => db::delete_answer(&mut tx, &row.id, item_id).await?,
+    }
+    tx.commit().await?;
+    let answered: HashMap<String, String> = answer_values(state, &row.id).await?;
+    let category = &inst.categories[cat_index];
+    Ok(SaveOutcome {
+        category: cat_index + 1,
+        category_complete: category.items().all(|i| answered.contains_key(&i.id)),
+        answered_items: answered.len(),
+        total_items: total_items(&inst),
+    })
+}
+
+fn total_items(inst: &Instrument) -> usize {
+    inst.categories.iter().map(|c| c.items().count()).sum()
+}
+
+async fn answer_values(state: &AppState, id: &str) -> AppResult<HashMap<String, String>> {
+    Ok(db::answers(&state.db.pool, id).await?.into_iter().map(|(k, v, _)| (k, v)).collect())
+}
+
+/// Saves every answer of one category page, all or nothing, then says where to go next.
+pub async fn submit_category(
+    state: &AppState,
+    token: &str,
+    index: usize,
+    go: &str,
+    answers: HashMap<String, String>,
+    multi: HashMap<String, HashMap<String, String>>,
+    note: Option<String>,
+) -> AppResult<String> {
+    let (row, inst) = load(state, token).await?;
+    let total = inst.categories.len();
+    let category = index
+        .checked_sub(1)
+        .and_then(|i| inst.categories.get(i))
+        .ok_or_else(|| AppError::NotFound(format!("This questionnaire has no category {index}.")))?;
+    if !matches!(go, "back" | "next" | "finish" | "stay") {
+        return Err(AppError::BadRequest(format!("unknown navigation “{}”", super::api::short(go))));
+    }
+    // Check everything before writing anything.
+    let mut parsed: Vec<(String, ParsedAnswer)> = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
+    for key in answers.keys().chain(multi.keys()) {
+        if !category.items().any(|i| &i.id == key) {
+            return Err(match inst.find_item(key) {
+                Some(_) => AppError::invalid(format!("The item “{}” does not belong to this page.", super::api::short(key))),
+                None => unknown_item(key),
+            });
+        }
+    }
+    for item in category.items() {
+        let raw = if item.kind == ItemType::MultipleChoice {
+            // checkboxes: multi[item][option]=on; all unchecked means no answer
+            let mut chosen: Vec<&str> = multi.get(&item.id).map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+            chosen.sort_unstable();
+            match answers.get(&item.id) {
+                Some(v) => v.clone(),
+                None => chosen.join(","),
+            }
+        } else {
+            match answers.get(&item.id) {
+                Some(v) => v.clone(),
+                // radio buttons nobody touched send nothing: leave such answers as they are
+                None => continue,
+            }
+        };
+        match inst.parse_answer(item, &raw) {
+            Ok(p) => parsed.push((item.id.clone(), p)),
+            Err(msg) => problems.push(format!("“{}”: {msg}", super::api::short(&item.text))),
+        }
+    }
+    let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    if let Some(n) = &note {
+        if category.reflection_prompt.is_none() {
+            return Err(AppError::invalid("This category has no reflection question."));
+        }
+        if n.chars().count() > MAX_NOTE {
+            problems.push(format!("Your reflection is too long: at most {MAX_NOTE} characters."));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems.join(" ")));
+    }
+    let now = crate::server::now();
+    let mut tx = state.db.begin_write().await?;
+    if !db::lock_in_progress(&mut tx, &row.id, &now).await? {
+        return Err(finished_error());
+    }
+    for (item, p) in &parsed {
+        match p {
+            ParsedAnswer::Store(a) => db::upsert_answer(&mut tx, &row.id, item, a, &now).await?,
+            ParsedAnswer::Clear => db::delete_answer(&mut tx, &row.id, item).await?,
+        }
+    }
+    if category.reflection_prompt.is_some() {
+        db::set_note(&mut tx, &row.id, &category.id, note.as_deref(), &now).await?;
+    }
+    let enc = urlencoding::encode(token);
+    let next = match go {
+        "back" => format!("/r/{enc}/c/{}", index.saturating_sub(1).max(1)),
+        "stay" => format!("/r/{enc}/c/{index}"),
+        "next" if index < total => format!("/r/{enc}/c/{}", index + 1),
+        _ => {
+            // finish: every required item must be answered
+            let mut have: HashMap<String, String> = HashMap::new();
+            for (k, v, _) in sqlx::query_as::<_, (String, String, Option<i64>)>(
+                "SELECT item_id, value, score FROM answers WHERE reflection_id = $1",
+            )
+            .bind(&row.id)
+            .fetch_all(&mut *tx)
+            .await?
+            {
+                have.insert(k, v);
+            }
+            if let Some((ci, item)) = inst
+                .categories
+                .iter()
+                .enumerate()
+                .flat_map(|(ci, c)| c.items().map(move |i| (ci, i)))
+                .find(|(_, i)| i.required && !have.contains_key(&i.id))
+            {
+                return Err(AppError::invalid(format!(
+                    "Please answer “{}” (page {}) before you finish.",
+                    super::api::short(&item.text),
+                    ci + 1
+                )));
+            }
+            db::finish(&mut tx, &row.id, &now).await?;
+            format!("/r/{enc}/profile")
+        }
+    };
+    tx.commit().await?;
+    Ok(next)
+}
+
+fn resume_base(state: &AppState) -> String {
+    if let Some(u) = &state.config.public_url {
+        return u.clone();
+    }
+    let host = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_string))
+        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+        .unwrap_or_else(|| "localhost".into());
+    format!("http://{host}")
+}
+
+pub fn resume_url(state: &AppState, token: &str) -> String {
+    format!("{}/r/{token}", resume_base(state))
+}
+
+pub async fn category_view(state: &AppState, token: &str, index: usize) -> AppResult<CategoryView> {
+    let (row, inst) = load(state, token).await?;
+    let category = index
+        .checked_sub(1)
+        .and_then(|i| inst.categories.get(i))
+        .ok_or_else(|| AppError::NotFound(format!("This questionnaire has no page {index}.")))?;
+    let answers = answer_values(state, &row.id).await?;
+    let note = db::notes(&state.db.pool, &row.id).await?.into_iter().find(|(c, _)| c == &category.id).map(|(_, n)| n);
+    Ok(CategoryView {
+        token: token.to_string(),
+        resume_url: resume_url(state, token),
+        instrument_title: inst.title.clone(),
+        index,
+        total: inst.categories.len(),
+        category: category.clone(),
+        scales: inst.scales.clone(),
+        answered_items: answers.len(),
+        total_items: total_items(&inst),
+        answers: category.items().filter_map(|i| answers.get(&i.id).map(|v| (i.id.clone(), v.clone()))).collect(),
+        note,
+        status: Status::parse(&row.status),
+    })
+}
+
+fn first_open_category(inst: &Instrument, answered: &HashMap<String, String>) -> usize {
+    inst.categories
+        .iter()
+        .position(|c| c.items().any(|i| !answered.contains_key(&i.id)))
+        .unwrap_or(inst.categories.len().saturating_sub(1))
+        + 1
+}
+
+pub async fn resume_target(state: &AppState, token: &str) -> AppResult<String> {
+    let (row, inst) = load(state, token).await?;
+    if Status::parse(&row.status) == Status::Finished {
+        return Ok(format!("/r/{token}/profile"));
+    }
+    let answered = answer_values(state, &row.id).await?;
+    Ok(format!("/r/{token}/c/{}", first_open_category(&inst, &answered)))
+}
+
+pub async fn profile_view(state: &AppState, token: &str) -> AppResult<ProfileView> {
+    let (row, inst) = load(state, token).await?;
+    let rows = db::answers(&state.db.pool, &row.id).await?;
+    let scores: HashMap<String, Option<i64>> = rows
+        .iter()
+        .filter(|(item, _, _)| inst.find_item(item).is_some_and(|(_, i)| i.kind == ItemType::Likert))
+        .map(|(item, _, score)| (item.clone(), *score))
+        .collect();
+    let values: HashMap<String, String> = rows.iter().map(|(k, v, _)| (k.clone(), v.clone())).collect();
+    let profile = scoring::score(&inst, &scores);
+    let weakest_titles: Vec<String> = profile
+        .categories
+        .iter()
+        .filter(|c| profile.weakest.contains(&c.id))
+        .map(|c| c.title.clone())
+        .collect();
+    let mut weakest_statements: Vec<StatementAnswer> = inst
+        .categories
+        .iter()
+        .filter(|c| profile.weakest.contains(&c.id))
+        .flat_map(|c| c.subcategories.iter())
+        .flat_map(|s| s.items.iter().map(move |i| (s, i)))
+        .filter(|(_, i)| i.kind == ItemType::Likert)
+        .map(|(s, i)| StatementAnswer {
+            text: i.text.clone(),
+            subcategory: s.title.clone(),
+            answer: values.get(&i.id).map(|v| inst.answer_label(i, v)).unwrap_or_else(|| "Not answered".into()),
+            score: scores.get(&i.id).copied().flatten(),
+        })
+        .collect();
+    // lowest answers first; not applicable and unanswered last
+    weakest_statements.sort_by_key(|s| s.score.unwrap_or(i64::MAX));
+    let scale_labels = inst
+        .categories
+        .iter()
+        .flat_map(|c| c.items())
+        .find_map(|i| inst.scale(i))
+        .map(|s| s.labels.clone())
+        .unwrap_or_default();
+    let notes = db::notes(&state.db.pool, &row.id)
+        .await?
+        .into_iter()
+        .filter_map(|(c, n)| inst.categories.iter().find(|x| x.id == c).map(|x| (x.title.clone(), n)))
+        .collect();
+    let innovation = match &row.innovation_detail {
+        Some(d) => format!("{}: {d}", label_of(INNOVATIONS, &row.innovation)),
+        None => label_of(INNOVATIONS, &row.innovation),
+    };
+    Ok(ProfileView {
+        token: token.to_string(),
+        resume_url: resume_url(state, token),
+        instrument_title: inst.title.clone(),
+        instrument_version: row.instrument_version,
+        innovation,
+        status: Status::parse(&row.status),
+        profile,
+        scale_labels,
+        weakest_titles,
+        weakest_statements,
+        action_plan: row.action_plan.clone(),
+        notes,
+        first_open_category: first_open_category(&inst, &values),
+    })
+}
+
+pub async fn save_action_plan(state: &AppState, token: &str, plan: &str) -> AppResult<()> {
+    let (row, _) = load(state, token).await?;
+    if Status::parse(&row.status) != Status::Finished {
+        return Err(AppError::Conflict("Finish the reflection first; the action plan belongs to its profile.".into()));
+    }
+    let plan = plan.trim();
+    if plan.chars().count() > MAX_ACTION_PLAN {
+        return Err(AppError::invalid(format!("The action plan is too long: at most {MAX_ACTION_PLAN} characters.")));
+    }
+    if plan.chars().any(|c| c.is_control() && !"\n\r\t".contains(c)) {
+        return Err(AppError::invalid("The action plan contains characters that cannot be stored."));
+    }
+    db::set_action_plan(&state.db.pool, &row.id, (!plan.is_empty()).then_some(plan), &crate::server::now()).await?;
+    Ok(())
+}
+
+pub async fn delete(state: &AppState, token: &str, confirmed: bool) -> AppResult<()> {
+    let (row, _) = load(state, token).await?;
+    if !confirmed {
+        return Err(AppError::invalid("Tick the box to confirm that all your answers should be deleted."));
+    }
+    let mut tx = state.db.begin_write().await?;
+    db::delete(&mut tx, &row.id).await?;
+    tx.commit().await?;
+    tracing::info!("a respondent deleted their reflection");
+    Ok(())
+}
+
+/// Finishes a form post. On success the browser goes to `ok_url`. On failure a plain HTML form
+/// (no JavaScript) goes back to its page with the message in `?error=`; a script gets the error.
+pub fn respond_to_form<T>(result: AppResult<T>, ok_url: impl FnOnce(&T) -> String, back: &str) -> AppResult<T> {
+    match &result {
+        Ok(v) => leptos_axum::redirect(&ok_url(v)),
+        Err(e) if is_plain_form() => {
+            leptos_axum::redirect(&format!("{back}?error={}", urlencoding::encode(&e.to_string())))
+        }
+        Err(_) => {}
+    }
+    result
+}
+
+fn is_plain_form() -> bool {
+    leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|p| {
+        p.headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}

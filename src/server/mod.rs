@@ -1,0 +1,217 @@
+//! Server-only set-up: configuration, state, database, router and the command line.
+pub mod db;
+
+use crate::app::{App, shell};
+use crate::error::AppError;
+use crate::instrument::store::{self, Registry};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::FromRef;
+use axum::http::{HeaderValue, Response, StatusCode, header};
+use db::Db;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What every request handler and server function can reach. Provided to server functions
+/// through Leptos context; nothing here is global.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub instruments: Arc<Registry>,
+    pub config: Arc<Config>,
+}
+
+/// Configuration from environment variables (see `.env.example`).
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub instruments_dir: PathBuf,
+    /// Base of the links shown to respondents, e.g. `https://reflect.example.org`. When unset the
+    /// request's Host header is used.
+    pub public_url: Option<String>,
+}
+
+impl Config {
+    pub fn from_env() -> Self {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        Self {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/reflect.db".into()),
+            instruments_dir: var("REFLECT_INSTRUMENTS_DIR").unwrap_or_else(|| "instruments".into()).into(),
+            public_url: var("REFLECT_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
+        }
+    }
+}
+
+/// The current time in RFC 3339, UTC, to the second.
+pub fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`.
+pub fn today() -> String {
+    now().chars().take(10).collect()
+}
+
+/// The app state of the current server function call.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Db(#[from] db::DbSetupError),
+    #[error("{0}")]
+    Instruments(String),
+    #[error("storing instruments failed: {0}")]
+    Store(#[from] sqlx::Error),
+}
+
+/// Builds the state: database (migrated), instruments (validated and versioned).
+pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppState, StartupError> {
+    let db = Db::connect(&config.database_url).await?;
+    let files = store::load_dir(&config.instruments_dir)
+        .map_err(|errs| StartupError::Instruments(errs.iter().map(ToString::to_string).collect()))?;
+    let instruments = store::sync(&db, files).await?;
+    Ok(AppState { leptos_options, db, instruments: Arc::new(instruments), config: Arc::new(config) })
+}
+
+/// The whole app as an axum router: pages, server functions, static files.
+pub fn router(state: AppState) -> Router {
+    crate::register_server_fns();
+    let routes = generate_route_list(App);
+    let ctx_state = state.clone();
+    let fn_state = state.clone();
+    Router::new()
+        .route(
+            "/api/{*fn_name}",
+            axum::routing::post(server_fn_handler).get(server_fn_handler),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(ctx_state.clone()),
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(error_status))
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(fn_state)
+}
+
+async fn server_fn_handler(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::http::Request<Body>,
+) -> impl axum::response::IntoResponse {
+    leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// Server functions answer every error with 500; this gives an `AppError` its own status
+/// (422 invalid input, 404 unknown, 409 conflict, 400 malformed) so clients and logs can tell a
+/// bad request from a failure.
+async fn error_status(req: axum::extract::Request, next: axum::middleware::Next) -> Response<Body> {
+    let is_api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_api || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response<Body> {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    // Resume links carry the private token in the path: never send it to another site.
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    res
+}
+
+/// `reflect` (serve), `reflect check-instruments [DIR]`.
+pub async fn main() -> std::process::ExitCode {
+    use std::process::ExitCode;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = Config::from_env();
+    match args.first().map(String::as_str) {
+        None | Some("serve") => {}
+        Some("check-instruments") => {
+            let dir = args.get(1).map(PathBuf::from).unwrap_or(config.instruments_dir.clone());
+            return match store::load_dir(&dir) {
+                Ok(list) => {
+                    for (file, inst) in list {
+                        println!("ok  {}  {} ({} categories)", file.display(), inst.id, inst.categories.len());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(errs) => {
+                    for e in errs {
+                        eprint!("{e}");
+                    }
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Some(other) => {
+            eprintln!("unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR]]");
+            return ExitCode::from(2);
+        }
+    }
+    let conf = match get_configuration(None) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("cannot read the Leptos configuration: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = conf.leptos_options.site_addr;
+    let state = match build_state(config.clone(), conf.leptos_options).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("Reflect cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let backend = state.db.backend;
+    let app = router(state);
+    let listener = match tokio::net::TcpListener::bind(&addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("cannot listen on {addr}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("Reflect is running on http://{addr} (database: {backend:?})");
+    if let Err(e) = axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(async { tokio::signal::ctrl_c().await.ok(); })
+        .await
+    {
+        eprintln!("server error: {e}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
