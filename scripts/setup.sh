@@ -28,16 +28,19 @@ apt_install() {
 }
 
 setup_build() {
-  if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+  if [[ "$(rustup target list --installed 2>/dev/null || true)" != *wasm32-unknown-unknown* ]]; then
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
-  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  local have
+  have="$(cargo leptos --version 2>/dev/null || true)"
+  if [[ "$have" != *"$CARGO_LEPTOS_VERSION"* ]]; then
     say "installing cargo-leptos $CARGO_LEPTOS_VERSION (slow: ~15 min, once per machine)"
     cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
   fi
   local wbv; wbv="$(wasm_bindgen_version)"
-  if [ -n "$wbv" ] && ! wasm-bindgen --version 2>/dev/null | grep -q " $wbv\$"; then
+  have="$(wasm-bindgen --version 2>/dev/null || true)"
+  if [ -n "$wbv" ] && [[ "$have" != *" $wbv" ]]; then
     say "installing wasm-bindgen-cli $wbv (matches Cargo.lock)"
     # --locked fails for this crate here (webpki-roots resolution); plain install works.
     cargo install wasm-bindgen-cli --version "$wbv" --force
@@ -46,7 +49,8 @@ setup_build() {
     say "installing node and npm"; apt_install nodejs npm
   fi
   local tools="$HOME/.cache/reflect-tools"
-  if ! "$tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+  have="$("$tools/node_modules/.bin/wasm-opt" --version 2>/dev/null || true)"
+  if [[ "$have" != *"version $BINARYEN_VERSION"* ]]; then
     say "installing npm binaryen@$BINARYEN_VERSION (wasm-opt for release builds)"
     mkdir -p "$tools"
     npm install --silent --no-audit --no-fund --prefix "$tools" "binaryen@$BINARYEN_VERSION"

@@ -1,5 +1,7 @@
 //! The app shell, routes and the pages that belong to no single domain.
-use crate::reflection::pages::{CategoryPage, DeletedPage, HomePage, ProfilePage, ResumeFormPage, ResumePage, StartPage};
+use crate::reflection::pages::{
+    CategoryPage, DeletedPage, HomePage, ProfilePage, ResumeFormPage, ResumePage, StartPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
@@ -28,6 +30,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Marks the page once the WebAssembly has taken over (the end-to-end tests wait for it).
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Title text="Reflect – leadership reflection" />
         <Router>

@@ -165,9 +165,10 @@ impl Instrument {
     }
 
     pub fn find_item(&self, item_id: &str) -> Option<(usize, &Item)> {
-        self.categories.iter().enumerate().find_map(|(ci, c)| {
-            c.items().find(|i| i.id == item_id).map(|i| (ci, i))
-        })
+        self.categories
+            .iter()
+            .enumerate()
+            .find_map(|(ci, c)| c.items().find(|i| i.id == item_id).map(|i| (ci, i)))
     }
 
     /// Checks one raw answer (as sent by a form) against its item. Multiple choice answers are
@@ -177,10 +178,14 @@ impl Instrument {
         if raw.is_empty() {
             return Ok(ParsedAnswer::Clear);
         }
-        let store = |value: String, score: Option<i64>| Ok(ParsedAnswer::Store(StoredAnswer { value, score }));
+        let store = |value: String, score: Option<i64>| {
+            Ok(ParsedAnswer::Store(StoredAnswer { value, score }))
+        };
         match item.kind {
             ItemType::Likert => {
-                let scale = self.scale(item).ok_or("This statement has no answer scale.")?;
+                let scale = self
+                    .scale(item)
+                    .ok_or("This statement has no answer scale.")?;
                 if raw == NOT_APPLICABLE && scale.not_applicable.is_some() {
                     return store(NOT_APPLICABLE.into(), None);
                 }
@@ -189,7 +194,11 @@ impl Instrument {
                     _ => Err(format!(
                         "“{raw}” is not an answer on this scale: choose a value from 1 to {}{}.",
                         scale.max(),
-                        if scale.not_applicable.is_some() { " or “not applicable”" } else { "" }
+                        if scale.not_applicable.is_some() {
+                            " or “not applicable”"
+                        } else {
+                            ""
+                        }
                     )),
                 }
             }
@@ -257,7 +266,10 @@ impl Instrument {
                         "This answer is {len} characters long; the limit is {limit}."
                     ));
                 }
-                if raw.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+                if raw
+                    .chars()
+                    .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+                {
                     return Err("The answer contains characters that cannot be stored.".into());
                 }
                 if item.kind == ItemType::OneWord {
@@ -347,7 +359,13 @@ pub fn validate(inst: &Instrument) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut err = |path: String, reason: String| problems.push(Problem { path, reason });
     if !valid_id(&inst.id, true) {
-        err("id".into(), format!("“{}” must be lower-case letters, digits, '-' or '_'", inst.id));
+        err(
+            "id".into(),
+            format!(
+                "“{}” must be lower-case letters, digits, '-' or '_'",
+                inst.id
+            ),
+        );
     }
     if inst.title.trim().is_empty() {
         err("title".into(), "must not be empty".into());
@@ -355,91 +373,155 @@ pub fn validate(inst: &Instrument) -> Vec<Problem> {
     for (name, scale) in &inst.scales {
         let path = format!("scales.{name}");
         if !valid_id(name, false) {
-            err(path.clone(), "scale ids must be lower-case letters, digits or '_'".into());
+            err(
+                path.clone(),
+                "scale ids must be lower-case letters, digits or '_'".into(),
+            );
         }
         if !(2..=11).contains(&scale.labels.len()) {
-            err(format!("{path}.labels"), format!("a scale needs 2 to 11 labels, found {}", scale.labels.len()));
+            err(
+                format!("{path}.labels"),
+                format!("a scale needs 2 to 11 labels, found {}", scale.labels.len()),
+            );
         }
         if scale.labels.iter().any(|l| l.trim().is_empty()) {
             err(format!("{path}.labels"), "labels must not be empty".into());
         }
     }
     if inst.categories.is_empty() {
-        err("categories".into(), "an instrument needs at least one category".into());
+        err(
+            "categories".into(),
+            "an instrument needs at least one category".into(),
+        );
     }
     let mut ids: HashSet<&str> = HashSet::new();
     for (ci, cat) in inst.categories.iter().enumerate() {
         let cpath = format!("categories[{ci}]");
         if !valid_id(&cat.id, false) {
-            err(format!("{cpath}.id"), format!("“{}” must be lower-case letters, digits or '_'", cat.id));
+            err(
+                format!("{cpath}.id"),
+                format!("“{}” must be lower-case letters, digits or '_'", cat.id),
+            );
         }
         if !ids.insert(&cat.id) {
-            err(format!("{cpath}.id"), format!("id “{}” is used twice", cat.id));
+            err(
+                format!("{cpath}.id"),
+                format!("id “{}” is used twice", cat.id),
+            );
         }
         if cat.title.trim().is_empty() {
             err(format!("{cpath}.title"), "must not be empty".into());
         }
         if cat.subcategories.is_empty() {
-            err(format!("{cpath}.subcategories"), "a category needs at least one subcategory".into());
+            err(
+                format!("{cpath}.subcategories"),
+                "a category needs at least one subcategory".into(),
+            );
         }
         for (si, sub) in cat.subcategories.iter().enumerate() {
             let spath = format!("{cpath}.subcategories[{si}]");
             if !valid_id(&sub.id, false) {
-                err(format!("{spath}.id"), format!("“{}” must be lower-case letters, digits or '_'", sub.id));
+                err(
+                    format!("{spath}.id"),
+                    format!("“{}” must be lower-case letters, digits or '_'", sub.id),
+                );
             }
             if !ids.insert(&sub.id) {
-                err(format!("{spath}.id"), format!("id “{}” is used twice", sub.id));
+                err(
+                    format!("{spath}.id"),
+                    format!("id “{}” is used twice", sub.id),
+                );
             }
             if sub.items.is_empty() {
-                err(format!("{spath}.items"), "a subcategory needs at least one item".into());
+                err(
+                    format!("{spath}.items"),
+                    "a subcategory needs at least one item".into(),
+                );
             }
             for (ii, item) in sub.items.iter().enumerate() {
                 let ipath = format!("{spath}.items[{ii}]");
                 if !valid_id(&item.id, false) {
-                    err(format!("{ipath}.id"), format!("“{}” must be lower-case letters, digits or '_'", item.id));
+                    err(
+                        format!("{ipath}.id"),
+                        format!("“{}” must be lower-case letters, digits or '_'", item.id),
+                    );
                 }
                 if !ids.insert(&item.id) {
-                    err(format!("{ipath}.id"), format!("id “{}” is used twice", item.id));
+                    err(
+                        format!("{ipath}.id"),
+                        format!("id “{}” is used twice", item.id),
+                    );
                 }
                 if item.text.trim().is_empty() {
                     err(format!("{ipath}.text"), "must not be empty".into());
                 }
                 let choice = matches!(item.kind, ItemType::SingleChoice | ItemType::MultipleChoice);
-                let text = matches!(item.kind, ItemType::ShortText | ItemType::LongText | ItemType::OneWord);
+                let text = matches!(
+                    item.kind,
+                    ItemType::ShortText | ItemType::LongText | ItemType::OneWord
+                );
                 match (item.kind, &item.scale) {
-                    (ItemType::Likert, None) => err(format!("{ipath}.scale"), "a likert item needs a scale".into()),
+                    (ItemType::Likert, None) => err(
+                        format!("{ipath}.scale"),
+                        "a likert item needs a scale".into(),
+                    ),
                     (ItemType::Likert, Some(s)) if !inst.scales.contains_key(s) => {
                         err(format!("{ipath}.scale"), format!("unknown scale “{s}”"))
                     }
                     (ItemType::Likert, Some(_)) => {}
-                    (_, Some(_)) => err(format!("{ipath}.scale"), "only likert items take a scale".into()),
+                    (_, Some(_)) => err(
+                        format!("{ipath}.scale"),
+                        "only likert items take a scale".into(),
+                    ),
                     (_, None) => {}
                 }
                 if choice {
                     if item.options.len() < 2 {
-                        err(format!("{ipath}.options"), "a choice item needs at least two options".into());
+                        err(
+                            format!("{ipath}.options"),
+                            "a choice item needs at least two options".into(),
+                        );
                     }
                     let mut seen = HashSet::new();
                     for (oi, o) in item.options.iter().enumerate() {
                         if !valid_id(&o.value, false) {
-                            err(format!("{ipath}.options[{oi}].value"), format!("“{}” must be lower-case letters, digits or '_'", o.value));
+                            err(
+                                format!("{ipath}.options[{oi}].value"),
+                                format!("“{}” must be lower-case letters, digits or '_'", o.value),
+                            );
                         }
                         if !seen.insert(&o.value) {
-                            err(format!("{ipath}.options[{oi}].value"), format!("option “{}” is used twice", o.value));
+                            err(
+                                format!("{ipath}.options[{oi}].value"),
+                                format!("option “{}” is used twice", o.value),
+                            );
                         }
                     }
                 } else if !item.options.is_empty() {
-                    err(format!("{ipath}.options"), "only choice items take options".into());
+                    err(
+                        format!("{ipath}.options"),
+                        "only choice items take options".into(),
+                    );
                 }
                 if let Some(m) = item.max_choices
                     && (item.kind != ItemType::MultipleChoice || m == 0 || m > item.options.len())
                 {
-                    err(format!("{ipath}.max_choices"), "max_choices is for multiple choice, between 1 and the number of options".into());
+                    err(
+                        format!("{ipath}.max_choices"),
+                        "max_choices is for multiple choice, between 1 and the number of options"
+                            .into(),
+                    );
                 }
                 if item.kind != ItemType::Number
-                    && (item.min.is_some() || item.max.is_some() || item.integer.is_some() || item.unit.is_some())
+                    && (item.min.is_some()
+                        || item.max.is_some()
+                        || item.integer.is_some()
+                        || item.unit.is_some())
                 {
-                    err(format!("{ipath}"), "min, max, integer and unit are for number items".into());
+                    err(
+                        format!("{ipath}"),
+                        "min, max, integer and unit are for number items".into(),
+                    );
                 }
                 if let (Some(a), Some(b)) = (item.min, item.max)
                     && a > b
@@ -454,7 +536,10 @@ pub fn validate(inst: &Instrument) -> Vec<Problem> {
                         _ => 0,
                     };
                     if !text || len == 0 || len > cap {
-                        err(format!("{ipath}.max_length"), format!("max_length is for text items, between 1 and {cap}"));
+                        err(
+                            format!("{ipath}.max_length"),
+                            format!("max_length is for text items, between 1 and {cap}"),
+                        );
                     }
                 }
             }
@@ -512,7 +597,9 @@ text = "w"
     #[test]
     fn shipped_instruments_are_valid() {
         for f in ["leadership-reflection.toml", "networking-baseline.toml"] {
-            let text = std::fs::read_to_string(format!("{}/instruments/{f}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            let text =
+                std::fs::read_to_string(format!("{}/instruments/{f}", env!("CARGO_MANIFEST_DIR")))
+                    .unwrap();
             let inst: Instrument = toml::from_str(&text).unwrap();
             assert_eq!(validate(&inst), vec![], "{f}");
         }
@@ -529,26 +616,40 @@ text = "w"
         inst.categories[0].subcategories[0].items[1].id = "i1".into();
         inst.categories[0].subcategories[0].items[0].scale = Some("nope".into());
         let problems = validate(&inst);
-        assert!(problems.iter().any(|p| p.path == "categories[0].subcategories[0].items[1].id"
-            && p.reason.contains("used twice")));
-        assert!(problems.iter().any(|p| p.path == "categories[0].subcategories[0].items[0].scale"
-            && p.reason.contains("unknown scale")));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.path == "categories[0].subcategories[0].items[1].id"
+                    && p.reason.contains("used twice"))
+        );
+        assert!(problems.iter().any(
+            |p| p.path == "categories[0].subcategories[0].items[0].scale"
+                && p.reason.contains("unknown scale")
+        ));
     }
 
     #[test]
     fn choice_without_options_and_bad_ids_are_rejected() {
         let mut inst = sample();
-        inst.categories[0].subcategories[0].items[1].options.truncate(1);
+        inst.categories[0].subcategories[0].items[1]
+            .options
+            .truncate(1);
         inst.categories[0].id = "Bad Id".into();
         let problems = validate(&inst);
-        assert!(problems.iter().any(|p| p.path.ends_with("items[1].options")));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.path.ends_with("items[1].options"))
+        );
         assert!(problems.iter().any(|p| p.path == "categories[0].id"));
     }
 
     #[test]
     fn unknown_fields_are_a_parse_error() {
-        let err = toml::from_str::<Instrument>("id='x'\ntitle='t'\ndescription='d'\ncategories=[]\ncolour='red'\n")
-            .unwrap_err();
+        let err = toml::from_str::<Instrument>(
+            "id='x'\ntitle='t'\ndescription='d'\ncategories=[]\ncolour='red'\n",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("colour"), "{err}");
     }
 
@@ -558,11 +659,17 @@ text = "w"
         let item = &inst.categories[0].subcategories[0].items[0];
         assert_eq!(
             inst.parse_answer(item, "4"),
-            Ok(ParsedAnswer::Store(StoredAnswer { value: "4".into(), score: Some(4) }))
+            Ok(ParsedAnswer::Store(StoredAnswer {
+                value: "4".into(),
+                score: Some(4)
+            }))
         );
         assert_eq!(
             inst.parse_answer(item, "na"),
-            Ok(ParsedAnswer::Store(StoredAnswer { value: "na".into(), score: None }))
+            Ok(ParsedAnswer::Store(StoredAnswer {
+                value: "na".into(),
+                score: None
+            }))
         );
         assert!(inst.parse_answer(item, "6").is_err());
         assert!(inst.parse_answer(item, "0").is_err());
@@ -576,9 +683,16 @@ text = "w"
         let item = &inst.categories[0].subcategories[0].items[1];
         assert_eq!(
             inst.parse_answer(item, "b,a,b"),
-            Ok(ParsedAnswer::Store(StoredAnswer { value: "a,b".into(), score: None }))
+            Ok(ParsedAnswer::Store(StoredAnswer {
+                value: "a,b".into(),
+                score: None
+            }))
         );
-        assert!(inst.parse_answer(item, "a,b,c").unwrap_err().contains("at most 2"));
+        assert!(
+            inst.parse_answer(item, "a,b,c")
+                .unwrap_err()
+                .contains("at most 2")
+        );
         assert!(inst.parse_answer(item, "a,z").is_err());
     }
 
@@ -591,11 +705,18 @@ text = "w"
         assert!(inst.parse_answer(num, "NaN").is_err());
         assert_eq!(
             inst.parse_answer(num, "12"),
-            Ok(ParsedAnswer::Store(StoredAnswer { value: "12".into(), score: None }))
+            Ok(ParsedAnswer::Store(StoredAnswer {
+                value: "12".into(),
+                score: None
+            }))
         );
         let word = &inst.categories[0].subcategories[0].items[3];
         assert!(inst.parse_answer(word, "two words").is_err());
-        assert!(inst.parse_answer(word, &"x".repeat(41)).unwrap_err().contains("limit is 40"));
+        assert!(
+            inst.parse_answer(word, &"x".repeat(41))
+                .unwrap_err()
+                .contains("limit is 40")
+        );
         assert!(inst.parse_answer(word, "trust").is_ok());
     }
 }

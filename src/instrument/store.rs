@@ -53,7 +53,10 @@ pub fn parse_instrument(file: &Path, text: &str) -> Result<Instrument, FileError
 /// Reads every `*.toml` in `dir`, in name order. All problems of all files are returned together.
 pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Instrument)>, Vec<FileError>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        vec![FileError { file: dir.to_path_buf(), problems: vec![format!("cannot read the folder: {e}")] }]
+        vec![FileError {
+            file: dir.to_path_buf(),
+            problems: vec![format!("cannot read the folder: {e}")],
+        }]
     })?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -65,14 +68,21 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Instrument)>, Vec<FileError>
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     for file in files {
         let parsed = std::fs::read_to_string(&file)
-            .map_err(|e| FileError { file: file.clone(), problems: vec![format!("cannot read: {e}")] })
+            .map_err(|e| FileError {
+                file: file.clone(),
+                problems: vec![format!("cannot read: {e}")],
+            })
             .and_then(|t| parse_instrument(&file, &t));
         match parsed {
             Ok(inst) => {
                 if let Some(other) = seen.insert(inst.id.clone(), file.clone()) {
                     errors.push(FileError {
                         file: file.clone(),
-                        problems: vec![format!("id: “{}” is already used by {}", inst.id, other.display())],
+                        problems: vec![format!(
+                            "id: “{}” is already used by {}",
+                            inst.id,
+                            other.display()
+                        )],
                     });
                 } else {
                     ok.push((file, inst));
@@ -82,9 +92,16 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Instrument)>, Vec<FileError>
         }
     }
     if files_empty(&ok, &errors) {
-        errors.push(FileError { file: dir.to_path_buf(), problems: vec!["no *.toml instrument files found".into()] });
+        errors.push(FileError {
+            file: dir.to_path_buf(),
+            problems: vec!["no *.toml instrument files found".into()],
+        });
     }
-    if errors.is_empty() { Ok(ok) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(ok)
+    } else {
+        Err(errors)
+    }
 }
 
 fn files_empty(ok: &[(PathBuf, Instrument)], errors: &[FileError]) -> bool {
@@ -120,7 +137,10 @@ impl Registry {
 
 fn content_hash(inst: &Instrument) -> String {
     let json = serde_json::to_vec(inst).unwrap_or_default();
-    Sha256::digest(&json).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(&json)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Stores the file instruments as versions: unchanged → same version; changed and the stored
@@ -168,7 +188,13 @@ pub async fn sync(db: &Db, files: Vec<(PathBuf, Instrument)>) -> Result<Registry
                 1
             }
         };
-        registry.current.push((inst.id.clone(), Loaded { version, instrument: Arc::new(inst) }));
+        registry.current.push((
+            inst.id.clone(),
+            Loaded {
+                version,
+                instrument: Arc::new(inst),
+            },
+        ));
     }
     // older versions, still needed to show earlier reflections
     let rows: Vec<(String, i64, String)> =
@@ -181,11 +207,15 @@ pub async fn sync(db: &Db, files: Vec<(PathBuf, Instrument)>) -> Result<Registry
             Ok(inst) => {
                 registry.all.insert((id, version), Arc::new(inst));
             }
-            Err(e) => tracing::warn!(instrument = %id, version, error = %e, "stored instrument version unreadable"),
+            Err(e) => {
+                tracing::warn!(instrument = %id, version, error = %e, "stored instrument version unreadable")
+            }
         }
     }
     for (id, l) in &registry.current {
-        registry.all.insert((id.clone(), l.version), l.instrument.clone());
+        registry
+            .all
+            .insert((id.clone(), l.version), l.instrument.clone());
     }
     Ok(registry)
 }
@@ -229,6 +259,12 @@ mod tests {
         let text = "id='a'\ntitle='t'\ndescription='d'\n[[categories]]\nid='c'\ntitle='C'\npurpose='p'\n[[categories.subcategories]]\nid='s'\ntitle='S'\n[[categories.subcategories.items]]\nid='i'\ntype='likert'\nscale='missing'\ntext='x'\n";
         let err = parse_instrument(Path::new("y.toml"), text).unwrap_err();
         assert!(err.to_string().contains("y.toml"));
-        assert!(err.problems.iter().any(|p| p.contains("categories[0].subcategories[0].items[0].scale") && p.contains("unknown scale")), "{:?}", err.problems);
+        assert!(
+            err.problems.iter().any(|p| p
+                .contains("categories[0].subcategories[0].items[0].scale")
+                && p.contains("unknown scale")),
+            "{:?}",
+            err.problems
+        );
     }
 }

@@ -18,7 +18,12 @@ pub async fn get_instrument(id: String) -> Result<InstrumentSummary, AppError> {
     service::list_instruments(&crate::server::state()?)
         .into_iter()
         .find(|i| i.id == id)
-        .ok_or_else(|| AppError::NotFound(format!("There is no questionnaire called “{}”.", short(&id))))
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "There is no questionnaire called “{}”.",
+                short(&id)
+            ))
+        })
 }
 
 /// Starts a reflection and sends the respondent to its first category.
@@ -48,7 +53,11 @@ pub async fn start_reflection(
 /// Saves one answer at once (used by the page while it is hydrated). Saving the same answer again
 /// changes nothing; an empty value removes an optional answer.
 #[server(endpoint = "save_answer")]
-pub async fn save_answer(token: String, item: String, value: String) -> Result<SaveOutcome, AppError> {
+pub async fn save_answer(
+    token: String,
+    item: String,
+    value: String,
+) -> Result<SaveOutcome, AppError> {
     service::save_answer(&crate::server::state()?, &token, &item, &value).await
 }
 
@@ -112,6 +121,7 @@ pub async fn delete_reflection(token: String, confirm: Option<String>) -> Result
     service::respond_to_form(result, |_| "/deleted".to_string(), &back)
 }
 
+#[cfg(feature = "ssr")]
 pub(crate) fn short(s: &str) -> String {
     s.chars().take(60).collect()
 }

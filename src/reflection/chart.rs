@@ -15,13 +15,28 @@ fn bars(names: Vec<String>, means: Vec<(Option<f64>, bool)>, max: i64) -> Chart 
         .into_iter()
         .map(|(m, weakest)| {
             let v = m.map(|m| (m * 100.0).round() / 100.0).unwrap_or(0.0);
-            DataPointItem::new(v).item_style(ItemStyle::new().color(if weakest { WEAKEST_COLOUR } else { BAR_COLOUR }))
+            DataPointItem::new(v).item_style(ItemStyle::new().color(if weakest {
+                WEAKEST_COLOUR
+            } else {
+                BAR_COLOUR
+            }))
         })
         .collect();
     Chart::new()
         .grid(Grid::new().left("34%").right("8%").top(10).bottom(30))
-        .x_axis(Axis::new().type_(AxisType::Value).min(1).max(max.max(2)).interval(1.0))
-        .y_axis(Axis::new().type_(AxisType::Category).inverse(true).data(names))
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Value)
+                .min(1)
+                .max(max.max(2))
+                .interval(1.0),
+        )
+        .y_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .inverse(true)
+                .data(names),
+        )
         .series(
             Bar::new()
                 .bar_width("55%")
@@ -34,7 +49,10 @@ fn bars(names: Vec<String>, means: Vec<(Option<f64>, bool)>, max: i64) -> Chart 
 pub fn overview_chart(p: &Profile) -> Chart {
     bars(
         p.categories.iter().map(|c| c.title.clone()).collect(),
-        p.categories.iter().map(|c| (c.mean, p.weakest.contains(&c.id))).collect(),
+        p.categories
+            .iter()
+            .map(|c| (c.mean, p.weakest.contains(&c.id)))
+            .collect(),
         p.scale_max,
     )
 }
@@ -64,20 +82,37 @@ mod tests {
             mean: t.mean(),
             not_applicable: 0,
             unanswered: 0,
-            subcategories: vec![SubcategoryScore { id: format!("{id}s"), title: "S".into(), tally: t, mean: t.mean() }],
+            subcategories: vec![SubcategoryScore {
+                id: format!("{id}s"),
+                title: "S".into(),
+                tally: t,
+                mean: t.mean(),
+            }],
         }
     }
 
     #[test]
     fn overview_marks_the_weakest_category() {
-        let p = Profile { categories: vec![cat("a", 8, 2), cat("b", 5, 2)], weakest: vec!["b".into()], scale_max: 5 };
+        let p = Profile {
+            categories: vec![cat("a", 8, 2), cat("b", 5, 2)],
+            weakest: vec!["b".into()],
+            scale_max: 5,
+        };
         let json = serde_json::to_value(overview_chart(&p)).unwrap();
         let data = &json["series"][0]["data"];
         assert_eq!(data[0]["value"], 4.0);
         assert_eq!(data[1]["value"], 2.5);
         assert_eq!(data[1]["itemStyle"]["color"], WEAKEST_COLOUR);
         assert_eq!(data[0]["itemStyle"]["color"], BAR_COLOUR);
-        assert_eq!(json["yAxis"][0]["data"][1], "B");
-        assert_eq!(json["xAxis"][0]["max"], 5);
+        // one axis serialises as an object, several as an array
+        let axis = |k: &str| {
+            if json[k].is_array() {
+                json[k][0].clone()
+            } else {
+                json[k].clone()
+            }
+        };
+        assert_eq!(axis("yAxis")["data"][1], "B");
+        assert_eq!(axis("xAxis")["max"], 5);
     }
 }

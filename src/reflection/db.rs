@@ -53,21 +53,28 @@ pub async fn insert(tx: &mut Tx, r: NewReflection<'_>) -> Result<(), sqlx::Error
 
 const COLUMNS: &str = "id, instrument_id, instrument_version, role, innovation, innovation_detail, status, action_plan";
 
-pub async fn find_by_token(pool: &AnyPool, token_hash: &str) -> Result<Option<ReflectionRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM reflections WHERE token_hash = $1"))
-        .bind(token_hash)
-        .fetch_optional(pool)
-        .await
+pub async fn find_by_token(
+    pool: &AnyPool,
+    token_hash: &str,
+) -> Result<Option<ReflectionRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM reflections WHERE token_hash = $1"
+    ))
+    .bind(token_hash)
+    .fetch_optional(pool)
+    .await
 }
 
 /// Locks an in-progress reflection for writing; `None` when it is unknown or finished (the caller
 /// tells which).
 pub async fn lock_in_progress(tx: &mut Tx, id: &str, now: &str) -> Result<bool, sqlx::Error> {
-    let res = sqlx::query("UPDATE reflections SET updated_at = $1 WHERE id = $2 AND status = 'in_progress'")
-        .bind(now)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    let res = sqlx::query(
+        "UPDATE reflections SET updated_at = $1 WHERE id = $2 AND status = 'in_progress'",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
     Ok(res.rows_affected() == 1)
 }
 
@@ -78,7 +85,10 @@ pub async fn school_id_by_code(pool: &AnyPool, code: &str) -> Result<Option<Stri
         .await
 }
 
-pub async fn answers(pool: &AnyPool, id: &str) -> Result<Vec<(String, String, Option<i64>)>, sqlx::Error> {
+pub async fn answers(
+    pool: &AnyPool,
+    id: &str,
+) -> Result<Vec<(String, String, Option<i64>)>, sqlx::Error> {
     sqlx::query_as("SELECT item_id, value, score FROM answers WHERE reflection_id = $1")
         .bind(id)
         .fetch_all(pool)
@@ -92,7 +102,13 @@ pub async fn notes(pool: &AnyPool, id: &str) -> Result<Vec<(String, String)>, sq
         .await
 }
 
-pub async fn upsert_answer(tx: &mut Tx, id: &str, item: &str, a: &StoredAnswer, now: &str) -> Result<(), sqlx::Error> {
+pub async fn upsert_answer(
+    tx: &mut Tx,
+    id: &str,
+    item: &str,
+    a: &StoredAnswer,
+    now: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO answers (reflection_id, item_id, value, score, updated_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (reflection_id, item_id) DO UPDATE SET value = excluded.value, score = excluded.score, updated_at = excluded.updated_at",
@@ -116,7 +132,13 @@ pub async fn delete_answer(tx: &mut Tx, id: &str, item: &str) -> Result<(), sqlx
     Ok(())
 }
 
-pub async fn set_note(tx: &mut Tx, id: &str, category: &str, note: Option<&str>, now: &str) -> Result<(), sqlx::Error> {
+pub async fn set_note(
+    tx: &mut Tx,
+    id: &str,
+    category: &str,
+    note: Option<&str>,
+    now: &str,
+) -> Result<(), sqlx::Error> {
     match note {
         Some(text) => sqlx::query(
             "INSERT INTO category_notes (reflection_id, category_id, note, updated_at) VALUES ($1, $2, $3, $4)
@@ -144,7 +166,12 @@ pub async fn finish(tx: &mut Tx, id: &str, now: &str) -> Result<(), sqlx::Error>
     Ok(())
 }
 
-pub async fn set_action_plan(pool: &AnyPool, id: &str, plan: Option<&str>, now: &str) -> Result<(), sqlx::Error> {
+pub async fn set_action_plan(
+    pool: &AnyPool,
+    id: &str,
+    plan: Option<&str>,
+    now: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE reflections SET action_plan = $1, updated_at = $2 WHERE id = $3")
         .bind(plan)
         .bind(now)
@@ -156,8 +183,17 @@ pub async fn set_action_plan(pool: &AnyPool, id: &str, plan: Option<&str>, now: 
 
 /// Deletes the reflection and, in the same transaction, its answers and notes.
 pub async fn delete(tx: &mut Tx, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM answers WHERE reflection_id = $1").bind(id).execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM category_notes WHERE reflection_id = $1").bind(id).execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM reflections WHERE id = $1").bind(id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM answers WHERE reflection_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM category_notes WHERE reflection_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM reflections WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }

@@ -54,7 +54,11 @@ impl Status {
         }
     }
     pub fn parse(s: &str) -> Self {
-        if s == "finished" { Self::Finished } else { Self::InProgress }
+        if s == "finished" {
+            Self::Finished
+        } else {
+            Self::InProgress
+        }
     }
 }
 

@@ -16,12 +16,13 @@ fn form_error<T: Send + Sync + 'static>(
 ) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
     let query = use_query_map();
     move || {
-        value.with(|v| match v {
-            Some(Err(e)) => Some(Some(e.to_string())),
-            Some(Ok(_)) => Some(None),
-            None => None,
-        })
-        .unwrap_or_else(|| query.read().get("error"))
+        value
+            .with(|v| match v {
+                Some(Err(e)) => Some(Some(e.to_string())),
+                Some(Ok(_)) => Some(None),
+                None => None,
+            })
+            .unwrap_or_else(|| query.read().get("error"))
     }
 }
 
@@ -143,7 +144,11 @@ pub fn ResumeFormPage() -> impl IntoView {
     // accept a whole link or only the token
     let token = move || {
         let link = query.read().get("link").unwrap_or_default();
-        link.trim().trim_end_matches('/').rsplit('/').find(|p| p.len() == 48).map(str::to_string)
+        link.trim()
+            .trim_end_matches('/')
+            .rsplit('/')
+            .find(|p| p.len() == 48)
+            .map(str::to_string)
     };
     view! {
         {move || match token() {
@@ -158,7 +163,10 @@ pub fn ResumeFormPage() -> impl IntoView {
 #[component]
 pub fn ResumePage() -> impl IntoView {
     let params = use_params_map();
-    let target = Resource::new(move || params.read().get("token").unwrap_or_default(), resume_target);
+    let target = Resource::new(
+        move || params.read().get("token").unwrap_or_default(),
+        resume_target,
+    );
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -176,7 +184,12 @@ pub fn CategoryPage() -> impl IntoView {
     let params = use_params_map();
     let key = move || {
         let p = params.read();
-        (p.get("token").unwrap_or_default(), p.get("n").and_then(|n| n.parse::<usize>().ok()).unwrap_or(0))
+        (
+            p.get("token").unwrap_or_default(),
+            p.get("n")
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(0),
+        )
     };
     let page = Resource::new(key, |(token, n)| get_category(token, n));
     view! {
@@ -199,7 +212,12 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
     let status = RwSignal::new(String::new());
     let answered = RwSignal::new(view.answered_items);
     let item_ids: Vec<String> = view.category.items().map(|i| i.id.clone()).collect();
-    let done = RwSignal::new(view.answers.keys().cloned().collect::<std::collections::HashSet<String>>());
+    let done = RwSignal::new(
+        view.answers
+            .keys()
+            .cloned()
+            .collect::<std::collections::HashSet<String>>(),
+    );
     let stay = RwSignal::new(false);
     let (index, total, token) = (view.index, view.total, view.token.clone());
     let last = index == total;
@@ -221,7 +239,11 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
                         save_error.set(None);
                         answered.set(outcome.answered_items);
                         done.update(|d| {
-                            if value.trim().is_empty() { d.remove(&item); } else { d.insert(item.clone()); }
+                            if value.trim().is_empty() {
+                                d.remove(&item);
+                            } else {
+                                d.insert(item.clone());
+                            }
                         });
                         let complete = item_ids.iter().all(|i| done.read_untracked().contains(i));
                         if complete && !last && !stay.get_untracked() {
@@ -250,7 +272,11 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
         }
     };
     let error = Signal::derive(move || save_error.get().or_else(action_error));
-    let progress_pct = move || (answered.get() * 100).checked_div(view.total_items).unwrap_or(0);
+    let progress_pct = move || {
+        (answered.get() * 100)
+            .checked_div(view.total_items)
+            .unwrap_or(0)
+    };
     let category = view.category.clone();
     let answers = view.answers.clone();
     let scales = view.scales.clone();
@@ -428,7 +454,10 @@ fn ItemInput(
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let params = use_params_map();
-    let profile = Resource::new(move || params.read().get("token").unwrap_or_default(), get_profile);
+    let profile = Resource::new(
+        move || params.read().get("token").unwrap_or_default(),
+        get_profile,
+    );
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -458,7 +487,9 @@ fn Profile(view: ProfileView) -> impl IntoView {
     let delete_error = form_error(delete_action.value());
     let query = use_query_map();
     let plan_value = plan_action.value();
-    let saved = move || plan_value.with(|v| matches!(v, Some(Ok(())))) || query.read().get("saved").is_some();
+    let saved = move || {
+        plan_value.with(|v| matches!(v, Some(Ok(())))) || query.read().get("saved").is_some()
+    };
     let p = view.profile.clone();
     let weakest = super::scoring::join_names(&view.weakest_titles);
     let verdict = match view.weakest_titles.len() {
@@ -467,16 +498,26 @@ fn Profile(view: ProfileView) -> impl IntoView {
         _ => format!("Need most work, equally low: {weakest}"),
     };
     let charts = StoredValue::new(
-        std::iter::once(("chart-overview".to_string(), super::chart::overview_chart(&p)))
-            .chain((0..p.categories.len()).filter_map(|i| super::chart::category_chart(&p, i).map(|c| (format!("chart-cat-{i}"), c))))
-            .collect::<Vec<_>>(),
+        std::iter::once((
+            "chart-overview".to_string(),
+            super::chart::overview_chart(&p),
+        ))
+        .chain((0..p.categories.len()).filter_map(|i| {
+            super::chart::category_chart(&p, i).map(|c| (format!("chart-cat-{i}"), c))
+        }))
+        .collect::<Vec<_>>(),
     );
     Effect::new(move |_| {
         charts.with_value(|c| render_charts(c.clone()));
     });
     let (token_plan, token_delete) = (view.token.clone(), view.token.clone());
     let max = p.scale_max;
-    let labels: BTreeMap<usize, String> = view.scale_labels.iter().enumerate().map(|(i, l)| (i + 1, l.clone())).collect();
+    let labels: BTreeMap<usize, String> = view
+        .scale_labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.clone()))
+        .collect();
     view! {
         <Title text=format!("Your profile – {}", view.instrument_title) />
         // ECharts, served by the app itself; loaded only on this page.
@@ -607,7 +648,10 @@ fn render_charts(charts: Vec<(String, charming::Chart)>) {
                     }
                 }
             } else if tries < 100 {
-                set_timeout(move || attempt(charts, tries + 1), std::time::Duration::from_millis(50));
+                set_timeout(
+                    move || attempt(charts, tries + 1),
+                    std::time::Duration::from_millis(50),
+                );
             }
         }
         attempt(charts, 0);

@@ -84,7 +84,12 @@ pub fn score(inst: &Instrument, answers: &HashMap<String, Option<i64>>) -> Profi
                             None => unanswered += 1,
                         }
                     }
-                    SubcategoryScore { id: s.id.clone(), title: s.title.clone(), tally: t, mean: t.mean() }
+                    SubcategoryScore {
+                        id: s.id.clone(),
+                        title: s.title.clone(),
+                        tally: t,
+                        mean: t.mean(),
+                    }
                 })
                 .collect();
             CategoryScore {
@@ -99,7 +104,11 @@ pub fn score(inst: &Instrument, answers: &HashMap<String, Option<i64>>) -> Profi
         })
         .collect();
     let weakest = weakest(categories.iter().map(|c| (c.id.as_str(), c.tally)));
-    Profile { categories, weakest, scale_max }
+    Profile {
+        categories,
+        weakest,
+        scale_max,
+    }
 }
 
 /// The ids with the lowest mean, all of them on a tie; groups without scores are skipped.
@@ -129,11 +138,17 @@ mod tests {
     use super::*;
 
     fn inst() -> Instrument {
-        let mut s = String::from("id='t'\ntitle='T'\ndescription='d'\n[scales.a]\nlabels=['1','2','3','4','5']\nnot_applicable='NA'\n");
+        let mut s = String::from(
+            "id='t'\ntitle='T'\ndescription='d'\n[scales.a]\nlabels=['1','2','3','4','5']\nnot_applicable='NA'\n",
+        );
         for c in ["c1", "c2", "c3"] {
-            s += &format!("[[categories]]\nid='{c}'\ntitle='{c}'\npurpose='p'\n[[categories.subcategories]]\nid='{c}s'\ntitle='S'\n");
+            s += &format!(
+                "[[categories]]\nid='{c}'\ntitle='{c}'\npurpose='p'\n[[categories.subcategories]]\nid='{c}s'\ntitle='S'\n"
+            );
             for i in 1..=3 {
-                s += &format!("[[categories.subcategories.items]]\nid='{c}_{i}'\ntype='likert'\nscale='a'\ntext='x'\n");
+                s += &format!(
+                    "[[categories.subcategories.items]]\nid='{c}_{i}'\ntype='likert'\nscale='a'\ntext='x'\n"
+                );
             }
         }
         s += "[[categories]]\nid='info'\ntitle='Info'\npurpose='p'\n[[categories.subcategories]]\nid='infos'\ntitle='S'\n[[categories.subcategories.items]]\nid='years'\ntype='number'\ntext='y'\n";
@@ -146,7 +161,15 @@ mod tests {
 
     #[test]
     fn means_skip_not_applicable_and_unanswered() {
-        let p = score(&inst(), &answers(&[("c1_1", Some(2)), ("c1_2", None), ("c1_3", Some(5)), ("c2_1", Some(4))]));
+        let p = score(
+            &inst(),
+            &answers(&[
+                ("c1_1", Some(2)),
+                ("c1_2", None),
+                ("c1_3", Some(5)),
+                ("c2_1", Some(4)),
+            ]),
+        );
         let c1 = &p.categories[0];
         assert_eq!(c1.tally, Tally { sum: 7, n: 2 });
         assert_eq!(c1.mean, Some(3.5));
@@ -159,13 +182,27 @@ mod tests {
     #[test]
     fn unscored_categories_are_left_out() {
         let p = score(&inst(), &HashMap::new());
-        assert_eq!(p.categories.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["c1", "c2", "c3"]);
+        assert_eq!(
+            p.categories
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect::<Vec<_>>(),
+            ["c1", "c2", "c3"]
+        );
         assert!(p.weakest.is_empty(), "nothing answered, nothing weakest");
     }
 
     #[test]
     fn weakest_is_the_lowest_mean() {
-        let p = score(&inst(), &answers(&[("c1_1", Some(4)), ("c2_1", Some(2)), ("c2_2", Some(3)), ("c3_1", Some(3))]));
+        let p = score(
+            &inst(),
+            &answers(&[
+                ("c1_1", Some(4)),
+                ("c2_1", Some(2)),
+                ("c2_2", Some(3)),
+                ("c3_1", Some(3)),
+            ]),
+        );
         assert_eq!(p.weakest, ["c2"]);
     }
 
@@ -174,7 +211,14 @@ mod tests {
         // 2/1 and 6/3 and 4/2 are the same mean; compared exactly, not as floats
         let p = score(
             &inst(),
-            &answers(&[("c1_1", Some(2)), ("c2_1", Some(1)), ("c2_2", Some(2)), ("c2_3", Some(3)), ("c3_1", Some(1)), ("c3_2", Some(3))]),
+            &answers(&[
+                ("c1_1", Some(2)),
+                ("c2_1", Some(1)),
+                ("c2_2", Some(2)),
+                ("c2_3", Some(3)),
+                ("c3_1", Some(1)),
+                ("c3_2", Some(3)),
+            ]),
         );
         assert_eq!(p.weakest, ["c1", "c2", "c3"]);
     }

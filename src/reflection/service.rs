@@ -20,8 +20,18 @@ pub fn list_instruments(state: &AppState) -> Vec<InstrumentSummary> {
             title: l.instrument.title.clone(),
             description: l.instrument.description.clone(),
             notice: l.instrument.notice.clone(),
-            categories: l.instrument.categories.iter().map(|c| c.title.clone()).collect(),
-            items: l.instrument.categories.iter().map(|c| c.items().count()).sum(),
+            categories: l
+                .instrument
+                .categories
+                .iter()
+                .map(|c| c.title.clone())
+                .collect(),
+            items: l
+                .instrument
+                .categories
+                .iter()
+                .map(|c| c.items().count())
+                .sum(),
         })
         .collect()
 }
@@ -36,7 +46,10 @@ fn new_token() -> String {
 
 /// Only the hash of a token is stored, so the database alone cannot open anyone's reflection.
 pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn well_formed_token(token: &str) -> bool {
@@ -54,7 +67,10 @@ pub struct StartInput {
 
 pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
     let loaded = state.instruments.latest(&input.instrument).ok_or_else(|| {
-        AppError::NotFound(format!("There is no questionnaire called “{}”.", super::api::short(&input.instrument)))
+        AppError::NotFound(format!(
+            "There is no questionnaire called “{}”.",
+            super::api::short(&input.instrument)
+        ))
     })?;
     if !ROLES.iter().any(|(k, _)| *k == input.role) {
         return Err(AppError::invalid("Choose your role."));
@@ -69,22 +85,41 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
         )));
     }
     if input.innovation == "other" && detail.is_empty() {
-        return Err(AppError::invalid("Say in a few words which innovation you reflect on."));
+        return Err(AppError::invalid(
+            "Say in a few words which innovation you reflect on.",
+        ));
     }
     let consent = match input.consent.as_str() {
         "yes" => true,
         "no" => false,
-        _ => return Err(AppError::invalid("Say whether your answers may be used for research (yes or no).")),
+        _ => {
+            return Err(AppError::invalid(
+                "Say whether your answers may be used for research (yes or no).",
+            ));
+        }
     };
-    let code: String = input.school_code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_uppercase();
+    let code: String = input
+        .school_code
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect::<String>()
+        .to_uppercase();
     let school_id = if code.is_empty() {
         None
     } else if code.len() > 16 {
-        return Err(AppError::invalid("A school code has at most 16 characters."));
+        return Err(AppError::invalid(
+            "A school code has at most 16 characters.",
+        ));
     } else {
-        Some(db::school_id_by_code(&state.db.pool, &code).await?.ok_or_else(|| {
-            AppError::NotFound(format!("No school has the code “{code}”. Check it, or leave the field empty."))
-        })?)
+        Some(
+            db::school_id_by_code(&state.db.pool, &code)
+                .await?
+                .ok_or_else(|| {
+                    AppError::NotFound(format!(
+                        "No school has the code “{code}”. Check it, or leave the field empty."
+                    ))
+                })?,
+        )
     };
     let token = new_token();
     let id = uuid::Uuid::new_v4().to_string();
@@ -132,12 +167,22 @@ fn finished_error() -> AppError {
 }
 
 fn unknown_item(item: &str) -> AppError {
-    AppError::NotFound(format!("The questionnaire has no item “{}”.", super::api::short(item)))
+    AppError::NotFound(format!(
+        "The questionnaire has no item “{}”.",
+        super::api::short(item)
+    ))
 }
 
-pub async fn save_answer(state: &AppState, token: &str, item_id: &str, value: &str) -> AppResult<SaveOutcome> {
+pub async fn save_answer(
+    state: &AppState,
+    token: &str,
+    item_id: &str,
+    value: &str,
+) -> AppResult<SaveOutcome> {
     let (row, inst) = load(state, token).await?;
-    let (cat_index, item) = inst.find_item(item_id).ok_or_else(|| unknown_item(item_id))?;
+    let (cat_index, item) = inst
+        .find_item(item_id)
+        .ok_or_else(|| unknown_item(item_id))?;
     let parsed = inst.parse_answer(item, value).map_err(AppError::Invalid)?;
     let now = crate::server::now();
     let mut tx = state.db.begin_write().await?;
@@ -164,7 +209,11 @@ fn total_items(inst: &Instrument) -> usize {
 }
 
 async fn answer_values(state: &AppState, id: &str) -> AppResult<HashMap<String, String>> {
-    Ok(db::answers(&state.db.pool, id).await?.into_iter().map(|(k, v, _)| (k, v)).collect())
+    Ok(db::answers(&state.db.pool, id)
+        .await?
+        .into_iter()
+        .map(|(k, v, _)| (k, v))
+        .collect())
 }
 
 /// Saves every answer of one category page, all or nothing, then says where to go next.
@@ -182,9 +231,14 @@ pub async fn submit_category(
     let category = index
         .checked_sub(1)
         .and_then(|i| inst.categories.get(i))
-        .ok_or_else(|| AppError::NotFound(format!("This questionnaire has no category {index}.")))?;
+        .ok_or_else(|| {
+            AppError::NotFound(format!("This questionnaire has no category {index}."))
+        })?;
     if !matches!(go, "back" | "next" | "finish" | "stay") {
-        return Err(AppError::BadRequest(format!("unknown navigation “{}”", super::api::short(go))));
+        return Err(AppError::BadRequest(format!(
+            "unknown navigation “{}”",
+            super::api::short(go)
+        )));
     }
     // Check everything before writing anything.
     let mut parsed: Vec<(String, ParsedAnswer)> = Vec::new();
@@ -192,7 +246,10 @@ pub async fn submit_category(
     for key in answers.keys().chain(multi.keys()) {
         if !category.items().any(|i| &i.id == key) {
             return Err(match inst.find_item(key) {
-                Some(_) => AppError::invalid(format!("The item “{}” does not belong to this page.", super::api::short(key))),
+                Some(_) => AppError::invalid(format!(
+                    "The item “{}” does not belong to this page.",
+                    super::api::short(key)
+                )),
                 None => unknown_item(key),
             });
         }
@@ -200,7 +257,10 @@ pub async fn submit_category(
     for item in category.items() {
         let raw = if item.kind == ItemType::MultipleChoice {
             // checkboxes: multi[item][option]=on; all unchecked means no answer
-            let mut chosen: Vec<&str> = multi.get(&item.id).map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+            let mut chosen: Vec<&str> = multi
+                .get(&item.id)
+                .map(|m| m.keys().map(String::as_str).collect())
+                .unwrap_or_default();
             chosen.sort_unstable();
             match answers.get(&item.id) {
                 Some(v) => v.clone(),
@@ -221,10 +281,14 @@ pub async fn submit_category(
     let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
     if let Some(n) = &note {
         if category.reflection_prompt.is_none() {
-            return Err(AppError::invalid("This category has no reflection question."));
+            return Err(AppError::invalid(
+                "This category has no reflection question.",
+            ));
         }
         if n.chars().count() > MAX_NOTE {
-            problems.push(format!("Your reflection is too long: at most {MAX_NOTE} characters."));
+            problems.push(format!(
+                "Your reflection is too long: at most {MAX_NOTE} characters."
+            ));
         }
     }
     if !problems.is_empty() {
@@ -287,8 +351,16 @@ fn resume_base(state: &AppState) -> String {
         return u.clone();
     }
     let host = leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|p| p.headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_string))
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+        .and_then(|p| {
+            p.headers
+                .get(axum::http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(str::to_string)
+        })
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
         .unwrap_or_else(|| "localhost".into());
     format!("http://{host}")
 }
@@ -304,7 +376,11 @@ pub async fn category_view(state: &AppState, token: &str, index: usize) -> AppRe
         .and_then(|i| inst.categories.get(i))
         .ok_or_else(|| AppError::NotFound(format!("This questionnaire has no page {index}.")))?;
     let answers = answer_values(state, &row.id).await?;
-    let note = db::notes(&state.db.pool, &row.id).await?.into_iter().find(|(c, _)| c == &category.id).map(|(_, n)| n);
+    let note = db::notes(&state.db.pool, &row.id)
+        .await?
+        .into_iter()
+        .find(|(c, _)| c == &category.id)
+        .map(|(_, n)| n);
     Ok(CategoryView {
         token: token.to_string(),
         resume_url: resume_url(state, token),
@@ -315,7 +391,10 @@ pub async fn category_view(state: &AppState, token: &str, index: usize) -> AppRe
         scales: inst.scales.clone(),
         answered_items: answers.len(),
         total_items: total_items(&inst),
-        answers: category.items().filter_map(|i| answers.get(&i.id).map(|v| (i.id.clone(), v.clone()))).collect(),
+        answers: category
+            .items()
+            .filter_map(|i| answers.get(&i.id).map(|v| (i.id.clone(), v.clone())))
+            .collect(),
         note,
         status: Status::parse(&row.status),
     })
@@ -335,7 +414,10 @@ pub async fn resume_target(state: &AppState, token: &str) -> AppResult<String> {
         return Ok(format!("/r/{token}/profile"));
     }
     let answered = answer_values(state, &row.id).await?;
-    Ok(format!("/r/{token}/c/{}", first_open_category(&inst, &answered)))
+    Ok(format!(
+        "/r/{token}/c/{}",
+        first_open_category(&inst, &answered)
+    ))
 }
 
 pub async fn profile_view(state: &AppState, token: &str) -> AppResult<ProfileView> {
@@ -343,10 +425,16 @@ pub async fn profile_view(state: &AppState, token: &str) -> AppResult<ProfileVie
     let rows = db::answers(&state.db.pool, &row.id).await?;
     let scores: HashMap<String, Option<i64>> = rows
         .iter()
-        .filter(|(item, _, _)| inst.find_item(item).is_some_and(|(_, i)| i.kind == ItemType::Likert))
+        .filter(|(item, _, _)| {
+            inst.find_item(item)
+                .is_some_and(|(_, i)| i.kind == ItemType::Likert)
+        })
         .map(|(item, _, score)| (item.clone(), *score))
         .collect();
-    let values: HashMap<String, String> = rows.iter().map(|(k, v, _)| (k.clone(), v.clone())).collect();
+    let values: HashMap<String, String> = rows
+        .iter()
+        .map(|(k, v, _)| (k.clone(), v.clone()))
+        .collect();
     let profile = scoring::score(&inst, &scores);
     let weakest_titles: Vec<String> = profile
         .categories
@@ -364,7 +452,10 @@ pub async fn profile_view(state: &AppState, token: &str) -> AppResult<ProfileVie
         .map(|(s, i)| StatementAnswer {
             text: i.text.clone(),
             subcategory: s.title.clone(),
-            answer: values.get(&i.id).map(|v| inst.answer_label(i, v)).unwrap_or_else(|| "Not answered".into()),
+            answer: values
+                .get(&i.id)
+                .map(|v| inst.answer_label(i, v))
+                .unwrap_or_else(|| "Not answered".into()),
             score: scores.get(&i.id).copied().flatten(),
         })
         .collect();
@@ -380,7 +471,12 @@ pub async fn profile_view(state: &AppState, token: &str) -> AppResult<ProfileVie
     let notes = db::notes(&state.db.pool, &row.id)
         .await?
         .into_iter()
-        .filter_map(|(c, n)| inst.categories.iter().find(|x| x.id == c).map(|x| (x.title.clone(), n)))
+        .filter_map(|(c, n)| {
+            inst.categories
+                .iter()
+                .find(|x| x.id == c)
+                .map(|x| (x.title.clone(), n))
+        })
         .collect();
     let innovation = match &row.innovation_detail {
         Some(d) => format!("{}: {d}", label_of(INNOVATIONS, &row.innovation)),
@@ -406,23 +502,40 @@ pub async fn profile_view(state: &AppState, token: &str) -> AppResult<ProfileVie
 pub async fn save_action_plan(state: &AppState, token: &str, plan: &str) -> AppResult<()> {
     let (row, _) = load(state, token).await?;
     if Status::parse(&row.status) != Status::Finished {
-        return Err(AppError::Conflict("Finish the reflection first; the action plan belongs to its profile.".into()));
+        return Err(AppError::Conflict(
+            "Finish the reflection first; the action plan belongs to its profile.".into(),
+        ));
     }
     let plan = plan.trim();
     if plan.chars().count() > MAX_ACTION_PLAN {
-        return Err(AppError::invalid(format!("The action plan is too long: at most {MAX_ACTION_PLAN} characters.")));
+        return Err(AppError::invalid(format!(
+            "The action plan is too long: at most {MAX_ACTION_PLAN} characters."
+        )));
     }
-    if plan.chars().any(|c| c.is_control() && !"\n\r\t".contains(c)) {
-        return Err(AppError::invalid("The action plan contains characters that cannot be stored."));
+    if plan
+        .chars()
+        .any(|c| c.is_control() && !"\n\r\t".contains(c))
+    {
+        return Err(AppError::invalid(
+            "The action plan contains characters that cannot be stored.",
+        ));
     }
-    db::set_action_plan(&state.db.pool, &row.id, (!plan.is_empty()).then_some(plan), &crate::server::now()).await?;
+    db::set_action_plan(
+        &state.db.pool,
+        &row.id,
+        (!plan.is_empty()).then_some(plan),
+        &crate::server::now(),
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn delete(state: &AppState, token: &str, confirmed: bool) -> AppResult<()> {
     let (row, _) = load(state, token).await?;
     if !confirmed {
-        return Err(AppError::invalid("Tick the box to confirm that all your answers should be deleted."));
+        return Err(AppError::invalid(
+            "Tick the box to confirm that all your answers should be deleted.",
+        ));
     }
     let mut tx = state.db.begin_write().await?;
     db::delete(&mut tx, &row.id).await?;
@@ -433,12 +546,17 @@ pub async fn delete(state: &AppState, token: &str, confirmed: bool) -> AppResult
 
 /// Finishes a form post. On success the browser goes to `ok_url`. On failure a plain HTML form
 /// (no JavaScript) goes back to its page with the message in `?error=`; a script gets the error.
-pub fn respond_to_form<T>(result: AppResult<T>, ok_url: impl FnOnce(&T) -> String, back: &str) -> AppResult<T> {
+pub fn respond_to_form<T>(
+    result: AppResult<T>,
+    ok_url: impl FnOnce(&T) -> String,
+    back: &str,
+) -> AppResult<T> {
     match &result {
         Ok(v) => leptos_axum::redirect(&ok_url(v)),
-        Err(e) if is_plain_form() => {
-            leptos_axum::redirect(&format!("{back}?error={}", urlencoding::encode(&e.to_string())))
-        }
+        Err(e) if is_plain_form() => leptos_axum::redirect(&format!(
+            "{back}?error={}",
+            urlencoding::encode(&e.to_string())
+        )),
         Err(_) => {}
     }
     result

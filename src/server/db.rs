@@ -44,16 +44,23 @@ impl Db {
         let mut url = url.to_string();
         let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
         if backend == Backend::Sqlite {
-            let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
             let path = path.split('?').next().unwrap_or_default().to_string();
             if path != ":memory:"
                 && let Some(parent) = std::path::Path::new(&path).parent()
                 && !parent.as_os_str().is_empty()
             {
-                std::fs::create_dir_all(parent).map_err(|e| DbSetupError::Folder(path.clone(), e))?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| DbSetupError::Folder(path.clone(), e))?;
             }
             if !url.contains("mode=") {
-                url.push_str(if url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+                url.push_str(if url.contains('?') {
+                    "&mode=rwc"
+                } else {
+                    "?mode=rwc"
+                });
             }
             options = options.max_connections(8).after_connect(|conn, _| {
                 Box::pin(async move {

@@ -39,7 +39,9 @@ impl Config {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         Self {
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/reflect.db".into()),
-            instruments_dir: var("REFLECT_INSTRUMENTS_DIR").unwrap_or_else(|| "instruments".into()).into(),
+            instruments_dir: var("REFLECT_INSTRUMENTS_DIR")
+                .unwrap_or_else(|| "instruments".into())
+                .into(),
             public_url: var("REFLECT_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
         }
     }
@@ -78,12 +80,21 @@ pub enum StartupError {
 }
 
 /// Builds the state: database (migrated), instruments (validated and versioned).
-pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppState, StartupError> {
+pub async fn build_state(
+    config: Config,
+    leptos_options: LeptosOptions,
+) -> Result<AppState, StartupError> {
     let db = Db::connect(&config.database_url).await?;
-    let files = store::load_dir(&config.instruments_dir)
-        .map_err(|errs| StartupError::Instruments(errs.iter().map(ToString::to_string).collect()))?;
+    let files = store::load_dir(&config.instruments_dir).map_err(|errs| {
+        StartupError::Instruments(errs.iter().map(ToString::to_string).collect())
+    })?;
     let instruments = store::sync(&db, files).await?;
-    Ok(AppState { leptos_options, db, instruments: Arc::new(instruments), config: Arc::new(config) })
+    Ok(AppState {
+        leptos_options,
+        db,
+        instruments: Arc::new(instruments),
+        config: Arc::new(config),
+    })
 }
 
 /// The whole app as an axum router: pages, server functions, static files.
@@ -129,19 +140,31 @@ async fn error_status(req: axum::extract::Request, next: axum::middleware::Next)
         return res;
     }
     let (mut parts, body) = res.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status =
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
 }
 
-async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response<Body> {
+async fn security_headers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response<Body> {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     // Resume links carry the private token in the path: never send it to another site.
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     res
 }
@@ -160,11 +183,19 @@ pub async fn main() -> std::process::ExitCode {
     match args.first().map(String::as_str) {
         None | Some("serve") => {}
         Some("check-instruments") => {
-            let dir = args.get(1).map(PathBuf::from).unwrap_or(config.instruments_dir.clone());
+            let dir = args
+                .get(1)
+                .map(PathBuf::from)
+                .unwrap_or(config.instruments_dir.clone());
             return match store::load_dir(&dir) {
                 Ok(list) => {
                     for (file, inst) in list {
-                        println!("ok  {}  {} ({} categories)", file.display(), inst.id, inst.categories.len());
+                        println!(
+                            "ok  {}  {} ({} categories)",
+                            file.display(),
+                            inst.id,
+                            inst.categories.len()
+                        );
                     }
                     ExitCode::SUCCESS
                 }
@@ -177,7 +208,9 @@ pub async fn main() -> std::process::ExitCode {
             };
         }
         Some(other) => {
-            eprintln!("unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR]]");
+            eprintln!(
+                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR]]"
+            );
             return ExitCode::from(2);
         }
     }
@@ -207,7 +240,9 @@ pub async fn main() -> std::process::ExitCode {
     };
     println!("Reflect is running on http://{addr} (database: {backend:?})");
     if let Err(e) = axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(async { tokio::signal::ctrl_c().await.ok(); })
+        .with_graceful_shutdown(async {
+            tokio::signal::ctrl_c().await.ok();
+        })
         .await
     {
         eprintln!("server error: {e}");

@@ -1,0 +1,52 @@
+import { expect, Page, TestInfo } from '@playwright/test';
+
+export const hydrated = (info: TestInfo) => info.project.name === 'hydrated';
+
+/** Opens a page and, when JavaScript is on, waits until the WebAssembly has hydrated it. */
+export async function open(page: Page, info: TestInfo, url: string) {
+  await page.goto(url);
+  await ready(page, info);
+}
+
+export async function ready(page: Page, info: TestInfo) {
+  if (hydrated(info)) await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+}
+
+/** Start page of the leadership reflection → context → first category. */
+export async function startLeadership(page: Page, info: TestInfo) {
+  await open(page, info, '/');
+  await page.getByRole('link', { name: 'Start: Leadership reflection' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Leadership reflection' })).toBeVisible();
+  await ready(page, info);
+  await page.getByLabel('Headteacher / principal').check();
+  await page.getByLabel('Data use').check();
+  await page.getByRole('group', { name: 'May your anonymous answers be used for research?' }).getByLabel('Yes').check();
+  await page.getByRole('button', { name: 'Start the reflection' }).click();
+  await expect(page).toHaveURL(/\/r\/[0-9a-f]{48}\/c\/1$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Organising and (re)designing the organisation' })).toBeVisible();
+  await ready(page, info);
+}
+
+/** Answers every statement on the current category page with `value` (1–5). */
+export async function answerPage(page: Page, value: string) {
+  const groups = page.locator('fieldset.likert');
+  const n = await groups.count();
+  expect(n).toBeGreaterThan(0);
+  for (let i = 0; i < n; i++) {
+    await groups.nth(i).locator(`input[type="radio"][value="${value}"]`).check();
+  }
+}
+
+/** Answers the current page and moves on: by itself when hydrated, with the button otherwise. */
+export async function answerAndMoveOn(page: Page, info: TestInfo, index: number, value: string) {
+  await expect(page).toHaveURL(new RegExp(`/c/${index}$`));
+  await answerPage(page, value);
+  if (hydrated(info)) {
+    // auto-advance: no button press
+    await expect(page).toHaveURL(new RegExp(`/c/${index + 1}$`));
+  } else {
+    await page.getByRole('button', { name: 'Next category' }).click();
+    await expect(page).toHaveURL(new RegExp(`/c/${index + 1}$`));
+  }
+  await ready(page, info);
+}

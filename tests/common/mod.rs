@@ -1,0 +1,280 @@
+//! Test harness: the real router on a real database, SQLite (a fresh file) or PostgreSQL (a fresh
+//! database on the server named by REFLECT_TEST_PG, default 127.0.0.1:5432 as `postgres`).
+#![allow(dead_code)]
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use reflect::server::{AppState, Config, build_state, router};
+use sqlx::Connection;
+use tower::ServiceExt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub backend: Backend,
+    pub database_url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Database { admin: String, name: String },
+}
+
+pub fn pg_admin_url() -> String {
+    std::env::var("REFLECT_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// CI (and anyone who sets REFLECT_REQUIRE_PG=1) must run the PostgreSQL tests for real.
+fn pg_required() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false")
+        || std::env::var("REFLECT_REQUIRE_PG").is_ok_and(|v| v == "1")
+}
+
+pub fn instruments_dir() -> std::path::PathBuf {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/instruments").into()
+}
+
+impl TestApp {
+    /// A fresh app; `None` when PostgreSQL is wanted but unreachable and not required.
+    pub async fn new(backend: Backend) -> Option<Self> {
+        Self::with_instruments(backend, instruments_dir()).await
+    }
+
+    pub async fn with_instruments(backend: Backend, dir: std::path::PathBuf) -> Option<Self> {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let (database_url, cleanup) = match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("reflect-test-{id}/reflect.db"));
+                (
+                    format!("sqlite://{}", path.display()),
+                    Cleanup::File(path.parent().unwrap().to_path_buf()),
+                )
+            }
+            Backend::Postgres => {
+                let admin = pg_admin_url();
+                let name = format!("reflect_test_{id}");
+                match sqlx::PgConnection::connect(&admin).await {
+                    Ok(mut conn) => {
+                        sqlx::query(&format!("CREATE DATABASE {name}"))
+                            .execute(&mut conn)
+                            .await
+                            .expect("create test database");
+                        conn.close().await.ok();
+                    }
+                    Err(e) if pg_required() => {
+                        panic!("PostgreSQL at {admin} is required here (CI) but unreachable: {e}")
+                    }
+                    Err(e) => {
+                        eprintln!(
+                            "SKIPPED: PostgreSQL test, server at {admin} unreachable ({e}); set REFLECT_TEST_PG to run it"
+                        );
+                        return None;
+                    }
+                }
+                let base = admin
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_string())
+                    .unwrap_or(admin.clone());
+                (format!("{base}/{name}"), Cleanup::Database { admin, name })
+            }
+        };
+        let state = Self::state_for(&database_url, dir)
+            .await
+            .expect("app state");
+        Some(Self {
+            router: router(state.clone()),
+            state,
+            backend,
+            database_url,
+            cleanup,
+        })
+    }
+
+    /// A second start of the app on the same database (e.g. with changed instrument files).
+    pub async fn state_for(
+        database_url: &str,
+        dir: std::path::PathBuf,
+    ) -> Result<AppState, reflect::server::StartupError> {
+        let config = Config {
+            database_url: database_url.to_string(),
+            instruments_dir: dir,
+            public_url: Some("http://reflect.test".into()),
+        };
+        let conf = leptos::prelude::get_configuration(Some(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/Cargo.toml"
+        )))
+        .unwrap();
+        build_state(config, conf.leptos_options).await
+    }
+
+    /// Replaces the running app by a restart on the same database.
+    pub async fn restart(
+        &mut self,
+        dir: std::path::PathBuf,
+    ) -> Result<(), reflect::server::StartupError> {
+        let state = Self::state_for(&self.database_url, dir).await?;
+        self.state.db.pool.close().await;
+        self.router = router(state.clone());
+        self.state = state;
+        Ok(())
+    }
+
+    pub async fn cleanup(self) {
+        self.state.db.pool.close().await;
+        match self.cleanup {
+            Cleanup::File(dir) => {
+                std::fs::remove_dir_all(dir).ok();
+            }
+            Cleanup::Database { admin, name } => {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut conn)
+                        .await
+                        .ok();
+                }
+            }
+        }
+    }
+
+    async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        }
+    }
+
+    /// A server function call as the hydrated page makes it.
+    pub async fn call(&self, name: &str, form: &[(&str, &str)]) -> Reply {
+        self.post_raw(name, &encode(form), "application/json").await
+    }
+
+    /// A server function call as a plain HTML form makes it (JavaScript off).
+    pub async fn form(&self, name: &str, form: &[(&str, &str)], referer: &str) -> Reply {
+        let req = Request::post(format!("/api/{name}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::REFERER, format!("http://reflect.test{referer}"))
+            .body(Body::from(encode(form)))
+            .unwrap();
+        self.send(req).await
+    }
+
+    pub async fn post_raw(&self, name: &str, body: &str, accept: &str) -> Reply {
+        let req = Request::post(format!("/api/{name}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, accept)
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        self.send(req).await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(
+            Request::get(path)
+                .header(header::ACCEPT, "text/html")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+    }
+
+    /// Starts a leadership reflection and returns its private token.
+    pub async fn start(&self, instrument: &str) -> String {
+        let r = self
+            .call(
+                "start_reflection",
+                &[
+                    ("instrument", instrument),
+                    ("role", "headteacher"),
+                    ("school_code", ""),
+                    ("innovation", "data_use"),
+                    ("innovation_detail", ""),
+                    ("consent", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        serde_json::from_str::<String>(&r.body).unwrap()
+    }
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn location(&self) -> String {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    }
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+    /// The error message of a failed call, and that it is one of ours.
+    pub fn error(&self) -> reflect::error::AppError {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not an AppError ({e}): {}", self.body))
+    }
+}
+
+pub fn encode(form: &[(&str, &str)]) -> String {
+    form.iter()
+        .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Runs an async test function against SQLite and against PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                use super::*;
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    #[allow(unused_mut)]
+                    let mut app = common::TestApp::new(common::Backend::Sqlite).await.unwrap();
+                    super::$name(&mut app).await;
+                    app.cleanup().await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    #[allow(unused_mut)]
+                    if let Some(mut app) = common::TestApp::new(common::Backend::Postgres).await {
+                        super::$name(&mut app).await;
+                        app.cleanup().await;
+                    }
+                }
+            }
+        )*
+    };
+}

@@ -1,0 +1,680 @@
+//! The reflection end to end through the real router and server functions, on SQLite and on
+//! PostgreSQL: full reflection, resume, idempotent saves, bad input, delete, versions.
+mod common;
+
+use axum::http::StatusCode;
+use reflect::error::AppError;
+use reflect::instrument::Instrument;
+use reflect::reflection::model::{CategoryView, ProfileView, SaveOutcome, Status};
+
+const LEADERSHIP: &str = "leadership-reflection";
+
+fn leadership() -> Instrument {
+    let path = common::instruments_dir().join("leadership-reflection.toml");
+    reflect::instrument::store::parse_instrument(&path, &std::fs::read_to_string(&path).unwrap())
+        .unwrap()
+}
+
+/// Every item id of category `c` (0-based).
+fn items(inst: &Instrument, c: usize) -> Vec<String> {
+    inst.categories[c].items().map(|i| i.id.clone()).collect()
+}
+
+async fn save(app: &common::TestApp, token: &str, item: &str, value: &str) -> common::Reply {
+    app.call(
+        "save_answer",
+        &[("token", token), ("item", item), ("value", value)],
+    )
+    .await
+}
+
+async fn answer_count(app: &mut common::TestApp) -> i64 {
+    app.count("SELECT COUNT(*) FROM answers").await
+}
+
+/// Answers every statement: category 1 all 4, category 2 all 2 except one "not applicable",
+/// category 3 all 3, category 4 all 5. The weakest must be category 2.
+async fn answer_all(app: &common::TestApp, token: &str, inst: &Instrument) {
+    for (c, value) in [(0, "4"), (1, "2"), (2, "3"), (3, "5")] {
+        for (n, item) in items(inst, c).iter().enumerate() {
+            let v = if c == 1 && n == 0 { "na" } else { value };
+            let r = save(app, token, item, v).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+    }
+}
+
+async fn full_reflection(app: &mut common::TestApp) {
+    let inst = leadership();
+    let token = app.start(LEADERSHIP).await;
+    assert_eq!(token.len(), 48, "192-bit token");
+    // the token itself is never stored, only its hash
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM reflections WHERE token_hash = '{token}'"
+        ))
+        .await,
+        0
+    );
+
+    // first page
+    let page: CategoryView = app
+        .call("get_category", &[("token", &token), ("index", "1")])
+        .await
+        .json();
+    assert_eq!((page.index, page.total, page.total_items), (1, 4, 36));
+    assert_eq!(page.category.id, "organising");
+    assert_eq!(page.resume_url, format!("http://reflect.test/r/{token}"));
+
+    // saving the last item of a category says the category is complete
+    let ids = items(&inst, 0);
+    for (n, item) in ids.iter().enumerate() {
+        let o: SaveOutcome = save(app, &token, item, "4").await.json();
+        assert_eq!(o.category, 1);
+        assert_eq!(o.category_complete, n == ids.len() - 1);
+        assert_eq!(o.answered_items, n + 1);
+    }
+    answer_all(app, &token, &inst).await;
+    assert_eq!(answer_count(app).await, 36);
+
+    // an optional reflection note on the last page, then finish
+    let r = app
+        .call(
+            "submit_category",
+            &[
+                ("token", &token),
+                ("index", "4"),
+                ("go", "finish"),
+                ("note", "Invite the partner school."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM reflections WHERE status = 'finished' AND finished_at IS NOT NULL"
+        )
+        .await,
+        1
+    );
+
+    let p: ProfileView = app.call("get_profile", &[("token", &token)]).await.json();
+    assert_eq!(p.status, Status::Finished);
+    assert_eq!(p.profile.weakest, vec!["teaching_learning".to_string()]);
+    let means: Vec<Option<f64>> = p.profile.categories.iter().map(|c| c.mean).collect();
+    assert_eq!(means, vec![Some(4.0), Some(2.0), Some(3.0), Some(5.0)]);
+    assert_eq!(p.profile.categories[1].not_applicable, 1);
+    assert_eq!(p.profile.categories[1].tally.n, 8);
+    assert_eq!(p.weakest_statements.len(), 9);
+    assert_eq!(p.weakest_statements[0].answer, "2 – Disagree");
+    assert_eq!(
+        p.weakest_statements[8].answer, "Don't know / not applicable",
+        "not applicable listed last"
+    );
+    assert_eq!(
+        p.notes,
+        vec![(
+            inst.categories[3].title.clone(),
+            "Invite the partner school.".to_string()
+        )]
+    );
+
+    // the profile page itself, as HTML from the server
+    let html = app.get(&format!("/r/{token}/profile")).await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(
+        html.body
+            .contains("Needs most work: Managing the teaching and learning programme"),
+        "{}",
+        &html.body[..html.body.len().min(2000)]
+    );
+    assert!(html.body.contains("/vendor/echarts.min.js"));
+    assert!(html.body.contains("<caption>"));
+
+    // the action plan is saved and shown
+    let r = app
+        .call(
+            "save_action_plan",
+            &[("token", &token), ("plan", "Monthly data team meeting.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let p: ProfileView = app.call("get_profile", &[("token", &token)]).await.json();
+    assert_eq!(p.action_plan.as_deref(), Some("Monthly data team meeting."));
+}
+
+async fn resume_by_link(app: &mut common::TestApp) {
+    let inst = leadership();
+    let token = app.start(LEADERSHIP).await;
+    for item in items(&inst, 0) {
+        save(app, &token, &item, "3").await;
+    }
+    save(app, &token, &items(&inst, 1)[0], "5").await;
+    let target: String = app.call("resume_target", &[("token", &token)]).await.json();
+    assert_eq!(target, format!("/r/{token}/c/2"));
+    // the link itself redirects, on any device (no cookie involved)
+    let r = app.get(&format!("/r/{token}")).await;
+    assert!(r.status.is_redirection(), "{:?}", r.status);
+    assert_eq!(r.location(), format!("/r/{token}/c/2"));
+    // the page shows the earlier answer checked
+    let page = app.get(&format!("/r/{token}/c/2")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let item = &items(&inst, 1)[0];
+    assert!(
+        page.body
+            .contains(&format!("name=\"answers[{item}]\" value=\"5\" checked")),
+        "answer shown as checked"
+    );
+}
+
+async fn saves_are_idempotent(app: &mut common::TestApp) {
+    let inst = leadership();
+    let token = app.start(LEADERSHIP).await;
+    let item = &items(&inst, 0)[0];
+    for _ in 0..3 {
+        assert_eq!(save(app, &token, item, "4").await.status, StatusCode::OK);
+    }
+    assert_eq!(answer_count(app).await, 1);
+    save(app, &token, item, "2").await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM answers WHERE value = '2' AND score = 2")
+            .await,
+        1
+    );
+    assert_eq!(answer_count(app).await, 1);
+    // the same page posted twice (a double click without JavaScript) is stored once
+    let key = format!("answers[{item}]");
+    for _ in 0..2 {
+        let r = app
+            .form(
+                "submit_category",
+                &[
+                    ("token", &token),
+                    ("index", "1"),
+                    ("go", "next"),
+                    (&key, "5"),
+                ],
+                "/r/x/c/1",
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FOUND);
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM answers WHERE value = '5'")
+            .await,
+        1
+    );
+    assert_eq!(answer_count(app).await, 1);
+}
+
+async fn bad_input_changes_nothing(app: &mut common::TestApp) {
+    let inst = leadership();
+    let token = app.start(LEADERSHIP).await;
+    let item = items(&inst, 0)[0].clone();
+    save(app, &token, &item, "3").await;
+    let before = (
+        answer_count(app).await,
+        app.count("SELECT COUNT(*) FROM reflections").await,
+    );
+
+    let expect = |r: common::Reply, status: StatusCode, needle: &str| {
+        assert_eq!(r.status, status, "{}", r.body);
+        let msg = r.error().to_string();
+        assert!(
+            msg.contains(needle),
+            "message “{msg}” should contain “{needle}”"
+        );
+    };
+    // unknown instrument, role, consent, school code
+    let start = |instrument: &'static str,
+                 role: &'static str,
+                 consent: &'static str,
+                 school: &'static str| {
+        vec![
+            ("instrument", instrument),
+            ("role", role),
+            ("innovation", "pln"),
+            ("consent", consent),
+            ("school_code", school),
+        ]
+    };
+    expect(
+        app.call("start_reflection", &start("nope", "teacher", "yes", ""))
+            .await,
+        StatusCode::NOT_FOUND,
+        "no questionnaire",
+    );
+    expect(
+        app.call("start_reflection", &start(LEADERSHIP, "king", "yes", ""))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "role",
+    );
+    expect(
+        app.call(
+            "start_reflection",
+            &start(LEADERSHIP, "teacher", "maybe", ""),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "research",
+    );
+    expect(
+        app.call(
+            "start_reflection",
+            &start(LEADERSHIP, "teacher", "yes", "ZZZZ"),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "No school",
+    );
+    let long = "x".repeat(201);
+    let r = app
+        .call(
+            "start_reflection",
+            &[
+                ("instrument", LEADERSHIP),
+                ("role", "teacher"),
+                ("innovation", "other"),
+                ("innovation_detail", &long),
+                ("consent", "no"),
+            ],
+        )
+        .await;
+    expect(r, StatusCode::UNPROCESSABLE_ENTITY, "too long");
+    // unknown and malformed tokens
+    expect(
+        save(app, &"0".repeat(48), &item, "3").await,
+        StatusCode::NOT_FOUND,
+        "No reflection",
+    );
+    expect(
+        save(app, "../../etc/passwd", &item, "3").await,
+        StatusCode::NOT_FOUND,
+        "No reflection",
+    );
+    expect(
+        app.call("get_profile", &[("token", "nope")]).await,
+        StatusCode::NOT_FOUND,
+        "No reflection",
+    );
+    // unknown item, out-of-range and wrong values
+    expect(
+        save(app, &token, "no_such_item", "3").await,
+        StatusCode::NOT_FOUND,
+        "no item",
+    );
+    expect(
+        save(app, &token, &item, "6").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "1 to 5",
+    );
+    expect(
+        save(app, &token, &item, "0").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "1 to 5",
+    );
+    expect(
+        save(app, &token, &item, "3.5").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not an answer",
+    );
+    // oversized text: the reflection note has a limit
+    let huge = "y".repeat(2001);
+    let r = app
+        .call(
+            "submit_category",
+            &[
+                ("token", &token),
+                ("index", "1"),
+                ("go", "stay"),
+                ("note", &huge),
+            ],
+        )
+        .await;
+    expect(r, StatusCode::UNPROCESSABLE_ENTITY, "too long");
+    // a page with one good and one bad answer stores neither
+    let (k1, k2) = (
+        format!("answers[{}]", items(&inst, 0)[1]),
+        format!("answers[{}]", items(&inst, 0)[2]),
+    );
+    let r = app
+        .call(
+            "submit_category",
+            &[
+                ("token", &token),
+                ("index", "1"),
+                ("go", "next"),
+                (&k1, "4"),
+                (&k2, "9"),
+            ],
+        )
+        .await;
+    expect(r, StatusCode::UNPROCESSABLE_ENTITY, "1 to 5");
+    // an item of another page, an unknown page
+    let other = format!("answers[{}]", items(&inst, 2)[0]);
+    let r = app
+        .call(
+            "submit_category",
+            &[
+                ("token", &token),
+                ("index", "1"),
+                ("go", "next"),
+                (&other, "4"),
+            ],
+        )
+        .await;
+    expect(r, StatusCode::UNPROCESSABLE_ENTITY, "does not belong");
+    expect(
+        app.call(
+            "submit_category",
+            &[("token", &token), ("index", "9"), ("go", "next")],
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "no category 9",
+    );
+    // malformed requests: missing fields, wrong types, invalid encoding
+    assert_eq!(
+        app.call("save_answer", &[("token", &token)]).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        app.call("submit_category", &[("token", &token), ("index", "abc")])
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        app.post_raw(
+            "save_answer",
+            "token=%ff%fe&item=%80&value=1",
+            "application/json"
+        )
+        .await
+        .status
+        .as_u16()
+            / 100,
+        4
+    );
+    assert_eq!(
+        app.call("no_such_function", &[]).await.status.as_u16() / 100,
+        4
+    );
+    // an unknown page address
+    assert_eq!(
+        app.get(&format!("/r/{}/c/1", "f".repeat(48))).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get("/no/such/page").await.status, StatusCode::NOT_FOUND);
+
+    assert_eq!(
+        (
+            answer_count(app).await,
+            app.count("SELECT COUNT(*) FROM reflections").await
+        ),
+        before,
+        "nothing changed"
+    );
+
+    // after finishing, answers are closed: replays are refused
+    let r = app
+        .call(
+            "submit_category",
+            &[("token", &token), ("index", "4"), ("go", "finish")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    expect(
+        save(app, &token, &item, "5").await,
+        StatusCode::CONFLICT,
+        "finished",
+    );
+    expect(
+        app.call(
+            "submit_category",
+            &[("token", &token), ("index", "1"), ("go", "finish")],
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "finished",
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM answers WHERE value = '3'")
+            .await,
+        1,
+        "the finished answer is unchanged"
+    );
+    let plan = "z".repeat(2001);
+    expect(
+        app.call("save_action_plan", &[("token", &token), ("plan", &plan)])
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "too long",
+    );
+}
+
+async fn forms_work_without_javascript(app: &mut common::TestApp) {
+    let inst = leadership();
+    // start: the plain form is redirected to the first page
+    let r = app
+        .form(
+            "start_reflection",
+            &[
+                ("instrument", LEADERSHIP),
+                ("role", "teacher"),
+                ("innovation", "pln"),
+                ("consent", "no"),
+                ("school_code", ""),
+            ],
+            "/start/leadership-reflection",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.body);
+    let loc = r.location();
+    assert!(loc.starts_with("/r/") && loc.ends_with("/c/1"), "{loc}");
+    let token = loc
+        .trim_start_matches("/r/")
+        .trim_end_matches("/c/1")
+        .to_string();
+    // a page of answers, then on to the next page
+    let keys: Vec<String> = items(&inst, 0)
+        .iter()
+        .map(|i| format!("answers[{i}]"))
+        .collect();
+    let mut form: Vec<(&str, &str)> = vec![("token", &token), ("index", "1"), ("go", "next")];
+    form.extend(keys.iter().map(|k| (k.as_str(), "2")));
+    let r = app
+        .form("submit_category", &form, &format!("/r/{token}/c/1"))
+        .await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::FOUND, format!("/r/{token}/c/2"))
+    );
+    assert_eq!(answer_count(app).await, 9);
+    // back goes back
+    let r = app
+        .form(
+            "submit_category",
+            &[("token", &token), ("index", "2"), ("go", "back")],
+            "/",
+        )
+        .await;
+    assert_eq!(r.location(), format!("/r/{token}/c/1"));
+    // an error comes back to the page with a readable message, and the page shows it
+    let r = app
+        .form(
+            "submit_category",
+            &[
+                ("token", &token),
+                ("index", "1"),
+                ("go", "next"),
+                (&keys[0], "7"),
+            ],
+            "/",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    assert!(
+        r.location().starts_with(&format!("/r/{token}/c/1?error=")),
+        "{}",
+        r.location()
+    );
+    let page = app.get(&r.location()).await;
+    assert!(page.body.contains("role=\"alert\""), "error shown");
+    assert!(page.body.contains("is not an answer on this scale"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM answers WHERE value = '7'")
+            .await,
+        0
+    );
+    // multiple choice checkboxes in the networking baseline
+    let r = app
+        .form(
+            "start_reflection",
+            &[
+                ("instrument", "networking-baseline"),
+                ("role", "headteacher"),
+                ("innovation", "pln"),
+                ("consent", "yes"),
+            ],
+            "/",
+        )
+        .await;
+    let nb = r
+        .location()
+        .trim_start_matches("/r/")
+        .trim_end_matches("/c/1")
+        .to_string();
+    let baseline = reflect::instrument::store::parse_instrument(
+        std::path::Path::new("x"),
+        &std::fs::read_to_string(common::instruments_dir().join("networking-baseline.toml"))
+            .unwrap(),
+    )
+    .unwrap();
+    let (ci, multi) = baseline
+        .categories
+        .iter()
+        .enumerate()
+        .find_map(|(ci, c)| {
+            c.items()
+                .find(|i| i.kind == reflect::instrument::ItemType::MultipleChoice)
+                .map(|i| (ci, i.clone()))
+        })
+        .unwrap();
+    let (o1, o2) = (
+        format!("multi[{}][{}]", multi.id, multi.options[1].value),
+        format!("multi[{}][{}]", multi.id, multi.options[0].value),
+    );
+    let page = (ci + 1).to_string();
+    let r = app
+        .form(
+            "submit_category",
+            &[
+                ("token", &nb),
+                ("index", &page),
+                ("go", "stay"),
+                (&o1, "on"),
+                (&o2, "on"),
+            ],
+            "/",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    let expected = format!("{},{}", multi.options[0].value, multi.options[1].value);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM answers WHERE item_id = '{}' AND value = '{expected}'",
+            multi.id
+        ))
+        .await,
+        1
+    );
+}
+
+async fn respondents_delete_their_answers(app: &mut common::TestApp) {
+    let inst = leadership();
+    let keep = app.start(LEADERSHIP).await;
+    save(app, &keep, &items(&inst, 0)[0], "4").await;
+    let token = app.start(LEADERSHIP).await;
+    answer_all(app, &token, &inst).await;
+    app.call(
+        "submit_category",
+        &[
+            ("token", &token),
+            ("index", "4"),
+            ("go", "finish"),
+            ("note", "note"),
+        ],
+    )
+    .await;
+    // without the confirmation box nothing happens
+    let r = app.call("delete_reflection", &[("token", &token)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(answer_count(app).await, 37);
+    let r = app
+        .form(
+            "delete_reflection",
+            &[("token", &token), ("confirm", "yes")],
+            "/",
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::FOUND, "/deleted".to_string())
+    );
+    assert_eq!(
+        answer_count(app).await,
+        1,
+        "only the other respondent's answer is left"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM category_notes").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM reflections").await, 1);
+    assert_eq!(
+        app.call("get_profile", &[("token", &token)]).await.error(),
+        AppError::unknown_reflection()
+    );
+    // deleting again is a clear "unknown", not a failure
+    assert_eq!(
+        app.call(
+            "delete_reflection",
+            &[("token", &token), ("confirm", "yes")]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn pages_render(app: &mut common::TestApp) {
+    let home = app.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(
+        home.body.contains("Leadership reflection") && home.body.contains("Networking baseline")
+    );
+    let start = app.get("/start/leadership-reflection").await;
+    assert!(start.body.contains("name=\"consent\""));
+    assert_eq!(app.get("/start/nope").await.status, StatusCode::NOT_FOUND);
+    let token = app.start(LEADERSHIP).await;
+    let page = app.get(&format!("/r/{token}/c/1")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Vision and goals"));
+    assert!(page.body.contains("category 1 of 4"));
+    assert!(
+        !page.body.contains("echarts"),
+        "no chart library on the questionnaire pages"
+    );
+    // an unfinished profile sends the respondent back to the questionnaire
+    let profile = app.get(&format!("/r/{token}/profile")).await;
+    assert!(profile.body.contains("not finished yet"));
+}
+
+on_both_backends!(
+    full_reflection,
+    resume_by_link,
+    saves_are_idempotent,
+    bad_input_changes_nothing,
+    forms_work_without_javascript,
+    respondents_delete_their_answers,
+    pages_render,
+);
