@@ -109,3 +109,20 @@ async fn changed_instruments_become_new_versions(app: &mut common::TestApp) {
 }
 
 on_both_backends!(changed_instruments_become_new_versions);
+
+async fn failed_migration_stops_start_up(app: &mut common::TestApp) {
+    // a schema that no longer matches the migrations (here: a tampered checksum)
+    sqlx::query("UPDATE _sqlx_migrations SET checksum = $1")
+        .bind(vec![0u8; 4])
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let err = common::TestApp::state_for(&app.database_url, common::instruments_dir())
+        .await
+        .err()
+        .expect("start-up must fail")
+        .to_string();
+    assert!(err.starts_with("database migration failed"), "{err}");
+}
+
+on_both_backends!(failed_migration_stops_start_up);

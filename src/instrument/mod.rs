@@ -519,7 +519,7 @@ pub fn validate(inst: &Instrument) -> Vec<Problem> {
                         || item.unit.is_some())
                 {
                     err(
-                        format!("{ipath}"),
+                        ipath.clone(),
                         "min, max, integer and unit are for number items".into(),
                     );
                 }
