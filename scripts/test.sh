@@ -30,6 +30,16 @@ rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
 export DATABASE_URL="sqlite://$E2E_DIR/reflect.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:${REFLECT_E2E_PORT:-3217}"
 export REFLECT_BASE_URL="http://$LEPTOS_SITE_ADDR"
-cargo leptos end-to-end
+# cargo-leptos 0.3.10 can exit 0 when the server does not compile; read the run's own summary too.
+log="$E2E_DIR/end-to-end.log"
+set +e
+cargo leptos end-to-end 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -ne 0 ] || grep -qE "error: could not compile|[0-9]+ failed" "$log" \
+   || ! grep -qE "^ +[0-9]+ passed" "$log"; then
+  echo "end-to-end tests failed (exit $status; see $log)" >&2
+  exit 1
+fi
 
 step "all tests passed"

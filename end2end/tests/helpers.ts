@@ -30,6 +30,7 @@ export async function startLeadership(page: Page, info: TestInfo) {
 /** Answers every statement on the current category page with `value` (1–5). */
 export async function answerPage(page: Page, value: string) {
   const groups = page.locator('fieldset.likert');
+  await groups.first().waitFor();
   const n = await groups.count();
   expect(n).toBeGreaterThan(0);
   for (let i = 0; i < n; i++) {
@@ -40,6 +41,8 @@ export async function answerPage(page: Page, value: string) {
 /** Answers the current page and moves on: by itself when hydrated, with the button otherwise. */
 export async function answerAndMoveOn(page: Page, info: TestInfo, index: number, value: string) {
   await expect(page).toHaveURL(new RegExp(`/c/${index}$`));
+  // the new category's content is there (not the previous page's, nor a loading state)
+  await expect(page.getByText(new RegExp(`category ${index} of \\d+`))).toBeVisible();
   await answerPage(page, value);
   if (hydrated(info)) {
     // auto-advance: no button press
@@ -48,5 +51,6 @@ export async function answerAndMoveOn(page: Page, info: TestInfo, index: number,
     await page.getByRole('button', { name: 'Next category' }).click();
     await expect(page).toHaveURL(new RegExp(`/c/${index + 1}$`));
   }
+  await expect(page.getByText(new RegExp(`category ${index + 1} of \\d+`))).toBeVisible();
   await ready(page, info);
 }

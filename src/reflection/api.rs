@@ -47,7 +47,7 @@ pub async fn start_reflection(
         consent: consent.unwrap_or_default(),
     };
     let result = service::start(&state, input).await;
-    service::respond_to_form(result, |token| format!("/r/{token}/c/1"), &back)
+    service::respond_to_form(result, |token| format!("/r/{token}/c/1"), &back, "error")
 }
 
 /// Saves one answer at once (used by the page while it is hydrated). Saving the same answer again
@@ -84,7 +84,7 @@ pub async fn submit_category(
         note,
     )
     .await;
-    service::respond_to_form(result, Clone::clone, &back).map(|_| ())
+    service::respond_to_form(result, Clone::clone, &back, "error").map(|_| ())
 }
 
 #[server(endpoint = "get_category")]
@@ -109,7 +109,12 @@ pub async fn save_action_plan(token: String, plan: String) -> Result<(), AppErro
     let state = crate::server::state()?;
     let back = format!("/r/{}/profile", urlencoding::encode(&token));
     let result = service::save_action_plan(&state, &token, &plan).await;
-    service::respond_to_form(result, |_| format!("{back}?saved=1#action-plan"), &back)
+    service::respond_to_form(
+        result,
+        |_| format!("{back}?saved=1#action-plan"),
+        &back,
+        "plan_error",
+    )
 }
 
 /// Deletes the reflection with all its answers. `confirm` must be `yes`.
@@ -118,7 +123,7 @@ pub async fn delete_reflection(token: String, confirm: Option<String>) -> Result
     let state = crate::server::state()?;
     let back = format!("/r/{}/profile", urlencoding::encode(&token));
     let result = service::delete(&state, &token, confirm.as_deref() == Some("yes")).await;
-    service::respond_to_form(result, |_| "/deleted".to_string(), &back)
+    service::respond_to_form(result, |_| "/deleted".to_string(), &back, "delete_error")
 }
 
 #[cfg(feature = "ssr")]

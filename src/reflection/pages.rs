@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 /// The message of a failed form post: from the action (hydrated) or from `?error=` (plain form).
 fn form_error<T: Send + Sync + 'static>(
     value: MappedSignal<Option<Result<T, AppError>>>,
+    param: &'static str,
 ) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
     let query = use_query_map();
     move || {
@@ -22,7 +23,7 @@ fn form_error<T: Send + Sync + 'static>(
                 Some(Ok(_)) => Some(None),
                 None => None,
             })
-            .unwrap_or_else(|| query.read().get("error"))
+            .unwrap_or_else(|| query.read().get(param))
     }
 }
 
@@ -85,7 +86,7 @@ pub fn StartPage() -> impl IntoView {
     let id = move || params.read().get("instrument").unwrap_or_default();
     let instrument = Resource::new(id, get_instrument);
     let start = ServerAction::<StartReflection>::new();
-    let error = form_error(start.value());
+    let error = form_error(start.value(), "error");
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -207,7 +208,7 @@ pub fn CategoryPage() -> impl IntoView {
 #[component]
 fn CategoryForm(view: CategoryView) -> impl IntoView {
     let submit = ServerAction::<SubmitCategory>::new();
-    let action_error = form_error(submit.value());
+    let action_error = form_error(submit.value(), "error");
     let save_error = RwSignal::new(None::<String>);
     let status = RwSignal::new(String::new());
     let answered = RwSignal::new(view.answered_items);
@@ -482,9 +483,9 @@ fn fmt_mean(m: Option<f64>) -> String {
 #[component]
 fn Profile(view: ProfileView) -> impl IntoView {
     let plan_action = ServerAction::<SaveActionPlan>::new();
-    let plan_error = form_error(plan_action.value());
+    let plan_error = form_error(plan_action.value(), "plan_error");
     let delete_action = ServerAction::<DeleteReflection>::new();
-    let delete_error = form_error(delete_action.value());
+    let delete_error = form_error(delete_action.value(), "delete_error");
     let query = use_query_map();
     let plan_value = plan_action.value();
     let saved = move || {

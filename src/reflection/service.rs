@@ -545,16 +545,19 @@ pub async fn delete(state: &AppState, token: &str, confirmed: bool) -> AppResult
 }
 
 /// Finishes a form post. On success the browser goes to `ok_url`. On failure a plain HTML form
-/// (no JavaScript) goes back to its page with the message in `?error=`; a script gets the error.
+/// (no JavaScript) goes back to its page with the message in the query parameter `error_param`
+/// (one per form, so a page with two forms shows the message at the right one); a script gets the
+/// error itself.
 pub fn respond_to_form<T>(
     result: AppResult<T>,
     ok_url: impl FnOnce(&T) -> String,
     back: &str,
+    error_param: &str,
 ) -> AppResult<T> {
     match &result {
         Ok(v) => leptos_axum::redirect(&ok_url(v)),
         Err(e) if is_plain_form() => leptos_axum::redirect(&format!(
-            "{back}?error={}",
+            "{back}?{error_param}={}",
             urlencoding::encode(&e.to_string())
         )),
         Err(_) => {}

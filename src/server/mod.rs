@@ -120,6 +120,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn(security_headers))
+        // wasm, CSS and ECharts go out compressed (gzip or brotli, as the browser accepts)
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(fn_state)
 }
 
