@@ -4,6 +4,7 @@ pub mod app;
 pub mod error;
 pub mod instrument;
 pub mod reflection;
+pub mod results;
 
 #[cfg(feature = "ssr")]
 pub mod server;
