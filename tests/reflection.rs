@@ -647,6 +647,13 @@ async fn respondents_delete_their_answers(app: &mut common::TestApp) {
 }
 
 async fn pages_render(app: &mut common::TestApp) {
+    if app.backend == common::Backend::Sqlite {
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal", "the SQLite file runs in WAL mode");
+    }
     let home = app.get("/").await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(

@@ -14,6 +14,8 @@ pub struct ReflectionRow {
     pub innovation_detail: Option<String>,
     pub status: String,
     pub action_plan: Option<String>,
+    pub school_id: Option<String>,
+    pub finished_at: Option<String>,
 }
 
 pub struct NewReflection<'a> {
@@ -51,7 +53,7 @@ pub async fn insert(tx: &mut Tx, r: NewReflection<'_>) -> Result<(), sqlx::Error
     Ok(())
 }
 
-const COLUMNS: &str = "id, instrument_id, instrument_version, role, innovation, innovation_detail, status, action_plan";
+const COLUMNS: &str = "id, instrument_id, instrument_version, role, innovation, innovation_detail, status, action_plan, school_id, finished_at";
 
 pub async fn find_by_token(
     pool: &AnyPool,
@@ -92,6 +94,14 @@ pub async fn answers(
     sqlx::query_as("SELECT item_id, value, score FROM answers WHERE reflection_id = $1")
         .bind(id)
         .fetch_all(pool)
+        .await
+}
+
+/// The answers (item, value) read inside a write transaction.
+pub async fn answers_in(tx: &mut Tx, id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT item_id, value FROM answers WHERE reflection_id = $1")
+        .bind(id)
+        .fetch_all(&mut **tx)
         .await
 }
 

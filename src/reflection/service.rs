@@ -5,6 +5,7 @@ use super::model::*;
 use super::scoring;
 use crate::error::{AppError, AppResult};
 use crate::instrument::{Instrument, ItemType, ParsedAnswer};
+use crate::results::aggregates;
 use crate::server::AppState;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -315,22 +316,17 @@ pub async fn submit_category(
         "next" if index < total => format!("/r/{enc}/c/{}", index + 1),
         _ => {
             // finish: every required item must be answered
-            let mut have: HashMap<String, String> = HashMap::new();
-            for (k, v, _) in sqlx::query_as::<_, (String, String, Option<i64>)>(
-                "SELECT item_id, value, score FROM answers WHERE reflection_id = $1",
-            )
-            .bind(&row.id)
-            .fetch_all(&mut *tx)
-            .await?
-            {
-                have.insert(k, v);
-            }
+            let answers = db::answers_in(&mut tx, &row.id).await?;
+            let have: HashMap<&str, &str> = answers
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
             if let Some((ci, item)) = inst
                 .categories
                 .iter()
                 .enumerate()
                 .flat_map(|(ci, c)| c.items().map(move |i| (ci, i)))
-                .find(|(_, i)| i.required && !have.contains_key(&i.id))
+                .find(|(_, i)| i.required && !have.contains_key(i.id.as_str()))
             {
                 return Err(AppError::invalid(format!(
                     "Please answer “{}” (page {}) before you finish.",
@@ -339,6 +335,8 @@ pub async fn submit_category(
                 )));
             }
             db::finish(&mut tx, &row.id, &now).await?;
+            let cell = aggregate_cell(&row, &now);
+            aggregates::apply(&mut tx, &inst, &cell, &answers, 1).await?;
             format!("/r/{enc}/profile")
         }
     };
@@ -531,17 +529,41 @@ pub async fn save_action_plan(state: &AppState, token: &str, plan: &str) -> AppR
 }
 
 pub async fn delete(state: &AppState, token: &str, confirmed: bool) -> AppResult<()> {
-    let (row, _) = load(state, token).await?;
+    let (row, inst) = load(state, token).await?;
     if !confirmed {
         return Err(AppError::invalid(
             "Tick the box to confirm that all your answers should be deleted.",
         ));
     }
     let mut tx = state.db.begin_write().await?;
+    if let Some(finished_at) = row.finished_at.as_deref() {
+        // take the reflection out of the group results in the same transaction
+        let answers = db::answers_in(&mut tx, &row.id).await?;
+        aggregates::apply(
+            &mut tx,
+            &inst,
+            &aggregate_cell(&row, finished_at),
+            &answers,
+            -1,
+        )
+        .await?;
+    }
     db::delete(&mut tx, &row.id).await?;
     tx.commit().await?;
     tracing::info!("a respondent deleted their reflection");
     Ok(())
+}
+
+/// The group cell of a reflection finished at `finished_at`.
+fn aggregate_cell(row: &ReflectionRow, finished_at: &str) -> aggregates::Cell {
+    aggregates::Cell {
+        instrument_id: row.instrument_id.clone(),
+        instrument_version: row.instrument_version,
+        school_key: row.school_id.clone().unwrap_or_default(),
+        role: row.role.clone(),
+        innovation: row.innovation.clone(),
+        finished_on: finished_at.chars().take(10).collect(),
+    }
 }
 
 /// Finishes a form post. On success the browser goes to `ok_url`. On failure a plain HTML form

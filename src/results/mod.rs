@@ -1,4 +1,6 @@
-//! Group results (issue 3, in progress): the statistics and the privacy rules are here and tested;
-//! the results pages build on them.
+//! Group results (issue 3, in progress): the statistics, the privacy rules and the running
+//! aggregates are here and tested; the results pages build on them.
+#[cfg(feature = "ssr")]
+pub mod aggregates;
 pub mod stats;
 pub mod suppression;

@@ -171,7 +171,17 @@ async fn security_headers(
     res
 }
 
-/// `reflect` (serve), `reflect check-instruments [DIR]`.
+async fn recompute_aggregates(config: &Config) -> Result<(usize, usize), StartupError> {
+    let db = Db::connect(&config.database_url).await?;
+    let files = store::load_dir(&config.instruments_dir).map_err(|errs| {
+        StartupError::Instruments(errs.iter().map(ToString::to_string).collect())
+    })?;
+    let registry = store::sync(&db, files).await?;
+    let counts = crate::results::aggregates::recompute(&db, &registry).await?;
+    Ok((counts.respondents.len(), counts.answers.len()))
+}
+
+/// `reflect` (serve), `reflect check-instruments [DIR]`, `reflect recompute-aggregates`.
 pub async fn main() -> std::process::ExitCode {
     use std::process::ExitCode;
     tracing_subscriber::fmt()
@@ -209,9 +219,23 @@ pub async fn main() -> std::process::ExitCode {
                 }
             };
         }
+        Some("recompute-aggregates") => {
+            return match recompute_aggregates(&config).await {
+                Ok((cells, rows)) => {
+                    println!(
+                        "aggregates rebuilt from the answers: {cells} group cells, {rows} item × value counts"
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("recompute failed: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Some(other) => {
             eprintln!(
-                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR]]"
+                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates]"
             );
             return ExitCode::from(2);
         }
