@@ -2,5 +2,8 @@
 //! aggregates are here and tested; the results pages build on them.
 #[cfg(feature = "ssr")]
 pub mod aggregates;
+pub mod compute;
+#[cfg(feature = "ssr")]
+pub mod db;
 pub mod stats;
 pub mod suppression;

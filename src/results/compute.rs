@@ -1,0 +1,176 @@
+//! A group's results from its counts: per category and subcategory the distribution, mean and 95%
+//! interval; the categories ranked; everything withheld below the minimum group size. Pure.
+use super::stats::{self, Distribution, Estimate, Tier};
+use super::suppression;
+use crate::instrument::{Instrument, ItemType};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartResult {
+    pub id: String,
+    pub title: String,
+    pub distribution: Distribution,
+    pub estimate: Option<Estimate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryResult {
+    pub id: String,
+    pub title: String,
+    pub distribution: Distribution,
+    pub estimate: Option<Estimate>,
+    pub subcategories: Vec<PartResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupResults {
+    pub respondents: i64,
+    /// 0 when the results show; otherwise how many more respondents are needed.
+    pub more_needed: i64,
+    pub categories: Vec<CategoryResult>,
+    /// Most in need of work first; a tier holds categories the data cannot tell apart.
+    pub ranking: Vec<Tier>,
+}
+
+/// `counts`: (item id, value, n) of the group's Likert answers.
+pub fn compute(
+    inst: &Instrument,
+    respondents: i64,
+    counts: &[(String, String, i64)],
+    k: i64,
+) -> GroupResults {
+    let more_needed = suppression::more_needed(respondents, k);
+    if more_needed > 0 {
+        return GroupResults {
+            respondents,
+            more_needed,
+            categories: Vec::new(),
+            ranking: Vec::new(),
+        };
+    }
+    let mut per_item: HashMap<&str, Distribution> = HashMap::new();
+    for (item, value, n) in counts {
+        let Some((_, it)) = inst.find_item(item) else {
+            continue;
+        };
+        let Some(scale) = inst.scale(it) else {
+            continue;
+        };
+        let d = per_item
+            .entry(item.as_str())
+            .or_insert_with(|| Distribution::new(scale.labels.len()));
+        if value == crate::instrument::NOT_APPLICABLE {
+            d.not_applicable += n;
+        } else if let Ok(v) = value.parse::<i64>() {
+            d.add(v, *n);
+        }
+    }
+    let merged = |ids: &mut dyn Iterator<Item = &str>| {
+        let mut d = Distribution::default();
+        for id in ids {
+            if let Some(x) = per_item.get(id) {
+                d.merge(x);
+            }
+        }
+        d
+    };
+    let est = |d: &Distribution| stats::estimate(d.moments(), respondents);
+    let categories: Vec<CategoryResult> = inst
+        .categories
+        .iter()
+        .filter(|c| c.is_scored())
+        .map(|c| {
+            let likert = |s: &crate::instrument::Subcategory| {
+                s.items
+                    .iter()
+                    .filter(|i| i.kind == ItemType::Likert)
+                    .map(|i| i.id.clone())
+                    .collect::<Vec<_>>()
+            };
+            let subcategories: Vec<PartResult> = c
+                .subcategories
+                .iter()
+                .map(|s| {
+                    let ids = likert(s);
+                    let d = merged(&mut ids.iter().map(String::as_str));
+                    PartResult {
+                        id: s.id.clone(),
+                        title: s.title.clone(),
+                        estimate: est(&d),
+                        distribution: d,
+                    }
+                })
+                .collect();
+            let mut d = Distribution::default();
+            for s in &subcategories {
+                d.merge(&s.distribution);
+            }
+            CategoryResult {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                estimate: est(&d),
+                distribution: d,
+                subcategories,
+            }
+        })
+        .collect();
+    let ranking = stats::rank(
+        &categories
+            .iter()
+            .filter_map(|c| c.estimate.map(|e| (c.id.clone(), e)))
+            .collect::<Vec<_>>(),
+    );
+    GroupResults {
+        respondents,
+        more_needed: 0,
+        categories,
+        ranking,
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    fn inst() -> Instrument {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/instruments/leadership-reflection.toml"
+        ))
+        .unwrap();
+        toml::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn small_groups_show_nothing_but_how_many_more_are_needed() {
+        let r = compute(&inst(), 4, &[("org_vision_1".into(), "2".into(), 4)], 5);
+        assert_eq!(r.more_needed, 1);
+        assert!(r.categories.is_empty() && r.ranking.is_empty());
+    }
+
+    #[test]
+    fn category_means_from_counts_and_ranking() {
+        let inst = inst();
+        let mut counts = Vec::new();
+        // 6 respondents; every organising item 4s, every teaching item 2s, people 3, structures 5
+        for (c, v) in [(0, "4"), (1, "2"), (2, "3"), (3, "5")] {
+            for item in inst.categories[c].items() {
+                counts.push((item.id.clone(), v.to_string(), 6));
+            }
+        }
+        counts.push(("org_vision_1".into(), "na".into(), 1));
+        let r = compute(&inst, 6, &counts, 5);
+        assert_eq!(r.more_needed, 0);
+        let means: Vec<f64> = r
+            .categories
+            .iter()
+            .map(|c| c.estimate.unwrap().mean)
+            .collect();
+        assert_eq!(means, [4.0, 2.0, 3.0, 5.0]);
+        assert_eq!(r.categories[0].distribution.not_applicable, 1);
+        assert_eq!(r.ranking[0].ids, ["teaching_learning"]);
+        assert_eq!(r.categories[1].subcategories[0].estimate.unwrap().mean, 2.0);
+        assert_eq!(r.categories[0].subcategories.len(), 3);
+    }
+}
