@@ -335,8 +335,8 @@ pub async fn submit_category(
                 )));
             }
             db::finish(&mut tx, &row.id, &now).await?;
-            let cell = aggregate_cell(&row, &now);
-            aggregates::apply(&mut tx, &inst, &cell, &answers, 1).await?;
+            let respondent = aggregate_respondent(&row, &now);
+            aggregates::apply(&mut tx, &inst, &respondent, &answers, 1).await?;
             format!("/r/{enc}/profile")
         }
     };
@@ -542,7 +542,7 @@ pub async fn delete(state: &AppState, token: &str, confirmed: bool) -> AppResult
         aggregates::apply(
             &mut tx,
             &inst,
-            &aggregate_cell(&row, finished_at),
+            &aggregate_respondent(&row, finished_at),
             &answers,
             -1,
         )
@@ -554,15 +554,15 @@ pub async fn delete(state: &AppState, token: &str, confirmed: bool) -> AppResult
     Ok(())
 }
 
-/// The group cell of a reflection finished at `finished_at`.
-fn aggregate_cell(row: &ReflectionRow, finished_at: &str) -> aggregates::Cell {
-    aggregates::Cell {
+/// The reflection as the aggregates see it, finished at `finished_at`.
+fn aggregate_respondent(row: &ReflectionRow, finished_at: &str) -> aggregates::Respondent {
+    aggregates::Respondent {
         instrument_id: row.instrument_id.clone(),
         instrument_version: row.instrument_version,
-        school_key: row.school_id.clone().unwrap_or_default(),
+        school_id: row.school_id.clone(),
         role: row.role.clone(),
         innovation: row.innovation.clone(),
-        finished_on: finished_at.chars().take(10).collect(),
+        finished_at: finished_at.to_string(),
     }
 }
 

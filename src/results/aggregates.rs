@@ -7,15 +7,79 @@ use std::collections::BTreeMap;
 
 type Tx = Transaction<'static, Any>;
 
-/// The group cell a finished reflection belongs to.
+/// One aggregate cell: a group (level and key) × instrument version × role × innovation × month.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Cell {
+    pub level: String,
+    pub group_key: String,
     pub instrument_id: String,
     pub instrument_version: i64,
-    pub school_key: String,
     pub role: String,
     pub innovation: String,
-    pub finished_on: String,
+    pub month: String,
+}
+
+/// What a finished reflection is, for the aggregates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Respondent {
+    pub instrument_id: String,
+    pub instrument_version: i64,
+    pub school_id: Option<String>,
+    pub role: String,
+    pub innovation: String,
+    /// RFC 3339 time or date it was finished.
+    pub finished_at: String,
+}
+
+/// The groups a school belongs to: itself, its network, its country.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Membership {
+    pub network_id: Option<String>,
+    pub country: Option<String>,
+}
+
+/// Every cell a finished reflection counts in: everyone, and its school, network and country.
+pub fn cells(r: &Respondent, m: &Membership) -> Vec<Cell> {
+    let mut groups = vec![("all", String::new())];
+    if let Some(s) = &r.school_id {
+        groups.push(("school", s.clone()));
+    }
+    if let Some(n) = &m.network_id {
+        groups.push(("network", n.clone()));
+    }
+    if let Some(c) = &m.country {
+        groups.push(("country", c.clone()));
+    }
+    groups
+        .into_iter()
+        .map(|(level, group_key)| Cell {
+            level: level.into(),
+            group_key,
+            instrument_id: r.instrument_id.clone(),
+            instrument_version: r.instrument_version,
+            role: r.role.clone(),
+            innovation: r.innovation.clone(),
+            month: r.finished_at.chars().take(7).collect(),
+        })
+        .collect()
+}
+
+/// A school's network and country, read inside the caller's transaction.
+pub async fn membership(tx: &mut Tx, school_id: Option<&str>) -> Result<Membership, sqlx::Error> {
+    let Some(id) = school_id else {
+        return Ok(Membership::default());
+    };
+    let row: Option<(Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT network_id, country FROM schools WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(row
+        .map(|(network_id, country)| Membership {
+            network_id,
+            country,
+        })
+        .unwrap_or_default())
 }
 
 /// Every (cell, item, value) with its count, and respondents per cell.
@@ -39,20 +103,25 @@ pub fn countable_values(inst: &Instrument, item_id: &str, value: &str) -> Vec<St
     }
 }
 
-/// Adds (`sign` = 1) or removes (`sign` = -1) one finished reflection's answers.
+/// Adds (`sign` = 1) or removes (`sign` = -1) one finished reflection's answers, in every group
+/// it belongs to.
 pub async fn apply(
     tx: &mut Tx,
     inst: &Instrument,
-    cell: &Cell,
+    respondent: &Respondent,
     answers: &[(String, String)],
     sign: i64,
 ) -> Result<(), sqlx::Error> {
-    for (item, value) in answers {
-        for v in countable_values(inst, item, value) {
-            bump_answer(tx, cell, item, &v, sign).await?;
+    let m = membership(tx, respondent.school_id.as_deref()).await?;
+    for cell in cells(respondent, &m) {
+        for (item, value) in answers {
+            for v in countable_values(inst, item, value) {
+                bump_answer(tx, &cell, item, &v, sign).await?;
+            }
         }
+        bump_respondents(tx, &cell, sign).await?;
     }
-    bump_respondents(tx, cell, sign).await
+    Ok(())
 }
 
 async fn bump_answer(
@@ -63,17 +132,18 @@ async fn bump_answer(
     by: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO answer_counts (instrument_id, instrument_version, school_key, role, innovation, finished_on, item_id, value, n)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (instrument_id, instrument_version, school_key, role, innovation, finished_on, item_id, value)
+        "INSERT INTO answer_counts (level, group_key, instrument_id, instrument_version, role, innovation, month, item_id, value, n)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (level, group_key, instrument_id, instrument_version, role, innovation, month, item_id, value)
          DO UPDATE SET n = answer_counts.n + excluded.n",
     )
+    .bind(&c.level)
+    .bind(&c.group_key)
     .bind(&c.instrument_id)
     .bind(c.instrument_version)
-    .bind(&c.school_key)
     .bind(&c.role)
     .bind(&c.innovation)
-    .bind(&c.finished_on)
+    .bind(&c.month)
     .bind(item)
     .bind(value)
     .bind(by)
@@ -93,17 +163,18 @@ async fn bump_answer(
 
 async fn bump_respondents(tx: &mut Tx, c: &Cell, by: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO respondent_counts (instrument_id, instrument_version, school_key, role, innovation, finished_on, n)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (instrument_id, instrument_version, school_key, role, innovation, finished_on)
+        "INSERT INTO respondent_counts (level, group_key, instrument_id, instrument_version, role, innovation, month, n)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (level, group_key, instrument_id, instrument_version, role, innovation, month)
          DO UPDATE SET n = respondent_counts.n + excluded.n",
     )
+    .bind(&c.level)
+    .bind(&c.group_key)
     .bind(&c.instrument_id)
     .bind(c.instrument_version)
-    .bind(&c.school_key)
     .bind(&c.role)
     .bind(&c.innovation)
-    .bind(&c.finished_on)
+    .bind(&c.month)
     .bind(by)
     .execute(&mut **tx)
     .await?;
@@ -117,12 +188,13 @@ async fn bump_respondents(tx: &mut Tx, c: &Cell, by: i64) -> Result<(), sqlx::Er
 
 #[derive(sqlx::FromRow)]
 struct CountRow {
+    level: String,
+    group_key: String,
     instrument_id: String,
     instrument_version: i64,
-    school_key: String,
     role: String,
     innovation: String,
-    finished_on: String,
+    month: String,
     #[sqlx(default)]
     item_id: String,
     #[sqlx(default)]
@@ -133,12 +205,13 @@ struct CountRow {
 impl CountRow {
     fn cell(&self) -> Cell {
         Cell {
+            level: self.level.clone(),
+            group_key: self.group_key.clone(),
             instrument_id: self.instrument_id.clone(),
             instrument_version: self.instrument_version,
-            school_key: self.school_key.clone(),
             role: self.role.clone(),
             innovation: self.innovation.clone(),
-            finished_on: self.finished_on.clone(),
+            month: self.month.clone(),
         }
     }
 }
@@ -154,12 +227,15 @@ struct FinishedRow {
     finished_at: String,
 }
 
+const CELL_COLUMNS: &str =
+    "level, group_key, instrument_id, instrument_version, role, innovation, month";
+
 /// The aggregate tables as they are.
 pub async fn stored(db: &Db) -> Result<Counts, sqlx::Error> {
     let mut counts = Counts::default();
-    let rows: Vec<CountRow> = sqlx::query_as(
-        "SELECT instrument_id, instrument_version, school_key, role, innovation, finished_on, item_id, value, n FROM answer_counts",
-    )
+    let rows: Vec<CountRow> = sqlx::query_as(&format!(
+        "SELECT {CELL_COLUMNS}, item_id, value, n FROM answer_counts"
+    ))
     .fetch_all(&db.pool)
     .await?;
     for r in rows {
@@ -167,11 +243,10 @@ pub async fn stored(db: &Db) -> Result<Counts, sqlx::Error> {
             .answers
             .insert((r.cell(), r.item_id.clone(), r.value.clone()), r.n);
     }
-    let rows: Vec<CountRow> = sqlx::query_as(
-        "SELECT instrument_id, instrument_version, school_key, role, innovation, finished_on, n FROM respondent_counts",
-    )
-    .fetch_all(&db.pool)
-    .await?;
+    let rows: Vec<CountRow> =
+        sqlx::query_as(&format!("SELECT {CELL_COLUMNS}, n FROM respondent_counts"))
+            .fetch_all(&db.pool)
+            .await?;
     for r in rows {
         counts.respondents.insert(r.cell(), r.n);
     }
@@ -184,23 +259,49 @@ pub async fn from_answers(
     instruments: &crate::instrument::store::Registry,
 ) -> Result<Counts, sqlx::Error> {
     let mut counts = Counts::default();
+    let schools: BTreeMap<String, Membership> = sqlx::query_as::<
+        _,
+        (String, Option<String>, Option<String>),
+    >("SELECT id, network_id, country FROM schools")
+    .fetch_all(&db.pool)
+    .await?
+    .into_iter()
+    .map(|(id, network_id, country)| {
+        (
+            id,
+            Membership {
+                network_id,
+                country,
+            },
+        )
+    })
+    .collect();
     let rows: Vec<FinishedRow> = sqlx::query_as(
         "SELECT id, instrument_id, instrument_version, school_id, role, innovation, finished_at FROM reflections WHERE status = 'finished'",
     )
     .fetch_all(&db.pool)
     .await?;
-    let mut cells: BTreeMap<String, Cell> = BTreeMap::new();
+    let mut by_reflection: BTreeMap<String, Vec<Cell>> = BTreeMap::new();
     for r in rows {
-        let c = Cell {
+        let m = r
+            .school_id
+            .as_ref()
+            .and_then(|s| schools.get(s))
+            .cloned()
+            .unwrap_or_default();
+        let respondent = Respondent {
             instrument_id: r.instrument_id,
             instrument_version: r.instrument_version,
-            school_key: r.school_id.unwrap_or_default(),
+            school_id: r.school_id,
             role: r.role,
             innovation: r.innovation,
-            finished_on: r.finished_at.chars().take(10).collect(),
+            finished_at: r.finished_at,
         };
-        *counts.respondents.entry(c.clone()).or_default() += 1;
-        cells.insert(r.id, c);
+        let cs = cells(&respondent, &m);
+        for c in &cs {
+            *counts.respondents.entry(c.clone()).or_default() += 1;
+        }
+        by_reflection.insert(r.id, cs);
     }
     let answers: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT a.reflection_id, a.item_id, a.value FROM answers a JOIN reflections r ON r.id = a.reflection_id WHERE r.status = 'finished'",
@@ -208,15 +309,20 @@ pub async fn from_answers(
     .fetch_all(&db.pool)
     .await?;
     for (id, item, value) in answers {
-        let Some(c) = cells.get(&id) else { continue };
-        let Some(inst) = instruments.get(&c.instrument_id, c.instrument_version) else {
+        let Some(cs) = by_reflection.get(&id) else {
+            continue;
+        };
+        let Some(first) = cs.first() else { continue };
+        let Some(inst) = instruments.get(&first.instrument_id, first.instrument_version) else {
             continue;
         };
         for v in countable_values(&inst, &item, &value) {
-            *counts
-                .answers
-                .entry((c.clone(), item.clone(), v))
-                .or_default() += 1;
+            for c in cs {
+                *counts
+                    .answers
+                    .entry((c.clone(), item.clone(), v.clone()))
+                    .or_default() += 1;
+            }
         }
     }
     Ok(counts)

@@ -1,5 +1,5 @@
-//! The results' SQL (server only): reads the running aggregates, never the answers, so a results
-//! query costs the same for 100 or 100,000 respondents.
+//! The results' SQL (server only): reads one group's running aggregates, never the answers, so a
+//! results query costs the same for 100 or 100,000 respondents.
 use crate::server::db::Db;
 
 /// Whose results: everyone, one school, a network's schools or a country's schools.
@@ -17,7 +17,7 @@ pub struct Filter {
     pub instrument_version: Option<i64>,
     pub role: Option<String>,
     pub innovation: Option<String>,
-    /// Days (`YYYY-MM-DD`), inclusive.
+    /// Months (`YYYY-MM`), inclusive: the aggregates count by month finished.
     pub from: Option<String>,
     pub to: Option<String>,
 }
@@ -30,20 +30,14 @@ fn clause(scope: &Scope, f: &Filter) -> (String, Vec<String>, Option<i64>) {
         args.push(v.to_string());
         sql.push_str(&fragment.replace('?', &format!("${}", args.len() + 1)));
     };
-    match scope {
-        Scope::All => {}
-        Scope::School(id) => push(&mut sql, " AND school_key = ?", id),
-        Scope::Network(id) => push(
-            &mut sql,
-            " AND school_key IN (SELECT id FROM schools WHERE network_id = ?)",
-            id,
-        ),
-        Scope::Country(c) => push(
-            &mut sql,
-            " AND school_key IN (SELECT id FROM schools WHERE country = ?)",
-            c,
-        ),
-    }
+    let (level, key) = match scope {
+        Scope::All => ("all", ""),
+        Scope::School(id) => ("school", id.as_str()),
+        Scope::Network(id) => ("network", id.as_str()),
+        Scope::Country(c) => ("country", c.as_str()),
+    };
+    push(&mut sql, " AND level = ?", level);
+    push(&mut sql, " AND group_key = ?", key);
     if let Some(r) = &f.role {
         push(&mut sql, " AND role = ?", r);
     }
@@ -51,10 +45,10 @@ fn clause(scope: &Scope, f: &Filter) -> (String, Vec<String>, Option<i64>) {
         push(&mut sql, " AND innovation = ?", i);
     }
     if let Some(d) = &f.from {
-        push(&mut sql, " AND finished_on >= ?", d);
+        push(&mut sql, " AND month >= ?", d);
     }
     if let Some(d) = &f.to {
-        push(&mut sql, " AND finished_on <= ?", d);
+        push(&mut sql, " AND month <= ?", d);
     }
     let version = f.instrument_version;
     if version.is_some() {
@@ -112,16 +106,16 @@ mod tests {
     fn placeholders_are_numbered_in_order() {
         let f = Filter {
             role: Some("teacher".into()),
-            from: Some("2026-01-01".into()),
+            from: Some("2026-01".into()),
             instrument_version: Some(2),
             ..Default::default()
         };
         let (sql, args, v) = clause(&Scope::Country("nl".into()), &f);
         assert_eq!(
             sql,
-            "instrument_id = $1 AND school_key IN (SELECT id FROM schools WHERE country = $2) AND role = $3 AND finished_on >= $4 AND instrument_version = $5"
+            "instrument_id = $1 AND level = $2 AND group_key = $3 AND role = $4 AND month >= $5 AND instrument_version = $6"
         );
-        assert_eq!(args, ["nl", "teacher", "2026-01-01"]);
+        assert_eq!(args, ["country", "nl", "teacher", "2026-01"]);
         assert_eq!(v, Some(2));
     }
 }
