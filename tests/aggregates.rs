@@ -197,7 +197,7 @@ async fn aggregates_agree_with_a_recompute(app: &mut common::TestApp) {
         .count("SELECT COUNT(*) FROM reflections WHERE status = 'finished'")
         .await;
     let counted = app
-        .count("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM respondent_counts")
+        .count("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM respondent_counts WHERE level = 'all' AND role = '*'")
         .await;
     assert_eq!(finished, counted);
 }

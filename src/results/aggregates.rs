@@ -38,7 +38,11 @@ pub struct Membership {
     pub country: Option<String>,
 }
 
-/// Every cell a finished reflection counts in: everyone, and its school, network and country.
+/// Role, innovation and month of a group's total row (results without filters read only these).
+pub const TOTAL: &str = "*";
+
+/// Every cell a finished reflection counts in: everyone, and its school, network and country,
+/// each once in detail and once in the group's total.
 pub fn cells(r: &Respondent, m: &Membership) -> Vec<Cell> {
     let mut groups = vec![("all", String::new())];
     if let Some(s) = &r.school_id {
@@ -50,16 +54,24 @@ pub fn cells(r: &Respondent, m: &Membership) -> Vec<Cell> {
     if let Some(c) = &m.country {
         groups.push(("country", c.clone()));
     }
+    let month: String = r.finished_at.chars().take(7).collect();
     groups
         .into_iter()
-        .map(|(level, group_key)| Cell {
-            level: level.into(),
-            group_key,
-            instrument_id: r.instrument_id.clone(),
-            instrument_version: r.instrument_version,
-            role: r.role.clone(),
-            innovation: r.innovation.clone(),
-            month: r.finished_at.chars().take(7).collect(),
+        .flat_map(|(level, group_key)| {
+            let cell = |role: &str, innovation: &str, month: &str| Cell {
+                level: level.into(),
+                group_key: group_key.clone(),
+                instrument_id: r.instrument_id.clone(),
+                instrument_version: r.instrument_version,
+                role: role.into(),
+                innovation: innovation.into(),
+                month: month.into(),
+            };
+            // the detailed cell for filtered views, and the group's total for the unfiltered one
+            [
+                cell(&r.role, &r.innovation, &month),
+                cell(TOTAL, TOTAL, TOTAL),
+            ]
         })
         .collect()
 }

@@ -38,6 +38,15 @@ fn clause(scope: &Scope, f: &Filter) -> (String, Vec<String>, Option<i64>) {
     };
     push(&mut sql, " AND level = ?", level);
     push(&mut sql, " AND group_key = ?", key);
+    if f.role.is_none() && f.innovation.is_none() && f.from.is_none() && f.to.is_none() {
+        // no filter: the group's total rows alone
+        let total = super::aggregates::TOTAL;
+        push(&mut sql, " AND role = ?", total);
+        push(&mut sql, " AND innovation = ?", total);
+        push(&mut sql, " AND month = ?", total);
+    } else {
+        sql.push_str(" AND month <> '*'");
+    }
     if let Some(r) = &f.role {
         push(&mut sql, " AND role = ?", r);
     }
@@ -113,9 +122,15 @@ mod tests {
         let (sql, args, v) = clause(&Scope::Country("nl".into()), &f);
         assert_eq!(
             sql,
-            "instrument_id = $1 AND level = $2 AND group_key = $3 AND role = $4 AND month >= $5 AND instrument_version = $6"
+            "instrument_id = $1 AND level = $2 AND group_key = $3 AND month <> '*' AND role = $4 AND month >= $5 AND instrument_version = $6"
         );
         assert_eq!(args, ["country", "nl", "teacher", "2026-01"]);
         assert_eq!(v, Some(2));
+        let (sql, args, _) = clause(&Scope::All, &Filter::default());
+        assert_eq!(
+            sql,
+            "instrument_id = $1 AND level = $2 AND group_key = $3 AND role = $4 AND innovation = $5 AND month = $6"
+        );
+        assert_eq!(args, ["all", "", "*", "*", "*"]);
     }
 }

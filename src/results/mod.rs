@@ -2,6 +2,8 @@
 //! aggregates are here and tested; the results pages build on them.
 #[cfg(feature = "ssr")]
 pub mod aggregates;
+#[cfg(feature = "ssr")]
+pub mod bench;
 pub mod compute;
 #[cfg(feature = "ssr")]
 pub mod db;

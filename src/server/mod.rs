@@ -219,6 +219,20 @@ pub async fn main() -> std::process::ExitCode {
                 }
             };
         }
+        Some("bench-results") => {
+            let n = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+            let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| {
+                let _ = std::fs::remove_dir_all("target/bench");
+                "sqlite://target/bench/results.db".into()
+            });
+            return match crate::results::bench::run(&url, &config.instruments_dir, n).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("benchmark failed: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Some("recompute-aggregates") => {
             return match recompute_aggregates(&config).await {
                 Ok((cells, rows)) => {

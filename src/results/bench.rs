@@ -1,0 +1,321 @@
+//! `reflect bench-results`: loads N finished leadership reflections (36 statements each) into a
+//! fresh database, builds the aggregates and times the school, country and all-respondents results
+//! queries. Prints the figures; it asserts nothing about time (that is what benchmarks are for).
+use super::compute::compute;
+use super::db::{Filter, Scope, item_counts, respondents};
+use crate::instrument::store;
+use crate::server::db::Db;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::time::Instant;
+
+const SCHOOLS: usize = 200;
+const COUNTRIES: [&str; 10] = ["nl", "be", "de", "dk", "no", "se", "fi", "uk", "ie", "es"];
+const ROLES: [&str; 5] = ["headteacher", "deputy", "middle_leader", "teacher", "other"];
+const INNOVATIONS: [&str; 3] = ["data_use", "pln", "other"];
+
+pub async fn run(
+    database_url: &str,
+    instruments_dir: &std::path::Path,
+    n: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let t0 = Instant::now();
+    let db = Db::connect(database_url).await?;
+    let files = store::load_dir(instruments_dir)
+        .map_err(|e| format!("{} invalid instrument file(s)", e.len()))?;
+    let registry = store::sync(&db, files).await?;
+    let loaded = registry
+        .latest("leadership-reflection")
+        .ok_or("leadership-reflection instrument missing")?;
+    let inst = loaded.instrument.clone();
+    let items: Vec<String> = inst
+        .categories
+        .iter()
+        .flat_map(|c| c.items())
+        .map(|i| i.id.clone())
+        .collect();
+    let mut rng = StdRng::seed_from_u64(42);
+
+    // groups: 200 schools in 20 networks and 10 countries
+    let mut tx = db.begin_write().await?;
+    for net in 0..20 {
+        sqlx::query(
+            "INSERT INTO networks (id, name, created_at) VALUES ($1, $2, '2026-01-01T00:00:00Z')",
+        )
+        .bind(format!("net-{net}"))
+        .bind(format!("Network {net}"))
+        .execute(&mut *tx)
+        .await?;
+    }
+    for s in 0..SCHOOLS {
+        sqlx::query("INSERT INTO schools (id, code, name, created_at, network_id, country) VALUES ($1, $2, $3, '2026-01-01T00:00:00Z', $4, $5)")
+            .bind(format!("school-{s}"))
+            .bind(format!("B{s:07}"))
+            .bind(format!("School {s}"))
+            .bind(format!("net-{}", s % 20))
+            .bind(COUNTRIES[s % COUNTRIES.len()])
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+
+    // Aggregates are counted while generating (a flat array over group × role × innovation × month
+    // × item × value) and written once at the end: the production path (`aggregates::apply` per
+    // finished reflection, `recompute` for repairs) is tested elsewhere; this measures the reads.
+    let groups = 1 + SCHOOLS + 20 + COUNTRIES.len();
+    let values = 6; // 1..5 and na
+    let dims = [
+        groups,
+        ROLES.len(),
+        INNOVATIONS.len(),
+        12,
+        items.len(),
+        values,
+    ];
+    let idx = |g: usize, r: usize, i: usize, m: usize, it: usize, v: usize| {
+        ((((g * dims[1] + r) * dims[2] + i) * dims[3] + m) * dims[4] + it) * dims[5] + v
+    };
+    let mut answer_counts = vec![0u32; dims.iter().product()];
+    let mut respondent_counts = vec![0u32; groups * dims[1] * dims[2] * dims[3]];
+    // each group's total rows (role, innovation and month "*"): respondents, and item × value
+    let mut totals = vec![0u32; groups * (values + 1)];
+    let mut item_totals = vec![0u32; groups * dims[4] * values];
+    let group_of_school = |s: usize| {
+        [
+            0,
+            1 + s,
+            1 + SCHOOLS + s % 20,
+            1 + SCHOOLS + 20 + s % COUNTRIES.len(),
+        ]
+    };
+
+    // reflections and answers, in batches of multi-row inserts
+    let batch = 250;
+    let mut done = 0;
+    while done < n {
+        let size = batch.min(n - done);
+        let mut tx = db.begin_write().await?;
+        let mut refl = String::from(
+            "INSERT INTO reflections (id, token_hash, instrument_id, instrument_version, role, school_id, innovation, consent_research, status, started_on, updated_at, finished_at) VALUES ",
+        );
+        let mut answers: Vec<String> = Vec::with_capacity(size * items.len());
+        for i in 0..size {
+            let id = done + i;
+            let month = 1 + rng.gen_range(0..12);
+            let when = format!("2026-{month:02}-15T10:00:00Z");
+            let school = rng.gen_range(0..SCHOOLS);
+            let (role, innovation) = (
+                rng.gen_range(0..ROLES.len()),
+                rng.gen_range(0..INNOVATIONS.len()),
+            );
+            for g in group_of_school(school) {
+                respondent_counts
+                    [((g * dims[1] + role) * dims[2] + innovation) * dims[3] + month - 1] += 1;
+                totals[g * (values + 1) + values] += 1;
+            }
+            if i > 0 {
+                refl.push(',');
+            }
+            refl.push_str(&format!(
+                "('r{id}', 'h{id}', 'leadership-reflection', {}, '{}', 'school-{school}', '{}', 1, 'finished', '{}', '{when}', '{when}')",
+                loaded.version,
+                ROLES[role],
+                INNOVATIONS[innovation],
+                &when[..10]
+            ));
+            for (it, item) in items.iter().enumerate() {
+                let v = rng.gen_range(0..6);
+                for g in group_of_school(school) {
+                    answer_counts[idx(g, role, innovation, month - 1, it, v)] += 1;
+                    item_totals[(g * dims[4] + it) * values + v] += 1;
+                }
+                let (value, score) = if v == 0 {
+                    ("na".to_string(), "NULL".to_string())
+                } else {
+                    (v.to_string(), v.to_string())
+                };
+                answers.push(format!("('r{id}', '{item}', '{value}', {score}, '{when}')"));
+            }
+        }
+        sqlx::query(&refl).execute(&mut *tx).await?;
+        for chunk in answers.chunks(1000) {
+            let sql = format!(
+                "INSERT INTO answers (reflection_id, item_id, value, score, updated_at) VALUES {}",
+                chunk.join(",")
+            );
+            sqlx::query(&sql).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        done += size;
+    }
+    let loaded_in = t0.elapsed();
+    println!(
+        "loaded {n} finished reflections × {} statements in {:.1} s",
+        items.len(),
+        loaded_in.as_secs_f64()
+    );
+
+    let t1 = Instant::now();
+    let group_key = |g: usize| -> (&str, String) {
+        match g {
+            0 => ("all", String::new()),
+            g if g <= SCHOOLS => ("school", format!("school-{}", g - 1)),
+            g if g <= SCHOOLS + 20 => ("network", format!("net-{}", g - 1 - SCHOOLS)),
+            g => ("country", COUNTRIES[g - 1 - SCHOOLS - 20].to_string()),
+        }
+    };
+    let value_of = |v: usize| {
+        if v == 0 {
+            "na".to_string()
+        } else {
+            v.to_string()
+        }
+    };
+    let mut rows: Vec<String> = Vec::new();
+    let mut written = 0usize;
+    let mut tx = db.begin_write().await?;
+    for (k, n) in answer_counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+        let v = k % dims[5];
+        let it = (k / dims[5]) % dims[4];
+        let m = (k / (dims[5] * dims[4])) % dims[3];
+        let i = (k / (dims[5] * dims[4] * dims[3])) % dims[2];
+        let r = (k / (dims[5] * dims[4] * dims[3] * dims[2])) % dims[1];
+        let g = k / (dims[5] * dims[4] * dims[3] * dims[2] * dims[1]);
+        let (level, key) = group_key(g);
+        rows.push(format!(
+            "('{level}', '{key}', 'leadership-reflection', {}, '{}', '{}', '2026-{:02}', '{}', '{}', {n})",
+            loaded.version, ROLES[r], INNOVATIONS[i], m + 1, items[it], value_of(v)
+        ));
+        if rows.len() == 1000 {
+            aggregates_insert(&mut tx, "answer_counts", &rows).await?;
+            written += rows.len();
+            rows.clear();
+        }
+    }
+    aggregates_insert(&mut tx, "answer_counts", &rows).await?;
+    written += rows.len();
+    rows.clear();
+    for (k, n) in respondent_counts
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+    {
+        let m = k % dims[3];
+        let i = (k / dims[3]) % dims[2];
+        let r = (k / (dims[3] * dims[2])) % dims[1];
+        let g = k / (dims[3] * dims[2] * dims[1]);
+        let (level, key) = group_key(g);
+        rows.push(format!(
+            "('{level}', '{key}', 'leadership-reflection', {}, '{}', '{}', '2026-{:02}', {n})",
+            loaded.version,
+            ROLES[r],
+            INNOVATIONS[i],
+            m + 1
+        ));
+    }
+    for g in 0..groups {
+        let (level, key) = group_key(g);
+        rows.push(format!(
+            "('{level}', '{key}', 'leadership-reflection', {}, '*', '*', '*', {})",
+            loaded.version,
+            totals[g * (values + 1) + values]
+        ));
+    }
+    for chunk in rows.chunks(1000) {
+        aggregates_insert(&mut tx, "respondent_counts", chunk).await?;
+    }
+    let mut rows: Vec<String> = Vec::new();
+    for (k, n) in item_totals.iter().enumerate().filter(|(_, n)| **n > 0) {
+        let (v, it, g) = (k % values, (k / values) % dims[4], k / (values * dims[4]));
+        let (level, key) = group_key(g);
+        rows.push(format!(
+            "('{level}', '{key}', 'leadership-reflection', {}, '*', '*', '*', '{}', '{}', {n})",
+            loaded.version,
+            items[it],
+            value_of(v)
+        ));
+    }
+    for chunk in rows.chunks(1000) {
+        aggregates_insert(&mut tx, "answer_counts", chunk).await?;
+    }
+    tx.commit().await?;
+    if matches!(db.backend, crate::server::db::Backend::Sqlite) {
+        sqlx::query("ANALYZE").execute(&db.pool).await?;
+    }
+    println!(
+        "aggregates written in {:.1} s ({written} item × value rows over all groups)",
+        t1.elapsed().as_secs_f64()
+    );
+
+    println!(
+        "{:<34} {:>11} {:>9} {:>9} {:>9}",
+        "results query (respondents)", "respondents", "median", "p95", "max"
+    );
+    let teachers = Filter {
+        role: Some("teacher".into()),
+        ..Default::default()
+    };
+    let cases = [
+        (
+            "one school",
+            Scope::School("school-7".into()),
+            Filter::default(),
+        ),
+        (
+            "one country",
+            Scope::Country("nl".into()),
+            Filter::default(),
+        ),
+        ("all respondents", Scope::All, Filter::default()),
+        (
+            "one school, teachers only",
+            Scope::School("school-7".into()),
+            teachers.clone(),
+        ),
+        ("all respondents, teachers only", Scope::All, teachers),
+    ];
+    for (name, scope, f) in cases {
+        let mut times = Vec::new();
+        let mut who = 0;
+        for _ in 0..30 {
+            let t = Instant::now();
+            who = respondents(&db, "leadership-reflection", &scope, &f).await?;
+            let counts = item_counts(&db, "leadership-reflection", &scope, &f).await?;
+            let r = compute(&inst, who, &counts, 5);
+            std::hint::black_box(&r);
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{:<34} {:>11} {:>7.1}ms {:>7.1}ms {:>7.1}ms",
+            name,
+            who,
+            times[times.len() / 2],
+            times[(times.len() * 95 / 100).min(times.len() - 1)],
+            times[times.len() - 1]
+        );
+    }
+    Ok(())
+}
+
+async fn aggregates_insert(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    table: &str,
+    rows: &[String],
+) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let columns = if table == "answer_counts" {
+        "level, group_key, instrument_id, instrument_version, role, innovation, month, item_id, value, n"
+    } else {
+        "level, group_key, instrument_id, instrument_version, role, innovation, month, n"
+    };
+    sqlx::query(&format!(
+        "INSERT INTO {table} ({columns}) VALUES {}",
+        rows.join(",")
+    ))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
