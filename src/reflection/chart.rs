@@ -4,7 +4,7 @@ use super::scoring::Profile;
 use charming::Chart;
 use charming::component::{Axis, Grid};
 use charming::datatype::DataPointItem;
-use charming::element::{AxisType, ItemStyle, Label, LabelPosition};
+use charming::element::{AxisLabel, AxisType, ItemStyle, Label, LabelPosition};
 use charming::series::Bar;
 
 pub const WEAKEST_COLOUR: &str = "#b3261e";
@@ -23,7 +23,14 @@ fn bars(names: Vec<String>, means: Vec<(Option<f64>, bool)>, max: i64) -> Chart 
         })
         .collect();
     Chart::new()
-        .grid(Grid::new().left("34%").right("8%").top(10).bottom(30))
+        .grid(
+            Grid::new()
+                .left(8)
+                .right("8%")
+                .top(10)
+                .bottom(30)
+                .contain_label(true),
+        )
         .x_axis(
             Axis::new()
                 .type_(AxisType::Value)
@@ -35,6 +42,7 @@ fn bars(names: Vec<String>, means: Vec<(Option<f64>, bool)>, max: i64) -> Chart 
             Axis::new()
                 .type_(AxisType::Category)
                 .inverse(true)
+                .axis_label(AxisLabel::new().font_size(12))
                 .data(names),
         )
         .series(

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Results-query benchmark: loads N finished leadership reflections (default 100,000 × 36
+# statements) into a fresh SQLite file under target/bench and times the school, country and
+# all-respondents results queries (release build). Set DATABASE_URL to a throwaway PostgreSQL
+# database to measure that backend instead.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cargo build --package=reflect --bin=reflect --no-default-features --features=ssr --release
+exec target/release/reflect bench-results "${1:-100000}"
