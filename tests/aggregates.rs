@@ -29,29 +29,16 @@ enum Step {
 }
 
 fn step() -> impl Strategy<Value = Step> {
+    let answer = (0..8usize, 0..200usize, 0..8usize).prop_map(|(who, item, value)| Step::Answer {
+        who,
+        item,
+        value,
+    });
     prop_oneof![
-        (0..2usize, 0..5usize, 0..3usize).prop_map(|(instrument, role, innovation)| Step::Start {
-            instrument,
-            role,
-            innovation
-        }),
-        (0..8usize, 0..200usize, 0..8usize).prop_map(|(who, item, value)| Step::Answer {
-            who,
-            item,
-            value
-        }),
-        (0..8usize, 0..200usize, 0..8usize).prop_map(|(who, item, value)| Step::Answer {
-            who,
-            item,
-            value
-        }),
-        (0..8usize, 0..200usize, 0..8usize).prop_map(|(who, item, value)| Step::Answer {
-            who,
-            item,
-            value
-        }),
-        (0..8usize).prop_map(|who| Step::Finish { who }),
-        (0..8usize).prop_map(|who| Step::Delete { who }),
+        1 => (0..2usize, 0..5usize, 0..3usize).prop_map(|(instrument, role, innovation)| Step::Start { instrument, role, innovation }),
+        3 => answer,
+        1 => (0..8usize).prop_map(|who| Step::Finish { who }),
+        1 => (0..8usize).prop_map(|who| Step::Delete { who }),
     ]
 }
 

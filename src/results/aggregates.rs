@@ -136,6 +136,21 @@ pub async fn apply(
     Ok(())
 }
 
+type Query<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a cell's seven key columns, in table order, as the next parameters.
+fn bind_cell<'q>(q: Query<'q>, c: &'q Cell) -> Query<'q> {
+    q.bind(&c.level)
+        .bind(&c.group_key)
+        .bind(&c.instrument_id)
+        .bind(c.instrument_version)
+        .bind(&c.role)
+        .bind(&c.innovation)
+        .bind(&c.month)
+}
+
+const CELL_KEY: &str = "level = $1 AND group_key = $2 AND instrument_id = $3 AND instrument_version = $4 AND role = $5 AND innovation = $6 AND month = $7";
+
 async fn bump_answer(
     tx: &mut Tx,
     c: &Cell,
@@ -143,57 +158,43 @@ async fn bump_answer(
     value: &str,
     by: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO answer_counts (level, group_key, instrument_id, instrument_version, role, innovation, month, item_id, value, n)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (level, group_key, instrument_id, instrument_version, role, innovation, month, item_id, value)
          DO UPDATE SET n = answer_counts.n + excluded.n",
-    )
-    .bind(&c.level)
-    .bind(&c.group_key)
-    .bind(&c.instrument_id)
-    .bind(c.instrument_version)
-    .bind(&c.role)
-    .bind(&c.innovation)
-    .bind(&c.month)
-    .bind(item)
-    .bind(value)
-    .bind(by)
-    .execute(&mut **tx)
-    .await?;
-    if by < 0 {
-        sqlx::query(
-            "DELETE FROM answer_counts WHERE n <= 0 AND instrument_id = $1 AND item_id = $2",
-        )
-        .bind(&c.instrument_id)
+    );
+    bind_cell(q, c)
         .bind(item)
+        .bind(value)
+        .bind(by)
         .execute(&mut **tx)
         .await?;
+    if by < 0 {
+        // the one row just decremented, by its primary key
+        let sql = format!(
+            "DELETE FROM answer_counts WHERE {CELL_KEY} AND item_id = $8 AND value = $9 AND n <= 0"
+        );
+        bind_cell(sqlx::query(&sql), c)
+            .bind(item)
+            .bind(value)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }
 
 async fn bump_respondents(tx: &mut Tx, c: &Cell, by: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO respondent_counts (level, group_key, instrument_id, instrument_version, role, innovation, month, n)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (level, group_key, instrument_id, instrument_version, role, innovation, month)
          DO UPDATE SET n = respondent_counts.n + excluded.n",
-    )
-    .bind(&c.level)
-    .bind(&c.group_key)
-    .bind(&c.instrument_id)
-    .bind(c.instrument_version)
-    .bind(&c.role)
-    .bind(&c.innovation)
-    .bind(&c.month)
-    .bind(by)
-    .execute(&mut **tx)
-    .await?;
+    );
+    bind_cell(q, c).bind(by).execute(&mut **tx).await?;
     if by < 0 {
-        sqlx::query("DELETE FROM respondent_counts WHERE n <= 0")
-            .execute(&mut **tx)
-            .await?;
+        let sql = format!("DELETE FROM respondent_counts WHERE {CELL_KEY} AND n <= 0");
+        bind_cell(sqlx::query(&sql), c).execute(&mut **tx).await?;
     }
     Ok(())
 }
