@@ -18,7 +18,7 @@ async fn add_school(app: &common::TestApp, id: &str, code: &str, country: &str) 
 }
 
 /// A finished leadership reflection in a school: `low` on the teaching category, 4 elsewhere.
-async fn finished(app: &common::TestApp, school_code: &str, role: &str, low: &str) {
+async fn finished(app: &common::TestApp, school_code: &str, role: &str, low: &str) -> String {
     let r = app
         .call(
             "start_reflection",
@@ -58,13 +58,14 @@ async fn finished(app: &common::TestApp, school_code: &str, role: &str, low: &st
         let r = app.call("submit_category", &form).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
+    token
 }
 
 async fn group_results_come_from_the_aggregates(app: &mut common::TestApp) {
     add_school(app, "school-a", "ABCD2345", "nl").await;
     add_school(app, "school-b", "EFGH6789", "be").await;
     for n in 0..6 {
-        finished(
+        let _ = finished(
             app,
             "abcd-2345",
             if n == 0 { "headteacher" } else { "teacher" },
@@ -73,7 +74,7 @@ async fn group_results_come_from_the_aggregates(app: &mut common::TestApp) {
         .await;
     }
     for _ in 0..4 {
-        finished(app, "EFGH6789", "teacher", "3").await;
+        let _ = finished(app, "EFGH6789", "teacher", "3").await;
     }
     let db = &app.state.db;
     let all = Filter::default();
@@ -176,4 +177,48 @@ async fn group_results_come_from_the_aggregates(app: &mut common::TestApp) {
     assert!((teaching.estimate.unwrap().mean - 2.4).abs() < 1e-9);
 }
 
-on_both_backends!(group_results_come_from_the_aggregates);
+async fn profiles_show_school_and_overall_means(app: &mut common::TestApp) {
+    use reflect::reflection::model::ProfileView;
+    add_school(app, "school-a", "ABCD2345", "nl").await;
+    add_school(app, "school-b", "EFGH6789", "be").await;
+    let mut in_a = String::new();
+    for _ in 0..6 {
+        in_a = finished(app, "ABCD2345", "teacher", "2").await;
+    }
+    let mut in_b = String::new();
+    for _ in 0..4 {
+        in_b = finished(app, "EFGH6789", "teacher", "3").await;
+    }
+    let teaching = 1; // position of teaching_learning in the profile
+    let p: ProfileView = app.call("get_profile", &[("token", &in_a)]).await.json();
+    assert_eq!(p.comparisons.len(), 2);
+    let (school, all) = (&p.comparisons[0], &p.comparisons[1]);
+    assert_eq!(
+        (
+            school.label.as_str(),
+            school.respondents,
+            school.more_needed
+        ),
+        ("Your school", 6, 0)
+    );
+    assert_eq!(school.means[teaching], Some(2.0));
+    assert_eq!((all.respondents, all.more_needed), (10, 0));
+    assert!((all.means[teaching].unwrap() - 2.4).abs() < 1e-9);
+    // school B has 4: its means are withheld, only how many more are needed
+    let p: ProfileView = app.call("get_profile", &[("token", &in_b)]).await.json();
+    assert_eq!(
+        (p.comparisons[0].respondents, p.comparisons[0].more_needed),
+        (4, 1)
+    );
+    assert!(p.comparisons[0].means.is_empty());
+    let html = app.get(&format!("/r/{in_b}/profile")).await;
+    assert!(html.body.contains(
+        "Your school: shown from 5 respondents, to keep answers anonymous (1 more needed)."
+    ));
+    assert!(html.body.contains("All respondents (n = 10)"));
+}
+
+on_both_backends!(
+    group_results_come_from_the_aggregates,
+    profiles_show_school_and_overall_means
+);

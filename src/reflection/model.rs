@@ -107,6 +107,19 @@ pub struct ProfileView {
     pub action_plan: Option<String>,
     pub notes: Vec<(String, String)>,
     pub first_open_category: usize,
+    /// The respondent's school and everyone who answered the same instrument version.
+    pub comparisons: Vec<Comparison>,
+}
+
+/// A group's category means beside the respondent's own, or how many more respondents it needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub label: String,
+    pub respondents: i64,
+    /// 0 when the group's results show.
+    pub more_needed: i64,
+    /// Aligned with the profile's categories; empty while the group is too small.
+    pub means: Vec<Option<f64>>,
 }
 
 /// What the browser learns after saving one answer.

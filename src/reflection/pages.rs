@@ -512,6 +512,11 @@ fn Profile(view: ProfileView) -> impl IntoView {
         charts.with_value(|c| render_charts(c.clone()));
     });
     let (token_plan, token_delete) = (view.token.clone(), view.token.clone());
+    let (shown, hidden): (Vec<Comparison>, Vec<Comparison>) = view
+        .comparisons
+        .iter()
+        .cloned()
+        .partition(|c| c.more_needed == 0);
     let max = p.scale_max;
     let labels: BTreeMap<usize, String> = view
         .scale_labels
@@ -535,9 +540,12 @@ fn Profile(view: ProfileView) -> impl IntoView {
             <div id="chart-overview" class="chart" role="img" aria-label="Bar chart of your mean per category. The table below shows the same numbers."></div>
             <table class="data">
                 <caption>"Your mean per category (the lowest is marked)"</caption>
-                <thead><tr><th scope="col">"Category"</th><th scope="col">"Mean"</th><th scope="col">"Answered"</th><th scope="col">"Not applicable"</th></tr></thead>
+                <thead><tr>
+                    <th scope="col">"Category"</th><th scope="col">"Your mean"</th><th scope="col">"Answered"</th><th scope="col">"Not applicable"</th>
+                    {shown.iter().map(|c| view! { <th scope="col">{format!("{} (n = {})", c.label, c.respondents)}</th> }).collect_view()}
+                </tr></thead>
                 <tbody>
-                    {p.categories.iter().map(|c| {
+                    {p.categories.iter().enumerate().map(|(i, c)| {
                         let low = p.weakest.contains(&c.id);
                         view! {
                             <tr class:weakest=low>
@@ -545,11 +553,18 @@ fn Profile(view: ProfileView) -> impl IntoView {
                                 <td>{fmt_mean(c.mean)}</td>
                                 <td>{c.tally.n}</td>
                                 <td>{c.not_applicable}</td>
+                                {shown.iter().map(|g| view! { <td>{fmt_mean(g.means.get(i).copied().flatten())}</td> }).collect_view()}
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
+            {hidden.iter().map(|g| view! {
+                <p class="meta comparison-hidden">{format!(
+                    "{}: shown from {} respondents, to keep answers anonymous ({} more needed).",
+                    g.label, g.respondents + g.more_needed, g.more_needed
+                )}</p>
+            }).collect_view()}
         </section>
         <section class="statements">
             <h2>"What lies behind it"</h2>

@@ -434,6 +434,7 @@ pub async fn profile_view(state: &AppState, token: &str) -> AppResult<ProfileVie
         .map(|(k, v, _)| (k.clone(), v.clone()))
         .collect();
     let profile = scoring::score(&inst, &scores);
+    let profile_ids: Vec<String> = profile.categories.iter().map(|c| c.id.clone()).collect();
     let weakest_titles: Vec<String> = profile
         .categories
         .iter()
@@ -494,7 +495,64 @@ pub async fn profile_view(state: &AppState, token: &str) -> AppResult<ProfileVie
         action_plan: row.action_plan.clone(),
         notes,
         first_open_category: first_open_category(&inst, &values),
+        comparisons: if Status::parse(&row.status) == Status::Finished {
+            comparisons(state, &row, &inst, &profile_ids).await?
+        } else {
+            Vec::new()
+        },
     })
+}
+
+/// The school's and everyone's category means (same instrument version), from the running
+/// aggregates, for groups of at least the minimum size.
+async fn comparisons(
+    state: &AppState,
+    row: &ReflectionRow,
+    inst: &Instrument,
+    category_ids: &[String],
+) -> AppResult<Vec<Comparison>> {
+    use crate::results::db::{Filter, Scope, item_counts, respondents};
+    let filter = Filter {
+        instrument_version: Some(row.instrument_version),
+        ..Default::default()
+    };
+    let mut scopes = Vec::new();
+    if let Some(school) = &row.school_id {
+        scopes.push(("Your school", Scope::School(school.clone())));
+    }
+    scopes.push(("All respondents", Scope::All));
+    let mut out = Vec::new();
+    for (label, scope) in scopes {
+        let n = respondents(&state.db, &row.instrument_id, &scope, &filter).await?;
+        let k = state.config.min_group_size;
+        let counts = if n >= k {
+            item_counts(&state.db, &row.instrument_id, &scope, &filter).await?
+        } else {
+            Vec::new()
+        };
+        let r = crate::results::compute::compute(inst, n, &counts, k);
+        let means = if r.more_needed == 0 {
+            category_ids
+                .iter()
+                .map(|id| {
+                    r.categories
+                        .iter()
+                        .find(|c| &c.id == id)
+                        .and_then(|c| c.estimate)
+                        .map(|e| e.mean)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        out.push(Comparison {
+            label: label.to_string(),
+            respondents: n,
+            more_needed: r.more_needed,
+            means,
+        });
+    }
+    Ok(out)
 }
 
 pub async fn save_action_plan(state: &AppState, token: &str, plan: &str) -> AppResult<()> {

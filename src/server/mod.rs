@@ -32,6 +32,9 @@ pub struct Config {
     /// Base of the links shown to respondents, e.g. `https://reflect.example.org`. When unset the
     /// request's Host header is used.
     pub public_url: Option<String>,
+    /// Minimum group size before a group's results show (REFLECT_MIN_GROUP_SIZE, default 5,
+    /// never below 3).
+    pub min_group_size: i64,
 }
 
 impl Config {
@@ -43,6 +46,11 @@ impl Config {
                 .unwrap_or_else(|| "instruments".into())
                 .into(),
             public_url: var("REFLECT_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
+            min_group_size: crate::results::suppression::threshold(
+                var("REFLECT_MIN_GROUP_SIZE")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(crate::results::suppression::DEFAULT_K),
+            ),
         }
     }
 }

@@ -108,6 +108,7 @@ impl TestApp {
             database_url: database_url.to_string(),
             instruments_dir: dir,
             public_url: Some("http://reflect.test".into()),
+            min_group_size: 5,
         };
         let conf = leptos::prelude::get_configuration(Some(concat!(
             env!("CARGO_MANIFEST_DIR"),
