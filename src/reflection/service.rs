@@ -194,8 +194,12 @@ pub async fn save_answer(
         ParsedAnswer::Store(a) => db::upsert_answer(&mut tx, &row.id, item_id, a, &now).await?,
         ParsedAnswer::Clear => db::delete_answer(&mut tx, &row.id, item_id).await?,
     }
+    // read back in the same transaction: one connection, and exactly the state this save left
+    let answered: HashMap<String, String> = db::answers_in(&mut tx, &row.id)
+        .await?
+        .into_iter()
+        .collect();
     tx.commit().await?;
-    let answered: HashMap<String, String> = answer_values(state, &row.id).await?;
     let category = &inst.categories[cat_index];
     Ok(SaveOutcome {
         category: cat_index + 1,

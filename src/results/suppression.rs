@@ -4,7 +4,6 @@
 /// The smallest threshold anyone can configure.
 pub const MIN_K: i64 = 3;
 pub const DEFAULT_K: i64 = 5;
-pub const FREE_TEXT_K: i64 = 10;
 
 /// A configured threshold, never below `MIN_K`.
 pub fn threshold(configured: i64) -> i64 {
