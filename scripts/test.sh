@@ -30,6 +30,10 @@ rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
 export DATABASE_URL="sqlite://$E2E_DIR/reflect.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:${REFLECT_E2E_PORT:-3217}"
 export REFLECT_BASE_URL="http://$LEPTOS_SITE_ADDR"
+# the first admin of the throwaway database, with a password made for this run only
+export REFLECT_ADMIN_EMAIL="admin@e2e.test"
+REFLECT_ADMIN_PASSWORD="e2e-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+export REFLECT_ADMIN_PASSWORD
 # cargo-leptos 0.3.10 can exit 0 when the server does not compile; read the run's own summary too.
 log="$E2E_DIR/end-to-end.log"
 set +e

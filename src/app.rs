@@ -1,7 +1,11 @@
 //! The app shell, routes and the pages that belong to no single domain.
+use crate::accounts::pages::LoginPage;
 use crate::reflection::pages::{
     CategoryPage, DeletedPage, HomePage, ProfilePage, ResumeFormPage, ResumePage, StartPage,
 };
+use crate::results::pages::{CountryComparisonPage, ResultsIndexPage, ResultsPage};
+use crate::schools::pages::AdminPage;
+use crate::workshops::pages::{JoinPage, WorkshopPage, WorkshopsPage};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
@@ -47,6 +51,7 @@ pub fn App() -> impl IntoView {
             <header class="site-header">
                 <A href="/" attr:class="brand">"Reflect"</A>
                 <span class="tagline">"Leadership reflection for schools"</span>
+                <a href="/results" class="staff-link">"Results (staff)"</a>
             </header>
             <main id="main">
                 // Every page waits for its data on the server (SsrMode::Async), so pages are
@@ -59,6 +64,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/r/:token/c/:n") view=CategoryPage ssr=SsrMode::Async />
                     <Route path=path!("/r/:token/profile") view=ProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/deleted") view=DeletedPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/workshops") view=WorkshopsPage ssr=SsrMode::Async />
+                    <Route path=path!("/workshops/:id") view=WorkshopPage ssr=SsrMode::Async />
+                    <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
+                    <Route path=path!("/results") view=ResultsIndexPage ssr=SsrMode::Async />
+                    <Route path=path!("/results/countries") view=CountryComparisonPage ssr=SsrMode::Async />
+                    <Route path=path!("/results/all") view=ResultsPage ssr=SsrMode::Async />
+                    <Route path=path!("/results/:level/:key") view=ResultsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">
@@ -93,10 +107,15 @@ pub fn ErrorBox(error: crate::error::AppError) -> impl IntoView {
     {
         res.set_status(status);
     }
+    let sign_in = matches!(error, crate::error::AppError::Unauthorized(_));
     view! {
         <div class="error" role="alert">
             <p>{error.to_string()}</p>
-            <p><A href="/">"Go to the start page"</A></p>
+            {if sign_in {
+                view! { <p><a href="/login">"Sign in"</a></p> }.into_any()
+            } else {
+                view! { <p><A href="/">"Go to the start page"</A></p> }.into_any()
+            }}
         </div>
     }
 }

@@ -18,6 +18,15 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// Not signed in (or the session ended).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in, but this account may not do or see this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts in a short time (sign-in, join codes).
+    #[error("{0}")]
+    TooManyRequests(String),
     #[error("The request could not be read: {0}")]
     BadRequest(String),
     #[error("Something went wrong on our side. Your earlier answers are safe; please try again.")]
@@ -36,8 +45,19 @@ impl AppError {
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
             Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::TooManyRequests(_) => 429,
             Self::Internal => 500,
         }
+    }
+
+    pub fn sign_in() -> Self {
+        Self::Unauthorized("Please sign in to see this page.".into())
+    }
+
+    pub fn forbidden() -> Self {
+        Self::Forbidden("Your account may not see or change this.".into())
     }
 
     pub fn unknown_reflection() -> Self {

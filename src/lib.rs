@@ -1,10 +1,14 @@
 //! Reflect: leadership reflection for school leaders. One crate, two targets: the server (`ssr`)
 //! and the browser (`hydrate`).
+pub mod accounts;
 pub mod app;
 pub mod error;
 pub mod instrument;
 pub mod reflection;
 pub mod results;
+pub mod schools;
+pub mod ui;
+pub mod workshops;
 
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -25,6 +29,35 @@ pub fn register_server_fns() {
     register_explicit::<GetProfile>();
     register_explicit::<SaveActionPlan>();
     register_explicit::<DeleteReflection>();
+    {
+        use accounts::api::*;
+        register_explicit::<Login>();
+        register_explicit::<Logout>();
+        register_explicit::<Whoami>();
+        register_explicit::<ListUsers>();
+        register_explicit::<CreateUser>();
+    }
+    {
+        use results::api::*;
+        register_explicit::<GetResults>();
+        register_explicit::<ListResultGroups>();
+        register_explicit::<CompareCountries>();
+    }
+    {
+        use workshops::api::*;
+        register_explicit::<ListWorkshops>();
+        register_explicit::<CreateWorkshop>();
+        register_explicit::<GetWorkshop>();
+        register_explicit::<SetWorkshopStatus>();
+        register_explicit::<JoinWorkshop>();
+        register_explicit::<AnswerRoom>();
+    }
+    {
+        use schools::api::*;
+        register_explicit::<GetDirectory>();
+        register_explicit::<CreateSchool>();
+        register_explicit::<CreateNetwork>();
+    }
 }
 
 #[cfg(feature = "hydrate")]

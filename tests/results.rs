@@ -5,6 +5,7 @@ mod common;
 use axum::http::StatusCode;
 use reflect::results::compute::compute;
 use reflect::results::db::{Filter, Scope, item_counts, respondents};
+use reflect::results::model::{CountryComparison, Gap, ResultsView, Withheld};
 
 async fn add_school(app: &common::TestApp, id: &str, code: &str, country: &str) {
     sqlx::query("INSERT INTO schools (id, code, name, created_at, country) VALUES ($1, $2, $3, '2026-11-22T00:00:00Z', $4)")
@@ -114,7 +115,7 @@ async fn group_results_come_from_the_aggregates(app: &mut common::TestApp) {
         4
     );
     let teachers = Filter {
-        role: Some("teacher".into()),
+        roles: Some(vec!["teacher".into()]),
         ..Default::default()
     };
     assert_eq!(
@@ -189,6 +190,11 @@ async fn profiles_show_school_and_overall_means(app: &mut common::TestApp) {
     for _ in 0..4 {
         in_b = finished(app, "EFGH6789", "teacher", "3").await;
     }
+    // Without respondents outside the schools, "all" minus school A would be school B's 4:
+    // all would be withheld (see results_pages_apply_every_privacy_rule). Five on their own:
+    for _ in 0..5 {
+        let _ = finished(app, "", "teacher", "4").await;
+    }
     let teaching = 1; // position of teaching_learning in the profile
     let p: ProfileView = app.call("get_profile", &[("token", &in_a)]).await.json();
     assert_eq!(p.comparisons.len(), 2);
@@ -202,8 +208,8 @@ async fn profiles_show_school_and_overall_means(app: &mut common::TestApp) {
         ("Your school", 6, 0)
     );
     assert_eq!(school.means[teaching], Some(2.0));
-    assert_eq!((all.respondents, all.more_needed), (10, 0));
-    assert!((all.means[teaching].unwrap() - 2.4).abs() < 1e-9);
+    assert_eq!((all.respondents, all.more_needed), (15, 0));
+    assert!((all.means[teaching].unwrap() - 44.0 / 15.0).abs() < 1e-9);
     // school B has 4: its means are withheld, only how many more are needed
     let p: ProfileView = app.call("get_profile", &[("token", &in_b)]).await.json();
     assert_eq!(
@@ -215,10 +221,348 @@ async fn profiles_show_school_and_overall_means(app: &mut common::TestApp) {
     assert!(html.body.contains(
         "Your school: shown from 5 respondents, to keep answers anonymous (1 more needed)."
     ));
-    assert!(html.body.contains("All respondents (n = 10)"));
+    assert!(html.body.contains("All respondents (n = 15)"));
+}
+
+/// The profile hides "all" when all minus the respondent's school would reveal a small group.
+async fn profiles_never_reveal_a_small_rest(app: &mut common::TestApp) {
+    use reflect::reflection::model::ProfileView;
+    add_school(app, "school-a", "ABCD2345", "nl").await;
+    let mut in_a = String::new();
+    for _ in 0..6 {
+        in_a = finished(app, "ABCD2345", "teacher", "2").await;
+    }
+    // one respondent outside the school: the school and all would differ by one person
+    let _alone = finished(app, "", "teacher", "5").await;
+    let p: ProfileView = app.call("get_profile", &[("token", &in_a)]).await.json();
+    for c in &p.comparisons {
+        assert!(
+            c.would_reveal && c.means.is_empty() && c.respondents == 0,
+            "{c:?}"
+        );
+    }
+    let html = app.get(&format!("/r/{in_a}/profile")).await;
+    assert!(html.body.contains("hidden for now"), "{}", html.body);
+}
+
+async fn set_network(app: &common::TestApp, school: &str, network: &str) {
+    sqlx::query("INSERT INTO networks (id, name, created_at) VALUES ($1, $1, '2026-11-22T00:00:00Z') ON CONFLICT DO NOTHING")
+        .bind(network)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE schools SET network_id = $1 WHERE id = $2")
+        .bind(network)
+        .bind(school)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+}
+
+fn results(app_reply: &common::Reply) -> ResultsView {
+    assert_eq!(app_reply.status, StatusCode::OK, "{}", app_reply.body);
+    app_reply.json()
+}
+
+async fn results_pages_apply_every_privacy_rule(app: &mut common::TestApp) {
+    add_school(app, "school-a", "ABCD2345", "nl").await;
+    add_school(app, "school-b", "EFGH6789", "be").await;
+    add_school(app, "school-c", "JKMN2345", "nl").await;
+    set_network(app, "school-a", "north").await;
+    set_network(app, "school-c", "north").await;
+    // A: one headteacher and 5 teachers, teaching low; C: 5 teachers; B: 4 teachers;
+    // 5 respondents on their own
+    let _ = finished(app, "ABCD2345", "headteacher", "2").await;
+    for _ in 0..5 {
+        let _ = finished(app, "ABCD2345", "teacher", "2").await;
+        let _ = finished(app, "JKMN2345", "teacher", "3").await;
+    }
+    for _ in 0..4 {
+        let _ = finished(app, "EFGH6789", "teacher", "3").await;
+    }
+    for _ in 0..5 {
+        let _ = finished(app, "", "teacher", "4").await;
+    }
+    let get = |level: &'static str, key: &'static str, extra: Vec<(&'static str, &'static str)>| {
+        let mut form = vec![("level", level), ("key", key)];
+        form.extend(extra);
+        form
+    };
+
+    // nobody signed in: nothing
+    let r = app.call("get_results", &get("all", "", vec![])).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    assert_eq!(
+        app.get("/results/all").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A's coordinator
+    app.sign_in_as("coord@a.org", "coordinator", Some("school-a"))
+        .await;
+    // the index lists only their own school, with its join code for their staff
+    let (_, index): (
+        reflect::accounts::model::CurrentUser,
+        reflect::results::model::ResultsIndex,
+    ) = app.call("list_result_groups", &[]).await.json();
+    assert_eq!(
+        index.schools,
+        [(
+            "school-a".to_string(),
+            "School school-a".to_string(),
+            "ABCD2345".to_string()
+        )]
+    );
+    assert_eq!(index.countries, ["be", "nl"]);
+    let a = results(
+        &app.call("get_results", &get("school", "school-a", vec![]))
+            .await,
+    );
+    assert_eq!(a.withheld, None);
+    let r = a.results.unwrap();
+    assert_eq!(r.respondents, 6);
+    assert_eq!(r.ranking[0].ids, ["teaching_learning"]);
+    assert_eq!(a.gap, Gap::Withheld, "one leader: no leaders' view");
+    // the teachers of A = A minus its one headteacher: withheld
+    let t = results(
+        &app.call(
+            "get_results",
+            &get("school", "school-a", vec![("role", "teachers")]),
+        )
+        .await,
+    );
+    assert_eq!((t.withheld, t.results), (Some(Withheld::WouldReveal), None));
+    // a filter that leaves nobody out (everyone reflected on a PLN) shows
+    let pln = results(
+        &app.call(
+            "get_results",
+            &get("school", "school-a", vec![("innovation", "pln")]),
+        )
+        .await,
+    );
+    assert_eq!(pln.withheld, None);
+    // the same filter on everyone: 19 teachers, and all minus them is 1 headteacher — withheld too
+    let t = results(
+        &app.call("get_results", &get("all", "", vec![("role", "teachers")]))
+            .await,
+    );
+    assert_eq!(t.withheld, Some(Withheld::WouldReveal));
+    // another school: forbidden; unknown ones: 404
+    assert_eq!(
+        app.call("get_results", &get("school", "school-b", vec![]))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call("get_results", &get("school", "nope", vec![]))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.call("get_results", &get("network", "nope", vec![]))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.call("get_results", &get("planet", "x", vec![]))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // bad filters: a clear 422
+    for extra in [
+        vec![("role", "pupil")],
+        vec![("from", "2026-13")],
+        vec![("version", "two")],
+        vec![("innovation", "x")],
+    ] {
+        let r = app
+            .call("get_results", &get("all", "", extra.clone()))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{extra:?}: {}",
+            r.body
+        );
+    }
+    // the network: A 6 + C 5, both shown, nothing hidden in it
+    let n = results(
+        &app.call("get_results", &get("network", "north", vec![]))
+            .await,
+    );
+    assert_eq!(n.withheld, None);
+    assert_eq!(n.results.unwrap().respondents, 11);
+    // Belgium is B alone: 1 more needed
+    let be = results(&app.call("get_results", &get("country", "be", vec![])).await);
+    assert_eq!(be.withheld, Some(Withheld::MoreNeeded(1)));
+    // all: 20, and all minus the shown groups = 9 (B and those on their own)
+    let all = results(&app.call("get_results", &get("all", "", vec![])).await);
+    assert_eq!(all.withheld, None);
+    assert_eq!(all.results.unwrap().respondents, 20);
+
+    // the pages themselves
+    let page = app.get("/results/school/school-a").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("Managing the teaching and learning programme needs most work."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("6 respondents"));
+    assert!(page.body.contains("<table"));
+    let page = app.get("/results/school/school-a?role=teachers").await;
+    assert!(
+        page.body.contains("These results are hidden"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        app.get("/results/school/school-b").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // the per-country comparison leaves Belgium out
+    let c: CountryComparison = app
+        .call(
+            "compare_countries",
+            &[("instrument", "leadership-reflection")],
+        )
+        .await
+        .json();
+    assert_eq!(c.columns, [("NL".to_string(), 11), ("All".to_string(), 20)]);
+    assert_eq!(c.withheld_countries, 1);
+    let q = c
+        .questions
+        .iter()
+        .find(|q| q.id.starts_with("tl_"))
+        .unwrap();
+    assert_eq!(q.counts[0][1], 6, "all 6 in NL answered 2 on teaching");
+
+    // a researcher sees the aggregates but no school; an admin sees every school
+    app.sign_in_as("r@x.org", "researcher", None).await;
+    assert_eq!(
+        app.call("get_results", &get("all", "", vec![]))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.call("get_results", &get("school", "school-a", vec![]))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    app.sign_in_as("admin@x.org", "admin", None).await;
+    let b = results(
+        &app.call("get_results", &get("school", "school-b", vec![]))
+            .await,
+    );
+    assert_eq!(
+        (b.withheld, b.results),
+        (Some(Withheld::MoreNeeded(1)), None)
+    );
+    let page = app.get("/results/school/school-b").await;
+    assert!(
+        page.body.contains("needs 1 more respondent"),
+        "{}",
+        page.body
+    );
 }
 
 on_both_backends!(
     group_results_come_from_the_aggregates,
-    profiles_show_school_and_overall_means
+    profiles_show_school_and_overall_means,
+    profiles_never_reveal_a_small_rest,
+    results_pages_apply_every_privacy_rule
 );
+
+/// A finished networking-baseline reflection with no school: every Likert item `3`, every written
+/// item `text`.
+async fn finished_baseline(app: &common::TestApp, text: &str) {
+    let r = app
+        .call(
+            "start_reflection",
+            &[
+                ("instrument", "networking-baseline"),
+                ("role", "headteacher"),
+                ("innovation", "pln"),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+    let token: String = r.json();
+    let total = app
+        .state
+        .instruments
+        .latest("networking-baseline")
+        .unwrap()
+        .instrument
+        .categories
+        .len();
+    for index in 1..=total {
+        let view: reflect::reflection::model::CategoryView = app
+            .call(
+                "get_category",
+                &[("token", &token), ("index", &index.to_string())],
+            )
+            .await
+            .json();
+        let mut keys = Vec::new();
+        for item in view.category.items() {
+            let v = match item.kind {
+                reflect::instrument::ItemType::Likert => "3",
+                reflect::instrument::ItemType::ShortText
+                | reflect::instrument::ItemType::LongText
+                | reflect::instrument::ItemType::OneWord => text,
+                _ => continue,
+            };
+            keys.push((format!("answers[{}]", item.id), v.to_string()));
+        }
+        let page = index.to_string();
+        let go = if index == total { "finish" } else { "next" };
+        let mut form: Vec<(&str, &str)> = vec![("token", &token), ("index", &page), ("go", go)];
+        form.extend(keys.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let r = app.call("submit_category", &form).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+}
+
+async fn written_answers_show_only_from_ten(app: &mut common::TestApp) {
+    use reflect::results::model::FreeText;
+    for i in 0..9 {
+        finished_baseline(app, &format!("Answer{i}")).await;
+    }
+    app.sign_in_as("r@x.org", "researcher", None).await;
+    let form = [("level", "all"), ("instrument", "networking-baseline")];
+    let v = results(&app.call("get_results", &form).await);
+    assert_eq!(v.withheld, None, "9 ≥ 5: the results show");
+    assert_eq!(v.free_text, FreeText::Withheld(Withheld::MoreNeeded(1)));
+    let page = app.get("/results/all?instrument=networking-baseline").await;
+    assert!(
+        page.body
+            .contains("Written answers show from 10 respondents: this group needs 1 more.")
+    );
+    assert!(!page.body.contains("Answer3"));
+
+    finished_baseline(app, "answer10").await;
+    let v = results(&app.call("get_results", &form).await);
+    let FreeText::Shown(questions) = v.free_text else {
+        panic!("{:?}", v.free_text)
+    };
+    assert!(!questions.is_empty());
+    for (_, answers) in &questions {
+        assert_eq!(answers.len(), 10);
+        assert_eq!(answers[0], "Answer0");
+        assert_eq!(answers[2], "answer10", "alphabetical, case-insensitive");
+    }
+    // the leadership reflection asks for no written answers
+    let v = results(&app.call("get_results", &[("level", "all")]).await);
+    assert_eq!(v.free_text, FreeText::NoQuestions);
+}
+
+on_both_backends!(written_answers_show_only_from_ten);

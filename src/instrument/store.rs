@@ -130,6 +130,17 @@ impl Registry {
     pub fn latest(&self, id: &str) -> Option<&Loaded> {
         self.current.iter().find(|(i, _)| i == id).map(|(_, l)| l)
     }
+    /// Every known version of an instrument, oldest first.
+    pub fn versions(&self, id: &str) -> Vec<i64> {
+        let mut v: Vec<i64> = self
+            .all
+            .keys()
+            .filter(|(i, _)| i == id)
+            .map(|(_, v)| *v)
+            .collect();
+        v.sort_unstable();
+        v
+    }
     pub fn get(&self, id: &str, version: i64) -> Option<Arc<Instrument>> {
         self.all.get(&(id.to_string(), version)).cloned()
     }

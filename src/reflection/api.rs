@@ -35,9 +35,19 @@ pub async fn start_reflection(
     innovation: Option<String>,
     innovation_detail: Option<String>,
     consent: Option<String>,
+    workshop: Option<String>,
 ) -> Result<String, AppError> {
     let state = crate::server::state()?;
-    let back = format!("/start/{}", urlencoding::encode(&instrument));
+    let workshop = workshop.unwrap_or_default();
+    let back = if workshop.trim().is_empty() {
+        format!("/start/{}", urlencoding::encode(&instrument))
+    } else {
+        format!(
+            "/start/{}?workshop={}",
+            urlencoding::encode(&instrument),
+            urlencoding::encode(&workshop)
+        )
+    };
     let input = service::StartInput {
         instrument,
         role: role.unwrap_or_default(),
@@ -45,9 +55,11 @@ pub async fn start_reflection(
         innovation: innovation.unwrap_or_default(),
         innovation_detail: innovation_detail.unwrap_or_default(),
         consent: consent.unwrap_or_default(),
+        workshop,
+        client: crate::server::client_key().await,
     };
     let result = service::start(&state, input).await;
-    service::respond_to_form(result, |token| format!("/r/{token}/c/1"), &back, "error")
+    crate::server::forms::respond_to_form(result, |token| format!("/r/{token}/c/1"), &back, "error")
 }
 
 /// Saves one answer at once (used by the page while it is hydrated). Saving the same answer again
@@ -84,7 +96,7 @@ pub async fn submit_category(
         note,
     )
     .await;
-    service::respond_to_form(result, Clone::clone, &back, "error").map(|_| ())
+    crate::server::forms::respond_to_form(result, Clone::clone, &back, "error").map(|_| ())
 }
 
 #[server(endpoint = "get_category")]
@@ -109,7 +121,7 @@ pub async fn save_action_plan(token: String, plan: String) -> Result<(), AppErro
     let state = crate::server::state()?;
     let back = format!("/r/{}/profile", urlencoding::encode(&token));
     let result = service::save_action_plan(&state, &token, &plan).await;
-    service::respond_to_form(
+    crate::server::forms::respond_to_form(
         result,
         |_| format!("{back}?saved=1#action-plan"),
         &back,
@@ -123,7 +135,7 @@ pub async fn delete_reflection(token: String, confirm: Option<String>) -> Result
     let state = crate::server::state()?;
     let back = format!("/r/{}/profile", urlencoding::encode(&token));
     let result = service::delete(&state, &token, confirm.as_deref() == Some("yes")).await;
-    service::respond_to_form(result, |_| "/deleted".to_string(), &back, "delete_error")
+    crate::server::forms::respond_to_form(result, |_| "/deleted".to_string(), &back, "delete_error")
 }
 
 #[cfg(feature = "ssr")]

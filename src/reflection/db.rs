@@ -16,6 +16,17 @@ pub struct ReflectionRow {
     pub action_plan: Option<String>,
     pub school_id: Option<String>,
     pub finished_at: Option<String>,
+    pub workshop_id: Option<String>,
+    /// The workshop the reflection belongs to, loaded by the service.
+    #[sqlx(skip)]
+    pub workshop: Option<crate::workshops::db::Row>,
+}
+
+impl ReflectionRow {
+    /// Whether it belongs to a workshop that is closed (and so takes no answers).
+    pub fn workshop_closed(&self) -> bool {
+        self.workshop.as_ref().is_some_and(|w| w.status != "open")
+    }
 }
 
 pub struct NewReflection<'a> {
@@ -28,14 +39,15 @@ pub struct NewReflection<'a> {
     pub innovation: &'a str,
     pub innovation_detail: Option<&'a str>,
     pub consent_research: bool,
+    pub workshop_id: Option<&'a str>,
     pub today: &'a str,
     pub now: &'a str,
 }
 
 pub async fn insert(tx: &mut Tx, r: NewReflection<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO reflections (id, token_hash, instrument_id, instrument_version, role, school_id, innovation, innovation_detail, consent_research, status, started_on, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'in_progress', $10, $11)",
+        "INSERT INTO reflections (id, token_hash, instrument_id, instrument_version, role, school_id, innovation, innovation_detail, consent_research, status, started_on, updated_at, workshop_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'in_progress', $10, $11, $12)",
     )
     .bind(r.id)
     .bind(r.token_hash)
@@ -48,12 +60,13 @@ pub async fn insert(tx: &mut Tx, r: NewReflection<'_>) -> Result<(), sqlx::Error
     .bind(i64::from(r.consent_research))
     .bind(r.today)
     .bind(r.now)
+    .bind(r.workshop_id)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-const COLUMNS: &str = "id, instrument_id, instrument_version, role, innovation, innovation_detail, status, action_plan, school_id, finished_at";
+const COLUMNS: &str = "id, instrument_id, instrument_version, role, innovation, innovation_detail, status, action_plan, school_id, finished_at, workshop_id";
 
 pub async fn find_by_token(
     pool: &AnyPool,

@@ -109,6 +109,8 @@ pub struct ProfileView {
     pub first_open_category: usize,
     /// The respondent's school and everyone who answered the same instrument version.
     pub comparisons: Vec<Comparison>,
+    /// In a workshop: the room's questions (poll, one word).
+    pub room: Option<crate::workshops::model::RoomQuestions>,
 }
 
 /// A group's category means beside the respondent's own, or how many more respondents it needs.
@@ -118,8 +120,12 @@ pub struct Comparison {
     pub respondents: i64,
     /// 0 when the group's results show.
     pub more_needed: i64,
-    /// Aligned with the profile's categories; empty while the group is too small.
+    /// Aligned with the profile's categories; empty while the group is withheld.
     pub means: Vec<Option<f64>>,
+    /// Withheld although large enough: beside the other results shown it would reveal a smaller
+    /// group (then `respondents` is 0: not shown either).
+    #[serde(default)]
+    pub would_reveal: bool,
 }
 
 /// What the browser learns after saving one answer.

@@ -4,39 +4,12 @@ use super::model::*;
 use crate::app::ErrorBox;
 use crate::error::AppError;
 use crate::instrument::{Item, ItemType, NOT_APPLICABLE, Scale};
+use crate::ui::{FormError, form_error, render_charts};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use std::collections::BTreeMap;
-
-/// The message of a failed form post: from the action (hydrated) or from `?error=` (plain form).
-fn form_error<T: Send + Sync + 'static>(
-    value: MappedSignal<Option<Result<T, AppError>>>,
-    param: &'static str,
-) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
-    let query = use_query_map();
-    move || {
-        value
-            .with(|v| match v {
-                Some(Err(e)) => Some(Some(e.to_string())),
-                Some(Ok(_)) => Some(None),
-                None => None,
-            })
-            .unwrap_or_else(|| query.read().get(param))
-    }
-}
-
-#[component]
-fn FormError(message: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <Show when=move || message.get().is_some()>
-            <div class="error" role="alert" id="form-error">
-                <p>{move || message.get().unwrap_or_default()}</p>
-            </div>
-        </Show>
-    }
-}
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -87,6 +60,8 @@ pub fn StartPage() -> impl IntoView {
     let instrument = Resource::new(id, get_instrument);
     let start = ServerAction::<StartReflection>::new();
     let error = form_error(start.value(), "error");
+    let query = use_query_map();
+    let workshop = move || query.read().get("workshop").unwrap_or_default();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -100,6 +75,13 @@ pub fn StartPage() -> impl IntoView {
                         <FormError message=Signal::derive(error) />
                         <ActionForm action=start attr:class="context-form">
                             <input type="hidden" name="instrument" value=i.id.clone() />
+                            <input type="hidden" name="workshop" value=workshop />
+                            {move || (!workshop().is_empty()).then(|| view! {
+                                <p class="notice">{format!(
+                                    "You are joining workshop {}: you reflect on the categories the facilitator chose.",
+                                    crate::workshops::codes::display(&workshop())
+                                )}</p>
+                            })}
                             <fieldset>
                                 <legend>"Your role"</legend>
                                 {ROLES.iter().map(|(k, l)| view! {
@@ -502,9 +484,10 @@ fn Profile(view: ProfileView) -> impl IntoView {
         std::iter::once((
             "chart-overview".to_string(),
             super::chart::overview_chart(&p),
+            300,
         ))
         .chain((0..p.categories.len()).filter_map(|i| {
-            super::chart::category_chart(&p, i).map(|c| (format!("chart-cat-{i}"), c))
+            super::chart::category_chart(&p, i).map(|c| (format!("chart-cat-{i}"), c, 200))
         }))
         .collect::<Vec<_>>(),
     );
@@ -516,7 +499,7 @@ fn Profile(view: ProfileView) -> impl IntoView {
         .comparisons
         .iter()
         .cloned()
-        .partition(|c| c.more_needed == 0);
+        .partition(|c| c.more_needed == 0 && !c.would_reveal);
     let max = p.scale_max;
     let labels: BTreeMap<usize, String> = view
         .scale_labels
@@ -535,6 +518,7 @@ fn Profile(view: ProfileView) -> impl IntoView {
             <p>{format!("Means are on the answer scale from 1 ({}) to {max} ({}); “don't know / not applicable” is left out.",
                 labels.get(&1).cloned().unwrap_or_default(), labels.get(&(max as usize)).cloned().unwrap_or_default())}</p>
         </div>
+        {view.room.clone().map(|q| view! { <RoomSection q=q token=view.token.clone() /> })}
         <section>
             <h2>"All categories"</h2>
             <div id="chart-overview" class="chart" role="img" aria-label="Bar chart of your mean per category. The table below shows the same numbers."></div>
@@ -560,10 +544,17 @@ fn Profile(view: ProfileView) -> impl IntoView {
                 </tbody>
             </table>
             {hidden.iter().map(|g| view! {
-                <p class="meta comparison-hidden">{format!(
-                    "{}: shown from {} respondents, to keep answers anonymous ({} more needed).",
-                    g.label, g.respondents + g.more_needed, g.more_needed
-                )}</p>
+                <p class="meta comparison-hidden">{if g.would_reveal {
+                    format!(
+                        "{}: hidden for now, because beside the other results it would reveal the answers of a smaller group.",
+                        g.label
+                    )
+                } else {
+                    format!(
+                        "{}: shown from {} respondents, to keep answers anonymous ({} more needed).",
+                        g.label, g.respondents + g.more_needed, g.more_needed
+                    )
+                }}</p>
             }).collect_view()}
         </section>
         <section class="statements">
@@ -640,37 +631,52 @@ fn Profile(view: ProfileView) -> impl IntoView {
     }
 }
 
-/// Renders the charts once the ECharts script (a plain `<script>` on the page) has loaded.
-#[allow(unused_variables)]
-fn render_charts(charts: Vec<(String, charming::Chart)>) {
-    #[cfg(feature = "hydrate")]
-    {
-        fn ready() -> bool {
-            web_sys::window()
-                .and_then(|w| js_sys::Reflect::get(&w, &"echarts".into()).ok())
-                .is_some_and(|v| !v.is_undefined())
-        }
-        fn attempt(charts: Vec<(String, charming::Chart)>, tries: u32) {
-            if ready() {
-                for (id, chart) in &charts {
-                    let width = web_sys::window()
-                        .and_then(|w| w.document())
-                        .and_then(|d| d.get_element_by_id(id))
-                        .map(|e| e.client_width().max(280) as u32)
-                        .unwrap_or(600);
-                    let height = if id == "chart-overview" { 300 } else { 200 };
-                    if let Err(e) = charming::WasmRenderer::new(width, height).render(id, chart) {
-                        leptos::logging::warn!("chart {id}: {e:?}");
-                    }
-                }
-            } else if tries < 100 {
-                set_timeout(
-                    move || attempt(charts, tries + 1),
-                    std::time::Duration::from_millis(50),
-                );
-            }
-        }
-        attempt(charts, 0);
+/// A workshop participant's answers for the room: which category needs most work, one word.
+#[component]
+fn RoomSection(q: crate::workshops::model::RoomQuestions, token: String) -> impl IntoView {
+    let action = ServerAction::<crate::workshops::api::AnswerRoom>::new();
+    let error = form_error(action.value(), "room_error");
+    let query = use_query_map();
+    let value = action.value();
+    let saved = move || {
+        value.with(|v| matches!(v, Some(Ok(())))) || query.read().get("room_saved").is_some()
+    };
+    let poll_answer = q.poll_answer.clone();
+    view! {
+        <section id="room" class="room">
+            <h2>{format!("For the room: {}", q.workshop_title)}</h2>
+            {if q.open {
+                view! {
+                    <FormError message=Signal::derive(error) />
+                    <Show when=saved><p class="ok" role="status">"Thank you: the room sees your answers together with everyone else's."</p></Show>
+                    <ActionForm action=action>
+                        <input type="hidden" name="token" value=token />
+                        {(!q.poll_options.is_empty()).then(|| view! {
+                            <fieldset>
+                                <legend>"Which category needs most work in your school?"</legend>
+                                {q.poll_options.iter().map(|(id, title)| view! {
+                                    <label class="choice">
+                                        <input type="radio" name="poll" value=id.clone() checked=poll_answer.as_deref() == Some(id.as_str()) />
+                                        {title.clone()}
+                                    </label>
+                                }).collect_view()}
+                            </fieldset>
+                        })}
+                        {q.word_prompt.clone().map(|p| view! {
+                            <div class="field">
+                                <label for="room-word">{p}</label>
+                                <input id="room-word" name="word" type="text" autocomplete="off"
+                                    maxlength=crate::workshops::model::MAX_WORD value=q.word_answer.clone().unwrap_or_default() />
+                                <p class="help">"One word. It is shown in the room's word cloud, without your name."</p>
+                            </div>
+                        })}
+                        <button type="submit" class="primary">"Send to the room"</button>
+                    </ActionForm>
+                }.into_any()
+            } else {
+                view! { <p class="withheld">"The workshop is closed."</p> }.into_any()
+            }}
+        </section>
     }
 }
 

@@ -64,6 +64,10 @@ pub struct StartInput {
     pub innovation: String,
     pub innovation_detail: String,
     pub consent: String,
+    /// A workshop's join code (empty outside workshops).
+    pub workshop: String,
+    /// Who is asking, for the rate limit on wrong workshop codes (never stored).
+    pub client: String,
 }
 
 pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
@@ -122,6 +126,17 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
                 })?,
         )
     };
+    let workshop_id = if input.workshop.trim().is_empty() {
+        None
+    } else {
+        let w = crate::workshops::service::find_open(state, &input.client, &input.workshop).await?;
+        if w.instrument_id != loaded.instrument.id {
+            return Err(AppError::invalid(
+                "This workshop uses another questionnaire: open it from the workshop's join page.",
+            ));
+        }
+        Some(w.id)
+    };
     let token = new_token();
     let id = uuid::Uuid::new_v4().to_string();
     let hash = token_hash(&token);
@@ -139,6 +154,7 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
             innovation: &input.innovation,
             innovation_detail: (!detail.is_empty()).then_some(detail),
             consent_research: consent,
+            workshop_id: workshop_id.as_deref(),
             today: &today,
             now: &now,
         },
@@ -149,18 +165,40 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
 }
 
 /// The reflection behind a token, with its instrument version.
-async fn load(state: &AppState, token: &str) -> AppResult<(ReflectionRow, Arc<Instrument>)> {
+pub(crate) async fn load(
+    state: &AppState,
+    token: &str,
+) -> AppResult<(ReflectionRow, Arc<Instrument>)> {
     if !well_formed_token(token) {
         return Err(AppError::unknown_reflection());
     }
-    let row = db::find_by_token(&state.db.pool, &token_hash(token))
+    let mut row = db::find_by_token(&state.db.pool, &token_hash(token))
         .await?
         .ok_or_else(AppError::unknown_reflection)?;
-    let inst = state.instruments.get(&row.instrument_id, row.instrument_version).ok_or_else(|| {
+    let mut inst = state.instruments.get(&row.instrument_id, row.instrument_version).ok_or_else(|| {
         tracing::error!(instrument = %row.instrument_id, version = row.instrument_version, "instrument version missing");
         AppError::Internal
     })?;
+    // in a workshop: only the workshop's categories, and no answers once it is closed
+    if let Some(w) = &row.workshop_id {
+        row.workshop = crate::workshops::db::by_id(&state.db.pool, w).await?;
+    }
+    if let Some(w) = &row.workshop {
+        let chosen: Vec<String> = serde_json::from_str(&w.categories).unwrap_or_default();
+        let mut limited = (*inst).clone();
+        limited.categories.retain(|c| chosen.contains(&c.id));
+        if !limited.categories.is_empty() {
+            inst = Arc::new(limited);
+        }
+    }
     Ok((row, inst))
+}
+
+fn workshop_closed_error() -> AppError {
+    AppError::Conflict(
+        "The workshop is closed, so it accepts no more answers. Your earlier answers are kept."
+            .into(),
+    )
 }
 
 fn finished_error() -> AppError {
@@ -185,6 +223,9 @@ pub async fn save_answer(
         .find_item(item_id)
         .ok_or_else(|| unknown_item(item_id))?;
     let parsed = inst.parse_answer(item, value).map_err(AppError::Invalid)?;
+    if row.workshop_closed() {
+        return Err(workshop_closed_error());
+    }
     let now = crate::server::now();
     let mut tx = state.db.begin_write().await?;
     if !db::lock_in_progress(&mut tx, &row.id, &now).await? {
@@ -298,6 +339,9 @@ pub async fn submit_category(
     }
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems.join(" ")));
+    }
+    if row.workshop_closed() {
+        return Err(workshop_closed_error());
     }
     let now = crate::server::now();
     let mut tx = state.db.begin_write().await?;
@@ -485,7 +529,9 @@ pub async fn profile_view(state: &AppState, token: &str) -> AppResult<ProfileVie
         Some(d) => format!("{}: {d}", label_of(INNOVATIONS, &row.innovation)),
         None => label_of(INNOVATIONS, &row.innovation),
     };
+    let room = crate::workshops::service::room_questions(state, &row).await?;
     Ok(ProfileView {
+        room,
         token: token.to_string(),
         resume_url: resume_url(state, token),
         instrument_title: inst.title.clone(),
@@ -517,7 +563,7 @@ async fn comparisons(
 ) -> AppResult<Vec<Comparison>> {
     use crate::results::db::{Filter, Scope, item_counts, respondents};
     let filter = Filter {
-        instrument_version: Some(row.instrument_version),
+        version: Some(row.instrument_version),
         ..Default::default()
     };
     let mut scopes = Vec::new();
@@ -527,9 +573,21 @@ async fn comparisons(
     scopes.push(("All respondents", Scope::All));
     let mut out = Vec::new();
     for (label, scope) in scopes {
-        let n = respondents(&state.db, &row.instrument_id, &scope, &filter).await?;
         let k = state.config.min_group_size;
-        let counts = if n >= k {
+        let (_, withheld) =
+            crate::results::service::withheld(state, &row.instrument_id, &scope, &filter).await?;
+        if withheld == Some(crate::results::model::Withheld::WouldReveal) {
+            out.push(Comparison {
+                label: label.to_string(),
+                respondents: 0,
+                more_needed: 0,
+                means: Vec::new(),
+                would_reveal: true,
+            });
+            continue;
+        }
+        let n = respondents(&state.db, &row.instrument_id, &scope, &filter).await?;
+        let counts = if withheld.is_none() {
             item_counts(&state.db, &row.instrument_id, &scope, &filter).await?
         } else {
             Vec::new()
@@ -554,6 +612,7 @@ async fn comparisons(
             respondents: n,
             more_needed: r.more_needed,
             means,
+            would_reveal: false,
         });
     }
     Ok(out)
@@ -626,34 +685,4 @@ fn aggregate_respondent(row: &ReflectionRow, finished_at: &str) -> aggregates::R
         innovation: row.innovation.clone(),
         finished_at: finished_at.to_string(),
     }
-}
-
-/// Finishes a form post. On success the browser goes to `ok_url`. On failure a plain HTML form
-/// (no JavaScript) goes back to its page with the message in the query parameter `error_param`
-/// (one per form, so a page with two forms shows the message at the right one); a script gets the
-/// error itself.
-pub fn respond_to_form<T>(
-    result: AppResult<T>,
-    ok_url: impl FnOnce(&T) -> String,
-    back: &str,
-    error_param: &str,
-) -> AppResult<T> {
-    match &result {
-        Ok(v) => leptos_axum::redirect(&ok_url(v)),
-        Err(e) if is_plain_form() => leptos_axum::redirect(&format!(
-            "{back}?{error_param}={}",
-            urlencoding::encode(&e.to_string())
-        )),
-        Err(_) => {}
-    }
-    result
-}
-
-fn is_plain_form() -> bool {
-    leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|p| {
-        p.headers
-            .get(axum::http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
-    })
 }

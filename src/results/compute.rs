@@ -129,9 +129,58 @@ pub fn compute(
     }
 }
 
+/// The ranking said plainly, most in need of work first: one sentence per tier.
+pub fn ranking_text(r: &GroupResults) -> Vec<String> {
+    let title = |id: &String| {
+        r.categories
+            .iter()
+            .find(|c| c.id == *id)
+            .map(|c| c.title.clone())
+            .unwrap_or_else(|| id.clone())
+    };
+    r.ranking
+        .iter()
+        .enumerate()
+        .map(|(i, tier)| {
+            let names: Vec<String> = tier.ids.iter().map(title).collect();
+            let joined = crate::reflection::scoring::join_names(&names);
+            match (i, names.len()) {
+                (0, 1) => format!("{joined} needs most work."),
+                (0, _) => format!(
+                    "{joined} are equally low: they need most work, and the answers cannot tell them apart."
+                ),
+                (_, 1) => format!("Next: {joined}."),
+                (_, _) => format!("Next, equally: {joined}."),
+            }
+        })
+        .collect()
+}
+
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ties_and_overlaps_are_said_plainly() {
+        let inst = inst();
+        let mut counts = Vec::new();
+        // organising and people equally low (same answers), teaching high, structures in between
+        for (c, v) in [(0, "2"), (1, "5"), (2, "2"), (3, "4")] {
+            for item in inst.categories[c].items() {
+                counts.push((item.id.clone(), v.to_string(), 6));
+            }
+        }
+        let r = compute(&inst, 6, &counts, 5);
+        let text = ranking_text(&r);
+        let (a, b) = (&inst.categories[0].title, &inst.categories[2].title);
+        assert_eq!(
+            text[0],
+            format!(
+                "{a} and {b} are equally low: they need most work, and the answers cannot tell them apart."
+            )
+        );
+        assert!(text[1].starts_with("Next: "), "{text:?}");
+    }
 
     fn inst() -> Instrument {
         let text = std::fs::read_to_string(concat!(

@@ -1,11 +1,18 @@
-//! Group results (issue 3, in progress): the statistics, the privacy rules and the running
-//! aggregates are here and tested; the results pages build on them.
+//! Group results: which category needs most work per school, network, country and all, from the
+//! running aggregates, with the minimum group size and secondary suppression in every view.
 #[cfg(feature = "ssr")]
 pub mod aggregates;
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod bench;
+pub mod chart;
 pub mod compute;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod model;
+pub mod pages;
+pub mod privacy;
+#[cfg(feature = "ssr")]
+pub mod service;
 pub mod stats;
 pub mod suppression;

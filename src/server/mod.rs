@@ -1,5 +1,6 @@
 //! Server-only set-up: configuration, state, database, router and the command line.
 pub mod db;
+pub mod forms;
 
 use crate::app::{App, shell};
 use crate::error::AppError;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub db: Db,
     pub instruments: Arc<Registry>,
     pub config: Arc<Config>,
+    pub sign_in_limit: Arc<crate::accounts::service::SignInLimiter>,
+    pub join_limit: Arc<crate::workshops::service::JoinLimiter>,
 }
 
 /// Configuration from environment variables (see `.env.example`).
@@ -69,6 +72,15 @@ pub fn today() -> String {
     now().chars().take(10).collect()
 }
 
+/// The client of the current request, for in-memory rate limits only (never stored): its IP
+/// address, or "unknown" when the server runs without connection info (tests).
+pub async fn client_key() -> String {
+    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|_| "unknown".into())
+}
+
 /// The app state of the current server function call.
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
@@ -83,6 +95,8 @@ pub enum StartupError {
     Db(#[from] db::DbSetupError),
     #[error("{0}")]
     Instruments(String),
+    #[error("cannot create the first admin account: {0}")]
+    Admin(String),
     #[error("storing instruments failed: {0}")]
     Store(#[from] sqlx::Error),
 }
@@ -97,11 +111,25 @@ pub async fn build_state(
         StartupError::Instruments(errs.iter().map(ToString::to_string).collect())
     })?;
     let instruments = store::sync(&db, files).await?;
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    match crate::accounts::service::bootstrap_admin(
+        &db,
+        var("REFLECT_ADMIN_EMAIL"),
+        var("REFLECT_ADMIN_PASSWORD"),
+    )
+    .await
+    {
+        Ok(true) => tracing::info!("first admin account created from REFLECT_ADMIN_EMAIL"),
+        Ok(false) => {}
+        Err(e) => return Err(StartupError::Admin(e.to_string())),
+    }
     Ok(AppState {
         leptos_options,
         db,
         instruments: Arc::new(instruments),
         config: Arc::new(config),
+        sign_in_limit: Arc::default(),
+        join_limit: Arc::default(),
     })
 }
 
@@ -126,6 +154,14 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(crate::accounts::sessions::layer(
+            state.db.clone(),
+            state
+                .config
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://")),
+        ))
         .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn(security_headers))
         // wasm, CSS and ECharts go out compressed (gzip or brotli, as the browser accepts)
@@ -189,6 +225,56 @@ async fn recompute_aggregates(config: &Config) -> Result<(usize, usize), Startup
     Ok((counts.respondents.len(), counts.answers.len()))
 }
 
+/// `reflect create-admin EMAIL`: the password comes from REFLECT_ADMIN_PASSWORD or, when that is
+/// unset, from the first line of standard input. There is no default password.
+async fn create_admin(config: &Config, email: Option<String>) -> std::process::ExitCode {
+    use std::process::ExitCode;
+    let Some(email) = email else {
+        eprintln!(
+            "Usage: reflect create-admin EMAIL (password from REFLECT_ADMIN_PASSWORD or stdin)"
+        );
+        return ExitCode::from(2);
+    };
+    let password = match std::env::var("REFLECT_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            eprintln!(
+                "Password for {email} (at least {} characters):",
+                crate::accounts::model::MIN_PASSWORD
+            );
+            let mut line = String::new();
+            if std::io::stdin().read_line(&mut line).is_err() {
+                eprintln!("could not read the password");
+                return ExitCode::FAILURE;
+            }
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let db = match Db::connect(&config.database_url).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let new = crate::accounts::service::NewUser {
+        email: &email,
+        password: &password,
+        role: "admin",
+        school_id: None,
+    };
+    match crate::accounts::service::create_user(&db, new).await {
+        Ok(_) => {
+            println!("admin account {email} created");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// `reflect` (serve), `reflect check-instruments [DIR]`, `reflect recompute-aggregates`.
 pub async fn main() -> std::process::ExitCode {
     use std::process::ExitCode;
@@ -241,6 +327,7 @@ pub async fn main() -> std::process::ExitCode {
                 }
             };
         }
+        Some("create-admin") => return create_admin(&config, args.get(1).cloned()).await,
         Some("recompute-aggregates") => {
             return match recompute_aggregates(&config).await {
                 Ok((cells, rows)) => {
@@ -257,7 +344,7 @@ pub async fn main() -> std::process::ExitCode {
         }
         Some(other) => {
             eprintln!(
-                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates]"
+                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates | create-admin EMAIL | bench-results [N]]"
             );
             return ExitCode::from(2);
         }
@@ -287,11 +374,14 @@ pub async fn main() -> std::process::ExitCode {
         }
     };
     println!("Reflect is running on http://{addr} (database: {backend:?})");
-    if let Err(e) = axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(async {
-            tokio::signal::ctrl_c().await.ok();
-        })
-        .await
+    if let Err(e) = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        tokio::signal::ctrl_c().await.ok();
+    })
+    .await
     {
         eprintln!("server error: {e}");
         return ExitCode::FAILURE;

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub backend: Backend,
     pub database_url: String,
     cleanup: Cleanup,
+    /// The session cookie, kept between requests like a browser does.
+    pub cookie: std::sync::Mutex<Option<String>>,
 }
 
 enum Cleanup {
@@ -96,6 +98,7 @@ impl TestApp {
             backend,
             database_url,
             cleanup,
+            cookie: std::sync::Mutex::new(None),
         })
     }
 
@@ -147,10 +150,19 @@ impl TestApp {
         }
     }
 
-    async fn send(&self, req: Request<Body>) -> Reply {
+    async fn send(&self, mut req: Request<Body>) -> Reply {
+        if let Some(c) = self.cookie.lock().unwrap().clone() {
+            req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+        }
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
+        for set in headers.get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let pair = set.split(';').next().unwrap().to_string();
+            let expired = set.contains("Max-Age=0") || pair.ends_with('=');
+            *self.cookie.lock().unwrap() = (!expired).then_some(pair);
+        }
         let body = res.into_body().collect().await.unwrap().to_bytes();
         Reply {
             status,
@@ -199,6 +211,36 @@ impl TestApp {
             .fetch_one(&self.state.db.pool)
             .await
             .unwrap()
+    }
+
+    /// Creates an account directly (as the CLI does) and signs in as it.
+    pub async fn sign_in_as(&self, email: &str, role: &str, school: Option<&str>) -> String {
+        let id = reflect::accounts::service::create_user(
+            &self.state.db,
+            reflect::accounts::service::NewUser {
+                email,
+                password: "a long test password",
+                role,
+                school_id: school,
+            },
+        )
+        .await
+        .unwrap();
+        self.sign_in(email, "a long test password").await;
+        id
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        *self.cookie.lock().unwrap() = None;
+        let r = self
+            .call("login", &[("email", email), ("password", password)])
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(self.cookie.lock().unwrap().is_some(), "a session cookie");
+    }
+
+    pub fn sign_out_locally(&self) {
+        *self.cookie.lock().unwrap() = None;
     }
 
     /// Starts a leadership reflection and returns its private token.

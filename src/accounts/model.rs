@@ -1,0 +1,107 @@
+//! Types shared by the accounts' server functions and pages.
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages schools, networks and accounts; sees every result.
+    Admin,
+    /// Sees the results of their own schools, and the aggregates above school level.
+    Coordinator,
+    /// Exports anonymised data; sees the aggregates above school level.
+    Researcher,
+    /// Runs live workshops; sees the aggregates above school level.
+    Facilitator,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Admin,
+        Role::Coordinator,
+        Role::Researcher,
+        Role::Facilitator,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator => "coordinator",
+            Role::Researcher => "researcher",
+            Role::Facilitator => "facilitator",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Administrator",
+            Role::Coordinator => "School coordinator",
+            Role::Researcher => "Researcher",
+            Role::Facilitator => "Workshop facilitator",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// The signed-in user, as pages see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    /// Schools whose results this user may see (coordinators).
+    pub school_ids: Vec<String>,
+}
+
+impl CurrentUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// Whether this user may see one school's results.
+    pub fn can_view_school(&self, school_id: &str) -> bool {
+        self.is_admin() || self.school_ids.iter().any(|s| s == school_id)
+    }
+}
+
+/// One account in the admin's list (never the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    pub schools: Vec<String>,
+}
+
+pub const MIN_PASSWORD: usize = 12;
+pub const MAX_PASSWORD: usize = 128;
+pub const MAX_EMAIL: usize = 254;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_and_school_access() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("root"), None);
+        let coordinator = CurrentUser {
+            id: "u".into(),
+            email: "c@example.org".into(),
+            role: Role::Coordinator,
+            school_ids: vec!["s1".into()],
+        };
+        assert!(coordinator.can_view_school("s1"));
+        assert!(!coordinator.can_view_school("s2"));
+        let admin = CurrentUser {
+            role: Role::Admin,
+            school_ids: vec![],
+            ..coordinator
+        };
+        assert!(admin.can_view_school("s2"));
+    }
+}

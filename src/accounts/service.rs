@@ -1,0 +1,284 @@
+//! Accounts: creating them, signing in and out, and who the current request belongs to.
+use super::model::{CurrentUser, MAX_EMAIL, MAX_PASSWORD, MIN_PASSWORD, Role};
+use super::{db, password};
+use crate::error::{AppError, AppResult};
+use crate::server::db::Db;
+use tower_sessions::Session;
+
+/// The session key holding the signed-in user's id.
+const USER_KEY: &str = "user_id";
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub role: &'a str,
+    /// The school a coordinator coordinates (required for coordinators, ignored otherwise).
+    pub school_id: Option<&'a str>,
+}
+
+/// Lower case, trimmed; a plausible address or an error the user can act on.
+pub fn normalise_email(email: &str) -> AppResult<String> {
+    let e = email.trim().to_lowercase();
+    let plausible = e.len() <= MAX_EMAIL
+        && !e.chars().any(char::is_whitespace)
+        && e.split_once('@').is_some_and(|(local, host)| {
+            !local.is_empty() && host.contains('.') && !host.contains('@')
+        });
+    if plausible {
+        Ok(e)
+    } else {
+        Err(AppError::invalid("Enter a valid e-mail address."))
+    }
+}
+
+pub fn check_password(p: &str) -> AppResult<()> {
+    let n = p.chars().count();
+    if n < MIN_PASSWORD {
+        return Err(AppError::invalid(format!(
+            "The password needs at least {MIN_PASSWORD} characters."
+        )));
+    }
+    if n > MAX_PASSWORD {
+        return Err(AppError::invalid(format!(
+            "The password may have at most {MAX_PASSWORD} characters."
+        )));
+    }
+    Ok(())
+}
+
+async fn hash_blocking(p: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || password::hash(&p))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "hashing task failed");
+            AppError::Internal
+        })?
+        .map_err(|e| {
+            tracing::error!(error = %e, "hashing failed");
+            AppError::Internal
+        })
+}
+
+/// Creates an account; returns its id. Nothing is stored when any field is invalid.
+pub async fn create_user(db: &Db, u: NewUser<'_>) -> AppResult<String> {
+    let email = normalise_email(u.email)?;
+    check_password(u.password)?;
+    let role =
+        Role::parse(u.role).ok_or_else(|| AppError::invalid("Choose a role for the account."))?;
+    let school = match (role, u.school_id.map(str::trim).filter(|s| !s.is_empty())) {
+        (Role::Coordinator, None) => {
+            return Err(AppError::invalid("A school coordinator needs a school."));
+        }
+        (Role::Coordinator, Some(s)) => {
+            if crate::schools::db::by_id(&db.pool, s).await?.is_none() {
+                return Err(AppError::NotFound("That school does not exist.".into()));
+            }
+            Some(s.to_string())
+        }
+        _ => None,
+    };
+    let hash = hash_blocking(u.password.to_string()).await?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let mut tx = db.begin_write().await?;
+    if db::email_taken(&mut tx, &email).await? {
+        return Err(AppError::Conflict(
+            "An account with this e-mail address exists already.".into(),
+        ));
+    }
+    db::insert(&mut tx, &id, &email, &hash, role, &crate::server::now()).await?;
+    if let Some(s) = &school {
+        db::add_school(&mut tx, &id, s).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(role = role.as_str(), "account created");
+    Ok(id)
+}
+
+/// The first admin, from REFLECT_ADMIN_EMAIL and REFLECT_ADMIN_PASSWORD, only while there is no
+/// admin yet. There is no default password: without both variables nothing happens.
+pub async fn bootstrap_admin(
+    db: &Db,
+    email: Option<String>,
+    pass: Option<String>,
+) -> AppResult<bool> {
+    let (Some(email), Some(pass)) = (email, pass) else {
+        return Ok(false);
+    };
+    if db::count_admins(&db.pool).await? > 0 {
+        return Ok(false);
+    }
+    create_user(
+        db,
+        NewUser {
+            email: &email,
+            password: &pass,
+            role: Role::Admin.as_str(),
+            school_id: None,
+        },
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Sign-in attempts per e-mail address: 5 at once, then one a minute (the `governor` crate, in
+/// memory). Guessing a password becomes slow; the cost is that someone who knows an address can
+/// keep its owner waiting, which a lock-out of an hour would make worse.
+pub struct SignInLimiter(governor::DefaultKeyedRateLimiter<String>);
+
+impl Default for SignInLimiter {
+    fn default() -> Self {
+        let quota = governor::Quota::per_minute(std::num::NonZeroU32::MIN)
+            .allow_burst(std::num::NonZeroU32::new(5).unwrap_or(std::num::NonZeroU32::MIN));
+        Self(governor::RateLimiter::keyed(quota))
+    }
+}
+
+impl SignInLimiter {
+    pub fn check(&self, email: &str) -> AppResult<()> {
+        if self.0.len() > 10_000 {
+            self.0.retain_recent();
+        }
+        self.0.check_key(&email.to_string()).map_err(|_| {
+            AppError::TooManyRequests(
+                "Too many sign-in attempts for this address. Wait a minute and try again.".into(),
+            )
+        })
+    }
+}
+
+/// Checks the password; the same message for an unknown address and a wrong password, and the
+/// same work (a hash verification) for both.
+pub async fn authenticate(
+    db: &Db,
+    limiter: &SignInLimiter,
+    email: &str,
+    pass: &str,
+) -> AppResult<String> {
+    let wrong = || AppError::invalid("The e-mail address or the password is not right.");
+    let email = normalise_email(email).map_err(|_| wrong())?;
+    limiter.check(&email)?;
+    if pass.chars().count() > MAX_PASSWORD {
+        return Err(wrong());
+    }
+    let row = db::by_email(&db.pool, &email).await?;
+    let stored = row
+        .as_ref()
+        .map(|r| r.password_hash.clone())
+        .unwrap_or_else(|| password::dummy_hash().to_string());
+    let pass = pass.to_string();
+    let ok = tokio::task::spawn_blocking(move || password::verify(&pass, &stored))
+        .await
+        .unwrap_or(false);
+    match row {
+        Some(r) if ok => Ok(r.id),
+        _ => Err(wrong()),
+    }
+}
+
+/// Signs the session in as `user_id`, with a fresh session id (no fixation).
+pub async fn sign_in(session: &Session, user_id: &str) -> AppResult<()> {
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(USER_KEY, user_id.to_string())
+        .await
+        .map_err(session_error)
+}
+
+pub async fn sign_out(session: &Session) -> AppResult<()> {
+    session.flush().await.map_err(session_error)
+}
+
+fn session_error(e: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %e, "session store");
+    AppError::Internal
+}
+
+/// The signed-in user of this session, if any (and if the account still exists).
+pub async fn user_of(db: &Db, session: &Session) -> AppResult<Option<CurrentUser>> {
+    let Some(id) = session
+        .get::<String>(USER_KEY)
+        .await
+        .map_err(session_error)?
+    else {
+        return Ok(None);
+    };
+    let Some(row) = db::by_id(&db.pool, &id).await? else {
+        return Ok(None);
+    };
+    let Some(role) = Role::parse(&row.role) else {
+        return Ok(None);
+    };
+    Ok(Some(CurrentUser {
+        school_ids: db::school_ids(&db.pool, &row.id).await?,
+        id: row.id,
+        email: row.email,
+        role,
+    }))
+}
+
+/// The signed-in user of the current server function call.
+pub async fn current(db: &Db) -> AppResult<Option<CurrentUser>> {
+    match leptos_axum::extract::<Session>().await {
+        Ok(session) => user_of(db, &session).await,
+        Err(_) => Ok(None),
+    }
+}
+
+/// The signed-in user, or 401.
+pub async fn require(db: &Db) -> AppResult<CurrentUser> {
+    current(db).await?.ok_or_else(AppError::sign_in)
+}
+
+/// A signed-in admin, or 401/403.
+pub async fn require_admin(db: &Db) -> AppResult<CurrentUser> {
+    let u = require(db).await?;
+    if u.is_admin() {
+        Ok(u)
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
+/// Where to go after signing in: a path on this site, never another site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next.map(str::trim) {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/results".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_and_passwords() {
+        assert_eq!(
+            normalise_email("  Ana@School.EXAMPLE ").unwrap(),
+            "ana@school.example"
+        );
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@x.org",
+            "a b@x.org",
+            "ana@localhost",
+            "a@b@c.org",
+        ] {
+            assert!(normalise_email(bad).is_err(), "{bad}");
+        }
+        assert!(check_password("short").is_err());
+        assert!(check_password(&"x".repeat(MIN_PASSWORD)).is_ok());
+        assert!(check_password(&"x".repeat(MAX_PASSWORD + 1)).is_err());
+    }
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/results/all")), "/results/all");
+        assert_eq!(safe_next(Some("//evil.example")), "/results");
+        assert_eq!(safe_next(Some("https://evil.example")), "/results");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/results");
+        assert_eq!(safe_next(None), "/results");
+    }
+}

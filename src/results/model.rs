@@ -1,0 +1,135 @@
+//! Types shared by the results' server functions and pages.
+use super::compute::GroupResults;
+use serde::{Deserialize, Serialize};
+
+/// The role filters the pages offer: each role, plus leaders (headteacher, deputy, middle leader)
+/// and teachers.
+pub const ROLE_OPTIONS: &[(&str, &str)] = &[
+    ("leaders", "All leaders"),
+    ("teachers", "Teachers"),
+    ("headteacher", "Headteachers / principals"),
+    ("deputy", "Deputy or assistant heads"),
+    ("middle_leader", "Middle leaders"),
+    ("other", "Other roles"),
+];
+
+/// The roles a role option stands for.
+pub fn roles_of(option: &str) -> Option<Vec<String>> {
+    let list: &[&str] = match option {
+        "leaders" => super::privacy::LEADER_ROLES,
+        "teachers" => super::privacy::TEACHER_ROLES,
+        "headteacher" => &["headteacher"],
+        "deputy" => &["deputy"],
+        "middle_leader" => &["middle_leader"],
+        "other" => &["other"],
+        _ => return None,
+    };
+    Some(list.iter().map(|r| r.to_string()).collect())
+}
+
+/// What a results page asks for: the query string of `/results/<level>/<key>`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultsQuery {
+    pub instrument: Option<String>,
+    pub version: Option<i64>,
+    /// A key of `ROLE_OPTIONS`.
+    pub role: Option<String>,
+    pub innovation: Option<String>,
+    /// `YYYY-MM`, inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// Why a group's results are not shown (never more than this).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Withheld {
+    /// The group needs this many more respondents.
+    MoreNeeded(i64),
+    /// Shown beside other views, it would let someone work out a smaller group.
+    WouldReveal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GapRow {
+    pub category: String,
+    pub leaders: Option<f64>,
+    pub teachers: Option<f64>,
+}
+
+/// Leaders' and teachers' views of the same group, side by side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Gap {
+    Shown(Vec<GapRow>),
+    Withheld,
+    /// The page is already filtered by role.
+    NotApplicable,
+}
+
+/// A results page's data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultsView {
+    pub title: String,
+    /// `all`, `country/nl`, `network/<id>` or `school/<id>`.
+    pub path: String,
+    pub instrument_id: String,
+    pub instrument_title: String,
+    pub instruments: Vec<(String, String)>,
+    pub versions: Vec<i64>,
+    /// The query after dates were widened to whole periods (see `widened`).
+    pub query: ResultsQuery,
+    pub widened: bool,
+    pub k: i64,
+    pub withheld: Option<Withheld>,
+    pub results: Option<GroupResults>,
+    pub scale_labels: Vec<String>,
+    pub gap: Gap,
+    pub free_text: FreeText,
+}
+
+/// Written answers show only from this many respondents (or the minimum group size, if larger).
+pub const FREE_TEXT_K: i64 = 10;
+
+/// The written answers of a group, per question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FreeText {
+    /// The questionnaire asks for none (or the group's results are withheld anyway).
+    NoQuestions,
+    Withheld(Withheld),
+    /// Per question its text and the answers, in alphabetical order.
+    Shown(Vec<(String, Vec<String>)>),
+}
+
+/// The groups a signed-in user can open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultsIndex {
+    pub countries: Vec<String>,
+    pub networks: Vec<(String, String)>,
+    /// (id, name, join code) of the schools this user may see.
+    pub schools: Vec<(String, String, String)>,
+    pub instruments: Vec<(String, String)>,
+}
+
+/// The networking baseline's per-country view: per question, the distribution of answers by
+/// country and overall.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CountryComparison {
+    pub instrument_id: String,
+    pub instrument_title: String,
+    pub k: i64,
+    /// Countries shown, with their respondents; the last column is "All".
+    pub columns: Vec<(String, i64)>,
+    /// Countries withheld (too few respondents, or they would reveal a smaller group).
+    pub withheld_countries: usize,
+    pub questions: Vec<QuestionRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionRow {
+    pub id: String,
+    pub text: String,
+    pub category: String,
+    /// Option labels (for numbers: none; see `means`).
+    pub options: Vec<String>,
+    /// Per column, the count per option.
+    pub counts: Vec<Vec<i64>>,
+}

@@ -1,0 +1,527 @@
+//! Results pages: the groups a user can open, one group's results (charts with tables), and the
+//! per-country comparison. Plain GET forms for the filters, so everything works without JavaScript.
+use super::api::*;
+use super::chart;
+use super::compute::{GroupResults, ranking_text};
+use super::model::*;
+use super::stats::{Distribution, Estimate};
+use crate::accounts::pages::SignedInBar;
+use crate::app::ErrorBox;
+use crate::reflection::model::INNOVATIONS;
+use crate::ui::render_charts;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// Height in pixels of a horizontal bar chart with `rows` bars (legend and axis included).
+fn chart_height(rows: usize) -> u32 {
+    70 + 42 * rows as u32
+}
+
+fn fmt(v: f64) -> String {
+    format!("{v:.2}")
+}
+
+fn interval(e: &Option<Estimate>) -> String {
+    e.map(|e| format!("{} – {}", fmt(e.low), fmt(e.high)))
+        .unwrap_or_else(|| "–".into())
+}
+
+#[component]
+pub fn ResultsIndexPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| list_result_groups());
+    view! {
+        <Title text="Results – Reflect" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    Ok((user, index)) => view! {
+                        <SignedInBar user=user />
+                        <h1>"Results"</h1>
+                        <p>"Which leadership category needs most work? Results of groups of respondents, never of one person."</p>
+                        <ul class="group-list">
+                            <li><a href="/results/all">"All respondents"</a></li>
+                            <li><a href="/results/countries">"Compare countries, question by question"</a></li>
+                        </ul>
+                        {(!index.schools.is_empty()).then(|| view! {
+                            <h2>"Schools"</h2>
+                            <ul class="group-list">
+                                {index.schools.iter().map(|(id, name, code)| view! {
+                                    <li>
+                                        <a href=format!("/results/school/{id}")>{name.clone()}</a>
+                                        " · join code for your staff: "
+                                        <span class="code">{crate::schools::codes::display(code)}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                        {(!index.networks.is_empty()).then(|| view! {
+                            <h2>"Networks"</h2>
+                            <ul class="group-list">
+                                {index.networks.iter().map(|(id, name)| view! {
+                                    <li><a href=format!("/results/network/{id}")>{name.clone()}</a></li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                        {(!index.countries.is_empty()).then(|| view! {
+                            <h2>"Countries"</h2>
+                            <ul class="group-list">
+                                {index.countries.iter().map(|c| view! {
+                                    <li><a href=format!("/results/country/{c}")>{c.to_uppercase()}</a></li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/results/all` and `/results/:level/:key`.
+#[component]
+pub fn ResultsPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let args = move || {
+        let p = params.read();
+        let q = query.read();
+        (
+            p.get("level").unwrap_or_else(|| "all".into()),
+            p.get("key"),
+            ["instrument", "version", "role", "innovation", "from", "to"].map(|k| q.get(k)),
+        )
+    };
+    let data = Resource::new(
+        args,
+        |(level, key, [instrument, version, role, innovation, from, to])| {
+            get_results(level, key, instrument, version, role, innovation, from, to)
+        },
+    );
+    let user = Resource::new(|| (), |_| crate::accounts::api::whoami());
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let bar = user.await.ok().flatten().map(|u| view! { <SignedInBar user=u /> });
+                match data.await {
+                    Err(e) => view! { {bar} <ErrorBox error=e /> }.into_any(),
+                    Ok(v) => view! { {bar} <Results view=v /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Filters(view: ResultsView) -> impl IntoView {
+    let q = view.query.clone();
+    let sel = |cur: &Option<String>, v: &str| cur.as_deref() == Some(v);
+    view! {
+        <form method="get" action=format!("/results/{}", view.path) class="filters">
+            <div class="field">
+                <label for="f-instrument">"Questionnaire"</label>
+                <select id="f-instrument" name="instrument">
+                    {view.instruments.iter().map(|(id, title)| view! {
+                        <option value=id.clone() selected=*id == view.instrument_id>{title.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-version">"Version"</label>
+                <select id="f-version" name="version">
+                    <option value="">"All versions"</option>
+                    {view.versions.iter().map(|v| view! {
+                        <option value=v.to_string() selected=q.version == Some(*v)>{format!("Version {v}")}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-role">"Role"</label>
+                <select id="f-role" name="role">
+                    <option value="">"Everyone"</option>
+                    {ROLE_OPTIONS.iter().map(|(k, l)| view! {
+                        <option value=*k selected=sel(&q.role, k)>{*l}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-innovation">"Innovation"</label>
+                <select id="f-innovation" name="innovation">
+                    <option value="">"Any"</option>
+                    {INNOVATIONS.iter().map(|(k, l)| view! {
+                        <option value=*k selected=sel(&q.innovation, k)>{*l}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-from">"From (month)"</label>
+                <input id="f-from" name="from" type="month" value=q.from.clone().unwrap_or_default() />
+            </div>
+            <div class="field">
+                <label for="f-to">"To (month)"</label>
+                <input id="f-to" name="to" type="month" value=q.to.clone().unwrap_or_default() />
+            </div>
+            <button type="submit">"Show"</button>
+        </form>
+    }
+}
+
+#[component]
+fn Results(view: ResultsView) -> impl IntoView {
+    let title = format!("{} – results – Reflect", view.title);
+    let body = match (&view.results, &view.withheld) {
+        (Some(r), _) => view! { <Shown view=view.clone() results=r.clone() /> }.into_any(),
+        (None, Some(Withheld::MoreNeeded(m))) => view! {
+            <p class="withheld" role="status">{format!(
+                "Not enough respondents yet: this group needs {m} more {} before its results show (minimum group size {}).",
+                if *m == 1 { "respondent" } else { "respondents" }, view.k
+            )}</p>
+        }.into_any(),
+        (None, _) => view! {
+            <p class="withheld" role="status">{format!(
+                "These results are hidden: shown beside other results, they would let someone work out the answers of a group smaller than {}. Choose fewer filters or a wider period.",
+                view.k
+            )}</p>
+        }.into_any(),
+    };
+    view! {
+        <Title text=title />
+        <h1>{view.title.clone()}</h1>
+        <p class="lead">{view.instrument_title.clone()}</p>
+        <Filters view=view.clone() />
+        {view.widened.then(|| view! {
+            <p class="notice">{format!(
+                "The months were widened to {} – {} so that no small group can be singled out by its dates.",
+                view.query.from.clone().unwrap_or_else(|| "the start".into()),
+                view.query.to.clone().unwrap_or_else(|| "now".into())
+            )}</p>
+        })}
+        {body}
+    }
+}
+
+fn distribution_cells(d: &Distribution, points: usize) -> impl IntoView + use<> {
+    let cells: Vec<String> = (0..points)
+        .map(|v| format!("{:.0}%", chart::share(d, v)))
+        .collect();
+    let na = d.not_applicable;
+    view! {
+        {cells.into_iter().map(|c| view! { <td class="num">{c}</td> }).collect_view()}
+        <td class="num">{na}</td>
+    }
+}
+
+#[component]
+fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
+    let labels = view.scale_labels.clone();
+    let max = labels.len().max(2) as i64;
+    let first: Vec<String> = results
+        .ranking
+        .first()
+        .map(|t| t.ids.clone())
+        .unwrap_or_default();
+    let overview_rows: Vec<(String, Option<Estimate>, bool)> = results
+        .categories
+        .iter()
+        .map(|c| (c.title.clone(), c.estimate, first.contains(&c.id)))
+        .collect();
+    let mut charts = vec![
+        (
+            "chart-means".to_string(),
+            chart::interval_chart(&overview_rows, max),
+            chart_height(overview_rows.len()),
+        ),
+        (
+            "chart-distribution".to_string(),
+            chart::distribution_chart(
+                &results
+                    .categories
+                    .iter()
+                    .map(|c| (c.title.clone(), &c.distribution))
+                    .collect::<Vec<_>>(),
+                &labels,
+            ),
+            chart_height(results.categories.len()),
+        ),
+    ];
+    for (i, c) in results.categories.iter().enumerate() {
+        charts.push((
+            format!("chart-sub-{i}"),
+            chart::distribution_chart(
+                &c.subcategories
+                    .iter()
+                    .map(|s| (s.title.clone(), &s.distribution))
+                    .collect::<Vec<_>>(),
+                &labels,
+            ),
+            chart_height(c.subcategories.len()),
+        ));
+    }
+    if let Gap::Shown(rows) = &view.gap {
+        let rows: Vec<_> = rows
+            .iter()
+            .map(|r| (r.category.clone(), r.leaders, r.teachers))
+            .collect();
+        charts.push((
+            "chart-gap".to_string(),
+            chart::gap_chart(&rows, max),
+            chart_height(rows.len() * 2),
+        ));
+    }
+    let charts = StoredValue::new(charts);
+    Effect::new(move |_| charts.with_value(|c| render_charts(c.clone())));
+    let points = labels.len();
+    let scale_caption = match (labels.first(), labels.last()) {
+        (Some(a), Some(b)) => format!("Mean per category (1 = {a} … {} = {b})", labels.len()),
+        _ => "Mean per category".to_string(),
+    };
+    let header = move || {
+        view! {
+            {labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view()}
+            <th scope="col">"Not applicable"</th>
+        }
+    };
+    view! {
+        <script src="/vendor/echarts.min.js"></script>
+        <p class="respondents">{format!("{} respondents", results.respondents)}</p>
+        <section class="ranking">
+            <h2>"Which category needs most work"</h2>
+            <ol>
+                {ranking_text(&results).into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
+            </ol>
+            <p class="help">"Categories are ranked by their mean (lowest first). Categories whose 95% intervals overlap count as equally low: the answers cannot tell them apart."</p>
+        </section>
+        <section>
+            <h2>"Means with 95% intervals"</h2>
+            <div id="chart-means" class="chart" style=format!("height:{}px", chart_height(results.categories.len())) role="img" aria-label="Mean per category with its 95% interval; the table below has the same numbers"></div>
+            <table class="data">
+                <caption>{scale_caption}</caption>
+                <thead><tr><th scope="col">"Category"</th><th scope="col">"Mean"</th><th scope="col">"95% interval"</th><th scope="col">"Answers"</th></tr></thead>
+                <tbody>
+                    {results.categories.iter().map(|c| view! {
+                        <tr class:weakest=first.contains(&c.id)>
+                            <th scope="row">{c.title.clone()}</th>
+                            <td class="num">{c.estimate.map(|e| fmt(e.mean)).unwrap_or_else(|| "–".into())}</td>
+                            <td class="num">{interval(&c.estimate)}</td>
+                            <td class="num">{c.distribution.n()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        <section>
+            <h2>"How people answered"</h2>
+            <div id="chart-distribution" class="chart" style=format!("height:{}px", chart_height(results.categories.len())) role="img" aria-label="Share of each answer per category; the table below has the same numbers"></div>
+            <table class="data">
+                <caption>"Share of answers per category"</caption>
+                <thead><tr><th scope="col">"Category"</th>{header.clone()}</tr></thead>
+                <tbody>
+                    {results.categories.iter().map(|c| view! {
+                        <tr><th scope="row">{c.title.clone()}</th>{distribution_cells(&c.distribution, points)}</tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        {results.categories.iter().enumerate().map(|(i, c)| view! {
+            <section class="category-results">
+                <h2>{c.title.clone()}</h2>
+                <div id=format!("chart-sub-{i}") class="chart" style=format!("height:{}px", chart_height(c.subcategories.len())) role="img" aria-label=format!("Share of each answer per subcategory of {}; the table below has the same numbers", c.title)></div>
+                <table class="data">
+                    <thead><tr>
+                        <th scope="col">"Subcategory"</th><th scope="col">"Mean"</th><th scope="col">"95% interval"</th>
+                        {header.clone()}
+                    </tr></thead>
+                    <tbody>
+                        {c.subcategories.iter().map(|s| view! {
+                            <tr>
+                                <th scope="row">{s.title.clone()}</th>
+                                <td class="num">{s.estimate.map(|e| fmt(e.mean)).unwrap_or_else(|| "–".into())}</td>
+                                <td class="num">{interval(&s.estimate)}</td>
+                                {distribution_cells(&s.distribution, points)}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        }).collect_view()}
+        <GapSection gap=view.gap.clone() k=view.k />
+        <FreeTextSection text=view.free_text.clone() />
+    }
+}
+
+#[component]
+fn FreeTextSection(text: FreeText) -> impl IntoView {
+    match text {
+        FreeText::NoQuestions => ().into_any(),
+        FreeText::Withheld(w) => view! {
+            <section class="free-text">
+                <h2>"Written answers"</h2>
+                <p class="withheld">{match w {
+                    Withheld::MoreNeeded(m) => format!(
+                        "Written answers show from {FREE_TEXT_K} respondents: this group needs {m} more."
+                    ),
+                    Withheld::WouldReveal => "Written answers are hidden: beside other results they would single out a smaller group.".to_string(),
+                }}</p>
+            </section>
+        }.into_any(),
+        FreeText::Shown(questions) => view! {
+            <section class="free-text">
+                <h2>"Written answers"</h2>
+                <p class="help">"In alphabetical order, without names or dates."</p>
+                {questions.into_iter().map(|(q, answers)| view! {
+                    <h3>{q}</h3>
+                    {if answers.is_empty() {
+                        view! { <p class="meta">"No answers."</p> }.into_any()
+                    } else {
+                        view! { <ul class="answers">{answers.into_iter().map(|a| view! { <li>{a}</li> }).collect_view()}</ul> }.into_any()
+                    }}
+                }).collect_view()}
+            </section>
+        }.into_any(),
+    }
+}
+
+#[component]
+fn GapSection(gap: Gap, k: i64) -> impl IntoView {
+    match gap {
+        Gap::NotApplicable => ().into_any(),
+        Gap::Withheld => view! {
+            <section class="gap">
+                <h2>"Leaders and teachers"</h2>
+                <p class="withheld">{format!(
+                    "The leaders' and the teachers' views show side by side once each group, and the rest of the group too, has at least {k} respondents."
+                )}</p>
+            </section>
+        }.into_any(),
+        Gap::Shown(rows) => view! {
+            <section class="gap">
+                <h2>"Leaders and teachers"</h2>
+                <div id="chart-gap" class="chart" style=format!("height:{}px", chart_height(rows.len() * 2)) role="img" aria-label="Leaders' and teachers' mean per category; the table below has the same numbers"></div>
+                <table class="data">
+                    <thead><tr><th scope="col">"Category"</th><th scope="col">"Leaders"</th><th scope="col">"Teachers"</th><th scope="col">"Gap (teachers − leaders)"</th></tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|r| {
+                            let gap = match (r.leaders, r.teachers) {
+                                (Some(l), Some(t)) => format!("{:+.2}", t - l),
+                                _ => "–".into(),
+                            };
+                            view! {
+                                <tr>
+                                    <th scope="row">{r.category}</th>
+                                    <td class="num">{r.leaders.map(fmt).unwrap_or_else(|| "–".into())}</td>
+                                    <td class="num">{r.teachers.map(fmt).unwrap_or_else(|| "–".into())}</td>
+                                    <td class="num">{gap}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        }.into_any(),
+    }
+}
+
+/// `/results/countries`: per question, answers by country and overall.
+#[component]
+pub fn CountryComparisonPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(move || query.read().get("instrument"), compare_countries);
+    view! {
+        <Title text="Countries compared – Reflect" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    Ok(c) => view! { <Comparison c=c /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Comparison(c: CountryComparison) -> impl IntoView {
+    let columns = c.columns.clone();
+    // one stacked bar per country (and all) for each question
+    let charts: Vec<(String, charming::Chart, u32)> = c
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let dists: Vec<Distribution> = q
+                .counts
+                .iter()
+                .map(|col| Distribution {
+                    counts: col.clone(),
+                    not_applicable: 0,
+                })
+                .collect();
+            let rows: Vec<(String, &Distribution)> = columns
+                .iter()
+                .map(|(n, _)| n.clone())
+                .zip(dists.iter())
+                .collect();
+            (
+                format!("chart-q-{i}"),
+                chart::distribution_chart(&rows, &q.options),
+                chart_height(rows.len()),
+            )
+        })
+        .collect();
+    let charts = StoredValue::new(charts);
+    Effect::new(move |_| charts.with_value(|c| render_charts(c.clone())));
+    view! {
+        <script src="/vendor/echarts.min.js"></script>
+        <h1>"Countries compared"</h1>
+        <p class="lead">{c.instrument_title.clone()}</p>
+        <form method="get" action="/results/countries" class="filters">
+            <div class="field">
+                <label for="c-instrument">"Questionnaire"</label>
+                <select id="c-instrument" name="instrument">
+                    <option value="networking-baseline" selected=c.instrument_id == "networking-baseline">"Networking baseline"</option>
+                    <option value="leadership-reflection" selected=c.instrument_id == "leadership-reflection">"Leadership reflection"</option>
+                </select>
+            </div>
+            <button type="submit">"Show"</button>
+        </form>
+        {(c.withheld_countries > 0).then(|| view! {
+            <p class="notice">{format!(
+                "{} {} not shown: fewer than {} respondents, or shown they would single out a smaller group.",
+                c.withheld_countries, if c.withheld_countries == 1 { "country is" } else { "countries are" }, c.k
+            )}</p>
+        })}
+        {if columns.is_empty() {
+            view! { <p class="withheld">{format!("No group has {} respondents yet.", c.k)}</p> }.into_any()
+        } else {
+            c.questions.into_iter().enumerate().map(|(i, q)| {
+                let cols = columns.clone();
+                view! {
+                    <section class="question-results">
+                        <h2>{q.text.clone()}</h2>
+                        <p class="help">{q.category.clone()}</p>
+                        <div id=format!("chart-q-{i}") class="chart" style=format!("height:{}px", chart_height(cols.len())) role="img" aria-label="Share of each answer by country; the table below has the same numbers"></div>
+                        <table class="data">
+                            <thead><tr>
+                                <th scope="col">"Answer"</th>
+                                {cols.iter().map(|(n, size)| view! { <th scope="col">{format!("{n} (n = {size})")}</th> }).collect_view()}
+                            </tr></thead>
+                            <tbody>
+                                {q.options.iter().enumerate().map(|(o, label)| {
+                                    let cells: Vec<String> = q.counts.iter().map(|col| {
+                                        let total: i64 = col.iter().sum();
+                                        if total == 0 { "–".to_string() } else { format!("{:.0}%", 100.0 * col[o] as f64 / total as f64) }
+                                    }).collect();
+                                    view! {
+                                        <tr><th scope="row">{label.clone()}</th>
+                                        {cells.into_iter().map(|c| view! { <td class="num">{c}</td> }).collect_view()}</tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                }
+            }).collect_view().into_any()
+        }}
+    }
+}

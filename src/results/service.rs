@@ -1,0 +1,663 @@
+//! Results pages: who may see which group, the filters checked, the privacy rules applied, and
+//! the group's results computed from the running aggregates.
+use super::compute::{GroupResults, compute};
+use super::db::{self, Scope};
+use super::model::*;
+use super::privacy::{self, CellCount, Tree, ViewFilter, Visibility};
+use crate::accounts::model::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::instrument::{Instrument, ItemType};
+use crate::reflection::model::INNOVATIONS;
+use crate::server::AppState;
+use std::sync::Arc;
+
+const DEFAULT_INSTRUMENT: &str = "leadership-reflection";
+
+fn valid_month(m: &str) -> bool {
+    let b = m.as_bytes();
+    b.len() == 7
+        && b[4] == b'-'
+        && b[..4].iter().chain(&b[5..]).all(u8::is_ascii_digit)
+        && matches!(m[5..].parse::<u8>(), Ok(1..=12))
+}
+
+/// The instrument of a query and its definition (the chosen version's, else the latest).
+fn instrument(state: &AppState, q: &ResultsQuery) -> AppResult<(String, Arc<Instrument>)> {
+    let id = q.instrument.clone().unwrap_or_else(|| {
+        if state.instruments.latest(DEFAULT_INSTRUMENT).is_some() {
+            DEFAULT_INSTRUMENT.to_string()
+        } else {
+            state
+                .instruments
+                .current()
+                .next()
+                .map(|(i, _)| i.to_string())
+                .unwrap_or_default()
+        }
+    });
+    let latest = state
+        .instruments
+        .latest(&id)
+        .ok_or_else(|| AppError::NotFound("There is no such questionnaire.".into()))?;
+    let inst = match q.version {
+        None => latest.instrument.clone(),
+        Some(v) => state
+            .instruments
+            .get(&id, v)
+            .ok_or_else(|| AppError::invalid(format!("The questionnaire has no version {v}.")))?,
+    };
+    Ok((id, inst))
+}
+
+/// The filter of a query, checked: every bad value is a clear error.
+pub fn filter_of(q: &ResultsQuery) -> AppResult<ViewFilter> {
+    let roles = match q.role.as_deref().filter(|r| !r.is_empty()) {
+        None => None,
+        Some(r) => {
+            Some(roles_of(r).ok_or_else(|| AppError::invalid("Choose a role from the list."))?)
+        }
+    };
+    let innovation = match q.innovation.as_deref().filter(|r| !r.is_empty()) {
+        None => None,
+        Some(i) if INNOVATIONS.iter().any(|(k, _)| *k == i) => Some(i.to_string()),
+        Some(_) => {
+            return Err(AppError::invalid(
+                "Choose an innovation focus from the list.",
+            ));
+        }
+    };
+    let month = |m: &Option<String>| -> AppResult<Option<String>> {
+        match m.as_deref().filter(|m| !m.is_empty()) {
+            None => Ok(None),
+            Some(m) if valid_month(m) => Ok(Some(m.to_string())),
+            Some(_) => Err(AppError::invalid("Give months as YYYY-MM, e.g. 2026-09.")),
+        }
+    };
+    let (from, to) = (month(&q.from)?, month(&q.to)?);
+    if let (Some(a), Some(b)) = (&from, &to)
+        && a > b
+    {
+        return Err(AppError::invalid(
+            "The first month comes after the last one.",
+        ));
+    }
+    Ok(ViewFilter {
+        version: q.version,
+        roles,
+        innovation,
+        from,
+        to,
+    })
+}
+
+/// The signed-in user may see this group: a school only by its coordinators and admins; anything
+/// above school level by any signed-in user. Returns the group's title and the groups that contain
+/// it (for the privacy rules).
+async fn authorise(
+    state: &AppState,
+    user: &CurrentUser,
+    scope: &Scope,
+) -> AppResult<(String, Vec<Scope>)> {
+    let pool = &state.db.pool;
+    match scope {
+        Scope::All => Ok(("All respondents".into(), vec![])),
+        Scope::Country(c) => {
+            if crate::schools::model::normalise_country(c).as_deref() != Some(c.as_str()) {
+                return Err(AppError::NotFound("There is no such country.".into()));
+            }
+            Ok((format!("Country: {}", c.to_uppercase()), vec![Scope::All]))
+        }
+        Scope::Network(id) => {
+            let name = crate::schools::db::network_name(pool, id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("There is no such network.".into()))?;
+            Ok((format!("Network: {name}"), vec![Scope::All]))
+        }
+        Scope::School(id) => {
+            let school = crate::schools::db::by_id(pool, id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("There is no such school.".into()))?;
+            if !user.can_view_school(id) {
+                return Err(AppError::Forbidden(
+                    "Only the school's coordinators and administrators see a school's results."
+                        .into(),
+                ));
+            }
+            let up = containing(&school);
+            Ok((school.name, up))
+        }
+    }
+}
+
+/// The groups that contain a school: its network, its country, all.
+fn containing(school: &crate::schools::model::School) -> Vec<Scope> {
+    let mut up = Vec::new();
+    up.extend(school.network_id.clone().map(Scope::Network));
+    up.extend(school.country.clone().map(Scope::Country));
+    up.push(Scope::All);
+    up
+}
+
+/// The groups that contain a group: a school's network, country and all; all for the rest.
+async fn enclosing_scopes(state: &AppState, scope: &Scope) -> AppResult<Vec<Scope>> {
+    Ok(match scope {
+        Scope::All => vec![],
+        Scope::Country(_) | Scope::Network(_) => vec![Scope::All],
+        Scope::School(id) => match crate::schools::db::by_id(&state.db.pool, id).await? {
+            Some(school) => containing(&school),
+            None => vec![Scope::All],
+        },
+    })
+}
+
+/// The cells of a group, of the groups containing it, and of all.
+struct GroupCells {
+    own: Vec<CellCount>,
+    enclosing: Vec<Vec<CellCount>>,
+    all: Vec<CellCount>,
+}
+
+async fn group_cells(
+    state: &AppState,
+    instrument: &str,
+    scope: &Scope,
+    up: &[Scope],
+) -> AppResult<GroupCells> {
+    let own = db::cells(&state.db, instrument, scope).await?;
+    let mut enclosing = Vec::new();
+    for s in up {
+        enclosing.push(db::cells(&state.db, instrument, s).await?);
+    }
+    let all = if *scope == Scope::All {
+        own.clone()
+    } else {
+        enclosing.last().cloned().unwrap_or_default()
+    };
+    Ok(GroupCells {
+        own,
+        enclosing,
+        all,
+    })
+}
+
+/// Whether a group's results may show under a filter (for pages outside the results, such as the
+/// personal profile's comparison columns): the filter after snapping, and why not if not.
+pub async fn withheld(
+    state: &AppState,
+    instrument: &str,
+    scope: &Scope,
+    f: &ViewFilter,
+) -> AppResult<(ViewFilter, Option<Withheld>)> {
+    let up = enclosing_scopes(state, scope).await?;
+    let cells = group_cells(state, instrument, scope, &up).await?;
+    let d = decide(state, instrument, scope, &cells, f).await?;
+    Ok((d.filter, d.withheld))
+}
+
+/// Whether the group's total may show next to its subgroups' totals (all → countries → schools,
+/// all → networks → schools), under the filter.
+async fn tree_allows(
+    state: &AppState,
+    instrument: &str,
+    scope: &Scope,
+    f: &ViewFilter,
+    n_all: i64,
+    k: i64,
+) -> AppResult<bool> {
+    if matches!(scope, Scope::School(_)) {
+        return Ok(true);
+    }
+    let schools = db::per_school(&state.db, instrument, f).await?;
+    let build = |key: &dyn Fn(&db::SchoolCount) -> Option<String>| {
+        let mut groups: Vec<(String, Vec<i64>)> = Vec::new();
+        for s in &schools {
+            if let Some(g) = key(s) {
+                match groups.iter_mut().find(|(k, _)| *k == g) {
+                    Some((_, v)) => v.push(s.3),
+                    None => groups.push((g, vec![s.3])),
+                }
+            }
+        }
+        let tree = Tree {
+            n: n_all,
+            children: groups
+                .iter()
+                .map(|(_, v)| Tree {
+                    n: v.iter().sum(),
+                    children: v
+                        .iter()
+                        .map(|n| Tree {
+                            n: *n,
+                            children: vec![],
+                        })
+                        .collect(),
+                })
+                .collect(),
+        };
+        let shown = privacy::suppress_tree(&tree, k);
+        (
+            groups.into_iter().map(|(g, _)| g).collect::<Vec<_>>(),
+            shown,
+        )
+    };
+    let (countries, by_country) = build(&|s| s.2.clone());
+    let (networks, by_network) = build(&|s| s.1.clone());
+    Ok(match scope {
+        Scope::All => by_country.shows && by_network.shows,
+        Scope::Country(c) => countries
+            .iter()
+            .position(|x| x == c)
+            .is_some_and(|i| by_country.children[i].shows),
+        Scope::Network(n) => networks
+            .iter()
+            .position(|x| x == n)
+            .is_some_and(|i| by_network.children[i].shows),
+        Scope::School(_) => true,
+    })
+}
+
+struct Decided {
+    filter: ViewFilter,
+    withheld: Option<Withheld>,
+}
+
+/// Snaps the filter's months to whole periods and applies every privacy rule with the minimum
+/// group size.
+async fn decide(
+    state: &AppState,
+    instrument: &str,
+    scope: &Scope,
+    cells: &GroupCells,
+    f: &ViewFilter,
+) -> AppResult<Decided> {
+    let k = state.config.min_group_size;
+    let snapped = privacy::snap(f, &privacy::periods(&cells.own, f, k));
+    let withheld = check(state, instrument, scope, cells, &snapped, k).await?;
+    Ok(Decided {
+        filter: snapped,
+        withheld,
+    })
+}
+
+/// Every privacy rule for an already snapped filter, with threshold `k`.
+async fn check(
+    state: &AppState,
+    instrument: &str,
+    scope: &Scope,
+    cells: &GroupCells,
+    snapped: &ViewFilter,
+    k: i64,
+) -> AppResult<Option<Withheld>> {
+    let (own, enclosing, all) = (&cells.own, &cells.enclosing, &cells.all);
+    let refs: Vec<&[CellCount]> = enclosing.iter().map(Vec::as_slice).collect();
+    Ok(match privacy::view_shows(own, &refs, snapped, k) {
+        Visibility::TooFew { more_needed } => Some(Withheld::MoreNeeded(more_needed)),
+        Visibility::WouldReveal => Some(Withheld::WouldReveal),
+        Visibility::Shows => {
+            let n_all = privacy::count(all, snapped);
+            if tree_allows(state, instrument, scope, snapped, n_all, k).await? {
+                None
+            } else {
+                Some(Withheld::WouldReveal)
+            }
+        }
+    })
+}
+
+/// The written answers of a shown group: only from `FREE_TEXT_K` respondents (and never fewer
+/// than the minimum group size), with the same rules; sorted alphabetically, so their order says
+/// nothing about who wrote them or when.
+async fn free_text(
+    state: &AppState,
+    instrument: &str,
+    inst: &Instrument,
+    scope: &Scope,
+    cells: &GroupCells,
+    snapped: &ViewFilter,
+) -> AppResult<FreeText> {
+    let questions: Vec<&crate::instrument::Item> = inst
+        .categories
+        .iter()
+        .flat_map(|c| c.items())
+        .filter(|i| {
+            matches!(
+                i.kind,
+                ItemType::ShortText | ItemType::LongText | ItemType::OneWord
+            )
+        })
+        .collect();
+    if questions.is_empty() {
+        return Ok(FreeText::NoQuestions);
+    }
+    let k = FREE_TEXT_K.max(state.config.min_group_size);
+    if let Some(w) = check(state, instrument, scope, cells, snapped, k).await? {
+        return Ok(FreeText::Withheld(w));
+    }
+    let answers = db::text_answers(&state.db, instrument, scope, snapped).await?;
+    Ok(FreeText::Shown(
+        questions
+            .into_iter()
+            .map(|q| {
+                let mut list: Vec<String> = answers
+                    .iter()
+                    .filter(|(item, v)| *item == q.id && !v.trim().is_empty())
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                list.sort_by_key(|v| v.to_lowercase());
+                (q.text.clone(), list)
+            })
+            .collect(),
+    ))
+}
+
+async fn results_of(
+    state: &AppState,
+    instrument: &str,
+    inst: &Instrument,
+    scope: &Scope,
+    f: &ViewFilter,
+) -> AppResult<GroupResults> {
+    let n = db::respondents(&state.db, instrument, scope, f).await?;
+    let counts = db::item_counts(&state.db, instrument, scope, f).await?;
+    Ok(compute(inst, n, &counts, state.config.min_group_size))
+}
+
+/// One results page.
+pub async fn view(
+    state: &AppState,
+    user: &CurrentUser,
+    scope: Scope,
+    q: ResultsQuery,
+) -> AppResult<ResultsView> {
+    let (title, up) = authorise(state, user, &scope).await?;
+    let (instrument_id, inst) = instrument(state, &q)?;
+    let f = filter_of(&q)?;
+    let cells = group_cells(state, &instrument_id, &scope, &up).await?;
+    let decided = decide(state, &instrument_id, &scope, &cells, &f).await?;
+    let widened = decided.filter.from != f.from || decided.filter.to != f.to;
+    // The results, the written answers and the two sides of the leaders/teachers gap are
+    // independent reads: run them at the same time.
+    let shown = decided.withheld.is_none();
+    let results = async {
+        match shown {
+            true => results_of(state, &instrument_id, &inst, &scope, &decided.filter)
+                .await
+                .map(Some),
+            false => Ok(None),
+        }
+    };
+    let text = async {
+        match shown {
+            true => {
+                free_text(
+                    state,
+                    &instrument_id,
+                    &inst,
+                    &scope,
+                    &cells,
+                    &decided.filter,
+                )
+                .await
+            }
+            false => Ok(FreeText::NoQuestions),
+        }
+    };
+    let side = |roles: &'static [&'static str]| {
+        let side = ViewFilter {
+            roles: Some(roles.iter().map(|r| r.to_string()).collect()),
+            ..decided.filter.clone()
+        };
+        let (scope, cells, id, inst) = (&scope, &cells, &instrument_id, &inst);
+        async move {
+            let d = decide(state, id, scope, cells, &side).await?;
+            if d.withheld.is_some() || d.filter != side {
+                return Ok(None);
+            }
+            results_of(state, id, inst, scope, &side).await.map(Some)
+        }
+    };
+    let wants_gap = shown && f.roles.is_none();
+    let gap_sides = async {
+        if wants_gap {
+            let (l, t) = tokio::join!(side(privacy::LEADER_ROLES), side(privacy::TEACHER_ROLES));
+            Ok::<_, AppError>(Some((l?, t?)))
+        } else {
+            Ok(None)
+        }
+    };
+    let (results, free_text, gap_sides) = tokio::join!(results, text, gap_sides);
+    let (results, free_text) = (results?, free_text?);
+    let gap = match gap_sides? {
+        None if f.roles.is_some() => Gap::NotApplicable,
+        Some((Some(leaders), Some(teachers))) => Gap::Shown(
+            leaders
+                .categories
+                .iter()
+                .zip(&teachers.categories)
+                .map(|(l, t)| GapRow {
+                    category: l.title.clone(),
+                    leaders: l.estimate.map(|e| e.mean),
+                    teachers: t.estimate.map(|e| e.mean),
+                })
+                .collect(),
+        ),
+        _ => Gap::Withheld,
+    };
+    let scale_labels = inst
+        .categories
+        .iter()
+        .flat_map(|c| c.items())
+        .find(|i| i.kind == ItemType::Likert)
+        .and_then(|i| inst.scale(i))
+        .map(|s| s.labels.clone())
+        .unwrap_or_default();
+    let path = match &scope {
+        Scope::All => "all".to_string(),
+        Scope::Country(c) => format!("country/{c}"),
+        Scope::Network(n) => format!("network/{n}"),
+        Scope::School(s) => format!("school/{s}"),
+    };
+    Ok(ResultsView {
+        title,
+        path,
+        instrument_title: inst.title.clone(),
+        instruments: instruments(state),
+        versions: state.instruments.versions(&instrument_id),
+        instrument_id,
+        query: ResultsQuery {
+            from: decided.filter.from.clone(),
+            to: decided.filter.to.clone(),
+            ..q
+        },
+        widened,
+        k: state.config.min_group_size,
+        withheld: decided.withheld,
+        results,
+        scale_labels,
+        gap,
+        free_text,
+    })
+}
+
+fn instruments(state: &AppState) -> Vec<(String, String)> {
+    state
+        .instruments
+        .current()
+        .map(|(id, l)| (id.to_string(), l.instrument.title.clone()))
+        .collect()
+}
+
+/// The groups a user can open.
+pub async fn index(state: &AppState, user: &CurrentUser) -> AppResult<ResultsIndex> {
+    let pool = &state.db.pool;
+    let schools = crate::schools::db::list(pool)
+        .await?
+        .into_iter()
+        .filter(|s| user.can_view_school(&s.id))
+        .map(|s| (s.id, s.name, s.code))
+        .collect();
+    Ok(ResultsIndex {
+        countries: crate::schools::db::countries(pool).await?,
+        networks: crate::schools::db::networks(pool)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.name))
+            .collect(),
+        schools,
+        instruments: instruments(state),
+    })
+}
+
+/// Per question, the distribution of answers by country and overall (the networking baseline's
+/// view; works for any instrument). Countries that may not show are left out and counted.
+pub async fn by_country(
+    state: &AppState,
+    instrument_id: Option<String>,
+) -> AppResult<CountryComparison> {
+    let q = ResultsQuery {
+        instrument: instrument_id,
+        ..Default::default()
+    };
+    let (id, inst) = instrument(state, &q)?;
+    let k = state.config.min_group_size;
+    let f = ViewFilter::default();
+    let all = db::cells(&state.db, &id, &Scope::All).await?;
+    let mut columns: Vec<(String, Scope)> = Vec::new();
+    let mut withheld_countries = 0;
+    for c in crate::schools::db::countries(&state.db.pool).await? {
+        let scope = Scope::Country(c.clone());
+        let cells = GroupCells {
+            own: db::cells(&state.db, &id, &scope).await?,
+            enclosing: vec![all.clone()],
+            all: all.clone(),
+        };
+        let d = decide(state, &id, &scope, &cells, &f).await?;
+        if d.withheld.is_none() {
+            columns.push((c.to_uppercase(), scope));
+        } else {
+            withheld_countries += 1;
+        }
+    }
+    let cells = GroupCells {
+        own: all.clone(),
+        enclosing: vec![],
+        all: all.clone(),
+    };
+    let d = decide(state, &id, &Scope::All, &cells, &f).await?;
+    if d.withheld.is_none() {
+        columns.push(("All".into(), Scope::All));
+    }
+    let mut per_column = Vec::new();
+    let mut sizes = Vec::new();
+    for (_, scope) in &columns {
+        sizes.push(db::respondents(&state.db, &id, scope, &f).await?);
+        per_column.push(db::item_counts(&state.db, &id, scope, &f).await?);
+    }
+    let questions = inst
+        .categories
+        .iter()
+        .flat_map(|c| c.items().map(move |i| (c, i)))
+        .filter_map(|(c, item)| {
+            let options: Vec<(String, String)> = match item.kind {
+                ItemType::Likert => {
+                    let scale = inst.scale(item)?;
+                    let mut o: Vec<(String, String)> = scale
+                        .labels
+                        .iter()
+                        .enumerate()
+                        .map(|(i, l)| ((i + 1).to_string(), l.clone()))
+                        .collect();
+                    if let Some(na) = &scale.not_applicable {
+                        o.push((crate::instrument::NOT_APPLICABLE.to_string(), na.clone()));
+                    }
+                    o
+                }
+                ItemType::SingleChoice | ItemType::MultipleChoice => item
+                    .options
+                    .iter()
+                    .map(|o| (o.value.clone(), o.label.clone()))
+                    .collect(),
+                _ => return None,
+            };
+            let counts = per_column
+                .iter()
+                .map(|rows| {
+                    options
+                        .iter()
+                        .map(|(v, _)| {
+                            rows.iter()
+                                .filter(|(i, val, _)| *i == item.id && val == v)
+                                .map(|(_, _, n)| *n)
+                                .sum()
+                        })
+                        .collect()
+                })
+                .collect();
+            Some(QuestionRow {
+                id: item.id.clone(),
+                text: item.text.clone(),
+                category: c.title.clone(),
+                options: options.into_iter().map(|(_, l)| l).collect(),
+                counts,
+            })
+        })
+        .collect();
+    Ok(CountryComparison {
+        instrument_id: id,
+        instrument_title: inst.title.clone(),
+        k,
+        columns: columns.into_iter().map(|(n, _)| n).zip(sizes).collect(),
+        withheld_countries,
+        questions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_are_checked() {
+        let ok = filter_of(&ResultsQuery {
+            role: Some("leaders".into()),
+            innovation: Some("pln".into()),
+            from: Some("2026-01".into()),
+            to: Some("2026-12".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            ok.roles.unwrap(),
+            ["deputy", "headteacher", "middle_leader"]
+        );
+        for bad in [
+            ResultsQuery {
+                role: Some("pupil".into()),
+                ..Default::default()
+            },
+            ResultsQuery {
+                innovation: Some("x".into()),
+                ..Default::default()
+            },
+            ResultsQuery {
+                from: Some("2026-13".into()),
+                ..Default::default()
+            },
+            ResultsQuery {
+                to: Some("26-01".into()),
+                ..Default::default()
+            },
+            ResultsQuery {
+                from: Some("2026-05".into()),
+                to: Some("2026-04".into()),
+                ..Default::default()
+            },
+        ] {
+            assert!(
+                matches!(filter_of(&bad), Err(AppError::Invalid(_))),
+                "{bad:?}"
+            );
+        }
+        assert!(valid_month("2026-09") && !valid_month("2026-00") && !valid_month("2026/09"));
+    }
+}

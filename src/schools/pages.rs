@@ -1,0 +1,119 @@
+//! The admin page: schools with their join codes, networks, and accounts.
+use super::api::*;
+use super::codes;
+use crate::accounts::api::{CreateUser, list_users, whoami};
+use crate::accounts::pages::{AccountsAdmin, SignedInBar};
+use crate::app::ErrorBox;
+use crate::error::AppError;
+use crate::ui::{FormError, form_error};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let school_action = ServerAction::<CreateSchool>::new();
+    let network_action = ServerAction::<CreateNetwork>::new();
+    let user_action = ServerAction::<CreateUser>::new();
+    let data = Resource::new(
+        move || {
+            (
+                school_action.version().get(),
+                network_action.version().get(),
+                user_action.version().get(),
+            )
+        },
+        |_| async {
+            let user = whoami().await?.ok_or_else(AppError::sign_in)?;
+            let dir = get_directory().await?;
+            let users = list_users().await?;
+            Ok::<_, AppError>((user, dir, users))
+        },
+    );
+    let school_error = form_error(school_action.value(), "school_error");
+    let network_error = form_error(network_action.value(), "network_error");
+    let query = use_query_map();
+    let created = move || {
+        school_action
+            .value()
+            .with(|v| v.as_ref().and_then(|r| r.as_ref().ok().cloned()))
+            .or_else(|| query.read().get("created"))
+    };
+    view! {
+        <Title text="Admin – Reflect" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    Ok((user, dir, users)) => {
+                        let networks = dir.networks.clone();
+                        view! {
+                        <SignedInBar user=user />
+                        <h1>"Schools, networks and accounts"</h1>
+                        <section id="schools">
+                            <h2>"Schools"</h2>
+                            {move || created().map(|c| view! {
+                                <p class="ok" role="status">{format!("School created. Its join code is {}.", codes::display(&c))}</p>
+                            })}
+                            <table class="data">
+                                <thead><tr>
+                                    <th scope="col">"School"</th><th scope="col">"Join code"</th>
+                                    <th scope="col">"Network"</th><th scope="col">"Country"</th><th scope="col">"Results"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {dir.schools.iter().map(|s| view! {
+                                        <tr>
+                                            <td>{s.name.clone()}</td>
+                                            <td class="code">{codes::display(&s.code)}</td>
+                                            <td>{s.network_name.clone().unwrap_or_default()}</td>
+                                            <td>{s.country.clone().unwrap_or_default().to_uppercase()}</td>
+                                            <td><a href=format!("/results/school/{}", s.id)>"Results"</a></td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <h3>"New school"</h3>
+                            <FormError message=Signal::derive(school_error) />
+                            <ActionForm action=school_action attr:class="admin-form">
+                                <div class="field">
+                                    <label for="school-name">"Name"</label>
+                                    <input id="school-name" name="name" type="text" required=true maxlength=super::model::MAX_NAME />
+                                </div>
+                                <div class="field">
+                                    <label for="school-network">"Network"</label>
+                                    <select id="school-network" name="network">
+                                        <option value="">"—"</option>
+                                        {networks.iter().map(|n| view! { <option value=n.id.clone()>{n.name.clone()}</option> }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="school-country">"Country (two-letter code, e.g. NL)"</label>
+                                    <input id="school-country" name="country" type="text" maxlength="2" size="3" />
+                                </div>
+                                <button type="submit">"Create the school"</button>
+                            </ActionForm>
+                        </section>
+                        <section id="networks">
+                            <h2>"Networks"</h2>
+                            <ul>
+                                {dir.networks.iter().map(|n| view! {
+                                    <li>{format!("{} ({} schools) ", n.name, n.schools)}<a href=format!("/results/network/{}", n.id)>"Results"</a></li>
+                                }).collect_view()}
+                            </ul>
+                            <FormError message=Signal::derive(network_error) />
+                            <ActionForm action=network_action attr:class="admin-form">
+                                <div class="field">
+                                    <label for="network-name">"New network"</label>
+                                    <input id="network-name" name="name" type="text" required=true maxlength=super::model::MAX_NAME />
+                                </div>
+                                <button type="submit">"Create the network"</button>
+                            </ActionForm>
+                        </section>
+                        <AccountsAdmin users=users schools=dir.schools.clone() action=user_action />
+                    }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,83 @@
+//! Creating schools and networks (admins only; the server functions check the role).
+use super::model::{Directory, MAX_NAME, School, normalise_country};
+use super::{codes, db};
+use crate::error::{AppError, AppResult};
+use crate::server::db::Db;
+use rand::Rng;
+
+fn name(raw: &str, what: &str) -> AppResult<String> {
+    let n = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if n.is_empty() {
+        return Err(AppError::invalid(format!("Give the {what} a name.")));
+    }
+    if n.chars().count() > MAX_NAME {
+        return Err(AppError::invalid(format!(
+            "A {what} name has at most {MAX_NAME} characters."
+        )));
+    }
+    Ok(n)
+}
+
+pub async fn create_school(
+    db: &Db,
+    raw_name: &str,
+    network_id: Option<&str>,
+    country: Option<&str>,
+) -> AppResult<School> {
+    let name = name(raw_name, "school")?;
+    let country = match country.map(str::trim).filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(normalise_country(c).ok_or_else(|| {
+            AppError::invalid("A country is its two-letter ISO code, e.g. NL, BE or GB.")
+        })?),
+    };
+    let network_id = network_id.map(str::trim).filter(|n| !n.is_empty());
+    let network_name = match network_id {
+        None => None,
+        Some(id) => Some(
+            db::network_name(&db.pool, id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("That network does not exist.".into()))?,
+        ),
+    };
+    // a fresh code; on the (rare) collision, another
+    for _ in 0..8 {
+        let code = {
+            let mut rng = rand::thread_rng();
+            codes::from_random((0..codes::LENGTH).map(|_| rng.r#gen::<u32>()))
+        };
+        let school = School {
+            id: uuid::Uuid::new_v4().to_string(),
+            code,
+            name: name.clone(),
+            network_id: network_id.map(str::to_string),
+            network_name: network_name.clone(),
+            country: country.clone(),
+        };
+        if db::insert_school(&db.pool, &school, &crate::server::now()).await? {
+            return Ok(school);
+        }
+    }
+    tracing::error!("no free school code after 8 tries");
+    Err(AppError::Internal)
+}
+
+pub async fn create_network(db: &Db, raw_name: &str) -> AppResult<String> {
+    let name = name(raw_name, "network")?;
+    let id = uuid::Uuid::new_v4().to_string();
+    if db::insert_network(&db.pool, &id, &name, &crate::server::now()).await? {
+        Ok(id)
+    } else {
+        Err(AppError::Conflict(format!(
+            "A network called “{name}” exists already."
+        )))
+    }
+}
+
+pub async fn directory(db: &Db) -> AppResult<Directory> {
+    Ok(Directory {
+        schools: db::list(&db.pool).await?,
+        networks: db::networks(&db.pool).await?,
+        countries: db::countries(&db.pool).await?,
+    })
+}

@@ -1,0 +1,65 @@
+//! Small pieces of user interface shared by every part of the product.
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The message of a failed form post: from the action (hydrated) or from `?error=` (plain form).
+pub fn form_error<T: Send + Sync + 'static>(
+    value: MappedSignal<Option<Result<T, AppError>>>,
+    param: &'static str,
+) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+    let query = use_query_map();
+    move || {
+        value
+            .with(|v| match v {
+                Some(Err(e)) => Some(Some(e.to_string())),
+                Some(Ok(_)) => Some(None),
+                None => None,
+            })
+            .unwrap_or_else(|| query.read().get(param))
+    }
+}
+
+#[component]
+pub fn FormError(message: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <Show when=move || message.get().is_some()>
+            <div class="error" role="alert" id="form-error">
+                <p>{move || message.get().unwrap_or_default()}</p>
+            </div>
+        </Show>
+    }
+}
+
+/// Renders the charts once the ECharts script (a plain `<script>` on the page) has loaded.
+#[allow(unused_variables)]
+pub fn render_charts(charts: Vec<(String, charming::Chart, u32)>) {
+    #[cfg(feature = "hydrate")]
+    {
+        fn ready() -> bool {
+            web_sys::window()
+                .and_then(|w| js_sys::Reflect::get(&w, &"echarts".into()).ok())
+                .is_some_and(|v| !v.is_undefined())
+        }
+        fn attempt(charts: Vec<(String, charming::Chart, u32)>, tries: u32) {
+            if ready() {
+                for (id, chart, height) in &charts {
+                    let width = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.get_element_by_id(id))
+                        .map(|e| e.client_width().max(280) as u32)
+                        .unwrap_or(600);
+                    if let Err(e) = charming::WasmRenderer::new(width, *height).render(id, chart) {
+                        leptos::logging::warn!("chart {id}: {e:?}");
+                    }
+                }
+            } else if tries < 100 {
+                set_timeout(
+                    move || attempt(charts, tries + 1),
+                    std::time::Duration::from_millis(50),
+                );
+            }
+        }
+        attempt(charts, 0);
+    }
+}

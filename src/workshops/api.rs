@@ -1,0 +1,120 @@
+//! The workshops' server functions: facilitators manage their workshops; participants find one by
+//! its code.
+use super::model::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+#[cfg(feature = "ssr")]
+use super::service;
+
+#[cfg(feature = "ssr")]
+async fn facilitator()
+-> Result<(crate::server::AppState, crate::accounts::model::CurrentUser), AppError> {
+    let state = crate::server::state()?;
+    let user = crate::accounts::service::require(&state.db).await?;
+    Ok((state, user))
+}
+
+#[server(endpoint = "list_workshops")]
+pub async fn list_workshops() -> Result<WorkshopList, AppError> {
+    let (state, user) = facilitator().await?;
+    service::list(&state, &user).await
+}
+
+/// Creates a workshop. `categories` holds one entry per ticked category (`categories[<id>]`).
+#[server(endpoint = "create_workshop")]
+pub async fn create_workshop(
+    title: String,
+    instrument: String,
+    categories: Option<HashMap<String, String>>,
+    ask_poll: Option<String>,
+    word_prompt: Option<String>,
+) -> Result<String, AppError> {
+    let result = async {
+        let (state, user) = facilitator().await?;
+        let chosen: Vec<String> = categories.unwrap_or_default().into_keys().collect();
+        service::create(
+            &state,
+            &user,
+            service::NewWorkshop {
+                title: &title,
+                instrument: &instrument,
+                categories: &chosen,
+                ask_poll: ask_poll.as_deref() == Some("yes"),
+                word_prompt: word_prompt.as_deref(),
+            },
+        )
+        .await
+    }
+    .await;
+    crate::server::forms::respond_to_form(
+        result,
+        |id| format!("/workshops/{id}"),
+        "/workshops",
+        "error",
+    )
+}
+
+#[server(endpoint = "get_workshop")]
+pub async fn get_workshop(id: String) -> Result<Workshop, AppError> {
+    let (state, user) = facilitator().await?;
+    service::get(&state, &user, &id).await
+}
+
+/// Opens (`open`) or closes (`closed`) a workshop.
+#[server(endpoint = "set_workshop_status")]
+pub async fn set_workshop_status(id: String, status: String) -> Result<(), AppError> {
+    let back = format!("/workshops/{}", urlencoding::encode(&id));
+    let result = async {
+        let (state, user) = facilitator().await?;
+        service::set_status(&state, &user, &id, &status).await
+    }
+    .await;
+    crate::server::forms::respond_to_form(result, |_| back.clone(), &back, "error")
+}
+
+/// A participant's code: the open workshop it belongs to, then its questionnaire. Wrong codes are
+/// rate-limited per client.
+#[server(endpoint = "join_workshop")]
+pub async fn join_workshop(code: String) -> Result<JoinTarget, AppError> {
+    let state = crate::server::state()?;
+    let client = crate::server::client_key().await;
+    let result = service::find_open(&state, &client, &code)
+        .await
+        .map(|r| JoinTarget {
+            code: r.code,
+            title: r.title,
+            instrument_id: r.instrument_id,
+        });
+    crate::server::forms::respond_to_form(
+        result,
+        |t| {
+            format!(
+                "/start/{}?workshop={}",
+                urlencoding::encode(&t.instrument_id),
+                t.code
+            )
+        },
+        "/join",
+        "error",
+    )
+}
+
+/// A participant's answers to the room's questions (poll and word), saved with their reflection.
+#[server(endpoint = "answer_room")]
+pub async fn answer_room(
+    token: String,
+    poll: Option<String>,
+    word: Option<String>,
+) -> Result<(), AppError> {
+    let state = crate::server::state()?;
+    let back = format!("/r/{}/profile", urlencoding::encode(&token));
+    let result = service::answer_room(&state, &token, poll.as_deref(), word.as_deref()).await;
+    crate::server::forms::respond_to_form(
+        result,
+        |_| format!("{back}?room_saved=1#room"),
+        &back,
+        "room_error",
+    )
+}

@@ -1,0 +1,382 @@
+//! Workshops: created by facilitators (or admins), opened and closed by them; participants find an
+//! open workshop by its code, with wrong codes rate-limited per client.
+use super::model::*;
+use super::{codes, db};
+use crate::accounts::model::{CurrentUser, Role};
+use crate::error::{AppError, AppResult};
+use crate::server::AppState;
+use rand::Rng;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub struct NewWorkshop<'a> {
+    pub title: &'a str,
+    pub instrument: &'a str,
+    pub categories: &'a [String],
+    pub ask_poll: bool,
+    pub word_prompt: Option<&'a str>,
+}
+
+fn may_run_workshops(user: &CurrentUser) -> AppResult<()> {
+    match user.role {
+        Role::Facilitator | Role::Admin => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "Only facilitators and administrators run workshops.".into(),
+        )),
+    }
+}
+
+/// The workshop, if this user may see it: its facilitator or an admin. Anyone else gets the same
+/// answer as for an unknown id, so ids of other people's workshops cannot be confirmed.
+async fn own(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<db::Row> {
+    may_run_workshops(user)?;
+    match db::by_id(&state.db.pool, id).await? {
+        Some(r) if user.is_admin() || r.facilitator_id == user.id => Ok(r),
+        _ => Err(AppError::NotFound("There is no such workshop.".into())),
+    }
+}
+
+pub async fn create(state: &AppState, user: &CurrentUser, w: NewWorkshop<'_>) -> AppResult<String> {
+    may_run_workshops(user)?;
+    let title = w.title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.is_empty() || title.chars().count() > MAX_TITLE {
+        return Err(AppError::invalid(format!(
+            "Give the workshop a title of at most {MAX_TITLE} characters."
+        )));
+    }
+    let inst = state
+        .instruments
+        .latest(w.instrument)
+        .ok_or_else(|| AppError::invalid("Choose a questionnaire from the list."))?
+        .instrument
+        .clone();
+    let mut chosen = Vec::new();
+    for c in &inst.categories {
+        if w.categories.contains(&c.id) {
+            chosen.push(c.id.clone());
+        }
+    }
+    if chosen.is_empty() {
+        return Err(AppError::invalid(
+            "Choose at least one category for the workshop.",
+        ));
+    }
+    if chosen.len()
+        != w.categories
+            .iter()
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    {
+        return Err(AppError::invalid(
+            "Choose categories from the questionnaire's list.",
+        ));
+    }
+    if w.ask_poll && chosen.len() < 2 {
+        return Err(AppError::invalid(
+            "The poll “Which category needs most work?” needs at least two categories.",
+        ));
+    }
+    let word_prompt = w.word_prompt.map(str::trim).filter(|p| !p.is_empty());
+    if word_prompt.is_some_and(|p| p.chars().count() > MAX_WORD_PROMPT) {
+        return Err(AppError::invalid(format!(
+            "The one-word question has at most {MAX_WORD_PROMPT} characters."
+        )));
+    }
+    let categories = serde_json::to_string(&chosen).map_err(|_| AppError::Internal)?;
+    for _ in 0..8 {
+        let code = {
+            let mut rng = rand::thread_rng();
+            codes::from_random((0..codes::LENGTH).map(|_| rng.r#gen::<u32>()))
+        };
+        let row = db::Row {
+            id: uuid::Uuid::new_v4().to_string(),
+            facilitator_id: user.id.clone(),
+            title: title.clone(),
+            instrument_id: w.instrument.to_string(),
+            categories: categories.clone(),
+            ask_poll: w.ask_poll,
+            word_prompt: word_prompt.map(str::to_string),
+            code,
+            status: WorkshopStatus::Open.as_str().into(),
+        };
+        if db::insert(&state.db.pool, &row, &crate::server::now()).await? {
+            return Ok(row.id);
+        }
+    }
+    tracing::error!("no free workshop code after 8 tries");
+    Err(AppError::Internal)
+}
+
+pub async fn list(state: &AppState, user: &CurrentUser) -> AppResult<WorkshopList> {
+    may_run_workshops(user)?;
+    let rows = db::list(
+        &state.db.pool,
+        (!user.is_admin()).then_some(user.id.as_str()),
+    )
+    .await?;
+    Ok(WorkshopList {
+        workshops: rows
+            .into_iter()
+            .map(|r| {
+                let status = WorkshopStatus::parse(&r.status).unwrap_or(WorkshopStatus::Closed);
+                (r.id, r.title, r.code, status)
+            })
+            .collect(),
+        instruments: state
+            .instruments
+            .current()
+            .map(|(id, l)| InstrumentChoice {
+                id: id.to_string(),
+                title: l.instrument.title.clone(),
+                categories: l
+                    .instrument
+                    .categories
+                    .iter()
+                    .map(|c| (c.id.clone(), c.title.clone()))
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+/// The join address of a code, e.g. `https://reflect.example.org/join?code=91618750`.
+fn join_url(state: &AppState, code: &str) -> String {
+    let base = state.config.public_url.clone().unwrap_or_else(|| {
+        leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|p| {
+                p.headers
+                    .get(axum::http::header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .map(|h| format!("http://{h}"))
+            })
+            .unwrap_or_default()
+    });
+    format!("{base}/join?code={code}")
+}
+
+/// The QR code of `url` as SVG (the `qrcode` crate; made here, never by a web service).
+pub fn qr_svg(url: &str) -> AppResult<String> {
+    let code = qrcode::QrCode::new(url.as_bytes()).map_err(|e| {
+        tracing::error!(error = %e, "QR code");
+        AppError::Internal
+    })?;
+    Ok(code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build())
+}
+
+pub async fn get(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<Workshop> {
+    let r = own(state, user, id).await?;
+    let inst = state
+        .instruments
+        .latest(&r.instrument_id)
+        .map(|l| l.instrument.clone());
+    let chosen: Vec<String> = serde_json::from_str(&r.categories).unwrap_or_default();
+    let categories = inst
+        .as_ref()
+        .map(|i| {
+            i.categories
+                .iter()
+                .filter(|c| chosen.contains(&c.id))
+                .map(|c| (c.id.clone(), c.title.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let url = join_url(state, &r.code);
+    Ok(Workshop {
+        qr_svg: qr_svg(&url)?,
+        join_url: url,
+        id: r.id,
+        title: r.title,
+        instrument_title: inst.map(|i| i.title.clone()).unwrap_or_default(),
+        instrument_id: r.instrument_id,
+        categories,
+        ask_poll: r.ask_poll,
+        word_prompt: r.word_prompt,
+        code: r.code,
+        status: WorkshopStatus::parse(&r.status).unwrap_or(WorkshopStatus::Closed),
+    })
+}
+
+/// Opens, closes or reopens a workshop; a closed workshop accepts no participants.
+pub async fn set_status(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    status: &str,
+) -> AppResult<()> {
+    let r = own(state, user, id).await?;
+    let status = WorkshopStatus::parse(status)
+        .ok_or_else(|| AppError::invalid("A workshop is open or closed."))?;
+    db::set_status(&state.db.pool, &r.id, status.as_str()).await?;
+    Ok(())
+}
+
+/// Wrong codes per client: 20 at once, then one every 6 seconds; a client over the limit is
+/// refused every code (right or wrong) for a minute, so the code space cannot be walked. Kept in
+/// memory only; the client key (its address) is never stored.
+pub struct JoinLimiter {
+    wrong: governor::DefaultKeyedRateLimiter<String>,
+    blocked: Mutex<HashMap<String, Instant>>,
+}
+
+pub const BLOCK: Duration = Duration::from_secs(60);
+
+impl Default for JoinLimiter {
+    fn default() -> Self {
+        let quota = governor::Quota::with_period(Duration::from_secs(6))
+            .unwrap_or_else(|| governor::Quota::per_second(std::num::NonZeroU32::MIN))
+            .allow_burst(std::num::NonZeroU32::new(20).unwrap_or(std::num::NonZeroU32::MIN));
+        Self {
+            wrong: governor::RateLimiter::keyed(quota),
+            blocked: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl JoinLimiter {
+    fn too_many() -> AppError {
+        AppError::TooManyRequests(
+            "Too many wrong codes from this device. Wait a minute, then check the code on the screen."
+                .into(),
+        )
+    }
+
+    fn check_blocked(&self, client: &str) -> AppResult<()> {
+        let mut blocked = self.blocked.lock().map_err(|_| AppError::Internal)?;
+        let now = Instant::now();
+        blocked.retain(|_, until| *until > now);
+        if blocked.contains_key(client) {
+            return Err(Self::too_many());
+        }
+        Ok(())
+    }
+
+    /// Counts a wrong code: `error` itself, or "too many" once the client is over the limit.
+    fn wrong(&self, client: &str, error: AppError) -> AppError {
+        self.wrong_code(client).err().unwrap_or(error)
+    }
+
+    fn wrong_code(&self, client: &str) -> AppResult<()> {
+        if self.wrong.len() > 10_000 {
+            self.wrong.retain_recent();
+        }
+        if self.wrong.check_key(&client.to_string()).is_err() {
+            let mut blocked = self.blocked.lock().map_err(|_| AppError::Internal)?;
+            blocked.insert(client.to_string(), Instant::now() + BLOCK);
+            return Err(Self::too_many());
+        }
+        Ok(())
+    }
+}
+
+/// An open workshop by its code as typed.
+pub async fn find_open(state: &AppState, client: &str, typed: &str) -> AppResult<db::Row> {
+    let limit = &state.join_limit;
+    limit.check_blocked(client)?;
+    let Some(code) = codes::normalise(typed) else {
+        return Err(limit.wrong(
+            client,
+            AppError::invalid("A workshop code has 8 digits, like 9161 8750."),
+        ));
+    };
+    let Some(r) = db::by_code(&state.db.pool, &code).await? else {
+        return Err(limit.wrong(
+            client,
+            AppError::NotFound("No workshop has this code. Check it on the screen.".into()),
+        ));
+    };
+    if r.status != WorkshopStatus::Open.as_str() {
+        return Err(AppError::Conflict(
+            "This workshop is closed: it accepts no answers now.".into(),
+        ));
+    }
+    Ok(r)
+}
+
+/// The room's questions for a reflection made in a workshop (none outside workshops, or when the
+/// workshop asks neither the poll nor a word).
+pub async fn room_questions(
+    state: &AppState,
+    row: &crate::reflection::db::ReflectionRow,
+) -> AppResult<Option<RoomQuestions>> {
+    // loaded with the reflection (`reflection::service::load`)
+    let Some(w) = row.workshop.clone() else {
+        return Ok(None);
+    };
+    if !w.ask_poll && w.word_prompt.is_none() {
+        return Ok(None);
+    }
+    let chosen: Vec<String> = serde_json::from_str(&w.categories).unwrap_or_default();
+    let poll_options = match (w.ask_poll, state.instruments.latest(&w.instrument_id)) {
+        (true, Some(l)) => l
+            .instrument
+            .categories
+            .iter()
+            .filter(|c| chosen.contains(&c.id))
+            .map(|c| (c.id.clone(), c.title.clone()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let (poll_answer, word_answer) = db::answers_of(&state.db.pool, &row.id)
+        .await?
+        .unwrap_or_default();
+    Ok(Some(RoomQuestions {
+        workshop_title: w.title,
+        poll_options,
+        word_prompt: w.word_prompt,
+        poll_answer,
+        word_answer,
+        open: w.status == WorkshopStatus::Open.as_str(),
+    }))
+}
+
+/// Saves a participant's poll choice and word (again: replaces them). Only while the workshop is
+/// open; only the workshop's categories; one word.
+pub async fn answer_room(
+    state: &AppState,
+    token: &str,
+    poll: Option<&str>,
+    word: Option<&str>,
+) -> AppResult<()> {
+    let (row, _) = crate::reflection::service::load(state, token).await?;
+    let Some(q) = room_questions(state, &row).await? else {
+        return Err(AppError::Conflict(
+            "This reflection belongs to no workshop with questions for the room.".into(),
+        ));
+    };
+    if !q.open {
+        return Err(AppError::Conflict(
+            "The workshop is closed, so it accepts no more answers.".into(),
+        ));
+    }
+    let poll = poll.map(str::trim).filter(|p| !p.is_empty());
+    if let Some(p) = poll
+        && !q.poll_options.iter().any(|(id, _)| id == p)
+    {
+        return Err(AppError::invalid(
+            "Choose one of the workshop's categories.",
+        ));
+    }
+    let word = crate::workshops::model::normalise_word(word.unwrap_or_default())
+        .map_err(AppError::Invalid)?;
+    if word.is_some() && q.word_prompt.is_none() {
+        return Err(AppError::invalid(
+            "This workshop asks no one-word question.",
+        ));
+    }
+    let wid = row.workshop_id.clone().unwrap_or_default();
+    db::save_answers(
+        &state.db.pool,
+        &row.id,
+        &wid,
+        poll,
+        word.as_deref(),
+        &crate::server::now(),
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,380 @@
+//! Accounts, sign-in and the admin's schools, networks and accounts — on SQLite and PostgreSQL.
+mod common;
+
+use axum::http::StatusCode;
+use reflect::accounts::service::bootstrap_admin;
+use reflect::error::AppError;
+
+async fn sign_in_sessions_and_the_first_admin(app: &mut common::TestApp) {
+    let db = &app.state.db;
+    // no variables, no admin: there is no default password
+    assert!(!bootstrap_admin(db, None, None).await.unwrap());
+    assert!(
+        !bootstrap_admin(db, Some("a@x.org".into()), None)
+            .await
+            .unwrap()
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
+    // a too short password is refused and stores nothing
+    assert!(matches!(
+        bootstrap_admin(
+            db,
+            Some("admin@school.example".into()),
+            Some("short".into())
+        )
+        .await,
+        Err(AppError::Invalid(_))
+    ));
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
+    assert!(
+        bootstrap_admin(
+            db,
+            Some("Admin@School.example".into()),
+            Some("a long admin password".into())
+        )
+        .await
+        .unwrap()
+    );
+    // only while there is no admin
+    assert!(
+        !bootstrap_admin(
+            db,
+            Some("other@school.example".into()),
+            Some("another long password".into())
+        )
+        .await
+        .unwrap()
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+
+    // wrong password and unknown address: the same message, no session
+    for (email, pw) in [
+        ("admin@school.example", "a wrong password!"),
+        ("nobody@school.example", "a long admin password"),
+    ] {
+        let r = app
+            .call("login", &[("email", email), ("password", pw)])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(
+            r.error(),
+            AppError::Invalid("The e-mail address or the password is not right.".into())
+        );
+        assert!(app.cookie.lock().unwrap().is_none());
+    }
+    let r = app.call("whoami", &[]).await;
+    assert_eq!(r.body, "null");
+
+    // sign in: an HttpOnly, SameSite cookie; the session is stored in the database
+    let r = app
+        .call(
+            "login",
+            &[
+                ("email", " ADMIN@school.example "),
+                ("password", "a long admin password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let set = r
+        .headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(set.starts_with("reflect_session="), "{set}");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    assert!(!set.contains("Secure"), "plain http in tests: {set}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 1);
+    let me: Option<reflect::accounts::model::CurrentUser> = app.call("whoami", &[]).await.json();
+    let me = me.unwrap();
+    assert_eq!(
+        (me.email.as_str(), me.role),
+        (
+            "admin@school.example",
+            reflect::accounts::model::Role::Admin
+        )
+    );
+
+    // a plain form with a bad password goes back to the sign-in page with the message
+    let saved = app.cookie.lock().unwrap().take();
+    let r = app
+        .form(
+            "login",
+            &[
+                ("email", "admin@school.example"),
+                ("password", "nope nope nope"),
+                ("next", "//evil.example"),
+            ],
+            "/login",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    assert!(
+        r.location().starts_with("/login?next=%2Fresults&error="),
+        "{}",
+        r.location()
+    );
+    *app.cookie.lock().unwrap() = saved;
+
+    // sign out ends the session for good
+    let cookie = app.cookie.lock().unwrap().clone();
+    let r = app.call("logout", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    *app.cookie.lock().unwrap() = cookie;
+    assert_eq!(
+        app.call("whoami", &[]).await.body,
+        "null",
+        "the old cookie no longer works"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
+}
+
+async fn admins_manage_schools_networks_and_accounts(app: &mut common::TestApp) {
+    // nobody signed in: 401, nothing stored
+    let r = app.call("create_school", &[("name", "Oak Primary")]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let page = app.get("/admin").await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert!(page.body.contains("Please sign in"), "{}", page.body);
+
+    app.sign_in_as("admin@x.org", "admin", None).await;
+    let r = app
+        .call("create_network", &[("name", "  North   Network ")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let network: String = r.json();
+    let r = app
+        .call("create_network", &[("name", "North Network")])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+
+    let r = app
+        .call(
+            "create_school",
+            &[
+                ("name", "Oak Primary"),
+                ("network", &network),
+                ("country", "NL"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let code: String = r.json();
+    assert_eq!(code.len(), 8);
+    assert!(
+        code.bytes()
+            .all(|b| reflect::schools::codes::ALPHABET.contains(&b)),
+        "{code}"
+    );
+
+    // bad input: clear errors, nothing stored
+    for (form, status) in [
+        (vec![("name", "")], StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            vec![("name", "X"), ("country", "Netherlands")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            vec![("name", "X"), ("network", "no-such-network")],
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        let r = app.call("create_school", &form).await;
+        assert_eq!(r.status, status, "{form:?}: {}", r.body);
+    }
+    let long = "x".repeat(500);
+    let r = app.call("create_school", &[("name", &long)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("SELECT COUNT(*) FROM schools").await, 1);
+
+    // a respondent joins by the code, typed any way
+    let typed = format!("{}-{}", &code[..4], &code[4..]).to_lowercase();
+    let r = app
+        .call(
+            "start_reflection",
+            &[
+                ("instrument", "leadership-reflection"),
+                ("role", "teacher"),
+                ("innovation", "pln"),
+                ("consent", "no"),
+                ("school_code", &typed),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM reflections WHERE school_id IS NOT NULL")
+            .await,
+        1
+    );
+
+    // the admin page lists the school with its code as shown to people
+    let page = app.get("/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains(&format!("{}-{}", &code[..4], &code[4..])),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("North Network"));
+
+    // accounts: a coordinator needs a school; bad input changes nothing
+    let school_id: String = sqlx::query_scalar("SELECT id FROM schools")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    for (form, status) in [
+        (
+            vec![
+                ("email", "c@x.org"),
+                ("password", "a long password 1"),
+                ("role", "coordinator"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            vec![
+                ("email", "c@x.org"),
+                ("password", "short"),
+                ("role", "coordinator"),
+                ("school", &school_id),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            vec![
+                ("email", "not-an-address"),
+                ("password", "a long password 1"),
+                ("role", "researcher"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            vec![
+                ("email", "c@x.org"),
+                ("password", "a long password 1"),
+                ("role", "superuser"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            vec![
+                ("email", "c@x.org"),
+                ("password", "a long password 1"),
+                ("role", "coordinator"),
+                ("school", "nope"),
+            ],
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            vec![
+                ("email", "ADMIN@x.org"),
+                ("password", "a long password 1"),
+                ("role", "researcher"),
+            ],
+            StatusCode::CONFLICT,
+        ),
+    ] {
+        let r = app.call("create_user", &form).await;
+        assert_eq!(r.status, status, "{form:?}: {}", r.body);
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+    let r = app
+        .call(
+            "create_user",
+            &[
+                ("email", "c@x.org"),
+                ("password", "a long password 1"),
+                ("role", "coordinator"),
+                ("school", &school_id),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM user_schools").await, 1);
+
+    // a coordinator may not administer
+    app.sign_in("c@x.org", "a long password 1").await;
+    for name in [
+        "create_school",
+        "create_network",
+        "create_user",
+        "get_directory",
+        "list_users",
+    ] {
+        let r = app
+            .call(
+                name,
+                &[
+                    ("name", "Elm"),
+                    ("email", "d@x.org"),
+                    ("password", "a long password 1"),
+                    ("role", "admin"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{name}: {}", r.body);
+    }
+    assert_eq!(app.get("/admin").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM schools").await, 1);
+}
+
+/// Password guessing is slowed down per address: 5 tries at once, then one a minute.
+async fn sign_in_attempts_are_rate_limited(app: &mut common::TestApp) {
+    reflect::accounts::service::create_user(
+        &app.state.db,
+        reflect::accounts::service::NewUser {
+            email: "r@x.org",
+            password: "the right password",
+            role: "researcher",
+            school_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    for _ in 0..5 {
+        let r = app
+            .call(
+                "login",
+                &[("email", "R@x.org"), ("password", "a wrong guess")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    }
+    // the sixth try is refused before the password is even checked, right or wrong
+    let r = app
+        .call(
+            "login",
+            &[("email", "r@x.org"), ("password", "the right password")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(matches!(r.error(), AppError::TooManyRequests(_)));
+    assert!(app.cookie.lock().unwrap().is_none());
+    // another address is not affected
+    let r = app
+        .call(
+            "login",
+            &[("email", "other@x.org"), ("password", "a wrong guess")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+on_both_backends!(
+    sign_in_sessions_and_the_first_admin,
+    admins_manage_schools_networks_and_accounts,
+    sign_in_attempts_are_rate_limited
+);
