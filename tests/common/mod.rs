@@ -127,14 +127,14 @@ impl TestApp {
         dir: std::path::PathBuf,
     ) -> Result<(), reflect::server::StartupError> {
         let state = Self::state_for(&self.database_url, dir).await?;
-        self.state.db.pool.close().await;
+        close(&self.state.db.pool).await;
         self.router = router(state.clone());
         self.state = state;
         Ok(())
     }
 
     pub async fn cleanup(self) {
-        self.state.db.pool.close().await;
+        close(&self.state.db.pool).await;
         match self.cleanup {
             Cleanup::File(dir) => {
                 std::fs::remove_dir_all(dir).ok();
@@ -295,6 +295,33 @@ pub fn encode(form: &[(&str, &str)]) -> String {
         .join("&")
 }
 
+/// Closes a pool, waiting at most a few seconds. sqlx's `Pool::close` waits for every checked-out
+/// connection, and a connection whose drop is still returning it to the pool can race the close
+/// and leave it waiting for ever (sqlx issues #1773, #3217): a test's database is removed anyway,
+/// so a straggler must not hang the whole run.
+pub async fn close(pool: &sqlx::AnyPool) {
+    if tokio::time::timeout(std::time::Duration::from_secs(5), pool.close())
+        .await
+        .is_err()
+    {
+        eprintln!(
+            "note: pool close still waiting after 5 s ({} connections open, {} idle); going on",
+            pool.size(),
+            pool.num_idle()
+        );
+    }
+}
+
+/// The longest a single integration test may take before it fails instead of hanging the run.
+pub const TEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(240);
+
+/// Runs a test body, failing it (with its name) if it does not finish within [`TEST_LIMIT`].
+pub async fn within_limit<F: std::future::Future<Output = ()>>(name: &str, body: F) {
+    if tokio::time::timeout(TEST_LIMIT, body).await.is_err() {
+        panic!("{name} did not finish within {TEST_LIMIT:?}: something waits for ever");
+    }
+}
+
 /// Runs an async test function against SQLite and against PostgreSQL.
 #[macro_export]
 macro_rules! on_both_backends {
@@ -306,14 +333,14 @@ macro_rules! on_both_backends {
                 async fn sqlite() {
                     #[allow(unused_mut)]
                     let mut app = common::TestApp::new(common::Backend::Sqlite).await.unwrap();
-                    super::$name(&mut app).await;
+                    common::within_limit(concat!(stringify!($name), " (SQLite)"), super::$name(&mut app)).await;
                     app.cleanup().await;
                 }
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
                     #[allow(unused_mut)]
                     if let Some(mut app) = common::TestApp::new(common::Backend::Postgres).await {
-                        super::$name(&mut app).await;
+                        common::within_limit(concat!(stringify!($name), " (PostgreSQL)"), super::$name(&mut app)).await;
                         app.cleanup().await;
                     }
                 }
