@@ -5,7 +5,7 @@ use crate::reflection::pages::{
 };
 use crate::results::pages::{CountryComparisonPage, ResultsIndexPage, ResultsPage};
 use crate::schools::pages::AdminPage;
-use crate::workshops::pages::{JoinPage, WorkshopPage, WorkshopsPage};
+use crate::workshops::pages::{JoinPage, PresenterPage, WorkshopPage, WorkshopsPage};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/workshops") view=WorkshopsPage ssr=SsrMode::Async />
                     <Route path=path!("/workshops/:id") view=WorkshopPage ssr=SsrMode::Async />
+                    <Route path=path!("/workshops/:id/present") view=PresenterPage ssr=SsrMode::Async />
                     <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
                     <Route path=path!("/results") view=ResultsIndexPage ssr=SsrMode::Async />
                     <Route path=path!("/results/countries") view=CountryComparisonPage ssr=SsrMode::Async />

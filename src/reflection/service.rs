@@ -161,6 +161,7 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
     )
     .await?;
     tx.commit().await?;
+    crate::workshops::live::changed(state, workshop_id.as_deref()).await;
     Ok(token)
 }
 
@@ -241,6 +242,7 @@ pub async fn save_answer(
         .into_iter()
         .collect();
     tx.commit().await?;
+    crate::workshops::live::changed(state, row.workshop_id.as_deref()).await;
     let category = &inst.categories[cat_index];
     Ok(SaveOutcome {
         category: cat_index + 1,
@@ -389,6 +391,7 @@ pub async fn submit_category(
         }
     };
     tx.commit().await?;
+    crate::workshops::live::changed(state, row.workshop_id.as_deref()).await;
     Ok(next)
 }
 
@@ -561,11 +564,8 @@ async fn comparisons(
     inst: &Instrument,
     category_ids: &[String],
 ) -> AppResult<Vec<Comparison>> {
-    use crate::results::db::{Filter, Scope, item_counts, respondents};
-    let filter = Filter {
-        version: Some(row.instrument_version),
-        ..Default::default()
-    };
+    use crate::results::db::Scope;
+    use crate::results::service::{GroupMeans, group_means};
     let mut scopes = Vec::new();
     if let Some(school) = &row.school_id {
         scopes.push(("Your school", Scope::School(school.clone())));
@@ -573,47 +573,36 @@ async fn comparisons(
     scopes.push(("All respondents", Scope::All));
     let mut out = Vec::new();
     for (label, scope) in scopes {
-        let k = state.config.min_group_size;
-        let (_, withheld) =
-            crate::results::service::withheld(state, &row.instrument_id, &scope, &filter).await?;
-        if withheld == Some(crate::results::model::Withheld::WouldReveal) {
-            out.push(Comparison {
+        let c = match group_means(state, inst, row.instrument_version, &scope).await? {
+            GroupMeans::WouldReveal => Comparison {
                 label: label.to_string(),
                 respondents: 0,
                 more_needed: 0,
                 means: Vec::new(),
                 would_reveal: true,
-            });
-            continue;
-        }
-        let n = respondents(&state.db, &row.instrument_id, &scope, &filter).await?;
-        let counts = if withheld.is_none() {
-            item_counts(&state.db, &row.instrument_id, &scope, &filter).await?
-        } else {
-            Vec::new()
+            },
+            GroupMeans::TooFew {
+                respondents,
+                more_needed,
+            } => Comparison {
+                label: label.to_string(),
+                respondents,
+                more_needed,
+                means: Vec::new(),
+                would_reveal: false,
+            },
+            GroupMeans::Shown { respondents, means } => Comparison {
+                label: label.to_string(),
+                respondents,
+                more_needed: 0,
+                means: category_ids
+                    .iter()
+                    .map(|id| means.get(id).copied())
+                    .collect(),
+                would_reveal: false,
+            },
         };
-        let r = crate::results::compute::compute(inst, n, &counts, k);
-        let means = if r.more_needed == 0 {
-            category_ids
-                .iter()
-                .map(|id| {
-                    r.categories
-                        .iter()
-                        .find(|c| &c.id == id)
-                        .and_then(|c| c.estimate)
-                        .map(|e| e.mean)
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        out.push(Comparison {
-            label: label.to_string(),
-            respondents: n,
-            more_needed: r.more_needed,
-            means,
-            would_reveal: false,
-        });
+        out.push(c);
     }
     Ok(out)
 }
@@ -671,6 +660,7 @@ pub async fn delete(state: &AppState, token: &str, confirmed: bool) -> AppResult
     }
     db::delete(&mut tx, &row.id).await?;
     tx.commit().await?;
+    crate::workshops::live::changed(state, row.workshop_id.as_deref()).await;
     tracing::info!("a respondent deleted their reflection");
     Ok(())
 }

@@ -306,9 +306,11 @@ pub async fn run(
             instruments_dir: instruments_dir.to_path_buf(),
             public_url: None,
             min_group_size: 5,
+            live_min_group_size: 3,
         }),
         sign_in_limit: Default::default(),
         join_limit: Default::default(),
+        live: Default::default(),
     };
     let admin = crate::accounts::model::CurrentUser {
         id: "bench".into(),

@@ -16,6 +16,11 @@ const SCALE_COLOURS: &[&str] = &[
     "#b3261e", "#e4897b", "#d9d9d9", "#8bb5d6", "#1f5f8b", "#0b3550", "#444444",
 ];
 
+/// The colour of scale point `v` (0 = the first label).
+pub fn scale_colour(v: usize) -> &'static str {
+    SCALE_COLOURS[v.min(SCALE_COLOURS.len() - 1)]
+}
+
 fn round(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
@@ -114,7 +119,7 @@ pub fn distribution_chart(rows: &[(String, &Distribution)], labels: &[String]) -
                 .name(label.clone())
                 .stack("share")
                 .bar_width("55%")
-                .item_style(ItemStyle::new().color(SCALE_COLOURS[v.min(SCALE_COLOURS.len() - 1)]))
+                .item_style(ItemStyle::new().color(scale_colour(v)))
                 .data(data),
         );
     }

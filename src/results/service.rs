@@ -194,6 +194,60 @@ pub async fn withheld(
     Ok((d.filter, d.withheld))
 }
 
+/// A group's category means for one questionnaire version, as a side column elsewhere (the
+/// personal profile, a workshop's room), under every rule of the results pages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GroupMeans {
+    /// Showing the group would reveal a small one by subtraction.
+    WouldReveal,
+    TooFew {
+        respondents: i64,
+        more_needed: i64,
+    },
+    Shown {
+        respondents: i64,
+        /// Mean per category id (categories without answers are absent).
+        means: std::collections::HashMap<String, f64>,
+    },
+}
+
+pub async fn group_means(
+    state: &AppState,
+    inst: &Instrument,
+    version: i64,
+    scope: &Scope,
+) -> AppResult<GroupMeans> {
+    let filter = ViewFilter {
+        version: Some(version),
+        ..Default::default()
+    };
+    let (_, withheld) = withheld(state, &inst.id, scope, &filter).await?;
+    if withheld == Some(Withheld::WouldReveal) {
+        return Ok(GroupMeans::WouldReveal);
+    }
+    let n = db::respondents(&state.db, &inst.id, scope, &filter).await?;
+    let counts = if withheld.is_none() {
+        db::item_counts(&state.db, &inst.id, scope, &filter).await?
+    } else {
+        Vec::new()
+    };
+    let r = compute(inst, n, &counts, state.config.min_group_size);
+    if r.more_needed > 0 {
+        return Ok(GroupMeans::TooFew {
+            respondents: n,
+            more_needed: r.more_needed,
+        });
+    }
+    Ok(GroupMeans::Shown {
+        respondents: n,
+        means: r
+            .categories
+            .iter()
+            .filter_map(|c| c.estimate.map(|e| (c.id.clone(), e.mean)))
+            .collect(),
+    })
+}
+
 /// Whether the group's total may show next to its subgroups' totals (all → countries → schools,
 /// all → networks → schools), under the filter.
 async fn tree_allows(

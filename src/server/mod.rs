@@ -25,6 +25,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub sign_in_limit: Arc<crate::accounts::service::SignInLimiter>,
     pub join_limit: Arc<crate::workshops::service::JoinLimiter>,
+    /// The live workshop rooms watched on this server.
+    pub live: Arc<crate::workshops::live::Live>,
 }
 
 /// Configuration from environment variables (see `.env.example`).
@@ -38,6 +40,9 @@ pub struct Config {
     /// Minimum group size before a group's results show (REFLECT_MIN_GROUP_SIZE, default 5,
     /// never below 3).
     pub min_group_size: i64,
+    /// Minimum number of answering participants before a live workshop room's results show
+    /// (REFLECT_LIVE_MIN_GROUP_SIZE, default 3, never below 3).
+    pub live_min_group_size: i64,
 }
 
 impl Config {
@@ -53,6 +58,11 @@ impl Config {
                 var("REFLECT_MIN_GROUP_SIZE")
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(crate::results::suppression::DEFAULT_K),
+            ),
+            live_min_group_size: crate::results::suppression::threshold(
+                var("REFLECT_LIVE_MIN_GROUP_SIZE")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(crate::results::suppression::MIN_K),
             ),
         }
     }
@@ -123,7 +133,12 @@ pub async fn build_state(
         Ok(false) => {}
         Err(e) => return Err(StartupError::Admin(e.to_string())),
     }
+    let live = Arc::new(crate::workshops::live::Live::default());
+    if db.backend == db::Backend::Postgres {
+        crate::workshops::live::listen(&config.database_url, Arc::downgrade(&live));
+    }
     Ok(AppState {
+        live,
         leptos_options,
         db,
         instruments: Arc::new(instruments),
@@ -143,6 +158,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/{*fn_name}",
             axum::routing::post(server_fn_handler).get(server_fn_handler),
+        )
+        .route(
+            "/workshops/{id}/live",
+            axum::routing::get(crate::workshops::live::stream),
         )
         .leptos_routes_with_context(
             &state,

@@ -118,3 +118,57 @@ pub async fn answer_room(
         "room_error",
     )
 }
+
+/// The room's live results, for its facilitator and admins (the presenter view's first render
+/// and its view without JavaScript).
+#[server(endpoint = "get_room")]
+pub async fn get_room(id: String) -> Result<RoomView, AppError> {
+    let (state, user) = facilitator().await?;
+    service::presenter_room(&state, &user, &id).await
+}
+
+/// Reveals the room's results (`reveal=yes`) or hides them again (`no`). `back` is the page to
+/// return to without JavaScript: the workshop page or the presenter view.
+#[server(endpoint = "reveal_room")]
+pub async fn reveal_room(id: String, reveal: String, back: Option<String>) -> Result<(), AppError> {
+    let back = back_to(&id, back.as_deref());
+    let result = async {
+        let (state, user) = facilitator().await?;
+        service::set_revealed(&state, &user, &id, &reveal).await
+    }
+    .await;
+    crate::server::forms::respond_to_form(result, |_| back.clone(), &back, "error")
+}
+
+/// Hides a word from the room's word cloud on every screen (`hidden=yes`) or shows it again.
+#[server(endpoint = "moderate_word")]
+pub async fn moderate_word(
+    id: String,
+    word: String,
+    hidden: String,
+    back: Option<String>,
+) -> Result<(), AppError> {
+    let back = back_to(&id, back.as_deref());
+    let result = async {
+        let (state, user) = facilitator().await?;
+        service::moderate_word(&state, &user, &id, &word, &hidden).await
+    }
+    .await;
+    crate::server::forms::respond_to_form(result, |_| back.clone(), &back, "error")
+}
+
+/// The all-respondents means of the workshop's categories, to compare with the room.
+#[server(endpoint = "compare_room")]
+pub async fn compare_room(id: String) -> Result<RoomComparison, AppError> {
+    let (state, user) = facilitator().await?;
+    service::comparison(&state, &user, &id).await
+}
+
+/// Where a facilitator's form returns to: the workshop page, or its presenter view.
+pub fn back_to(id: &str, back: Option<&str>) -> String {
+    let page = format!("/workshops/{}", urlencoding::encode(id));
+    match back {
+        Some("present") => format!("{page}/present"),
+        _ => page,
+    }
+}

@@ -13,6 +13,8 @@ pub struct Row {
     pub word_prompt: Option<String>,
     pub code: String,
     pub status: String,
+    /// Whether the facilitator has revealed the room's results.
+    pub revealed: bool,
 }
 
 type Tuple = (
@@ -25,10 +27,10 @@ type Tuple = (
     Option<String>,
     String,
     String,
+    i64,
 );
 
-const COLUMNS: &str =
-    "id, facilitator_id, title, instrument_id, categories, ask_poll, word_prompt, code, status";
+const COLUMNS: &str = "id, facilitator_id, title, instrument_id, categories, ask_poll, word_prompt, code, status, revealed";
 
 fn row(t: Tuple) -> Row {
     Row {
@@ -41,13 +43,14 @@ fn row(t: Tuple) -> Row {
         word_prompt: t.6,
         code: t.7,
         status: t.8,
+        revealed: t.9 != 0,
     }
 }
 
 /// Inserts a workshop unless its code is taken (then false, nothing stored).
 pub async fn insert(pool: &AnyPool, r: &Row, now: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(&format!(
-        "INSERT INTO workshops ({COLUMNS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (code) DO NOTHING"
+        "INSERT INTO workshops ({COLUMNS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (code) DO NOTHING"
     ))
     .bind(&r.id)
     .bind(&r.facilitator_id)
@@ -58,6 +61,7 @@ pub async fn insert(pool: &AnyPool, r: &Row, now: &str) -> Result<bool, sqlx::Er
     .bind(&r.word_prompt)
     .bind(&r.code)
     .bind(&r.status)
+    .bind(i64::from(r.revealed))
     .bind(now)
     .execute(pool)
     .await?;
@@ -140,3 +144,90 @@ pub async fn set_status(pool: &AnyPool, id: &str, status: &str) -> Result<(), sq
         .await?;
     Ok(())
 }
+
+pub async fn set_revealed(pool: &AnyPool, id: &str, revealed: bool) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE workshops SET revealed = $1 WHERE id = $2")
+        .bind(i64::from(revealed))
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Hides (or shows again) a normalised word in a workshop's word cloud.
+pub async fn set_word_hidden(
+    pool: &AnyPool,
+    workshop_id: &str,
+    word: &str,
+    hidden: bool,
+) -> Result<(), sqlx::Error> {
+    let sql = if hidden {
+        "INSERT INTO workshop_hidden_words (workshop_id, word) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+    } else {
+        "DELETE FROM workshop_hidden_words WHERE workshop_id = $1 AND word = $2"
+    };
+    sqlx::query(sql)
+        .bind(workshop_id)
+        .bind(word)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Everything the room's live results are made of, read in one go.
+#[derive(Debug, Default)]
+pub struct RoomRows {
+    /// (status) of every reflection started in the workshop.
+    pub statuses: Vec<String>,
+    /// (reflection id, item id, score) of every scored answer given in the workshop.
+    pub scores: Vec<(String, String, i64)>,
+    /// (poll category, word) of every participant who answered the room's questions.
+    pub room_answers: Vec<(Option<String>, Option<String>)>,
+    pub hidden_words: Vec<String>,
+}
+
+pub async fn room_rows(pool: &AnyPool, workshop_id: &str) -> Result<RoomRows, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    let statuses = sqlx::query_scalar("SELECT status FROM reflections WHERE workshop_id = $1")
+        .bind(workshop_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let scores = sqlx::query_as(
+        "SELECT a.reflection_id, a.item_id, a.score FROM answers a
+         JOIN reflections r ON r.id = a.reflection_id
+         WHERE r.workshop_id = $1 AND a.score IS NOT NULL",
+    )
+    .bind(workshop_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let room_answers =
+        sqlx::query_as("SELECT poll_category, word FROM workshop_answers WHERE workshop_id = $1")
+            .bind(workshop_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let hidden_words =
+        sqlx::query_scalar("SELECT word FROM workshop_hidden_words WHERE workshop_id = $1")
+            .bind(workshop_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(RoomRows {
+        statuses,
+        scores,
+        room_answers,
+        hidden_words,
+    })
+}
+
+/// Tells every server on this PostgreSQL database that a workshop's room changed.
+pub async fn notify_room(pool: &AnyPool, workshop_id: &str) -> Result<(), sqlx::Error> {
+    // pg_notify returns void, which the Any driver cannot decode: wrap it
+    sqlx::query("SELECT 1 FROM (SELECT pg_notify($1, $2)) AS sent")
+        .bind(ROOM_CHANNEL)
+        .bind(workshop_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The PostgreSQL channel of room changes; the payload is the workshop id.
+pub const ROOM_CHANNEL: &str = "reflect_room";

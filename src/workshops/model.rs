@@ -103,6 +103,93 @@ pub struct JoinTarget {
     pub instrument_id: String,
 }
 
+/// Where the room's results stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoomStage {
+    /// Fewer participants have answered than the live minimum group size.
+    TooFew,
+    /// Enough answers; the facilitator has not revealed them yet.
+    Waiting,
+    /// Revealed: the numbers show.
+    Shown,
+}
+
+/// One chosen category in the room.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoomCategory {
+    pub id: String,
+    pub title: String,
+    /// Participants with at least one scored answer in the category.
+    pub respondents: i64,
+    /// How many more participants this category needs before it shows (0 once it may).
+    pub more_needed: i64,
+    /// The mean of the participants' category means; `None` until shown.
+    pub mean: Option<f64>,
+    /// Answers per scale point (1 = first label); empty until shown.
+    pub distribution: Vec<i64>,
+}
+
+/// A word of the word cloud with the number of participants who gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WordCount {
+    pub word: String,
+    pub count: i64,
+}
+
+/// The room's live results, as the presenter screens and the facilitator see them. Sent whole
+/// with every update (it is small).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoomView {
+    pub workshop_id: String,
+    pub title: String,
+    pub code: String,
+    pub join_url: String,
+    pub open: bool,
+    /// Reflections started in the workshop.
+    pub joined: i64,
+    pub finished: i64,
+    /// Participants with at least one scored answer.
+    pub answered: i64,
+    /// Scored answers in the room (counts up as answers arrive).
+    pub answers: i64,
+    /// The live minimum group size.
+    pub k: i64,
+    pub revealed: bool,
+    pub stage: RoomStage,
+    /// The scale's labels, lowest first.
+    pub scale: Vec<String>,
+    pub categories: Vec<RoomCategory>,
+    pub ask_poll: bool,
+    pub poll_answers: i64,
+    /// (category title, votes) in the workshop's order; empty until shown.
+    pub poll: Vec<(String, i64)>,
+    pub word_prompt: Option<String>,
+    pub word_answers: i64,
+    /// Visible words, most frequent first; empty until shown.
+    pub words: Vec<WordCount>,
+    /// Words the facilitator has hidden (with their counts), for the facilitator's controls.
+    pub hidden_words: Vec<WordCount>,
+}
+
+impl RoomView {
+    /// How many more answering participants the room needs before it may show.
+    pub fn more_needed(&self) -> i64 {
+        (self.k - self.answered).max(0)
+    }
+}
+
+/// The all-respondents means of the workshop's categories (same questionnaire version), for
+/// comparison with the room.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoomComparison {
+    pub respondents: i64,
+    /// Aligned with the room's categories; empty while the group is withheld.
+    pub means: Vec<Option<f64>>,
+    /// Why nothing shows, when nothing does.
+    pub withheld: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

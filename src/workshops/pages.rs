@@ -105,14 +105,18 @@ pub fn WorkshopPage() -> impl IntoView {
                 status.version().get(),
             )
         },
-        |(id, _)| get_workshop(id),
+        |(id, _)| async move {
+            let w = get_workshop(id.clone()).await?;
+            let room = get_room(id).await?;
+            Ok::<_, AppError>((w, room))
+        },
     );
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                    Ok(w) => {
+                    Ok((w, room)) => {
                         let open = w.status == WorkshopStatus::Open;
                         view! {
                             <Title text=format!("{} – workshop – Reflect", w.title) />
@@ -138,6 +142,7 @@ pub fn WorkshopPage() -> impl IntoView {
                             <ul>{w.categories.iter().map(|(_, t)| view! { <li>{t.clone()}</li> }).collect_view()}</ul>
                             {w.ask_poll.then(|| view! { <p>"Poll: “Which category needs most work in your school?”"</p> })}
                             {w.word_prompt.clone().map(|p| view! { <p>{format!("One-word question: “{p}”")}</p> })}
+                            <RoomControls initial=room />
                         }.into_any()
                     }
                 }
@@ -166,5 +171,331 @@ pub fn JoinPage() -> impl IntoView {
             </div>
             <button type="submit" class="primary">"Join"</button>
         </ActionForm>
+    }
+}
+
+/// The room as a signal: `initial` (rendered on the server), then every live update from the
+/// server (server-sent events) once the page is hydrated.
+fn live_room(initial: RoomView) -> RwSignal<RoomView> {
+    let room = RwSignal::new(initial);
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let id = room.with_untracked(|r| r.workshop_id.clone());
+        Effect::new(move |_| {
+            let url = format!("/workshops/{}/live", js_sys::encode_uri_component(&id));
+            let Ok(source) = web_sys::EventSource::new(&url) else {
+                leptos::logging::warn!("live updates unavailable");
+                return;
+            };
+            let on_room = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+                move |e: web_sys::MessageEvent| {
+                    if let Some(text) = e.data().as_string()
+                        && let Ok(v) = serde_json::from_str::<RoomView>(&text)
+                    {
+                        room.set(v);
+                    }
+                },
+            );
+            let _ =
+                source.add_event_listener_with_callback("room", on_room.as_ref().unchecked_ref());
+            let kept = StoredValue::new_local((source, on_room));
+            on_cleanup(move || {
+                kept.with_value(|(source, _)| source.close());
+                kept.dispose();
+            });
+        });
+    }
+    room
+}
+
+/// `/workshops/:id/present`: the room for the projector. Live when JavaScript runs; without it,
+/// the page shows the room as it was when loaded.
+#[component]
+pub fn PresenterPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let compare = move || query.read().get("compare").is_some_and(|c| c == "1");
+    let reveal = ServerAction::<RevealRoom>::new();
+    let error = form_error(reveal.value(), "error");
+    let data = Resource::new(
+        move || (id(), compare(), reveal.version().get()),
+        |(id, compare, _)| async move {
+            let room = get_room(id.clone()).await?;
+            let comparison = if compare {
+                Some(compare_room(id).await?)
+            } else {
+                None
+            };
+            Ok::<_, AppError>((room, comparison))
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    Ok((room, comparison)) => view! {
+                        <Title text=format!("{} – presenter – Reflect", room.title) />
+                        <Presenter initial=room comparison=comparison reveal=reveal error=Signal::derive(error) />
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn one_decimal(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+#[component]
+fn Presenter(
+    initial: RoomView,
+    comparison: Option<RoomComparison>,
+    reveal: ServerAction<RevealRoom>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = initial.workshop_id.clone();
+    let code = codes::display(&initial.code);
+    let join_at = initial
+        .join_url
+        .split("/join")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+        + "/join";
+    let room = live_room(initial);
+    let comparison = StoredValue::new(comparison);
+    // charts follow the room
+    Effect::new(move |_| {
+        let r = room.get();
+        if r.stage == RoomStage::Shown {
+            let mut charts = Vec::new();
+            let rows = r.categories.iter().filter(|c| c.mean.is_some()).count();
+            if rows > 0 {
+                charts.push((
+                    "room-distribution".to_string(),
+                    super::chart::distribution_chart(&r),
+                    super::chart::height(rows),
+                ));
+            }
+            if !r.poll.is_empty() {
+                charts.push((
+                    "room-poll".to_string(),
+                    super::chart::poll_chart(&r),
+                    super::chart::height(r.poll.len()),
+                ));
+            }
+            crate::ui::render_charts(charts);
+        }
+    });
+    let stage = move || room.with(|r| r.stage);
+    let compare_href = format!("/workshops/{}/present?compare=1", urlencoding::encode(&id));
+    let back_href = format!("/workshops/{}", urlencoding::encode(&id));
+    view! {
+        <script src="/vendor/echarts.min.js"></script>
+        <div class="presenter" id="presenter">
+            <header class="presenter-head">
+                <h1>{move || room.with(|r| r.title.clone())}</h1>
+                <p class="presenter-join">
+                    "Join at " <strong>{join_at}</strong> " with code "
+                    <strong class="join-code">{code}</strong>
+                </p>
+                <p class="presenter-counts" role="status" aria-live="polite">
+                    <span id="room-joined">{move || room.with(|r| r.joined)}</span>" joined · "
+                    <span id="room-answered">{move || room.with(|r| r.answered)}</span>" answering · "
+                    <span id="room-finished">{move || room.with(|r| r.finished)}</span>" finished"
+                    {move || (!room.with(|r| r.open)).then_some(" · closed")}
+                </p>
+            </header>
+            {move || match stage() {
+                RoomStage::TooFew => view! {
+                    <p class="presenter-wait" id="room-stage">
+                        {move || {
+                            let (more, k) = room.with(|r| (r.more_needed(), r.k));
+                            format!("The results appear once at least {k} people have answered: {more} more to go.")
+                        }}
+                    </p>
+                }.into_any(),
+                RoomStage::Waiting => view! {
+                    <p class="presenter-wait" id="room-stage">
+                        {move || format!("{} people have answered. The results show when the facilitator reveals them.", room.with(|r| r.answered))}
+                    </p>
+                }.into_any(),
+                RoomStage::Shown => view! { <RoomResults room=room comparison=comparison /> }.into_any(),
+            }}
+            <footer class="presenter-controls">
+                <FormError message=error />
+                <ActionForm action=reveal>
+                    <input type="hidden" name="id" value=id.clone() />
+                    <input type="hidden" name="back" value="present" />
+                    <input type="hidden" name="reveal" value=move || if room.with(|r| r.revealed) { "no" } else { "yes" } />
+                    <button type="submit" id="reveal-button">
+                        {move || if room.with(|r| r.revealed) { "Hide the results" } else { "Reveal the results" }}
+                    </button>
+                </ActionForm>
+                <a href=compare_href>"Compare with all respondents"</a>
+                <a href=back_href>"Workshop page (moderate words)"</a>
+                <noscript>" Without JavaScript this page does not update by itself: reload it to see new answers."</noscript>
+            </footer>
+        </div>
+    }
+}
+
+#[component]
+fn RoomResults(
+    room: RwSignal<RoomView>,
+    comparison: StoredValue<Option<RoomComparison>>,
+) -> impl IntoView {
+    let max_score = move || room.with(|r| r.scale.len());
+    view! {
+        <section class="presenter-categories" aria-labelledby="room-cat-title">
+            <h2 id="room-cat-title">"Our room, per category"</h2>
+            <ul class="room-means" id="room-means">
+                {move || room.with(|r| r.categories.iter().map(|c| {
+                    let text = match c.mean {
+                        Some(m) => format!("{} of {}", one_decimal(m), max_score()),
+                        None => format!("{} more needed", c.more_needed),
+                    };
+                    view! {
+                        <li>
+                            <span class="room-cat">{c.title.clone()}</span>
+                            <span class="room-mean">{text}</span>
+                        </li>
+                    }
+                }).collect_view())}
+            </ul>
+            {move || comparison.with_value(|c| c.clone()).map(|c| match c.withheld {
+                Some(why) => view! { <p class="room-compare">{why}</p> }.into_any(),
+                None => view! {
+                    <p class="room-compare" id="room-compare">
+                        {format!("All respondents ({}): ", c.respondents)}
+                        {room.with(|r| r.categories.iter().zip(c.means.iter()).map(|(cat, m)| {
+                            format!("{} {}", cat.title, m.map(one_decimal).unwrap_or_else(|| "–".into()))
+                        }).collect::<Vec<_>>().join(" · "))}
+                    </p>
+                }.into_any(),
+            })}
+            <div id="room-distribution" class="chart" role="img"
+                aria-label="Share of each answer per category; the numbers are listed above"
+                style=move || format!("height:{}px", super::chart::height(room.with(|r| r.categories.iter().filter(|c| c.mean.is_some()).count())))></div>
+        </section>
+        {move || room.with(|r| r.ask_poll).then(|| view! {
+            <section class="presenter-poll" aria-labelledby="room-poll-title">
+                <h2 id="room-poll-title">"Which category needs most work in your school?"</h2>
+                {move || if room.with(|r| r.poll.is_empty()) {
+                    view! { <p class="presenter-wait">{move || format!("{} votes so far; the bars show from {}.", room.with(|r| r.poll_answers), room.with(|r| r.k))}</p> }.into_any()
+                } else {
+                    view! {
+                        <ol class="room-poll" id="room-poll-list">
+                            {move || room.with(|r| r.poll.iter().map(|(t, n)| view! {
+                                <li><span class="room-cat">{t.clone()}</span> <span class="room-mean">{n.to_string()}</span></li>
+                            }).collect_view())}
+                        </ol>
+                        <div id="room-poll" class="chart" role="img" aria-label="Votes per category; the numbers are listed above"
+                            style=move || format!("height:{}px", super::chart::height(room.with(|r| r.poll.len())))></div>
+                    }.into_any()
+                }}
+            </section>
+        })}
+        {move || room.with(|r| r.word_prompt.clone()).map(|prompt| view! {
+            <section class="presenter-words" aria-labelledby="room-words-title">
+                <h2 id="room-words-title">{prompt}</h2>
+                {move || if room.with(|r| r.words.is_empty()) {
+                    view! { <p class="presenter-wait">{move || format!("{} words so far; the cloud shows from {}.", room.with(|r| r.word_answers), room.with(|r| r.k))}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="word-cloud" id="word-cloud">
+                            {move || room.with(|r| {
+                                let max = r.words.iter().map(|w| w.count).max().unwrap_or(1);
+                                r.words.iter().map(|w| view! {
+                                    <li style=format!("font-size:{}em", super::room::word_size(w.count, max))
+                                        title=format!("{} × {}", w.word, w.count)>{w.word.clone()}</li>
+                                }).collect_view()
+                            })}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        })}
+    }
+}
+
+/// The facilitator's controls on the workshop page: where the room stands, reveal, and the words
+/// to moderate (hidden words vanish from every presenter screen at once).
+#[component]
+fn RoomControls(initial: RoomView) -> impl IntoView {
+    let id = initial.workshop_id.clone();
+    let room = live_room(initial);
+    let reveal = ServerAction::<RevealRoom>::new();
+    let moderate = ServerAction::<ModerateWord>::new();
+    let reveal_error = form_error(reveal.value(), "error");
+    let moderate_error = form_error(moderate.value(), "error");
+    let present_href = format!("/workshops/{}/present", urlencoding::encode(&id));
+    let word_row = move |w: WordCount, hidden: bool| {
+        let id = room.with_untracked(|r| r.workshop_id.clone());
+        view! {
+            <li>
+                <span class="word">{w.word.clone()}</span>
+                {format!(" × {}", w.count)}
+                <ActionForm action=moderate attr:class="inline-form">
+                    <input type="hidden" name="id" value=id />
+                    <input type="hidden" name="word" value=w.word.clone() />
+                    <input type="hidden" name="hidden" value=if hidden { "no" } else { "yes" } />
+                    <button type="submit" aria-label=format!("{} “{}”", if hidden { "Show again" } else { "Hide" }, w.word)>
+                        {if hidden { "Show again" } else { "Hide" }}
+                    </button>
+                </ActionForm>
+            </li>
+        }
+    };
+    view! {
+        <section class="room-controls" id="room">
+            <h2>"The room"</h2>
+            <p><a href=present_href class="button primary">"Open the presenter view"</a></p>
+            <p role="status" id="room-status">
+                {move || room.with(|r| {
+                    let stage = match r.stage {
+                        RoomStage::TooFew => format!("results hidden: {} more need to answer", r.more_needed()),
+                        RoomStage::Waiting => "results ready, not revealed".to_string(),
+                        RoomStage::Shown => "results revealed".to_string(),
+                    };
+                    format!("{} joined, {} answering, {} finished; {stage}.", r.joined, r.answered, r.finished)
+                })}
+            </p>
+            <FormError message=Signal::derive(move || reveal_error().or_else(moderate_error)) />
+            <ActionForm action=reveal>
+                <input type="hidden" name="id" value=id.clone() />
+                <input type="hidden" name="reveal" value=move || if room.with(|r| r.revealed) { "no" } else { "yes" } />
+                <button type="submit">
+                    {move || if room.with(|r| r.revealed) { "Hide the results" } else { "Reveal the results" }}
+                </button>
+            </ActionForm>
+            {move || room.with(|r| r.word_prompt.is_some()).then(|| view! {
+                <h3>"Words"</h3>
+                {move || {
+                    let (words, hidden, n, k) = room.with(|r| (r.words.clone(), r.hidden_words.clone(), r.word_answers, r.k));
+                    if n < k {
+                        view! { <p>{format!("{n} words so far; they show from {k}.")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <p class="help">"Hide a word and it vanishes from every screen at once. Words show on the presenter view once the results are revealed."</p>
+                            <ul class="word-list" id="word-list">
+                                {words.into_iter().map(|w| word_row(w, false)).collect_view()}
+                            </ul>
+                            {(!hidden.is_empty()).then(|| view! {
+                                <h4>"Hidden"</h4>
+                                <ul class="word-list" id="hidden-word-list">
+                                    {hidden.into_iter().map(|w| word_row(w, true)).collect_view()}
+                                </ul>
+                            })}
+                        }.into_any()
+                    }
+                }}
+            })}
+        </section>
     }
 }

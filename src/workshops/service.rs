@@ -99,6 +99,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, w: NewWorkshop<'_>) ->
             word_prompt: word_prompt.map(str::to_string),
             code,
             status: WorkshopStatus::Open.as_str().into(),
+            revealed: false,
         };
         if db::insert(&state.db.pool, &row, &crate::server::now()).await? {
             return Ok(row.id);
@@ -212,6 +213,7 @@ pub async fn set_status(
     let status = WorkshopStatus::parse(status)
         .ok_or_else(|| AppError::invalid("A workshop is open or closed."))?;
     db::set_status(&state.db.pool, &r.id, status.as_str()).await?;
+    super::live::changed(state, Some(&r.id)).await;
     Ok(())
 }
 
@@ -378,5 +380,190 @@ pub async fn answer_room(
         &crate::server::now(),
     )
     .await?;
+    super::live::changed(state, Some(&wid)).await;
     Ok(())
+}
+
+/// The chosen categories of a workshop as the room counts them, in the instrument's order.
+fn room_categories(
+    inst: &crate::instrument::Instrument,
+    chosen: &[String],
+) -> Vec<super::room::CategoryDef> {
+    use crate::instrument::ItemType;
+    inst.categories
+        .iter()
+        .filter(|c| chosen.contains(&c.id))
+        .map(|c| super::room::CategoryDef {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            items: c
+                .items()
+                .filter(|i| i.kind == ItemType::Likert)
+                .map(|i| i.id.clone())
+                .collect(),
+        })
+        .collect()
+}
+
+/// The room's live results (no access check: callers check).
+pub async fn room_view(state: &AppState, workshop_id: &str) -> AppResult<RoomView> {
+    let w = db::by_id(&state.db.pool, workshop_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such workshop.".into()))?;
+    let rows = db::room_rows(&state.db.pool, workshop_id).await?;
+    let inst = state
+        .instruments
+        .latest(&w.instrument_id)
+        .map(|l| l.instrument.clone());
+    let chosen: Vec<String> = serde_json::from_str(&w.categories).unwrap_or_default();
+    let (cats, scale) = match &inst {
+        Some(i) => (
+            room_categories(i, &chosen),
+            i.categories
+                .iter()
+                .filter(|c| chosen.contains(&c.id))
+                .flat_map(|c| c.items())
+                .find_map(|item| i.scale(item))
+                .map(|s| s.labels.clone())
+                .unwrap_or_default(),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let mut view = RoomView {
+        workshop_id: w.id.clone(),
+        title: w.title.clone(),
+        join_url: join_url(state, &w.code),
+        code: w.code.clone(),
+        open: w.status == WorkshopStatus::Open.as_str(),
+        joined: 0,
+        finished: 0,
+        answered: 0,
+        answers: 0,
+        k: state.config.live_min_group_size,
+        revealed: w.revealed,
+        stage: RoomStage::TooFew,
+        scale,
+        categories: Vec::new(),
+        ask_poll: w.ask_poll,
+        poll_answers: 0,
+        poll: Vec::new(),
+        word_prompt: w.word_prompt.clone(),
+        word_answers: 0,
+        words: Vec::new(),
+        hidden_words: Vec::new(),
+    };
+    super::room::fill(
+        &mut view,
+        &cats,
+        &super::room::RoomInput {
+            statuses: rows.statuses,
+            scores: rows.scores,
+            room_answers: rows.room_answers,
+            hidden_words: rows.hidden_words,
+        },
+    );
+    Ok(view)
+}
+
+/// The room, for its facilitator (or an admin) only.
+pub async fn presenter_room(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<RoomView> {
+    let w = own(state, user, id).await?;
+    room_view(state, &w.id).await
+}
+
+/// Checks that `user` may watch the room (the live stream checks this before subscribing).
+pub async fn may_present(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<String> {
+    Ok(own(state, user, id).await?.id)
+}
+
+/// Reveals the room's results (they still need the live minimum group size) or hides them again.
+pub async fn set_revealed(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    revealed: &str,
+) -> AppResult<()> {
+    let w = own(state, user, id).await?;
+    let revealed = match revealed {
+        "yes" => true,
+        "no" => false,
+        _ => return Err(AppError::invalid("Reveal is yes or no.")),
+    };
+    db::set_revealed(&state.db.pool, &w.id, revealed).await?;
+    super::live::changed(state, Some(&w.id)).await;
+    Ok(())
+}
+
+/// Hides a word from the room's word cloud on every screen (or shows it again). The word is
+/// normalised like the answers, so "Trust " hides "trust".
+pub async fn moderate_word(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    word: &str,
+    hidden: &str,
+) -> AppResult<()> {
+    let w = own(state, user, id).await?;
+    let hidden = match hidden {
+        "yes" => true,
+        "no" => false,
+        _ => return Err(AppError::invalid("Hide is yes or no.")),
+    };
+    let word = normalise_word(word)
+        .map_err(AppError::Invalid)?
+        .ok_or_else(|| AppError::invalid("Say which word to hide."))?;
+    db::set_word_hidden(&state.db.pool, &w.id, &word, hidden).await?;
+    super::live::changed(state, Some(&w.id)).await;
+    Ok(())
+}
+
+/// The all-respondents means of the workshop's categories (same questionnaire version), under
+/// the same privacy rules as every results page.
+pub async fn comparison(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> AppResult<RoomComparison> {
+    use crate::results::service::{GroupMeans, group_means};
+    let w = own(state, user, id).await?;
+    let Some(latest) = state.instruments.latest(&w.instrument_id) else {
+        return Err(AppError::NotFound(
+            "The workshop's questionnaire is gone.".into(),
+        ));
+    };
+    let inst = &latest.instrument;
+    let chosen: Vec<String> = serde_json::from_str(&w.categories).unwrap_or_default();
+    let scope = crate::results::db::Scope::All;
+    Ok(
+        match group_means(state, inst, latest.version, &scope).await? {
+            GroupMeans::WouldReveal => RoomComparison {
+                respondents: 0,
+                means: Vec::new(),
+                withheld: Some(
+                    "All respondents: hidden for now, as showing them would reveal a small group."
+                        .into(),
+                ),
+            },
+            GroupMeans::TooFew {
+                respondents,
+                more_needed,
+            } => RoomComparison {
+                respondents,
+                means: Vec::new(),
+                withheld: Some(format!(
+                    "All respondents: hidden until {more_needed} more have finished this questionnaire."
+                )),
+            },
+            GroupMeans::Shown { respondents, means } => RoomComparison {
+                respondents,
+                means: inst
+                    .categories
+                    .iter()
+                    .filter(|c| chosen.contains(&c.id))
+                    .map(|c| means.get(&c.id).copied())
+                    .collect(),
+                withheld: None,
+            },
+        },
+    )
 }

@@ -112,6 +112,7 @@ impl TestApp {
             instruments_dir: dir,
             public_url: Some("http://reflect.test".into()),
             min_group_size: 5,
+            live_min_group_size: 3,
         };
         let conf = leptos::prelude::get_configuration(Some(concat!(
             env!("CARGO_MANIFEST_DIR"),

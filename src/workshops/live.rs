@@ -1,0 +1,240 @@
+//! Live rooms: every change to a workshop's answers marks its room as changed; one task per
+//! watched room recomputes the room's view at most once per [`COALESCE`] and hands it to all of
+//! the room's presenter screens at once (a `tokio::sync::watch` channel: every screen gets the
+//! newest view, none gets a queue of stale ones).
+//!
+//! Several servers on one PostgreSQL database tell each other with `NOTIFY reflect_room`; each
+//! server listens and marks the room changed locally. On SQLite there is one server.
+use crate::server::AppState;
+use crate::server::db::Backend;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+use tokio::sync::{Notify, watch};
+
+/// The shortest time between two updates of one room (so at most about 7 a second), however
+/// fast answers arrive. A change after a quiet spell goes out at once.
+pub const COALESCE: Duration = Duration::from_millis(150);
+
+/// How long a room's task stays when no screen watches it.
+const IDLE: Duration = Duration::from_secs(30);
+
+struct Room {
+    tx: watch::Sender<Arc<str>>,
+    changed: Notify,
+}
+
+/// The rooms watched on this server.
+#[derive(Default)]
+pub struct Live {
+    rooms: Mutex<HashMap<String, Arc<Room>>>,
+}
+
+impl Live {
+    /// Marks a room as changed on this server (nothing happens when no screen here watches it).
+    pub fn touch(&self, workshop_id: &str) {
+        let room = self
+            .rooms
+            .lock()
+            .ok()
+            .and_then(|rooms| rooms.get(workshop_id).cloned());
+        if let Some(room) = room {
+            room.changed.notify_one();
+        }
+    }
+
+    /// Marks every watched room as changed (after a lost connection to the other servers).
+    fn touch_all(&self) {
+        if let Ok(rooms) = self.rooms.lock() {
+            for room in rooms.values() {
+                room.changed.notify_one();
+            }
+        }
+    }
+
+    /// Number of screens watching rooms on this server.
+    pub fn watchers(&self) -> usize {
+        self.rooms
+            .lock()
+            .map(|r| r.values().map(|room| room.tx.receiver_count()).sum())
+            .unwrap_or(0)
+    }
+}
+
+/// The room's views as JSON, newest first: the current one at once, then every update. Starts
+/// the room's task when it is the first screen.
+pub async fn subscribe(
+    state: &AppState,
+    workshop_id: &str,
+) -> crate::error::AppResult<watch::Receiver<Arc<str>>> {
+    if let Some(rx) = existing(state, workshop_id) {
+        return Ok(rx);
+    }
+    let first = snapshot(state, workshop_id).await?;
+    let mut rooms = state.live.rooms.lock().map_err(|_| poisoned())?;
+    if let Some(room) = rooms.get(workshop_id) {
+        return Ok(room.tx.subscribe());
+    }
+    let (tx, rx) = watch::channel(first);
+    let room = Arc::new(Room {
+        tx,
+        changed: Notify::new(),
+    });
+    rooms.insert(workshop_id.to_string(), room.clone());
+    tokio::spawn(run(state.clone(), workshop_id.to_string(), room));
+    Ok(rx)
+}
+
+fn existing(state: &AppState, workshop_id: &str) -> Option<watch::Receiver<Arc<str>>> {
+    let rooms = state.live.rooms.lock().ok()?;
+    rooms.get(workshop_id).map(|r| r.tx.subscribe())
+}
+
+fn poisoned() -> crate::error::AppError {
+    tracing::error!("live rooms lock poisoned");
+    crate::error::AppError::Internal
+}
+
+async fn snapshot(state: &AppState, workshop_id: &str) -> crate::error::AppResult<Arc<str>> {
+    let view = super::service::room_view(state, workshop_id).await?;
+    let json = serde_json::to_string(&view).map_err(|_| crate::error::AppError::Internal)?;
+    Ok(json.into())
+}
+
+/// One room's task: waits for a change, recomputes, sends, then waits at least [`COALESCE`]
+/// before the next. Ends when no screen has watched for [`IDLE`].
+async fn run(state: AppState, workshop_id: String, room: Arc<Room>) {
+    loop {
+        let woke = tokio::time::timeout(IDLE, room.changed.notified()).await;
+        if woke.is_err() || room.tx.receiver_count() == 0 {
+            // leave only if no screen subscribed meanwhile (checked under the lock)
+            if let Ok(mut rooms) = state.live.rooms.lock()
+                && room.tx.receiver_count() == 0
+            {
+                rooms.remove(&workshop_id);
+                return;
+            }
+            if woke.is_err() {
+                continue;
+            }
+        }
+        match snapshot(&state, &workshop_id).await {
+            Ok(json) => {
+                room.tx.send_if_modified(|old| {
+                    if **old == *json {
+                        false
+                    } else {
+                        *old = json;
+                        true
+                    }
+                });
+            }
+            Err(crate::error::AppError::NotFound(_)) => {
+                // the workshop was deleted: let the screens go
+                if let Ok(mut rooms) = state.live.rooms.lock() {
+                    rooms.remove(&workshop_id);
+                }
+                return;
+            }
+            Err(e) => tracing::warn!(error = %e, "room update failed"),
+        }
+        tokio::time::sleep(COALESCE).await;
+    }
+}
+
+/// Says that a workshop's room changed: on this server at once, and on PostgreSQL to every
+/// other server too. Never fails the caller's request (the answer is already stored).
+pub async fn changed(state: &AppState, workshop_id: Option<&str>) {
+    let Some(id) = workshop_id else {
+        return;
+    };
+    state.live.touch(id);
+    if state.db.backend == Backend::Postgres
+        && let Err(e) = super::db::notify_room(&state.db.pool, id).await
+    {
+        tracing::warn!(error = %e, "could not notify the other servers of a room change");
+    }
+}
+
+/// Listens for other servers' room changes (PostgreSQL only). Reconnects after a lost
+/// connection, then refreshes every watched room, as changes may have been missed. Ends when the
+/// app's state is gone.
+pub fn listen(database_url: &str, live: Weak<Live>) {
+    let url = database_url.to_string();
+    tokio::spawn(async move {
+        let mut wait = Duration::from_millis(200);
+        loop {
+            match sqlx::postgres::PgListener::connect(&url).await {
+                Ok(mut listener) => {
+                    if let Err(e) = listener.listen(super::db::ROOM_CHANNEL).await {
+                        tracing::warn!(error = %e, "LISTEN failed");
+                    } else {
+                        wait = Duration::from_millis(200);
+                        match live.upgrade() {
+                            Some(l) => l.touch_all(),
+                            None => return,
+                        }
+                        loop {
+                            // `try_recv` returns None when the connection was lost
+                            match listener.try_recv().await {
+                                Ok(Some(n)) => match live.upgrade() {
+                                    Some(l) => l.touch(n.payload()),
+                                    None => return,
+                                },
+                                Ok(None) => break,
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "room notifications lost");
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot listen for room changes"),
+            }
+            if live.strong_count() == 0 {
+                return;
+            }
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(Duration::from_secs(30));
+        }
+    });
+}
+
+/// `GET /workshops/{id}/live`: the room as server-sent events (`event: room`, JSON data), the
+/// current view first. Only for the workshop's facilitator and admins.
+pub async fn stream(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    session: tower_sessions::Session,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let allowed = async {
+        let user = crate::accounts::service::user_of(&state.db, &session)
+            .await?
+            .ok_or_else(crate::error::AppError::sign_in)?;
+        let id = super::service::may_present(&state, &user, &id).await?;
+        subscribe(&state, &id).await
+    }
+    .await;
+    let rx = match allowed {
+        Ok(rx) => rx,
+        Err(e) => {
+            let status = axum::http::StatusCode::from_u16(e.status())
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+            return (status, e.to_string()).into_response();
+        }
+    };
+    let events = futures::stream::unfold((rx, true), |(mut rx, first)| async move {
+        if !first && rx.changed().await.is_err() {
+            return None;
+        }
+        let json = rx.borrow_and_update().clone();
+        let event = Event::default().event("room").data(&*json);
+        Some((Ok::<_, std::convert::Infallible>(event), (rx, false)))
+    });
+    Sse::new(events)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}

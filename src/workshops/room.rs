@@ -1,0 +1,331 @@
+//! The room's live results from its participants' answers: pure logic, no I/O.
+//!
+//! Rules: nothing shows until at least `k` participants have answered (the live minimum group
+//! size) *and* the facilitator has revealed the results. Then each category shows once `k`
+//! participants have answered in it; the poll once `k` have voted; the word cloud once `k` have
+//! given a word. Hidden words never show in the cloud. The words are listed for the facilitator
+//! to moderate once `k` have given one, before the reveal; presenter screens draw the cloud only
+//! after it.
+use super::model::{RoomCategory, RoomStage, RoomView, WordCount};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A chosen category as the room needs it.
+pub struct CategoryDef {
+    pub id: String,
+    pub title: String,
+    /// Its scored (Likert) items.
+    pub items: Vec<String>,
+}
+
+/// The room's raw material, as read from the database.
+#[derive(Debug, Default)]
+pub struct RoomInput {
+    pub statuses: Vec<String>,
+    /// (reflection id, item id, score 1..=points)
+    pub scores: Vec<(String, String, i64)>,
+    /// (poll category id, word)
+    pub room_answers: Vec<(Option<String>, Option<String>)>,
+    pub hidden_words: Vec<String>,
+}
+
+/// The most words a cloud shows; the rest are the rarest.
+pub const MAX_CLOUD_WORDS: usize = 60;
+
+/// Fills the computed part of `view` (counts, stage, categories, poll, words) from `input`.
+/// `view` comes in with its workshop fields, `k`, `revealed`, `scale`, `ask_poll` and
+/// `word_prompt` set.
+pub fn fill(view: &mut RoomView, cats: &[CategoryDef], input: &RoomInput) {
+    let points = view.scale.len();
+    let k = view.k;
+    view.joined = input.statuses.len() as i64;
+    view.finished = input.statuses.iter().filter(|s| *s == "finished").count() as i64;
+
+    // which category each scored item belongs to
+    let item_category: HashMap<&str, usize> = cats
+        .iter()
+        .enumerate()
+        .flat_map(|(ci, c)| c.items.iter().map(move |i| (i.as_str(), ci)))
+        .collect();
+    // per category: per participant (sum, n) and the distribution of answers
+    let mut per_person: Vec<BTreeMap<&str, (i64, i64)>> = vec![BTreeMap::new(); cats.len()];
+    let mut distributions: Vec<Vec<i64>> = vec![vec![0; points]; cats.len()];
+    let mut answered: BTreeSet<&str> = BTreeSet::new();
+    let mut answers = 0;
+    for (reflection, item, score) in &input.scores {
+        let Some(&ci) = item_category.get(item.as_str()) else {
+            continue;
+        };
+        let Some(slot) = usize::try_from(score - 1).ok().filter(|s| *s < points) else {
+            continue;
+        };
+        answers += 1;
+        answered.insert(reflection);
+        distributions[ci][slot] += 1;
+        let e = per_person[ci].entry(reflection).or_insert((0, 0));
+        e.0 += score;
+        e.1 += 1;
+    }
+    view.answered = answered.len() as i64;
+    view.answers = answers;
+    view.stage = if view.answered < k {
+        RoomStage::TooFew
+    } else if !view.revealed {
+        RoomStage::Waiting
+    } else {
+        RoomStage::Shown
+    };
+    let shown = view.stage == RoomStage::Shown;
+
+    view.categories = cats
+        .iter()
+        .enumerate()
+        .map(|(ci, c)| {
+            let people = &per_person[ci];
+            let respondents = people.len() as i64;
+            let visible = shown && respondents >= k;
+            RoomCategory {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                respondents,
+                more_needed: (k - respondents).max(0),
+                mean: visible.then(|| {
+                    people
+                        .values()
+                        .map(|(sum, n)| *sum as f64 / *n as f64)
+                        .sum::<f64>()
+                        / respondents as f64
+                }),
+                distribution: if visible {
+                    distributions[ci].clone()
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+        .collect();
+
+    let votes: Vec<&str> = input
+        .room_answers
+        .iter()
+        .filter_map(|(p, _)| p.as_deref())
+        .filter(|p| cats.iter().any(|c| c.id == *p))
+        .collect();
+    view.poll_answers = votes.len() as i64;
+    view.poll = if shown && view.ask_poll && view.poll_answers >= k {
+        cats.iter()
+            .map(|c| {
+                let n = votes.iter().filter(|v| **v == c.id).count() as i64;
+                (c.title.clone(), n)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+
+    let words: Vec<&str> = input
+        .room_answers
+        .iter()
+        .filter_map(|(_, w)| w.as_deref())
+        .collect();
+    view.word_answers = words.len() as i64;
+    let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
+    for w in &words {
+        *counts.entry(w).or_default() += 1;
+    }
+    let mut visible: Vec<WordCount> = Vec::new();
+    let mut hidden: Vec<WordCount> = Vec::new();
+    for (word, count) in counts {
+        let wc = WordCount {
+            word: word.to_string(),
+            count,
+        };
+        if input.hidden_words.iter().any(|h| h == word) {
+            hidden.push(wc);
+        } else {
+            visible.push(wc);
+        }
+    }
+    let cloud_shows = view.word_prompt.is_some() && view.word_answers >= k;
+    // most frequent first, then alphabetical
+    visible.sort_by(|a, b| b.count.cmp(&a.count).then(a.word.cmp(&b.word)));
+    visible.truncate(MAX_CLOUD_WORDS);
+    // The facilitator moderates as soon as there are enough words, before revealing; presenter
+    // screens draw the cloud only once the room's results are shown.
+    if cloud_shows {
+        view.words = visible;
+        view.hidden_words = hidden;
+    } else {
+        view.words = Vec::new();
+        view.hidden_words = Vec::new();
+    }
+}
+
+/// Font size (in `em`) of a word in the cloud: from 1 for the rarest to 3.5 for the most given.
+pub fn word_size(count: i64, max: i64) -> f64 {
+    if max <= 1 {
+        return 1.6;
+    }
+    let t = ((count - 1) as f64 / (max - 1) as f64).clamp(0.0, 1.0);
+    ((1.0 + 2.5 * t.sqrt()) * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cats() -> Vec<CategoryDef> {
+        vec![
+            CategoryDef {
+                id: "vision".into(),
+                title: "Vision".into(),
+                items: vec!["v1".into(), "v2".into()],
+            },
+            CategoryDef {
+                id: "comm".into(),
+                title: "Communication".into(),
+                items: vec!["c1".into()],
+            },
+        ]
+    }
+
+    fn view(k: i64, revealed: bool) -> RoomView {
+        RoomView {
+            workshop_id: "w".into(),
+            title: "T".into(),
+            code: "12345678".into(),
+            join_url: String::new(),
+            open: true,
+            joined: 0,
+            finished: 0,
+            answered: 0,
+            answers: 0,
+            k,
+            revealed,
+            stage: RoomStage::TooFew,
+            scale: vec!["1".into(), "2".into(), "3".into(), "4".into()],
+            categories: vec![],
+            ask_poll: true,
+            poll_answers: 0,
+            poll: vec![],
+            word_prompt: Some("One word?".into()),
+            word_answers: 0,
+            words: vec![],
+            hidden_words: vec![],
+        }
+    }
+
+    fn s(r: &str, item: &str, score: i64) -> (String, String, i64) {
+        (r.into(), item.into(), score)
+    }
+
+    fn room(people: usize) -> RoomInput {
+        let mut input = RoomInput::default();
+        for p in 0..people {
+            let r = format!("r{p}");
+            input.statuses.push("in_progress".into());
+            // everyone: vision 1 and 3 (mean 2), communication 4
+            input.scores.push(s(&r, "v1", 1));
+            input.scores.push(s(&r, "v2", 3));
+            input.scores.push(s(&r, "c1", 4));
+            input.room_answers.push((
+                Some("vision".into()),
+                Some(if p == 0 { "trust" } else { "time" }.into()),
+            ));
+        }
+        input
+    }
+
+    #[test]
+    fn nothing_shows_below_k_or_before_the_reveal() {
+        let mut v = view(3, true);
+        fill(&mut v, &cats(), &room(2));
+        assert_eq!(
+            (v.stage, v.answered, v.more_needed()),
+            (RoomStage::TooFew, 2, 1)
+        );
+        assert!(
+            v.categories
+                .iter()
+                .all(|c| c.mean.is_none() && c.distribution.is_empty())
+        );
+        assert!(v.poll.is_empty() && v.words.is_empty());
+
+        let mut v = view(3, false);
+        fill(&mut v, &cats(), &room(3));
+        assert_eq!(v.stage, RoomStage::Waiting);
+        assert!(v.categories.iter().all(|c| c.mean.is_none()));
+        assert!(v.poll.is_empty());
+        assert_eq!((v.poll_answers, v.word_answers), (3, 3));
+        // listed for moderation before the reveal
+        assert_eq!(v.words.len(), 2);
+    }
+
+    #[test]
+    fn revealed_rooms_show_means_distributions_poll_and_words() {
+        let mut v = view(3, true);
+        let mut input = room(3);
+        input.hidden_words.push("trust".into());
+        fill(&mut v, &cats(), &input);
+        assert_eq!(v.stage, RoomStage::Shown);
+        assert_eq!((v.joined, v.answered, v.answers), (3, 3, 9));
+        let vision = &v.categories[0];
+        assert_eq!(vision.mean, Some(2.0));
+        assert_eq!(vision.distribution, vec![3, 0, 3, 0]);
+        assert_eq!(v.categories[1].mean, Some(4.0));
+        assert_eq!(
+            v.poll,
+            vec![("Vision".to_string(), 3), ("Communication".to_string(), 0)]
+        );
+        assert_eq!(
+            v.words,
+            vec![WordCount {
+                word: "time".into(),
+                count: 2
+            }]
+        );
+        assert_eq!(v.hidden_words[0].word, "trust");
+    }
+
+    #[test]
+    fn a_category_with_too_few_answers_stays_hidden() {
+        let mut v = view(3, true);
+        let mut input = room(3);
+        // only two people answered communication
+        input.scores.retain(|(r, i, _)| !(i == "c1" && r == "r2"));
+        fill(&mut v, &cats(), &input);
+        assert!(v.categories[0].mean.is_some());
+        assert_eq!(v.categories[1].mean, None);
+        assert_eq!(v.categories[1].more_needed, 1);
+    }
+
+    #[test]
+    fn each_participant_weighs_the_same_in_a_category_mean() {
+        let mut v = view(3, true);
+        let mut input = room(3);
+        // r0 answered only v1 = 4: their category mean is 4, the others' 2
+        input.scores.retain(|(r, _, _)| r != "r0");
+        input.scores.push(s("r0", "v1", 4));
+        input.scores.push(s("r0", "c1", 4));
+        fill(&mut v, &cats(), &input);
+        let mean = v.categories[0].mean.unwrap();
+        assert!((mean - 8.0 / 3.0).abs() < 1e-9, "{mean}");
+    }
+
+    #[test]
+    fn unknown_items_and_scores_are_ignored() {
+        let mut v = view(3, true);
+        let mut input = room(3);
+        input.scores.push(s("r9", "elsewhere", 2));
+        input.scores.push(s("r9", "v1", 9));
+        fill(&mut v, &cats(), &input);
+        assert_eq!((v.answered, v.answers), (3, 9));
+    }
+
+    #[test]
+    fn word_sizes_grow_with_counts() {
+        assert_eq!(word_size(1, 1), 1.6);
+        assert_eq!(word_size(1, 10), 1.0);
+        assert_eq!(word_size(10, 10), 3.5);
+        assert!(word_size(3, 10) < word_size(6, 10));
+    }
+}
