@@ -4,7 +4,9 @@ mod common;
 
 use axum::http::StatusCode;
 use reflect::reflection::model::CategoryView;
-use reflect::workshops::model::{JoinTarget, Workshop, WorkshopList, WorkshopStatus};
+use reflect::workshops::model::{
+    JoinTarget, RoomComparison, RoomStage, RoomView, Workshop, WorkshopList, WorkshopStatus,
+};
 
 async fn start_in(app: &common::TestApp, code: &str) -> common::Reply {
     app.call(
@@ -369,8 +371,376 @@ async fn participants_answer_the_room(app: &mut common::TestApp) {
     assert!(stored(app).await.is_empty());
 }
 
+/// Answers the first page of a workshop reflection with `score` everywhere (and stays on it).
+async fn answer_first_page(app: &common::TestApp, token: &str, score: &str) {
+    let view: CategoryView = app
+        .call("get_category", &[("token", token), ("index", "1")])
+        .await
+        .json();
+    let keys: Vec<String> = view
+        .category
+        .items()
+        .filter(|i| i.kind == reflect::instrument::ItemType::Likert)
+        .map(|i| format!("answers[{}]", i.id))
+        .collect();
+    let mut form: Vec<(&str, &str)> = vec![("token", token), ("index", "1"), ("go", "stay")];
+    form.extend(keys.iter().map(|k| (k.as_str(), score)));
+    let r = app.call("submit_category", &form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+const WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+async fn the_room_goes_live(app: &mut common::TestApp) {
+    app.sign_in_as("f@x.org", "facilitator", None).await;
+    let id: String = create(app, GOOD).await.json();
+    let w: Workshop = app.call("get_workshop", &[("id", &id)]).await.json();
+    let room: RoomView = app.call("get_room", &[("id", &id)]).await.json();
+    assert_eq!((room.joined, room.stage, room.k), (0, RoomStage::TooFew, 3));
+    let mut live = app
+        .events(&format!("/workshops/{id}/live"))
+        .await
+        .map_err(|r| r.body)
+        .unwrap();
+    let first: RoomView = live.next(WAIT).await.expect("the room at once");
+    assert_eq!(first, room);
+    let facilitator_cookie = app.cookie.lock().unwrap().take();
+
+    // two participants answer: counted, but nothing shows, even once revealed
+    let mut tokens = Vec::new();
+    for (score, poll, word) in [("1", "people", "Trust"), ("2", "people", "time")] {
+        let token: String = start_in(app, &w.code).await.json();
+        answer_first_page(app, &token, score).await;
+        assert_eq!(answer(app, &token, poll, word).await.status, StatusCode::OK);
+        tokens.push(token);
+    }
+    let two: RoomView = live
+        .until(WAIT, "two answering", |r: &RoomView| {
+            r.answered == 2 && r.word_answers == 2
+        })
+        .await;
+    assert_eq!(
+        (two.joined, two.stage, two.more_needed()),
+        (2, RoomStage::TooFew, 1)
+    );
+    assert!(
+        two.categories
+            .iter()
+            .all(|c| c.mean.is_none() && c.distribution.is_empty())
+    );
+    assert!(two.words.is_empty() && two.poll.is_empty());
+    *app.cookie.lock().unwrap() = facilitator_cookie.clone();
+    let r = app
+        .call("reveal_room", &[("id", &id), ("reveal", "yes")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let revealed: RoomView = live
+        .until(WAIT, "revealed", |r: &RoomView| r.revealed)
+        .await;
+    assert_eq!(revealed.stage, RoomStage::TooFew, "revealed, but too few");
+    // and hidden again: the third participant arrives while the results are not revealed
+    app.call("reveal_room", &[("id", &id), ("reveal", "no")])
+        .await;
+    app.sign_out_locally();
+    let token: String = start_in(app, &w.code).await.json();
+    answer_first_page(app, &token, "3").await;
+    answer(app, &token, "organising", "TRUST ").await;
+    tokens.push(token);
+    let waiting: RoomView = live
+        .until(WAIT, "three answering", |r: &RoomView| {
+            r.answered == 3 && r.word_answers == 3 && !r.revealed
+        })
+        .await;
+    assert_eq!(waiting.stage, RoomStage::Waiting);
+    assert!(waiting.categories.iter().all(|c| c.mean.is_none()));
+    assert!(waiting.poll.is_empty());
+    // the facilitator sees the words to moderate before revealing them
+    assert_eq!(
+        waiting
+            .words
+            .iter()
+            .map(|w| (w.word.as_str(), w.count))
+            .collect::<Vec<_>>(),
+        [("trust", 2), ("time", 1)]
+    );
+
+    // revealed with three: means, distributions, poll and words for everyone watching
+    *app.cookie.lock().unwrap() = facilitator_cookie.clone();
+    app.call("reveal_room", &[("id", &id), ("reveal", "yes")])
+        .await;
+    let shown: RoomView = live
+        .until(WAIT, "shown", |r: &RoomView| r.stage == RoomStage::Shown)
+        .await;
+    let organising = &shown.categories[0];
+    assert_eq!(organising.id, "organising");
+    assert_eq!(organising.mean, Some(2.0), "(1 + 2 + 3) / 3");
+    assert_eq!(organising.distribution.iter().sum::<i64>(), shown.answers);
+    assert_eq!(organising.distribution[0], organising.distribution[1]);
+    assert_eq!(
+        shown.categories[1].mean, None,
+        "nobody answered the second category yet"
+    );
+    assert_eq!(shown.categories[1].more_needed, 3);
+    assert_eq!(
+        shown.poll.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    // the presenter page has the same
+    let page = app.get(&format!("/workshops/{id}/present")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("2.0 of") && page.body.contains("trust"),
+        "{}",
+        page.body
+    );
+
+    // a hidden word vanishes from every screen at once; bad moderation changes nothing
+    for (word, hidden) in [("", "yes"), ("two words", "yes"), ("trust", "maybe")] {
+        let r = app
+            .call(
+                "moderate_word",
+                &[("id", &id), ("word", word), ("hidden", hidden)],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{word} {hidden}"
+        );
+    }
+    let r = app
+        .call("reveal_room", &[("id", &id), ("reveal", "perhaps")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM workshop_hidden_words")
+            .await,
+        0
+    );
+    let r = app
+        .call(
+            "moderate_word",
+            &[("id", &id), ("word", " Trust"), ("hidden", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let moderated: RoomView = live
+        .until(WAIT, "trust hidden", |r: &RoomView| {
+            !r.hidden_words.is_empty()
+        })
+        .await;
+    assert_eq!(
+        moderated
+            .words
+            .iter()
+            .map(|w| w.word.as_str())
+            .collect::<Vec<_>>(),
+        ["time"]
+    );
+    assert_eq!(moderated.hidden_words[0].word, "trust");
+    let page = app.get(&format!("/workshops/{id}/present")).await;
+    assert!(
+        !page.body.contains(">trust<"),
+        "hidden on the presenter page too"
+    );
+    // the plain form (no JavaScript) returns to the presenter view
+    let r = app
+        .form(
+            "moderate_word",
+            &[
+                ("id", &id),
+                ("word", "trust"),
+                ("hidden", "no"),
+                ("back", "present"),
+            ],
+            "/",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    assert_eq!(r.location(), format!("/workshops/{id}/present"));
+    live.until(WAIT, "trust shown again", |r: &RoomView| {
+        r.hidden_words.is_empty() && r.words.len() == 2
+    })
+    .await;
+
+    // a participant who deletes their answers leaves the room at once
+    app.sign_out_locally();
+    let r = app
+        .call(
+            "delete_reflection",
+            &[("token", &tokens[0]), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let after: RoomView = live
+        .until(WAIT, "two left", |r: &RoomView| r.joined == 2)
+        .await;
+    assert_eq!(after.stage, RoomStage::TooFew);
+    assert!(after.categories.iter().all(|c| c.mean.is_none()));
+}
+
+async fn presenter_data_is_the_facilitators(app: &mut common::TestApp) {
+    app.sign_in_as("f@x.org", "facilitator", None).await;
+    let id: String = create(app, GOOD).await.json();
+    let w: Workshop = app.call("get_workshop", &[("id", &id)]).await.json();
+    let live = format!("/workshops/{id}/live");
+    // participants (no account) reach none of it, not even with a reflection in the room
+    app.sign_out_locally();
+    let token: String = start_in(app, &w.code).await.json();
+    answer_first_page(app, &token, "2").await;
+    assert_eq!(
+        app.events(&live).await.err().unwrap().status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.call("get_room", &[("id", &id)]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.call("compare_room", &[("id", &id)]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = app
+        .call("reveal_room", &[("id", &id), ("reveal", "yes")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let page = app.get(&format!("/workshops/{id}/present")).await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert!(!page.body.contains(&w.title));
+    // another facilitator, a researcher: as if it did not exist
+    for (email, role) in [("g@x.org", "facilitator"), ("r@x.org", "researcher")] {
+        app.sign_in_as(email, role, None).await;
+        let expected = if role == "facilitator" {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(
+            app.events(&live).await.err().unwrap().status,
+            expected,
+            "{role}"
+        );
+        assert_eq!(app.call("get_room", &[("id", &id)]).await.status, expected);
+        assert_eq!(
+            app.call("compare_room", &[("id", &id)]).await.status,
+            expected
+        );
+        let r = app
+            .call(
+                "moderate_word",
+                &[("id", &id), ("word", "x"), ("hidden", "yes")],
+            )
+            .await;
+        assert_eq!(r.status, expected);
+        let r = app
+            .call("reveal_room", &[("id", &id), ("reveal", "yes")])
+            .await;
+        assert_eq!(r.status, expected);
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM workshops WHERE revealed = 1")
+            .await,
+        0
+    );
+    // unknown ids: 404, for the stream too
+    app.sign_in("f@x.org", "a long test password").await;
+    assert_eq!(
+        app.events("/workshops/nope/live")
+            .await
+            .err()
+            .unwrap()
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // an admin may watch any room
+    app.sign_in_as("a@x.org", "admin", None).await;
+    assert!(app.events(&live).await.is_ok());
+    let room: RoomView = app.call("get_room", &[("id", &id)]).await.json();
+    assert_eq!(room.joined, 1);
+}
+
+/// The all-respondents comparison follows the results pages' rules: hidden below the minimum
+/// group size, then the category means of everyone who finished.
+async fn the_room_compares_with_everyone(app: &mut common::TestApp) {
+    app.sign_in_as("f@x.org", "facilitator", None).await;
+    let id: String = create(app, GOOD).await.json();
+    let c: RoomComparison = app.call("compare_room", &[("id", &id)]).await.json();
+    assert!(c.means.is_empty() && c.withheld.is_some(), "{c:?}");
+    let cookie = app.cookie.lock().unwrap().take();
+    for _ in 0..5 {
+        let token = app.start("leadership-reflection").await;
+        finish(app, &token).await;
+    }
+    *app.cookie.lock().unwrap() = cookie;
+    let c: RoomComparison = app.call("compare_room", &[("id", &id)]).await.json();
+    assert_eq!(c.withheld, None, "{c:?}");
+    assert_eq!(
+        (c.respondents, c.means.clone()),
+        (5, vec![Some(3.0), Some(3.0)])
+    );
+    // beside the room's results once they show
+    let w: Workshop = app.call("get_workshop", &[("id", &id)]).await.json();
+    let cookie = app.cookie.lock().unwrap().take();
+    for _ in 0..3 {
+        let token: String = start_in(app, &w.code).await.json();
+        answer_first_page(app, &token, "2").await;
+    }
+    *app.cookie.lock().unwrap() = cookie;
+    app.call("reveal_room", &[("id", &id), ("reveal", "yes")])
+        .await;
+    let page = app.get(&format!("/workshops/{id}/present?compare=1")).await;
+    assert!(
+        page.body.contains("All respondents (5): ") && page.body.contains("2.0 of"),
+        "{}",
+        page.body
+    );
+}
+
 on_both_backends!(
     facilitators_run_workshops,
     wrong_codes_are_rate_limited,
-    participants_answer_the_room
+    participants_answer_the_room,
+    the_room_goes_live,
+    presenter_data_is_the_facilitators,
+    the_room_compares_with_everyone
 );
+
+/// Two app servers on one PostgreSQL database: a participant answering on server A moves the
+/// room on a presenter screen connected to server B.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rooms_are_live_across_servers() {
+    let Some(a) = common::TestApp::new(common::Backend::Postgres).await else {
+        return;
+    };
+    common::within_limit("rooms_are_live_across_servers", async {
+        let state_b = common::TestApp::state_for(&a.database_url, common::instruments_dir())
+            .await
+            .unwrap();
+        let b = common::TestApp::attach(state_b, &a);
+        a.sign_in_as("f@x.org", "facilitator", None).await;
+        let id: String = create(&a, GOOD).await.json();
+        let w: Workshop = a.call("get_workshop", &[("id", &id)]).await.json();
+        // the facilitator's session is in the shared database: valid on B too
+        *b.cookie.lock().unwrap() = a.cookie.lock().unwrap().clone();
+        let mut on_b = b
+            .events(&format!("/workshops/{id}/live"))
+            .await
+            .map_err(|r| r.body)
+            .unwrap();
+        let first: RoomView = on_b.next(WAIT).await.unwrap();
+        assert_eq!(first.joined, 0);
+        a.sign_out_locally();
+        let token: String = start_in(&a, &w.code).await.json();
+        let joined: RoomView = on_b
+            .until(WAIT, "the join on A", |r: &RoomView| r.joined == 1)
+            .await;
+        assert_eq!(joined.answered, 0);
+        answer_first_page(&a, &token, "4").await;
+        on_b.until(WAIT, "the answers on A", |r: &RoomView| r.answered == 1)
+            .await;
+        assert_eq!(a.state.live.watchers(), 0, "nobody watches on A");
+        assert_eq!(b.state.live.watchers(), 1);
+    })
+    .await;
+    a.cleanup().await;
+}

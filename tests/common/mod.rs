@@ -28,6 +28,7 @@ pub struct TestApp {
 enum Cleanup {
     File(std::path::PathBuf),
     Database { admin: String, name: String },
+    None,
 }
 
 pub fn pg_admin_url() -> String {
@@ -122,6 +123,19 @@ impl TestApp {
         build_state(config, conf.leptos_options).await
     }
 
+    /// A second server on the same database as `other` (its own state and memory), for
+    /// multi-server tests; `other` cleans the database up.
+    pub fn attach(state: AppState, other: &TestApp) -> TestApp {
+        TestApp {
+            router: router(state.clone()),
+            state,
+            backend: other.backend,
+            database_url: other.database_url.clone(),
+            cleanup: Cleanup::None,
+            cookie: std::sync::Mutex::new(None),
+        }
+    }
+
     /// Replaces the running app by a restart on the same database.
     pub async fn restart(
         &mut self,
@@ -140,6 +154,7 @@ impl TestApp {
             Cleanup::File(dir) => {
                 std::fs::remove_dir_all(dir).ok();
             }
+            Cleanup::None => {}
             Cleanup::Database { admin, name } => {
                 if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
                     sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -205,6 +220,38 @@ impl TestApp {
                 .unwrap(),
         )
         .await
+    }
+
+    /// Opens a server-sent events stream (as the browser's EventSource does), or returns the
+    /// refusal.
+    pub async fn events(&self, path: &str) -> Result<Events, Reply> {
+        let mut req = Request::get(path)
+            .header(header::ACCEPT, "text/event-stream")
+            .body(Body::empty())
+            .unwrap();
+        if let Some(c) = self.cookie.lock().unwrap().clone() {
+            req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+        }
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        if status != StatusCode::OK {
+            let headers = res.headers().clone();
+            let body = res.into_body().collect().await.unwrap().to_bytes();
+            return Err(Reply {
+                status,
+                headers,
+                body: String::from_utf8_lossy(&body).into_owned(),
+            });
+        }
+        assert_eq!(
+            res.headers()[header::CONTENT_TYPE],
+            "text/event-stream",
+            "an event stream"
+        );
+        Ok(Events {
+            body: res.into_body().into_data_stream(),
+            buf: String::new(),
+        })
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
@@ -286,6 +333,61 @@ impl Reply {
     pub fn error(&self) -> reflect::error::AppError {
         serde_json::from_str(&self.body)
             .unwrap_or_else(|e| panic!("not an AppError ({e}): {}", self.body))
+    }
+}
+
+/// A server-sent events stream being read.
+pub struct Events {
+    body: axum::body::BodyDataStream,
+    buf: String,
+}
+
+impl Events {
+    /// The next event's data as JSON, or `None` when none comes within `within`.
+    pub async fn next<T: serde::de::DeserializeOwned>(
+        &mut self,
+        within: std::time::Duration,
+    ) -> Option<T> {
+        use futures::StreamExt;
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let frame: String = self.buf.drain(..end + 2).collect();
+                let data: Vec<&str> = frame
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("data:"))
+                    .map(|d| d.strip_prefix(' ').unwrap_or(d))
+                    .collect();
+                if data.is_empty() {
+                    continue; // a keep-alive comment
+                }
+                return Some(serde_json::from_str(&data.join("\n")).expect("event data is JSON"));
+            }
+            match tokio::time::timeout_at(deadline, self.body.next()).await {
+                Ok(Some(Ok(bytes))) => self.buf.push_str(&String::from_utf8_lossy(&bytes)),
+                _ => return None,
+            }
+        }
+    }
+
+    /// Reads events until one satisfies `wanted` (panics with the last one seen if none does
+    /// within `within`).
+    pub async fn until<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+        &mut self,
+        within: std::time::Duration,
+        what: &str,
+        wanted: impl Fn(&T) -> bool,
+    ) -> T {
+        let deadline = tokio::time::Instant::now() + within;
+        let mut last: Option<T> = None;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next::<T>(left).await {
+                Some(v) if wanted(&v) => return v,
+                Some(v) => last = Some(v),
+                None => panic!("no event with {what} within {within:?}; last one: {last:#?}"),
+            }
+        }
     }
 }
 
