@@ -346,6 +346,28 @@ pub async fn main() -> std::process::ExitCode {
                 }
             };
         }
+        Some("bench-live") => {
+            let screens = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1_000);
+            let participants = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(100);
+            let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| {
+                let _ = std::fs::remove_dir_all("target/bench-live");
+                "sqlite://target/bench-live/live.db".into()
+            });
+            return match crate::workshops::bench::run(
+                &url,
+                &config.instruments_dir,
+                screens,
+                participants,
+            )
+            .await
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("benchmark failed: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Some("create-admin") => return create_admin(&config, args.get(1).cloned()).await,
         Some("recompute-aggregates") => {
             return match recompute_aggregates(&config).await {
@@ -363,7 +385,7 @@ pub async fn main() -> std::process::ExitCode {
         }
         Some(other) => {
             eprintln!(
-                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates | create-admin EMAIL | bench-results [N]]"
+                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates | create-admin EMAIL | bench-results [N] | bench-live [SCREENS] [PARTICIPANTS]]"
             );
             return ExitCode::from(2);
         }

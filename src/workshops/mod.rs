@@ -11,6 +11,8 @@ pub mod pages;
 pub mod room;
 
 #[cfg(feature = "ssr")]
+pub mod bench;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod live;
