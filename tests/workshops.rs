@@ -577,6 +577,12 @@ async fn the_room_goes_live(app: &mut common::TestApp) {
         .await;
     assert_eq!(after.stage, RoomStage::TooFew);
     assert!(after.categories.iter().all(|c| c.mean.is_none()));
+
+    // at shutdown every stream ends (the server does not wait for screens that never hang up)
+    let t = std::time::Instant::now();
+    app.state.live.stop();
+    assert!(live.next::<RoomView>(WAIT).await.is_none());
+    assert!(t.elapsed() < std::time::Duration::from_secs(5), "ended, not timed out");
 }
 
 async fn presenter_data_is_the_facilitators(app: &mut common::TestApp) {

@@ -406,6 +406,7 @@ pub async fn main() -> std::process::ExitCode {
         }
     };
     let backend = state.db.backend;
+    let live = state.live.clone();
     let app = router(state);
     let listener = match tokio::net::TcpListener::bind(&addr).await {
         Ok(l) => l,
@@ -419,8 +420,10 @@ pub async fn main() -> std::process::ExitCode {
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
+    .with_graceful_shutdown(async move {
         tokio::signal::ctrl_c().await.ok();
+        // live streams never end by themselves
+        live.stop();
     })
     .await
     {

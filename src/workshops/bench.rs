@@ -143,7 +143,10 @@ pub async fn run(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|e| e.to_string())?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?.to_string();
+    let addr = listener
+        .local_addr()
+        .map_err(|e| e.to_string())?
+        .to_string();
     let app = crate::server::router(state.clone());
     tokio::spawn(async move {
         axum::serve(
@@ -194,7 +197,12 @@ pub async fn run(
         .ok_or("the leadership-reflection questionnaire is missing")?
         .instrument
         .clone();
-    let chosen: Vec<String> = inst.categories.iter().take(2).map(|c| c.id.clone()).collect();
+    let chosen: Vec<String> = inst
+        .categories
+        .iter()
+        .take(2)
+        .map(|c| c.id.clone())
+        .collect();
     let workshop_id = super::service::create(
         &state,
         &user,
@@ -263,11 +271,8 @@ pub async fn run(
             give_up,
         )));
     }
-    let connected = tokio::time::timeout(
-        Duration::from_secs(120),
-        ready.acquire_many(screens as u32),
-    )
-    .await;
+    let connected =
+        tokio::time::timeout(Duration::from_secs(120), ready.acquire_many(screens as u32)).await;
     if !matches!(connected, Ok(Ok(_))) {
         return Err(format!(
             "only {} of {screens} screens connected",

@@ -25,12 +25,28 @@ struct Room {
 }
 
 /// The rooms watched on this server.
-#[derive(Default)]
 pub struct Live {
     rooms: Mutex<HashMap<String, Arc<Room>>>,
+    /// Set when the server shuts down: every stream ends, so the shutdown need not wait for
+    /// screens that never hang up.
+    stopping: watch::Sender<bool>,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Self {
+            rooms: Mutex::default(),
+            stopping: watch::Sender::new(false),
+        }
+    }
 }
 
 impl Live {
+    /// Ends every stream (at server shutdown); browsers reconnect to whichever server is up.
+    pub fn stop(&self) {
+        self.stopping.send_replace(true);
+    }
+
     /// Marks a room as changed on this server (nothing happens when no screen here watches it).
     pub fn touch(&self, workshop_id: &str) {
         let room = self
@@ -226,14 +242,24 @@ pub async fn stream(
             return (status, e.to_string()).into_response();
         }
     };
-    let events = futures::stream::unfold((rx, true), |(mut rx, first)| async move {
-        if !first && rx.changed().await.is_err() {
-            return None;
-        }
-        let json = rx.borrow_and_update().clone();
-        let event = Event::default().event("room").data(&*json);
-        Some((Ok::<_, std::convert::Infallible>(event), (rx, false)))
-    });
+    let stopping = state.live.stopping.subscribe();
+    let events = futures::stream::unfold(
+        (rx, stopping, true),
+        |(mut rx, mut stopping, first)| async move {
+            if !first {
+                tokio::select! {
+                    changed = rx.changed() => changed.ok()?,
+                    _ = stopping.wait_for(|s| *s) => return None,
+                }
+            }
+            let json = rx.borrow_and_update().clone();
+            let event = Event::default().event("room").data(&*json);
+            Some((
+                Ok::<_, std::convert::Infallible>(event),
+                (rx, stopping, false),
+            ))
+        },
+    );
     Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
