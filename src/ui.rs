@@ -31,7 +31,8 @@ pub fn FormError(message: Signal<Option<String>>) -> impl IntoView {
     }
 }
 
-/// Renders the charts once the ECharts script (a plain `<script>` on the page) has loaded.
+/// Renders the charts once the ECharts script (a plain `<script>` on the page) has loaded and
+/// their boxes are on the page.
 #[allow(unused_variables)]
 pub fn render_charts(charts: Vec<(String, charming::Chart, u32)>) {
     #[cfg(feature = "hydrate")]
@@ -42,20 +43,28 @@ pub fn render_charts(charts: Vec<(String, charming::Chart, u32)>) {
                 .is_some_and(|v| !v.is_undefined())
         }
         fn attempt(charts: Vec<(String, charming::Chart, u32)>, tries: u32) {
+            // a chart whose box is not on the page yet (a part still rendering) waits for it
+            let mut waiting = Vec::new();
             if ready() {
-                for (id, chart, height) in &charts {
-                    let width = web_sys::window()
+                for (id, chart, height) in charts {
+                    let Some(element) = web_sys::window()
                         .and_then(|w| w.document())
-                        .and_then(|d| d.get_element_by_id(id))
-                        .map(|e| e.client_width().max(280) as u32)
-                        .unwrap_or(600);
-                    if let Err(e) = charming::WasmRenderer::new(width, *height).render(id, chart) {
+                        .and_then(|d| d.get_element_by_id(&id))
+                    else {
+                        waiting.push((id, chart, height));
+                        continue;
+                    };
+                    let width = element.client_width().max(280) as u32;
+                    if let Err(e) = charming::WasmRenderer::new(width, height).render(&id, &chart) {
                         leptos::logging::warn!("chart {id}: {e:?}");
                     }
                 }
-            } else if tries < 100 {
+            } else {
+                waiting = charts;
+            }
+            if !waiting.is_empty() && tries < 100 {
                 set_timeout(
-                    move || attempt(charts, tries + 1),
+                    move || attempt(waiting, tries + 1),
                     std::time::Duration::from_millis(50),
                 );
             }

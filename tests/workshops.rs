@@ -582,7 +582,10 @@ async fn the_room_goes_live(app: &mut common::TestApp) {
     let t = std::time::Instant::now();
     app.state.live.stop();
     assert!(live.next::<RoomView>(WAIT).await.is_none());
-    assert!(t.elapsed() < std::time::Duration::from_secs(5), "ended, not timed out");
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(5),
+        "ended, not timed out"
+    );
 }
 
 async fn presenter_data_is_the_facilitators(app: &mut common::TestApp) {

@@ -60,9 +60,13 @@ test('a facilitator runs a live room: three phones join, the presenter view foll
 
   // the admin creates the facilitator's account
   await signIn(page, info, ADMIN, PASSWORD, '/admin');
-  await page.getByLabel('E-mail address').fill(facilitator);
-  await page.getByLabel(/^Password \(at least/).fill(FACILITATOR_PASSWORD);
-  await page.getByLabel('Role').selectOption('facilitator');
+  // (filled until the values stay: the page may still be settling after hydration)
+  await expect(async () => {
+    await page.getByLabel('E-mail address').fill(facilitator);
+    await page.getByLabel(/^Password \(at least/).fill(FACILITATOR_PASSWORD);
+    await page.getByLabel('Role').selectOption('facilitator');
+    await expect(page.getByLabel('E-mail address')).toHaveValue(facilitator, { timeout: 500 });
+  }).toPass();
   await page.getByRole('button', { name: 'Create the account' }).click();
   await expect(page.getByRole('cell', { name: facilitator })).toBeVisible();
   await page.context().clearCookies();

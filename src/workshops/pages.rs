@@ -292,7 +292,8 @@ fn Presenter(
             crate::ui::render_charts(charts);
         }
     });
-    let stage = move || room.with(|r| r.stage);
+    // memos: the parts below are rebuilt only when what they show changes, so chart boxes stay
+    let stage = Memo::new(move |_| room.with(|r| r.stage));
     let compare_href = format!("/workshops/{}/present?compare=1", urlencoding::encode(&id));
     let back_href = format!("/workshops/{}", urlencoding::encode(&id));
     view! {
@@ -311,7 +312,7 @@ fn Presenter(
                     {move || (!room.with(|r| r.open)).then_some(" · closed")}
                 </p>
             </header>
-            {move || match stage() {
+            {move || match stage.get() {
                 RoomStage::TooFew => view! {
                     <p class="presenter-wait" id="room-stage">
                         {move || {
@@ -351,6 +352,10 @@ fn RoomResults(
     comparison: StoredValue<Option<RoomComparison>>,
 ) -> impl IntoView {
     let max_score = move || room.with(|r| r.scale.len());
+    let ask_poll = Memo::new(move |_| room.with(|r| r.ask_poll));
+    let poll_empty = Memo::new(move |_| room.with(|r| r.poll.is_empty()));
+    let prompt = Memo::new(move |_| room.with(|r| r.word_prompt.clone()));
+    let words_empty = Memo::new(move |_| room.with(|r| r.words.is_empty()));
     view! {
         <section class="presenter-categories" aria-labelledby="room-cat-title">
             <h2 id="room-cat-title">"Our room, per category"</h2>
@@ -383,10 +388,10 @@ fn RoomResults(
                 aria-label="Share of each answer per category; the numbers are listed above"
                 style=move || format!("height:{}px", super::chart::height(room.with(|r| r.categories.iter().filter(|c| c.mean.is_some()).count())))></div>
         </section>
-        {move || room.with(|r| r.ask_poll).then(|| view! {
+        {move || ask_poll.get().then(|| view! {
             <section class="presenter-poll" aria-labelledby="room-poll-title">
                 <h2 id="room-poll-title">"Which category needs most work in your school?"</h2>
-                {move || if room.with(|r| r.poll.is_empty()) {
+                {move || if poll_empty.get() {
                     view! { <p class="presenter-wait">{move || format!("{} votes so far; the bars show from {}.", room.with(|r| r.poll_answers), room.with(|r| r.k))}</p> }.into_any()
                 } else {
                     view! {
@@ -401,10 +406,10 @@ fn RoomResults(
                 }}
             </section>
         })}
-        {move || room.with(|r| r.word_prompt.clone()).map(|prompt| view! {
+        {move || prompt.get().map(|prompt| view! {
             <section class="presenter-words" aria-labelledby="room-words-title">
                 <h2 id="room-words-title">{prompt}</h2>
-                {move || if room.with(|r| r.words.is_empty()) {
+                {move || if words_empty.get() {
                     view! { <p class="presenter-wait">{move || format!("{} words so far; the cloud shows from {}.", room.with(|r| r.word_answers), room.with(|r| r.k))}</p> }.into_any()
                 } else {
                     view! {
@@ -435,6 +440,7 @@ fn RoomControls(initial: RoomView) -> impl IntoView {
     let reveal_error = form_error(reveal.value(), "error");
     let moderate_error = form_error(moderate.value(), "error");
     let present_href = format!("/workshops/{}/present", urlencoding::encode(&id));
+    let asks_word = Memo::new(move |_| room.with(|r| r.word_prompt.is_some()));
     let word_row = move |w: WordCount, hidden: bool| {
         let id = room.with_untracked(|r| r.workshop_id.clone());
         view! {
@@ -474,7 +480,7 @@ fn RoomControls(initial: RoomView) -> impl IntoView {
                     {move || if room.with(|r| r.revealed) { "Hide the results" } else { "Reveal the results" }}
                 </button>
             </ActionForm>
-            {move || room.with(|r| r.word_prompt.is_some()).then(|| view! {
+            {move || asks_word.get().then(|| view! {
                 <h3>"Words"</h3>
                 {move || {
                     let (words, hidden, n, k) = room.with(|r| (r.words.clone(), r.hidden_words.clone(), r.word_answers, r.k));
