@@ -349,6 +349,9 @@ pub async fn main() -> std::process::ExitCode {
         Some("bench-live") => {
             let screens = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1_000);
             let participants = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(100);
+            let pause = std::time::Duration::from_millis(
+                args.get(3).and_then(|a| a.parse().ok()).unwrap_or(0),
+            );
             let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| {
                 let _ = std::fs::remove_dir_all("target/bench-live");
                 "sqlite://target/bench-live/live.db".into()
@@ -358,6 +361,7 @@ pub async fn main() -> std::process::ExitCode {
                 &config.instruments_dir,
                 screens,
                 participants,
+                pause,
             )
             .await
             {
@@ -385,7 +389,7 @@ pub async fn main() -> std::process::ExitCode {
         }
         Some(other) => {
             eprintln!(
-                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates | create-admin EMAIL | bench-results [N] | bench-live [SCREENS] [PARTICIPANTS]]"
+                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates | create-admin EMAIL | bench-results [N] | bench-live [SCREENS] [PARTICIPANTS] [PAUSE_MS]]"
             );
             return ExitCode::from(2);
         }

@@ -1,9 +1,11 @@
-//! `reflect bench-live [N] [M]`: the live room under load, over real HTTP on this machine.
+//! `reflect bench-live [N] [M] [PAUSE_MS]`: the live room under load, over real HTTP on this
+//! machine.
 //!
 //! Starts the app on a local port with a fresh database, opens N presenter screens (server-sent
 //! event streams, default 1,000) on one workshop, then lets M participants (default 100) save
-//! their answers one after another as fast as the server takes them, each answer a request of
-//! its own. Every answer adds one to the room's answer count, so a screen has received an answer
+//! their answers one after another, each answer a request of its own: as fast as the server
+//! takes them (PAUSE_MS 0, the default) or with a pause between a participant's answers, as in a
+//! real room. Every answer adds one to the room's answer count, so a screen has received an answer
 //! when it gets an event whose count has reached the count at which that answer was stored.
 //! Prints the answer → event latency over every (screen, answer) pair (p50/p95/p99/max) and the
 //! answers per second.
@@ -126,6 +128,7 @@ pub async fn run(
     instruments_dir: &std::path::Path,
     screens: usize,
     participants: usize,
+    pause: Duration,
 ) -> BenchResult<()> {
     let config = Config {
         database_url: database_url.to_string(),
@@ -251,8 +254,13 @@ pub async fn run(
     }
     let total = (participants * items.len()) as i64;
     println!(
-        "live room benchmark: {screens} presenter screens (SSE), {participants} participants × {} answers = {total} answers, database {:?}",
+        "live room benchmark: {screens} presenter screens (SSE), {participants} participants × {} answers = {total} answers, {}, database {:?}",
         items.len(),
+        if pause.is_zero() {
+            "as fast as the server takes them".to_string()
+        } else {
+            format!("{} ms between a participant's answers", pause.as_millis())
+        },
         state.db.backend
     );
 
@@ -289,7 +297,14 @@ pub async fn run(
         let (addr, items, stored) = (addr.clone(), items.clone(), stored.clone());
         answer_tasks.push(tokio::spawn(async move {
             let mut sent = Vec::new();
+            // participants start at different moments, as in a room
+            if !pause.is_zero() {
+                tokio::time::sleep(pause.mul_f64(p as f64 / participants as f64)).await;
+            }
             for (i, item) in items.iter().enumerate() {
+                if i > 0 && !pause.is_zero() {
+                    tokio::time::sleep(pause).await;
+                }
                 let value = (1 + (p + i) % 4).to_string();
                 let t = Instant::now();
                 let (status, reply) = request(
