@@ -705,7 +705,91 @@ async fn the_room_compares_with_everyone(app: &mut common::TestApp) {
     );
 }
 
+/// A workshop on parts of categories: participants see only those parts, the room counts only
+/// them, and the facilitator's page names them.
+async fn workshops_on_parts_of_categories(app: &mut common::TestApp) {
+    app.sign_in_as("f@x.org", "facilitator", None).await;
+    let form = [
+        ("title", "Vision only"),
+        ("instrument", "leadership-reflection"),
+        ("categories[people]", "yes"),
+        // its category counts as chosen
+        ("parts[organising/vision_goals]", "yes"),
+        ("ask_poll", "yes"),
+    ];
+    for bad in ["organising/nope", "nope/vision_goals", "vision_goals"] {
+        let key = format!("parts[{bad}]");
+        let mut f = form.to_vec();
+        f.push((&key, "yes"));
+        let r = create(app, &f).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {}",
+            r.body
+        );
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM workshops").await, 0);
+    let id: String = create(app, &form).await.json();
+    let w: Workshop = app.call("get_workshop", &[("id", &id)]).await.json();
+    assert_eq!(
+        w.categories
+            .iter()
+            .map(|(c, _)| c.as_str())
+            .collect::<Vec<_>>(),
+        ["organising", "people"]
+    );
+    assert!(
+        w.categories[0].1.ends_with("(only: Vision and goals)"),
+        "{:?}",
+        w.categories
+    );
+    assert!(!w.categories[1].1.contains("only"));
+    let cookie = app.cookie.lock().unwrap().take();
+
+    let token: String = start_in(app, &w.code).await.json();
+    let first: CategoryView = app
+        .call("get_category", &[("token", &token), ("index", "1")])
+        .await
+        .json();
+    assert_eq!(first.category.id, "organising");
+    assert_eq!(
+        first
+            .category
+            .subcategories
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect::<Vec<_>>(),
+        ["vision_goals"]
+    );
+    assert_eq!(first.total, 2);
+    // an item of another part of the category is not in this reflection
+    let other = app
+        .state
+        .instruments
+        .latest("leadership-reflection")
+        .unwrap()
+        .instrument
+        .categories[0]
+        .subcategories[1]
+        .items[0]
+        .id
+        .clone();
+    let r = app
+        .call(
+            "save_answer",
+            &[("token", &token), ("item", &other), ("value", "3")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    answer_first_page(app, &token, "2").await;
+    *app.cookie.lock().unwrap() = cookie;
+    let room: RoomView = app.call("get_room", &[("id", &id)]).await.json();
+    assert_eq!(room.answers as usize, first.category.items().count());
+}
+
 on_both_backends!(
+    workshops_on_parts_of_categories,
     facilitators_run_workshops,
     wrong_codes_are_rate_limited,
     participants_answer_the_room,

@@ -180,14 +180,12 @@ pub(crate) async fn load(
         tracing::error!(instrument = %row.instrument_id, version = row.instrument_version, "instrument version missing");
         AppError::Internal
     })?;
-    // in a workshop: only the workshop's categories, and no answers once it is closed
+    // in a workshop: only the workshop's categories (and parts), and no answers once it is closed
     if let Some(w) = &row.workshop_id {
         row.workshop = crate::workshops::db::by_id(&state.db.pool, w).await?;
     }
     if let Some(w) = &row.workshop {
-        let chosen: Vec<String> = serde_json::from_str(&w.categories).unwrap_or_default();
-        let mut limited = (*inst).clone();
-        limited.categories.retain(|c| chosen.contains(&c.id));
+        let limited = w.limit(&inst);
         if !limited.categories.is_empty() {
             inst = Arc::new(limited);
         }
@@ -591,7 +589,9 @@ async fn comparisons(
                 means: Vec::new(),
                 would_reveal: false,
             },
-            GroupMeans::Shown { respondents, means } => Comparison {
+            GroupMeans::Shown {
+                respondents, means, ..
+            } => Comparison {
                 label: label.to_string(),
                 respondents,
                 more_needed: 0,

@@ -208,6 +208,8 @@ pub enum GroupMeans {
         respondents: i64,
         /// Mean per category id (categories without answers are absent).
         means: std::collections::HashMap<String, f64>,
+        /// Mean per "category/subcategory" id.
+        part_means: std::collections::HashMap<String, f64>,
     },
 }
 
@@ -244,6 +246,16 @@ pub async fn group_means(
             .categories
             .iter()
             .filter_map(|c| c.estimate.map(|e| (c.id.clone(), e.mean)))
+            .collect(),
+        part_means: r
+            .categories
+            .iter()
+            .flat_map(|c| {
+                c.subcategories.iter().filter_map(|s| {
+                    s.estimate
+                        .map(|e| (crate::workshops::model::part_key(&c.id, &s.id), e.mean))
+                })
+            })
             .collect(),
     })
 }

@@ -22,18 +22,21 @@ pub async fn list_workshops() -> Result<WorkshopList, AppError> {
     service::list(&state, &user).await
 }
 
-/// Creates a workshop. `categories` holds one entry per ticked category (`categories[<id>]`).
+/// Creates a workshop. `categories` holds one entry per ticked category (`categories[<id>]`),
+/// `parts` one per ticked part of a category (`parts[<category>/<subcategory>]`).
 #[server(endpoint = "create_workshop")]
 pub async fn create_workshop(
     title: String,
     instrument: String,
     categories: Option<HashMap<String, String>>,
+    parts: Option<HashMap<String, String>>,
     ask_poll: Option<String>,
     word_prompt: Option<String>,
 ) -> Result<String, AppError> {
     let result = async {
         let (state, user) = facilitator().await?;
         let chosen: Vec<String> = categories.unwrap_or_default().into_keys().collect();
+        let parts: Vec<String> = parts.unwrap_or_default().into_keys().collect();
         service::create(
             &state,
             &user,
@@ -41,6 +44,7 @@ pub async fn create_workshop(
                 title: &title,
                 instrument: &instrument,
                 categories: &chosen,
+                parts: &parts,
                 ask_poll: ask_poll.as_deref() == Some("yes"),
                 word_prompt: word_prompt.as_deref(),
             },

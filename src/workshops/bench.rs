@@ -213,6 +213,7 @@ pub async fn run(
             title: "Benchmark room",
             instrument,
             categories: &chosen,
+            parts: &[],
             ask_poll: true,
             word_prompt: Some("One word?"),
         },

@@ -15,6 +15,8 @@ pub struct Row {
     pub status: String,
     /// Whether the facilitator has revealed the room's results.
     pub revealed: bool,
+    /// JSON array of chosen "category/subcategory" ids (none: whole categories).
+    pub parts: String,
 }
 
 type Tuple = (
@@ -28,9 +30,10 @@ type Tuple = (
     String,
     String,
     i64,
+    String,
 );
 
-const COLUMNS: &str = "id, facilitator_id, title, instrument_id, categories, ask_poll, word_prompt, code, status, revealed";
+const COLUMNS: &str = "id, facilitator_id, title, instrument_id, categories, ask_poll, word_prompt, code, status, revealed, parts";
 
 fn row(t: Tuple) -> Row {
     Row {
@@ -44,13 +47,29 @@ fn row(t: Tuple) -> Row {
         code: t.7,
         status: t.8,
         revealed: t.9 != 0,
+        parts: t.10,
+    }
+}
+
+impl Row {
+    /// The chosen category ids.
+    pub fn category_ids(&self) -> Vec<String> {
+        serde_json::from_str(&self.categories).unwrap_or_default()
+    }
+    /// The chosen "category/subcategory" ids.
+    pub fn part_ids(&self) -> Vec<String> {
+        serde_json::from_str(&self.parts).unwrap_or_default()
+    }
+    /// The instrument as the workshop asks it: its categories, and of those the chosen parts.
+    pub fn limit(&self, inst: &crate::instrument::Instrument) -> crate::instrument::Instrument {
+        super::model::limit(inst, &self.category_ids(), &self.part_ids())
     }
 }
 
 /// Inserts a workshop unless its code is taken (then false, nothing stored).
 pub async fn insert(pool: &AnyPool, r: &Row, now: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(&format!(
-        "INSERT INTO workshops ({COLUMNS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (code) DO NOTHING"
+        "INSERT INTO workshops ({COLUMNS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (code) DO NOTHING"
     ))
     .bind(&r.id)
     .bind(&r.facilitator_id)
@@ -62,6 +81,7 @@ pub async fn insert(pool: &AnyPool, r: &Row, now: &str) -> Result<bool, sqlx::Er
     .bind(&r.code)
     .bind(&r.status)
     .bind(i64::from(r.revealed))
+    .bind(&r.parts)
     .bind(now)
     .execute(pool)
     .await?;

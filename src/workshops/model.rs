@@ -52,7 +52,44 @@ pub struct Workshop {
 pub struct InstrumentChoice {
     pub id: String,
     pub title: String,
-    pub categories: Vec<(String, String)>,
+    pub categories: Vec<CategoryChoice>,
+}
+
+/// A category to choose, with its parts (subcategories) as ("category/subcategory", title).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryChoice {
+    pub id: String,
+    pub title: String,
+    pub parts: Vec<(String, String)>,
+}
+
+/// The key of a part (subcategory) of a category, as forms and the database name it.
+pub fn part_key(category: &str, subcategory: &str) -> String {
+    format!("{category}/{subcategory}")
+}
+
+/// The instrument limited to the chosen categories and, within a category of which some parts
+/// (subcategories) were chosen, to those parts. A category with no part chosen stays whole.
+pub fn limit(
+    inst: &crate::instrument::Instrument,
+    categories: &[String],
+    parts: &[String],
+) -> crate::instrument::Instrument {
+    let mut limited = inst.clone();
+    limited.categories.retain(|c| categories.contains(&c.id));
+    for c in &mut limited.categories {
+        let chosen = |s: &crate::instrument::Subcategory| parts.contains(&part_key(&c.id, &s.id));
+        if c.subcategories.iter().any(chosen) {
+            let keep: Vec<_> = c
+                .subcategories
+                .iter()
+                .filter(|s| chosen(s))
+                .cloned()
+                .collect();
+            c.subcategories = keep;
+        }
+    }
+    limited
 }
 
 /// The facilitator's page: their workshops and the choices for a new one.
@@ -208,5 +245,38 @@ mod tests {
         assert!(normalise_word("two words").is_err());
         assert!(normalise_word("---").is_err());
         assert!(normalise_word(&"x".repeat(MAX_WORD + 1)).is_err());
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn workshops_limit_the_questionnaire_to_categories_and_parts() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/instruments/leadership-reflection.toml"
+        ))
+        .unwrap();
+        let inst: crate::instrument::Instrument = toml::from_str(&text).unwrap();
+        let cats: Vec<String> = inst.categories.iter().map(|c| c.id.clone()).collect();
+        let first = &inst.categories[0];
+        assert!(
+            first.subcategories.len() >= 2,
+            "the sample has parts to choose"
+        );
+        let part = part_key(&first.id, &first.subcategories[1].id);
+        // one part of the first category; the second category whole
+        let limited = limit(&inst, &cats[..2], std::slice::from_ref(&part));
+        assert_eq!(limited.categories.len(), 2);
+        assert_eq!(
+            limited.categories[0]
+                .subcategories
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect::<Vec<_>>(),
+            [first.subcategories[1].id.as_str()]
+        );
+        assert_eq!(limited.categories[1], inst.categories[1]);
+        // parts of categories not chosen change nothing
+        let limited = limit(&inst, &cats[1..2], &[part]);
+        assert_eq!(limited.categories, vec![inst.categories[1].clone()]);
     }
 }

@@ -67,11 +67,21 @@ pub fn WorkshopsPage() -> impl IntoView {
                             {list.instruments.iter().map(|i| view! {
                                 <fieldset>
                                     <legend>{format!("Categories to reflect on ({})", i.title)}</legend>
-                                    {i.categories.iter().map(|(id, title)| view! {
+                                    {i.categories.iter().map(|c| view! {
                                         <label class="choice">
-                                            <input type="checkbox" name=format!("categories[{id}]") value="yes" />
-                                            {title.clone()}
+                                            <input type="checkbox" name=format!("categories[{}]", c.id) value="yes" />
+                                            {c.title.clone()}
                                         </label>
+                                        <details class="parts">
+                                            <summary>{format!("Only some parts of “{}”", c.title)}</summary>
+                                            <p class="help">"Tick parts to ask only those; none ticked asks the whole category."</p>
+                                            {c.parts.iter().map(|(key, title)| view! {
+                                                <label class="choice">
+                                                    <input type="checkbox" name=format!("parts[{key}]") value="yes" />
+                                                    {title.clone()}
+                                                </label>
+                                            }).collect_view()}
+                                        </details>
                                     }).collect_view()}
                                 </fieldset>
                             }).collect_view()}

@@ -14,6 +14,8 @@ pub struct NewWorkshop<'a> {
     pub title: &'a str,
     pub instrument: &'a str,
     pub categories: &'a [String],
+    /// Chosen parts as "category/subcategory"; a part's category counts as chosen.
+    pub parts: &'a [String],
     pub ask_poll: bool,
     pub word_prompt: Option<&'a str>,
 }
@@ -51,23 +53,36 @@ pub async fn create(state: &AppState, user: &CurrentUser, w: NewWorkshop<'_>) ->
         .ok_or_else(|| AppError::invalid("Choose a questionnaire from the list."))?
         .instrument
         .clone();
+    let all_parts: Vec<String> = inst
+        .categories
+        .iter()
+        .flat_map(|c| c.subcategories.iter().map(|s| part_key(&c.id, &s.id)))
+        .collect();
+    if w.parts.iter().any(|p| !all_parts.contains(p)) {
+        return Err(AppError::invalid(
+            "Choose parts of categories from the questionnaire's list.",
+        ));
+    }
     let mut chosen = Vec::new();
+    let mut parts = Vec::new();
     for c in &inst.categories {
-        if w.categories.contains(&c.id) {
+        let mine: Vec<String> = c
+            .subcategories
+            .iter()
+            .map(|s| part_key(&c.id, &s.id))
+            .filter(|k| w.parts.contains(k))
+            .collect();
+        if w.categories.contains(&c.id) || !mine.is_empty() {
             chosen.push(c.id.clone());
         }
+        parts.extend(mine);
     }
     if chosen.is_empty() {
         return Err(AppError::invalid(
             "Choose at least one category for the workshop.",
         ));
     }
-    if chosen.len()
-        != w.categories
-            .iter()
-            .collect::<std::collections::HashSet<_>>()
-            .len()
-    {
+    if w.categories.iter().any(|c| !chosen.contains(c)) {
         return Err(AppError::invalid(
             "Choose categories from the questionnaire's list.",
         ));
@@ -84,6 +99,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, w: NewWorkshop<'_>) ->
         )));
     }
     let categories = serde_json::to_string(&chosen).map_err(|_| AppError::Internal)?;
+    let parts = serde_json::to_string(&parts).map_err(|_| AppError::Internal)?;
     for _ in 0..8 {
         let code = {
             let mut rng = rand::thread_rng();
@@ -100,6 +116,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, w: NewWorkshop<'_>) ->
             code,
             status: WorkshopStatus::Open.as_str().into(),
             revealed: false,
+            parts: parts.clone(),
         };
         if db::insert(&state.db.pool, &row, &crate::server::now()).await? {
             return Ok(row.id);
@@ -134,7 +151,15 @@ pub async fn list(state: &AppState, user: &CurrentUser) -> AppResult<WorkshopLis
                     .instrument
                     .categories
                     .iter()
-                    .map(|c| (c.id.clone(), c.title.clone()))
+                    .map(|c| CategoryChoice {
+                        id: c.id.clone(),
+                        title: c.title.clone(),
+                        parts: c
+                            .subcategories
+                            .iter()
+                            .map(|s| (part_key(&c.id, &s.id), s.title.clone()))
+                            .collect(),
+                    })
                     .collect(),
             })
             .collect(),
@@ -175,14 +200,28 @@ pub async fn get(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<Wo
         .instruments
         .latest(&r.instrument_id)
         .map(|l| l.instrument.clone());
-    let chosen: Vec<String> = serde_json::from_str(&r.categories).unwrap_or_default();
     let categories = inst
         .as_ref()
         .map(|i| {
-            i.categories
+            let whole = i.clone();
+            r.limit(i)
+                .categories
                 .iter()
-                .filter(|c| chosen.contains(&c.id))
-                .map(|c| (c.id.clone(), c.title.clone()))
+                .map(|c| {
+                    let all = whole
+                        .categories
+                        .iter()
+                        .find(|x| x.id == c.id)
+                        .map_or(0, |x| x.subcategories.len());
+                    let title = if c.subcategories.len() < all {
+                        let names: Vec<&str> =
+                            c.subcategories.iter().map(|s| s.title.as_str()).collect();
+                        format!("{} (only: {})", c.title, names.join("; "))
+                    } else {
+                        c.title.clone()
+                    };
+                    (c.id.clone(), title)
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -312,7 +351,7 @@ pub async fn room_questions(
     if !w.ask_poll && w.word_prompt.is_none() {
         return Ok(None);
     }
-    let chosen: Vec<String> = serde_json::from_str(&w.categories).unwrap_or_default();
+    let chosen = w.category_ids();
     let poll_options = match (w.ask_poll, state.instruments.latest(&w.instrument_id)) {
         (true, Some(l)) => l
             .instrument
@@ -384,15 +423,12 @@ pub async fn answer_room(
     Ok(())
 }
 
-/// The chosen categories of a workshop as the room counts them, in the instrument's order.
-fn room_categories(
-    inst: &crate::instrument::Instrument,
-    chosen: &[String],
-) -> Vec<super::room::CategoryDef> {
+/// The chosen categories (and parts) of a workshop as the room counts them, in the
+/// instrument's order. `inst` is already limited to them.
+fn room_categories(inst: &crate::instrument::Instrument) -> Vec<super::room::CategoryDef> {
     use crate::instrument::ItemType;
     inst.categories
         .iter()
-        .filter(|c| chosen.contains(&c.id))
         .map(|c| super::room::CategoryDef {
             id: c.id.clone(),
             title: c.title.clone(),
@@ -414,14 +450,12 @@ pub async fn room_view(state: &AppState, workshop_id: &str) -> AppResult<RoomVie
     let inst = state
         .instruments
         .latest(&w.instrument_id)
-        .map(|l| l.instrument.clone());
-    let chosen: Vec<String> = serde_json::from_str(&w.categories).unwrap_or_default();
+        .map(|l| w.limit(&l.instrument));
     let (cats, scale) = match &inst {
         Some(i) => (
-            room_categories(i, &chosen),
+            room_categories(i),
             i.categories
                 .iter()
-                .filter(|c| chosen.contains(&c.id))
                 .flat_map(|c| c.items())
                 .find_map(|item| i.scale(item))
                 .map(|s| s.labels.clone())
@@ -476,6 +510,15 @@ pub async fn may_present(state: &AppState, user: &CurrentUser, id: &str) -> AppR
     Ok(own(state, user, id).await?.id)
 }
 
+/// A form's yes/no field.
+fn yes_no(value: &str, what: &str) -> AppResult<bool> {
+    match value {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err(AppError::invalid(format!("{what} is yes or no."))),
+    }
+}
+
 /// Reveals the room's results (they still need the live minimum group size) or hides them again.
 pub async fn set_revealed(
     state: &AppState,
@@ -484,11 +527,7 @@ pub async fn set_revealed(
     revealed: &str,
 ) -> AppResult<()> {
     let w = own(state, user, id).await?;
-    let revealed = match revealed {
-        "yes" => true,
-        "no" => false,
-        _ => return Err(AppError::invalid("Reveal is yes or no.")),
-    };
+    let revealed = yes_no(revealed, "Reveal")?;
     db::set_revealed(&state.db.pool, &w.id, revealed).await?;
     super::live::changed(state, Some(&w.id)).await;
     Ok(())
@@ -504,11 +543,7 @@ pub async fn moderate_word(
     hidden: &str,
 ) -> AppResult<()> {
     let w = own(state, user, id).await?;
-    let hidden = match hidden {
-        "yes" => true,
-        "no" => false,
-        _ => return Err(AppError::invalid("Hide is yes or no.")),
-    };
+    let hidden = yes_no(hidden, "Hide")?;
     let word = normalise_word(word)
         .map_err(AppError::Invalid)?
         .ok_or_else(|| AppError::invalid("Say which word to hide."))?;
@@ -532,7 +567,7 @@ pub async fn comparison(
         ));
     };
     let inst = &latest.instrument;
-    let chosen: Vec<String> = serde_json::from_str(&w.categories).unwrap_or_default();
+    let asked = w.limit(inst);
     let scope = crate::results::db::Scope::All;
     Ok(
         match group_means(state, inst, latest.version, &scope).await? {
@@ -554,13 +589,29 @@ pub async fn comparison(
                     "All respondents: hidden until {more_needed} more have finished this questionnaire."
                 )),
             },
-            GroupMeans::Shown { respondents, means } => RoomComparison {
+            GroupMeans::Shown {
                 respondents,
-                means: inst
+                means,
+                part_means,
+            } => RoomComparison {
+                respondents,
+                // a category asked whole compares with its mean; one asked in one part with that
+                // part's; several parts of a category have no comparable mean here
+                means: asked
                     .categories
                     .iter()
-                    .filter(|c| chosen.contains(&c.id))
-                    .map(|c| means.get(&c.id).copied())
+                    .map(|c| {
+                        let whole = inst
+                            .categories
+                            .iter()
+                            .find(|x| x.id == c.id)
+                            .is_some_and(|x| x.subcategories.len() == c.subcategories.len());
+                        match c.subcategories.as_slice() {
+                            _ if whole => means.get(&c.id).copied(),
+                            [only] => part_means.get(&part_key(&c.id, &only.id)).copied(),
+                            _ => None,
+                        }
+                    })
                     .collect(),
                 withheld: None,
             },
