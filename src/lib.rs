@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod app;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod instrument;
 pub mod reflection;
 pub mod results;

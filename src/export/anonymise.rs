@@ -1,0 +1,292 @@
+//! Group sizes in an export: every combination of the quasi-identifiers an export carries —
+//! country × school × role — holds at least k respondents, or it is coarsened until it does.
+//!
+//! For each (country, school) pair whose cells are too small, one step at a time:
+//! 1. roles become role groups (leaders, teachers, other);
+//! 2. role groups become "any";
+//! 3. the school becomes "other" (merged with the other small schools of its country);
+//! 4. the country becomes "other";
+//! 5. what is still in a cell under k — only ever cells already at "other / other / any" — is
+//!    left out of the export.
+//!
+//! All small cells take their next step together, then the cells are counted again, until none
+//! is under k. Every step and its count is reported for the codebook.
+use crate::results::privacy::{LEADER_ROLES, TEACHER_ROLES};
+use std::collections::{BTreeMap, HashMap};
+
+/// What stands in the export for a merged school or country.
+pub const OTHER: &str = "other";
+/// What stands in the export for a role coarsened away.
+pub const ANY: &str = "any";
+
+/// A respondent's quasi-identifiers as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Person {
+    pub country: Option<String>,
+    pub school: Option<String>,
+    pub role: String,
+}
+
+/// The same, as the export may show them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Shown {
+    /// A country code, or [`OTHER`] (also for respondents without a country).
+    pub country: String,
+    /// A real school id (the export pseudonymises it), or [`OTHER`] (also for no school).
+    pub school: String,
+    /// A role, a role group (`leaders`, `teachers`, `other roles`) or [`ANY`].
+    pub role: String,
+}
+
+/// The role group of a role.
+pub fn role_group(role: &str) -> &'static str {
+    if LEADER_ROLES.contains(&role) {
+        "leaders"
+    } else if TEACHER_ROLES.contains(&role) {
+        "teachers"
+    } else {
+        "other roles"
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Step {
+    Exact,
+    RoleGroup,
+    AnyRole,
+    OtherSchool,
+    OtherCountry,
+    LeftOut,
+}
+
+fn show(p: &Person, step: Step) -> Option<Shown> {
+    let role = match step {
+        Step::Exact => p.role.clone(),
+        Step::RoleGroup => role_group(&p.role).to_string(),
+        _ => ANY.to_string(),
+    };
+    let school = match (&p.school, step >= Step::OtherSchool) {
+        (Some(s), false) => s.clone(),
+        _ => OTHER.to_string(),
+    };
+    let country = match (&p.country, step >= Step::OtherCountry) {
+        (Some(c), false) => c.clone(),
+        _ => OTHER.to_string(),
+    };
+    (step != Step::LeftOut).then_some(Shown {
+        country,
+        school,
+        role,
+    })
+}
+
+/// The outcome: per input person what the export shows (`None`: left out), and what was done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anonymised {
+    pub shown: Vec<Option<Shown>>,
+    /// Respondents per step beyond "exact": (what was done, how many respondents it touched).
+    pub report: Vec<(String, usize)>,
+}
+
+/// Applies the rules to `people` with minimum group size `k`.
+pub fn anonymise(people: &[Person], k: usize) -> Anonymised {
+    // work on distinct quasi-identifier tuples with their counts
+    let mut tuples: BTreeMap<&Person, usize> = BTreeMap::new();
+    for p in people {
+        *tuples.entry(p).or_default() += 1;
+    }
+    type Pair = (Option<String>, Option<String>);
+    let mut step: HashMap<Pair, Step> = HashMap::new();
+    let pair = |p: &Person| (p.country.clone(), p.school.clone());
+    loop {
+        let mut cells: HashMap<Shown, (usize, Vec<Pair>)> = HashMap::new();
+        for (p, n) in &tuples {
+            let s = *step.get(&pair(p)).unwrap_or(&Step::Exact);
+            if let Some(shown) = show(p, s) {
+                let cell = cells.entry(shown).or_default();
+                cell.0 += n;
+                cell.1.push(pair(p));
+            }
+        }
+        let merged_all = Shown {
+            country: OTHER.into(),
+            school: OTHER.into(),
+            role: ANY.into(),
+        };
+        let (last, others): (Vec<_>, Vec<_>) = cells
+            .into_iter()
+            .filter(|(_, (n, _))| *n < k)
+            .partition(|(cell, _)| *cell == merged_all);
+        // leave anyone out only once nothing else can still join them
+        let small: Vec<Pair> = if others.is_empty() { last } else { others }
+            .into_iter()
+            .flat_map(|(_, (_, pairs))| pairs)
+            .collect();
+        if small.is_empty() {
+            break;
+        }
+        let mut advanced: Vec<Pair> = small;
+        advanced.sort();
+        advanced.dedup();
+        for p in advanced {
+            let s = step.entry(p).or_insert(Step::Exact);
+            *s = match *s {
+                Step::Exact => Step::RoleGroup,
+                Step::RoleGroup => Step::AnyRole,
+                Step::AnyRole => Step::OtherSchool,
+                Step::OtherSchool => Step::OtherCountry,
+                Step::OtherCountry | Step::LeftOut => Step::LeftOut,
+            };
+        }
+    }
+    let mut counts: BTreeMap<Step, usize> = BTreeMap::new();
+    let shown = people
+        .iter()
+        .map(|p| {
+            let s = *step.get(&pair(p)).unwrap_or(&Step::Exact);
+            *counts.entry(s).or_default() += 1;
+            show(p, s)
+        })
+        .collect();
+    let report = counts
+        .into_iter()
+        .filter(|(s, _)| *s != Step::Exact)
+        .map(|(s, n)| {
+            let what = match s {
+                Step::RoleGroup => "role shown as its role group (leaders, teachers, other roles)",
+                Step::AnyRole => "role left out (\"any\")",
+                Step::OtherSchool => "school merged into \"other\", role left out",
+                Step::OtherCountry => "school and country merged into \"other\", role left out",
+                Step::LeftOut | Step::Exact => {
+                    "left out of the export: a group under k even when merged"
+                }
+            };
+            (what.to_string(), n)
+        })
+        .collect();
+    Anonymised { shown, report }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn person(country: &str, school: &str, role: &str) -> Person {
+        Person {
+            country: (!country.is_empty()).then(|| country.to_string()),
+            school: (!school.is_empty()).then(|| school.to_string()),
+            role: role.to_string(),
+        }
+    }
+
+    fn many(n: usize, p: Person) -> Vec<Person> {
+        vec![p; n]
+    }
+
+    #[test]
+    fn big_enough_groups_stay_as_they_are() {
+        let mut people = many(5, person("nl", "a", "teacher"));
+        people.extend(many(6, person("nl", "a", "headteacher")));
+        let a = anonymise(&people, 5);
+        assert!(a.report.is_empty());
+        assert_eq!(a.shown[0].as_ref().unwrap().role, "teacher");
+        assert_eq!(a.shown[5].as_ref().unwrap().school, "a");
+    }
+
+    #[test]
+    fn one_headteacher_makes_the_school_s_roles_coarser() {
+        let mut people = many(5, person("nl", "a", "teacher"));
+        people.push(person("nl", "a", "headteacher"));
+        people.extend(many(3, person("nl", "a", "deputy")));
+        people.extend(many(2, person("nl", "a", "middle_leader")));
+        let a = anonymise(&people, 5);
+        let roles: Vec<&str> = a
+            .shown
+            .iter()
+            .map(|s| s.as_ref().unwrap().role.as_str())
+            .collect();
+        // the 6 leaders together are a group of 6; the teachers stay teachers
+        assert_eq!(roles.iter().filter(|r| **r == "leaders").count(), 6);
+        assert_eq!(
+            roles.iter().filter(|r| **r == "teachers").count(),
+            5,
+            "{roles:?}"
+        );
+    }
+
+    #[test]
+    fn small_schools_merge_into_other_and_a_lone_respondent_is_left_out() {
+        let mut people = many(6, person("nl", "a", "teacher"));
+        people.extend(many(3, person("nl", "b", "teacher")));
+        people.extend(many(2, person("nl", "c", "teacher")));
+        people.push(person("be", "d", "teacher"));
+        let a = anonymise(&people, 5);
+        let schools: Vec<Option<&str>> = a
+            .shown
+            .iter()
+            .map(|s| s.as_ref().map(|s| s.school.as_str()))
+            .collect();
+        assert_eq!(schools.iter().filter(|s| **s == Some("a")).count(), 6);
+        assert_eq!(schools.iter().filter(|s| **s == Some(OTHER)).count(), 5);
+        assert_eq!(
+            schools[11], None,
+            "one respondent in a country of one: left out"
+        );
+        assert!(
+            a.report
+                .iter()
+                .any(|(w, n)| w.starts_with("left out") && *n == 1)
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn no_exported_group_is_under_k(
+            groups in proptest::collection::vec(
+                (0..3usize, 0..8usize, 0..5usize, 1..9usize),
+                1..30,
+            ),
+            k in 3..7usize,
+        ) {
+            let countries = ["nl", "be", ""];
+            let roles = crate::results::privacy::ROLES;
+            let mut people = Vec::new();
+            for (c, s, r, n) in groups {
+                // a school lies in one country; "" is no school / no country
+                let school = if s == 7 { String::new() } else { format!("{}-{s}", countries[c]) };
+                people.extend(many(n, person(countries[c], &school, roles[r])));
+            }
+            let a = anonymise(&people, k);
+            prop_assert_eq!(a.shown.len(), people.len());
+            let mut cells: HashMap<&Shown, usize> = HashMap::new();
+            let mut schools: HashMap<&str, usize> = HashMap::new();
+            let mut countries_n: HashMap<&str, usize> = HashMap::new();
+            let mut roles_n: HashMap<(&str, &str), usize> = HashMap::new();
+            for s in a.shown.iter().flatten() {
+                *cells.entry(s).or_default() += 1;
+                *schools.entry(&s.school).or_default() += 1;
+                *countries_n.entry(&s.country).or_default() += 1;
+                *roles_n.entry((&s.country, &s.role)).or_default() += 1;
+            }
+            for (cell, n) in &cells {
+                prop_assert!(*n >= k, "{:?} has {} < {}", cell, n, k);
+            }
+            // sums of cells of at least k are at least k: each single dimension too
+            prop_assert!(schools.values().chain(countries_n.values()).chain(roles_n.values()).all(|n| *n >= k));
+            // only the last, fully merged group under k is left out
+            let left_out = a.shown.iter().filter(|s| s.is_none()).count();
+            prop_assert!(left_out < k, "{} left out", left_out);
+            // the report counts exactly the respondents shown otherwise than they are
+            let touched: usize = a.report.iter().map(|(_, n)| n).sum();
+            let changed = a
+                .shown
+                .iter()
+                .zip(&people)
+                .filter(|(s, p)| s.as_ref() != show(p, Step::Exact).as_ref())
+                .count();
+            prop_assert_eq!(touched, changed);
+        }
+    }
+}
