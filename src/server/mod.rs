@@ -160,6 +160,10 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(server_fn_handler).get(server_fn_handler),
         )
         .route(
+            "/export/responses.csv",
+            axum::routing::get(crate::export::api::long_csv),
+        )
+        .route(
             "/workshops/{id}/live",
             axum::routing::get(crate::workshops::live::stream),
         )

@@ -1,0 +1,167 @@
+//! The export's SQL: the consenting respondents under a filter, then their answers as a stream.
+use sqlx::AnyPool;
+
+/// What an export selects (checked by `service::check`).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct ExportFilter {
+    pub instrument: String,
+    pub version: Option<i64>,
+    /// First and last day (YYYY-MM-DD) of finishing (of starting, for unfinished ones).
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub country: Option<String>,
+    pub network: Option<String>,
+    pub school: Option<String>,
+    pub role: Option<String>,
+    pub innovation: Option<String>,
+    /// Also unfinished reflections (finished ones only by default).
+    pub unfinished: bool,
+}
+
+/// One respondent as the export needs them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Respondent {
+    pub id: String,
+    pub school_id: Option<String>,
+    pub country: Option<String>,
+    pub role: String,
+    pub innovation: String,
+    pub instrument_version: i64,
+    /// The day finished (or started, when unfinished): timestamps are cut to the day.
+    pub day: String,
+}
+
+#[derive(Debug, Clone)]
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// The WHERE clause and its binds for `f` over `reflections r LEFT JOIN schools s`.
+fn filter_sql(f: &ExportFilter) -> (String, Vec<Bind>) {
+    let mut sql = String::from("r.consent_research = 1 AND r.instrument_id = $1");
+    let mut binds = vec![Bind::Text(f.instrument.clone())];
+    if let Some(v) = f.version {
+        binds.push(Bind::Int(v));
+        sql.push_str(" AND r.instrument_version = $2");
+    }
+    if !f.unfinished {
+        sql.push_str(" AND r.status = 'finished'");
+    }
+    let mut add = |cond: &str, v: String| {
+        binds.push(Bind::Text(v));
+        sql.push_str(&format!(" AND {cond} ${}", binds.len()));
+    };
+    let day = "COALESCE(SUBSTR(r.finished_at, 1, 10), r.started_on)";
+    if let Some(v) = &f.from {
+        add(&format!("{day} >="), v.clone());
+    }
+    if let Some(v) = &f.to {
+        add(&format!("{day} <="), v.clone());
+    }
+    if let Some(v) = &f.country {
+        add("s.country =", v.clone());
+    }
+    if let Some(v) = &f.network {
+        add("s.network_id =", v.clone());
+    }
+    if let Some(v) = &f.school {
+        add("r.school_id =", v.clone());
+    }
+    if let Some(v) = &f.role {
+        add("r.role =", v.clone());
+    }
+    if let Some(v) = &f.innovation {
+        add("r.innovation =", v.clone());
+    }
+    (sql, binds)
+}
+
+pub async fn respondents(pool: &AnyPool, f: &ExportFilter) -> Result<Vec<Respondent>, sqlx::Error> {
+    let (cond, binds) = filter_sql(f);
+    let sql = format!(
+        "SELECT r.id, r.school_id, s.country, r.role, r.innovation, r.instrument_version,
+                COALESCE(SUBSTR(r.finished_at, 1, 10), r.started_on) AS day
+         FROM reflections r LEFT JOIN schools s ON s.id = r.school_id
+         WHERE {cond} ORDER BY r.id"
+    );
+    let mut q = sqlx::query_as::<_, Respondent>(&sql);
+    for b in binds {
+        q = match b {
+            Bind::Text(t) => q.bind(t),
+            Bind::Int(i) => q.bind(i),
+        };
+    }
+    q.fetch_all(pool).await
+}
+
+/// The answers of the same respondents, ordered by respondent, as a stream (constant memory).
+pub fn answers(
+    pool: AnyPool,
+    f: &ExportFilter,
+) -> impl futures::Stream<Item = Result<(String, String, String), sqlx::Error>> + Send + 'static {
+    let (cond, binds) = filter_sql(f);
+    let sql = format!(
+        "SELECT a.reflection_id, a.item_id, a.value
+         FROM answers a JOIN reflections r ON r.id = a.reflection_id
+         LEFT JOIN schools s ON s.id = r.school_id
+         WHERE {cond} ORDER BY a.reflection_id, a.item_id"
+    );
+    async_stream(pool, sql, binds)
+}
+
+fn async_stream(
+    pool: AnyPool,
+    sql: String,
+    binds: Vec<Bind>,
+) -> impl futures::Stream<Item = Result<(String, String, String), sqlx::Error>> + Send + 'static {
+    use futures::StreamExt;
+    // the query borrows its SQL and pool: both move into a task that feeds a bounded channel
+    let (tx, rx) = tokio::sync::mpsc::channel(256);
+    tokio::spawn(async move {
+        let mut q = sqlx::query_as::<_, (String, String, String)>(&sql);
+        for b in binds {
+            q = match b {
+                Bind::Text(t) => q.bind(t),
+                Bind::Int(i) => q.bind(i),
+            };
+        }
+        let mut rows = q.fetch(&pool);
+        while let Some(row) = rows.next().await {
+            if tx.send(row).await.is_err() {
+                return; // the download was abandoned
+            }
+        }
+    });
+    futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|r| (r, rx)) })
+}
+
+pub async fn log_start(
+    pool: &AnyPool,
+    id: &str,
+    user_id: &str,
+    format: &str,
+    filters: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO export_log (id, user_id, created_at, format, filters) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(now)
+    .bind(format)
+    .bind(filters)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn log_rows(pool: &AnyPool, id: &str, rows: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE export_log SET row_count = $1 WHERE id = $2")
+        .bind(rows)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,290 @@
+//! Research exports: who may export, the filters, and the long CSV written as a stream.
+use super::anonymise::{OTHER, Person, anonymise};
+use super::db::{self, ExportFilter};
+use super::pseudonym::Pseudonyms;
+use crate::accounts::model::{CurrentUser, Role};
+use crate::error::{AppError, AppResult};
+use crate::instrument::ItemType;
+use crate::server::AppState;
+use std::collections::{HashMap, HashSet};
+
+/// The filters as a form or URL gives them (every field optional text).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ExportParams {
+    pub instrument: Option<String>,
+    pub version: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub country: Option<String>,
+    pub network: Option<String>,
+    pub school: Option<String>,
+    pub role: Option<String>,
+    pub innovation: Option<String>,
+    pub unfinished: Option<String>,
+}
+
+fn may_export(user: &CurrentUser) -> AppResult<()> {
+    match user.role {
+        Role::Researcher | Role::Admin => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "Only researchers and administrators export responses.".into(),
+        )),
+    }
+}
+
+fn is_day(d: &str) -> bool {
+    let b = d.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+fn some(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Checks the filters; every message says what to fix.
+pub fn check(state: &AppState, p: &ExportParams) -> AppResult<ExportFilter> {
+    let instrument = some(&p.instrument)
+        .ok_or_else(|| AppError::invalid("Choose a questionnaire to export."))?;
+    if state.instruments.latest(instrument).is_none() {
+        return Err(AppError::NotFound(format!(
+            "There is no questionnaire called “{}”.",
+            instrument.chars().take(60).collect::<String>()
+        )));
+    }
+    let version = match some(&p.version) {
+        None => None,
+        Some(v) => Some(
+            v.parse::<i64>()
+                .ok()
+                .filter(|v| state.instruments.get(instrument, *v).is_some())
+                .ok_or_else(|| AppError::invalid("Choose a version of the questionnaire."))?,
+        ),
+    };
+    for d in [some(&p.from), some(&p.to)].into_iter().flatten() {
+        if !is_day(d) {
+            return Err(AppError::invalid("Dates are written as YYYY-MM-DD."));
+        }
+    }
+    let role = some(&p.role);
+    if role.is_some_and(|r| !crate::results::privacy::ROLES.contains(&r)) {
+        return Err(AppError::invalid("Choose a role from the list."));
+    }
+    let innovation = some(&p.innovation);
+    if innovation.is_some_and(|i| {
+        !crate::reflection::model::INNOVATIONS
+            .iter()
+            .any(|(k, _)| k == &i)
+    }) {
+        return Err(AppError::invalid("Choose an innovation from the list."));
+    }
+    let country = some(&p.country).map(str::to_lowercase);
+    if country
+        .as_deref()
+        .is_some_and(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_lowercase()))
+    {
+        return Err(AppError::invalid(
+            "A country is a two-letter code, e.g. NL.",
+        ));
+    }
+    let unfinished = match some(&p.unfinished) {
+        None | Some("no") => false,
+        Some("yes") => true,
+        Some(_) => return Err(AppError::invalid("Unfinished is yes or no.")),
+    };
+    Ok(ExportFilter {
+        instrument: instrument.to_string(),
+        version,
+        from: some(&p.from).map(str::to_string),
+        to: some(&p.to).map(str::to_string),
+        country,
+        network: some(&p.network).map(str::to_string),
+        school: some(&p.school).map(str::to_string),
+        role: role.map(str::to_string),
+        innovation: innovation.map(str::to_string),
+        unfinished,
+    })
+}
+
+/// The long CSV's columns.
+pub const LONG_COLUMNS: &[&str] = &[
+    "respondent",
+    "school",
+    "country",
+    "role",
+    "innovation",
+    "instrument",
+    "version",
+    "day",
+    "category",
+    "subcategory",
+    "item",
+    "value",
+];
+
+/// Written answers (short and long text, one word) are not exported: free text can identify.
+fn exported(kind: ItemType) -> bool {
+    !matches!(
+        kind,
+        ItemType::ShortText | ItemType::LongText | ItemType::OneWord
+    )
+}
+
+type Chunk = Result<axum::body::Bytes, std::io::Error>;
+
+/// The long CSV (one row per answer) as a stream of chunks: the respondents are read and
+/// anonymised first (one small row each), then the answers stream through. Logs the export.
+pub async fn long_csv(
+    state: &AppState,
+    user: &CurrentUser,
+    p: &ExportParams,
+) -> AppResult<impl futures::Stream<Item = Chunk> + Send + 'static + use<>> {
+    use futures::StreamExt;
+    may_export(user)?;
+    let f = check(state, p)?;
+    let respondents = db::respondents(&state.db.pool, &f).await?;
+    let people: Vec<Person> = respondents
+        .iter()
+        .map(|r| Person {
+            country: r.country.clone(),
+            school: r.school_id.clone(),
+            role: r.role.clone(),
+        })
+        .collect();
+    let k = usize::try_from(state.config.min_group_size).unwrap_or(5);
+    let anon = anonymise(&people, k);
+    let kept: Vec<(&db::Respondent, &super::anonymise::Shown)> = respondents
+        .iter()
+        .zip(&anon.shown)
+        .filter_map(|(r, s)| s.as_ref().map(|s| (r, s)))
+        .collect();
+    let people_ids = Pseudonyms::new("R", kept.iter().map(|(r, _)| r.id.as_str()));
+    let schools = Pseudonyms::new(
+        "S",
+        kept.iter()
+            .map(|(_, s)| s.school.as_str())
+            .filter(|s| *s != OTHER),
+    );
+    // per kept respondent the leading columns, already pseudonymised
+    let mut rows: HashMap<String, (i64, Vec<String>)> = HashMap::new();
+    for (r, s) in &kept {
+        let school = schools.of(&s.school).unwrap_or(OTHER).to_string();
+        rows.insert(
+            r.id.clone(),
+            (
+                r.instrument_version,
+                vec![
+                    people_ids.of(&r.id).unwrap_or_default().to_string(),
+                    school,
+                    s.country.clone(),
+                    s.role.clone(),
+                    r.innovation.clone(),
+                    f.instrument.clone(),
+                    r.instrument_version.to_string(),
+                    r.day.clone(),
+                ],
+            ),
+        );
+    }
+    // per version: item → (category, subcategory) for exported items
+    let mut items: HashMap<(i64, String), (String, String)> = HashMap::new();
+    let versions: HashSet<i64> = kept.iter().map(|(r, _)| r.instrument_version).collect();
+    for v in versions {
+        if let Some(inst) = state.instruments.get(&f.instrument, v) {
+            for c in &inst.categories {
+                for s in &c.subcategories {
+                    for i in s.items.iter().filter(|i| exported(i.kind)) {
+                        items.insert((v, i.id.clone()), (c.id.clone(), s.id.clone()));
+                    }
+                }
+            }
+        }
+    }
+    let log_id = uuid::Uuid::new_v4().to_string();
+    let filters = serde_json::to_string(&f).map_err(|_| AppError::Internal)?;
+    db::log_start(
+        &state.db.pool,
+        &log_id,
+        &user.id,
+        "long_csv",
+        &filters,
+        &crate::server::now(),
+    )
+    .await?;
+    tracing::info!(user = %user.id, respondents = kept.len(), "research export started");
+
+    let answers = db::answers(state.db.pool.clone(), &f);
+    let pool = state.db.pool.clone();
+    let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
+    tokio::spawn(async move {
+        let mut answers = std::pin::pin!(answers);
+        let new_writer = || csv::Writer::from_writer(Vec::with_capacity(64 * 1024));
+        let mut out = new_writer();
+        let mut count: i64 = 0;
+        let io = |e: csv::Error| std::io::Error::other(e.to_string());
+        if let Err(e) = out.write_record(LONG_COLUMNS) {
+            let _ = tx.send(Err(io(e))).await;
+            return;
+        }
+        while let Some(row) = answers.next().await {
+            let (reflection, item, value) = match row {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::error!(error = %e, "export query failed");
+                    let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
+                    return;
+                }
+            };
+            let Some((version, lead)) = rows.get(&reflection) else {
+                continue; // left out by the group-size rules
+            };
+            let Some((category, subcategory)) = items.get(&(*version, item.clone())) else {
+                continue; // written answers, or an item no longer in its version
+            };
+            let record = lead.iter().map(String::as_str).chain([
+                category.as_str(),
+                subcategory.as_str(),
+                &item,
+                &value,
+            ]);
+            if let Err(e) = out.write_record(record) {
+                let _ = tx.send(Err(io(e))).await;
+                return;
+            }
+            count += 1;
+            // a chunk every 500 rows (about 40 KB): memory stays flat however big the export
+            if count % 500 == 0 {
+                let full = match std::mem::replace(&mut out, new_writer()).into_inner() {
+                    Ok(full) => full,
+                    Err(e) => {
+                        let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
+                        return;
+                    }
+                };
+                if tx.send(Ok(full.into())).await.is_err() {
+                    return; // the download was abandoned
+                }
+            }
+        }
+        match out.into_inner() {
+            Ok(rest) => {
+                if tx.send(Ok(rest.into())).await.is_err() {
+                    return;
+                }
+            }
+            Err(e) => {
+                let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
+                return;
+            }
+        }
+        if let Err(e) = db::log_rows(&pool, &log_id, count).await {
+            tracing::warn!(error = %e, "export log not completed");
+        }
+    });
+    Ok(futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|c| (c, rx))
+    }))
+}
