@@ -223,13 +223,77 @@ async fn researchers_export_anonymised_answers(app: &mut common::TestApp) {
     );
     assert_eq!(a_only.len(), rows.len());
 
+    // the codebook: items, reliability over the same respondents, what was suppressed
+    let cb = app
+        .get("/export/codebook.json?instrument=leadership-reflection")
+        .await;
+    assert_eq!(cb.status, StatusCode::OK, "{}", cb.body);
+    let cb: serde_json::Value = serde_json::from_str(&cb.body).unwrap();
+    assert_eq!(cb["respondents"], 6);
+    assert_eq!(cb["minimum_group_size"], 5);
+    let items = cb["items"].as_array().unwrap();
+    let exported_items: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r.get(10).unwrap()).collect();
+    assert_eq!(items.len(), exported_items.len());
+    let first = &items[0];
+    assert_eq!(first["type"], "likert");
+    assert_eq!(
+        first["values"].as_array().unwrap().len(),
+        6,
+        "5 points and na"
+    );
+    // alpha per category from the CSV's own numbers
+    for cat in cb["categories"].as_array().unwrap() {
+        let ids: Vec<&str> = cat["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let table: Vec<Vec<Option<f64>>> = by
+            .values()
+            .map(|answers| {
+                ids.iter()
+                    .map(|id| {
+                        answers
+                            .iter()
+                            .find(|(i, _)| i == id)
+                            .and_then(|(_, v)| v.parse().ok())
+                    })
+                    .collect()
+            })
+            .collect();
+        let (alpha, n) = reflect::export::stats::cronbach_alpha(&table);
+        assert_eq!(cat["n"], n);
+        match alpha {
+            Some(a) => assert!((cat["alpha"].as_f64().unwrap() - a).abs() < 1e-9),
+            None => assert!(cat["alpha"].is_null()),
+        }
+    }
+    let suppression = cb["suppression"].to_string();
+    assert!(suppression.contains("left out"), "{suppression}");
+    let md = app
+        .get("/export/codebook.md?instrument=leadership-reflection")
+        .await;
+    assert_eq!(md.status, StatusCode::OK);
+    assert!(
+        md.body.contains("Cronbach's alpha") && md.body.contains("k = 5"),
+        "{}",
+        md.body
+    );
+    assert!(md.body.contains("2 respondents: left out"), "{}", md.body);
+    assert_eq!(
+        app.get("/export/secrets.txt").await.status,
+        StatusCode::NOT_FOUND
+    );
+
     // every export is logged: who, when, filters, rows — never the data
     let log: Vec<(String, String, Option<i64>)> =
         sqlx::query_as("SELECT user_id, filters, row_count FROM export_log ORDER BY created_at")
             .fetch_all(&app.state.db.pool)
             .await
             .unwrap();
-    assert_eq!(log.len(), 6);
+    assert_eq!(log.len(), 8);
     assert!(log.iter().all(|(u, _, _)| !u.is_empty()));
     assert!(log[0].1.contains("leadership-reflection"));
     assert!(log.iter().any(|(_, _, n)| *n == Some(rows.len() as i64)));

@@ -7,6 +7,7 @@
 //! come: wide CSV, JSON, the codebook, the R script, the researcher page and the `export` command.
 pub mod anonymise;
 pub mod api;
+pub mod codebook;
 pub mod db;
 pub mod pseudonym;
 pub mod service;

@@ -135,14 +135,20 @@ fn exported(kind: ItemType) -> bool {
 
 type Chunk = Result<axum::body::Bytes, std::io::Error>;
 
-/// The long CSV (one row per answer) as a stream of chunks: the respondents are read and
-/// anonymised first (one small row each), then the answers stream through. Logs the export.
-pub async fn long_csv(
-    state: &AppState,
-    user: &CurrentUser,
-    p: &ExportParams,
-) -> AppResult<impl futures::Stream<Item = Chunk> + Send + 'static + use<>> {
-    use futures::StreamExt;
+/// An export's respondents after the privacy rules, ready to write.
+struct Prepared {
+    filter: ExportFilter,
+    /// Per kept respondent (real id): instrument version and the leading columns, pseudonymised.
+    rows: HashMap<String, (i64, Vec<String>)>,
+    /// Per (version, item id) of exported items: (category id, subcategory id).
+    items: HashMap<(i64, String), (String, String)>,
+    versions: Vec<i64>,
+    respondents: usize,
+    report: Vec<(String, usize)>,
+    k: usize,
+}
+
+async fn prepare(state: &AppState, user: &CurrentUser, p: &ExportParams) -> AppResult<Prepared> {
     may_export(user)?;
     let f = check(state, p)?;
     let respondents = db::respondents(&state.db.pool, &f).await?;
@@ -168,7 +174,6 @@ pub async fn long_csv(
             .map(|(_, s)| s.school.as_str())
             .filter(|s| *s != OTHER),
     );
-    // per kept respondent the leading columns, already pseudonymised
     let mut rows: HashMap<String, (i64, Vec<String>)> = HashMap::new();
     for (r, s) in &kept {
         let school = schools.of(&s.school).unwrap_or(OTHER).to_string();
@@ -189,10 +194,15 @@ pub async fn long_csv(
             ),
         );
     }
-    // per version: item → (category, subcategory) for exported items
     let mut items: HashMap<(i64, String), (String, String)> = HashMap::new();
-    let versions: HashSet<i64> = kept.iter().map(|(r, _)| r.instrument_version).collect();
-    for v in versions {
+    let mut versions: Vec<i64> = kept
+        .iter()
+        .map(|(r, _)| r.instrument_version)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    versions.sort_unstable();
+    for &v in &versions {
         if let Some(inst) = state.instruments.get(&f.instrument, v) {
             for c in &inst.categories {
                 for s in &c.subcategories {
@@ -203,18 +213,53 @@ pub async fn long_csv(
             }
         }
     }
+    Ok(Prepared {
+        filter: f,
+        respondents: rows.len(),
+        rows,
+        items,
+        versions,
+        report: anon.report,
+        k,
+    })
+}
+
+async fn log(
+    state: &AppState,
+    user: &CurrentUser,
+    format: &str,
+    f: &ExportFilter,
+) -> AppResult<String> {
     let log_id = uuid::Uuid::new_v4().to_string();
-    let filters = serde_json::to_string(&f).map_err(|_| AppError::Internal)?;
+    let filters = serde_json::to_string(f).map_err(|_| AppError::Internal)?;
     db::log_start(
         &state.db.pool,
         &log_id,
         &user.id,
-        "long_csv",
+        format,
         &filters,
         &crate::server::now(),
     )
     .await?;
-    tracing::info!(user = %user.id, respondents = kept.len(), "research export started");
+    tracing::info!(user = %user.id, format, "research export started");
+    Ok(log_id)
+}
+
+/// The long CSV (one row per answer) as a stream of chunks: the respondents are read and
+/// anonymised first (one small row each), then the answers stream through. Logs the export.
+pub async fn long_csv(
+    state: &AppState,
+    user: &CurrentUser,
+    p: &ExportParams,
+) -> AppResult<impl futures::Stream<Item = Chunk> + Send + 'static + use<>> {
+    use futures::StreamExt;
+    let Prepared {
+        filter: f,
+        rows,
+        items,
+        ..
+    } = prepare(state, user, p).await?;
+    let log_id = log(state, user, "long_csv", &f).await?;
 
     let answers = db::answers(state.db.pool.clone(), &f);
     let pool = state.db.pool.clone();
@@ -287,4 +332,137 @@ pub async fn long_csv(
     Ok(futures::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|c| (c, rx))
     }))
+}
+
+/// The long CSV's columns with their meaning, for the codebook.
+fn column_meanings() -> Vec<(String, String)> {
+    [
+        ("respondent", "respondent pseudonym (this export only)"),
+        ("school", "school pseudonym (this export only), or \"other\""),
+        ("country", "two-letter country code, or \"other\""),
+        ("role", "role, role group or \"any\" (see anonymisation)"),
+        ("innovation", "the innovation reflected on: data_use, pln, other"),
+        ("instrument", "questionnaire id"),
+        ("version", "questionnaire version"),
+        ("day", "day finished (or started, when unfinished), YYYY-MM-DD"),
+        ("category", "category id"),
+        ("subcategory", "subcategory id"),
+        ("item", "item id (see Items)"),
+        ("value", "the answer as stored: a scale point, \"na\", an option value (several joined by commas) or a number"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect()
+}
+
+/// The codebook of the export these filters make (and the categories' reliability over it).
+pub async fn codebook(
+    state: &AppState,
+    user: &CurrentUser,
+    p: &ExportParams,
+) -> AppResult<super::codebook::Codebook> {
+    use super::codebook::*;
+    use futures::StreamExt;
+    let prep = prepare(state, user, p).await?;
+    let f = &prep.filter;
+    let mut items = Vec::new();
+    let mut scored: Vec<(i64, String, String, Vec<String>)> = Vec::new();
+    let mut title = String::new();
+    for &v in &prep.versions {
+        let Some(inst) = state.instruments.get(&f.instrument, v) else {
+            continue;
+        };
+        title = inst.title.clone();
+        for c in &inst.categories {
+            let mut likert = Vec::new();
+            for s in &c.subcategories {
+                for i in s.items.iter().filter(|i| exported(i.kind)) {
+                    let mut values: Vec<(String, String)> = match inst.scale(i) {
+                        Some(scale) => {
+                            let mut v: Vec<(String, String)> = scale
+                                .labels
+                                .iter()
+                                .enumerate()
+                                .map(|(n, l)| ((n + 1).to_string(), l.clone()))
+                                .collect();
+                            if let Some(na) = &scale.not_applicable {
+                                v.push((crate::instrument::NOT_APPLICABLE.to_string(), na.clone()));
+                            }
+                            v
+                        }
+                        None => Vec::new(),
+                    };
+                    values.extend(i.options.iter().map(|o| (o.value.clone(), o.label.clone())));
+                    if i.kind == ItemType::Likert {
+                        likert.push(i.id.clone());
+                    }
+                    items.push(CodebookItem {
+                        version: v,
+                        id: i.id.clone(),
+                        category: c.id.clone(),
+                        subcategory: s.id.clone(),
+                        text: i.text.clone(),
+                        kind: serde_json::to_value(i.kind)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default(),
+                        values,
+                    });
+                }
+            }
+            if !likert.is_empty() {
+                scored.push((v, c.id.clone(), c.title.clone(), likert));
+            }
+        }
+    }
+    // reliability: every respondent's scores per category, read from the answers
+    let mut scores: HashMap<(String, String), f64> = HashMap::new();
+    let mut answers = std::pin::pin!(db::answers(state.db.pool.clone(), f));
+    while let Some(row) = answers.next().await {
+        let (reflection, item, value) = row?;
+        if prep.rows.contains_key(&reflection)
+            && let Ok(v) = value.parse::<f64>()
+        {
+            scores.insert((reflection, item), v);
+        }
+    }
+    let categories = scored
+        .into_iter()
+        .map(|(v, id, title, likert)| {
+            let table: Vec<Vec<Option<f64>>> = prep
+                .rows
+                .iter()
+                .filter(|(_, (version, _))| *version == v)
+                .map(|(r, _)| {
+                    likert
+                        .iter()
+                        .map(|i| scores.get(&(r.clone(), i.clone())).copied())
+                        .collect()
+                })
+                .collect();
+            let (alpha, n) = super::stats::cronbach_alpha(&table);
+            CategoryReliability {
+                version: v,
+                id,
+                title,
+                items: likert,
+                alpha,
+                n,
+            }
+        })
+        .collect();
+    log(state, user, "codebook", f).await?;
+    Ok(Codebook {
+        instrument: f.instrument.clone(),
+        title,
+        versions: prep.versions.clone(),
+        filters: serde_json::to_value(f).unwrap_or_default(),
+        respondents: prep.respondents,
+        minimum_group_size: prep.k,
+        anonymisation: rules(prep.k),
+        suppression: prep.report.clone(),
+        columns: column_meanings(),
+        items,
+        categories,
+    })
 }

@@ -164,6 +164,10 @@ pub fn router(state: AppState) -> Router {
             axum::routing::get(crate::export::api::long_csv),
         )
         .route(
+            "/export/{file}",
+            axum::routing::get(crate::export::api::codebook),
+        )
+        .route(
             "/workshops/{id}/live",
             axum::routing::get(crate::workshops::live::stream),
         )
