@@ -1,5 +1,6 @@
 //! The app shell, routes and the pages that belong to no single domain.
 use crate::accounts::pages::LoginPage;
+use crate::export::pages::ExportPage;
 use crate::reflection::pages::{
     CategoryPage, DeletedPage, HomePage, ProfilePage, ResumeFormPage, ResumePage, StartPage,
 };
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/workshops/:id") view=WorkshopPage ssr=SsrMode::Async />
                     <Route path=path!("/workshops/:id/present") view=PresenterPage ssr=SsrMode::Async />
                     <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
+                    <Route path=path!("/export") view=ExportPage ssr=SsrMode::Async />
                     <Route path=path!("/results") view=ResultsIndexPage ssr=SsrMode::Async />
                     <Route path=path!("/results/countries") view=CountryComparisonPage ssr=SsrMode::Async />
                     <Route path=path!("/results/all") view=ResultsPage ssr=SsrMode::Async />

@@ -3,7 +3,6 @@
 pub mod accounts;
 pub mod app;
 pub mod error;
-#[cfg(feature = "ssr")]
 pub mod export;
 pub mod instrument;
 pub mod reflection;

@@ -131,6 +131,13 @@ async fn researchers_export_anonymised_answers(app: &mut common::TestApp) {
         let school = (role == "coordinator").then_some("school-a");
         app.sign_in_as(&format!("{role}@x.org"), role, school).await;
         assert_eq!(app.get(url).await.status, StatusCode::FORBIDDEN, "{role}");
+        let r = app
+            .call(
+                "preview_export",
+                &[("params[instrument]", "leadership-reflection")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{role}");
     }
     app.sign_in_as("r@x.org", "researcher", None).await;
     // bad filters: a clear message, nothing logged
@@ -201,6 +208,12 @@ async fn researchers_export_anonymised_answers(app: &mut common::TestApp) {
         .await
         .unwrap();
     assert!(ids.iter().all(|id| !r.body.contains(id.as_str())));
+
+    // as a browser fetches it: compressed, streamed to the end without a hitch
+    let gz = app.get_compressed(url).await;
+    assert_eq!(gz.status, StatusCode::OK);
+    assert!(["gzip", "br"].contains(&gz.headers["content-encoding"].to_str().unwrap()));
+    assert!(gz.body.len() > 100);
 
     // fresh pseudonyms per export
     let again = app.get(url).await;
@@ -287,13 +300,39 @@ async fn researchers_export_anonymised_answers(app: &mut common::TestApp) {
         StatusCode::NOT_FOUND
     );
 
+    // the researcher page: a preview of the counts (not logged) and the download links
+    let pv: reflect::export::model::ExportPreview = app
+        .call(
+            "preview_export",
+            &[("params[instrument]", "leadership-reflection")],
+        )
+        .await
+        .json();
+    assert_eq!((pv.respondents, pv.minimum_group_size), (6, 5));
+    assert!(
+        pv.suppression
+            .iter()
+            .any(|(w, n)| w.starts_with("left out") && *n == 2)
+    );
+    let page = app
+        .get("/export?instrument=leadership-reflection&role=teacher")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("6 respondents"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("/export/responses.csv?instrument=leadership-reflection&amp;role=teacher"),
+        "{}",
+        page.body
+    );
+
     // every export is logged: who, when, filters, rows — never the data
     let log: Vec<(String, String, Option<i64>)> =
         sqlx::query_as("SELECT user_id, filters, row_count FROM export_log ORDER BY created_at")
             .fetch_all(&app.state.db.pool)
             .await
             .unwrap();
-    assert_eq!(log.len(), 8);
+    assert_eq!(log.len(), 9);
     assert!(log.iter().all(|(u, _, _)| !u.is_empty()));
     assert!(log[0].1.contains("leadership-reflection"));
     assert!(log.iter().any(|(_, _, n)| *n == Some(rows.len() as i64)));

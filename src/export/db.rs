@@ -133,7 +133,7 @@ fn async_stream(
             }
         }
     });
-    futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|r| (r, rx)) })
+    futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|r| (r, rx)) }).fuse()
 }
 
 pub async fn log_start(
@@ -164,4 +164,21 @@ pub async fn log_rows(pool: &AnyPool, id: &str, rows: i64) -> Result<(), sqlx::E
         .execute(pool)
         .await?;
     Ok(())
+}
+
+/// How many answers the filter selects (before the group-size rules and the item types).
+pub async fn count_answers(pool: &AnyPool, f: &ExportFilter) -> Result<i64, sqlx::Error> {
+    let (cond, binds) = filter_sql(f);
+    let sql = format!(
+        "SELECT COUNT(*) FROM answers a JOIN reflections r ON r.id = a.reflection_id
+         LEFT JOIN schools s ON s.id = r.school_id WHERE {cond}"
+    );
+    let mut q = sqlx::query_scalar::<_, i64>(&sql);
+    for b in binds {
+        q = match b {
+            Bind::Text(t) => q.bind(t),
+            Bind::Int(i) => q.bind(i),
+        };
+    }
+    q.fetch_one(pool).await
 }

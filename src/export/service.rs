@@ -8,20 +8,7 @@ use crate::instrument::ItemType;
 use crate::server::AppState;
 use std::collections::{HashMap, HashSet};
 
-/// The filters as a form or URL gives them (every field optional text).
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct ExportParams {
-    pub instrument: Option<String>,
-    pub version: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub country: Option<String>,
-    pub network: Option<String>,
-    pub school: Option<String>,
-    pub role: Option<String>,
-    pub innovation: Option<String>,
-    pub unfinished: Option<String>,
-}
+pub use super::model::ExportParams;
 
 fn may_export(user: &CurrentUser) -> AppResult<()> {
     match user.role {
@@ -329,9 +316,11 @@ pub async fn long_csv(
             tracing::warn!(error = %e, "export log not completed");
         }
     });
-    Ok(futures::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|c| (c, rx))
-    }))
+    // fused: the compression layer may poll once more after the end
+    Ok(
+        futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) })
+            .fuse(),
+    )
 }
 
 /// The long CSV's columns with their meaning, for the codebook.
@@ -464,5 +453,26 @@ pub async fn codebook(
         columns: column_meanings(),
         items,
         categories,
+    })
+}
+
+/// What an export with these filters would hold, without the data (the researcher page's
+/// preview). Not logged: it shows counts only, after the same rules.
+pub async fn preview(
+    state: &AppState,
+    user: &CurrentUser,
+    p: &ExportParams,
+) -> AppResult<super::model::ExportPreview> {
+    let prep = prepare(state, user, p).await?;
+    let answers = db::count_answers(&state.db.pool, &prep.filter).await?;
+    Ok(super::model::ExportPreview {
+        respondents: prep.respondents as i64,
+        answers,
+        minimum_group_size: prep.k as i64,
+        suppression: prep
+            .report
+            .iter()
+            .map(|(what, n)| (what.clone(), *n as i64))
+            .collect(),
     })
 }

@@ -37,6 +37,8 @@ pub fn ResultsIndexPage() -> impl IntoView {
                 match data.await {
                     Err(e) => view! { <ErrorBox error=e /> }.into_any(),
                     Ok((user, index)) => view! {
+                        {matches!(user.role, crate::accounts::model::Role::Researcher | crate::accounts::model::Role::Admin)
+                            .then(|| view! { <p class="export-link"><a href="/export">"Research export (anonymised answers and codebook)"</a></p> })}
                         <SignedInBar user=user />
                         <h1>"Results"</h1>
                         <p>"Which leadership category needs most work? Results of groups of respondents, never of one person."</p>

@@ -161,11 +161,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/export/responses.csv",
-            axum::routing::get(crate::export::api::long_csv),
+            axum::routing::get(crate::export::download::long_csv),
         )
         .route(
             "/export/{file}",
-            axum::routing::get(crate::export::api::codebook),
+            axum::routing::get(crate::export::download::codebook),
         )
         .route(
             "/workshops/{id}/live",

@@ -262,7 +262,8 @@ pub async fn stream(
             ))
         },
     );
-    Sse::new(events)
+    // fused: a stream that has ended may be polled again by the layers around it
+    Sse::new(futures::StreamExt::fuse(events))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
 }

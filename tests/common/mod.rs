@@ -212,6 +212,18 @@ impl TestApp {
         self.send(req).await
     }
 
+    /// A GET as a browser sends it, compressed responses accepted.
+    pub async fn get_compressed(&self, path: &str) -> Reply {
+        self.send(
+            Request::get(path)
+                .header(header::ACCEPT, "*/*")
+                .header(header::ACCEPT_ENCODING, "gzip, br")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
         self.send(
             Request::get(path)

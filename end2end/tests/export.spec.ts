@@ -1,0 +1,76 @@
+import { test, expect, APIRequestContext, Page, TestInfo } from '@playwright/test';
+import * as fs from 'fs';
+import { open, ready } from './helpers';
+
+const ADMIN = process.env.REFLECT_ADMIN_EMAIL ?? 'admin@e2e.test';
+const PASSWORD = process.env.REFLECT_ADMIN_PASSWORD ?? '';
+const RESEARCHER_PASSWORD = 'researcher password for e2e';
+
+/** A finished leadership reflection, consenting to research, through the pages' server functions. */
+async function consentingReflection(api: APIRequestContext) {
+  const started = await api.post('/api/start_reflection', {
+    form: { instrument: 'leadership-reflection', role: 'teacher', innovation: 'data_use', consent: 'yes' },
+    headers: { Accept: 'application/json' },
+  });
+  expect(started.status()).toBe(200);
+  const token: string = await started.json();
+  for (let index = 1; index <= 4; index++) {
+    const view = await (await api.post('/api/get_category', { form: { token, index: String(index) } })).json();
+    const form: Record<string, string> = { token, index: String(index), go: index === 4 ? 'finish' : 'next' };
+    for (const sub of view.category.subcategories) for (const item of sub.items) form[`answers[${item.id}]`] = '3';
+    const saved = await api.post('/api/submit_category', { form, headers: { Accept: 'application/json' } });
+    expect(saved.status(), await saved.text()).toBe(200);
+  }
+}
+
+async function signIn(page: Page, info: TestInfo, email: string, password: string, next: string) {
+  await open(page, info, `/login?next=${next}`);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(new RegExp(next));
+  await ready(page, info);
+}
+
+test('a researcher previews and downloads an anonymised export', async ({ page, request }, info) => {
+  test.skip(!PASSWORD, 'REFLECT_ADMIN_PASSWORD is set by scripts/test.sh');
+  test.setTimeout(120_000);
+  const researcher = `researcher-${info.project.name}@e2e.test`;
+  for (let i = 0; i < 5; i++) await consentingReflection(request);
+
+  // the admin creates the researcher's account
+  await signIn(page, info, ADMIN, PASSWORD, '/admin');
+  await expect(async () => {
+    await page.getByLabel('E-mail address').fill(researcher);
+    await page.getByLabel(/^Password \(at least/).fill(RESEARCHER_PASSWORD);
+    await page.getByLabel('Role').selectOption('researcher');
+    await expect(page.getByLabel('E-mail address')).toHaveValue(researcher, { timeout: 500 });
+  }).toPass();
+  await page.getByRole('button', { name: 'Create the account' }).click();
+  await expect(page.getByRole('cell', { name: researcher })).toBeVisible();
+  await page.context().clearCookies();
+
+  await signIn(page, info, researcher, RESEARCHER_PASSWORD, '/results');
+  await page.getByRole('link', { name: /Research export/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Research export' })).toBeVisible();
+  await ready(page, info);
+  await page.getByLabel('Questionnaire').selectOption('leadership-reflection');
+  await page.getByLabel('Role').selectOption('teacher');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page).toHaveURL(/instrument=leadership-reflection/);
+  await expect(page.locator('#export-counts')).toContainText(/\d+ respondents/);
+  await ready(page, info);
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: /long CSV/ }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^reflect-responses-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = fs.readFileSync((await download.path())!, 'utf8');
+  const lines = csv.trim().split('\n');
+  expect(lines[0]).toBe('respondent,school,country,role,innovation,instrument,version,day,category,subcategory,item,value');
+  expect(lines.length).toBeGreaterThan(5 * 36);
+  // pseudonyms, never resume tokens
+  expect(lines[1]).toMatch(/^R\d{4,},/);
+  expect(csv).not.toMatch(/[0-9a-f]{48}/);
+});

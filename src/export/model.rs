@@ -1,0 +1,56 @@
+//! Types shared by the export's server functions and pages.
+use serde::{Deserialize, Serialize};
+
+/// The filters as a form or URL gives them (every field optional text).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportParams {
+    pub instrument: Option<String>,
+    pub version: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub country: Option<String>,
+    pub network: Option<String>,
+    pub school: Option<String>,
+    pub role: Option<String>,
+    pub innovation: Option<String>,
+    pub unfinished: Option<String>,
+}
+
+impl ExportParams {
+    /// The filters as a query string (empty fields left out), for the download links.
+    pub fn query(&self) -> String {
+        [
+            ("instrument", &self.instrument),
+            ("version", &self.version),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("country", &self.country),
+            ("network", &self.network),
+            ("school", &self.school),
+            ("role", &self.role),
+            ("innovation", &self.innovation),
+            ("unfinished", &self.unfinished),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", urlencoding::encode(v)))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+}
+
+/// What an export would hold: counts only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportPreview {
+    pub respondents: i64,
+    /// Answers the filters select, before the group-size rules and without written answers
+    /// left out.
+    pub answers: i64,
+    pub minimum_group_size: i64,
+    /// (what was done, respondents).
+    pub suppression: Vec<(String, i64)>,
+}

@@ -1,0 +1,128 @@
+//! `/export`: the researcher page — filters (a plain GET form), a preview of the counts, and the
+//! download links with the same filters.
+use super::api::preview_export;
+use super::model::*;
+use crate::app::ErrorBox;
+use crate::error::AppError;
+use crate::reflection::model::{INNOVATIONS, ROLES};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn ExportPage() -> impl IntoView {
+    let query = use_query_map();
+    let params = move || {
+        let q = query.read();
+        ExportParams {
+            instrument: q.get("instrument"),
+            version: q.get("version"),
+            from: q.get("from"),
+            to: q.get("to"),
+            country: q.get("country"),
+            network: q.get("network"),
+            school: q.get("school"),
+            role: q.get("role"),
+            innovation: q.get("innovation"),
+            unfinished: q.get("unfinished"),
+        }
+    };
+    let data = Resource::new(params, |p| async move {
+        let user = crate::accounts::api::whoami()
+            .await?
+            .ok_or_else(AppError::sign_in)?;
+        let instruments = crate::reflection::api::list_instruments().await?;
+        let preview = if p.instrument.as_deref().is_some_and(|i| !i.is_empty()) {
+            Some(preview_export(p.clone()).await)
+        } else {
+            None
+        };
+        Ok::<_, AppError>((user, instruments, p, preview))
+    });
+    view! {
+        <Title text="Research export – Reflect" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    Ok((user, instruments, p, preview)) => {
+                        let chosen = p.instrument.clone().unwrap_or_default();
+                        let value = |v: &Option<String>| v.clone().unwrap_or_default();
+                        let role = value(&p.role);
+                        let innovation = value(&p.innovation);
+                        view! {
+                            <crate::accounts::pages::SignedInBar user=user />
+                            <h1>"Research export"</h1>
+                            <p class="lead">"Anonymised answers of respondents who agreed to research use, with a codebook. Every download is logged (who, when, filters, rows — not the data)."</p>
+                            <form method="get" action="/export" class="admin-form export-form">
+                                <div class="field">
+                                    <label for="x-instrument">"Questionnaire"</label>
+                                    <select id="x-instrument" name="instrument">
+                                        {instruments.iter().map(|i| view! {
+                                            <option value=i.id.clone() selected=i.id == chosen>{i.title.clone()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="x-version">"Version (empty: all)"</label>
+                                    <input id="x-version" name="version" type="number" min="1" value=value(&p.version) />
+                                </div>
+                                <div class="field">
+                                    <label for="x-from">"From (day finished)"</label>
+                                    <input id="x-from" name="from" type="date" value=value(&p.from) />
+                                </div>
+                                <div class="field">
+                                    <label for="x-to">"To"</label>
+                                    <input id="x-to" name="to" type="date" value=value(&p.to) />
+                                </div>
+                                <div class="field">
+                                    <label for="x-country">"Country (two letters, empty: all)"</label>
+                                    <input id="x-country" name="country" type="text" maxlength="2" value=value(&p.country) />
+                                </div>
+                                <div class="field">
+                                    <label for="x-role">"Role"</label>
+                                    <select id="x-role" name="role">
+                                        <option value="">"All roles"</option>
+                                        {ROLES.iter().map(|(k, l)| view! { <option value=*k selected=role == *k>{*l}</option> }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="x-innovation">"Innovation"</label>
+                                    <select id="x-innovation" name="innovation">
+                                        <option value="">"All innovations"</option>
+                                        {INNOVATIONS.iter().map(|(k, l)| view! { <option value=*k selected=innovation == *k>{*l}</option> }).collect_view()}
+                                    </select>
+                                </div>
+                                <label class="choice">
+                                    <input type="checkbox" name="unfinished" value="yes" checked=p.unfinished.as_deref() == Some("yes") />
+                                    "Include unfinished reflections"
+                                </label>
+                                <button type="submit" class="primary">"Preview"</button>
+                            </form>
+                            {preview.map(|r| match r {
+                                Err(e) => view! { <div class="error" role="alert"><p>{e.to_string()}</p></div> }.into_any(),
+                                Ok(pv) => {
+                                    let q = p.query();
+                                    view! {
+                                        <section class="export-preview" aria-labelledby="preview-title">
+                                            <h2 id="preview-title">"This export"</h2>
+                                            <p id="export-counts">{format!("{} respondents; {} answers selected. Every group holds at least {} respondents.", pv.respondents, pv.answers, pv.minimum_group_size)}</p>
+                                            {(!pv.suppression.is_empty()).then(|| view! {
+                                                <ul>{pv.suppression.iter().map(|(what, n)| view! { <li>{format!("{n} respondents: {what}")}</li> }).collect_view()}</ul>
+                                            })}
+                                            <ul class="downloads">
+                                                <li><a href=format!("/export/responses.csv?{q}") download>"Answers, long CSV (one row per answer)"</a></li>
+                                                <li><a href=format!("/export/codebook.json?{q}") download>"Codebook (JSON)"</a></li>
+                                                <li><a href=format!("/export/codebook.md?{q}") download>"Codebook (Markdown)"</a></li>
+                                            </ul>
+                                        </section>
+                                    }.into_any()
+                                }
+                            })}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
