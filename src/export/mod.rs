@@ -5,13 +5,16 @@
 //! (`anonymise`) — pure and unit-tested; the long CSV of consenting respondents, streamed, for
 //! researchers and admins, logged (`service`, `db`, `download`: `GET /export/responses.csv`); the codebook (`codebook`);
 //! the researcher page `/export` with a preview (`pages`, `api`). Still to come: wide CSV, JSON,
-//! the R script, free text on request, the `export` command and the benchmark.
+//! the R script, free text on request and the benchmark. `reflect export` (`cli`) writes the same
+//! downloads to standard output.
 pub mod api;
 pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod anonymise;
+#[cfg(feature = "ssr")]
+pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod codebook;
 #[cfg(feature = "ssr")]

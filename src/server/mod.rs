@@ -310,6 +310,8 @@ pub async fn main() -> std::process::ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
+        // standard output is for data (`reflect export`)
+        .with_writer(std::io::stderr)
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let config = Config::from_env();
@@ -380,6 +382,24 @@ pub async fn main() -> std::process::ExitCode {
                 }
             };
         }
+        Some("export") => {
+            // no pages are served: the site options are not needed
+            let options = LeptosOptions::builder().output_name("reflect").build();
+            let state = match build_state(config.clone(), options).await {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("Reflect cannot start: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            return match crate::export::cli::run(&state, &args[1..]).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         Some("create-admin") => return create_admin(&config, args.get(1).cloned()).await,
         Some("recompute-aggregates") => {
             return match recompute_aggregates(&config).await {
@@ -397,7 +417,7 @@ pub async fn main() -> std::process::ExitCode {
         }
         Some(other) => {
             eprintln!(
-                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates | create-admin EMAIL | bench-results [N] | bench-live [SCREENS] [PARTICIPANTS] [PAUSE_MS]]"
+                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates | create-admin EMAIL | bench-results [N] | bench-live [SCREENS] [PARTICIPANTS] [PAUSE_MS] | export …]"
             );
             return ExitCode::from(2);
         }
