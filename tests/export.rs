@@ -18,50 +18,18 @@ async fn add_school(app: &common::TestApp, id: &str, code: &str, country: &str) 
 }
 
 /// A leadership reflection in a school, every item answered (values varying with `seed`),
-/// finished unless `finish` is false.
+/// finished unless `finish` is false (then only its first page is answered).
 async fn reflection(app: &common::TestApp, school: &str, consent: &str, seed: usize, finish: bool) {
-    let r = app
-        .call(
-            "start_reflection",
-            &[
-                ("instrument", "leadership-reflection"),
-                ("role", "teacher"),
-                ("innovation", "data_use"),
-                ("consent", consent),
-                ("school_code", school),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let token: String = r.json();
-    let inst = app
-        .state
-        .instruments
-        .latest("leadership-reflection")
-        .unwrap()
-        .instrument
-        .clone();
-    let total = inst.categories.len();
-    // an unfinished one stops after its first page
-    let pages = if finish { total } else { 1 };
-    for (c, cat) in inst.categories.iter().enumerate().take(pages) {
-        let page = (c + 1).to_string();
-        let go = if c + 1 == total { "finish" } else { "next" };
-        let answers: Vec<(String, String)> = cat
-            .items()
-            .enumerate()
-            .map(|(i, item)| {
-                (
-                    format!("answers[{}]", item.id),
-                    (1 + (seed + i + c) % 5).to_string(),
-                )
-            })
-            .collect();
-        let mut form: Vec<(&str, &str)> = vec![("token", &token), ("index", &page), ("go", go)];
-        form.extend(answers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        let r = app.call("submit_category", &form).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    }
+    let start = [
+        ("innovation", "data_use"),
+        ("consent", consent),
+        ("school_code", school),
+    ];
+    let pages = if finish { usize::MAX } else { 1 };
+    common::leadership_reflection(app, &start, pages, |c, i, _| {
+        (1 + (seed + i + c) % 5).to_string()
+    })
+    .await;
 }
 
 /// Per respondent (by pseudonym) their sorted (item, value) pairs.

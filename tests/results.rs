@@ -20,46 +20,16 @@ async fn add_school(app: &common::TestApp, id: &str, code: &str, country: &str) 
 
 /// A finished leadership reflection in a school: `low` on the teaching category, 4 elsewhere.
 async fn finished(app: &common::TestApp, school_code: &str, role: &str, low: &str) -> String {
-    let r = app
-        .call(
-            "start_reflection",
-            &[
-                ("instrument", "leadership-reflection"),
-                ("role", role),
-                ("innovation", "pln"),
-                ("consent", "yes"),
-                ("school_code", school_code),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let token: String = r.json();
-    let inst = app
-        .state
-        .instruments
-        .latest("leadership-reflection")
-        .unwrap()
-        .instrument
-        .clone();
-    for (c, cat) in inst.categories.iter().enumerate() {
-        let page = (c + 1).to_string();
-        let keys: Vec<String> = cat.items().map(|i| format!("answers[{}]", i.id)).collect();
-        let value = if cat.id == "teaching_learning" {
+    let start = [("role", role), ("school_code", school_code)];
+    common::leadership_reflection(app, &start, usize::MAX, |_, _, category| {
+        if category == "teaching_learning" {
             low
         } else {
             "4"
-        };
-        let go = if c + 1 == inst.categories.len() {
-            "finish"
-        } else {
-            "next"
-        };
-        let mut form: Vec<(&str, &str)> = vec![("token", &token), ("index", &page), ("go", go)];
-        form.extend(keys.iter().map(|k| (k.as_str(), value)));
-        let r = app.call("submit_category", &form).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    }
-    token
+        }
+        .to_string()
+    })
+    .await
 }
 
 async fn group_results_come_from_the_aggregates(app: &mut common::TestApp) {

@@ -1,6 +1,6 @@
-import { test, expect, APIRequestContext, Page, TestInfo } from '@playwright/test';
+import { test, expect, APIRequestContext } from '@playwright/test';
 import * as fs from 'fs';
-import { open, ready } from './helpers';
+import { createAccount, open, ready, signIn } from './helpers';
 
 const ADMIN = process.env.REFLECT_ADMIN_EMAIL ?? 'admin@e2e.test';
 const PASSWORD = process.env.REFLECT_ADMIN_PASSWORD ?? '';
@@ -23,15 +23,6 @@ async function consentingReflection(api: APIRequestContext) {
   }
 }
 
-async function signIn(page: Page, info: TestInfo, email: string, password: string, next: string) {
-  await open(page, info, `/login?next=${next}`);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(new RegExp(next));
-  await ready(page, info);
-}
-
 test('a researcher previews and downloads an anonymised export', async ({ page, request }, info) => {
   test.skip(!PASSWORD, 'REFLECT_ADMIN_PASSWORD is set by scripts/test.sh');
   test.setTimeout(120_000);
@@ -40,14 +31,7 @@ test('a researcher previews and downloads an anonymised export', async ({ page, 
 
   // the admin creates the researcher's account
   await signIn(page, info, ADMIN, PASSWORD, '/admin');
-  await expect(async () => {
-    await page.getByLabel('E-mail address').fill(researcher);
-    await page.getByLabel(/^Password \(at least/).fill(RESEARCHER_PASSWORD);
-    await page.getByLabel('Role').selectOption('researcher');
-    await expect(page.getByLabel('E-mail address')).toHaveValue(researcher, { timeout: 500 });
-  }).toPass();
-  await page.getByRole('button', { name: 'Create the account' }).click();
-  await expect(page.getByRole('cell', { name: researcher })).toBeVisible();
+  await createAccount(page, researcher, RESEARCHER_PASSWORD, 'researcher');
   await page.context().clearCookies();
 
   await signIn(page, info, researcher, RESEARCHER_PASSWORD, '/results');

@@ -54,3 +54,26 @@ export async function answerAndMoveOn(page: Page, info: TestInfo, index: number,
   await expect(page.getByText(new RegExp(`category ${index + 1} of \\d+`))).toBeVisible();
   await ready(page, info);
 }
+
+/** Signs in on /login and lands on `next`. */
+export async function signIn(page: Page, info: TestInfo, email: string, password: string, next: string) {
+  await open(page, info, `/login?next=${next}`);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(new RegExp(next));
+  await ready(page, info);
+}
+
+/** On /admin (signed in as an admin): creates an account with `role`. */
+export async function createAccount(page: Page, email: string, password: string, role: string) {
+  // filled until the values stay: the page may still be settling after hydration
+  await expect(async () => {
+    await page.getByLabel('E-mail address').fill(email);
+    await page.getByLabel(/^Password \(at least/).fill(password);
+    await page.getByLabel('Role').selectOption(role);
+    await expect(page.getByLabel('E-mail address')).toHaveValue(email, { timeout: 500 });
+  }).toPass();
+  await page.getByRole('button', { name: 'Create the account' }).click();
+  await expect(page.getByRole('cell', { name: email })).toBeVisible();
+}

@@ -1,20 +1,11 @@
-import { test, expect, Browser, Page, TestInfo } from '@playwright/test';
-import { answerPage, hydrated, open, ready } from './helpers';
+import { test, expect, Browser, TestInfo } from '@playwright/test';
+import { answerPage, createAccount, hydrated, open, ready, signIn } from './helpers';
 
 const ADMIN = process.env.REFLECT_ADMIN_EMAIL ?? 'admin@e2e.test';
 const PASSWORD = process.env.REFLECT_ADMIN_PASSWORD ?? '';
 const FACILITATOR_PASSWORD = 'facilitator password for e2e';
 const ORGANISING = 'Organising and (re)designing the organisation';
 const PEOPLE = 'Understanding and developing people';
-
-async function signIn(page: Page, info: TestInfo, email: string, password: string, next: string) {
-  await open(page, info, `/login?next=${next}`);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(new RegExp(next));
-  await ready(page, info);
-}
 
 /** A participant on their own phone: joins by the code as typed, reflects, answers the room. */
 async function participant(browser: Browser, info: TestInfo, typedCode: string, score: string, vote: string, word: string) {
@@ -60,15 +51,7 @@ test('a facilitator runs a live room: three phones join, the presenter view foll
 
   // the admin creates the facilitator's account
   await signIn(page, info, ADMIN, PASSWORD, '/admin');
-  // (filled until the values stay: the page may still be settling after hydration)
-  await expect(async () => {
-    await page.getByLabel('E-mail address').fill(facilitator);
-    await page.getByLabel(/^Password \(at least/).fill(FACILITATOR_PASSWORD);
-    await page.getByLabel('Role').selectOption('facilitator');
-    await expect(page.getByLabel('E-mail address')).toHaveValue(facilitator, { timeout: 500 });
-  }).toPass();
-  await page.getByRole('button', { name: 'Create the account' }).click();
-  await expect(page.getByRole('cell', { name: facilitator })).toBeVisible();
+  await createAccount(page, facilitator, FACILITATOR_PASSWORD, 'facilitator');
   await page.context().clearCookies();
 
   // the facilitator creates the workshop

@@ -323,6 +323,53 @@ impl TestApp {
     }
 }
 
+/// A leadership reflection as a respondent makes it through the pages' server functions:
+/// started with `start` (extra start fields: role, school code, consent …), then `pages` category
+/// pages submitted with `value(category index, item index, category id)` for every item; the
+/// last page finishes it.
+pub async fn leadership_reflection(
+    app: &TestApp,
+    start: &[(&str, &str)],
+    pages: usize,
+    value: impl Fn(usize, usize, &str) -> String,
+) -> String {
+    let mut form = vec![
+        ("instrument", "leadership-reflection"),
+        ("innovation", "pln"),
+        ("consent", "yes"),
+        ("role", "teacher"),
+    ];
+    for (k, v) in start {
+        form.retain(|(key, _)| key != k);
+        form.push((k, v));
+    }
+    let r = app.call("start_reflection", &form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let token: String = r.json();
+    let inst = app
+        .state
+        .instruments
+        .latest("leadership-reflection")
+        .unwrap()
+        .instrument
+        .clone();
+    let total = inst.categories.len();
+    for (c, cat) in inst.categories.iter().enumerate().take(pages) {
+        let page = (c + 1).to_string();
+        let go = if c + 1 == total { "finish" } else { "next" };
+        let answers: Vec<(String, String)> = cat
+            .items()
+            .enumerate()
+            .map(|(i, item)| (format!("answers[{}]", item.id), value(c, i, &cat.id)))
+            .collect();
+        let mut form: Vec<(&str, &str)> = vec![("token", &token), ("index", &page), ("go", go)];
+        form.extend(answers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let r = app.call("submit_category", &form).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    token
+}
+
 #[derive(Debug)]
 pub struct Reply {
     pub status: StatusCode,
