@@ -183,6 +183,55 @@ async fn researchers_export_anonymised_answers(app: &mut common::TestApp) {
     assert!(["gzip", "br"].contains(&gz.headers["content-encoding"].to_str().unwrap()));
     assert!(gz.body.len() > 100);
 
+    // the wide CSV: one row per respondent, the same answers, and a scale score per category
+    let wide = app
+        .get("/export/responses-wide.csv?instrument=leadership-reflection")
+        .await;
+    assert_eq!(wide.status, StatusCode::OK, "{}", wide.body);
+    let mut reader = csv::Reader::from_reader(wide.body.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[..8], reflect::export::service::LONG_COLUMNS[..8]);
+    let inst = app
+        .state
+        .instruments
+        .latest("leadership-reflection")
+        .unwrap()
+        .instrument
+        .clone();
+    let wide_rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(wide_rows.len(), 6);
+    let mut from_wide: Vec<Vec<(String, String)>> = Vec::new();
+    for row in &wide_rows {
+        let mut answers: Vec<(String, String)> = header
+            .iter()
+            .zip(row.iter())
+            .skip(8)
+            .filter(|(h, v)| !h.starts_with("score_") && !v.is_empty())
+            .map(|(h, v)| (h.clone(), v.to_string()))
+            .collect();
+        answers.sort();
+        for c in &inst.categories {
+            let values: Vec<f64> = c
+                .items()
+                .filter_map(|i| answers.iter().find(|(id, _)| *id == i.id))
+                .filter_map(|(_, v)| v.parse().ok())
+                .collect();
+            let col = header
+                .iter()
+                .position(|h| *h == format!("score_{}", c.id))
+                .unwrap();
+            let expected = values.iter().sum::<f64>() / values.len() as f64;
+            assert!(
+                (row[col].parse::<f64>().unwrap() - expected).abs() < 1e-3,
+                "{}",
+                c.id
+            );
+        }
+        from_wide.push(answers);
+    }
+    from_wide.sort();
+    assert_eq!(from_wide, exported, "the wide CSV holds the same answers");
+
     // fresh pseudonyms per export
     let again = app.get(url).await;
     let (_, by_again) = parse(&again.body);
@@ -300,7 +349,7 @@ async fn researchers_export_anonymised_answers(app: &mut common::TestApp) {
             .fetch_all(&app.state.db.pool)
             .await
             .unwrap();
-    assert_eq!(log.len(), 9);
+    assert_eq!(log.len(), 10);
     assert!(log.iter().all(|(u, _, _)| !u.is_empty()));
     assert!(log[0].1.contains("leadership-reflection"));
     assert!(log.iter().any(|(_, _, n)| *n == Some(rows.len() as i64)));

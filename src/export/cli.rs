@@ -5,7 +5,7 @@ use crate::accounts::model::{CurrentUser, Role};
 use crate::server::AppState;
 use std::io::Write;
 
-pub const USAGE: &str = "Usage: reflect export responses|codebook-json|codebook-md --as EMAIL --instrument ID \
+pub const USAGE: &str = "Usage: reflect export responses|responses-wide|codebook-json|codebook-md --as EMAIL --instrument ID \
 [--version N] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--country CC] [--network ID] [--school ID] \
 [--role ROLE] [--innovation ID] [--unfinished yes]";
 
@@ -38,8 +38,21 @@ fn params(args: &[String]) -> Result<(String, super::model::ExportParams), Strin
     Ok((email.ok_or("--as EMAIL is required")?, p))
 }
 
-pub async fn run(state: &AppState, args: &[String]) -> Result<(), String> {
+/// Writes a download's chunks as they come.
+async fn pipe(
+    stream: impl futures::Stream<Item = Result<axum::body::Bytes, std::io::Error>>,
+    out: &mut impl Write,
+) -> Result<(), String> {
     use futures::StreamExt;
+    let mut stream = std::pin::pin!(stream);
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| e.to_string())?;
+        out.write_all(&chunk).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+pub async fn run(state: &AppState, args: &[String]) -> Result<(), String> {
     let what = args.first().ok_or(USAGE)?.as_str();
     let (email, p) = params(&args[1..])?;
     let email = crate::accounts::service::normalise_email(&email).map_err(|e| e.to_string())?;
@@ -59,11 +72,13 @@ pub async fn run(state: &AppState, args: &[String]) -> Result<(), String> {
             let stream = super::service::long_csv(state, &user, &p)
                 .await
                 .map_err(|e| e.to_string())?;
-            let mut stream = std::pin::pin!(stream);
-            while let Some(chunk) = stream.next().await {
-                let chunk = chunk.map_err(|e| e.to_string())?;
-                out.write_all(&chunk).map_err(|e| e.to_string())?;
-            }
+            pipe(stream, &mut out).await?;
+        }
+        "responses-wide" => {
+            let stream = super::service::wide_csv(state, &user, &p)
+                .await
+                .map_err(|e| e.to_string())?;
+            pipe(stream, &mut out).await?;
         }
         "codebook-json" | "codebook-md" => {
             let c = super::service::codebook(state, &user, &p)

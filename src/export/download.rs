@@ -1,5 +1,6 @@
 //! Downloads for researchers and admins, all with the same filters (`?instrument=…&…`):
-//! `GET /export/responses.csv` (long CSV, streamed), `/export/codebook.json`, `/export/codebook.md`.
+//! `GET /export/responses.csv` (long CSV, streamed), `/export/responses-wide.csv` (one row per
+//! respondent, streamed), `/export/codebook.json`, `/export/codebook.md`.
 use crate::server::AppState;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -49,6 +50,7 @@ pub async fn codebook(
     let markdown = match file.as_str() {
         "codebook.json" => false,
         "codebook.md" => true,
+        "responses-wide.csv" => return wide_csv(state, params, session).await,
         _ => return refused(crate::error::AppError::NotFound("No such download.".into())),
     };
     let result = async {
@@ -84,6 +86,26 @@ pub async fn long_csv(
     match result {
         Ok(stream) => (
             attachment("responses", "csv", "text/csv; charset=utf-8"),
+            axum::body::Body::from_stream(stream),
+        )
+            .into_response(),
+        Err(e) => refused(e),
+    }
+}
+
+async fn wide_csv(
+    state: AppState,
+    params: super::service::ExportParams,
+    session: tower_sessions::Session,
+) -> Response {
+    let result = async {
+        let user = user(&state, &session).await?;
+        super::service::wide_csv(&state, &user, &params).await
+    }
+    .await;
+    match result {
+        Ok(stream) => (
+            attachment("responses-wide", "csv", "text/csv; charset=utf-8"),
             axum::body::Body::from_stream(stream),
         )
             .into_response(),

@@ -1,12 +1,11 @@
 //! Research export (issue 5, in progress): anonymised responses for R, SPSS or Python.
 //!
-//! Done so far: Cronbach's alpha and scale scores (`stats`), fresh per-export pseudonyms
-//! (`pseudonym`) and the group-size rules that keep every exported group at k or more
-//! (`anonymise`) — pure and unit-tested; the long CSV of consenting respondents, streamed, for
-//! researchers and admins, logged (`service`, `db`, `download`: `GET /export/responses.csv`); the codebook (`codebook`);
-//! the researcher page `/export` with a preview (`pages`, `api`). Still to come: wide CSV, JSON,
-//! the R script, free text on request and the benchmark. `reflect export` (`cli`) writes the same
-//! downloads to standard output.
+//! Pure and unit-tested: Cronbach's alpha and scale scores (`stats`), fresh per-export
+//! pseudonyms (`pseudonym`), the group-size rules that keep every exported group at k or more
+//! (`anonymise`). Downloads for researchers and admins, logged: long and wide CSV of consenting
+//! respondents, streamed (`service`, `db`, `download`), the codebook (`codebook`); the researcher
+//! page `/export` with a preview (`pages`, `api`); `reflect export` writes the same to standard
+//! output (`cli`). Still to come: JSON, the R script, free text on request and the benchmark.
 pub mod api;
 pub mod model;
 pub mod pages;

@@ -112,6 +112,7 @@ pub fn ExportPage() -> impl IntoView {
                                             })}
                                             <ul class="downloads">
                                                 <li><a href=format!("/export/responses.csv?{q}") download>"Answers, long CSV (one row per answer)"</a></li>
+                                                <li><a href=format!("/export/responses-wide.csv?{q}") download>"Answers, wide CSV (one row per respondent, with scale scores)"</a></li>
                                                 <li><a href=format!("/export/codebook.json?{q}") download>"Codebook (JSON)"</a></li>
                                                 <li><a href=format!("/export/codebook.md?{q}") download>"Codebook (Markdown)"</a></li>
                                             </ul>

@@ -323,6 +323,161 @@ pub async fn long_csv(
     )
 }
 
+/// The wide CSV (one row per respondent: the leading columns, one column per exported item,
+/// then `score_<category>` per scored category: the mean of the respondent's answered scale
+/// items). Streams like the long CSV: the answers arrive ordered by respondent, so each row is
+/// written when the next respondent begins.
+pub async fn wide_csv(
+    state: &AppState,
+    user: &CurrentUser,
+    p: &ExportParams,
+) -> AppResult<impl futures::Stream<Item = Chunk> + Send + 'static + use<>> {
+    use futures::StreamExt;
+    let prep = prepare(state, user, p).await?;
+    // item columns in questionnaire order (versions oldest first), and the scored categories
+    let mut columns: Vec<String> = Vec::new();
+    let mut scored: Vec<(String, HashSet<String>)> = Vec::new();
+    for &v in &prep.versions {
+        let Some(inst) = state.instruments.get(&prep.filter.instrument, v) else {
+            continue;
+        };
+        for c in &inst.categories {
+            for i in c.items().filter(|i| exported(i.kind)) {
+                if !columns.contains(&i.id) {
+                    columns.push(i.id.clone());
+                }
+                if i.kind == ItemType::Likert {
+                    match scored.iter_mut().find(|(id, _)| *id == c.id) {
+                        Some((_, items)) => {
+                            items.insert(i.id.clone());
+                        }
+                        None => scored.push((c.id.clone(), HashSet::from([i.id.clone()]))),
+                    }
+                }
+            }
+        }
+    }
+    let log_id = log(state, user, "wide_csv", &prep.filter).await?;
+    let answers = db::answers(state.db.pool.clone(), &prep.filter);
+    let pool = state.db.pool.clone();
+    let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
+    tokio::spawn(async move {
+        let Prepared { rows, items, .. } = prep;
+        let mut header: Vec<String> = LONG_COLUMNS[..8].iter().map(|c| c.to_string()).collect();
+        header.extend(columns.iter().cloned());
+        header.extend(scored.iter().map(|(c, _)| format!("score_{c}")));
+        let record = |lead: &[String], values: &HashMap<String, String>| -> Vec<String> {
+            let mut r = lead.to_vec();
+            r.extend(
+                columns
+                    .iter()
+                    .map(|c| values.get(c).cloned().unwrap_or_default()),
+            );
+            r.extend(scored.iter().map(|(_, ids)| {
+                let scores: Vec<Option<f64>> = ids
+                    .iter()
+                    .map(|i| values.get(i).and_then(|v| v.parse().ok()))
+                    .collect();
+                super::stats::scale_score(&scores)
+                    .map(|m| format!("{m:.4}"))
+                    .unwrap_or_default()
+            }));
+            r
+        };
+        let mut out = csv::Writer::from_writer(Vec::with_capacity(64 * 1024));
+        let fail = |e: String| std::io::Error::other(e);
+        if let Err(e) = out.write_record(&header) {
+            let _ = tx.send(Err(fail(e.to_string()))).await;
+            return;
+        }
+        let mut answers = std::pin::pin!(answers);
+        let mut current: Option<String> = None;
+        let mut values: HashMap<String, String> = HashMap::new();
+        let mut written: HashSet<String> = HashSet::new();
+        let mut count: i64 = 0;
+        loop {
+            let next = answers.next().await;
+            let next = match next {
+                Some(Ok(row)) => Some(row),
+                Some(Err(e)) => {
+                    tracing::error!(error = %e, "export query failed");
+                    let _ = tx.send(Err(fail("export failed".into()))).await;
+                    return;
+                }
+                None => None,
+            };
+            let new_respondent = next.as_ref().map(|(r, _, _)| r) != current.as_ref();
+            if new_respondent {
+                if let Some(done) = current.take()
+                    && let Some((_, lead)) = rows.get(&done)
+                {
+                    if let Err(e) = out.write_record(record(lead, &values)) {
+                        let _ = tx.send(Err(fail(e.to_string()))).await;
+                        return;
+                    }
+                    written.insert(done);
+                    count += 1;
+                    if count % 200 == 0 {
+                        let full = match std::mem::replace(
+                            &mut out,
+                            csv::Writer::from_writer(Vec::with_capacity(64 * 1024)),
+                        )
+                        .into_inner()
+                        {
+                            Ok(full) => full,
+                            Err(e) => {
+                                let _ = tx.send(Err(fail(e.to_string()))).await;
+                                return;
+                            }
+                        };
+                        if tx.send(Ok(full.into())).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+                values.clear();
+            }
+            let Some((reflection, item, value)) = next else {
+                break;
+            };
+            if let Some((version, _)) = rows.get(&reflection)
+                && items.contains_key(&(*version, item.clone()))
+            {
+                values.insert(item, value);
+            }
+            current = Some(reflection);
+        }
+        // respondents without any answer still get their row
+        for (id, (_, lead)) in &rows {
+            if !written.contains(id) {
+                if let Err(e) = out.write_record(record(lead, &HashMap::new())) {
+                    let _ = tx.send(Err(fail(e.to_string()))).await;
+                    return;
+                }
+                count += 1;
+            }
+        }
+        match out.into_inner() {
+            Ok(rest) => {
+                if tx.send(Ok(rest.into())).await.is_err() {
+                    return;
+                }
+            }
+            Err(e) => {
+                let _ = tx.send(Err(fail(e.to_string()))).await;
+                return;
+            }
+        }
+        if let Err(e) = db::log_rows(&pool, &log_id, count).await {
+            tracing::warn!(error = %e, "export log not completed");
+        }
+    });
+    Ok(
+        futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) })
+            .fuse(),
+    )
+}
+
 /// The long CSV's columns with their meaning, for the codebook.
 fn column_meanings() -> Vec<(String, String)> {
     [
