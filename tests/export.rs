@@ -6,17 +6,6 @@ mod common;
 use axum::http::StatusCode;
 use std::collections::BTreeMap;
 
-async fn add_school(app: &common::TestApp, id: &str, code: &str, country: &str) {
-    sqlx::query("INSERT INTO schools (id, code, name, created_at, country) VALUES ($1, $2, $3, '2026-11-22T00:00:00Z', $4)")
-        .bind(id)
-        .bind(code)
-        .bind(format!("School {id}"))
-        .bind(country)
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
-}
-
 /// A leadership reflection in a school, every item answered (values varying with `seed`),
 /// finished unless `finish` is false (then only its first page is answered).
 async fn reflection(app: &common::TestApp, school: &str, consent: &str, seed: usize, finish: bool) {
@@ -80,8 +69,8 @@ async fn stored(app: &common::TestApp, cond: &str) -> Vec<Vec<(String, String)>>
 }
 
 async fn researchers_export_anonymised_answers(app: &mut common::TestApp) {
-    add_school(app, "school-a", "ABCD2345", "nl").await;
-    add_school(app, "school-b", "EFGH6789", "nl").await;
+    common::add_school(app, "school-a", "ABCD2345", "nl").await;
+    common::add_school(app, "school-b", "EFGH6789", "nl").await;
     for seed in 0..6 {
         reflection(app, "ABCD2345", "yes", seed, true).await;
     }

@@ -7,17 +7,6 @@ use reflect::results::compute::compute;
 use reflect::results::db::{Filter, Scope, item_counts, respondents};
 use reflect::results::model::{CountryComparison, Gap, ResultsView, Withheld};
 
-async fn add_school(app: &common::TestApp, id: &str, code: &str, country: &str) {
-    sqlx::query("INSERT INTO schools (id, code, name, created_at, country) VALUES ($1, $2, $3, '2026-11-22T00:00:00Z', $4)")
-        .bind(id)
-        .bind(code)
-        .bind(format!("School {id}"))
-        .bind(country)
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
-}
-
 /// A finished leadership reflection in a school: `low` on the teaching category, 4 elsewhere.
 async fn finished(app: &common::TestApp, school_code: &str, role: &str, low: &str) -> String {
     let start = [("role", role), ("school_code", school_code)];
@@ -33,8 +22,8 @@ async fn finished(app: &common::TestApp, school_code: &str, role: &str, low: &st
 }
 
 async fn group_results_come_from_the_aggregates(app: &mut common::TestApp) {
-    add_school(app, "school-a", "ABCD2345", "nl").await;
-    add_school(app, "school-b", "EFGH6789", "be").await;
+    common::add_school(app, "school-a", "ABCD2345", "nl").await;
+    common::add_school(app, "school-b", "EFGH6789", "be").await;
     for n in 0..6 {
         let _ = finished(
             app,
@@ -150,8 +139,8 @@ async fn group_results_come_from_the_aggregates(app: &mut common::TestApp) {
 
 async fn profiles_show_school_and_overall_means(app: &mut common::TestApp) {
     use reflect::reflection::model::ProfileView;
-    add_school(app, "school-a", "ABCD2345", "nl").await;
-    add_school(app, "school-b", "EFGH6789", "be").await;
+    common::add_school(app, "school-a", "ABCD2345", "nl").await;
+    common::add_school(app, "school-b", "EFGH6789", "be").await;
     let mut in_a = String::new();
     for _ in 0..6 {
         in_a = finished(app, "ABCD2345", "teacher", "2").await;
@@ -197,7 +186,7 @@ async fn profiles_show_school_and_overall_means(app: &mut common::TestApp) {
 /// The profile hides "all" when all minus the respondent's school would reveal a small group.
 async fn profiles_never_reveal_a_small_rest(app: &mut common::TestApp) {
     use reflect::reflection::model::ProfileView;
-    add_school(app, "school-a", "ABCD2345", "nl").await;
+    common::add_school(app, "school-a", "ABCD2345", "nl").await;
     let mut in_a = String::new();
     for _ in 0..6 {
         in_a = finished(app, "ABCD2345", "teacher", "2").await;
@@ -235,9 +224,9 @@ fn results(app_reply: &common::Reply) -> ResultsView {
 }
 
 async fn results_pages_apply_every_privacy_rule(app: &mut common::TestApp) {
-    add_school(app, "school-a", "ABCD2345", "nl").await;
-    add_school(app, "school-b", "EFGH6789", "be").await;
-    add_school(app, "school-c", "JKMN2345", "nl").await;
+    common::add_school(app, "school-a", "ABCD2345", "nl").await;
+    common::add_school(app, "school-b", "EFGH6789", "be").await;
+    common::add_school(app, "school-c", "JKMN2345", "nl").await;
     set_network(app, "school-a", "north").await;
     set_network(app, "school-c", "north").await;
     // A: one headteacher and 5 teachers, teaching low; C: 5 teachers; B: 4 teachers;

@@ -122,6 +122,86 @@ fn exported(kind: ItemType) -> bool {
 
 type Chunk = Result<axum::body::Bytes, std::io::Error>;
 
+/// CSV records cut into chunks for a download: a chunk every `every` records goes through a
+/// bounded channel, so memory stays flat however big the export. Failures reach the download as
+/// the stream's error. `write` and `finish` say `false` when the download is over (abandoned or
+/// failed): the writer then stops.
+struct Chunks {
+    out: csv::Writer<Vec<u8>>,
+    tx: tokio::sync::mpsc::Sender<Chunk>,
+    every: usize,
+    /// Records written, the header included.
+    written: usize,
+}
+
+impl Chunks {
+    fn writer() -> csv::Writer<Vec<u8>> {
+        csv::Writer::from_writer(Vec::with_capacity(64 * 1024))
+    }
+
+    fn new(tx: tokio::sync::mpsc::Sender<Chunk>, every: usize) -> Self {
+        Self {
+            out: Self::writer(),
+            tx,
+            every,
+            written: 0,
+        }
+    }
+
+    async fn fail(&self, message: String) -> bool {
+        let _ = self.tx.send(Err(std::io::Error::other(message))).await;
+        false
+    }
+
+    async fn send(&mut self, out: csv::Writer<Vec<u8>>) -> bool {
+        match out.into_inner() {
+            Ok(bytes) => self.tx.send(Ok(bytes.into())).await.is_ok(),
+            Err(e) => self.fail(e.to_string()).await,
+        }
+    }
+
+    async fn write<I, T>(&mut self, record: I) -> bool
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        if let Err(e) = self.out.write_record(record) {
+            return self.fail(e.to_string()).await;
+        }
+        self.written += 1;
+        if self.written.is_multiple_of(self.every) {
+            let full = std::mem::replace(&mut self.out, Self::writer());
+            return self.send(full).await;
+        }
+        true
+    }
+
+    /// Sends the rest; the number of data rows (the header not counted) when all went out.
+    async fn finish(mut self) -> Option<i64> {
+        let rest = std::mem::replace(&mut self.out, Self::writer());
+        let rows = i64::try_from(self.written.saturating_sub(1)).unwrap_or(i64::MAX);
+        self.send(rest).await.then_some(rows)
+    }
+}
+
+/// The receiving end of a download's chunks as a body stream (fused: the compression layer may
+/// poll once more after the end).
+fn body_of(
+    rx: tokio::sync::mpsc::Receiver<Chunk>,
+) -> impl futures::Stream<Item = Chunk> + Send + 'static {
+    use futures::StreamExt;
+    futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) }).fuse()
+}
+
+/// Records the finished download's row count in the export log.
+async fn log_done(pool: &sqlx::AnyPool, log_id: &str, rows: Option<i64>) {
+    if let Some(rows) = rows
+        && let Err(e) = db::log_rows(pool, log_id, rows).await
+    {
+        tracing::warn!(error = %e, "export log not completed");
+    }
+}
+
 /// An export's respondents after the privacy rules, ready to write.
 struct Prepared {
     filter: ExportFilter,
@@ -253,12 +333,9 @@ pub async fn long_csv(
     let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
     tokio::spawn(async move {
         let mut answers = std::pin::pin!(answers);
-        let new_writer = || csv::Writer::from_writer(Vec::with_capacity(64 * 1024));
-        let mut out = new_writer();
-        let mut count: i64 = 0;
-        let io = |e: csv::Error| std::io::Error::other(e.to_string());
-        if let Err(e) = out.write_record(LONG_COLUMNS) {
-            let _ = tx.send(Err(io(e))).await;
+        // a chunk every 500 rows (about 40 KB)
+        let mut out = Chunks::new(tx, 500);
+        if !out.write(LONG_COLUMNS).await {
             return;
         }
         while let Some(row) = answers.next().await {
@@ -266,7 +343,7 @@ pub async fn long_csv(
                 Ok(r) => r,
                 Err(e) => {
                     tracing::error!(error = %e, "export query failed");
-                    let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
+                    out.fail("export failed".into()).await;
                     return;
                 }
             };
@@ -282,45 +359,13 @@ pub async fn long_csv(
                 &item,
                 &value,
             ]);
-            if let Err(e) = out.write_record(record) {
-                let _ = tx.send(Err(io(e))).await;
-                return;
-            }
-            count += 1;
-            // a chunk every 500 rows (about 40 KB): memory stays flat however big the export
-            if count % 500 == 0 {
-                let full = match std::mem::replace(&mut out, new_writer()).into_inner() {
-                    Ok(full) => full,
-                    Err(e) => {
-                        let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
-                        return;
-                    }
-                };
-                if tx.send(Ok(full.into())).await.is_err() {
-                    return; // the download was abandoned
-                }
+            if !out.write(record).await {
+                return; // abandoned or failed
             }
         }
-        match out.into_inner() {
-            Ok(rest) => {
-                if tx.send(Ok(rest.into())).await.is_err() {
-                    return;
-                }
-            }
-            Err(e) => {
-                let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
-                return;
-            }
-        }
-        if let Err(e) = db::log_rows(&pool, &log_id, count).await {
-            tracing::warn!(error = %e, "export log not completed");
-        }
+        log_done(&pool, &log_id, out.finish().await).await;
     });
-    // fused: the compression layer may poll once more after the end
-    Ok(
-        futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) })
-            .fuse(),
-    )
+    Ok(body_of(rx))
 }
 
 /// The wide CSV (one row per respondent: the leading columns, one column per exported item,
@@ -384,56 +429,32 @@ pub async fn wide_csv(
             }));
             r
         };
-        let mut out = csv::Writer::from_writer(Vec::with_capacity(64 * 1024));
-        let fail = |e: String| std::io::Error::other(e);
-        if let Err(e) = out.write_record(&header) {
-            let _ = tx.send(Err(fail(e.to_string()))).await;
+        let mut out = Chunks::new(tx, 200);
+        if !out.write(&header).await {
             return;
         }
         let mut answers = std::pin::pin!(answers);
         let mut current: Option<String> = None;
         let mut values: HashMap<String, String> = HashMap::new();
         let mut written: HashSet<String> = HashSet::new();
-        let mut count: i64 = 0;
         loop {
-            let next = answers.next().await;
-            let next = match next {
+            let next = match answers.next().await {
                 Some(Ok(row)) => Some(row),
                 Some(Err(e)) => {
                     tracing::error!(error = %e, "export query failed");
-                    let _ = tx.send(Err(fail("export failed".into()))).await;
+                    out.fail("export failed".into()).await;
                     return;
                 }
                 None => None,
             };
-            let new_respondent = next.as_ref().map(|(r, _, _)| r) != current.as_ref();
-            if new_respondent {
+            if next.as_ref().map(|(r, _, _)| r) != current.as_ref() {
                 if let Some(done) = current.take()
                     && let Some((_, lead)) = rows.get(&done)
                 {
-                    if let Err(e) = out.write_record(record(lead, &values)) {
-                        let _ = tx.send(Err(fail(e.to_string()))).await;
+                    if !out.write(record(lead, &values)).await {
                         return;
                     }
                     written.insert(done);
-                    count += 1;
-                    if count % 200 == 0 {
-                        let full = match std::mem::replace(
-                            &mut out,
-                            csv::Writer::from_writer(Vec::with_capacity(64 * 1024)),
-                        )
-                        .into_inner()
-                        {
-                            Ok(full) => full,
-                            Err(e) => {
-                                let _ = tx.send(Err(fail(e.to_string()))).await;
-                                return;
-                            }
-                        };
-                        if tx.send(Ok(full.into())).await.is_err() {
-                            return;
-                        }
-                    }
                 }
                 values.clear();
             }
@@ -449,33 +470,13 @@ pub async fn wide_csv(
         }
         // respondents without any answer still get their row
         for (id, (_, lead)) in &rows {
-            if !written.contains(id) {
-                if let Err(e) = out.write_record(record(lead, &HashMap::new())) {
-                    let _ = tx.send(Err(fail(e.to_string()))).await;
-                    return;
-                }
-                count += 1;
-            }
-        }
-        match out.into_inner() {
-            Ok(rest) => {
-                if tx.send(Ok(rest.into())).await.is_err() {
-                    return;
-                }
-            }
-            Err(e) => {
-                let _ = tx.send(Err(fail(e.to_string()))).await;
+            if !written.contains(id) && !out.write(record(lead, &HashMap::new())).await {
                 return;
             }
         }
-        if let Err(e) = db::log_rows(&pool, &log_id, count).await {
-            tracing::warn!(error = %e, "export log not completed");
-        }
+        log_done(&pool, &log_id, out.finish().await).await;
     });
-    Ok(
-        futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) })
-            .fuse(),
-    )
+    Ok(body_of(rx))
 }
 
 /// The long CSV's columns with their meaning, for the codebook.

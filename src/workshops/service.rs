@@ -446,7 +446,12 @@ pub async fn room_view(state: &AppState, workshop_id: &str) -> AppResult<RoomVie
     let w = db::by_id(&state.db.pool, workshop_id)
         .await?
         .ok_or_else(|| AppError::NotFound("There is no such workshop.".into()))?;
-    let rows = db::room_rows(&state.db.pool, workshop_id).await?;
+    room_view_of(state, &w).await
+}
+
+/// The room's live results for a workshop row already read.
+async fn room_view_of(state: &AppState, w: &db::Row) -> AppResult<RoomView> {
+    let rows = db::room_rows(&state.db.pool, &w.id).await?;
     let inst = state
         .instruments
         .latest(&w.instrument_id)
@@ -502,7 +507,7 @@ pub async fn room_view(state: &AppState, workshop_id: &str) -> AppResult<RoomVie
 /// The room, for its facilitator (or an admin) only.
 pub async fn presenter_room(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<RoomView> {
     let w = own(state, user, id).await?;
-    room_view(state, &w.id).await
+    room_view_of(state, &w).await
 }
 
 /// Checks that `user` may watch the room (the live stream checks this before subscribing).

@@ -323,6 +323,18 @@ impl TestApp {
     }
 }
 
+/// A school with a join code and a country, stored directly.
+pub async fn add_school(app: &TestApp, id: &str, code: &str, country: &str) {
+    sqlx::query("INSERT INTO schools (id, code, name, created_at, country) VALUES ($1, $2, $3, '2026-11-22T00:00:00Z', $4)")
+        .bind(id)
+        .bind(code)
+        .bind(format!("School {id}"))
+        .bind(country)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+}
+
 /// A leadership reflection as a respondent makes it through the pages' server functions:
 /// started with `start` (extra start fields: role, school code, consent …), then `pages` category
 /// pages submitted with `value(category index, item index, category id)` for every item; the
