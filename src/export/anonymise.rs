@@ -90,17 +90,37 @@ pub struct Anonymised {
 
 /// Applies the rules to `people` with minimum group size `k`.
 pub fn anonymise(people: &[Person], k: usize) -> Anonymised {
-    // work on distinct quasi-identifier tuples with their counts
     let mut tuples: BTreeMap<&Person, usize> = BTreeMap::new();
     for p in people {
         *tuples.entry(p).or_default() += 1;
     }
+    let counted: Vec<(Person, usize)> = tuples.into_iter().map(|(p, n)| (p.clone(), n)).collect();
+    let (shown_of, report) = anonymise_counted(&counted, k);
+    let index: HashMap<&Person, usize> = counted
+        .iter()
+        .enumerate()
+        .map(|(i, (p, _))| (p, i))
+        .collect();
+    let shown = people
+        .iter()
+        .map(|p| index.get(p).and_then(|i| shown_of[*i].clone()))
+        .collect();
+    Anonymised { shown, report }
+}
+
+/// The same over distinct quasi-identifier tuples with how many respondents carry each (how an
+/// export of many respondents calls it: a few thousand tuples at most). Per tuple what the export
+/// shows, and the report.
+pub fn anonymise_counted(
+    tuples: &[(Person, usize)],
+    k: usize,
+) -> (Vec<Option<Shown>>, Vec<(String, usize)>) {
     type Pair = (Option<String>, Option<String>);
     let mut step: HashMap<Pair, Step> = HashMap::new();
     let pair = |p: &Person| (p.country.clone(), p.school.clone());
     loop {
         let mut cells: HashMap<Shown, (usize, Vec<Pair>)> = HashMap::new();
-        for (p, n) in &tuples {
+        for (p, n) in tuples {
             let s = *step.get(&pair(p)).unwrap_or(&Step::Exact);
             if let Some(shown) = show(p, s) {
                 let cell = cells.entry(shown).or_default();
@@ -140,11 +160,11 @@ pub fn anonymise(people: &[Person], k: usize) -> Anonymised {
         }
     }
     let mut counts: BTreeMap<Step, usize> = BTreeMap::new();
-    let shown = people
+    let shown = tuples
         .iter()
-        .map(|p| {
+        .map(|(p, n)| {
             let s = *step.get(&pair(p)).unwrap_or(&Step::Exact);
-            *counts.entry(s).or_default() += 1;
+            *counts.entry(s).or_default() += n;
             show(p, s)
         })
         .collect();
@@ -164,7 +184,7 @@ pub fn anonymise(people: &[Person], k: usize) -> Anonymised {
             (what.to_string(), n)
         })
         .collect();
-    Anonymised { shown, report }
+    (shown, report)
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! The export's server function: the researcher page's preview (counts only).
-use super::model::*;
+//! The export's server functions: the researcher page's choices and preview (counts only).
+use super::model::{ExportParams, ExportPreview, FilterChoices};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -9,4 +9,12 @@ pub async fn preview_export(params: ExportParams) -> Result<ExportPreview, AppEr
     let state = crate::server::state()?;
     let user = crate::accounts::service::require(&state.db).await?;
     super::service::preview(&state, &user, &params).await
+}
+
+/// The questionnaires, networks, schools and countries to filter by (researchers and admins).
+#[server(endpoint = "export_choices")]
+pub async fn export_choices() -> Result<FilterChoices, AppError> {
+    let state = crate::server::state()?;
+    let user = crate::accounts::service::require(&state.db).await?;
+    super::service::choices(&state, &user).await
 }

@@ -5,9 +5,9 @@ use crate::accounts::model::{CurrentUser, Role};
 use crate::server::AppState;
 use std::io::Write;
 
-pub const USAGE: &str = "Usage: reflect export responses|responses-wide|codebook-json|codebook-md --as EMAIL --instrument ID \
-[--version N] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--country CC] [--network ID] [--school ID] \
-[--role ROLE] [--innovation ID] [--unfinished yes]";
+pub const USAGE: &str = "Usage: reflect export responses|responses-wide|responses-json|codebook-json|codebook-md|r-script \
+--as EMAIL --instrument ID [--version N] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--country CC] \
+[--network ID] [--school ID] [--role ROLE] [--innovation ID] [--unfinished yes] [--text yes]";
 
 /// Parses `--name value` pairs after the format.
 fn params(args: &[String]) -> Result<(String, super::model::ExportParams), String> {
@@ -31,6 +31,7 @@ fn params(args: &[String]) -> Result<(String, super::model::ExportParams), Strin
             "--role" => &mut p.role,
             "--innovation" => &mut p.innovation,
             "--unfinished" => &mut p.unfinished,
+            "--text" => &mut p.text,
             other => return Err(format!("unknown option {other}")),
         };
         *slot = Some(value);
@@ -67,31 +68,47 @@ pub async fn run(state: &AppState, args: &[String]) -> Result<(), String> {
         school_ids: Vec::new(),
     };
     let mut out = std::io::stdout().lock();
-    match what {
-        "responses" => {
-            let stream = super::service::long_csv(state, &user, &p)
+    enum Output {
+        Text(String),
+        Stream(super::service::Download),
+    }
+    use Output::*;
+    let e = |e: crate::error::AppError| e.to_string();
+    let output = match what {
+        "responses" => Stream(
+            super::service::long_csv(state, &user, &p)
                 .await
-                .map_err(|e| e.to_string())?;
-            pipe(stream, &mut out).await?;
-        }
-        "responses-wide" => {
-            let stream = super::service::wide_csv(state, &user, &p)
+                .map_err(e)?,
+        ),
+        "responses-wide" => Stream(
+            super::service::wide_csv(state, &user, &p)
                 .await
-                .map_err(|e| e.to_string())?;
-            pipe(stream, &mut out).await?;
-        }
-        "codebook-json" | "codebook-md" => {
-            let c = super::service::codebook(state, &user, &p)
+                .map_err(e)?,
+        ),
+        "responses-json" => Stream(super::service::json(state, &user, &p).await.map_err(e)?),
+        "codebook-json" => Text(
+            serde_json::to_string_pretty(
+                &super::service::codebook(state, &user, &p)
+                    .await
+                    .map_err(e)?,
+            )
+            .map_err(|e| e.to_string())?,
+        ),
+        "codebook-md" => Text(super::codebook::markdown(
+            &super::service::codebook(state, &user, &p)
                 .await
-                .map_err(|e| e.to_string())?;
-            let text = if what == "codebook-md" {
-                super::codebook::markdown(&c)
-            } else {
-                serde_json::to_string_pretty(&c).map_err(|e| e.to_string())?
-            };
-            out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
-        }
+                .map_err(e)?,
+        )),
+        "r-script" => Text(
+            super::service::r_script(state, &user, &p)
+                .await
+                .map_err(e)?,
+        ),
         _ => return Err(USAGE.into()),
+    };
+    match output {
+        Text(text) => out.write_all(text.as_bytes()).map_err(|e| e.to_string())?,
+        Stream(stream) => pipe(stream, &mut out).await?,
     }
     out.flush().map_err(|e| e.to_string())
 }

@@ -47,15 +47,20 @@ pub struct CategoryReliability {
 }
 
 /// The rules every export follows, for the codebook.
-pub fn rules(k: usize) -> Vec<String> {
+pub fn rules(k: usize, text: bool, text_k: usize) -> Vec<String> {
     vec![
         "Only respondents who consented to research use; finished reflections unless unfinished ones were asked for.".into(),
         "Respondents (R…) and schools (S…) carry random pseudonyms made for this export only: two exports cannot be joined by them, and their numbers say nothing about order.".into(),
         "No resume tokens, account ids, names, IP addresses or browser details (none is stored with answers).".into(),
         "Dates are cut to the day (finished, or started for unfinished reflections).".into(),
-        "Written answers (short and long text, one word) are left out.".into(),
+        if text {
+            format!("Written answers (short and long text, one word) were asked for: they are exported as typed, only for respondents whose group (country × school × role as exported) holds at least {text_k} respondents. Read them before sharing: a name in a text is not removed. In a spreadsheet, a text that begins with = + - or @ may be taken for a formula.")
+        } else {
+            "Written answers (short and long text, one word) are left out; they can be asked for, and then come only from groups of at least 10.".into()
+        },
+        "Descriptions of the innovation, category notes and action plans are never exported.".into(),
         format!("Every combination of country × school × role holds at least k = {k} respondents. Where one did not: roles became role groups (leaders, teachers, other roles), then \"any\"; then the school became \"other\"; then the country \"other\"; respondents still in a group under k were left out (see suppression)."),
-        "Networks are not exported.".into(),
+        "Networks are not exported. No school type is stored, so none is exported.".into(),
     ]
 }
 

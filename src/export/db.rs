@@ -16,6 +16,8 @@ pub struct ExportFilter {
     pub innovation: Option<String>,
     /// Also unfinished reflections (finished ones only by default).
     pub unfinished: bool,
+    /// Written answers asked for (then only for groups of at least `service::TEXT_MIN_GROUP`).
+    pub text: bool,
 }
 
 /// One respondent as the export needs them.
@@ -77,60 +79,86 @@ fn filter_sql(f: &ExportFilter) -> (String, Vec<Bind>) {
     (sql, binds)
 }
 
-pub async fn respondents(pool: &AnyPool, f: &ExportFilter) -> Result<Vec<Respondent>, sqlx::Error> {
-    let (cond, binds) = filter_sql(f);
-    let sql = format!(
-        "SELECT r.id, r.school_id, s.country, r.role, r.innovation, r.instrument_version,
-                COALESCE(SUBSTR(r.finished_at, 1, 10), r.started_on) AS day
-         FROM reflections r LEFT JOIN schools s ON s.id = r.school_id
-         WHERE {cond} ORDER BY r.id"
-    );
-    let mut q = sqlx::query_as::<_, Respondent>(&sql);
+/// Binds `binds` in order.
+fn bound<'q, O>(
+    mut q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    binds: Vec<Bind>,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
     for b in binds {
         q = match b {
             Bind::Text(t) => q.bind(t),
             Bind::Int(i) => q.bind(i),
         };
     }
-    q.fetch_all(pool).await
+    q
 }
 
-/// The answers of the same respondents, ordered by respondent, as a stream (constant memory).
+/// Hands every respondent the filter selects to `each`, one at a time (an export may hold a
+/// hundred thousand: they are not all held as rows).
+pub async fn each_respondent(
+    pool: &AnyPool,
+    f: &ExportFilter,
+    mut each: impl FnMut(Respondent),
+) -> Result<(), sqlx::Error> {
+    use futures::TryStreamExt;
+    let (cond, binds) = filter_sql(f);
+    let sql = format!(
+        "SELECT r.id, r.school_id, s.country, r.role, r.innovation, r.instrument_version,
+                COALESCE(SUBSTR(r.finished_at, 1, 10), r.started_on) AS day
+         FROM reflections r LEFT JOIN schools s ON s.id = r.school_id
+         WHERE {cond}"
+    );
+    let q = bound(sqlx::query_as::<_, Respondent>(&sql), binds);
+    let mut rows = q.fetch(pool);
+    while let Some(r) = rows.try_next().await? {
+        each(r);
+    }
+    Ok(())
+}
+
+/// One stored answer: (reflection id, item id, value).
+pub type Answer = (String, String, String);
+
+/// The answers of the same respondents, ordered by respondent, as a stream of batches (constant
+/// memory: a bounded channel between the query and the writer).
 pub fn answers(
     pool: AnyPool,
     f: &ExportFilter,
-) -> impl futures::Stream<Item = Result<(String, String, String), sqlx::Error>> + Send + 'static {
+) -> impl futures::Stream<Item = Result<Vec<Answer>, sqlx::Error>> + Send + 'static {
+    use futures::StreamExt;
     let (cond, binds) = filter_sql(f);
     let sql = format!(
         "SELECT a.reflection_id, a.item_id, a.value
          FROM answers a JOIN reflections r ON r.id = a.reflection_id
          LEFT JOIN schools s ON s.id = r.school_id
-         WHERE {cond} ORDER BY a.reflection_id, a.item_id"
+         WHERE {cond} ORDER BY a.reflection_id"
     );
-    async_stream(pool, sql, binds)
-}
-
-fn async_stream(
-    pool: AnyPool,
-    sql: String,
-    binds: Vec<Bind>,
-) -> impl futures::Stream<Item = Result<(String, String, String), sqlx::Error>> + Send + 'static {
-    use futures::StreamExt;
-    // the query borrows its SQL and pool: both move into a task that feeds a bounded channel
-    let (tx, rx) = tokio::sync::mpsc::channel(256);
+    const BATCH: usize = 512;
+    // the query borrows its SQL and pool: both move into a task that feeds the channel
+    let (tx, rx) = tokio::sync::mpsc::channel(8);
     tokio::spawn(async move {
-        let mut q = sqlx::query_as::<_, (String, String, String)>(&sql);
-        for b in binds {
-            q = match b {
-                Bind::Text(t) => q.bind(t),
-                Bind::Int(i) => q.bind(i),
-            };
-        }
+        let q = bound(sqlx::query_as::<_, Answer>(&sql), binds);
         let mut rows = q.fetch(&pool);
+        let mut batch = Vec::with_capacity(BATCH);
         while let Some(row) = rows.next().await {
-            if tx.send(row).await.is_err() {
-                return; // the download was abandoned
+            match row {
+                Ok(a) => {
+                    batch.push(a);
+                    if batch.len() == BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        if tx.send(Ok(full)).await.is_err() {
+                            return; // the download was abandoned
+                        }
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e)).await;
+                    return;
+                }
             }
+        }
+        if !batch.is_empty() {
+            let _ = tx.send(Ok(batch)).await;
         }
     });
     futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|r| (r, rx)) }).fuse()

@@ -1,6 +1,7 @@
 //! Downloads for researchers and admins, all with the same filters (`?instrument=…&…`):
-//! `GET /export/responses.csv` (long CSV, streamed), `/export/responses-wide.csv` (one row per
-//! respondent, streamed), `/export/codebook.json`, `/export/codebook.md`.
+//! `GET /export/responses.csv` (long CSV), `/export/responses-wide.csv` (one row per
+//! respondent), `/export/responses.json` (all three streamed), `/export/codebook.json`,
+//! `/export/codebook.md` and `/export/reflect-wide.R` (reads the wide CSV with labels).
 use crate::server::AppState;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -41,38 +42,61 @@ fn attachment(
     ]
 }
 
+/// Every download but the long CSV, by file name.
 pub async fn codebook(
     State(state): State<AppState>,
     axum::extract::Path(file): axum::extract::Path<String>,
     Query(params): Query<super::service::ExportParams>,
     session: tower_sessions::Session,
 ) -> Response {
-    let markdown = match file.as_str() {
-        "codebook.json" => false,
-        "codebook.md" => true,
-        "responses-wide.csv" => return wide_csv(state, params, session).await,
-        _ => return refused(crate::error::AppError::NotFound("No such download.".into())),
-    };
     let result = async {
         let user = user(&state, &session).await?;
-        super::service::codebook(&state, &user, &params).await
+        let s = &state;
+        Ok::<_, crate::error::AppError>(match file.as_str() {
+            "responses-wide.csv" => (
+                attachment("responses-wide", "csv", "text/csv; charset=utf-8"),
+                axum::body::Body::from_stream(super::service::wide_csv(s, &user, &params).await?),
+            )
+                .into_response(),
+            "responses.json" => (
+                attachment("responses", "json", "application/json"),
+                axum::body::Body::from_stream(super::service::json(s, &user, &params).await?),
+            )
+                .into_response(),
+            "codebook.json" => (
+                attachment("codebook", "json", "application/json"),
+                serde_json::to_string_pretty(&super::service::codebook(s, &user, &params).await?)
+                    .map_err(|_| crate::error::AppError::Internal)?,
+            )
+                .into_response(),
+            "codebook.md" => (
+                attachment("codebook", "md", "text/markdown; charset=utf-8"),
+                super::codebook::markdown(&super::service::codebook(s, &user, &params).await?),
+            )
+                .into_response(),
+            "reflect-wide.R" => (
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "text/plain; charset=utf-8".to_string(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"reflect-wide.R\"".to_string(),
+                    ),
+                    (header::CACHE_CONTROL, "no-store".to_string()),
+                ],
+                super::service::r_script(s, &user, &params).await?,
+            )
+                .into_response(),
+            _ => return Err(crate::error::AppError::NotFound("No such download.".into())),
+        })
     }
     .await;
-    match result {
-        Ok(c) if markdown => (
-            attachment("codebook", "md", "text/markdown; charset=utf-8"),
-            super::codebook::markdown(&c),
-        )
-            .into_response(),
-        Ok(c) => (
-            attachment("codebook", "json", "application/json"),
-            serde_json::to_string_pretty(&c).unwrap_or_default(),
-        )
-            .into_response(),
-        Err(e) => refused(e),
-    }
+    result.unwrap_or_else(refused)
 }
 
+/// The long CSV.
 pub async fn long_csv(
     State(state): State<AppState>,
     Query(params): Query<super::service::ExportParams>,
@@ -86,26 +110,6 @@ pub async fn long_csv(
     match result {
         Ok(stream) => (
             attachment("responses", "csv", "text/csv; charset=utf-8"),
-            axum::body::Body::from_stream(stream),
-        )
-            .into_response(),
-        Err(e) => refused(e),
-    }
-}
-
-async fn wide_csv(
-    state: AppState,
-    params: super::service::ExportParams,
-    session: tower_sessions::Session,
-) -> Response {
-    let result = async {
-        let user = user(&state, &session).await?;
-        super::service::wide_csv(&state, &user, &params).await
-    }
-    .await;
-    match result {
-        Ok(stream) => (
-            attachment("responses-wide", "csv", "text/csv; charset=utf-8"),
             axum::body::Body::from_stream(stream),
         )
             .into_response(),

@@ -1,11 +1,12 @@
-//! Research export (issue 5, in progress): anonymised responses for R, SPSS or Python.
+//! Research export: anonymised responses for R, SPSS or Python.
 //!
 //! Pure and unit-tested: Cronbach's alpha and scale scores (`stats`), fresh per-export
 //! pseudonyms (`pseudonym`), the group-size rules that keep every exported group at k or more
-//! (`anonymise`). Downloads for researchers and admins, logged: long and wide CSV of consenting
-//! respondents, streamed (`service`, `db`, `download`), the codebook (`codebook`); the researcher
-//! page `/export` with a preview (`pages`, `api`); `reflect export` writes the same to standard
-//! output (`cli`). Still to come: JSON, the R script, free text on request and the benchmark.
+//! (`anonymise`), the R script (`rscript`). The respondents of an export after those rules, held
+//! compactly (`prepare`). Downloads for researchers and admins, logged: long and wide CSV and
+//! JSON of consenting respondents, streamed (`service`, `db`, `download`), the codebook
+//! (`codebook`); the researcher page `/export` with a preview (`pages`, `api`); `reflect export`
+//! writes the same to standard output (`cli`); `reflect bench-export` measures it (`bench`).
 pub mod api;
 pub mod model;
 pub mod pages;
@@ -21,7 +22,11 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod download;
 #[cfg(feature = "ssr")]
+pub mod prepare;
+#[cfg(feature = "ssr")]
 pub mod pseudonym;
+#[cfg(feature = "ssr")]
+pub mod rscript;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

@@ -14,6 +14,8 @@ pub struct ExportParams {
     pub role: Option<String>,
     pub innovation: Option<String>,
     pub unfinished: Option<String>,
+    /// "yes": written answers too (only from groups of at least 10).
+    pub text: Option<String>,
 }
 
 impl ExportParams {
@@ -30,6 +32,7 @@ impl ExportParams {
             ("role", &self.role),
             ("innovation", &self.innovation),
             ("unfinished", &self.unfinished),
+            ("text", &self.text),
         ]
         .into_iter()
         .filter_map(|(k, v)| {
@@ -53,4 +56,13 @@ pub struct ExportPreview {
     pub minimum_group_size: i64,
     /// (what was done, respondents).
     pub suppression: Vec<(String, i64)>,
+}
+
+/// What the researcher page's filters offer: (id, name) pairs and country codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterChoices {
+    pub instruments: Vec<(String, String)>,
+    pub networks: Vec<(String, String)>,
+    pub schools: Vec<(String, String)>,
+    pub countries: Vec<String>,
 }

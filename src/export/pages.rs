@@ -1,6 +1,6 @@
 //! `/export`: the researcher page — filters (a plain GET form), a preview of the counts, and the
 //! download links with the same filters.
-use super::api::preview_export;
+use super::api::{export_choices, preview_export};
 use super::model::*;
 use crate::app::ErrorBox;
 use crate::error::AppError;
@@ -25,19 +25,20 @@ pub fn ExportPage() -> impl IntoView {
             role: q.get("role"),
             innovation: q.get("innovation"),
             unfinished: q.get("unfinished"),
+            text: q.get("text"),
         }
     };
     let data = Resource::new(params, |p| async move {
         let user = crate::accounts::api::whoami()
             .await?
             .ok_or_else(AppError::sign_in)?;
-        let instruments = crate::reflection::api::list_instruments().await?;
+        let choices = export_choices().await?;
         let preview = if p.instrument.as_deref().is_some_and(|i| !i.is_empty()) {
             Some(preview_export(p.clone()).await)
         } else {
             None
         };
-        Ok::<_, AppError>((user, instruments, p, preview))
+        Ok::<_, AppError>((user, choices, p, preview))
     });
     view! {
         <Title text="Research export – Reflect" />
@@ -45,11 +46,14 @@ pub fn ExportPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                    Ok((user, instruments, p, preview)) => {
+                    Ok((user, choices, p, preview)) => {
                         let chosen = p.instrument.clone().unwrap_or_default();
                         let value = |v: &Option<String>| v.clone().unwrap_or_default();
                         let role = value(&p.role);
                         let innovation = value(&p.innovation);
+                        let country = value(&p.country).to_lowercase();
+                        let network = value(&p.network);
+                        let school = value(&p.school);
                         view! {
                             <crate::accounts::pages::SignedInBar user=user />
                             <h1>"Research export"</h1>
@@ -58,8 +62,8 @@ pub fn ExportPage() -> impl IntoView {
                                 <div class="field">
                                     <label for="x-instrument">"Questionnaire"</label>
                                     <select id="x-instrument" name="instrument">
-                                        {instruments.iter().map(|i| view! {
-                                            <option value=i.id.clone() selected=i.id == chosen>{i.title.clone()}</option>
+                                        {choices.instruments.iter().map(|(id, title)| view! {
+                                            <option value=id.clone() selected=*id == chosen>{title.clone()}</option>
                                         }).collect_view()}
                                     </select>
                                 </div>
@@ -76,8 +80,31 @@ pub fn ExportPage() -> impl IntoView {
                                     <input id="x-to" name="to" type="date" value=value(&p.to) />
                                 </div>
                                 <div class="field">
-                                    <label for="x-country">"Country (two letters, empty: all)"</label>
-                                    <input id="x-country" name="country" type="text" maxlength="2" value=value(&p.country) />
+                                    <label for="x-country">"Country"</label>
+                                    <select id="x-country" name="country">
+                                        <option value="">"All countries"</option>
+                                        {choices.countries.iter().map(|c| view! {
+                                            <option value=c.clone() selected=*c == country>{c.to_uppercase()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="x-network">"Network"</label>
+                                    <select id="x-network" name="network">
+                                        <option value="">"All networks"</option>
+                                        {choices.networks.iter().map(|(id, name)| view! {
+                                            <option value=id.clone() selected=*id == network>{name.clone()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="x-school">"School"</label>
+                                    <select id="x-school" name="school">
+                                        <option value="">"All schools"</option>
+                                        {choices.schools.iter().map(|(id, name)| view! {
+                                            <option value=id.clone() selected=*id == school>{name.clone()}</option>
+                                        }).collect_view()}
+                                    </select>
                                 </div>
                                 <div class="field">
                                     <label for="x-role">"Role"</label>
@@ -97,6 +124,10 @@ pub fn ExportPage() -> impl IntoView {
                                     <input type="checkbox" name="unfinished" value="yes" checked=p.unfinished.as_deref() == Some("yes") />
                                     "Include unfinished reflections"
                                 </label>
+                                <label class="choice">
+                                    <input type="checkbox" name="text" value="yes" checked=p.text.as_deref() == Some("yes") />
+                                    "Include written answers (only from groups of at least 10 respondents)"
+                                </label>
                                 <button type="submit" class="primary">"Preview"</button>
                             </form>
                             {preview.map(|r| match r {
@@ -113,8 +144,10 @@ pub fn ExportPage() -> impl IntoView {
                                             <ul class="downloads">
                                                 <li><a href=format!("/export/responses.csv?{q}") download>"Answers, long CSV (one row per answer)"</a></li>
                                                 <li><a href=format!("/export/responses-wide.csv?{q}") download>"Answers, wide CSV (one row per respondent, with scale scores)"</a></li>
+                                                <li><a href=format!("/export/responses.json?{q}") download>"Answers, JSON (one object per respondent, with scale scores)"</a></li>
                                                 <li><a href=format!("/export/codebook.json?{q}") download>"Codebook (JSON)"</a></li>
                                                 <li><a href=format!("/export/codebook.md?{q}") download>"Codebook (Markdown)"</a></li>
+                                                <li><a href=format!("/export/reflect-wide.R?{q}") download>"R script: reads the wide CSV with labels as factors"</a></li>
                                             </ul>
                                         </section>
                                     }.into_any()

@@ -4,6 +4,17 @@
 use rand::seq::SliceRandom;
 use std::collections::HashMap;
 
+/// `n` pseudonyms `<prefix>0001` … in a random order (at least four digits, more when needed).
+pub fn shuffled(prefix: &str, n: usize) -> Vec<String> {
+    let mut numbers: Vec<usize> = (1..=n).collect();
+    numbers.shuffle(&mut rand::rngs::OsRng);
+    let width = n.to_string().len().max(4);
+    numbers
+        .into_iter()
+        .map(|n| format!("{prefix}{n:0width$}"))
+        .collect()
+}
+
 pub struct Pseudonyms {
     prefix: &'static str,
     map: HashMap<String, String>,
@@ -15,13 +26,10 @@ impl Pseudonyms {
         let mut unique: Vec<&str> = ids.into_iter().collect();
         unique.sort_unstable();
         unique.dedup();
-        let mut numbers: Vec<usize> = (1..=unique.len()).collect();
-        numbers.shuffle(&mut rand::rngs::OsRng);
-        let width = unique.len().to_string().len().max(4);
         let map = unique
-            .into_iter()
-            .zip(numbers)
-            .map(|(id, n)| (id.to_string(), format!("{prefix}{n:0width$}")))
+            .iter()
+            .map(|id| id.to_string())
+            .zip(shuffled(prefix, unique.len()))
             .collect();
         Self { prefix, map }
     }

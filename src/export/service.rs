@@ -1,12 +1,12 @@
-//! Research exports: who may export, the filters, and the long CSV written as a stream.
-use super::anonymise::{OTHER, Person, anonymise};
+//! Research exports: who may export, the filters, and the downloads written as streams: long
+//! CSV, wide CSV, JSON, the codebook and an R script that reads the wide CSV.
 use super::db::{self, ExportFilter};
-use super::pseudonym::Pseudonyms;
+use super::prepare::{Prepared, TEXT_MIN_GROUP, is_text, prepare};
 use crate::accounts::model::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::instrument::ItemType;
 use crate::server::AppState;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 pub use super::model::ExportParams;
 
@@ -77,11 +77,13 @@ pub fn check(state: &AppState, p: &ExportParams) -> AppResult<ExportFilter> {
             "A country is a two-letter code, e.g. NL.",
         ));
     }
-    let unfinished = match some(&p.unfinished) {
-        None | Some("no") => false,
-        Some("yes") => true,
-        Some(_) => return Err(AppError::invalid("Unfinished is yes or no.")),
+    let yes_no = |v: &Option<String>, what: &str| match some(v) {
+        None | Some("no") => Ok(false),
+        Some("yes") => Ok(true),
+        Some(_) => Err(AppError::invalid(format!("{what} is yes or no."))),
     };
+    let unfinished = yes_no(&p.unfinished, "Unfinished")?;
+    let text = yes_no(&p.text, "Written answers")?;
     Ok(ExportFilter {
         instrument: instrument.to_string(),
         version,
@@ -93,6 +95,7 @@ pub fn check(state: &AppState, p: &ExportParams) -> AppResult<ExportFilter> {
         role: role.map(str::to_string),
         innovation: innovation.map(str::to_string),
         unfinished,
+        text,
     })
 }
 
@@ -112,36 +115,48 @@ pub const LONG_COLUMNS: &[&str] = &[
     "value",
 ];
 
-/// Written answers (short and long text, one word) are not exported: free text can identify.
-fn exported(kind: ItemType) -> bool {
-    !matches!(
-        kind,
-        ItemType::ShortText | ItemType::LongText | ItemType::OneWord
-    )
-}
-
 type Chunk = Result<axum::body::Bytes, std::io::Error>;
 
-/// CSV records cut into chunks for a download: a chunk every `every` records goes through a
-/// bounded channel, so memory stays flat however big the export. Failures reach the download as
-/// the stream's error. `write` and `finish` say `false` when the download is over (abandoned or
+/// What a download's records are written into until a chunk is due.
+trait Buffer: Send {
+    fn fresh() -> Self;
+    fn bytes(self) -> Result<Vec<u8>, String>;
+}
+
+impl Buffer for csv::Writer<Vec<u8>> {
+    fn fresh() -> Self {
+        csv::Writer::from_writer(Vec::with_capacity(64 * 1024))
+    }
+    fn bytes(self) -> Result<Vec<u8>, String> {
+        self.into_inner().map_err(|e| e.to_string())
+    }
+}
+
+impl Buffer for Vec<u8> {
+    fn fresh() -> Self {
+        Vec::with_capacity(64 * 1024)
+    }
+    fn bytes(self) -> Result<Vec<u8>, String> {
+        Ok(self)
+    }
+}
+
+/// Records cut into chunks for a download: a chunk every `every` records goes through a bounded
+/// channel, so memory stays flat however big the export. Failures reach the download as the
+/// stream's error. The writing methods say `false` when the download is over (abandoned or
 /// failed): the writer then stops.
-struct Chunks {
-    out: csv::Writer<Vec<u8>>,
+struct Chunks<B: Buffer> {
+    out: B,
     tx: tokio::sync::mpsc::Sender<Chunk>,
     every: usize,
-    /// Records written, the header included.
+    /// Records written, a CSV header included.
     written: usize,
 }
 
-impl Chunks {
-    fn writer() -> csv::Writer<Vec<u8>> {
-        csv::Writer::from_writer(Vec::with_capacity(64 * 1024))
-    }
-
+impl<B: Buffer> Chunks<B> {
     fn new(tx: tokio::sync::mpsc::Sender<Chunk>, every: usize) -> Self {
         Self {
-            out: Self::writer(),
+            out: B::fresh(),
             tx,
             every,
             written: 0,
@@ -153,13 +168,32 @@ impl Chunks {
         false
     }
 
-    async fn send(&mut self, out: csv::Writer<Vec<u8>>) -> bool {
-        match out.into_inner() {
+    async fn send(&mut self, out: B) -> bool {
+        match out.bytes() {
             Ok(bytes) => self.tx.send(Ok(bytes.into())).await.is_ok(),
-            Err(e) => self.fail(e.to_string()).await,
+            Err(e) => self.fail(e).await,
         }
     }
 
+    /// Counts a record written; sends a chunk when one is due.
+    async fn written(&mut self) -> bool {
+        self.written += 1;
+        if self.written.is_multiple_of(self.every) {
+            let full = std::mem::replace(&mut self.out, B::fresh());
+            return self.send(full).await;
+        }
+        true
+    }
+
+    /// Sends the rest; the number of records written when all went out.
+    async fn finish(mut self) -> Option<usize> {
+        let rest = std::mem::replace(&mut self.out, B::fresh());
+        let written = self.written;
+        self.send(rest).await.then_some(written)
+    }
+}
+
+impl Chunks<csv::Writer<Vec<u8>>> {
     async fn write<I, T>(&mut self, record: I) -> bool
     where
         I: IntoIterator<Item = T>,
@@ -168,129 +202,46 @@ impl Chunks {
         if let Err(e) = self.out.write_record(record) {
             return self.fail(e.to_string()).await;
         }
-        self.written += 1;
-        if self.written.is_multiple_of(self.every) {
-            let full = std::mem::replace(&mut self.out, Self::writer());
-            return self.send(full).await;
-        }
-        true
-    }
-
-    /// Sends the rest; the number of data rows (the header not counted) when all went out.
-    async fn finish(mut self) -> Option<i64> {
-        let rest = std::mem::replace(&mut self.out, Self::writer());
-        let rows = i64::try_from(self.written.saturating_sub(1)).unwrap_or(i64::MAX);
-        self.send(rest).await.then_some(rows)
+        self.written().await
     }
 }
 
-/// The receiving end of a download's chunks as a body stream (fused: the compression layer may
-/// poll once more after the end).
-fn body_of(
-    rx: tokio::sync::mpsc::Receiver<Chunk>,
-) -> impl futures::Stream<Item = Chunk> + Send + 'static {
+impl Chunks<Vec<u8>> {
+    async fn write(&mut self, text: &[u8]) -> bool {
+        self.out.extend_from_slice(text);
+        self.written().await
+    }
+}
+
+/// A download: the receiving end of its chunks as a body stream (fused: the compression layer
+/// may poll once more after the end).
+pub type Download = std::pin::Pin<Box<dyn futures::Stream<Item = Chunk> + Send + 'static>>;
+
+fn body_of(rx: tokio::sync::mpsc::Receiver<Chunk>) -> Download {
     use futures::StreamExt;
-    futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) }).fuse()
+    Box::pin(
+        futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) })
+            .fuse(),
+    )
 }
 
 /// Records the finished download's row count in the export log.
-async fn log_done(pool: &sqlx::AnyPool, log_id: &str, rows: Option<i64>) {
+async fn log_done(pool: &sqlx::AnyPool, log_id: &str, rows: Option<usize>) {
     if let Some(rows) = rows
-        && let Err(e) = db::log_rows(pool, log_id, rows).await
+        && let Err(e) = db::log_rows(pool, log_id, i64::try_from(rows).unwrap_or(i64::MAX)).await
     {
         tracing::warn!(error = %e, "export log not completed");
     }
 }
 
-/// An export's respondents after the privacy rules, ready to write.
-struct Prepared {
-    filter: ExportFilter,
-    /// Per kept respondent (real id): instrument version and the leading columns, pseudonymised.
-    rows: HashMap<String, (i64, Vec<String>)>,
-    /// Per (version, item id) of exported items: (category id, subcategory id).
-    items: HashMap<(i64, String), (String, String)>,
-    versions: Vec<i64>,
-    respondents: usize,
-    report: Vec<(String, usize)>,
-    k: usize,
-}
-
-async fn prepare(state: &AppState, user: &CurrentUser, p: &ExportParams) -> AppResult<Prepared> {
+/// Checks who asks and what, then reads and anonymises the respondents.
+async fn prepared(state: &AppState, user: &CurrentUser, p: &ExportParams) -> AppResult<Prepared> {
     may_export(user)?;
     let f = check(state, p)?;
-    let respondents = db::respondents(&state.db.pool, &f).await?;
-    let people: Vec<Person> = respondents
-        .iter()
-        .map(|r| Person {
-            country: r.country.clone(),
-            school: r.school_id.clone(),
-            role: r.role.clone(),
-        })
-        .collect();
-    let k = usize::try_from(state.config.min_group_size).unwrap_or(5);
-    let anon = anonymise(&people, k);
-    let kept: Vec<(&db::Respondent, &super::anonymise::Shown)> = respondents
-        .iter()
-        .zip(&anon.shown)
-        .filter_map(|(r, s)| s.as_ref().map(|s| (r, s)))
-        .collect();
-    let people_ids = Pseudonyms::new("R", kept.iter().map(|(r, _)| r.id.as_str()));
-    let schools = Pseudonyms::new(
-        "S",
-        kept.iter()
-            .map(|(_, s)| s.school.as_str())
-            .filter(|s| *s != OTHER),
-    );
-    let mut rows: HashMap<String, (i64, Vec<String>)> = HashMap::new();
-    for (r, s) in &kept {
-        let school = schools.of(&s.school).unwrap_or(OTHER).to_string();
-        rows.insert(
-            r.id.clone(),
-            (
-                r.instrument_version,
-                vec![
-                    people_ids.of(&r.id).unwrap_or_default().to_string(),
-                    school,
-                    s.country.clone(),
-                    s.role.clone(),
-                    r.innovation.clone(),
-                    f.instrument.clone(),
-                    r.instrument_version.to_string(),
-                    r.day.clone(),
-                ],
-            ),
-        );
-    }
-    let mut items: HashMap<(i64, String), (String, String)> = HashMap::new();
-    let mut versions: Vec<i64> = kept
-        .iter()
-        .map(|(r, _)| r.instrument_version)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    versions.sort_unstable();
-    for &v in &versions {
-        if let Some(inst) = state.instruments.get(&f.instrument, v) {
-            for c in &inst.categories {
-                for s in &c.subcategories {
-                    for i in s.items.iter().filter(|i| exported(i.kind)) {
-                        items.insert((v, i.id.clone()), (c.id.clone(), s.id.clone()));
-                    }
-                }
-            }
-        }
-    }
-    Ok(Prepared {
-        filter: f,
-        respondents: rows.len(),
-        rows,
-        items,
-        versions,
-        report: anon.report,
-        k,
-    })
+    Ok(prepare(state, f).await?)
 }
 
+/// Logs an export (who, when, what, the filters) before it starts.
 async fn log(
     state: &AppState,
     user: &CurrentUser,
@@ -313,168 +264,236 @@ async fn log(
 }
 
 /// The long CSV (one row per answer) as a stream of chunks: the respondents are read and
-/// anonymised first (one small row each), then the answers stream through. Logs the export.
+/// anonymised first (a few numbers each), then the answers stream through. Logs the export.
 pub async fn long_csv(
     state: &AppState,
     user: &CurrentUser,
     p: &ExportParams,
-) -> AppResult<impl futures::Stream<Item = Chunk> + Send + 'static + use<>> {
+) -> AppResult<Download> {
     use futures::StreamExt;
-    let Prepared {
-        filter: f,
-        rows,
-        items,
-        ..
-    } = prepare(state, user, p).await?;
-    let log_id = log(state, user, "long_csv", &f).await?;
-
-    let answers = db::answers(state.db.pool.clone(), &f);
+    let prep = prepared(state, user, p).await?;
+    let log_id = log(state, user, "long_csv", &prep.filter).await?;
+    let answers = db::answers(state.db.pool.clone(), &prep.filter);
     let pool = state.db.pool.clone();
     let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
     tokio::spawn(async move {
         let mut answers = std::pin::pin!(answers);
         // a chunk every 500 rows (about 40 KB)
-        let mut out = Chunks::new(tx, 500);
+        let mut out = Chunks::<csv::Writer<Vec<u8>>>::new(tx, 500);
         if !out.write(LONG_COLUMNS).await {
             return;
         }
-        while let Some(row) = answers.next().await {
-            let (reflection, item, value) = match row {
-                Ok(r) => r,
+        while let Some(batch) = answers.next().await {
+            let batch = match batch {
+                Ok(b) => b,
                 Err(e) => {
                     tracing::error!(error = %e, "export query failed");
                     out.fail("export failed".into()).await;
                     return;
                 }
             };
-            let Some((version, lead)) = rows.get(&reflection) else {
-                continue; // left out by the group-size rules
-            };
-            let Some((category, subcategory)) = items.get(&(*version, item.clone())) else {
-                continue; // written answers, or an item no longer in its version
-            };
-            let record = lead.iter().map(String::as_str).chain([
-                category.as_str(),
-                subcategory.as_str(),
-                &item,
-                &value,
-            ]);
-            if !out.write(record).await {
-                return; // abandoned or failed
+            for (reflection, item, value) in &batch {
+                let Some(lead) = prep.lead_of(reflection) else {
+                    continue; // left out by the group-size rules
+                };
+                let Some(place) = prep.place(lead, item) else {
+                    continue; // written answers not asked for or withheld, or an item no longer in its version
+                };
+                let record = prep.lead_columns(lead).into_iter().chain([
+                    place.category.as_str(),
+                    place.subcategory.as_str(),
+                    item,
+                    value,
+                ]);
+                if !out.write(record).await {
+                    return; // abandoned or failed
+                }
             }
         }
-        log_done(&pool, &log_id, out.finish().await).await;
+        log_done(&pool, &log_id, out.finish().await.map(|n| n - 1)).await;
     });
     Ok(body_of(rx))
 }
 
-/// The wide CSV (one row per respondent: the leading columns, one column per exported item,
-/// then `score_<category>` per scored category: the mean of the respondent's answered scale
-/// items). Streams like the long CSV: the answers arrive ordered by respondent, so each row is
-/// written when the next respondent begins.
-pub async fn wide_csv(
-    state: &AppState,
-    user: &CurrentUser,
-    p: &ExportParams,
-) -> AppResult<impl futures::Stream<Item = Chunk> + Send + 'static + use<>> {
-    use futures::StreamExt;
-    let prep = prepare(state, user, p).await?;
-    // item columns in questionnaire order (versions oldest first), and the scored categories
-    let mut columns: Vec<String> = Vec::new();
-    let mut scored: Vec<(String, HashSet<String>)> = Vec::new();
-    for &v in &prep.versions {
-        let Some(inst) = state.instruments.get(&prep.filter.instrument, v) else {
-            continue;
-        };
-        for c in &inst.categories {
-            for i in c.items().filter(|i| exported(i.kind)) {
-                if !columns.contains(&i.id) {
-                    columns.push(i.id.clone());
-                }
-                if i.kind == ItemType::Likert {
-                    match scored.iter_mut().find(|(id, _)| *id == c.id) {
-                        Some((_, items)) => {
-                            items.insert(i.id.clone());
+/// The wide layout: item columns in questionnaire order (versions oldest first) and the scored
+/// categories (Likert items), whose scale score is the mean of a respondent's answered items.
+struct Wide {
+    columns: Vec<String>,
+    scored: Vec<(String, Vec<String>)>,
+}
+
+impl Wide {
+    fn of(state: &AppState, prep: &Prepared) -> Self {
+        let mut columns: Vec<String> = Vec::new();
+        let mut scored: Vec<(String, Vec<String>)> = Vec::new();
+        for &v in &prep.versions {
+            let Some(inst) = state.instruments.get(&prep.filter.instrument, v) else {
+                continue;
+            };
+            for c in &inst.categories {
+                for i in c.items().filter(|i| prep.filter.text || !is_text(i.kind)) {
+                    if !columns.contains(&i.id) {
+                        columns.push(i.id.clone());
+                    }
+                    if i.kind == ItemType::Likert {
+                        match scored.iter_mut().find(|(id, _)| *id == c.id) {
+                            Some((_, items)) if !items.contains(&i.id) => items.push(i.id.clone()),
+                            Some(_) => {}
+                            None => scored.push((c.id.clone(), vec![i.id.clone()])),
                         }
-                        None => scored.push((c.id.clone(), HashSet::from([i.id.clone()]))),
                     }
                 }
             }
         }
+        Self { columns, scored }
     }
-    let log_id = log(state, user, "wide_csv", &prep.filter).await?;
-    let answers = db::answers(state.db.pool.clone(), &prep.filter);
-    let pool = state.db.pool.clone();
-    let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
-    tokio::spawn(async move {
-        let Prepared { rows, items, .. } = prep;
+
+    fn header(&self) -> Vec<String> {
         let mut header: Vec<String> = LONG_COLUMNS[..8].iter().map(|c| c.to_string()).collect();
-        header.extend(columns.iter().cloned());
-        header.extend(scored.iter().map(|(c, _)| format!("score_{c}")));
-        let record = |lead: &[String], values: &HashMap<String, String>| -> Vec<String> {
-            let mut r = lead.to_vec();
-            r.extend(
-                columns
-                    .iter()
-                    .map(|c| values.get(c).cloned().unwrap_or_default()),
-            );
-            r.extend(scored.iter().map(|(_, ids)| {
+        header.extend(self.columns.iter().cloned());
+        header.extend(self.scored.iter().map(|(c, _)| format!("score_{c}")));
+        header
+    }
+
+    /// Per scored category the respondent's scale score.
+    fn scores(&self, values: &HashMap<String, String>) -> Vec<Option<f64>> {
+        self.scored
+            .iter()
+            .map(|(_, ids)| {
                 let scores: Vec<Option<f64>> = ids
                     .iter()
                     .map(|i| values.get(i).and_then(|v| v.parse().ok()))
                     .collect();
                 super::stats::scale_score(&scores)
-                    .map(|m| format!("{m:.4}"))
-                    .unwrap_or_default()
-            }));
-            r
-        };
-        let mut out = Chunks::new(tx, 200);
-        if !out.write(&header).await {
+            })
+            .collect()
+    }
+}
+
+/// The wide CSV (one row per respondent: the leading columns, one column per exported item,
+/// then `score_<category>` per scored category). Streams like the long CSV: the answers arrive
+/// ordered by respondent, so each row is written when the next respondent begins.
+pub async fn wide_csv(
+    state: &AppState,
+    user: &CurrentUser,
+    p: &ExportParams,
+) -> AppResult<Download> {
+    let prep = prepared(state, user, p).await?;
+    let wide = Wide::of(state, &prep);
+    let log_id = log(state, user, "wide_csv", &prep.filter).await?;
+    let answers = db::answers(state.db.pool.clone(), &prep.filter);
+    let pool = state.db.pool.clone();
+    let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
+    tokio::spawn(async move {
+        let mut out = Chunks::<csv::Writer<Vec<u8>>>::new(tx, 200);
+        if !out.write(wide.header()).await {
             return;
         }
-        let mut answers = std::pin::pin!(answers);
-        let mut current: Option<String> = None;
-        let mut values: HashMap<String, String> = HashMap::new();
-        let mut written: HashSet<String> = HashSet::new();
+        let mut walk = prep.walk(answers);
         loop {
-            let next = match answers.next().await {
-                Some(Ok(row)) => Some(row),
-                Some(Err(e)) => {
+            let (lead, values) = match walk.next().await {
+                Ok(Some(next)) => next,
+                Ok(None) => break,
+                Err(e) => {
                     tracing::error!(error = %e, "export query failed");
                     out.fail("export failed".into()).await;
                     return;
                 }
-                None => None,
             };
-            if next.as_ref().map(|(r, _, _)| r) != current.as_ref() {
-                if let Some(done) = current.take()
-                    && let Some((_, lead)) = rows.get(&done)
-                {
-                    if !out.write(record(lead, &values)).await {
-                        return;
-                    }
-                    written.insert(done);
-                }
-                values.clear();
-            }
-            let Some((reflection, item, value)) = next else {
-                break;
-            };
-            if let Some((version, _)) = rows.get(&reflection)
-                && items.contains_key(&(*version, item.clone()))
-            {
-                values.insert(item, value);
-            }
-            current = Some(reflection);
-        }
-        // respondents without any answer still get their row
-        for (id, (_, lead)) in &rows {
-            if !written.contains(id) && !out.write(record(lead, &HashMap::new())).await {
+            let record = prep
+                .lead_columns(lead)
+                .into_iter()
+                .map(str::to_string)
+                .chain(
+                    wide.columns
+                        .iter()
+                        .map(|c| values.get(c).cloned().unwrap_or_default()),
+                )
+                .chain(
+                    wide.scores(&values)
+                        .into_iter()
+                        .map(|s| s.map(|m| format!("{m:.4}")).unwrap_or_default()),
+                );
+            if !out.write(record).await {
                 return;
             }
         }
-        log_done(&pool, &log_id, out.finish().await).await;
+        log_done(&pool, &log_id, out.finish().await.map(|n| n - 1)).await;
+    });
+    Ok(body_of(rx))
+}
+
+/// The JSON export: one document, `{"instrument", "versions", "minimum_group_size",
+/// "written_answers", "respondents": [...]}`, each respondent an object with the leading columns,
+/// `answers` (item id → value as stored, as in the CSV) and `scores` (category id → scale score
+/// or null). Streamed one respondent at a time.
+pub async fn json(state: &AppState, user: &CurrentUser, p: &ExportParams) -> AppResult<Download> {
+    let prep = prepared(state, user, p).await?;
+    let wide = Wide::of(state, &prep);
+    let log_id = log(state, user, "json", &prep.filter).await?;
+    let answers = db::answers(state.db.pool.clone(), &prep.filter);
+    let pool = state.db.pool.clone();
+    let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
+    tokio::spawn(async move {
+        let mut out = Chunks::<Vec<u8>>::new(tx, 200);
+        let head = serde_json::json!({
+            "instrument": prep.filter.instrument,
+            "versions": prep.versions,
+            "minimum_group_size": prep.k,
+            "written_answers": prep.filter.text,
+            "codebook": "The codebook with the same filters gives every item's text, values and labels.",
+        })
+        .to_string();
+        // the head object, opened again to add the respondents
+        let opening = format!("{},\"respondents\":[", &head[..head.len() - 1]);
+        if !out.write(opening.as_bytes()).await {
+            return;
+        }
+        let mut first = true;
+        let mut walk = prep.walk(answers);
+        loop {
+            let (lead, values) = match walk.next().await {
+                Ok(Some(next)) => next,
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "export query failed");
+                    out.fail("export failed".into()).await;
+                    return;
+                }
+            };
+            {
+                let mut record = serde_json::Map::new();
+                for (name, value) in LONG_COLUMNS.iter().zip(prep.lead_columns(lead)) {
+                    let value = match *name {
+                        "version" => serde_json::json!(lead.version),
+                        _ => serde_json::json!(value),
+                    };
+                    record.insert(name.to_string(), value);
+                }
+                let answers: serde_json::Map<String, serde_json::Value> = values
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::json!(v)))
+                    .collect();
+                record.insert("answers".into(), answers.into());
+                let scores: serde_json::Map<String, serde_json::Value> = wide
+                    .scored
+                    .iter()
+                    .zip(wide.scores(&values))
+                    .map(|((c, _), s)| (c.clone(), serde_json::json!(s)))
+                    .collect();
+                record.insert("scores".into(), scores.into());
+                let mut text = if first { "\n" } else { ",\n" }.to_string();
+                first = false;
+                text.push_str(&serde_json::Value::Object(record).to_string());
+                if !out.write(text.as_bytes()).await {
+                    return;
+                }
+            }
+        }
+        if out.write(b"\n]}\n").await {
+            // the opening and the closing are not respondents
+            log_done(&pool, &log_id, out.finish().await.map(|n| n - 2)).await;
+        }
     });
     Ok(body_of(rx))
 }
@@ -493,25 +512,26 @@ fn column_meanings() -> Vec<(String, String)> {
         ("category", "category id"),
         ("subcategory", "subcategory id"),
         ("item", "item id (see Items)"),
-        ("value", "the answer as stored: a scale point, \"na\", an option value (several joined by commas) or a number"),
+        ("value", "the answer as stored: a scale point, \"na\", an option value (several joined by commas), a number, or written text"),
     ]
     .into_iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect()
 }
 
-/// The codebook of the export these filters make (and the categories' reliability over it).
-pub async fn codebook(
+/// Every exported item of the export's versions, and per (version, category) its Likert items.
+fn codebook_items(
     state: &AppState,
-    user: &CurrentUser,
-    p: &ExportParams,
-) -> AppResult<super::codebook::Codebook> {
-    use super::codebook::*;
-    use futures::StreamExt;
-    let prep = prepare(state, user, p).await?;
+    prep: &Prepared,
+) -> (
+    String,
+    Vec<super::codebook::CodebookItem>,
+    Vec<(i64, String, String, Vec<String>)>,
+) {
+    use super::codebook::CodebookItem;
     let f = &prep.filter;
     let mut items = Vec::new();
-    let mut scored: Vec<(i64, String, String, Vec<String>)> = Vec::new();
+    let mut scored = Vec::new();
     let mut title = String::new();
     for &v in &prep.versions {
         let Some(inst) = state.instruments.get(&f.instrument, v) else {
@@ -521,7 +541,7 @@ pub async fn codebook(
         for c in &inst.categories {
             let mut likert = Vec::new();
             for s in &c.subcategories {
-                for i in s.items.iter().filter(|i| exported(i.kind)) {
+                for i in s.items.iter().filter(|i| f.text || !is_text(i.kind)) {
                     let mut values: Vec<(String, String)> = match inst.scale(i) {
                         Some(scale) => {
                             let mut v: Vec<(String, String)> = scale
@@ -560,56 +580,84 @@ pub async fn codebook(
             }
         }
     }
-    // reliability: every respondent's scores per category, read from the answers
-    let mut scores: HashMap<(String, String), f64> = HashMap::new();
-    let mut answers = std::pin::pin!(db::answers(state.db.pool.clone(), f));
-    while let Some(row) = answers.next().await {
-        let (reflection, item, value) = row?;
-        if prep.rows.contains_key(&reflection)
-            && let Ok(v) = value.parse::<f64>()
-        {
-            scores.insert((reflection, item), v);
+    (title, items, scored)
+}
+
+/// The codebook of the export these filters make, with each category's reliability over it
+/// (gathered while the answers stream past, in constant memory).
+pub async fn codebook(
+    state: &AppState,
+    user: &CurrentUser,
+    p: &ExportParams,
+) -> AppResult<super::codebook::Codebook> {
+    use super::codebook::*;
+    use super::stats::AlphaSums;
+    let prep = prepared(state, user, p).await?;
+    let (title, items, scored) = codebook_items(state, &prep);
+    let mut sums: Vec<AlphaSums> = scored
+        .iter()
+        .map(|(_, _, _, likert)| AlphaSums::new(likert.len()))
+        .collect();
+    let answers = db::answers(state.db.pool.clone(), &prep.filter);
+    let mut walk = prep.walk(answers);
+    while let Some((lead, values)) = walk.next().await? {
+        for ((v, _, _, likert), sums) in scored.iter().zip(sums.iter_mut()) {
+            if *v == lead.version {
+                let row: Vec<Option<f64>> = likert
+                    .iter()
+                    .map(|i| values.get(i).and_then(|x| x.parse().ok()))
+                    .collect();
+                sums.add(&row);
+            }
         }
     }
     let categories = scored
         .into_iter()
-        .map(|(v, id, title, likert)| {
-            let table: Vec<Vec<Option<f64>>> = prep
-                .rows
-                .iter()
-                .filter(|(_, (version, _))| *version == v)
-                .map(|(r, _)| {
-                    likert
-                        .iter()
-                        .map(|i| scores.get(&(r.clone(), i.clone())).copied())
-                        .collect()
-                })
-                .collect();
-            let (alpha, n) = super::stats::cronbach_alpha(&table);
+        .zip(sums)
+        .map(|((version, id, title, items), sums)| {
+            let (alpha, n) = sums.alpha();
             CategoryReliability {
-                version: v,
+                version,
                 id,
                 title,
-                items: likert,
+                items,
                 alpha,
                 n,
             }
         })
         .collect();
-    log(state, user, "codebook", f).await?;
+    log(state, user, "codebook", &prep.filter).await?;
     Ok(Codebook {
-        instrument: f.instrument.clone(),
+        instrument: prep.filter.instrument.clone(),
         title,
         versions: prep.versions.clone(),
-        filters: serde_json::to_value(f).unwrap_or_default(),
-        respondents: prep.respondents,
+        filters: serde_json::to_value(&prep.filter).unwrap_or_default(),
+        respondents: prep.leads.len(),
         minimum_group_size: prep.k,
-        anonymisation: rules(prep.k),
+        anonymisation: rules(prep.k, prep.filter.text, TEXT_MIN_GROUP.max(prep.k)),
         suppression: prep.report.clone(),
         columns: column_meanings(),
         items,
         categories,
     })
+}
+
+/// The R script that reads this export's wide CSV and applies the codebook's labels. It holds
+/// no data, so it is not logged.
+pub async fn r_script(state: &AppState, user: &CurrentUser, p: &ExportParams) -> AppResult<String> {
+    let prep = prepared(state, user, p).await?;
+    let (title, items, _) = codebook_items(state, &prep);
+    let wide = Wide::of(state, &prep);
+    Ok(super::rscript::script(
+        &title,
+        &prep.filter.instrument,
+        &items,
+        &wide
+            .scored
+            .iter()
+            .map(|(c, _)| c.clone())
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// What an export with these filters would hold, without the data (the researcher page's
@@ -619,10 +667,10 @@ pub async fn preview(
     user: &CurrentUser,
     p: &ExportParams,
 ) -> AppResult<super::model::ExportPreview> {
-    let prep = prepare(state, user, p).await?;
+    let prep = prepared(state, user, p).await?;
     let answers = db::count_answers(&state.db.pool, &prep.filter).await?;
     Ok(super::model::ExportPreview {
-        respondents: prep.respondents as i64,
+        respondents: prep.leads.len() as i64,
         answers,
         minimum_group_size: prep.k as i64,
         suppression: prep
@@ -630,5 +678,23 @@ pub async fn preview(
             .iter()
             .map(|(what, n)| (what.clone(), *n as i64))
             .collect(),
+    })
+}
+
+/// The schools, networks and countries the page's filters offer (researchers and admins).
+pub async fn choices(
+    state: &AppState,
+    user: &CurrentUser,
+) -> AppResult<super::model::FilterChoices> {
+    may_export(user)?;
+    let d = crate::schools::service::directory(&state.db).await?;
+    Ok(super::model::FilterChoices {
+        instruments: crate::reflection::service::list_instruments(state)
+            .into_iter()
+            .map(|i| (i.id, i.title))
+            .collect(),
+        networks: d.networks.into_iter().map(|n| (n.id, n.name)).collect(),
+        schools: d.schools.into_iter().map(|s| (s.id, s.name)).collect(),
+        countries: d.countries,
     })
 }

@@ -13,33 +13,67 @@ pub fn scale_score(scores: &[Option<f64>]) -> Option<f64> {
 /// α = k / (k − 1) · (1 − Σ var(item) / var(total)), sample variances (n − 1). `None` when it is
 /// undefined: fewer than 2 items, fewer than 2 complete respondents, or no variance in the totals.
 pub fn cronbach_alpha(rows: &[Vec<Option<f64>>]) -> (Option<f64>, usize) {
-    let complete: Vec<Vec<f64>> = rows
-        .iter()
-        .filter(|r| !r.is_empty() && r.iter().all(Option::is_some))
-        .map(|r| r.iter().flatten().copied().collect())
-        .collect();
-    let n = complete.len();
-    let k = complete.first().map_or(0, Vec::len);
-    if k < 2 || n < 2 || complete.iter().any(|r| r.len() != k) {
-        return (None, n);
+    let k = rows.first().map_or(0, Vec::len);
+    let mut sums = AlphaSums::new(k);
+    for r in rows {
+        sums.add(r);
     }
-    let variance = |xs: &[f64]| {
-        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
-        xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (xs.len() - 1) as f64
-    };
-    let item_variances: f64 = (0..k)
-        .map(|i| variance(&complete.iter().map(|r| r[i]).collect::<Vec<_>>()))
-        .sum();
-    let totals: Vec<f64> = complete.iter().map(|r| r.iter().sum()).collect();
-    let total_variance = variance(&totals);
-    if total_variance <= 0.0 {
-        return (None, n);
+    sums.alpha()
+}
+
+/// Cronbach's alpha gathered one respondent at a time in constant memory (an export streams
+/// its answers): per item the sum and sum of squares, and the same of the totals.
+#[derive(Debug, Clone)]
+pub struct AlphaSums {
+    n: usize,
+    items: Vec<(f64, f64)>,
+    total: (f64, f64),
+}
+
+impl AlphaSums {
+    pub fn new(items: usize) -> Self {
+        Self {
+            n: 0,
+            items: vec![(0.0, 0.0); items],
+            total: (0.0, 0.0),
+        }
     }
-    let k = k as f64;
-    (
-        Some(k / (k - 1.0) * (1.0 - item_variances / total_variance)),
-        n,
-    )
+
+    /// Adds one respondent's scores (in item order); incomplete rows are left out (listwise).
+    pub fn add(&mut self, row: &[Option<f64>]) {
+        if row.is_empty() || row.len() != self.items.len() || row.iter().any(Option::is_none) {
+            return;
+        }
+        let mut total = 0.0;
+        for (sums, x) in self.items.iter_mut().zip(row.iter().flatten()) {
+            sums.0 += x;
+            sums.1 += x * x;
+            total += x;
+        }
+        self.total.0 += total;
+        self.total.1 += total * total;
+        self.n += 1;
+    }
+
+    /// α and the number of complete respondents.
+    pub fn alpha(&self) -> (Option<f64>, usize) {
+        let (n, k) = (self.n, self.items.len());
+        if k < 2 || n < 2 {
+            return (None, n);
+        }
+        let nf = n as f64;
+        let variance = |(sum, squares): (f64, f64)| (squares - sum * sum / nf) / (nf - 1.0);
+        let item_variances: f64 = self.items.iter().map(|s| variance(*s)).sum();
+        let total_variance = variance(self.total);
+        if total_variance <= 1e-12 {
+            return (None, n);
+        }
+        let k = k as f64;
+        (
+            Some(k / (k - 1.0) * (1.0 - item_variances / total_variance)),
+            n,
+        )
+    }
 }
 
 #[cfg(test)]

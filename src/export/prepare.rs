@@ -1,0 +1,357 @@
+//! An export's respondents after the privacy rules, held compactly (an export may hold a hundred
+//! thousand respondents): per respondent a pseudonym and a few numbers into a table of the
+//! export's distinct values; then the answers walked one respondent at a time.
+use super::anonymise::{OTHER, Person, Shown, anonymise_counted};
+use super::db::{self, Answer, ExportFilter};
+use super::pseudonym::{Pseudonyms, shuffled};
+use crate::instrument::ItemType;
+use crate::server::AppState;
+use std::collections::HashMap;
+
+/// Written answers are exported (on request) only for respondents in a group of at least this
+/// many: the exported country × school × role combination they are in.
+pub const TEXT_MIN_GROUP: usize = 10;
+
+/// Written answers (short and long text, one word): free text can identify.
+pub fn is_text(kind: ItemType) -> bool {
+    matches!(
+        kind,
+        ItemType::ShortText | ItemType::LongText | ItemType::OneWord
+    )
+}
+
+/// The export's distinct strings (schools, countries, roles, days, …), each held once.
+#[derive(Default)]
+pub struct Symbols {
+    list: Vec<Box<str>>,
+    index: HashMap<Box<str>, u32>,
+}
+
+impl Symbols {
+    pub fn of(&mut self, s: &str) -> u32 {
+        if let Some(i) = self.index.get(s) {
+            return *i;
+        }
+        let i = u32::try_from(self.list.len()).unwrap_or(u32::MAX);
+        self.list.push(s.into());
+        self.index.insert(s.into(), i);
+        i
+    }
+
+    pub fn get(&self, i: u32) -> &str {
+        self.list.get(i as usize).map_or("", |s| s)
+    }
+}
+
+/// A kept respondent: the pseudonym and the leading columns (as symbols).
+pub struct Lead {
+    pub pseudonym: Box<str>,
+    pub version: i64,
+    /// school, country, role, innovation, version, day.
+    pub columns: [u32; 6],
+    /// Their written answers may be exported.
+    pub text: bool,
+}
+
+/// Where an exported item sits.
+#[derive(Debug, Clone)]
+pub struct ItemPlace {
+    pub version: i64,
+    pub category: String,
+    pub subcategory: String,
+    pub text: bool,
+}
+
+/// An export's respondents after the privacy rules, ready to write.
+pub struct Prepared {
+    pub filter: ExportFilter,
+    /// Real reflection id → index into `leads`.
+    pub index: HashMap<Box<str>, u32>,
+    pub leads: Vec<Lead>,
+    pub symbols: Symbols,
+    /// Per exported item id, its place in each version that has it.
+    pub items: HashMap<String, Vec<ItemPlace>>,
+    pub versions: Vec<i64>,
+    /// What was coarsened, left out or withheld, with how many respondents.
+    pub report: Vec<(String, usize)>,
+    pub k: usize,
+}
+
+impl Prepared {
+    /// The place of `item` in `version` if the export carries it for this respondent.
+    pub fn place(&self, lead: &Lead, item: &str) -> Option<&ItemPlace> {
+        self.items
+            .get(item)?
+            .iter()
+            .find(|p| p.version == lead.version && (!p.text || lead.text))
+    }
+
+    /// The eight leading columns of a respondent's rows.
+    pub fn lead_columns<'a>(&'a self, lead: &'a Lead) -> [&'a str; 8] {
+        let c = |i: usize| self.symbols.get(lead.columns[i]);
+        [
+            &lead.pseudonym,
+            c(0),
+            c(1),
+            c(2),
+            c(3),
+            &self.filter.instrument,
+            c(4),
+            c(5),
+        ]
+    }
+
+    pub fn lead_of(&self, reflection: &str) -> Option<&Lead> {
+        self.index
+            .get(reflection)
+            .and_then(|i| self.leads.get(*i as usize))
+    }
+
+    /// Walks `answers` (ordered by respondent) one kept respondent at a time.
+    pub fn walk<S>(&self, answers: S) -> Walk<'_, S>
+    where
+        S: futures::Stream<Item = Result<Vec<Answer>, sqlx::Error>>,
+    {
+        Walk {
+            prep: self,
+            answers: Box::pin(answers),
+            batch: Vec::new().into_iter(),
+            ended: false,
+            seen: vec![false; self.leads.len()],
+            current: None,
+            rest: 0,
+        }
+    }
+}
+
+/// Every kept respondent with the answers the export carries for them (item id → value), in the
+/// answers' order, then those without any answer.
+pub struct Walk<'p, S> {
+    prep: &'p Prepared,
+    answers: std::pin::Pin<Box<S>>,
+    batch: std::vec::IntoIter<Answer>,
+    ended: bool,
+    seen: Vec<bool>,
+    current: Option<(u32, HashMap<String, String>)>,
+    /// Where the pass over respondents without answers has got to.
+    rest: usize,
+}
+
+impl<'p, S> Walk<'p, S>
+where
+    S: futures::Stream<Item = Result<Vec<Answer>, sqlx::Error>>,
+{
+    pub async fn next(
+        &mut self,
+    ) -> Result<Option<(&'p Lead, HashMap<String, String>)>, sqlx::Error> {
+        use futures::StreamExt;
+        let prep = self.prep;
+        loop {
+            let answer = match self.batch.next() {
+                Some(a) => Some(a),
+                None if !self.ended => {
+                    match self.answers.next().await {
+                        Some(batch) => self.batch = batch?.into_iter(),
+                        None => self.ended = true,
+                    }
+                    continue;
+                }
+                None => None,
+            };
+            let Some((reflection, item, value)) = answer else {
+                // the last answered respondent, then those without answers
+                if let Some((done, values)) = self.current.take() {
+                    self.seen[done as usize] = true;
+                    return Ok(Some((&prep.leads[done as usize], values)));
+                }
+                while self.rest < prep.leads.len() {
+                    self.rest += 1;
+                    if !self.seen[self.rest - 1] {
+                        return Ok(Some((&prep.leads[self.rest - 1], HashMap::new())));
+                    }
+                }
+                return Ok(None);
+            };
+            let Some(&i) = prep.index.get(reflection.as_str()) else {
+                continue; // left out by the group-size rules
+            };
+            let carried = prep.place(&prep.leads[i as usize], &item).is_some();
+            let finished = match &self.current {
+                Some((c, _)) if *c != i => self.current.replace((i, HashMap::new())),
+                Some(_) => None,
+                None => {
+                    self.current = Some((i, HashMap::new()));
+                    None
+                }
+            };
+            if carried && let Some((_, values)) = self.current.as_mut() {
+                values.insert(item, value);
+            }
+            if let Some((done, values)) = finished {
+                self.seen[done as usize] = true;
+                return Ok(Some((&prep.leads[done as usize], values)));
+            }
+        }
+    }
+}
+
+/// Reads the filter's respondents, applies the group-size rules, hands out pseudonyms and
+/// decides whose written answers may go out.
+pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx::Error> {
+    struct Pending {
+        id: Box<str>,
+        tuple: u32,
+        version: i64,
+        innovation: u32,
+        day: u32,
+    }
+    let mut symbols = Symbols::default();
+    let mut tuples: Vec<(Person, usize)> = Vec::new();
+    let mut tuple_index: HashMap<Person, u32> = HashMap::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    db::each_respondent(&state.db.pool, &f, |r| {
+        let person = Person {
+            country: r.country,
+            school: r.school_id,
+            role: r.role,
+        };
+        let tuple = match tuple_index.get(&person) {
+            Some(t) => *t,
+            None => {
+                let t = u32::try_from(tuples.len()).unwrap_or(u32::MAX);
+                tuples.push((person.clone(), 0));
+                tuple_index.insert(person, t);
+                t
+            }
+        };
+        tuples[tuple as usize].1 += 1;
+        pending.push(Pending {
+            id: r.id.into(),
+            tuple,
+            version: r.instrument_version,
+            innovation: symbols.of(&r.innovation),
+            day: symbols.of(&r.day),
+        });
+    })
+    .await?;
+    drop(tuple_index);
+
+    let k = usize::try_from(state.config.min_group_size).unwrap_or(5);
+    let (shown, mut report) = anonymise_counted(&tuples, k);
+    // written answers: only from exported groups of at least TEXT_MIN_GROUP
+    let mut cells: HashMap<&Shown, usize> = HashMap::new();
+    for (s, (_, n)) in shown.iter().zip(&tuples) {
+        if let Some(s) = s {
+            *cells.entry(s).or_default() += n;
+        }
+    }
+    let text_ok: Vec<bool> = shown
+        .iter()
+        .map(|s| {
+            f.text
+                && s.as_ref()
+                    .is_some_and(|s| cells[s] >= TEXT_MIN_GROUP.max(k))
+        })
+        .collect();
+    if f.text {
+        let withheld: usize = shown
+            .iter()
+            .zip(&tuples)
+            .zip(&text_ok)
+            .filter(|((s, _), ok)| s.is_some() && !**ok)
+            .map(|((_, (_, n)), _)| n)
+            .sum();
+        if withheld > 0 {
+            report.push((
+                format!(
+                    "written answers left out: their group (country × school × role as exported) has fewer than {} respondents",
+                    TEXT_MIN_GROUP.max(k)
+                ),
+                withheld,
+            ));
+        }
+    }
+    let schools = Pseudonyms::new(
+        "S",
+        shown
+            .iter()
+            .flatten()
+            .map(|s| s.school.as_str())
+            .filter(|s| *s != OTHER),
+    );
+    // per tuple: the shown school (pseudonymised), country and role as symbols
+    let shown_columns: Vec<Option<[u32; 3]>> = shown
+        .iter()
+        .map(|s| {
+            s.as_ref().map(|s| {
+                [
+                    symbols.of(schools.of(&s.school).unwrap_or(OTHER)),
+                    symbols.of(&s.country),
+                    symbols.of(&s.role),
+                ]
+            })
+        })
+        .collect();
+    let kept = pending
+        .iter()
+        .filter(|p| shown_columns[p.tuple as usize].is_some())
+        .count();
+    let mut pseudonyms = shuffled("R", kept).into_iter();
+    let mut index = HashMap::with_capacity(kept);
+    let mut leads = Vec::with_capacity(kept);
+    let mut versions: Vec<i64> = Vec::new();
+    for p in pending {
+        let Some([school, country, role]) = shown_columns[p.tuple as usize] else {
+            continue;
+        };
+        if !versions.contains(&p.version) {
+            versions.push(p.version);
+        }
+        index.insert(p.id, u32::try_from(leads.len()).unwrap_or(u32::MAX));
+        leads.push(Lead {
+            pseudonym: pseudonyms.next().unwrap_or_default().into(),
+            version: p.version,
+            columns: [
+                school,
+                country,
+                role,
+                p.innovation,
+                symbols.of(&p.version.to_string()),
+                p.day,
+            ],
+            text: text_ok[p.tuple as usize],
+        });
+    }
+    versions.sort_unstable();
+    let mut items: HashMap<String, Vec<ItemPlace>> = HashMap::new();
+    for &v in &versions {
+        if let Some(inst) = state.instruments.get(&f.instrument, v) {
+            for c in &inst.categories {
+                for s in &c.subcategories {
+                    for i in &s.items {
+                        let text = is_text(i.kind);
+                        if text && !f.text {
+                            continue;
+                        }
+                        items.entry(i.id.clone()).or_default().push(ItemPlace {
+                            version: v,
+                            category: c.id.clone(),
+                            subcategory: s.id.clone(),
+                            text,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok(Prepared {
+        filter: f,
+        index,
+        leads,
+        symbols,
+        items,
+        versions,
+        report,
+        k,
+    })
+}
