@@ -345,3 +345,355 @@ async fn researchers_export_anonymised_answers(app: &mut common::TestApp) {
 }
 
 on_both_backends!(researchers_export_anonymised_answers);
+
+/// A networking-baseline respondent of a school (unfinished: their first answers only): a scale
+/// answer, a school type and two written answers.
+async fn baseline(app: &common::TestApp, school: &str, n: usize) {
+    let r = app
+        .call(
+            "start_reflection",
+            &[
+                ("instrument", "networking-baseline"),
+                ("role", "teacher"),
+                ("school_code", school),
+                ("innovation", "pln"),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let token: String = r.json();
+    let value = (1 + n % 5).to_string();
+    let short = format!("partner school {n}");
+    let word = format!("trust{n}");
+    for (item, value) in [
+        ("ti_collab_time", value.as_str()),
+        ("resp_school_type", "primary"),
+        ("top_other", short.as_str()),
+        ("plnf_one_word", word.as_str()),
+    ] {
+        let r = app
+            .call(
+                "save_answer",
+                &[("token", &token), ("item", item), ("value", value)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{item}: {}", r.body);
+    }
+}
+
+const WRITTEN: [&str; 2] = ["top_other", "plnf_one_word"];
+
+async fn written_answers_json_r_and_cli(app: &mut common::TestApp) {
+    common::add_school(app, "school-a", "ABCD2345", "nl").await;
+    common::add_school(app, "school-b", "EFGH6789", "nl").await;
+    for n in 0..10 {
+        baseline(app, "ABCD2345", n).await;
+    }
+    for n in 10..15 {
+        baseline(app, "EFGH6789", n).await;
+    }
+    app.sign_in_as("facilitator@x.org", "facilitator", None)
+        .await;
+    assert_eq!(
+        app.call("export_choices", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    app.sign_in_as("r@x.org", "researcher", None).await;
+    let choices: reflect::export::model::FilterChoices =
+        app.call("export_choices", &[]).await.json();
+    assert_eq!(choices.schools.len(), 2);
+    assert_eq!(choices.countries, ["nl"]);
+    assert!(
+        choices
+            .instruments
+            .iter()
+            .any(|(id, _)| id == "networking-baseline")
+    );
+
+    let base = "instrument=networking-baseline&unfinished=yes";
+    // by default no written answers at all
+    let (rows, by) = parse(&app.get(&format!("/export/responses.csv?{base}")).await.body);
+    assert_eq!(by.len(), 15);
+    assert!(rows.iter().all(|r| !WRITTEN.contains(&&r[10])));
+    assert!(rows.iter().any(|r| &r[10] == "resp_school_type"));
+    assert_eq!(
+        app.get(&format!("/export/responses.csv?{base}&text=perhaps"))
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // on request: only from the group of 10 (school A's teachers), exactly as typed
+    let with_text = format!("{base}&text=yes");
+    let (rows, by) = parse(
+        &app.get(&format!("/export/responses.csv?{with_text}"))
+            .await
+            .body,
+    );
+    assert_eq!(by.len(), 15, "everyone's other answers still go out");
+    let mut words: Vec<&str> = rows
+        .iter()
+        .filter(|r| &r[10] == "plnf_one_word")
+        .map(|r| r.get(11).unwrap())
+        .collect();
+    words.sort();
+    let mut expected: Vec<String> = (0..10).map(|n| format!("trust{n}")).collect();
+    expected.sort();
+    assert_eq!(words, expected);
+    let texts: Vec<&csv::StringRecord> =
+        rows.iter().filter(|r| WRITTEN.contains(&&r[10])).collect();
+    assert_eq!(texts.len(), 20);
+    let school_a = &texts[0][1];
+    assert!(
+        texts.iter().all(|r| &r[1] == school_a),
+        "one school's group only"
+    );
+    let pv: reflect::export::model::ExportPreview = app
+        .call(
+            "preview_export",
+            &[
+                ("params[instrument]", "networking-baseline"),
+                ("params[unfinished]", "yes"),
+                ("params[text]", "yes"),
+            ],
+        )
+        .await
+        .json();
+    assert!(
+        pv.suppression
+            .iter()
+            .any(|(w, n)| w.starts_with("written answers left out") && *n == 5),
+        "{:?}",
+        pv.suppression
+    );
+
+    // JSON: one object per respondent with the same answers and the scale scores
+    let json = app
+        .get(&format!("/export/responses.json?{with_text}"))
+        .await;
+    assert_eq!(json.status, StatusCode::OK, "{}", json.body);
+    assert!(
+        json.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(doc["instrument"], "networking-baseline");
+    assert_eq!(doc["written_answers"], true);
+    let people = doc["respondents"].as_array().unwrap();
+    assert_eq!(people.len(), 15);
+    let mut from_json: Vec<Vec<(String, String)>> = people
+        .iter()
+        .map(|p| {
+            let mut a: Vec<(String, String)> = p["answers"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+                .collect();
+            a.sort();
+            a
+        })
+        .collect();
+    from_json.sort();
+    let mut from_csv: Vec<Vec<(String, String)>> = by.values().cloned().collect();
+    from_csv.sort();
+    assert_eq!(
+        from_json, from_csv,
+        "JSON and long CSV hold the same answers"
+    );
+    for p in people {
+        assert!(p["respondent"].as_str().unwrap().starts_with('R'));
+        assert_eq!(p["version"], 1);
+        let scale: f64 = p["answers"]["ti_collab_time"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(p["scores"]["teacher_involvement"].as_f64(), Some(scale));
+    }
+
+    // the R script names this questionnaire's labels; R runs it on the wide CSV where R is here
+    let script = app
+        .get(&format!("/export/reflect-wide.R?{with_text}"))
+        .await;
+    assert_eq!(script.status, StatusCode::OK, "{}", script.body);
+    assert!(
+        script
+            .body
+            .contains(r#""ti_collab_time" = c("1" = "Strongly disagree""#),
+        "{}",
+        script.body
+    );
+    assert!(
+        script
+            .body
+            .contains(r#""resp_school_type" = c("primary" = "Primary""#)
+    );
+    let wide = app
+        .get(&format!("/export/responses-wide.csv?{with_text}"))
+        .await;
+    assert_eq!(wide.status, StatusCode::OK);
+    assert!(wide.body.lines().next().unwrap().contains("plnf_one_word"));
+    run_r(&script.body, &wide.body, 15);
+
+    // the CLI: the same exports for scripts, the same rules, logged as the account named
+    let logged = app.count("SELECT COUNT(*) FROM export_log").await;
+    let out = cli(
+        app,
+        &[
+            "responses-json",
+            "--as",
+            "r@x.org",
+            "--instrument",
+            "networking-baseline",
+            "--unfinished",
+            "yes",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["respondents"].as_array().unwrap().len(), 15);
+    assert_eq!(doc["written_answers"], false);
+    let out = cli(
+        app,
+        &[
+            "responses",
+            "--as",
+            "R@X.org",
+            "--instrument",
+            "networking-baseline",
+            "--unfinished",
+            "yes",
+            "--text",
+            "yes",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (cli_rows, cli_by) = parse(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(cli_by.len(), 15);
+    assert_eq!(cli_rows.len(), rows.len());
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM export_log").await,
+        logged + 2
+    );
+    for (args, message) in [
+        (
+            &[
+                "responses",
+                "--as",
+                "facilitator@x.org",
+                "--instrument",
+                "networking-baseline",
+            ][..],
+            "Only researchers",
+        ),
+        (
+            &[
+                "responses",
+                "--as",
+                "nobody@x.org",
+                "--instrument",
+                "networking-baseline",
+            ],
+            "no account",
+        ),
+        (
+            &["responses", "--as", "r@x.org", "--instrument", "nope"],
+            "no questionnaire",
+        ),
+        (
+            &["responses", "--as", "r@x.org", "--colour", "red"],
+            "unknown option",
+        ),
+        (
+            &[
+                "spreadsheet",
+                "--as",
+                "r@x.org",
+                "--instrument",
+                "networking-baseline",
+            ],
+            "Usage",
+        ),
+    ] {
+        let out = cli(app, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(message), "{args:?}: {err}");
+        assert!(
+            out.stdout.is_empty(),
+            "{args:?}: nothing written on failure"
+        );
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM export_log").await,
+        logged + 2
+    );
+}
+
+/// `reflect export …` on this test's database.
+fn cli(app: &common::TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_reflect"))
+        .arg("export")
+        .args(args)
+        .env("DATABASE_URL", &app.database_url)
+        .env("REFLECT_INSTRUMENTS_DIR", common::instruments_dir())
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run reflect export")
+}
+
+/// Runs the R script on the wide CSV and checks what R made of it, where R is installed.
+fn run_r(script: &str, wide_csv: &str, respondents: usize) {
+    if std::process::Command::new("Rscript")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!(
+            "SKIPPED: Rscript is not installed here, so the export's R script was not run (its content is checked above)"
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("reflect-r-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("reflect-wide.R"), script).unwrap();
+    std::fs::write(dir.join("wide.csv"), wide_csv).unwrap();
+    let check = format!(
+        r#"path <- "wide.csv"; source("reflect-wide.R")
+stopifnot(nrow(reflect) == {respondents})
+stopifnot(is.ordered(reflect$ti_collab_time), nlevels(reflect$ti_collab_time) == 5)
+stopifnot(all(as.character(reflect$ti_collab_time) %in% levels(reflect$ti_collab_time)))
+stopifnot(is.factor(reflect$resp_school_type), all(reflect$resp_school_type == "Primary"))
+stopifnot(is.numeric(reflect$score_teacher_involvement))
+stopifnot(inherits(reflect$day, "Date"))
+cat("R checks passed\n")"#
+    );
+    let out = std::process::Command::new("Rscript")
+        .current_dir(&dir)
+        .args(["-e", &check])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        out.status.success() && stdout.contains("R checks passed"),
+        "{stdout}\n{stderr}"
+    );
+}
+
+on_both_backends!(written_answers_json_r_and_cli);
