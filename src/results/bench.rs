@@ -4,15 +4,11 @@
 use super::compute::compute;
 use super::db::{Filter, Scope, item_counts, respondents};
 use crate::instrument::store;
+use crate::server::bench::{COUNTRIES, INNOVATIONS, NETWORKS, ROLES, SCHOOLS, load_reflections};
 use crate::server::db::Db;
+use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use std::time::Instant;
-
-const SCHOOLS: usize = 200;
-const COUNTRIES: [&str; 10] = ["nl", "be", "de", "dk", "no", "se", "fi", "uk", "ie", "es"];
-const ROLES: [&str; 5] = ["headteacher", "deputy", "middle_leader", "teacher", "other"];
-const INNOVATIONS: [&str; 3] = ["data_use", "pln", "other"];
 
 pub async fn run(
     database_url: &str,
@@ -35,29 +31,6 @@ pub async fn run(
         .map(|i| i.id.clone())
         .collect();
     let mut rng = StdRng::seed_from_u64(42);
-
-    // groups: 200 schools in 20 networks and 10 countries
-    let mut tx = db.begin_write().await?;
-    for net in 0..20 {
-        sqlx::query(
-            "INSERT INTO networks (id, name, created_at) VALUES ($1, $2, '2026-01-01T00:00:00Z')",
-        )
-        .bind(format!("net-{net}"))
-        .bind(format!("Network {net}"))
-        .execute(&mut *tx)
-        .await?;
-    }
-    for s in 0..SCHOOLS {
-        sqlx::query("INSERT INTO schools (id, code, name, created_at, network_id, country) VALUES ($1, $2, $3, '2026-01-01T00:00:00Z', $4, $5)")
-            .bind(format!("school-{s}"))
-            .bind(format!("B{s:07}"))
-            .bind(format!("School {s}"))
-            .bind(format!("net-{}", s % 20))
-            .bind(COUNTRIES[s % COUNTRIES.len()])
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
 
     // Aggregates are counted while generating (a flat array over group × role × innovation × month
     // × item × value) and written once at the end: the production path (`aggregates::apply` per
@@ -84,70 +57,26 @@ pub async fn run(
         [
             0,
             1 + s,
-            1 + SCHOOLS + s % 20,
+            1 + SCHOOLS + s % NETWORKS,
             1 + SCHOOLS + 20 + s % COUNTRIES.len(),
         ]
     };
 
-    // reflections and answers, in batches of multi-row inserts
-    let batch = 250;
-    let mut done = 0;
-    while done < n {
-        let size = batch.min(n - done);
-        let mut tx = db.begin_write().await?;
-        let mut refl = String::from(
-            "INSERT INTO reflections (id, token_hash, instrument_id, instrument_version, role, school_id, innovation, consent_research, status, started_on, updated_at, finished_at) VALUES ",
-        );
-        let mut answers: Vec<String> = Vec::with_capacity(size * items.len());
-        for i in 0..size {
-            let id = done + i;
-            let month = 1 + rng.gen_range(0..12);
-            let when = format!("2026-{month:02}-15T10:00:00Z");
-            let school = rng.gen_range(0..SCHOOLS);
-            let (role, innovation) = (
-                rng.gen_range(0..ROLES.len()),
-                rng.gen_range(0..INNOVATIONS.len()),
-            );
-            for g in group_of_school(school) {
-                respondent_counts
-                    [((g * dims[1] + role) * dims[2] + innovation) * dims[3] + month - 1] += 1;
-                totals[g * (values + 1) + values] += 1;
-            }
-            if i > 0 {
-                refl.push(',');
-            }
-            refl.push_str(&format!(
-                "('r{id}', 'h{id}', 'leadership-reflection', {}, '{}', 'school-{school}', '{}', 1, 'finished', '{}', '{when}', '{when}')",
-                loaded.version,
-                ROLES[role],
-                INNOVATIONS[innovation],
-                &when[..10]
-            ));
-            for (it, item) in items.iter().enumerate() {
-                let v = rng.gen_range(0..6);
-                for g in group_of_school(school) {
-                    answer_counts[idx(g, role, innovation, month - 1, it, v)] += 1;
-                    item_totals[(g * dims[4] + it) * values + v] += 1;
-                }
-                let (value, score) = if v == 0 {
-                    ("na".to_string(), "NULL".to_string())
-                } else {
-                    (v.to_string(), v.to_string())
-                };
-                answers.push(format!("('r{id}', '{item}', '{value}', {score}, '{when}')"));
+    // reflections and answers, counted into the aggregates as they are written
+    load_reflections(&db, loaded.version, &items, n, &mut rng, |r| {
+        for g in group_of_school(r.school) {
+            respondent_counts
+                [((g * dims[1] + r.role) * dims[2] + r.innovation) * dims[3] + r.month - 1] += 1;
+            totals[g * (values + 1) + values] += 1;
+        }
+        for (it, v) in r.values.iter().enumerate() {
+            for g in group_of_school(r.school) {
+                answer_counts[idx(g, r.role, r.innovation, r.month - 1, it, *v)] += 1;
+                item_totals[(g * dims[4] + it) * values + v] += 1;
             }
         }
-        sqlx::query(&refl).execute(&mut *tx).await?;
-        for chunk in answers.chunks(1000) {
-            let sql = format!(
-                "INSERT INTO answers (reflection_id, item_id, value, score, updated_at) VALUES {}",
-                chunk.join(",")
-            );
-            sqlx::query(&sql).execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        done += size;
-    }
+    })
+    .await?;
     let loaded_in = t0.elapsed();
     println!(
         "loaded {n} finished reflections × {} statements in {:.1} s",

@@ -1,4 +1,6 @@
 //! Server-only set-up: configuration, state, database, router and the command line.
+#[cfg(feature = "ssr")]
+pub mod bench;
 pub mod db;
 pub mod forms;
 
@@ -382,6 +384,21 @@ pub async fn main() -> std::process::ExitCode {
                 }
             };
         }
+        Some("bench-export") => {
+            let n = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+            let savers = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(8);
+            let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| {
+                let _ = std::fs::remove_dir_all("target/bench-export");
+                "sqlite://target/bench-export/export.db".into()
+            });
+            return match crate::export::bench::run(&url, &config.instruments_dir, n, savers).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("benchmark failed: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Some("export") => {
             // no pages are served: the site options are not needed
             let options = LeptosOptions::builder().output_name("reflect").build();
@@ -417,7 +434,7 @@ pub async fn main() -> std::process::ExitCode {
         }
         Some(other) => {
             eprintln!(
-                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates | create-admin EMAIL | bench-results [N] | bench-live [SCREENS] [PARTICIPANTS] [PAUSE_MS] | export …]"
+                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates | create-admin EMAIL | bench-results [N] | bench-live [SCREENS] [PARTICIPANTS] [PAUSE_MS] | bench-export [N] [SAVERS] | export …]"
             );
             return ExitCode::from(2);
         }

@@ -10,55 +10,12 @@
 //! Prints the answer → event latency over every (screen, answer) pair (p50/p95/p99/max) and the
 //! answers per second.
 use crate::accounts::model::{CurrentUser, Role};
-use crate::server::{AppState, Config};
+use crate::server::bench::{BenchResult, account, form, ms, percentile, post, request, serve};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-
-type BenchResult<T> = Result<T, String>;
-
-const PASSWORD: &str = "benchmark password 0123";
-
-/// One HTTP/1.1 request on a fresh connection; the status and the whole response.
-async fn request(addr: &str, head: &str, body: &str) -> BenchResult<(u16, String)> {
-    let mut s = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
-    let req = format!(
-        "{head}\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes())
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).await.map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&out).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    Ok((status, text))
-}
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn post(name: &str, cookie: Option<&str>) -> String {
-    let mut head = format!(
-        "POST /api/{name} HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nAccept: application/json"
-    );
-    if let Some(c) = cookie {
-        head.push_str(&format!("\r\nCookie: {c}"));
-    }
-    head
-}
 
 /// A presenter screen: reads the event stream and notes (answer count, arrival) per event.
 async fn screen(
@@ -111,18 +68,6 @@ async fn screen(
     Ok(seen)
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
 pub async fn run(
     database_url: &str,
     instruments_dir: &std::path::Path,
@@ -130,63 +75,11 @@ pub async fn run(
     participants: usize,
     pause: Duration,
 ) -> BenchResult<()> {
-    let config = Config {
-        database_url: database_url.to_string(),
-        instruments_dir: instruments_dir.to_path_buf(),
-        public_url: None,
-        min_group_size: 5,
-        live_min_group_size: 3,
-    };
-    let options = leptos::prelude::LeptosOptions::builder()
-        .output_name("reflect")
-        .build();
-    let state: AppState = crate::server::build_state(config, options)
-        .await
-        .map_err(|e| e.to_string())?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| e.to_string())?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| e.to_string())?
-        .to_string();
-    let app = crate::server::router(state.clone());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-    });
+    let (state, addr) = serve(database_url, instruments_dir).await?;
 
     // a facilitator, signed in over HTTP, and a workshop on two categories
     let email = "bench-facilitator@reflect.test";
-    let user_id = crate::accounts::service::create_user(
-        &state.db,
-        crate::accounts::service::NewUser {
-            email,
-            password: PASSWORD,
-            role: "facilitator",
-            school_id: None,
-        },
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    let (status, reply) = request(
-        &addr,
-        &post("login", None),
-        &form(&[("email", email), ("password", PASSWORD)]),
-    )
-    .await?;
-    let cookie = reply
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("set-cookie: ")
-                .or_else(|| l.strip_prefix("Set-Cookie: "))
-        })
-        .and_then(|c| c.split(';').next())
-        .ok_or(format!("sign-in failed ({status})"))?
-        .to_string();
+    let (user_id, cookie) = account(&state, &addr, email, "facilitator").await?;
     let user = CurrentUser {
         id: user_id,
         email: email.into(),

@@ -1,0 +1,198 @@
+//! `reflect bench-export [N] [SAVERS]`: the long-CSV export of N finished leadership reflections
+//! × 36 statements (default 100,000, so 3.6 million rows) over real HTTP, while SAVERS
+//! respondents (default 8) keep saving answers one request at a time.
+//!
+//! Prints the export's seconds (to the first byte and to the last), rows, bytes, the process's
+//! resident memory when the export starts and at its peak during the export, and the answer
+//! saves done meanwhile with their latency. Benchmark, not test: it asserts no time; it fails
+//! only when the export or a save goes wrong.
+use crate::server::bench::{
+    BenchResult, account, form, load_reflections, memory, ms, percentile, post, request,
+    reset_peak_memory, serve, status_of,
+};
+use rand::SeedableRng;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+/// A respondent saving answers over HTTP until `stop`: each save's latency.
+async fn saver(
+    addr: String,
+    token: String,
+    items: Vec<String>,
+    stop: Arc<AtomicBool>,
+) -> BenchResult<Vec<Duration>> {
+    let mut took = Vec::new();
+    let mut n = 0usize;
+    while !stop.load(Ordering::Relaxed) {
+        let item = &items[n % items.len()];
+        let value = (1 + n % 5).to_string();
+        let t = Instant::now();
+        let (status, reply) = request(
+            &addr,
+            &post("save_answer", None),
+            &form(&[("token", &token), ("item", item), ("value", &value)]),
+        )
+        .await?;
+        if status != 200 {
+            return Err(format!("save_answer answered {status}: {reply}"));
+        }
+        took.push(t.elapsed());
+        n += 1;
+    }
+    Ok(took)
+}
+
+pub async fn run(
+    database_url: &str,
+    instruments_dir: &std::path::Path,
+    n: usize,
+    savers: usize,
+) -> BenchResult<()> {
+    let (state, addr) = serve(database_url, instruments_dir).await?;
+    let loaded = state
+        .instruments
+        .latest("leadership-reflection")
+        .ok_or("the leadership-reflection questionnaire is missing")?;
+    let items: Vec<String> = loaded
+        .instrument
+        .categories
+        .iter()
+        .flat_map(|c| c.items())
+        .map(|i| i.id.clone())
+        .collect();
+    let t0 = Instant::now();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    load_reflections(&state.db, loaded.version, &items, n, &mut rng, |_| {})
+        .await
+        .map_err(|e| e.to_string())?;
+    if matches!(state.db.backend, crate::server::db::Backend::Sqlite) {
+        sqlx::query("ANALYZE")
+            .execute(&state.db.pool)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    println!(
+        "research export benchmark, database {:?}: loaded {n} finished reflections × {} statements in {:.1} s",
+        state.db.backend,
+        items.len(),
+        t0.elapsed().as_secs_f64()
+    );
+
+    let (_, cookie) = account(&state, &addr, "bench-researcher@reflect.test", "researcher").await?;
+    let mut tokens = Vec::new();
+    for _ in 0..savers {
+        tokens.push(
+            crate::reflection::service::start(
+                &state,
+                crate::reflection::service::StartInput {
+                    instrument: "leadership-reflection".into(),
+                    role: "teacher".into(),
+                    school_code: String::new(),
+                    innovation: "pln".into(),
+                    innovation_detail: String::new(),
+                    consent: "yes".into(),
+                    workshop: String::new(),
+                    client: "bench".into(),
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?,
+        );
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let saving: Vec<_> = tokens
+        .into_iter()
+        .map(|t| tokio::spawn(saver(addr.clone(), t, items.clone(), stop.clone())))
+        .collect();
+    // the savers under way before the export starts
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let measured = reset_peak_memory();
+    let before = memory();
+    let started = Instant::now();
+    let mut s = tokio::net::TcpStream::connect(&addr)
+        .await
+        .map_err(|e| e.to_string())?;
+    // HTTP/1.0: the body comes as it is, not in chunks, and ends when the connection closes
+    let req = format!(
+        "GET /export/responses.csv?instrument=leadership-reflection HTTP/1.0\r\nHost: {addr}\r\nCookie: {cookie}\r\n\r\n"
+    );
+    s.write_all(req.as_bytes())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut head = Vec::new();
+    let mut first_byte = None;
+    let (mut bytes, mut lines) = (0u64, 0u64);
+    let mut in_body = false;
+    loop {
+        let got = s.read(&mut buf).await.map_err(|e| e.to_string())?;
+        if got == 0 {
+            break;
+        }
+        first_byte.get_or_insert_with(|| started.elapsed());
+        let mut chunk = &buf[..got];
+        if !in_body {
+            head.extend_from_slice(chunk);
+            let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") else {
+                continue;
+            };
+            let status = status_of(&String::from_utf8_lossy(&head[..end]));
+            if status != 200 {
+                return Err(format!("the export answered {status}"));
+            }
+            let body_start = end + 4 - (head.len() - got);
+            chunk = &buf[body_start..got];
+            in_body = true;
+        }
+        bytes += chunk.len() as u64;
+        lines += chunk.iter().filter(|b| **b == b'\n').count() as u64;
+    }
+    let elapsed = started.elapsed();
+    let after = memory();
+    stop.store(true, Ordering::Relaxed);
+    let mut saves = Vec::new();
+    for t in saving {
+        saves.extend(t.await.map_err(|e| e.to_string())??);
+    }
+    saves.sort_unstable();
+
+    let rows = lines.saturating_sub(1);
+    println!(
+        "long CSV: {rows} rows, {} in {:.2} s (first byte after {}); {:.0} rows/s, {:.1} MB/s",
+        mb(bytes),
+        elapsed.as_secs_f64(),
+        ms(first_byte.unwrap_or_default()),
+        rows as f64 / elapsed.as_secs_f64(),
+        bytes as f64 / 1_000_000.0 / elapsed.as_secs_f64()
+    );
+    match (measured, before, after) {
+        (true, Some((rss, _)), Some((_, peak))) => println!(
+            "memory of the whole process (server, load and download): {} when the export started, peak {} during it (+{})",
+            mb(rss),
+            mb(peak),
+            mb(peak.saturating_sub(rss))
+        ),
+        _ => println!("memory: not measurable here (needs Linux /proc)"),
+    }
+    println!(
+        "answer saves meanwhile: {} by {savers} respondents ({:.0}/s); latency p50 {}  p95 {}  p99 {}  max {}",
+        saves.len(),
+        saves.len() as f64 / elapsed.as_secs_f64(),
+        ms(percentile(&saves, 50.0)),
+        ms(percentile(&saves, 95.0)),
+        ms(percentile(&saves, 99.0)),
+        ms(saves.last().copied().unwrap_or_default())
+    );
+    let expected = (n * items.len()) as u64;
+    if rows != expected {
+        return Err(format!("the export held {rows} rows, not {expected}"));
+    }
+    Ok(())
+}

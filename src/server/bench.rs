@@ -1,0 +1,267 @@
+//! What the benchmark commands share: the app served on a local port with a fresh database, raw
+//! HTTP/1.1 requests as a browser or phone makes them, percentiles, and a fast loader of finished
+//! leadership reflections.
+use super::{AppState, Config};
+use crate::server::db::Db;
+use rand::Rng;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+pub type BenchResult<T> = Result<T, String>;
+
+pub const PASSWORD: &str = "benchmark password 0123";
+
+/// The app on `127.0.0.1:<free port>` over `database_url`; its state and address.
+pub async fn serve(
+    database_url: &str,
+    instruments_dir: &std::path::Path,
+) -> BenchResult<(AppState, String)> {
+    let config = Config {
+        database_url: database_url.to_string(),
+        instruments_dir: instruments_dir.to_path_buf(),
+        public_url: None,
+        min_group_size: 5,
+        live_min_group_size: 3,
+    };
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("reflect")
+        .build();
+    let state: AppState = super::build_state(config, options)
+        .await
+        .map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| e.to_string())?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| e.to_string())?
+        .to_string();
+    let app = super::router(state.clone());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
+    Ok((state, addr))
+}
+
+/// One HTTP/1.1 request on a fresh connection; the status and the whole response.
+pub async fn request(addr: &str, head: &str, body: &str) -> BenchResult<(u16, String)> {
+    let mut s = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
+    let req = format!(
+        "{head}\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).await.map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&out).into_owned();
+    Ok((status_of(&text), text))
+}
+
+/// The status code of a response's first line (0 when there is none).
+pub fn status_of(response: &str) -> u16 {
+    response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The head of a server function call, as the pages' forms send it.
+pub fn post(name: &str, cookie: Option<&str>) -> String {
+    let mut head = format!(
+        "POST /api/{name} HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nAccept: application/json"
+    );
+    if let Some(c) = cookie {
+        head.push_str(&format!("\r\nCookie: {c}"));
+    }
+    head
+}
+
+/// Creates an account with `role` and signs it in over HTTP: its id and session cookie.
+pub async fn account(
+    state: &AppState,
+    addr: &str,
+    email: &str,
+    role: &str,
+) -> BenchResult<(String, String)> {
+    let user_id = crate::accounts::service::create_user(
+        &state.db,
+        crate::accounts::service::NewUser {
+            email,
+            password: PASSWORD,
+            role,
+            school_id: None,
+        },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let (status, reply) = request(
+        addr,
+        &post("login", None),
+        &form(&[("email", email), ("password", PASSWORD)]),
+    )
+    .await?;
+    let cookie = reply
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .or_else(|| l.strip_prefix("Set-Cookie: "))
+        })
+        .and_then(|c| c.split(';').next())
+        .ok_or(format!("sign-in failed ({status})"))?
+        .to_string();
+    Ok((user_id, cookie))
+}
+
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+pub fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+pub const SCHOOLS: usize = 200;
+pub const NETWORKS: usize = 20;
+pub const COUNTRIES: [&str; 10] = ["nl", "be", "de", "dk", "no", "se", "fi", "uk", "ie", "es"];
+pub const ROLES: [&str; 5] = ["headteacher", "deputy", "middle_leader", "teacher", "other"];
+pub const INNOVATIONS: [&str; 3] = ["data_use", "pln", "other"];
+
+/// One loaded reflection, for a benchmark's own bookkeeping: indexes into the tables above, the
+/// month (1–12) and per item the value (0 = not applicable, else 1–5).
+pub struct Loaded<'a> {
+    pub school: usize,
+    pub role: usize,
+    pub innovation: usize,
+    pub month: usize,
+    pub values: &'a [usize],
+}
+
+/// Loads 200 schools in 20 networks and 10 countries, then `n` finished, consenting
+/// reflections (ids `r0` …) with every one of `items` answered at random, in multi-row inserts;
+/// `each` sees every reflection as it is written.
+pub async fn load_reflections(
+    db: &Db,
+    version: i64,
+    items: &[String],
+    n: usize,
+    rng: &mut impl Rng,
+    mut each: impl FnMut(&Loaded),
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    for net in 0..NETWORKS {
+        sqlx::query(
+            "INSERT INTO networks (id, name, created_at) VALUES ($1, $2, '2026-01-01T00:00:00Z')",
+        )
+        .bind(format!("net-{net}"))
+        .bind(format!("Network {net}"))
+        .execute(&mut *tx)
+        .await?;
+    }
+    for s in 0..SCHOOLS {
+        sqlx::query("INSERT INTO schools (id, code, name, created_at, network_id, country) VALUES ($1, $2, $3, '2026-01-01T00:00:00Z', $4, $5)")
+            .bind(format!("school-{s}"))
+            .bind(format!("B{s:07}"))
+            .bind(format!("School {s}"))
+            .bind(format!("net-{}", s % NETWORKS))
+            .bind(COUNTRIES[s % COUNTRIES.len()])
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+
+    let batch = 250;
+    let mut done = 0;
+    let mut values = vec![0usize; items.len()];
+    while done < n {
+        let size = batch.min(n - done);
+        let mut tx = db.begin_write().await?;
+        let mut refl = String::from(
+            "INSERT INTO reflections (id, token_hash, instrument_id, instrument_version, role, school_id, innovation, consent_research, status, started_on, updated_at, finished_at) VALUES ",
+        );
+        let mut answers: Vec<String> = Vec::with_capacity(size * items.len());
+        for i in 0..size {
+            let id = done + i;
+            let month = 1 + rng.gen_range(0..12);
+            let when = format!("2026-{month:02}-15T10:00:00Z");
+            let school = rng.gen_range(0..SCHOOLS);
+            let (role, innovation) = (
+                rng.gen_range(0..ROLES.len()),
+                rng.gen_range(0..INNOVATIONS.len()),
+            );
+            if i > 0 {
+                refl.push(',');
+            }
+            refl.push_str(&format!(
+                "('r{id}', 'h{id}', 'leadership-reflection', {version}, '{}', 'school-{school}', '{}', 1, 'finished', '{}', '{when}', '{when}')",
+                ROLES[role],
+                INNOVATIONS[innovation],
+                &when[..10]
+            ));
+            for (item, v) in items.iter().zip(values.iter_mut()) {
+                *v = rng.gen_range(0..6);
+                let (value, score) = if *v == 0 {
+                    ("na".to_string(), "NULL".to_string())
+                } else {
+                    (v.to_string(), v.to_string())
+                };
+                answers.push(format!("('r{id}', '{item}', '{value}', {score}, '{when}')"));
+            }
+            each(&Loaded {
+                school,
+                role,
+                innovation,
+                month,
+                values: &values,
+            });
+        }
+        sqlx::query(&refl).execute(&mut *tx).await?;
+        for chunk in answers.chunks(1000) {
+            let sql = format!(
+                "INSERT INTO answers (reflection_id, item_id, value, score, updated_at) VALUES {}",
+                chunk.join(",")
+            );
+            sqlx::query(&sql).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        done += size;
+    }
+    Ok(())
+}
+
+/// This process's resident memory now and at its peak (VmRSS, VmHWM), in bytes, on Linux.
+pub fn memory() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+            .map(|kb| kb * 1024)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// Starts measuring the peak resident memory afresh from now (Linux: `/proc/self/clear_refs`).
+pub fn reset_peak_memory() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
