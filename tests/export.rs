@@ -348,7 +348,7 @@ on_both_backends!(researchers_export_anonymised_answers);
 
 /// A networking-baseline respondent of a school (unfinished: their first answers only): a scale
 /// answer, a school type and two written answers.
-async fn baseline(app: &common::TestApp, school: &str, n: usize) {
+async fn baseline(app: &common::TestApp, school: &str, n: usize, school_type: &str) {
     let r = app
         .call(
             "start_reflection",
@@ -368,7 +368,7 @@ async fn baseline(app: &common::TestApp, school: &str, n: usize) {
     let word = format!("trust{n}");
     for (item, value) in [
         ("ti_collab_time", value.as_str()),
-        ("resp_school_type", "primary"),
+        ("resp_school_type", school_type),
         ("top_other", short.as_str()),
         ("plnf_one_word", word.as_str()),
     ] {
@@ -387,11 +387,13 @@ const WRITTEN: [&str; 2] = ["top_other", "plnf_one_word"];
 async fn written_answers_json_r_and_cli(app: &mut common::TestApp) {
     common::add_school(app, "school-a", "ABCD2345", "nl").await;
     common::add_school(app, "school-b", "EFGH6789", "nl").await;
+    // one of school A's ten names another type of school: alone with it, they would stand out
     for n in 0..10 {
-        baseline(app, "ABCD2345", n).await;
+        let school_type = if n == 0 { "secondary" } else { "primary" };
+        baseline(app, "ABCD2345", n, school_type).await;
     }
     for n in 10..15 {
-        baseline(app, "EFGH6789", n).await;
+        baseline(app, "EFGH6789", n, "primary").await;
     }
     app.sign_in_as("facilitator@x.org", "facilitator", None)
         .await;
@@ -416,7 +418,14 @@ async fn written_answers_json_r_and_cli(app: &mut common::TestApp) {
     let (rows, by) = parse(&app.get(&format!("/export/responses.csv?{base}")).await.body);
     assert_eq!(by.len(), 15);
     assert!(rows.iter().all(|r| !WRITTEN.contains(&&r[10])));
-    assert!(rows.iter().any(|r| &r[10] == "resp_school_type"));
+    // the school type is a quasi-identifier: school A's one "secondary" would single them out,
+    // and the other nine left alone would tell it by elimination, so A's types all stay out
+    let types: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|r| &r[10] == "resp_school_type")
+        .collect();
+    assert_eq!(types.len(), 5, "school B's five, all the same");
+    assert!(types.iter().all(|r| &r[11] == "primary"));
     assert_eq!(
         app.get(&format!("/export/responses.csv?{base}&text=perhaps"))
             .await
@@ -464,6 +473,13 @@ async fn written_answers_json_r_and_cli(app: &mut common::TestApp) {
         pv.suppression
             .iter()
             .any(|(w, n)| w.starts_with("written answers left out") && *n == 5),
+        "{:?}",
+        pv.suppression
+    );
+    assert!(
+        pv.suppression
+            .iter()
+            .any(|(w, n)| w.starts_with("answers describing the respondent") && *n == 10),
         "{:?}",
         pv.suppression
     );
@@ -675,7 +691,8 @@ fn run_r(script: &str, wide_csv: &str, respondents: usize) {
 stopifnot(nrow(reflect) == {respondents})
 stopifnot(is.ordered(reflect$ti_collab_time), nlevels(reflect$ti_collab_time) == 5)
 stopifnot(all(as.character(reflect$ti_collab_time) %in% levels(reflect$ti_collab_time)))
-stopifnot(is.factor(reflect$resp_school_type), all(reflect$resp_school_type == "Primary"))
+stopifnot(is.factor(reflect$resp_school_type), sum(!is.na(reflect$resp_school_type)) == 5)
+stopifnot(all(reflect$resp_school_type == "Primary", na.rm = TRUE))
 stopifnot(is.numeric(reflect$score_teacher_involvement))
 stopifnot(inherits(reflect$day, "Date"))
 cat("R checks passed\n")"#

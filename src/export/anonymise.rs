@@ -187,6 +187,52 @@ pub fn anonymise_counted(
     (shown, report)
 }
 
+/// Answers that describe a respondent (country, school type, years in the role: items marked
+/// `identifying`) are quasi-identifiers too. Per respondent: their exported cell (any id for the
+/// country × school × role they are shown with) and the tuple of their identifying answers
+/// (`None`: they gave none). Returns per respondent whether those answers must be left out.
+///
+/// Within a cell, every tuple shared by fewer than k is left out; the left-out respondents join
+/// those who gave no such answer, and while that group is above zero but under k, the next
+/// smallest tuples are left out too. So every group the export shows — cell × tuple, and cell ×
+/// "none given" — holds at least k respondents, as long as the cell itself does.
+pub fn withhold_identifying(people: &[(u32, Option<u32>)], k: usize) -> Vec<bool> {
+    let mut counts: HashMap<(u32, Option<u32>), usize> = HashMap::new();
+    for p in people {
+        *counts.entry(*p).or_default() += 1;
+    }
+    let mut by_cell: BTreeMap<u32, Vec<(Option<u32>, usize)>> = BTreeMap::new();
+    for ((cell, tuple), n) in &counts {
+        by_cell.entry(*cell).or_default().push((*tuple, *n));
+    }
+    let mut withheld: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
+    for (cell, mut tuples) in by_cell {
+        let none = tuples
+            .iter()
+            .find(|(t, _)| t.is_none())
+            .map_or(0, |(_, n)| *n);
+        // smallest first (ties by tuple, so the outcome does not depend on hashing)
+        let mut given: Vec<(usize, u32)> = tuples
+            .drain(..)
+            .filter_map(|(t, n)| t.map(|t| (n, t)))
+            .collect();
+        given.sort_unstable();
+        let mut out = none;
+        for (n, t) in given {
+            if n < k || (out > 0 && out < k) {
+                withheld.insert((cell, t));
+                out += n;
+            } else {
+                break;
+            }
+        }
+    }
+    people
+        .iter()
+        .map(|(cell, t)| t.is_some_and(|t| withheld.contains(&(*cell, t))))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +306,23 @@ mod tests {
         );
     }
 
+    #[test]
+    fn rare_school_types_are_left_out_until_no_group_is_small() {
+        // cell 0: 6 × type 1, 2 × type 2, 1 × none; cell 1: 5 × type 1
+        let mut people: Vec<(u32, Option<u32>)> = vec![(0, Some(1)); 6];
+        people.extend([(0, Some(2)), (0, Some(2)), (0, None)]);
+        people.extend(vec![(1, Some(1)); 5]);
+        let out = withhold_identifying(&people, 5);
+        // type 2 (2 people) goes; with the one who gave none that is 3 < 5: type 1 goes too
+        assert!(out[..8].iter().all(|w| *w), "{out:?}");
+        assert!(!out[8], "nothing to leave out for who gave none");
+        assert!(out[9..].iter().all(|w| !w), "a cell of 5 keeps its answers");
+        // big enough groups keep theirs
+        let mut people = vec![(0, Some(1)); 5];
+        people.extend(vec![(0, Some(2)); 5]);
+        assert!(withhold_identifying(&people, 5).iter().all(|w| !w));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
         #[test]
@@ -307,6 +370,30 @@ mod tests {
                 .filter(|(s, p)| s.as_ref() != show(p, Step::Exact).as_ref())
                 .count();
             prop_assert_eq!(touched, changed);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn no_identifying_group_is_under_k(
+            people in proptest::collection::vec((0..4u32, proptest::option::of(0..6u32)), 1..80),
+            k in 2..7usize,
+        ) {
+            let out = withhold_identifying(&people, k);
+            let mut cells: HashMap<u32, usize> = HashMap::new();
+            let mut shown: HashMap<(u32, Option<u32>), usize> = HashMap::new();
+            for ((cell, t), w) in people.iter().zip(&out) {
+                *cells.entry(*cell).or_default() += 1;
+                *shown.entry((*cell, if *w { None } else { *t })).or_default() += 1;
+                prop_assert!(!(*w && t.is_none()));
+            }
+            for ((cell, t), n) in &shown {
+                // only cells that are themselves big enough are promised anything
+                if cells[cell] >= k {
+                    prop_assert!(*n >= k, "cell {} tuple {:?}: {} < {}", cell, t, n, k);
+                }
+            }
         }
     }
 }

@@ -31,6 +31,8 @@ pub struct CodebookItem {
     pub kind: String,
     /// (value, label): scale points, "na", choice options.
     pub values: Vec<(String, String)>,
+    /// Describes the respondent: left out where it would single anyone out.
+    pub identifying: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -60,7 +62,8 @@ pub fn rules(k: usize, text: bool, text_k: usize) -> Vec<String> {
         },
         "Descriptions of the innovation, category notes and action plans are never exported.".into(),
         format!("Every combination of country × school × role holds at least k = {k} respondents. Where one did not: roles became role groups (leaders, teachers, other roles), then \"any\"; then the school became \"other\"; then the country \"other\"; respondents still in a group under k were left out (see suppression)."),
-        "Networks are not exported. No school type is stored, so none is exported.".into(),
+        format!("Answers that describe the respondent (items marked identifying, such as country, type of school or years in the role) are quasi-identifiers too: where respondents of one country × school × role cell with the same such answers number fewer than k = {k}, those answers are left out (and more, until no group of them, nor of those without them, is under k)."),
+        "Networks are not exported.".into(),
     ]
 }
 
@@ -119,7 +122,11 @@ pub fn markdown(c: &Codebook) -> String {
             i.id,
             i.category,
             i.subcategory,
-            i.kind,
+            if i.identifying {
+                format!("{} (identifying)", i.kind)
+            } else {
+                i.kind.clone()
+            },
             i.text.replace('|', "\\|"),
             values.replace('|', "\\|")
         ));

@@ -116,6 +116,33 @@ pub async fn each_respondent(
     Ok(())
 }
 
+/// The answers to `items` (those describing the respondent) of the filter's respondents.
+pub async fn identifying_answers(
+    pool: &AnyPool,
+    f: &ExportFilter,
+    items: &[String],
+) -> Result<Vec<Answer>, sqlx::Error> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (cond, mut binds) = filter_sql(f);
+    let first = binds.len() + 1;
+    let marks: Vec<String> = (first..first + items.len())
+        .map(|i| format!("${i}"))
+        .collect();
+    binds.extend(items.iter().cloned().map(Bind::Text));
+    let sql = format!(
+        "SELECT a.reflection_id, a.item_id, a.value
+         FROM answers a JOIN reflections r ON r.id = a.reflection_id
+         LEFT JOIN schools s ON s.id = r.school_id
+         WHERE {cond} AND a.item_id IN ({})",
+        marks.join(", ")
+    );
+    bound(sqlx::query_as::<_, Answer>(&sql), binds)
+        .fetch_all(pool)
+        .await
+}
+
 /// One stored answer: (reflection id, item id, value).
 pub type Answer = (String, String, String);
 

@@ -1,7 +1,7 @@
 //! An export's respondents after the privacy rules, held compactly (an export may hold a hundred
 //! thousand respondents): per respondent a pseudonym and a few numbers into a table of the
 //! export's distinct values; then the answers walked one respondent at a time.
-use super::anonymise::{OTHER, Person, Shown, anonymise_counted};
+use super::anonymise::{OTHER, Person, Shown, anonymise_counted, withhold_identifying};
 use super::db::{self, Answer, ExportFilter};
 use super::pseudonym::{Pseudonyms, shuffled};
 use crate::instrument::ItemType;
@@ -51,6 +51,8 @@ pub struct Lead {
     pub columns: [u32; 6],
     /// Their written answers may be exported.
     pub text: bool,
+    /// Their answers that describe them (items marked `identifying`) are left out.
+    pub hide_identifying: bool,
 }
 
 /// Where an exported item sits.
@@ -60,6 +62,7 @@ pub struct ItemPlace {
     pub category: String,
     pub subcategory: String,
     pub text: bool,
+    pub identifying: bool,
 }
 
 /// An export's respondents after the privacy rules, ready to write.
@@ -80,10 +83,11 @@ pub struct Prepared {
 impl Prepared {
     /// The place of `item` in `version` if the export carries it for this respondent.
     pub fn place(&self, lead: &Lead, item: &str) -> Option<&ItemPlace> {
-        self.items
-            .get(item)?
-            .iter()
-            .find(|p| p.version == lead.version && (!p.text || lead.text))
+        self.items.get(item)?.iter().find(|p| {
+            p.version == lead.version
+                && (!p.text || lead.text)
+                && (!p.identifying || !lead.hide_identifying)
+        })
     }
 
     /// The eight leading columns of a respondent's rows.
@@ -320,6 +324,7 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
                 p.day,
             ],
             text: text_ok[p.tuple as usize],
+            hide_identifying: false,
         });
     }
     versions.sort_unstable();
@@ -338,11 +343,39 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
                             category: c.id.clone(),
                             subcategory: s.id.clone(),
                             text,
+                            identifying: false,
                         });
                     }
                 }
             }
         }
+    }
+    // answers that describe the respondent: marked in any version of the questionnaire
+    let mut identifying: Vec<String> = Vec::new();
+    let latest = state.instruments.latest(&f.instrument).map(|l| l.version);
+    for v in versions.iter().copied().chain(latest) {
+        if let Some(inst) = state.instruments.get(&f.instrument, v) {
+            for i in inst.categories.iter().flat_map(|c| c.items()) {
+                if i.identifying && !identifying.contains(&i.id) {
+                    identifying.push(i.id.clone());
+                }
+            }
+        }
+    }
+    for (id, places) in items.iter_mut() {
+        for p in places {
+            p.identifying = identifying.contains(id);
+        }
+    }
+    let hidden = hide_identifying(state, &f, &identifying, &index, &mut leads, k).await?;
+    if hidden > 0 {
+        report.push((
+            format!(
+                "answers describing the respondent ({}) left out: with country × school × role they made a group under k",
+                identifying.join(", ")
+            ),
+            hidden,
+        ));
     }
     Ok(Prepared {
         filter: f,
@@ -354,4 +387,50 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
         report,
         k,
     })
+}
+
+/// Marks the respondents whose identifying answers must stay out (see
+/// [`withhold_identifying`]); how many.
+async fn hide_identifying(
+    state: &AppState,
+    f: &ExportFilter,
+    identifying: &[String],
+    index: &HashMap<Box<str>, u32>,
+    leads: &mut [Lead],
+    k: usize,
+) -> Result<usize, sqlx::Error> {
+    if identifying.is_empty() {
+        return Ok(0);
+    }
+    let mut given: Vec<Vec<(String, String)>> = vec![Vec::new(); leads.len()];
+    for (reflection, item, value) in db::identifying_answers(&state.db.pool, f, identifying).await?
+    {
+        if let Some(i) = index.get(reflection.as_str()) {
+            given[*i as usize].push((item, value));
+        }
+    }
+    let mut cells: HashMap<[u32; 3], u32> = HashMap::new();
+    let mut tuples: HashMap<Vec<(String, String)>, u32> = HashMap::new();
+    let people: Vec<(u32, Option<u32>)> = leads
+        .iter()
+        .zip(given)
+        .map(|(lead, mut answers)| {
+            let key = [lead.columns[0], lead.columns[1], lead.columns[2]];
+            let next = cells.len() as u32;
+            let cell = *cells.entry(key).or_insert(next);
+            let tuple = (!answers.is_empty()).then(|| {
+                answers.sort();
+                let next = tuples.len() as u32;
+                *tuples.entry(answers).or_insert(next)
+            });
+            (cell, tuple)
+        })
+        .collect();
+    let hide = withhold_identifying(&people, k);
+    let mut hidden = 0;
+    for (lead, h) in leads.iter_mut().zip(hide) {
+        lead.hide_identifying = h;
+        hidden += usize::from(h);
+    }
+    Ok(hidden)
 }

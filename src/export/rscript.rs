@@ -157,6 +157,7 @@ mod tests {
                 .iter()
                 .map(|(v, l)| (v.to_string(), l.to_string()))
                 .collect(),
+            identifying: false,
         }
     }
 

@@ -572,6 +572,7 @@ fn codebook_items(
                             .and_then(|v| v.as_str().map(str::to_string))
                             .unwrap_or_default(),
                         values,
+                        identifying: i.identifying,
                     });
                 }
             }

@@ -128,6 +128,11 @@ pub struct Item {
     pub unit: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<usize>,
+    /// The answer describes the respondent (their country, type of school, years in the role):
+    /// research exports treat it as a quasi-identifier and leave it out where it would single
+    /// anyone out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub identifying: bool,
 }
 
 impl Item {
