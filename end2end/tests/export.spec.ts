@@ -40,6 +40,10 @@ test('a researcher previews and downloads an anonymised export', async ({ page, 
   await ready(page, info);
   await page.getByLabel('Questionnaire').selectOption('leadership-reflection');
   await page.getByLabel('Role').selectOption('teacher');
+  // schools, networks and countries are picked from lists, not typed
+  await expect(page.getByLabel('School').locator('option').first()).toHaveText('All schools');
+  await expect(page.getByLabel('Network').locator('option').first()).toHaveText('All networks');
+  await expect(page.getByLabel('Country').locator('option').first()).toHaveText('All countries');
   await page.getByRole('button', { name: 'Preview' }).click();
   await expect(page).toHaveURL(/instrument=leadership-reflection/);
   await expect(page.locator('#export-counts')).toContainText(/\d+ respondents/);
@@ -57,4 +61,24 @@ test('a researcher previews and downloads an anonymised export', async ({ page, 
   // pseudonyms, never resume tokens
   expect(lines[1]).toMatch(/^R\d{4,},/);
   expect(csv).not.toMatch(/[0-9a-f]{48}/);
+
+  // the same answers as JSON, one object per respondent, and the R script for the wide CSV
+  const [json] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: /JSON \(one object/ }).click(),
+  ]);
+  expect(json.suggestedFilename()).toMatch(/^reflect-responses-\d{4}-\d{2}-\d{2}\.json$/);
+  const doc = JSON.parse(fs.readFileSync((await json.path())!, 'utf8'));
+  expect(doc.instrument).toBe('leadership-reflection');
+  const inCsv = new Set(lines.slice(1).map((l) => l.split(',')[0])).size;
+  // respondents who finished without a single answer have a JSON object but no CSV row
+  expect(doc.respondents.length).toBeGreaterThanOrEqual(inCsv);
+  expect(doc.respondents[0].respondent).toMatch(/^R\d{4,}$/);
+  expect(Object.keys(doc.respondents[0].answers).length).toBeGreaterThan(0);
+  const [script] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: /R script/ }).click(),
+  ]);
+  expect(script.suggestedFilename()).toBe('reflect-wide.R');
+  expect(fs.readFileSync((await script.path())!, 'utf8')).toContain('scale_items <- list(');
 });
