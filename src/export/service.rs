@@ -519,6 +519,14 @@ fn column_meanings() -> Vec<(String, String)> {
     .collect()
 }
 
+/// A category with Likert items in one version: its reliability goes into the codebook.
+struct ScoredCategory {
+    version: i64,
+    id: String,
+    title: String,
+    items: Vec<String>,
+}
+
 /// Every exported item of the export's versions, and per (version, category) its Likert items.
 fn codebook_items(
     state: &AppState,
@@ -526,7 +534,7 @@ fn codebook_items(
 ) -> (
     String,
     Vec<super::codebook::CodebookItem>,
-    Vec<(i64, String, String, Vec<String>)>,
+    Vec<ScoredCategory>,
 ) {
     use super::codebook::CodebookItem;
     let f = &prep.filter;
@@ -577,7 +585,12 @@ fn codebook_items(
                 }
             }
             if !likert.is_empty() {
-                scored.push((v, c.id.clone(), c.title.clone(), likert));
+                scored.push(ScoredCategory {
+                    version: v,
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    items: likert,
+                });
             }
         }
     }
@@ -597,14 +610,15 @@ pub async fn codebook(
     let (title, items, scored) = codebook_items(state, &prep);
     let mut sums: Vec<AlphaSums> = scored
         .iter()
-        .map(|(_, _, _, likert)| AlphaSums::new(likert.len()))
+        .map(|c| AlphaSums::new(c.items.len()))
         .collect();
     let answers = db::answers(state.db.pool.clone(), &prep.filter);
     let mut walk = prep.walk(answers);
     while let Some((lead, values)) = walk.next().await? {
-        for ((v, _, _, likert), sums) in scored.iter().zip(sums.iter_mut()) {
-            if *v == lead.version {
-                let row: Vec<Option<f64>> = likert
+        for (c, sums) in scored.iter().zip(sums.iter_mut()) {
+            if c.version == lead.version {
+                let row: Vec<Option<f64>> = c
+                    .items
                     .iter()
                     .map(|i| values.get(i).and_then(|x| x.parse().ok()))
                     .collect();
@@ -615,13 +629,13 @@ pub async fn codebook(
     let categories = scored
         .into_iter()
         .zip(sums)
-        .map(|((version, id, title, items), sums)| {
+        .map(|(c, sums)| {
             let (alpha, n) = sums.alpha();
             CategoryReliability {
-                version,
-                id,
-                title,
-                items,
+                version: c.version,
+                id: c.id,
+                title: c.title,
+                items: c.items,
                 alpha,
                 n,
             }
