@@ -2,14 +2,16 @@
 //! × 36 statements (default 100,000, so 3.6 million rows) over real HTTP, while SAVERS
 //! respondents (default 8) keep saving answers one request at a time.
 //!
-//! Prints the export's seconds (to the first byte and to the last), rows, bytes, the process's
-//! resident memory when the export starts and at its peak during the export, and the answer
-//! saves done meanwhile with their latency. Benchmark, not test: it asserts no time; it fails
-//! only when the export or a save goes wrong.
+//! The server runs in a process of its own (this binary, `reflect bench-export-server`), so its
+//! memory is measured apart from the loader and the load. Prints the export's seconds (to the
+//! first byte and to the last), rows, bytes, the server's resident memory when the export starts
+//! and at its peak during the export, and the answer saves done meanwhile with their latency.
+//! Benchmark, not test: it asserts no time; it fails only when the export or a save goes wrong.
 use crate::server::bench::{
-    BenchResult, account, form, load_reflections, memory, ms, percentile, post, request,
-    reset_peak_memory, serve, status_of,
+    BenchResult, create_account, form, load_reflections, memory, ms, percentile, post, request,
+    reset_peak_memory, serve, sign_in, status_of,
 };
+use crate::server::db::Db;
 use rand::SeedableRng;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -48,15 +50,43 @@ async fn saver(
     Ok(took)
 }
 
+/// `reflect bench-export-server`: serves `database_url` on a free local port, prints the address
+/// on standard output and serves until standard input closes (when the benchmark ends).
+pub async fn server(database_url: &str, instruments_dir: &std::path::Path) -> BenchResult<()> {
+    let (_state, addr) = serve(database_url, instruments_dir).await?;
+    println!("{addr}");
+    tokio::task::spawn_blocking(|| {
+        let mut sink = String::new();
+        while std::io::stdin().read_line(&mut sink).is_ok_and(|n| n > 0) {}
+    })
+    .await
+    .map_err(|e| e.to_string())
+}
+
+/// The server process; killed when dropped.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 pub async fn run(
     database_url: &str,
     instruments_dir: &std::path::Path,
     n: usize,
     savers: usize,
 ) -> BenchResult<()> {
-    let (state, addr) = serve(database_url, instruments_dir).await?;
-    let loaded = state
-        .instruments
+    let e = |e: &dyn std::fmt::Display| e.to_string();
+    let db = Db::connect(database_url).await.map_err(|x| e(&x))?;
+    let files = crate::instrument::store::load_dir(instruments_dir)
+        .map_err(|x| format!("{} invalid instrument file(s)", x.len()))?;
+    let registry = crate::instrument::store::sync(&db, files)
+        .await
+        .map_err(|x| e(&x))?;
+    let loaded = registry
         .latest("leadership-reflection")
         .ok_or("the leadership-reflection questionnaire is missing")?;
     let items: Vec<String> = loaded
@@ -68,42 +98,68 @@ pub async fn run(
         .collect();
     let t0 = Instant::now();
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-    load_reflections(&state.db, loaded.version, &items, n, &mut rng, |_| {})
+    load_reflections(&db, loaded.version, &items, n, &mut rng, |_| {})
         .await
-        .map_err(|e| e.to_string())?;
-    if matches!(state.db.backend, crate::server::db::Backend::Sqlite) {
+        .map_err(|x| e(&x))?;
+    if matches!(db.backend, crate::server::db::Backend::Sqlite) {
         sqlx::query("ANALYZE")
-            .execute(&state.db.pool)
+            .execute(&db.pool)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|x| e(&x))?;
     }
     println!(
         "research export benchmark, database {:?}: loaded {n} finished reflections × {} statements in {:.1} s",
-        state.db.backend,
+        db.backend,
         items.len(),
         t0.elapsed().as_secs_f64()
     );
+    let email = "bench-researcher@reflect.test";
+    create_account(&db, email, "researcher").await?;
+    db.pool.close().await;
 
-    let (_, cookie) = account(&state, &addr, "bench-researcher@reflect.test", "researcher").await?;
+    // the server in a process of its own
+    let mut child = std::process::Command::new(std::env::current_exe().map_err(|x| e(&x))?)
+        .arg("bench-export-server")
+        .env("DATABASE_URL", database_url)
+        .env("REFLECT_INSTRUMENTS_DIR", instruments_dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|x| e(&x))?;
+    let stdout = child.stdout.take().ok_or("no server output")?;
+    let server = Server(child);
+    let pid = server.0.id();
+    let addr = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).map(|_| line)
+    })
+    .await
+    .map_err(|x| e(&x))?
+    .map_err(|x| e(&x))?
+    .trim()
+    .to_string();
+    if addr.is_empty() {
+        return Err("the server did not start".into());
+    }
+    let cookie = sign_in(&addr, email).await?;
     let mut tokens = Vec::new();
     for _ in 0..savers {
-        tokens.push(
-            crate::reflection::service::start(
-                &state,
-                crate::reflection::service::StartInput {
-                    instrument: "leadership-reflection".into(),
-                    role: "teacher".into(),
-                    school_code: String::new(),
-                    innovation: "pln".into(),
-                    innovation_detail: String::new(),
-                    consent: "yes".into(),
-                    workshop: String::new(),
-                    client: "bench".into(),
-                },
-            )
-            .await
-            .map_err(|e| e.to_string())?,
-        );
+        let (status, reply) = request(
+            &addr,
+            &post("start_reflection", None),
+            &form(&[
+                ("instrument", "leadership-reflection"),
+                ("role", "teacher"),
+                ("innovation", "pln"),
+                ("consent", "yes"),
+            ]),
+        )
+        .await?;
+        let token: String = reply
+            .split_once("\r\n\r\n")
+            .and_then(|(_, body)| serde_json::from_str(body).ok())
+            .ok_or(format!("start_reflection answered {status}: {reply}"))?;
+        tokens.push(token);
     }
     let stop = Arc::new(AtomicBool::new(false));
     let saving: Vec<_> = tokens
@@ -113,8 +169,8 @@ pub async fn run(
     // the savers under way before the export starts
     tokio::time::sleep(Duration::from_millis(500)).await;
 
-    let measured = reset_peak_memory();
-    let before = memory();
+    let measured = reset_peak_memory(pid);
+    let before = memory(pid);
     let started = Instant::now();
     let mut s = tokio::net::TcpStream::connect(&addr)
         .await
@@ -155,7 +211,7 @@ pub async fn run(
         lines += chunk.iter().filter(|b| **b == b'\n').count() as u64;
     }
     let elapsed = started.elapsed();
-    let after = memory();
+    let after = memory(pid);
     stop.store(true, Ordering::Relaxed);
     let mut saves = Vec::new();
     for t in saving {
@@ -174,13 +230,14 @@ pub async fn run(
     );
     match (measured, before, after) {
         (true, Some((rss, _)), Some((_, peak))) => println!(
-            "memory of the whole process (server, load and download): {} when the export started, peak {} during it (+{})",
+            "server memory (resident): {} when the export started, peak {} during it (+{})",
             mb(rss),
             mb(peak),
             mb(peak.saturating_sub(rss))
         ),
         _ => println!("memory: not measurable here (needs Linux /proc)"),
     }
+    drop(server);
     println!(
         "answer saves meanwhile: {} by {savers} respondents ({:.0}/s); latency p50 {}  p95 {}  p99 {}  max {}",
         saves.len(),

@@ -146,29 +146,50 @@ pub async fn identifying_answers(
 /// One stored answer: (reflection id, item id, value).
 pub type Answer = (String, String, String);
 
-/// The answers of the same respondents, ordered by respondent, as a stream of batches (constant
-/// memory: a bounded channel between the query and the writer).
+/// One respondent's answers: their reflection id and (item id, value) pairs by item id.
+pub struct Answered {
+    pub reflection: String,
+    pub answers: Vec<(String, String)>,
+}
+
+/// The answers of the same respondents, one row per respondent (the database gathers each
+/// respondent's answers into one JSON object: a thirty-sixth of the rows to carry), as a stream of
+/// batches. Constant memory: a bounded channel between the query and the writer; the JSON is
+/// read on the query's side, so reading and writing share the work between two tasks.
 pub fn answers(
-    pool: AnyPool,
+    db: &crate::server::db::Db,
     f: &ExportFilter,
-) -> impl futures::Stream<Item = Result<Vec<Answer>, sqlx::Error>> + Send + 'static {
+) -> impl futures::Stream<Item = Result<Vec<Answered>, sqlx::Error>> + Send + 'static {
     use futures::StreamExt;
     let (cond, binds) = filter_sql(f);
+    let gather = match db.backend {
+        crate::server::db::Backend::Sqlite => "json_group_object(a.item_id, a.value)",
+        crate::server::db::Backend::Postgres => "CAST(json_object_agg(a.item_id, a.value) AS TEXT)",
+    };
     let sql = format!(
-        "SELECT a.reflection_id, a.item_id, a.value
-         FROM answers a JOIN reflections r ON r.id = a.reflection_id
+        "SELECT r.id, {gather}
+         FROM reflections r JOIN answers a ON a.reflection_id = r.id
          LEFT JOIN schools s ON s.id = r.school_id
-         WHERE {cond} ORDER BY a.reflection_id"
+         WHERE {cond} GROUP BY r.id ORDER BY r.id"
     );
-    const BATCH: usize = 512;
+    const BATCH: usize = 64;
+    let pool = db.pool.clone();
     // the query borrows its SQL and pool: both move into a task that feeds the channel
     let (tx, rx) = tokio::sync::mpsc::channel(8);
     tokio::spawn(async move {
-        let q = bound(sqlx::query_as::<_, Answer>(&sql), binds);
+        let q = bound(sqlx::query_as::<_, (String, String)>(&sql), binds);
         let mut rows = q.fetch(&pool);
         let mut batch = Vec::with_capacity(BATCH);
         while let Some(row) = rows.next().await {
-            match row {
+            let answered = row.and_then(|(reflection, json)| {
+                serde_json::from_str::<std::collections::BTreeMap<String, String>>(&json)
+                    .map(|answers| Answered {
+                        reflection,
+                        answers: answers.into_iter().collect(),
+                    })
+                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+            });
+            match answered {
                 Ok(a) => {
                     batch.push(a);
                     if batch.len() == BATCH {

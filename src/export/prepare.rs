@@ -2,7 +2,7 @@
 //! thousand respondents): per respondent a pseudonym and a few numbers into a table of the
 //! export's distinct values; then the answers walked one respondent at a time.
 use super::anonymise::{OTHER, Person, Shown, anonymise_counted, withhold_identifying};
-use super::db::{self, Answer, ExportFilter};
+use super::db::{self, Answered, ExportFilter};
 use super::pseudonym::{Pseudonyms, shuffled};
 use crate::instrument::ItemType;
 use crate::server::AppState;
@@ -111,10 +111,10 @@ impl Prepared {
             .and_then(|i| self.leads.get(*i as usize))
     }
 
-    /// Walks `answers` (ordered by respondent) one kept respondent at a time.
+    /// Walks `answers` one kept respondent at a time.
     pub fn walk<S>(&self, answers: S) -> Walk<'_, S>
     where
-        S: futures::Stream<Item = Result<Vec<Answer>, sqlx::Error>>,
+        S: futures::Stream<Item = Result<Vec<Answered>, sqlx::Error>>,
     {
         Walk {
             prep: self,
@@ -122,56 +122,48 @@ impl Prepared {
             batch: Vec::new().into_iter(),
             ended: false,
             seen: vec![false; self.leads.len()],
-            current: None,
             rest: 0,
         }
     }
 }
 
-/// Every kept respondent with the answers the export carries for them (item id → value), in the
-/// answers' order, then those without any answer.
+/// Every kept respondent with the answers the export carries for them ((item id, value) by item
+/// id), in the answers' order, then those without any answer.
 pub struct Walk<'p, S> {
     prep: &'p Prepared,
     answers: std::pin::Pin<Box<S>>,
-    batch: std::vec::IntoIter<Answer>,
+    batch: std::vec::IntoIter<Answered>,
     ended: bool,
     seen: Vec<bool>,
-    current: Option<(u32, HashMap<String, String>)>,
     /// Where the pass over respondents without answers has got to.
     rest: usize,
 }
 
 impl<'p, S> Walk<'p, S>
 where
-    S: futures::Stream<Item = Result<Vec<Answer>, sqlx::Error>>,
+    S: futures::Stream<Item = Result<Vec<Answered>, sqlx::Error>>,
 {
-    pub async fn next(
-        &mut self,
-    ) -> Result<Option<(&'p Lead, HashMap<String, String>)>, sqlx::Error> {
+    pub async fn next(&mut self) -> Result<Option<(&'p Lead, Vec<(String, String)>)>, sqlx::Error> {
         use futures::StreamExt;
         let prep = self.prep;
         loop {
-            let answer = match self.batch.next() {
-                Some(a) => Some(a),
-                None if !self.ended => {
+            let Some(Answered {
+                reflection,
+                mut answers,
+            }) = self.batch.next()
+            else {
+                if !self.ended {
                     match self.answers.next().await {
                         Some(batch) => self.batch = batch?.into_iter(),
                         None => self.ended = true,
                     }
                     continue;
                 }
-                None => None,
-            };
-            let Some((reflection, item, value)) = answer else {
-                // the last answered respondent, then those without answers
-                if let Some((done, values)) = self.current.take() {
-                    self.seen[done as usize] = true;
-                    return Ok(Some((&prep.leads[done as usize], values)));
-                }
+                // then those without answers
                 while self.rest < prep.leads.len() {
                     self.rest += 1;
                     if !self.seen[self.rest - 1] {
-                        return Ok(Some((&prep.leads[self.rest - 1], HashMap::new())));
+                        return Ok(Some((&prep.leads[self.rest - 1], Vec::new())));
                     }
                 }
                 return Ok(None);
@@ -179,22 +171,10 @@ where
             let Some(&i) = prep.index.get(reflection.as_str()) else {
                 continue; // left out by the group-size rules
             };
-            let carried = prep.place(&prep.leads[i as usize], &item).is_some();
-            let finished = match &self.current {
-                Some((c, _)) if *c != i => self.current.replace((i, HashMap::new())),
-                Some(_) => None,
-                None => {
-                    self.current = Some((i, HashMap::new()));
-                    None
-                }
-            };
-            if carried && let Some((_, values)) = self.current.as_mut() {
-                values.insert(item, value);
-            }
-            if let Some((done, values)) = finished {
-                self.seen[done as usize] = true;
-                return Ok(Some((&prep.leads[done as usize], values)));
-            }
+            let lead = &prep.leads[i as usize];
+            self.seen[i as usize] = true;
+            answers.retain(|(item, _)| prep.place(lead, item).is_some());
+            return Ok(Some((lead, answers)));
         }
     }
 }

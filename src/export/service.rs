@@ -270,36 +270,34 @@ pub async fn long_csv(
     user: &CurrentUser,
     p: &ExportParams,
 ) -> AppResult<Download> {
-    use futures::StreamExt;
     let prep = prepared(state, user, p).await?;
     let log_id = log(state, user, "long_csv", &prep.filter).await?;
-    let answers = db::answers(state.db.pool.clone(), &prep.filter);
+    let answers = db::answers(&state.db, &prep.filter);
     let pool = state.db.pool.clone();
     let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
     tokio::spawn(async move {
-        let mut answers = std::pin::pin!(answers);
         // a chunk every 500 rows (about 40 KB)
         let mut out = Chunks::<csv::Writer<Vec<u8>>>::new(tx, 500);
         if !out.write(LONG_COLUMNS).await {
             return;
         }
-        while let Some(batch) = answers.next().await {
-            let batch = match batch {
-                Ok(b) => b,
+        let mut walk = prep.walk(answers);
+        loop {
+            let (lead, answers) = match walk.next().await {
+                Ok(Some(next)) => next,
+                Ok(None) => break,
                 Err(e) => {
                     tracing::error!(error = %e, "export query failed");
                     out.fail("export failed".into()).await;
                     return;
                 }
             };
-            for (reflection, item, value) in &batch {
-                let Some(lead) = prep.lead_of(reflection) else {
-                    continue; // left out by the group-size rules
-                };
+            let columns = prep.lead_columns(lead);
+            for (item, value) in &answers {
                 let Some(place) = prep.place(lead, item) else {
-                    continue; // written answers not asked for or withheld, or an item no longer in its version
+                    continue;
                 };
-                let record = prep.lead_columns(lead).into_iter().chain([
+                let record = columns.iter().copied().chain([
                     place.category.as_str(),
                     place.subcategory.as_str(),
                     item,
@@ -381,7 +379,7 @@ pub async fn wide_csv(
     let prep = prepared(state, user, p).await?;
     let wide = Wide::of(state, &prep);
     let log_id = log(state, user, "wide_csv", &prep.filter).await?;
-    let answers = db::answers(state.db.pool.clone(), &prep.filter);
+    let answers = db::answers(&state.db, &prep.filter);
     let pool = state.db.pool.clone();
     let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
     tokio::spawn(async move {
@@ -400,6 +398,7 @@ pub async fn wide_csv(
                     return;
                 }
             };
+            let values: HashMap<String, String> = values.into_iter().collect();
             let record = prep
                 .lead_columns(lead)
                 .into_iter()
@@ -431,7 +430,7 @@ pub async fn json(state: &AppState, user: &CurrentUser, p: &ExportParams) -> App
     let prep = prepared(state, user, p).await?;
     let wide = Wide::of(state, &prep);
     let log_id = log(state, user, "json", &prep.filter).await?;
-    let answers = db::answers(state.db.pool.clone(), &prep.filter);
+    let answers = db::answers(&state.db, &prep.filter);
     let pool = state.db.pool.clone();
     let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
     tokio::spawn(async move {
@@ -461,6 +460,7 @@ pub async fn json(state: &AppState, user: &CurrentUser, p: &ExportParams) -> App
                     return;
                 }
             };
+            let values: HashMap<String, String> = values.into_iter().collect();
             {
                 let mut record = serde_json::Map::new();
                 for (name, value) in LONG_COLUMNS.iter().zip(prep.lead_columns(lead)) {
@@ -612,9 +612,10 @@ pub async fn codebook(
         .iter()
         .map(|c| AlphaSums::new(c.items.len()))
         .collect();
-    let answers = db::answers(state.db.pool.clone(), &prep.filter);
+    let answers = db::answers(&state.db, &prep.filter);
     let mut walk = prep.walk(answers);
     while let Some((lead, values)) = walk.next().await? {
+        let values: HashMap<String, String> = values.into_iter().collect();
         for (c, sums) in scored.iter().zip(sums.iter_mut()) {
             if c.version == lead.version {
                 let row: Vec<Option<f64>> = c

@@ -92,15 +92,10 @@ pub fn post(name: &str, cookie: Option<&str>) -> String {
     head
 }
 
-/// Creates an account with `role` and signs it in over HTTP: its id and session cookie.
-pub async fn account(
-    state: &AppState,
-    addr: &str,
-    email: &str,
-    role: &str,
-) -> BenchResult<(String, String)> {
-    let user_id = crate::accounts::service::create_user(
-        &state.db,
+/// Creates an account with `role` (and the benchmark's password): its id.
+pub async fn create_account(db: &Db, email: &str, role: &str) -> BenchResult<String> {
+    crate::accounts::service::create_user(
+        db,
         crate::accounts::service::NewUser {
             email,
             password: PASSWORD,
@@ -109,14 +104,18 @@ pub async fn account(
         },
     )
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| e.to_string())
+}
+
+/// Signs an account made by [`create_account`] in over HTTP: its session cookie.
+pub async fn sign_in(addr: &str, email: &str) -> BenchResult<String> {
     let (status, reply) = request(
         addr,
         &post("login", None),
         &form(&[("email", email), ("password", PASSWORD)]),
     )
     .await?;
-    let cookie = reply
+    Ok(reply
         .lines()
         .find_map(|l| {
             l.strip_prefix("set-cookie: ")
@@ -124,8 +123,7 @@ pub async fn account(
         })
         .and_then(|c| c.split(';').next())
         .ok_or(format!("sign-in failed ({status})"))?
-        .to_string();
-    Ok((user_id, cookie))
+        .to_string())
 }
 
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -248,9 +246,9 @@ pub async fn load_reflections(
     Ok(())
 }
 
-/// This process's resident memory now and at its peak (VmRSS, VmHWM), in bytes, on Linux.
-pub fn memory() -> Option<(u64, u64)> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+/// A process's resident memory now and at its peak (VmRSS, VmHWM), in bytes (Linux).
+pub fn memory(pid: u32) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let field = |name: &str| {
         status
             .lines()
@@ -261,7 +259,7 @@ pub fn memory() -> Option<(u64, u64)> {
     Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
-/// Starts measuring the peak resident memory afresh from now (Linux: `/proc/self/clear_refs`).
-pub fn reset_peak_memory() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+/// Starts measuring a process's peak resident memory afresh from now (Linux).
+pub fn reset_peak_memory(pid: u32) -> bool {
+    std::fs::write(format!("/proc/{pid}/clear_refs"), "5").is_ok()
 }

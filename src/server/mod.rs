@@ -399,6 +399,17 @@ pub async fn main() -> std::process::ExitCode {
                 }
             };
         }
+        Some("bench-export-server") => {
+            return match crate::export::bench::server(&config.database_url, &config.instruments_dir)
+                .await
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("benchmark server failed: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Some("export") => {
             // no pages are served: the site options are not needed
             let options = LeptosOptions::builder().output_name("reflect").build();

@@ -10,7 +10,9 @@
 //! Prints the answer → event latency over every (screen, answer) pair (p50/p95/p99/max) and the
 //! answers per second.
 use crate::accounts::model::{CurrentUser, Role};
-use crate::server::bench::{BenchResult, account, form, ms, percentile, post, request, serve};
+use crate::server::bench::{
+    BenchResult, create_account, form, ms, percentile, post, request, serve, sign_in,
+};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
@@ -79,7 +81,8 @@ pub async fn run(
 
     // a facilitator, signed in over HTTP, and a workshop on two categories
     let email = "bench-facilitator@reflect.test";
-    let (user_id, cookie) = account(&state, &addr, email, "facilitator").await?;
+    let user_id = create_account(&state.db, email, "facilitator").await?;
+    let cookie = sign_in(&addr, email).await?;
     let user = CurrentUser {
         id: user_id,
         email: email.into(),
