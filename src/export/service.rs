@@ -185,6 +185,12 @@ impl<B: Buffer> Chunks<B> {
         true
     }
 
+    /// Sends what is written so far.
+    async fn flush(&mut self) -> bool {
+        let now = std::mem::replace(&mut self.out, B::fresh());
+        self.send(now).await
+    }
+
     /// Sends the rest; the number of records written when all went out.
     async fn finish(mut self) -> Option<usize> {
         let rest = std::mem::replace(&mut self.out, B::fresh());
@@ -263,24 +269,35 @@ async fn log(
     Ok(log_id)
 }
 
-/// The long CSV (one row per answer) as a stream of chunks: the respondents are read and
-/// anonymised first (a few numbers each), then the answers stream through. Logs the export.
+/// The long CSV (one row per answer) as a stream of chunks. Who asks and the filters are checked
+/// first; then the download starts at once with the header, while the respondents are read and
+/// anonymised (a few numbers each) and the answers stream through. Logs the export.
 pub async fn long_csv(
     state: &AppState,
     user: &CurrentUser,
     p: &ExportParams,
 ) -> AppResult<Download> {
-    let prep = prepared(state, user, p).await?;
-    let log_id = log(state, user, "long_csv", &prep.filter).await?;
-    let answers = db::answers(&state.db, &prep.filter);
+    may_export(user)?;
+    let filter = check(state, p)?;
+    let log_id = log(state, user, "long_csv", &filter).await?;
+    let state = state.clone();
     let pool = state.db.pool.clone();
     let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
     tokio::spawn(async move {
-        // a chunk every 500 rows (about 40 KB)
+        // a chunk every 500 rows (about 40 KB); the header goes out at once
         let mut out = Chunks::<csv::Writer<Vec<u8>>>::new(tx, 500);
-        if !out.write(LONG_COLUMNS).await {
+        if !out.write(LONG_COLUMNS).await || !out.flush().await {
             return;
         }
+        let prep = match prepare(&state, filter).await {
+            Ok(prep) => prep,
+            Err(e) => {
+                tracing::error!(error = %e, "export query failed");
+                out.fail("export failed".into()).await;
+                return;
+            }
+        };
+        let answers = db::answers(&state.db, &prep.filter);
         let mut walk = prep.walk(answers);
         loop {
             let (lead, answers) = match walk.next().await {
