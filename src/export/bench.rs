@@ -1,6 +1,7 @@
-//! `reflect bench-export [N] [SAVERS]`: the long-CSV export of N finished leadership reflections
-//! × 36 statements (default 100,000, so 3.6 million rows) over real HTTP, while SAVERS
-//! respondents (default 8) keep saving answers one request at a time.
+//! `reflect bench-export [N] [SAVERS] [PAUSE_MS]`: the long-CSV export of N finished leadership
+//! reflections × 36 statements (default 100,000, so 3.6 million rows) over real HTTP, while SAVERS
+//! respondents (default 8) keep saving answers one request at a time: as fast as the server takes
+//! them (PAUSE_MS 0, the default) or with that pause between a respondent's saves.
 //!
 //! The server runs in a process of its own (this binary, `reflect bench-export-server`), so its
 //! memory is measured apart from the loader and the load. Prints the export's seconds (to the
@@ -28,6 +29,7 @@ async fn saver(
     token: String,
     items: Vec<String>,
     stop: Arc<AtomicBool>,
+    pause: Duration,
 ) -> BenchResult<Vec<Duration>> {
     let mut took = Vec::new();
     let mut n = 0usize;
@@ -46,6 +48,9 @@ async fn saver(
         }
         took.push(t.elapsed());
         n += 1;
+        if !pause.is_zero() {
+            tokio::time::sleep(pause).await;
+        }
     }
     Ok(took)
 }
@@ -78,6 +83,7 @@ pub async fn run(
     instruments_dir: &std::path::Path,
     n: usize,
     savers: usize,
+    pause: Duration,
 ) -> BenchResult<()> {
     let e = |e: &dyn std::fmt::Display| e.to_string();
     let db = Db::connect(database_url).await.map_err(|x| e(&x))?;
@@ -164,7 +170,7 @@ pub async fn run(
     let stop = Arc::new(AtomicBool::new(false));
     let saving: Vec<_> = tokens
         .into_iter()
-        .map(|t| tokio::spawn(saver(addr.clone(), t, items.clone(), stop.clone())))
+        .map(|t| tokio::spawn(saver(addr.clone(), t, items.clone(), stop.clone(), pause)))
         .collect();
     // the savers under way before the export starts
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -239,8 +245,9 @@ pub async fn run(
     }
     drop(server);
     println!(
-        "answer saves meanwhile: {} by {savers} respondents ({:.0}/s); latency p50 {}  p95 {}  p99 {}  max {}",
+        "answer saves meanwhile: {} by {savers} respondents, {} ms apart ({:.0}/s); latency p50 {}  p95 {}  p99 {}  max {}",
         saves.len(),
+        pause.as_millis(),
         saves.len() as f64 / elapsed.as_secs_f64(),
         ms(percentile(&saves, 50.0)),
         ms(percentile(&saves, 95.0)),

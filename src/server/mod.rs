@@ -387,11 +387,16 @@ pub async fn main() -> std::process::ExitCode {
         Some("bench-export") => {
             let n = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
             let savers = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(8);
+            let pause = std::time::Duration::from_millis(
+                args.get(3).and_then(|a| a.parse().ok()).unwrap_or(0),
+            );
             let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| {
                 let _ = std::fs::remove_dir_all("target/bench-export");
                 "sqlite://target/bench-export/export.db".into()
             });
-            return match crate::export::bench::run(&url, &config.instruments_dir, n, savers).await {
+            return match crate::export::bench::run(&url, &config.instruments_dir, n, savers, pause)
+                .await
+            {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("benchmark failed: {e}");
@@ -445,7 +450,7 @@ pub async fn main() -> std::process::ExitCode {
         }
         Some(other) => {
             eprintln!(
-                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates | create-admin EMAIL | bench-results [N] | bench-live [SCREENS] [PARTICIPANTS] [PAUSE_MS] | bench-export [N] [SAVERS] | export …]"
+                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates | create-admin EMAIL | bench-results [N] | bench-live [SCREENS] [PARTICIPANTS] [PAUSE_MS] | bench-export [N] [SAVERS] [PAUSE_MS] | export …]"
             );
             return ExitCode::from(2);
         }
