@@ -658,6 +658,33 @@ async fn written_answers_json_r_and_cli(app: &mut common::TestApp) {
     );
 }
 
+/// No table stores an IP address or a browser's user agent, so no export can carry one.
+async fn no_ip_or_user_agent_is_stored(app: &mut common::TestApp) {
+    let sql = match app.backend {
+        common::Backend::Sqlite => {
+            "SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'"
+        }
+        common::Backend::Postgres => {
+            "SELECT CAST(table_name || '.' || column_name AS TEXT) FROM information_schema.columns WHERE table_schema = 'public'"
+        }
+    };
+    let columns: Vec<String> = sqlx::query_scalar(sql)
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(columns.iter().any(|c| c == "answers.value"), "{columns:?}");
+    for c in &columns {
+        let name = c.rsplit('.').next().unwrap().to_lowercase();
+        assert!(
+            !(name == "ip"
+                || name.contains("ip_")
+                || name.contains("addr")
+                || name.contains("agent")),
+            "{c} looks like an IP address or user agent"
+        );
+    }
+}
+
 /// `reflect export …` on this test's database.
 fn cli(app: &common::TestApp, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_reflect"))
@@ -713,4 +740,7 @@ cat("R checks passed\n")"#
     );
 }
 
-on_both_backends!(written_answers_json_r_and_cli);
+on_both_backends!(
+    written_answers_json_r_and_cli,
+    no_ip_or_user_agent_is_stored
+);
