@@ -3,6 +3,13 @@ import AxeBuilder from '@axe-core/playwright';
 import { answerAndMoveOn, answerPage, hydrated, open, ready, startLeadership } from './helpers';
 
 test('a leader completes the reflection and sees the category that needs most work', async ({ page }, info) => {
+  // every page's Content-Security-Policy must let hydration, ECharts and the live data through:
+  // record any violation the browser reports
+  await page.addInitScript(() => {
+    const w = window as unknown as { cspViolations: string[] };
+    w.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   await startLeadership(page, info);
   await expect(page.getByText('category 1 of 4')).toBeVisible();
   await answerAndMoveOn(page, info, 1, '4');
@@ -27,6 +34,7 @@ test('a leader completes the reflection and sees the category that needs most wo
     await ready(page, info);
     // ECharts, served by the app, drew the overview chart
     await expect(page.locator('#chart-overview canvas')).toHaveCount(1);
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
   }
   // the action plan is saved and still there after a reload
   await page.getByLabel(/concrete steps/).fill('Plan a monthly data team meeting.');

@@ -236,6 +236,7 @@ pub async fn run(
             public_url: None,
             min_group_size: 5,
             live_min_group_size: 3,
+            request_timeout: std::time::Duration::from_secs(30),
         }),
         sign_in_limit: Default::default(),
         join_limit: Default::default(),

@@ -23,6 +23,7 @@ pub async fn serve(
         public_url: None,
         min_group_size: 5,
         live_min_group_size: 3,
+        request_timeout: std::time::Duration::from_secs(30),
     };
     let options = leptos::prelude::LeptosOptions::builder()
         .output_name("reflect")

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod db;
 pub mod forms;
+pub mod limits;
 
 use crate::app::{App, shell};
 use crate::error::AppError;
@@ -45,6 +46,9 @@ pub struct Config {
     /// Minimum number of answering participants before a live workshop room's results show
     /// (REFLECT_LIVE_MIN_GROUP_SIZE, default 3, never below 3).
     pub live_min_group_size: i64,
+    /// How long a request may take before its response begins (REFLECT_REQUEST_TIMEOUT_SECS,
+    /// default 30): then it is answered 408.
+    pub request_timeout: std::time::Duration,
 }
 
 impl Config {
@@ -65,6 +69,12 @@ impl Config {
                 var("REFLECT_LIVE_MIN_GROUP_SIZE")
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(crate::results::suppression::MIN_K),
+            ),
+            request_timeout: std::time::Duration::from_secs(
+                var("REFLECT_REQUEST_TIMEOUT_SECS")
+                    .and_then(|v| v.parse().ok())
+                    .filter(|s| *s > 0)
+                    .unwrap_or(30),
             ),
         }
     }
@@ -192,7 +202,13 @@ pub fn router(state: AppState) -> Router {
                 .is_some_and(|u| u.starts_with("https://")),
         ))
         .layer(axum::middleware::from_fn(error_status))
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.config.request_timeout,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limits::MAX_BODY))
+        .layer(axum::middleware::from_fn(limits::explain_limits))
+        .layer(axum::middleware::from_fn(limits::security_headers))
         // wasm, CSS and ECharts go out compressed (gzip or brotli, as the browser accepts)
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(fn_state)
@@ -223,25 +239,6 @@ async fn error_status(req: axum::extract::Request, next: axum::middleware::Next)
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
-}
-
-async fn security_headers(
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response<Body> {
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    // Resume links carry the private token in the path: never send it to another site.
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    res
 }
 
 async fn recompute_aggregates(config: &Config) -> Result<(usize, usize), StartupError> {

@@ -114,6 +114,7 @@ impl TestApp {
             public_url: Some("http://reflect.test".into()),
             min_group_size: 5,
             live_min_group_size: 3,
+            request_timeout: std::time::Duration::from_secs(30),
         };
         let conf = leptos::prelude::get_configuration(Some(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -166,7 +167,7 @@ impl TestApp {
         }
     }
 
-    async fn send(&self, mut req: Request<Body>) -> Reply {
+    pub async fn send(&self, mut req: Request<Body>) -> Reply {
         if let Some(c) = self.cookie.lock().unwrap().clone() {
             req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
         }

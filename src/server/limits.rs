@@ -1,0 +1,103 @@
+//! Limits and security headers on every response.
+//!
+//! - **Body size:** at most [`MAX_BODY`] per request (the largest real one, a category page with
+//!   long written answers, is a few dozen KB); more is refused with 413 and a readable message,
+//!   before any handler reads it.
+//! - **Time:** a request whose response has not begun within the configured limit
+//!   (`REFLECT_REQUEST_TIMEOUT_SECS`, default 30) is answered 408. Streams that have begun — live
+//!   rooms, export downloads — are not cut: the limit covers the wait for the response to start.
+//! - **Headers:** `Content-Security-Policy` with no third-party origin — pages allow their own
+//!   scripts and the one inline hydration script carrying this response's nonce (leptos_axum
+//!   makes one per request), plus WebAssembly; everything else gets `default-src 'none'`.
+//!   `frame-ancestors 'none'`, `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin`
+//!   (resume links carry the private token in the path), `X-Frame-Options: DENY`.
+use axum::body::Body;
+use axum::http::{HeaderValue, Response, StatusCode, header};
+
+/// The largest request body accepted, in bytes.
+pub const MAX_BODY: usize = 256 * 1024;
+
+/// The policy of a page rendered with `nonce`. Inline `style` attributes are allowed (chart and
+/// progress sizes are set in markup); scripts only from this origin or with the nonce.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// The policy of everything that is not a page (server function replies, downloads, files).
+pub const OTHER_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+pub async fn security_headers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response<Body> {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(OTHER_POLICY),
+        );
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    res
+}
+
+/// Gives the bare 413 and 408 of the limit layers a message a person can read.
+pub async fn explain_limits(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response<Body> {
+    let res = next.run(req).await;
+    let message = match res.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => format!(
+            "The request is too large: at most {} KB are accepted.",
+            MAX_BODY / 1024
+        ),
+        StatusCode::REQUEST_TIMEOUT => {
+            "The request took too long and was stopped. Please try again.".to_string()
+        }
+        _ => return res,
+    };
+    let (mut parts, _) = res.into_parts();
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_policy_names_no_other_origin() {
+        let p = page_policy("abc123");
+        assert!(p.contains("'nonce-abc123'"));
+        assert!(p.contains("frame-ancestors 'none'"));
+        for part in p.split(';') {
+            for source in part.split_whitespace().skip(1) {
+                assert!(
+                    source.starts_with('\'') || source == "data:",
+                    "{source} in {part}"
+                );
+            }
+        }
+        assert!(!p.contains("unsafe-eval'") || p.contains("'wasm-unsafe-eval'"));
+        assert!(!p.contains("script-src 'self' 'unsafe-inline'"));
+    }
+}

@@ -1,0 +1,109 @@
+//! Security headers and request limits (issue 6): a Content-Security-Policy with no third-party
+//! origin and this response's nonce on every page, the other headers everywhere, oversized
+//! bodies refused before anything is read or stored, slow requests stopped — on SQLite and
+//! PostgreSQL.
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+
+/// The nonce a policy allows, if any.
+fn nonce_of(policy: &str) -> Option<&str> {
+    policy
+        .split(['\'', ' ', ';'])
+        .find_map(|s| s.strip_prefix("nonce-"))
+}
+
+async fn every_response_carries_the_security_headers(app: &mut common::TestApp) {
+    let mut seen = Vec::new();
+    for path in ["/", "/start/leadership-reflection", "/no-such-page"] {
+        let r = app.get(path).await;
+        let policy = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
+        assert!(!policy.contains("http:") && !policy.contains("https:"), "{policy}");
+        assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+        assert!(policy.contains("'wasm-unsafe-eval'"));
+        let nonce = nonce_of(&policy).unwrap_or_else(|| panic!("{path}: no nonce in {policy}"));
+        assert!(nonce.len() >= 16, "{nonce}");
+        // the inline hydration script carries it (a page without any needs none)
+        if r.body.contains("<script type=\"module\"") {
+            assert!(r.body.contains(&format!("nonce=\"{nonce}\"")), "{path}");
+        }
+        assert!(!r.body.contains("<script>"), "{path}: an inline script without the nonce");
+        seen.push(nonce.to_string());
+        assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(r.headers[header::REFERRER_POLICY], "same-origin");
+        assert_eq!(r.headers[header::X_FRAME_OPTIONS], "DENY");
+    }
+    seen.dedup();
+    assert_eq!(seen.len(), 3, "a fresh nonce per response");
+    // not a page: nothing may run or load
+    let r = app.call("list_instruments", &[]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .starts_with("default-src 'none'")
+    );
+    assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+}
+
+async fn oversized_and_slow_requests_are_refused(app: &mut common::TestApp) {
+    let token = app.start("leadership-reflection").await;
+    let answers = "SELECT COUNT(*) FROM answers";
+    // announced as too large: refused before the handler reads a byte
+    let huge = format!(
+        "token={token}&item=org_vision_1&value=3&padding={}",
+        "x".repeat(300 * 1024)
+    );
+    let r = app.post_raw("save_answer", &huge, "application/json").await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert!(r.body.contains("too large"), "{}", r.body);
+    // sent in pieces without a length: cut off when it passes the limit
+    let pieces = futures::stream::iter(
+        std::iter::once(format!("token={token}&item=org_vision_1&value=3&padding="))
+            .chain(std::iter::repeat_n("y".repeat(64 * 1024), 6))
+            .map(|s| Ok::<_, std::io::Error>(axum::body::Bytes::from(s))),
+    );
+    let req = Request::post("/api/save_answer")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from_stream(pieces))
+        .unwrap();
+    let r = app.send(req).await;
+    assert!(r.status.is_client_error(), "{} {}", r.status, r.body);
+    assert_eq!(app.count(answers).await, 0, "nothing stored");
+
+    // a request that never finishes sending its body is stopped (limit 1 s here)
+    let mut state = app.state.clone();
+    state.config = std::sync::Arc::new(reflect::server::Config {
+        request_timeout: std::time::Duration::from_secs(1),
+        ..(*state.config).clone()
+    });
+    let slow = reflect::server::router(state);
+    let never = futures::stream::pending::<Result<axum::body::Bytes, std::io::Error>>();
+    let req = Request::post("/api/save_answer")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from_stream(never))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let res = tower::ServiceExt::oneshot(slow, req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::REQUEST_TIMEOUT);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let body = http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&body).contains("took too long"));
+    assert_eq!(app.count(answers).await, 0);
+
+    // a normal answer still goes through
+    let r = app
+        .call("save_answer", &[("token", &token), ("item", "org_vision_1"), ("value", "3")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.count(answers).await, 1);
+}
+
+on_both_backends!(
+    every_response_carries_the_security_headers,
+    oversized_and_slow_requests_are_refused
+);
