@@ -11,7 +11,7 @@ use crate::instrument::store::{self, Registry};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::FromRef;
-use axum::http::{HeaderValue, Response, StatusCode, header};
+use axum::http::{Response, StatusCode};
 use db::Db;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -206,7 +206,9 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             state.config.request_timeout,
         ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(limits::MAX_BODY))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            limits::MAX_BODY,
+        ))
         .layer(axum::middleware::from_fn(limits::explain_limits))
         .layer(axum::middleware::from_fn(limits::security_headers))
         // wasm, CSS and ECharts go out compressed (gzip or brotli, as the browser accepts)
