@@ -3,14 +3,14 @@
 //! respondents (default 8) keep saving answers one request at a time: as fast as the server takes
 //! them (PAUSE_MS 0, the default) or with that pause between a respondent's saves.
 //!
-//! The server runs in a process of its own (this binary, `reflect bench-export-server`), so its
+//! The server runs in a process of its own (this binary, `reflect serve-local`), so its
 //! memory is measured apart from the loader and the load. Prints the export's seconds (to the
 //! first byte and to the last), rows, bytes, the server's resident memory when the export starts
 //! and at its peak during the export, and the answer saves done meanwhile with their latency.
 //! Benchmark, not test: it asserts no time; it fails only when the export or a save goes wrong.
 use crate::server::bench::{
     BenchResult, create_account, form, load_reflections, memory, ms, percentile, post, request,
-    reset_peak_memory, serve, sign_in, status_of,
+    reset_peak_memory, sign_in, status_of,
 };
 use crate::server::db::Db;
 use rand::SeedableRng;
@@ -53,19 +53,6 @@ async fn saver(
         }
     }
     Ok(took)
-}
-
-/// `reflect bench-export-server`: serves `database_url` on a free local port, prints the address
-/// on standard output and serves until standard input closes (when the benchmark ends).
-pub async fn server(database_url: &str, instruments_dir: &std::path::Path) -> BenchResult<()> {
-    let (_state, addr) = serve(database_url, instruments_dir).await?;
-    println!("{addr}");
-    tokio::task::spawn_blocking(|| {
-        let mut sink = String::new();
-        while std::io::stdin().read_line(&mut sink).is_ok_and(|n| n > 0) {}
-    })
-    .await
-    .map_err(|e| e.to_string())
 }
 
 /// The server process; killed when dropped.
@@ -125,7 +112,7 @@ pub async fn run(
 
     // the server in a process of its own
     let mut child = std::process::Command::new(std::env::current_exe().map_err(|x| e(&x))?)
-        .arg("bench-export-server")
+        .arg("serve-local")
         .env("DATABASE_URL", database_url)
         .env("REFLECT_INSTRUMENTS_DIR", instruments_dir)
         .stdin(std::process::Stdio::piped())

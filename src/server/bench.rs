@@ -49,6 +49,25 @@ pub async fn serve(
     Ok((state, addr))
 }
 
+/// `reflect serve-local`: serves `database_url` on a free local port, prints the address on
+/// standard output and serves until standard input closes. For the benchmarks and the crash
+/// harness, which run the server as a process of its own (to measure it, or to kill it).
+pub async fn serve_until_stdin_closes(
+    database_url: &str,
+    instruments_dir: &std::path::Path,
+) -> BenchResult<()> {
+    let (_state, addr) = serve(database_url, instruments_dir).await?;
+    println!("{addr}");
+    tokio::task::spawn_blocking(|| {
+        let mut sink = String::new();
+        while std::io::stdin().read_line(&mut sink).is_ok_and(|n| n > 0) {
+            sink.clear();
+        }
+    })
+    .await
+    .map_err(|e| e.to_string())
+}
+
 /// One HTTP/1.1 request on a fresh connection; the status and the whole response.
 pub async fn request(addr: &str, head: &str, body: &str) -> BenchResult<(u16, String)> {
     let mut s = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;

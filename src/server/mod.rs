@@ -403,9 +403,12 @@ pub async fn main() -> std::process::ExitCode {
                 }
             };
         }
-        Some("bench-export-server") => {
-            return match crate::export::bench::server(&config.database_url, &config.instruments_dir)
-                .await
+        Some("serve-local") => {
+            return match bench::serve_until_stdin_closes(
+                &config.database_url,
+                &config.instruments_dir,
+            )
+            .await
             {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
