@@ -267,7 +267,7 @@ async fn acknowledged_answers_survive_kill_9(app: &mut common::TestApp) {
             );
         }
     }
-    let errors = server_errors.lock().unwrap();
+    let errors = server_errors.lock().unwrap().clone();
     assert!(errors.is_empty(), "server errors: {errors:?}");
     if app.backend == common::Backend::Sqlite {
         let check: String = sqlx::query_scalar("PRAGMA integrity_check")
