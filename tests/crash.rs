@@ -13,7 +13,7 @@
 mod common;
 
 use rand::{Rng, SeedableRng};
-use reflect::server::bench::{form, post, request};
+use reflect::server::bench::{form, post, request, start_reflection};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -155,20 +155,7 @@ async fn acknowledged_answers_survive_kill_9(app: &mut common::TestApp) {
         let (server, addr) = start_server(app);
         // two new respondents a round, one of each kind
         for whole_pages in [false, true] {
-            let (status, reply) = request(
-                &addr,
-                &post("start_reflection", None),
-                &form(&[
-                    ("instrument", "leadership-reflection"),
-                    ("role", "teacher"),
-                    ("innovation", "pln"),
-                    ("consent", "yes"),
-                ]),
-            )
-            .await
-            .unwrap();
-            assert_eq!(status, 200, "{reply}");
-            people.push((serde_json::from_str(body_of(&reply)).unwrap(), whole_pages));
+            people.push((start_reflection(&addr).await.unwrap(), whole_pages));
         }
         let tasks: Vec<_> = people
             .iter()

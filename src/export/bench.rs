@@ -9,8 +9,8 @@
 //! and at its peak during the export, and the answer saves done meanwhile with their latency.
 //! Benchmark, not test: it asserts no time; it fails only when the export or a save goes wrong.
 use crate::server::bench::{
-    BenchResult, create_account, form, load_reflections, memory, ms, percentile, post, request,
-    reset_peak_memory, sign_in, status_of,
+    BenchResult, create_account, load_reflections, memory, ms, percentile, reset_peak_memory,
+    save_answer, sign_in, start_reflection, status_of,
 };
 use crate::server::db::Db;
 use rand::SeedableRng;
@@ -37,15 +37,7 @@ async fn saver(
         let item = &items[n % items.len()];
         let value = (1 + n % 5).to_string();
         let t = Instant::now();
-        let (status, reply) = request(
-            &addr,
-            &post("save_answer", None),
-            &form(&[("token", &token), ("item", item), ("value", &value)]),
-        )
-        .await?;
-        if status != 200 {
-            return Err(format!("save_answer answered {status}: {reply}"));
-        }
+        save_answer(&addr, &token, item, &value).await?;
         took.push(t.elapsed());
         n += 1;
         if !pause.is_zero() {
@@ -137,22 +129,7 @@ pub async fn run(
     let cookie = sign_in(&addr, email).await?;
     let mut tokens = Vec::new();
     for _ in 0..savers {
-        let (status, reply) = request(
-            &addr,
-            &post("start_reflection", None),
-            &form(&[
-                ("instrument", "leadership-reflection"),
-                ("role", "teacher"),
-                ("innovation", "pln"),
-                ("consent", "yes"),
-            ]),
-        )
-        .await?;
-        let token: String = reply
-            .split_once("\r\n\r\n")
-            .and_then(|(_, body)| serde_json::from_str(body).ok())
-            .ok_or(format!("start_reflection answered {status}: {reply}"))?;
-        tokens.push(token);
+        tokens.push(start_reflection(&addr).await?);
     }
     let stop = Arc::new(AtomicBool::new(false));
     let saving: Vec<_> = tokens

@@ -300,14 +300,11 @@ pub async fn long_csv(
         let answers = db::answers(&state.db, &prep.filter);
         let mut walk = prep.walk(answers);
         loop {
-            let (lead, answers) = match walk.next().await {
-                Ok(Some(next)) => next,
-                Ok(None) => break,
-                Err(e) => {
-                    tracing::error!(error = %e, "export query failed");
-                    out.fail("export failed".into()).await;
-                    return;
-                }
+            let Ok(next) = next_respondent(&mut walk, &out).await else {
+                return; // the download failed
+            };
+            let Some((lead, answers)) = next else {
+                break;
             };
             let columns = prep.lead_columns(lead);
             for (item, value) in &answers {
@@ -328,6 +325,25 @@ pub async fn long_csv(
         log_done(&pool, &log_id, out.finish().await.map(|n| n - 1)).await;
     });
     Ok(body_of(rx))
+}
+
+/// The walk's next respondent (`None` at the end). When the answers cannot be read, the download
+/// fails with a message and `Err` says to stop.
+async fn next_respondent<'p, S, B: Buffer>(
+    walk: &mut super::prepare::Walk<'p, S>,
+    out: &Chunks<B>,
+) -> Result<Option<(&'p super::prepare::Lead, Vec<(String, String)>)>, ()>
+where
+    S: futures::Stream<Item = Result<Vec<db::Answered>, sqlx::Error>>,
+{
+    match walk.next().await {
+        Ok(next) => Ok(next),
+        Err(e) => {
+            tracing::error!(error = %e, "export query failed");
+            out.fail("export failed".into()).await;
+            Err(())
+        }
+    }
 }
 
 /// The wide layout: item columns in questionnaire order (versions oldest first) and the scored
@@ -406,14 +422,11 @@ pub async fn wide_csv(
         }
         let mut walk = prep.walk(answers);
         loop {
-            let (lead, values) = match walk.next().await {
-                Ok(Some(next)) => next,
-                Ok(None) => break,
-                Err(e) => {
-                    tracing::error!(error = %e, "export query failed");
-                    out.fail("export failed".into()).await;
-                    return;
-                }
+            let Ok(next) = next_respondent(&mut walk, &out).await else {
+                return; // the download failed
+            };
+            let Some((lead, values)) = next else {
+                break;
             };
             let values: HashMap<String, String> = values.into_iter().collect();
             let record = prep
@@ -468,14 +481,11 @@ pub async fn json(state: &AppState, user: &CurrentUser, p: &ExportParams) -> App
         let mut first = true;
         let mut walk = prep.walk(answers);
         loop {
-            let (lead, values) = match walk.next().await {
-                Ok(Some(next)) => next,
-                Ok(None) => break,
-                Err(e) => {
-                    tracing::error!(error = %e, "export query failed");
-                    out.fail("export failed".into()).await;
-                    return;
-                }
+            let Ok(next) = next_respondent(&mut walk, &out).await else {
+                return; // the download failed
+            };
+            let Some((lead, values)) = next else {
+                break;
             };
             let values: HashMap<String, String> = values.into_iter().collect();
             {

@@ -230,14 +230,10 @@ pub async fn run(
             .build(),
         db: db.clone(),
         instruments: std::sync::Arc::new(registry),
-        config: std::sync::Arc::new(crate::server::Config {
-            database_url: database_url.to_string(),
-            instruments_dir: instruments_dir.to_path_buf(),
-            public_url: None,
-            min_group_size: 5,
-            live_min_group_size: 3,
-            request_timeout: std::time::Duration::from_secs(30),
-        }),
+        config: std::sync::Arc::new(crate::server::Config::local(
+            database_url,
+            instruments_dir,
+        )),
         sign_in_limit: Default::default(),
         join_limit: Default::default(),
         live: Default::default(),

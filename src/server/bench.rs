@@ -17,14 +17,7 @@ pub async fn serve(
     database_url: &str,
     instruments_dir: &std::path::Path,
 ) -> BenchResult<(AppState, String)> {
-    let config = Config {
-        database_url: database_url.to_string(),
-        instruments_dir: instruments_dir.to_path_buf(),
-        public_url: None,
-        min_group_size: 5,
-        live_min_group_size: 3,
-        request_timeout: std::time::Duration::from_secs(30),
-    };
+    let config = Config::local(database_url, instruments_dir);
     let options = leptos::prelude::LeptosOptions::builder()
         .output_name("reflect")
         .build();
@@ -144,6 +137,39 @@ pub async fn sign_in(addr: &str, email: &str) -> BenchResult<String> {
         .and_then(|c| c.split(';').next())
         .ok_or(format!("sign-in failed ({status})"))?
         .to_string())
+}
+
+/// Starts a leadership reflection over HTTP as a teacher who consents to research: its token.
+pub async fn start_reflection(addr: &str) -> BenchResult<String> {
+    let (status, reply) = request(
+        addr,
+        &post("start_reflection", None),
+        &form(&[
+            ("instrument", "leadership-reflection"),
+            ("role", "teacher"),
+            ("innovation", "pln"),
+            ("consent", "yes"),
+        ]),
+    )
+    .await?;
+    reply
+        .split_once("\r\n\r\n")
+        .and_then(|(_, body)| serde_json::from_str(body).ok())
+        .ok_or(format!("start_reflection answered {status}: {reply}"))
+}
+
+/// Saves one answer over HTTP as the hydrated page does; an error unless it is stored.
+pub async fn save_answer(addr: &str, token: &str, item: &str, value: &str) -> BenchResult<()> {
+    let (status, reply) = request(
+        addr,
+        &post("save_answer", None),
+        &form(&[("token", token), ("item", item), ("value", value)]),
+    )
+    .await?;
+    if status != 200 {
+        return Err(format!("save_answer answered {status}: {reply}"));
+    }
+    Ok(())
 }
 
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {

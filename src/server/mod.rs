@@ -52,6 +52,18 @@ pub struct Config {
 }
 
 impl Config {
+    /// The defaults over a database and instrument folder (benchmarks, tests, tools).
+    pub fn local(database_url: &str, instruments_dir: &std::path::Path) -> Self {
+        Self {
+            database_url: database_url.to_string(),
+            instruments_dir: instruments_dir.to_path_buf(),
+            public_url: None,
+            min_group_size: crate::results::suppression::DEFAULT_K,
+            live_min_group_size: crate::results::suppression::MIN_K,
+            request_timeout: std::time::Duration::from_secs(30),
+        }
+    }
+
     pub fn from_env() -> Self {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         Self {

@@ -11,7 +11,7 @@
 //! answers per second.
 use crate::accounts::model::{CurrentUser, Role};
 use crate::server::bench::{
-    BenchResult, create_account, form, ms, percentile, post, request, serve, sign_in,
+    BenchResult, create_account, ms, percentile, save_answer, serve, sign_in,
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -204,15 +204,7 @@ pub async fn run(
                 }
                 let value = (1 + (p + i) % 4).to_string();
                 let t = Instant::now();
-                let (status, reply) = request(
-                    &addr,
-                    &post("save_answer", None),
-                    &form(&[("token", &token), ("item", item), ("value", &value)]),
-                )
-                .await?;
-                if status != 200 {
-                    return Err(format!("save_answer answered {status}: {reply}"));
-                }
+                save_answer(&addr, &token, item, &value).await?;
                 let count = stored.fetch_add(1, Ordering::SeqCst) + 1;
                 sent.push((count, t));
             }

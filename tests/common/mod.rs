@@ -109,12 +109,8 @@ impl TestApp {
         dir: std::path::PathBuf,
     ) -> Result<AppState, reflect::server::StartupError> {
         let config = Config {
-            database_url: database_url.to_string(),
-            instruments_dir: dir,
             public_url: Some("http://reflect.test".into()),
-            min_group_size: 5,
-            live_min_group_size: 3,
-            request_timeout: std::time::Duration::from_secs(30),
+            ..Config::local(database_url, &dir)
         };
         let conf = leptos::prelude::get_configuration(Some(concat!(
             env!("CARGO_MANIFEST_DIR"),
