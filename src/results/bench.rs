@@ -230,10 +230,7 @@ pub async fn run(
             .build(),
         db: db.clone(),
         instruments: std::sync::Arc::new(registry),
-        config: std::sync::Arc::new(crate::server::Config::local(
-            database_url,
-            instruments_dir,
-        )),
+        config: std::sync::Arc::new(crate::server::Config::local(database_url, instruments_dir)),
         sign_in_limit: Default::default(),
         join_limit: Default::default(),
         live: Default::default(),
