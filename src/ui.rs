@@ -72,3 +72,31 @@ pub fn render_charts(charts: Vec<(String, charming::Chart, u32)>) {
         attempt(charts, 0);
     }
 }
+
+/// A labelled `<select>` of a filter form: an optional first choice with the empty value ("All
+/// …"), then the (value, label) options, `selected` marked.
+#[component]
+pub fn FilterSelect(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] all: Option<&'static str>,
+    options: Vec<(String, String)>,
+    selected: String,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id name=name>
+                {all.map(|a| view! { <option value="">{a}</option> })}
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let chosen = value == selected;
+                        view! { <option value=value selected=chosen>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}

@@ -134,13 +134,7 @@ async fn acknowledged_answers_survive_kill_9(app: &mut common::TestApp) {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(12);
-    let inst = app
-        .state
-        .instruments
-        .latest("leadership-reflection")
-        .unwrap()
-        .instrument
-        .clone();
+    let inst = common::leadership(app);
     let pages: Vec<Vec<String>> = inst
         .categories
         .iter()

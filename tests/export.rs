@@ -180,13 +180,7 @@ async fn researchers_export_anonymised_answers(app: &mut common::TestApp) {
     let mut reader = csv::Reader::from_reader(wide.body.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(header[..8], reflect::export::service::LONG_COLUMNS[..8]);
-    let inst = app
-        .state
-        .instruments
-        .latest("leadership-reflection")
-        .unwrap()
-        .instrument
-        .clone();
+    let inst = common::leadership(app);
     let wide_rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(wide_rows.len(), 6);
     let mut from_wide: Vec<Vec<(String, String)>> = Vec::new();

@@ -38,13 +38,7 @@ async fn group_results_come_from_the_aggregates(app: &mut common::TestApp) {
     }
     let db = &app.state.db;
     let all = Filter::default();
-    let inst = app
-        .state
-        .instruments
-        .latest("leadership-reflection")
-        .unwrap()
-        .instrument
-        .clone();
+    let inst = common::leadership(app);
     assert_eq!(
         respondents(db, "leadership-reflection", &Scope::All, &all)
             .await

@@ -5,6 +5,7 @@ use super::model::*;
 use crate::app::ErrorBox;
 use crate::error::AppError;
 use crate::reflection::model::{INNOVATIONS, ROLES};
+use crate::ui::FilterSelect;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -54,19 +55,19 @@ pub fn ExportPage() -> impl IntoView {
                         let country = value(&p.country).to_lowercase();
                         let network = value(&p.network);
                         let school = value(&p.school);
+                        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+                            list.iter().map(|(k, l)| (k.to_string(), l.to_string())).collect()
+                        };
+                        let (roles, innovations) = (pairs(ROLES), pairs(INNOVATIONS));
+                        let countries: Vec<(String, String)> =
+                            choices.countries.iter().map(|c| (c.clone(), c.to_uppercase())).collect();
                         view! {
                             <crate::accounts::pages::SignedInBar user=user />
                             <h1>"Research export"</h1>
                             <p class="lead">"Anonymised answers of respondents who agreed to research use, with a codebook. Every download is logged (who, when, filters, rows — not the data)."</p>
                             <form method="get" action="/export" class="admin-form export-form">
-                                <div class="field">
-                                    <label for="x-instrument">"Questionnaire"</label>
-                                    <select id="x-instrument" name="instrument">
-                                        {choices.instruments.iter().map(|(id, title)| view! {
-                                            <option value=id.clone() selected=*id == chosen>{title.clone()}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </div>
+                                <FilterSelect id="x-instrument" name="instrument" label="Questionnaire"
+                                    options=choices.instruments.clone() selected=chosen />
                                 <div class="field">
                                     <label for="x-version">"Version (empty: all)"</label>
                                     <input id="x-version" name="version" type="number" min="1" value=value(&p.version) />
@@ -79,47 +80,16 @@ pub fn ExportPage() -> impl IntoView {
                                     <label for="x-to">"To"</label>
                                     <input id="x-to" name="to" type="date" value=value(&p.to) />
                                 </div>
-                                <div class="field">
-                                    <label for="x-country">"Country"</label>
-                                    <select id="x-country" name="country">
-                                        <option value="">"All countries"</option>
-                                        {choices.countries.iter().map(|c| view! {
-                                            <option value=c.clone() selected=*c == country>{c.to_uppercase()}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                                <div class="field">
-                                    <label for="x-network">"Network"</label>
-                                    <select id="x-network" name="network">
-                                        <option value="">"All networks"</option>
-                                        {choices.networks.iter().map(|(id, name)| view! {
-                                            <option value=id.clone() selected=*id == network>{name.clone()}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                                <div class="field">
-                                    <label for="x-school">"School"</label>
-                                    <select id="x-school" name="school">
-                                        <option value="">"All schools"</option>
-                                        {choices.schools.iter().map(|(id, name)| view! {
-                                            <option value=id.clone() selected=*id == school>{name.clone()}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                                <div class="field">
-                                    <label for="x-role">"Role"</label>
-                                    <select id="x-role" name="role">
-                                        <option value="">"All roles"</option>
-                                        {ROLES.iter().map(|(k, l)| view! { <option value=*k selected=role == *k>{*l}</option> }).collect_view()}
-                                    </select>
-                                </div>
-                                <div class="field">
-                                    <label for="x-innovation">"Innovation"</label>
-                                    <select id="x-innovation" name="innovation">
-                                        <option value="">"All innovations"</option>
-                                        {INNOVATIONS.iter().map(|(k, l)| view! { <option value=*k selected=innovation == *k>{*l}</option> }).collect_view()}
-                                    </select>
-                                </div>
+                                <FilterSelect id="x-country" name="country" label="Country" all="All countries"
+                                    options=countries selected=country />
+                                <FilterSelect id="x-network" name="network" label="Network" all="All networks"
+                                    options=choices.networks.clone() selected=network />
+                                <FilterSelect id="x-school" name="school" label="School" all="All schools"
+                                    options=choices.schools.clone() selected=school />
+                                <FilterSelect id="x-role" name="role" label="Role" all="All roles"
+                                    options=roles selected=role />
+                                <FilterSelect id="x-innovation" name="innovation" label="Innovation" all="All innovations"
+                                    options=innovations selected=innovation />
                                 <label class="choice">
                                     <input type="checkbox" name="unfinished" value="yes" checked=p.unfinished.as_deref() == Some("yes") />
                                     "Include unfinished reflections"

@@ -320,6 +320,16 @@ impl TestApp {
     }
 }
 
+/// The leadership reflection's latest version.
+pub fn leadership(app: &TestApp) -> reflect::instrument::Instrument {
+    app.state
+        .instruments
+        .latest("leadership-reflection")
+        .unwrap()
+        .instrument
+        .clone()
+}
+
 /// A school with a join code and a country, stored directly.
 pub async fn add_school(app: &TestApp, id: &str, code: &str, country: &str) {
     sqlx::query("INSERT INTO schools (id, code, name, created_at, country) VALUES ($1, $2, $3, '2026-11-22T00:00:00Z', $4)")
@@ -355,13 +365,7 @@ pub async fn leadership_reflection(
     let r = app.call("start_reflection", &form).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let token: String = r.json();
-    let inst = app
-        .state
-        .instruments
-        .latest("leadership-reflection")
-        .unwrap()
-        .instrument
-        .clone();
+    let inst = leadership(app);
     let total = inst.categories.len();
     for (c, cat) in inst.categories.iter().enumerate().take(pages) {
         let page = (c + 1).to_string();
