@@ -321,7 +321,7 @@ impl TestApp {
 }
 
 /// The leadership reflection's latest version.
-pub fn leadership(app: &TestApp) -> reflect::instrument::Instrument {
+pub fn leadership(app: &TestApp) -> std::sync::Arc<reflect::instrument::Instrument> {
     app.state
         .instruments
         .latest("leadership-reflection")
