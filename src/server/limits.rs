@@ -13,6 +13,7 @@
 //!   (resume links carry the private token in the path), `X-Frame-Options: DENY`.
 use axum::body::Body;
 use axum::http::{HeaderValue, Response, StatusCode, header};
+use axum::response::IntoResponse;
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY: usize = 256 * 1024;
@@ -55,6 +56,47 @@ pub async fn security_headers(
     res
 }
 
+/// Whether text carries a null character, raw or percent-encoded (`%00`).
+pub fn has_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
+        || bytes
+            .windows(3)
+            .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
+}
+
+/// Refuses null characters in the path, the query or a request body (400 with a message): no
+/// answer or name needs one, and PostgreSQL cannot store one in text (it would be a 500). The
+/// body is read here, within the size limit, and handed on unchanged.
+pub async fn reject_nul(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response<Body> {
+    let refuse = || {
+        (
+            StatusCode::BAD_REQUEST,
+            "Text may not contain null characters.",
+        )
+            .into_response()
+    };
+    let uri = req.uri();
+    if has_nul(uri.path().as_bytes()) || uri.query().is_some_and(|q| has_nul(q.as_bytes())) {
+        return refuse();
+    }
+    if req.method() == axum::http::Method::GET || req.method() == axum::http::Method::HEAD {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
+    if has_nul(&bytes) {
+        return refuse();
+    }
+    next.run(axum::extract::Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
 /// Gives the bare 413 and 408 of the limit layers a message a person can read.
 pub async fn explain_limits(
     req: axum::extract::Request,
@@ -83,6 +125,14 @@ pub async fn explain_limits(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn null_characters_are_found_raw_and_encoded() {
+        assert!(has_nul(b"name=a%00b"));
+        assert!(has_nul(b"name=a\0b"));
+        assert!(!has_nul(b"name=100%25&value=2004"));
+        assert!(!has_nul(b"%0A%20"));
+    }
 
     #[test]
     fn the_page_policy_names_no_other_origin() {

@@ -214,6 +214,7 @@ pub fn router(state: AppState) -> Router {
                 .is_some_and(|u| u.starts_with("https://")),
         ))
         .layer(axum::middleware::from_fn(error_status))
+        .layer(axum::middleware::from_fn(limits::reject_nul))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             state.config.request_timeout,

@@ -1,0 +1,179 @@
+//! Hostile input (issue 6, first part): every registered server function gets malformed and
+//! hostile bodies — empty, broken encoding, invalid UTF-8, wrong types and unknown ids, null
+//! bytes, oversized text — as the hydrated page and as a plain form would send them, signed in as
+//! an admin (so the checks behind the permissions are reached) and signed out; every route gets
+//! path tricks. Expected: only 2xx/3xx/4xx, no panic, nothing stored, no file outside the site
+//! served. On SQLite and PostgreSQL.
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, header};
+
+/// Rows in every table a request could write to.
+async fn stored(app: &common::TestApp) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for table in [
+        "reflections",
+        "answers",
+        "category_notes",
+        "schools",
+        "networks",
+        "users",
+        "workshops",
+        "workshop_answers",
+        "workshop_hidden_words",
+        "export_log",
+        "answer_counts",
+        "respondent_counts",
+    ] {
+        counts.push(app.count(&format!("SELECT COUNT(*) FROM {table}")).await);
+    }
+    counts
+}
+
+/// The bodies every server function gets; `token` is a real respondent's.
+fn bodies(token: &str) -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("empty", Vec::new()),
+        ("broken encoding", b"%zz&=&&==%".to_vec()),
+        ("invalid UTF-8", vec![b't', b'=', 0xff, 0xfe, b'&', 0xc3, 0x28, b'=', b'x']),
+        (
+            "wrong types and unknown ids",
+            format!(
+                "token={token}&item=no_such_item&value=999&index=-1&go=sideways&id=..%2F..%2Fetc&version=abc\
+                 &instrument=nope&role=king&innovation=teleport&consent=perhaps&school_code=ZZZZ\
+                 &email=not-an-address&password=x&name=&code=0000-0000&status=exploded&word=%20\
+                 &params[instrument]=nope&params[version]=x&level=planet&key=%27%20OR%201%3D1--"
+            )
+            .into_bytes(),
+        ),
+        (
+            "null bytes",
+            format!("token={token}%00&item=%00&value=%00&index=%00&id=%00&name=%00").into_bytes(),
+        ),
+        (
+            "oversized text",
+            format!(
+                "token={token}&item=org_vision_1&value={}&note={}&plan={}&name={}",
+                "9".repeat(60_000),
+                "n".repeat(60_000),
+                "p".repeat(60_000),
+                "s".repeat(60_000)
+            )
+            .into_bytes(),
+        ),
+        (
+            "a value for another item's scale",
+            format!("token={token}&item=org_vision_1&value=na%2C1%2C2").into_bytes(),
+        ),
+    ]
+}
+
+async fn every_server_function_refuses_bad_input_without_5xx(app: &mut common::TestApp) {
+    let token = app.start("leadership-reflection").await;
+    let mut paths: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p.to_string())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    // sign-out last, so the rest is tried signed in too
+    paths.sort_by_key(|p| p.ends_with("/logout"));
+    assert!(paths.len() >= 30, "{paths:?}");
+    let before = stored(app).await;
+    let mut tried = 0;
+    for signed_in in [false, true] {
+        if signed_in {
+            app.sign_in_as("admin@x.org", "admin", None).await;
+        } else {
+            app.sign_out_locally();
+        }
+        let before_round = stored(app).await;
+        for path in &paths {
+            for (what, body) in bodies(&token) {
+                for accept in ["application/json", "text/html"] {
+                    let req = Request::post(path.as_str())
+                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .header(header::ACCEPT, accept)
+                        .header(header::REFERER, "http://reflect.test/")
+                        .body(Body::from(body.clone()))
+                        .unwrap();
+                    let r = app.send(req).await;
+                    assert!(
+                        r.status.as_u16() < 500,
+                        "{path} ({what}, {accept}, signed in: {signed_in}): {} {}",
+                        r.status,
+                        r.body
+                    );
+                    if r.status.is_client_error() && accept == "application/json" {
+                        assert!(!r.body.trim().is_empty(), "{path} ({what}): no message");
+                    }
+                    tried += 1;
+                }
+            }
+            // and as a GET with the garbage in the query
+            let req = Request::get(format!("{path}?id=%00&token=..%2F&index=x"))
+                .header(header::ACCEPT, "application/json")
+                .body(Body::empty())
+                .unwrap();
+            let r = app.send(req).await;
+            assert!(
+                r.status.as_u16() < 500,
+                "GET {path}: {} {}",
+                r.status,
+                r.body
+            );
+        }
+        // signing in is a write (a session row), nothing else is
+        assert_eq!(stored(app).await, before_round, "signed in: {signed_in}");
+    }
+    assert_eq!(
+        stored(app).await[..2],
+        before[..2],
+        "no reflection or answer"
+    );
+    assert!(tried > 400, "{tried}");
+}
+
+async fn path_tricks_reach_no_file_and_no_5xx(app: &mut common::TestApp) {
+    let token = app.start("leadership-reflection").await;
+    for path in [
+        "/pkg/..%2f..%2fCargo.toml",
+        "/pkg/%2e%2e/%2e%2e/Cargo.toml",
+        "/vendor/..%2f..%2fCargo.toml",
+        "/..%2f..%2fetc%2fpasswd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/favicon.svg/..%2f..%2fCargo.toml",
+        "/export/..%2f..%2fCargo.toml",
+        "/export/responses.csv/../../Cargo.toml",
+        "/workshops/%00/live",
+        "/workshops/..%2f..%2f/present",
+        "/r/..%2f..%2fetc%2fpasswd/c/1",
+        &format!("/r/{token}/c/999"),
+        &format!("/r/{token}/c/-1"),
+        &format!("/r/{token}/c/abc"),
+        "/r/00000000000000000000000000000000000000000000000000/profile",
+        "/results?level=school&key=%27%20OR%201%3D1--",
+        "/results?level=planet&instrument=%00",
+        "/export?instrument=%00&version=-5",
+        "/join?code=%ff%fe",
+        "/start/..%2f..%2fCargo.toml",
+        "/start/%00",
+        "/admin?created=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    ] {
+        let r = app.get(path).await;
+        assert!(r.status.as_u16() < 500, "{path}: {} {}", r.status, r.body);
+        assert!(
+            !r.body.contains("[package]") && !r.body.contains("root:x:0"),
+            "{path} served a file outside the site"
+        );
+        assert!(
+            !r.body.contains("<script>alert(1)"),
+            "{path} echoed markup unescaped"
+        );
+    }
+}
+
+on_both_backends!(
+    every_server_function_refuses_bad_input_without_5xx,
+    path_tricks_reach_no_file_and_no_5xx
+);
