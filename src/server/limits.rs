@@ -3,6 +3,8 @@
 //! - **Body size:** at most [`MAX_BODY`] per request (the largest real one, a category page with
 //!   long written answers, is a few dozen KB); more is refused with 413 and a readable message,
 //!   before any handler reads it.
+//! - **Null characters** in the path, query or body: refused with 400 (PostgreSQL cannot store
+//!   them, and no answer or name needs one).
 //! - **Time:** a request whose response has not begun within the configured limit
 //!   (`REFLECT_REQUEST_TIMEOUT_SECS`, default 30) is answered 408. Streams that have begun — live
 //!   rooms, export downloads — are not cut: the limit covers the wait for the response to start.
