@@ -125,7 +125,53 @@ async fn oversized_and_slow_requests_are_refused(app: &mut common::TestApp) {
     assert_eq!(app.count(answers).await, 1);
 }
 
+/// A page on another site that posts to Reflect (cross-site request forgery) changes nothing.
+async fn other_sites_cannot_change_anything(app: &mut common::TestApp) {
+    let token = app.start("leadership-reflection").await;
+    let body = common::encode(&[("token", &token), ("item", "org_vision_1"), ("value", "3")]);
+    let post = |origin: Option<&str>, referer: Option<&str>| {
+        let mut req = Request::post("/api/save_answer")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html");
+        if let Some(o) = origin {
+            req = req.header(header::ORIGIN, o);
+        }
+        if let Some(r) = referer {
+            req = req.header(header::REFERER, r);
+        }
+        req.body(Body::from(body.clone())).unwrap()
+    };
+    for (origin, referer) in [
+        (Some("https://evil.example"), None),
+        (None, Some("https://evil.example/page.html")),
+        (Some("null"), None),
+    ] {
+        let r = app.send(post(origin, referer)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{origin:?} {referer:?}");
+        assert!(r.body.contains("other sites"), "{}", r.body);
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM answers").await, 0);
+    // the site itself (its public address, or the host it was asked by) may
+    let r = app.send(post(Some("http://reflect.test"), None)).await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.status
+    );
+    let mut own = post(Some("http://127.0.0.1:3000"), None);
+    own.headers_mut()
+        .insert(header::HOST, "127.0.0.1:3000".parse().unwrap());
+    let r = app.send(own).await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.status
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM answers").await, 1);
+}
+
 on_both_backends!(
     every_response_carries_the_security_headers,
-    oversized_and_slow_requests_are_refused
+    oversized_and_slow_requests_are_refused,
+    other_sites_cannot_change_anything
 );

@@ -3,6 +3,8 @@
 //! - **Body size:** at most [`MAX_BODY`] per request (the largest real one, a category page with
 //!   long written answers, is a few dozen KB); more is refused with 413 and a readable message,
 //!   before any handler reads it.
+//! - **Other sites:** a state-changing request whose `Origin` (or `Referer`) is another site's is
+//!   refused with 403 (cross-site request forgery).
 //! - **Null characters** in the path, query or body: refused with 400 (PostgreSQL cannot store
 //!   them, and no answer or name needs one).
 //! - **Time:** a request whose response has not begun within the configured limit
@@ -99,6 +101,66 @@ pub async fn reject_nul(
         .await
 }
 
+/// The origin (`scheme://host[:port]`) a URL or `Origin` header names.
+fn origin_of(url: &str) -> Option<&str> {
+    let (scheme, rest) = url.split_once("://")?;
+    let end = rest.find('/').unwrap_or(rest.len());
+    (!scheme.is_empty() && end > 0).then(|| &url[..scheme.len() + 3 + end])
+}
+
+/// Whether a request that changes something comes from this site: its `Origin` (or, without
+/// one, its `Referer`) must be this site's — the request's own host or `REFLECT_PUBLIC_URL`.
+/// A request with neither (scripts, the command line) passes: browsers always send `Origin`
+/// on a cross-site POST.
+pub fn same_site(
+    origin: Option<&str>,
+    referer: Option<&str>,
+    host: Option<&str>,
+    public_url: Option<&str>,
+) -> bool {
+    let Some(claimed) = origin.or(referer) else {
+        return true;
+    };
+    let Some(claimed) = origin_of(claimed) else {
+        return false; // "null" (a sandboxed page, a local file) or garbage
+    };
+    let own_host = host.is_some_and(|h| {
+        claimed
+            .split_once("://")
+            .is_some_and(|(scheme, rest)| matches!(scheme, "http" | "https") && rest == h)
+    });
+    own_host || public_url.and_then(origin_of).is_some_and(|p| p == claimed)
+}
+
+/// Refuses (403, with a message) a state-changing request from another site: cross-site request
+/// forgery. The session cookie is SameSite=Lax already; this also covers the respondents' token
+/// forms, which need no cookie.
+pub async fn same_origin(
+    axum::extract::State(state): axum::extract::State<super::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response<Body> {
+    use axum::http::Method;
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let h = req.headers();
+    let text = |name: header::HeaderName| h.get(name).and_then(|v| v.to_str().ok());
+    if same_site(
+        text(header::ORIGIN),
+        text(header::REFERER),
+        text(header::HOST),
+        state.config.public_url.as_deref(),
+    ) {
+        return next.run(req).await;
+    }
+    (
+        StatusCode::FORBIDDEN,
+        "Requests from other sites are refused. Open Reflect itself and try again.",
+    )
+        .into_response()
+}
+
 /// Gives the bare 413 and 408 of the limit layers a message a person can read.
 pub async fn explain_limits(
     req: axum::extract::Request,
@@ -127,6 +189,51 @@ pub async fn explain_limits(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_this_site_may_change_things() {
+        let host = Some("reflect.example.org");
+        let public = Some("https://reflect.example.org/");
+        assert!(same_site(
+            Some("https://reflect.example.org"),
+            None,
+            host,
+            None
+        ));
+        assert!(same_site(
+            None,
+            Some("http://reflect.example.org/r/x/c/1"),
+            host,
+            None
+        ));
+        assert!(same_site(
+            Some("https://reflect.example.org"),
+            None,
+            Some("10.0.0.2:3000"),
+            public
+        ));
+        assert!(same_site(None, None, host, None), "no browser: a script");
+        assert!(!same_site(Some("https://evil.example"), None, host, public));
+        assert!(!same_site(
+            Some("https://reflect.example.org.evil.example"),
+            None,
+            host,
+            public
+        ));
+        assert!(!same_site(
+            None,
+            Some("https://evil.example/reflect.example.org"),
+            host,
+            None
+        ));
+        assert!(!same_site(Some("null"), None, host, public));
+        assert!(!same_site(
+            Some("javascript://reflect.example.org"),
+            None,
+            host,
+            None
+        ));
+    }
 
     #[test]
     fn null_characters_are_found_raw_and_encoded() {

@@ -215,6 +215,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn(limits::reject_nul))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::same_origin,
+        ))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             state.config.request_timeout,
