@@ -9,8 +9,8 @@
 //! and at its peak during the export, and the answer saves done meanwhile with their latency.
 //! Benchmark, not test: it asserts no time; it fails only when the export or a save goes wrong.
 use crate::server::bench::{
-    BenchResult, create_account, load_reflections, memory, ms, percentile, reset_peak_memory,
-    save_answer, sign_in, start_reflection, status_of,
+    BenchResult, LocalServer, create_account, load_reflections, memory, ms, percentile,
+    reset_peak_memory, save_answer, sign_in, start_reflection, status_of,
 };
 use crate::server::db::Db;
 use rand::SeedableRng;
@@ -45,16 +45,6 @@ async fn saver(
         }
     }
     Ok(took)
-}
-
-/// The server process; killed when dropped.
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 pub async fn run(
@@ -103,29 +93,8 @@ pub async fn run(
     db.pool.close().await;
 
     // the server in a process of its own
-    let mut child = std::process::Command::new(std::env::current_exe().map_err(|x| e(&x))?)
-        .arg("serve-local")
-        .env("DATABASE_URL", database_url)
-        .env("REFLECT_INSTRUMENTS_DIR", instruments_dir)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|x| e(&x))?;
-    let stdout = child.stdout.take().ok_or("no server output")?;
-    let server = Server(child);
-    let pid = server.0.id();
-    let addr = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).map(|_| line)
-    })
-    .await
-    .map_err(|x| e(&x))?
-    .map_err(|x| e(&x))?
-    .trim()
-    .to_string();
-    if addr.is_empty() {
-        return Err("the server did not start".into());
-    }
+    let server = LocalServer::start(database_url, instruments_dir, &[], None).await?;
+    let (addr, pid) = (server.addr.clone(), server.pid);
     let cookie = sign_in(&addr, email).await?;
     let mut tokens = Vec::new();
     for _ in 0..savers {

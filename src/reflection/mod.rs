@@ -7,6 +7,8 @@ pub mod pages;
 pub mod scoring;
 
 #[cfg(feature = "ssr")]
+pub mod bench;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod service;

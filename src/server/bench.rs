@@ -61,6 +61,77 @@ pub async fn serve_until_stdin_closes(
     .map_err(|e| e.to_string())
 }
 
+/// This binary serving a database in a process of its own (`reflect serve-local`), so that it
+/// can be measured apart from the load, or killed; it is killed when dropped.
+pub struct LocalServer {
+    child: std::process::Child,
+    pub addr: String,
+    pub pid: u32,
+}
+
+impl LocalServer {
+    /// Starts it with these extra environment variables; its log goes to `log` when given.
+    pub async fn start(
+        database_url: &str,
+        instruments_dir: &std::path::Path,
+        env: &[(&str, &str)],
+        log: Option<&std::path::Path>,
+    ) -> BenchResult<Self> {
+        let e = |e: std::io::Error| e.to_string();
+        let mut command = std::process::Command::new(std::env::current_exe().map_err(e)?);
+        command
+            .arg("serve-local")
+            .env("DATABASE_URL", database_url)
+            .env("REFLECT_INSTRUMENTS_DIR", instruments_dir)
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        if let Some(log) = log {
+            command.stderr(std::fs::File::create(log).map_err(e)?);
+        }
+        let mut child = command.spawn().map_err(e)?;
+        let stdout = child.stdout.take().ok_or("no server output")?;
+        let pid = child.id();
+        let mut server = Self {
+            child,
+            addr: String::new(),
+            pid,
+        };
+        server.addr = tokio::task::spawn_blocking(move || {
+            let mut line = String::new();
+            std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)
+                .map(|_| line)
+        })
+        .await
+        .map_err(|x| x.to_string())?
+        .map_err(e)?
+        .trim()
+        .to_string();
+        if server.addr.is_empty() {
+            return Err("the server did not start".into());
+        }
+        Ok(server)
+    }
+}
+
+impl Drop for LocalServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// CPU time a process has used so far (user + system), from `/proc/PID/stat` (Linux).
+pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // fields after the command name (which may hold spaces) in parentheses
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // USER_HZ is 100 on Linux
+    Some(ticks / 100.0)
+}
+
 /// One HTTP/1.1 request on a fresh connection; the status and the whole response.
 pub async fn request(addr: &str, head: &str, body: &str) -> BenchResult<(u16, String)> {
     let mut s = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;

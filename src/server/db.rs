@@ -62,12 +62,20 @@ impl Db {
                     "?mode=rwc"
                 });
             }
-            options = options.max_connections(8).after_connect(|conn, _| {
+            // NORMAL by default (in WAL mode: never corrupt, may lose the last commits on power
+            // loss); REFLECT_SQLITE_SYNCHRONOUS=FULL also syncs every commit
+            let synchronous = match std::env::var("REFLECT_SQLITE_SYNCHRONOUS").as_deref() {
+                Ok("FULL" | "full") => "FULL",
+                _ => "NORMAL",
+            };
+            let pragmas: &'static str = if synchronous == "FULL" {
+                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+            } else {
+                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+            };
+            options = options.max_connections(8).after_connect(move |conn, _| {
                 Box::pin(async move {
-                    conn.execute(
-                        "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                    )
-                    .await?;
+                    conn.execute(pragmas).await?;
                     Ok(())
                 })
             });

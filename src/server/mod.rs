@@ -400,6 +400,26 @@ pub async fn main() -> std::process::ExitCode {
                 }
             };
         }
+        Some("bench-load") => {
+            let number = |i: usize, default: usize| {
+                args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default)
+            };
+            return match crate::reflection::bench::run(
+                std::env::var("DATABASE_URL").ok(),
+                &config.instruments_dir,
+                number(1, 1_000),
+                number(2, 60) as u64,
+                number(3, 64),
+            )
+            .await
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("benchmark failed: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Some("bench-export") => {
             let n = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
             let savers = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(8);
@@ -469,7 +489,7 @@ pub async fn main() -> std::process::ExitCode {
         }
         Some(other) => {
             eprintln!(
-                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates | create-admin EMAIL | bench-results [N] | bench-live [SCREENS] [PARTICIPANTS] [PAUSE_MS] | bench-export [N] [SAVERS] [PAUSE_MS] | export …]"
+                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates | create-admin EMAIL | bench-results [N] | bench-live [SCREENS] [PARTICIPANTS] [PAUSE_MS] | bench-export [N] [SAVERS] [PAUSE_MS] | bench-load [RESPONDENTS] [SECONDS] [CONNECTIONS] | export …]"
             );
             return ExitCode::from(2);
         }
