@@ -98,8 +98,7 @@ pub async fn run(
     let dir = std::path::Path::new("target/bench-load");
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let url =
-        database_url.unwrap_or_else(|| format!("sqlite://{}/load.db", dir.display()));
+    let url = database_url.unwrap_or_else(|| format!("sqlite://{}/load.db", dir.display()));
     let log = dir.join("server.log");
     let server = LocalServer::start(
         &url,
@@ -191,7 +190,10 @@ pub async fn run(
         &server.addr,
         (seconds / 2).max(5),
         connections,
-        &[("REFLECT_LOAD_TOKENS", &tokens_env), ("REFLECT_LOAD_PAGE", &page)],
+        &[
+            ("REFLECT_LOAD_TOKENS", &tokens_env),
+            ("REFLECT_LOAD_PAGE", &page),
+        ],
     )
     .await?;
     let server_cpu = cpu_seconds(server.pid).unwrap_or(0.0) - server_cpu;
