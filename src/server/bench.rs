@@ -42,6 +42,66 @@ pub async fn serve(
     Ok((state, addr))
 }
 
+/// The benchmark commands: `bench-results [N]`, `bench-live [SCREENS] [PARTICIPANTS] [PAUSE_MS]`,
+/// `bench-load [RESPONDENTS] [SECONDS] [CONNECTIONS]`, `bench-export [N] [SAVERS] [PAUSE_MS]`, and
+/// `serve-local`, which they start. Each measures a fresh database under `target/` unless
+/// `DATABASE_URL` names one.
+pub async fn command(name: &str, args: &[String], config: &Config) -> std::process::ExitCode {
+    let number =
+        |i: usize, default: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
+    let fresh = |folder: &str, file: &str| {
+        std::env::var("DATABASE_URL").unwrap_or_else(|_| {
+            let _ = std::fs::remove_dir_all(format!("target/{folder}"));
+            format!("sqlite://target/{folder}/{file}.db")
+        })
+    };
+    let dir = &config.instruments_dir;
+    let pause = |i: usize| Duration::from_millis(number(i, 0));
+    let result = match name {
+        "bench-results" => {
+            crate::results::bench::run(&fresh("bench", "results"), dir, number(1, 100_000) as usize)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        "bench-live" => {
+            let (screens, participants) = (number(1, 1_000) as usize, number(2, 100) as usize);
+            crate::workshops::bench::run(
+                &fresh("bench-live", "live"),
+                dir,
+                screens,
+                participants,
+                pause(3),
+            )
+            .await
+        }
+        "bench-load" => {
+            let (respondents, connections) = (number(1, 1_000) as usize, number(3, 64) as usize);
+            crate::reflection::bench::run(
+                std::env::var("DATABASE_URL").ok(),
+                dir,
+                respondents,
+                number(2, 60),
+                connections,
+            )
+            .await
+        }
+        "bench-export" => {
+            let (n, savers) = (number(1, 100_000) as usize, number(2, 8) as usize);
+            crate::export::bench::run(&fresh("bench-export", "export"), dir, n, savers, pause(3))
+                .await
+        }
+        "serve-local" => serve_until_stdin_closes(&config.database_url, dir).await,
+        other => Err(format!("unknown benchmark {other}")),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{name} failed: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// `reflect serve-local`: serves `database_url` on a free local port, prints the address on
 /// standard output and serves until standard input closes. For the benchmarks and the crash
 /// harness, which run the server as a process of its own (to measure it, or to kill it).
