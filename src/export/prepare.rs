@@ -105,12 +105,6 @@ impl Prepared {
         ]
     }
 
-    pub fn lead_of(&self, reflection: &str) -> Option<&Lead> {
-        self.index
-            .get(reflection)
-            .and_then(|i| self.leads.get(*i as usize))
-    }
-
     /// Walks `answers` one kept respondent at a time.
     pub fn walk<S>(&self, answers: S) -> Walk<'_, S>
     where
@@ -127,8 +121,11 @@ impl Prepared {
     }
 }
 
-/// Every kept respondent with the answers the export carries for them ((item id, value) by item
-/// id), in the answers' order, then those without any answer.
+/// An answer the export carries: item id, value, and where the item sits.
+pub type Carried<'p> = (String, String, &'p ItemPlace);
+
+/// Every kept respondent with the answers the export carries for them ((item id, value, where
+/// the item sits) by item id), in the answers' order, then those without any answer.
 pub struct Walk<'p, S> {
     prep: &'p Prepared,
     answers: std::pin::Pin<Box<S>>,
@@ -143,13 +140,13 @@ impl<'p, S> Walk<'p, S>
 where
     S: futures::Stream<Item = Result<Vec<Answered>, sqlx::Error>>,
 {
-    pub async fn next(&mut self) -> Result<Option<(&'p Lead, Vec<(String, String)>)>, sqlx::Error> {
+    pub async fn next(&mut self) -> Result<Option<(&'p Lead, Vec<Carried<'p>>)>, sqlx::Error> {
         use futures::StreamExt;
         let prep = self.prep;
         loop {
             let Some(Answered {
                 reflection,
-                mut answers,
+                answers,
             }) = self.batch.next()
             else {
                 if !self.ended {
@@ -173,8 +170,11 @@ where
             };
             let lead = &prep.leads[i as usize];
             self.seen[i as usize] = true;
-            answers.retain(|(item, _)| prep.place(lead, item).is_some());
-            return Ok(Some((lead, answers)));
+            let carried = answers
+                .into_iter()
+                .filter_map(|(item, value)| prep.place(lead, &item).map(|p| (item, value, p)))
+                .collect();
+            return Ok(Some((lead, carried)));
         }
     }
 }

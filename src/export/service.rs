@@ -307,15 +307,12 @@ pub async fn long_csv(
                 break;
             };
             let columns = prep.lead_columns(lead);
-            for (item, value) in &answers {
-                let Some(place) = prep.place(lead, item) else {
-                    continue;
-                };
+            for (item, value, place) in &answers {
                 let record = columns.iter().copied().chain([
                     place.category.as_str(),
                     place.subcategory.as_str(),
-                    item,
-                    value,
+                    item.as_str(),
+                    value.as_str(),
                 ]);
                 if !out.write(record).await {
                     return; // abandoned or failed
@@ -332,7 +329,7 @@ pub async fn long_csv(
 async fn next_respondent<'p, S, B: Buffer>(
     walk: &mut super::prepare::Walk<'p, S>,
     out: &Chunks<B>,
-) -> Result<Option<(&'p super::prepare::Lead, Vec<(String, String)>)>, ()>
+) -> Result<Option<(&'p super::prepare::Lead, Vec<super::prepare::Carried<'p>>)>, ()>
 where
     S: futures::Stream<Item = Result<Vec<db::Answered>, sqlx::Error>>,
 {
@@ -402,8 +399,8 @@ impl Wide {
 }
 
 /// The wide CSV (one row per respondent: the leading columns, one column per exported item,
-/// then `score_<category>` per scored category). Streams like the long CSV: the answers arrive
-/// ordered by respondent, so each row is written when the next respondent begins.
+/// then `score_<category>` per scored category). Streams like the long CSV, a row per respondent
+/// as their answers arrive.
 pub async fn wide_csv(
     state: &AppState,
     user: &CurrentUser,
@@ -428,7 +425,8 @@ pub async fn wide_csv(
             let Some((lead, values)) = next else {
                 break;
             };
-            let values: HashMap<String, String> = values.into_iter().collect();
+            let values: HashMap<String, String> =
+                values.into_iter().map(|(i, v, _)| (i, v)).collect();
             let record = prep
                 .lead_columns(lead)
                 .into_iter()
@@ -487,34 +485,33 @@ pub async fn json(state: &AppState, user: &CurrentUser, p: &ExportParams) -> App
             let Some((lead, values)) = next else {
                 break;
             };
-            let values: HashMap<String, String> = values.into_iter().collect();
-            {
-                let mut record = serde_json::Map::new();
-                for (name, value) in LONG_COLUMNS.iter().zip(prep.lead_columns(lead)) {
-                    let value = match *name {
-                        "version" => serde_json::json!(lead.version),
-                        _ => serde_json::json!(value),
-                    };
-                    record.insert(name.to_string(), value);
-                }
-                let answers: serde_json::Map<String, serde_json::Value> = values
-                    .iter()
-                    .map(|(k, v)| (k.clone(), serde_json::json!(v)))
-                    .collect();
-                record.insert("answers".into(), answers.into());
-                let scores: serde_json::Map<String, serde_json::Value> = wide
-                    .scored
-                    .iter()
-                    .zip(wide.scores(&values))
-                    .map(|((c, _), s)| (c.clone(), serde_json::json!(s)))
-                    .collect();
-                record.insert("scores".into(), scores.into());
-                let mut text = if first { "\n" } else { ",\n" }.to_string();
-                first = false;
-                text.push_str(&serde_json::Value::Object(record).to_string());
-                if !out.write(text.as_bytes()).await {
-                    return;
-                }
+            let values: HashMap<String, String> =
+                values.into_iter().map(|(i, v, _)| (i, v)).collect();
+            let mut record = serde_json::Map::new();
+            for (name, value) in LONG_COLUMNS.iter().zip(prep.lead_columns(lead)) {
+                let value = match *name {
+                    "version" => serde_json::json!(lead.version),
+                    _ => serde_json::json!(value),
+                };
+                record.insert(name.to_string(), value);
+            }
+            let answers: serde_json::Map<String, serde_json::Value> = values
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::json!(v)))
+                .collect();
+            record.insert("answers".into(), answers.into());
+            let scores: serde_json::Map<String, serde_json::Value> = wide
+                .scored
+                .iter()
+                .zip(wide.scores(&values))
+                .map(|((c, _), s)| (c.clone(), serde_json::json!(s)))
+                .collect();
+            record.insert("scores".into(), scores.into());
+            let mut text = if first { "\n" } else { ",\n" }.to_string();
+            first = false;
+            text.push_str(&serde_json::Value::Object(record).to_string());
+            if !out.write(text.as_bytes()).await {
+                return;
             }
         }
         if out.write(b"\n]}\n").await {
@@ -642,7 +639,7 @@ pub async fn codebook(
     let answers = db::answers(&state.db, &prep.filter);
     let mut walk = prep.walk(answers);
     while let Some((lead, values)) = walk.next().await? {
-        let values: HashMap<String, String> = values.into_iter().collect();
+        let values: HashMap<String, String> = values.into_iter().map(|(i, v, _)| (i, v)).collect();
         for (c, sums) in scored.iter().zip(sums.iter_mut()) {
             if c.version == lead.version {
                 let row: Vec<Option<f64>> = c
