@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 
+#[cfg(feature = "parser")]
+pub mod parse;
 #[cfg(feature = "ssr")]
 pub mod store;
 
@@ -528,6 +530,16 @@ pub fn validate(inst: &Instrument) -> Vec<Problem> {
                         "min, max, integer and unit are for number items".into(),
                     );
                 }
+                for (name, bound) in [("min", item.min), ("max", item.max)] {
+                    if bound.is_some_and(|v| !v.is_finite()) {
+                        // nan or inf: no answer compares sensibly with it, and JSON (the stored
+                        // version) cannot hold it
+                        err(
+                            format!("{ipath}.{name}"),
+                            format!("{name} must be a finite number"),
+                        );
+                    }
+                }
                 if let (Some(a), Some(b)) = (item.min, item.max)
                     && a > b
                 {
@@ -647,6 +659,23 @@ text = "w"
                 .any(|p| p.path.ends_with("items[1].options"))
         );
         assert!(problems.iter().any(|p| p.path == "categories[0].id"));
+    }
+
+    #[test]
+    fn number_bounds_must_be_finite() {
+        // TOML allows `min = nan` and `max = inf`; neither compares with an answer nor survives
+        // the JSON the versions are stored as
+        let mut inst = sample();
+        inst.categories[0].subcategories[0].items[2].min = Some(f64::NAN);
+        inst.categories[0].subcategories[0].items[2].max = Some(f64::INFINITY);
+        let problems = validate(&inst);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.path.ends_with("items[2].min") && p.reason.contains("finite"))
+        );
+        assert!(problems.iter().any(|p| p.path.ends_with("items[2].max")));
+        assert!(validate(&sample()).is_empty());
     }
 
     #[test]

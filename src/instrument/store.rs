@@ -1,54 +1,11 @@
 //! Loading instrument files from disk and keeping their versions in the database (server only).
-use super::{Instrument, validate};
+use super::Instrument;
+pub use super::parse::{FileError, parse_instrument};
 use crate::server::db::Db;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// An instrument file that cannot be used, with where and why.
-#[derive(Debug)]
-pub struct FileError {
-    pub file: PathBuf,
-    pub problems: Vec<String>,
-}
-
-impl std::fmt::Display for FileError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "invalid instrument file {}:", self.file.display())?;
-        for p in &self.problems {
-            writeln!(f, "  - {p}")?;
-        }
-        Ok(())
-    }
-}
-
-/// Parses and validates one instrument file's text. Syntax and type errors carry the line and
-/// column; semantic errors carry the path inside the file.
-pub fn parse_instrument(file: &Path, text: &str) -> Result<Instrument, FileError> {
-    let inst: Instrument = toml::from_str(text).map_err(|e| {
-        let place = e
-            .span()
-            .map(|s| {
-                let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
-                format!("line {line}: ")
-            })
-            .unwrap_or_default();
-        FileError {
-            file: file.to_path_buf(),
-            problems: vec![format!("{place}{}", e.message())],
-        }
-    })?;
-    let problems = validate(&inst);
-    if problems.is_empty() {
-        Ok(inst)
-    } else {
-        Err(FileError {
-            file: file.to_path_buf(),
-            problems: problems.iter().map(ToString::to_string).collect(),
-        })
-    }
-}
 
 /// Reads every `*.toml` in `dir`, in name order. All problems of all files are returned together.
 pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Instrument)>, Vec<FileError>> {

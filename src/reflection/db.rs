@@ -118,6 +118,14 @@ pub async fn answers_in(tx: &mut Tx, id: &str) -> Result<Vec<(String, String)>, 
         .await
 }
 
+/// The items answered so far, read inside a write transaction.
+pub async fn answered_items_in(tx: &mut Tx, id: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT item_id FROM answers WHERE reflection_id = $1")
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await
+}
+
 pub async fn notes(pool: &AnyPool, id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT category_id, note FROM category_notes WHERE reflection_id = $1")
         .bind(id)

@@ -11,4 +11,6 @@ pub mod bench;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod saves;
+#[cfg(feature = "ssr")]
 pub mod service;

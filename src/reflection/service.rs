@@ -200,7 +200,7 @@ fn workshop_closed_error() -> AppError {
     )
 }
 
-fn finished_error() -> AppError {
+pub(super) fn finished_error() -> AppError {
     AppError::Conflict("This reflection is finished, so its answers can no longer be changed. Your profile shows them.".into())
 }
 
@@ -225,26 +225,21 @@ pub async fn save_answer(
     if row.workshop_closed() {
         return Err(workshop_closed_error());
     }
-    let now = crate::server::now();
-    let mut tx = state.db.begin_write().await?;
-    if !db::lock_in_progress(&mut tx, &row.id, &now).await? {
-        return Err(finished_error());
-    }
-    match &parsed {
-        ParsedAnswer::Store(a) => db::upsert_answer(&mut tx, &row.id, item_id, a, &now).await?,
-        ParsedAnswer::Clear => db::delete_answer(&mut tx, &row.id, item_id).await?,
-    }
-    // read back in the same transaction: one connection, and exactly the state this save left
-    let answered: HashMap<String, String> = db::answers_in(&mut tx, &row.id)
-        .await?
-        .into_iter()
-        .collect();
-    tx.commit().await?;
+    // stored by the group-committing writer; answered once committed
+    let answered = state
+        .saves
+        .save(super::saves::Save {
+            reflection_id: row.id.clone(),
+            item_id: item_id.to_string(),
+            answer: parsed,
+            now: crate::server::now(),
+        })
+        .await?;
     crate::workshops::live::changed(state, row.workshop_id.as_deref()).await;
     let category = &inst.categories[cat_index];
     Ok(SaveOutcome {
         category: cat_index + 1,
-        category_complete: category.items().all(|i| answered.contains_key(&i.id)),
+        category_complete: category.items().all(|i| answered.contains(&i.id)),
         answered_items: answered.len(),
         total_items: total_items(&inst),
     })

@@ -30,6 +30,8 @@ pub struct AppState {
     pub join_limit: Arc<crate::workshops::service::JoinLimiter>,
     /// The live workshop rooms watched on this server.
     pub live: Arc<crate::workshops::live::Live>,
+    /// The writer that group-commits answer saves.
+    pub saves: crate::reflection::saves::SaveWriter,
 }
 
 /// Configuration from environment variables (see `.env.example`).
@@ -164,6 +166,7 @@ pub async fn build_state(
     Ok(AppState {
         live,
         leptos_options,
+        saves: crate::reflection::saves::SaveWriter::spawn(db.clone()),
         db,
         instruments: Arc::new(instruments),
         config: Arc::new(config),
