@@ -24,6 +24,9 @@ step "unit and integration tests (SQLite and PostgreSQL)"
 if [ "${CI:-}" = "true" ] || [ "${CI:-}" = "1" ]; then export REFLECT_REQUIRE_PG=1; fi
 cargo test --features ssr
 
+step "fuzzing the instrument parser (30 s; scripts/fuzz.sh SECONDS for longer)"
+scripts/fuzz.sh "${REFLECT_FUZZ_SECONDS:-30}"
+
 step "end-to-end tests (Playwright, Debian chromium, hydrated and JavaScript off)"
 E2E_DIR="target/e2e"
 rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
