@@ -1,8 +1,10 @@
-//! Property tests of the server-side answer validator (issue 6): for every item of the shipped
-//! questionnaires and any text at all, `parse_answer` never panics, and what it accepts is
-//! canonical (parsing the stored value again gives the same) and within the item's rules — a scale
-//! point or "not applicable", a known option (several: known, distinct, not too many), a number
-//! in range, a text within its length. Pure: no database.
+//! Property tests of the server-side validators (issue 6). The answer validator: for every item
+//! of the shipped questionnaires and any text at all, `parse_answer` never panics, and what it
+//! accepts is canonical (parsing the stored value again gives the same) and within the item's
+//! rules — a scale point or "not applicable", a known option (several: known, distinct, not too
+//! many), a number in range, a text within its length. School join codes and the workshop's
+//! one-word answer likewise (workshop codes are property-tested beside their code). Pure: no
+//! database.
 mod common;
 
 use proptest::prelude::*;
@@ -105,6 +107,62 @@ proptest! {
                     prop_assert!(!stored.value.contains(char::is_whitespace));
                 }
             }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// School codes as typed: whatever is typed, the stored form has no spaces or dashes, is
+    /// upper case and normalises to itself; a real code typed in any case, with any spaces and
+    /// dashes, or as it is displayed, finds the same code.
+    #[test]
+    fn school_codes_normalise_to_one_form(
+        typed in any::<String>(),
+        random in proptest::collection::vec(any::<u32>(), 8),
+        lower in any::<bool>(),
+        separators in proptest::collection::vec(prop_oneof![Just(""), Just(" "), Just("-"), Just(" - ")], 8),
+    ) {
+        use reflect::schools::codes;
+        let stored = codes::normalise(&typed);
+        prop_assert!(!stored.chars().any(|c| c.is_whitespace() || c == '-'));
+        prop_assert_eq!(codes::normalise(&stored), stored.clone());
+        prop_assert_eq!(stored.to_uppercase(), stored);
+
+        let code = codes::from_random(random);
+        prop_assert_eq!(code.len(), codes::LENGTH);
+        prop_assert!(code.bytes().all(|b| codes::ALPHABET.contains(&b)));
+        let mut typed = String::new();
+        for (ch, sep) in code.chars().zip(&separators) {
+            typed.push_str(sep);
+            typed.push(if lower { ch.to_ascii_lowercase() } else { ch });
+        }
+        prop_assert_eq!(codes::normalise(&typed), code.clone());
+        prop_assert_eq!(codes::normalise(&codes::display(&code)), code);
+    }
+
+    /// The workshop's one-word answer: never panics; what it accepts is one word, trimmed, lower
+    /// case, at most MAX_WORD characters with a letter or digit, and accepted again as itself;
+    /// blank input is no answer.
+    #[test]
+    fn one_word_answers_are_canonical(raw in prop_oneof![
+        any::<String>(),
+        "\\PC{0,60}",
+        " *[A-Za-z0-9äöüé-]{1,45} *",
+        "[a-z]{1,10} [a-z]{1,10}",
+        "[ \\t\\n]*",
+    ]) {
+        use reflect::workshops::model::{MAX_WORD, normalise_word};
+        match normalise_word(&raw) {
+            Ok(Some(w)) => {
+                prop_assert!(!w.chars().any(char::is_whitespace));
+                prop_assert!(w.chars().count() <= MAX_WORD);
+                prop_assert!(w.chars().any(char::is_alphanumeric));
+                prop_assert_eq!(w.to_lowercase(), w.clone());
+                prop_assert_eq!(normalise_word(&w), Ok(Some(w.clone())));
+            }
+            Ok(None) => prop_assert!(raw.trim().is_empty()),
+            Err(message) => prop_assert!(!message.is_empty() && !raw.trim().is_empty()),
         }
     }
 }
