@@ -9,10 +9,15 @@
 //! reflection was finished meanwhile) gets its own error and the others go on. If the database
 //! fails the batch, nothing of it is stored and each save is tried again in a transaction of its
 //! own, so one bad save never takes the others with it.
+//!
+//! SQLite has one writer, so it gets one writer task. PostgreSQL writes in parallel and every
+//! statement is a round trip, so it gets several, each with its own queue; a reflection's saves
+//! always go to the same one (by its id), so they keep their order and two batches never wait on
+//! each other's rows.
 use super::db;
 use crate::error::{AppError, AppResult};
 use crate::instrument::ParsedAnswer;
-use crate::server::db::Db;
+use crate::server::db::{Backend, Db};
 use std::collections::HashSet;
 use tokio::sync::{mpsc, oneshot};
 
@@ -37,24 +42,37 @@ struct Job {
     reply: oneshot::Sender<AppResult<Answered>>,
 }
 
-/// The handle to the writer task; cheap to clone. The task ends when every handle is dropped.
+/// Writer tasks on PostgreSQL (SQLite: one).
+const POSTGRES_WRITERS: usize = 8;
+
+/// The handle to the writer tasks; cheap to clone. They end when every handle is dropped.
 #[derive(Clone)]
 pub struct SaveWriter {
-    tx: mpsc::Sender<Job>,
+    queues: Vec<mpsc::Sender<Job>>,
 }
 
 impl SaveWriter {
-    /// Starts the writer task on the current tokio runtime.
+    /// Starts the writer tasks on the current tokio runtime.
     pub fn spawn(db: Db) -> Self {
-        let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(db, rx));
-        Self { tx }
+        let writers = match db.backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => POSTGRES_WRITERS,
+        };
+        let queues = (0..writers)
+            .map(|_| {
+                let (tx, rx) = mpsc::channel(QUEUE / writers);
+                tokio::spawn(run(db.clone(), rx));
+                tx
+            })
+            .collect();
+        Self { queues }
     }
 
     /// Stores one save and answers once it is committed.
     pub async fn save(&self, save: Save) -> AppResult<Answered> {
+        let queue = &self.queues[writer_of(&save.reflection_id, self.queues.len())];
         let (reply, answer) = oneshot::channel();
-        if self.tx.send(Job { save, reply }).await.is_err() {
+        if queue.send(Job { save, reply }).await.is_err() {
             tracing::error!("the answer writer has stopped");
             return Err(AppError::Internal);
         }
@@ -63,6 +81,13 @@ impl SaveWriter {
             Err(AppError::Internal)
         })
     }
+}
+
+/// The writer that takes a reflection's saves: always the same one.
+fn writer_of(reflection_id: &str, writers: usize) -> usize {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(reflection_id, &mut h);
+    (std::hash::Hasher::finish(&h) % writers as u64) as usize
 }
 
 async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
@@ -119,4 +144,22 @@ async fn write_together(db: &Db, saves: &[&Save]) -> Result<Vec<AppResult<Answer
     }
     tx.commit().await?;
     Ok(outcomes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::writer_of;
+
+    #[test]
+    fn a_reflection_always_goes_to_the_same_writer_and_all_writers_are_used() {
+        let ids: Vec<String> = (0..200).map(|i| format!("reflection-{i}")).collect();
+        let mut used = [false; 8];
+        for id in &ids {
+            let w = writer_of(id, 8);
+            assert_eq!(w, writer_of(id, 8));
+            used[w] = true;
+        }
+        assert!(used.iter().all(|u| *u));
+        assert!(ids.iter().all(|id| writer_of(id, 1) == 0));
+    }
 }
