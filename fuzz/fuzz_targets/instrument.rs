@@ -22,7 +22,16 @@ fuzz_target!(|data: &[u8]| {
     // answers taken from the input itself, so the fuzzer can steer them
     for category in &inst.categories {
         for item in category.items() {
-            for answer in ["", "1", "na", "0", "-1", "1e309", "a,b", text.lines().last().unwrap_or("")] {
+            for answer in [
+                "",
+                "1",
+                "na",
+                "0",
+                "-1",
+                "1e309",
+                "a,b",
+                text.lines().last().unwrap_or(""),
+            ] {
                 let _ = inst.parse_answer(item, answer);
             }
             for option in &item.options {
