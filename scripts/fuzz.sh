@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SECONDS_TO_RUN="${1:-600}"
 if ! cargo fuzz --version >/dev/null 2>&1; then
-  echo "[fuzz] installing cargo-fuzz" && cargo install cargo-fuzz --locked
+  echo "[fuzz] installing cargo-fuzz (once per machine)" && cargo install cargo-fuzz --locked
 fi
 corpus="fuzz/corpus/instrument"
 mkdir -p "$corpus"

@@ -59,10 +59,6 @@ setup_build() {
 }
 
 setup_e2e() {
-  if ! cargo fuzz --version >/dev/null 2>&1; then
-    say "installing cargo-fuzz (the instrument parser's fuzz target)"
-    cargo install cargo-fuzz --locked
-  fi
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian chromium (Playwright's own browser download does not work offline)"
     apt_install chromium

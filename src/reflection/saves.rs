@@ -107,10 +107,7 @@ async fn write(db: &Db, jobs: Vec<Job>) {
                 let _ = job.reply.send(outcome);
             }
         }
-        Err(e) if jobs.len() == 1 => {
-            let _ = jobs.into_iter().next().map(|j| j.reply.send(Err(e.into())));
-        }
-        Err(e) => {
+        Err(e) if jobs.len() > 1 => {
             tracing::warn!(error = %e, saves = jobs.len(), "a batch of saves failed; saving each on its own");
             for job in jobs {
                 let outcome = match write_together(db, &[&job.save]).await {
@@ -118,6 +115,12 @@ async fn write(db: &Db, jobs: Vec<Job>) {
                     Err(e) => Err(e.into()),
                 };
                 let _ = job.reply.send(outcome);
+            }
+        }
+        // a batch of one failed on its own: nothing to retry apart
+        Err(e) => {
+            if let Some(job) = jobs.into_iter().next() {
+                let _ = job.reply.send(Err(e.into()));
             }
         }
     }
