@@ -3,7 +3,8 @@
 # (synchronous=FULL) under target/bench-load, driven by wrk (installed from Debian when missing):
 # RESPONDENTS reflections (default 1,000), SECONDS of load (default 60), CONNECTIONS (default 64).
 # Prints saves/s, latency p50/p95/p99/max, errors by kind, "database is locked" in the server log,
-# CPU of the server and of wrk; then the questionnaire page rendered under the same load.
+# CPU of the server and of wrk; then the questionnaire page rendered with 16 connections and
+# with CONNECTIONS.
 # Set DATABASE_URL to a throwaway PostgreSQL database to measure that backend instead.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -9,10 +9,15 @@
 //! respondent, round the respondents and their statements (`scripts/bench-load.lua`). Prints saves
 //! per second, latency p50/p95/p99/max, errors by kind, responses by status, "database is
 //! locked" in the server's log, and the CPU time of the server and of wrk. Then renders one
-//! questionnaire page under the same connections for half the time: pages per second and p99.
+//! questionnaire page for a quarter of the time each with 16 connections and with CONNECTIONS:
+//! pages per second and p99.
 //! Asserts nothing about speed.
 use crate::server::bench::{BenchResult, LocalServer, cpu_seconds, start_reflection};
 use std::time::{Duration, Instant};
+
+/// Connections of the first page run: enough to keep both cores busy rendering (the server is
+/// saturated from about 8), few enough that the latency is the render's, not a queue's.
+const PAGE_CONNECTIONS: usize = 16;
 
 /// What wrk's script printed.
 #[derive(Debug, Default)]
@@ -183,30 +188,35 @@ pub async fn run(
         wrk_cpu / saves.seconds
     );
 
-    // the questionnaire page, rendered on the server, under the same connections
+    // the questionnaire page, rendered on the server: at a moderate concurrency, and under the
+    // save run's connections
     let page = format!("/r/{}/c/1", tokens[0]);
-    let server_cpu = cpu_seconds(server.pid).unwrap_or(0.0);
-    let (pages, _) = wrk(
-        &server.addr,
-        (seconds / 2).max(5),
-        connections,
-        &[
-            ("REFLECT_LOAD_TOKENS", &tokens_env),
-            ("REFLECT_LOAD_PAGE", &page),
-        ],
-    )
-    .await?;
-    let server_cpu = cpu_seconds(server.pid).unwrap_or(0.0) - server_cpu;
-    println!(
-        "questionnaire page: {:.0} pages/s ({} in {:.1} s); p50 {:.1} ms  p99 {:.1} ms; errors: {}; server CPU {:.2} cores",
-        pages.requests / pages.seconds,
-        pages.requests,
-        pages.seconds,
-        pages.p50,
-        pages.p99,
-        pages.errors,
-        server_cpu / pages.seconds
-    );
+    let mut page_connections = vec![PAGE_CONNECTIONS.min(connections), connections];
+    page_connections.dedup();
+    for page_connections in page_connections {
+        let server_cpu = cpu_seconds(server.pid).unwrap_or(0.0);
+        let (pages, _) = wrk(
+            &server.addr,
+            (seconds / 4).max(5),
+            page_connections,
+            &[
+                ("REFLECT_LOAD_TOKENS", &tokens_env),
+                ("REFLECT_LOAD_PAGE", &page),
+            ],
+        )
+        .await?;
+        let server_cpu = cpu_seconds(server.pid).unwrap_or(0.0) - server_cpu;
+        println!(
+            "questionnaire page, {page_connections} connections: {:.0} pages/s ({} in {:.1} s); p50 {:.1} ms  p99 {:.1} ms; errors: {}; server CPU {:.2} cores",
+            pages.requests / pages.seconds,
+            pages.requests,
+            pages.seconds,
+            pages.p50,
+            pages.p99,
+            pages.errors,
+            server_cpu / pages.seconds
+        );
+    }
     drop(server);
     Ok(())
 }

@@ -93,6 +93,106 @@ pub async fn lock_in_progress(tx: &mut Tx, id: &str, now: &str) -> Result<bool, 
     Ok(res.rows_affected() == 1)
 }
 
+/// `$first, $first+1, …` for `n` values.
+fn marks(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// [`lock_in_progress`] for many reflections in one statement: the ids that are in progress (and
+/// now locked for this transaction). At most a few thousand ids (one bind each).
+pub async fn lock_in_progress_many(
+    tx: &mut Tx,
+    ids: &[&str],
+    now: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "UPDATE reflections SET updated_at = $1 WHERE status = 'in_progress' AND id IN ({}) RETURNING id",
+        marks(2, ids.len())
+    );
+    let mut q = sqlx::query_scalar(&sql).bind(now);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(&mut **tx).await
+}
+
+/// Every (reflection, item) answered of these reflections, read inside a write transaction.
+pub async fn answered_items_of(
+    tx: &mut Tx,
+    ids: &[&str],
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT reflection_id, item_id FROM answers WHERE reflection_id IN ({})",
+        marks(1, ids.len())
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(&mut **tx).await
+}
+
+/// One answer row to write: (reflection, item, answer, time).
+pub type AnswerRow<'a> = (&'a str, &'a str, &'a StoredAnswer, &'a str);
+
+/// [`upsert_answer`] for many rows in one statement; each (reflection, item) at most once.
+pub async fn upsert_answers(tx: &mut Tx, rows: &[AnswerRow<'_>]) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..rows.len())
+        .map(|r| format!("({})", marks(r * 5 + 1, 5)))
+        .collect();
+    let sql = format!(
+        "INSERT INTO answers (reflection_id, item_id, value, score, updated_at) VALUES {}
+         ON CONFLICT (reflection_id, item_id) DO UPDATE SET value = excluded.value, score = excluded.score, updated_at = excluded.updated_at",
+        values.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for (id, item, a, now) in rows {
+        q = q
+            .bind(*id)
+            .bind(*item)
+            .bind(&a.value)
+            .bind(a.score)
+            .bind(*now);
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// [`delete_answer`] for many (reflection, item) pairs in one statement.
+pub async fn delete_answers(tx: &mut Tx, pairs: &[(&str, &str)]) -> Result<(), sqlx::Error> {
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    let cond: Vec<String> = (0..pairs.len())
+        .map(|p| {
+            format!(
+                "(reflection_id = ${} AND item_id = ${})",
+                p * 2 + 1,
+                p * 2 + 2
+            )
+        })
+        .collect();
+    let sql = format!("DELETE FROM answers WHERE {}", cond.join(" OR "));
+    let mut q = sqlx::query(&sql);
+    for (id, item) in pairs {
+        q = q.bind(*id).bind(*item);
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
 pub async fn school_id_by_code(pool: &AnyPool, code: &str) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM schools WHERE code = $1")
         .bind(code)
@@ -117,13 +217,32 @@ pub async fn answers_in(tx: &mut Tx, id: &str) -> Result<Vec<(String, String)>, 
         .fetch_all(&mut **tx)
         .await
 }
-
-/// The items answered so far, read inside a write transaction.
-pub async fn answered_items_in(tx: &mut Tx, id: &str) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT item_id FROM answers WHERE reflection_id = $1")
-        .bind(id)
-        .fetch_all(&mut **tx)
-        .await
+/// What a category page shows of a reflection, in one statement: every answer (item, value) and
+/// the page's note, if any.
+pub async fn page_answers(
+    pool: &AnyPool,
+    id: &str,
+    category: &str,
+) -> Result<(Vec<(String, String)>, Option<String>), sqlx::Error> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT 'answer', item_id, value FROM answers WHERE reflection_id = $1
+         UNION ALL
+         SELECT 'note', category_id, note FROM category_notes WHERE reflection_id = $1 AND category_id = $2",
+    )
+    .bind(id)
+    .bind(category)
+    .fetch_all(pool)
+    .await?;
+    let mut note = None;
+    let mut answers = Vec::with_capacity(rows.len());
+    for (kind, key, text) in rows {
+        if kind == "note" {
+            note = Some(text);
+        } else {
+            answers.push((key, text));
+        }
+    }
+    Ok((answers, note))
 }
 
 pub async fn notes(pool: &AnyPool, id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {

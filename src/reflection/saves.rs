@@ -18,10 +18,11 @@ use super::db;
 use crate::error::{AppError, AppResult};
 use crate::instrument::ParsedAnswer;
 use crate::server::db::{Backend, Db};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use tokio::sync::{mpsc, oneshot};
 
-/// The most saves written in one transaction.
+/// The most saves written in one transaction (five binds each in the one INSERT: well inside
+/// SQLite's 32,766 and PostgreSQL's 65,535).
 const MAX_BATCH: usize = 512;
 /// Saves that may wait for the writer before callers wait to enqueue (backpressure).
 const QUEUE: usize = 8192;
@@ -52,20 +53,48 @@ pub struct SaveWriter {
 }
 
 impl SaveWriter {
-    /// Starts the writer tasks on the current tokio runtime.
+    /// Starts the writers. `db` is the writer's database ([`Db::for_writer`]).
+    ///
+    /// SQLite's one writer runs on a thread of its own, with a runtime of its own: its batch is
+    /// half a dozen statements, each a hop to SQLite's connection thread and back, and on the
+    /// server's runtime every hop back would queue behind the HTTP requests' tasks (measured:
+    /// most of a batch's time under load). PostgreSQL's writers are tasks on the current runtime,
+    /// as their connections belong to it.
     pub fn spawn(db: Db) -> Self {
-        let writers = match db.backend {
-            Backend::Sqlite => 1,
-            Backend::Postgres => POSTGRES_WRITERS,
-        };
-        let queues = (0..writers)
-            .map(|_| {
-                let (tx, rx) = mpsc::channel(QUEUE / writers);
-                tokio::spawn(run(db.clone(), rx));
-                tx
-            })
-            .collect();
-        Self { queues }
+        match db.backend {
+            Backend::Sqlite => {
+                let (tx, rx) = mpsc::channel(QUEUE);
+                let started = std::thread::Builder::new()
+                    .name("answer-writer".into())
+                    .spawn(move || {
+                        match tokio::runtime::Builder::new_current_thread()
+                            .enable_all()
+                            .build()
+                        {
+                            Ok(runtime) => runtime.block_on(run(db, rx)),
+                            Err(e) => {
+                                tracing::error!(error = %e, "the answer writer could not start")
+                            }
+                        }
+                    });
+                if let Err(e) = started {
+                    // every save then answers "the answer writer has stopped"
+                    tracing::error!(error = %e, "the answer writer's thread could not start");
+                }
+                Self { queues: vec![tx] }
+            }
+            Backend::Postgres => {
+                let writers = POSTGRES_WRITERS;
+                let queues = (0..writers)
+                    .map(|_| {
+                        let (tx, rx) = mpsc::channel(QUEUE / writers);
+                        tokio::spawn(run(db.clone(), rx));
+                        tx
+                    })
+                    .collect();
+                Self { queues }
+            }
+        }
     }
 
     /// Stores one save and answers once it is committed.
@@ -126,32 +155,156 @@ async fn write(db: &Db, jobs: Vec<Job>) {
     }
 }
 
-/// One transaction for all `saves`; the outer error means nothing was stored.
+/// One transaction for all `saves`; the outer error means nothing was stored. A fixed number of
+/// statements whatever the batch's size: lock every reflection that is still in progress, read
+/// what they have answered, then write each (reflection, item)'s last answer of the batch.
 async fn write_together(db: &Db, saves: &[&Save]) -> Result<Vec<AppResult<Answered>>, sqlx::Error> {
     let mut tx = db.begin_write().await?;
+    let mut ids: Vec<&str> = saves.iter().map(|s| s.reflection_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let now = saves
+        .iter()
+        .map(|s| s.now.as_str())
+        .max()
+        .unwrap_or_default();
+    // locked first, so on PostgreSQL the answers read next are the committed state behind the lock
+    let open: HashSet<String> = db::lock_in_progress_many(&mut tx, &ids, now)
+        .await?
+        .into_iter()
+        .collect();
+    let open_ids: Vec<&str> = ids.into_iter().filter(|id| open.contains(*id)).collect();
+    let before = db::answered_items_of(&mut tx, &open_ids).await?;
+    let plan = plan(saves, &open, before);
+    db::upsert_answers(&mut tx, &plan.stores).await?;
+    db::delete_answers(&mut tx, &plan.clears).await?;
+    tx.commit().await?;
+    Ok(plan.outcomes)
+}
+
+/// What a batch writes and answers, worked out from the saves in their order.
+struct Plan<'a> {
+    /// One per save: the answered items right after it (the batch's earlier saves before it), or
+    /// its refusal.
+    outcomes: Vec<AppResult<Answered>>,
+    /// The last answer of the batch for each (reflection, item) it stores …
+    stores: Vec<db::AnswerRow<'a>>,
+    /// … or clears.
+    clears: Vec<(&'a str, &'a str)>,
+}
+
+/// `open`: the saves' reflections that are in progress; `before`: their (reflection, item)
+/// answered before the batch.
+fn plan<'a>(saves: &[&'a Save], open: &HashSet<String>, before: Vec<(String, String)>) -> Plan<'a> {
+    let mut answered: HashMap<String, Answered> = HashMap::new();
+    for (reflection, item) in before {
+        answered.entry(reflection).or_default().insert(item);
+    }
+    let mut last: HashMap<(&str, &str), &Save> = HashMap::new();
     let mut outcomes = Vec::with_capacity(saves.len());
     for s in saves {
-        if !db::lock_in_progress(&mut tx, &s.reflection_id, &s.now).await? {
+        if !open.contains(&s.reflection_id) {
             outcomes.push(Err(super::service::finished_error()));
             continue;
         }
+        let items = answered.entry(s.reflection_id.clone()).or_default();
         match &s.answer {
-            ParsedAnswer::Store(a) => {
-                db::upsert_answer(&mut tx, &s.reflection_id, &s.item_id, a, &s.now).await?
-            }
-            ParsedAnswer::Clear => db::delete_answer(&mut tx, &s.reflection_id, &s.item_id).await?,
-        }
-        // exactly the state this save left (with the batch's earlier saves before it)
-        let answered = db::answered_items_in(&mut tx, &s.reflection_id).await?;
-        outcomes.push(Ok(answered.into_iter().collect()));
+            ParsedAnswer::Store(_) => items.insert(s.item_id.clone()),
+            ParsedAnswer::Clear => items.remove(&s.item_id),
+        };
+        outcomes.push(Ok(items.clone()));
+        last.insert((&s.reflection_id, &s.item_id), s);
     }
-    tx.commit().await?;
-    Ok(outcomes)
+    let (mut stores, mut clears) = (Vec::new(), Vec::new());
+    for ((reflection, item), s) in last {
+        match &s.answer {
+            ParsedAnswer::Store(a) => stores.push((reflection, item, a, s.now.as_str())),
+            ParsedAnswer::Clear => clears.push((reflection, item)),
+        }
+    }
+    Plan {
+        outcomes,
+        stores,
+        clears,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::writer_of;
+    use super::*;
+    use crate::instrument::StoredAnswer;
+
+    fn save(reflection: &str, item: &str, value: Option<&str>, now: &str) -> Save {
+        Save {
+            reflection_id: reflection.into(),
+            item_id: item.into(),
+            answer: match value {
+                Some(v) => ParsedAnswer::Store(StoredAnswer {
+                    value: v.into(),
+                    score: v.parse().ok(),
+                }),
+                None => ParsedAnswer::Clear,
+            },
+            now: now.into(),
+        }
+    }
+
+    fn set(items: &[&str]) -> Answered {
+        items.iter().map(|i| i.to_string()).collect()
+    }
+
+    #[test]
+    fn a_batch_answers_each_save_with_the_state_it_left_and_writes_each_item_s_last_answer() {
+        let saves = [
+            save("a", "q1", Some("2"), "t1"),
+            save("b", "q1", Some("5"), "t2"),
+            save("a", "q2", Some("3"), "t3"),
+            save("a", "q1", Some("4"), "t4"),
+            save("a", "q9", None, "t5"),
+            save("f", "q1", Some("1"), "t6"),
+            save("b", "q1", None, "t7"),
+        ];
+        let refs: Vec<&Save> = saves.iter().collect();
+        let open = ["a", "b"].iter().map(|s| s.to_string()).collect();
+        let before = vec![("a".into(), "q9".into()), ("b".into(), "q7".into())];
+        let plan = plan(&refs, &open, before);
+
+        let outcomes: Vec<Result<Answered, String>> = plan
+            .outcomes
+            .into_iter()
+            .map(|o| o.map_err(|e| e.to_string()))
+            .collect();
+        assert_eq!(outcomes[0], Ok(set(&["q9", "q1"])));
+        assert_eq!(outcomes[1], Ok(set(&["q7", "q1"])));
+        assert_eq!(outcomes[2], Ok(set(&["q9", "q1", "q2"])));
+        assert_eq!(outcomes[3], Ok(set(&["q9", "q1", "q2"])));
+        assert_eq!(outcomes[4], Ok(set(&["q1", "q2"])));
+        assert!(outcomes[5].as_ref().unwrap_err().contains("finished"));
+        assert_eq!(outcomes[6], Ok(set(&["q7"])));
+
+        let mut stores: Vec<(&str, &str, &str, &str)> = plan
+            .stores
+            .iter()
+            .map(|(r, i, a, t)| (*r, *i, a.value.as_str(), *t))
+            .collect();
+        stores.sort();
+        assert_eq!(stores, [("a", "q1", "4", "t4"), ("a", "q2", "3", "t3")]);
+        let mut clears = plan.clears.clone();
+        clears.sort();
+        assert_eq!(clears, [("a", "q9"), ("b", "q1")]);
+    }
+
+    #[test]
+    fn a_batch_of_finished_reflections_writes_nothing() {
+        let saves = [
+            save("f", "q1", Some("1"), "t1"),
+            save("f", "q2", None, "t2"),
+        ];
+        let refs: Vec<&Save> = saves.iter().collect();
+        let plan = plan(&refs, &HashSet::new(), Vec::new());
+        assert!(plan.outcomes.iter().all(|o| o.is_err()));
+        assert!(plan.stores.is_empty() && plan.clears.is_empty());
+    }
 
     #[test]
     fn a_reflection_always_goes_to_the_same_writer_and_all_writers_are_used() {

@@ -417,12 +417,8 @@ pub async fn category_view(state: &AppState, token: &str, index: usize) -> AppRe
         .checked_sub(1)
         .and_then(|i| inst.categories.get(i))
         .ok_or_else(|| AppError::NotFound(format!("This questionnaire has no page {index}.")))?;
-    let answers = answer_values(state, &row.id).await?;
-    let note = db::notes(&state.db.pool, &row.id)
-        .await?
-        .into_iter()
-        .find(|(c, _)| c == &category.id)
-        .map(|(_, n)| n);
+    let (answers, note) = db::page_answers(&state.db.pool, &row.id, &category.id).await?;
+    let answers: HashMap<String, String> = answers.into_iter().collect();
     Ok(CategoryView {
         token: token.to_string(),
         resume_url: resume_url(state, token),

@@ -234,7 +234,7 @@ pub async fn run(
         sign_in_limit: Default::default(),
         join_limit: Default::default(),
         live: Default::default(),
-        saves: crate::reflection::saves::SaveWriter::spawn(db.clone()),
+        saves: crate::reflection::saves::SaveWriter::spawn(db.for_writer(database_url).await?),
     };
     let admin = crate::accounts::model::CurrentUser {
         id: "bench".into(),

@@ -33,6 +33,26 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 impl Db {
     /// Connects (creating a SQLite file and its folder when missing) and runs the migrations.
     pub async fn connect(url: &str) -> Result<Self, DbSetupError> {
+        let db = Self::open(url, false).await?;
+        MIGRATOR
+            .run(&db.pool)
+            .await
+            .map_err(DbSetupError::Migrate)?;
+        Ok(db)
+    }
+
+    /// The database as the answer writer (`reflection::saves`) uses it. SQLite: a pool of its own
+    /// with one connection (SQLite has one writer anyway), so under load the writer never queues
+    /// for a connection behind the readers. PostgreSQL, and an in-memory SQLite database (which a
+    /// second pool would not see): the same pool.
+    pub async fn for_writer(&self, url: &str) -> Result<Self, DbSetupError> {
+        if self.backend == Backend::Postgres || url.contains(":memory:") {
+            return Ok(self.clone());
+        }
+        Self::open(url, true).await
+    }
+
+    async fn open(url: &str, writer: bool) -> Result<Self, DbSetupError> {
         install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -68,22 +88,32 @@ impl Db {
                 Ok("FULL" | "full") => "FULL",
                 _ => "NORMAL",
             };
-            let pragmas: &'static str = if synchronous == "FULL" {
-                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+            // the answer writer checkpoints little and often: a commit that copies the WAL back
+            // waits for it, and under load the default (every 1,000 pages) sometimes took most
+            // of a second
+            let checkpoints = if writer {
+                " PRAGMA wal_autocheckpoint = 100;"
             } else {
-                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+                ""
             };
-            options = options.max_connections(8).after_connect(move |conn, _| {
-                Box::pin(async move {
-                    conn.execute(pragmas).await?;
-                    Ok(())
-                })
-            });
+            let pragmas = format!(
+                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous};{checkpoints}"
+            );
+            // a connection to a local file does not go stale: no ping before every query
+            options = options
+                .max_connections(if writer { 1 } else { 8 })
+                .test_before_acquire(false)
+                .after_connect(move |conn, _| {
+                    let pragmas = pragmas.clone();
+                    Box::pin(async move {
+                        conn.execute(pragmas.as_str()).await?;
+                        Ok(())
+                    })
+                });
         } else {
             options = options.max_connections(16);
         }
         let pool = options.connect(&url).await.map_err(DbSetupError::Connect)?;
-        MIGRATOR.run(&pool).await.map_err(DbSetupError::Migrate)?;
         Ok(Self { pool, backend })
     }
 

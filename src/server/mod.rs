@@ -166,7 +166,9 @@ pub async fn build_state(
     Ok(AppState {
         live,
         leptos_options,
-        saves: crate::reflection::saves::SaveWriter::spawn(db.clone()),
+        saves: crate::reflection::saves::SaveWriter::spawn(
+            db.for_writer(&config.database_url).await?,
+        ),
         db,
         instruments: Arc::new(instruments),
         config: Arc::new(config),
