@@ -2,18 +2,18 @@
 //! at once and every answer is saved on its own; on SQLite each commit is one fsync and there is
 //! one writer, so saving answers one transaction each queues them behind the write lock.
 //!
-//! Instead, one writer task per server takes every save that is waiting, writes them in one
-//! transaction and answers each only after that transaction has committed, so a success reply
-//! still means "stored". While a batch commits the next saves gather in the queue: no save waits
-//! on a timer, and under load the batches grow by themselves. A save that is refused (the
-//! reflection was finished meanwhile) gets its own error and the others go on. If the database
-//! fails the batch, nothing of it is stored and each save is tried again in a transaction of its
-//! own, so one bad save never takes the others with it.
+//! Instead, one writer per server takes every save that is waiting, writes them in one
+//! transaction of five statements whatever their number, and answers each only after that
+//! transaction has committed, so a success reply still means "stored". While a batch commits the
+//! next saves gather in the queue: no save waits on a timer, and under load the batches grow by
+//! themselves. A save that is refused (the reflection was finished meanwhile) gets its own error
+//! and the others go on. If the database fails the batch, nothing of it is stored and each save
+//! is tried again in a transaction of its own, so one bad save never takes the others with it.
 //!
-//! SQLite has one writer, so it gets one writer task. PostgreSQL writes in parallel and every
-//! statement is a round trip, so it gets several, each with its own queue; a reflection's saves
-//! always go to the same one (by its id), so they keep their order and two batches never wait on
-//! each other's rows.
+//! SQLite has one writer, so it gets one, on a thread and a connection of its own. PostgreSQL
+//! writes in parallel and every statement is a round trip, so it gets several, each with its own
+//! queue; a reflection's saves always go to the same one (by its id), so they keep their order
+//! and two batches never wait on each other's rows.
 use super::db;
 use crate::error::{AppError, AppResult};
 use crate::instrument::ParsedAnswer;
