@@ -119,6 +119,30 @@ async fn full_reflection(app: &mut common::TestApp) {
         )]
     );
 
+    // each page shows every answer of its own and its own note only
+    let last: CategoryView = app
+        .call("get_category", &[("token", &token), ("index", "4")])
+        .await
+        .json();
+    assert_eq!(last.note.as_deref(), Some("Invite the partner school."));
+    assert_eq!(last.answered_items, 36);
+    assert_eq!(last.answers.len(), items(&inst, 3).len());
+    assert!(
+        last.answers.values().all(|v| v == "5"),
+        "{:?}",
+        last.answers
+    );
+    let first: CategoryView = app
+        .call("get_category", &[("token", &token), ("index", "1")])
+        .await
+        .json();
+    assert_eq!(first.note, None);
+    assert!(
+        first.answers.values().all(|v| v == "4"),
+        "{:?}",
+        first.answers
+    );
+
     // the profile page itself, as HTML from the server
     let html = app.get(&format!("/r/{token}/profile")).await;
     assert_eq!(html.status, StatusCode::OK);
@@ -205,6 +229,41 @@ async fn saves_are_idempotent(app: &mut common::TestApp) {
         1
     );
     assert_eq!(answer_count(app).await, 1);
+
+    // an empty answer clears the item
+    let o: SaveOutcome = save(app, &token, item, "").await.json();
+    assert_eq!((o.answered_items, o.category_complete), (0, false));
+    assert_eq!(answer_count(app).await, 0);
+
+    // saves sent at once (written together by the group-committing writer): every reply counts
+    // what was stored up to it, and clears sent at once remove exactly their items
+    let ids = items(&inst, 0);
+    let replies = futures::future::join_all(ids.iter().map(|i| save(app, &token, i, "3"))).await;
+    let mut counts: Vec<usize> = replies
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            serde_json::from_str::<SaveOutcome>(&r.body)
+                .unwrap()
+                .answered_items
+        })
+        .collect();
+    counts.sort_unstable();
+    assert_eq!(counts, (1..=ids.len()).collect::<Vec<_>>());
+    assert_eq!(answer_count(app).await, ids.len() as i64);
+    let cleared = &ids[..3];
+    let replies = futures::future::join_all(cleared.iter().map(|i| save(app, &token, i, ""))).await;
+    assert!(replies.iter().all(|r| r.status == StatusCode::OK));
+    assert_eq!(answer_count(app).await, (ids.len() - 3) as i64);
+    for i in cleared {
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM answers WHERE item_id = '{i}'"
+            ))
+            .await,
+            0
+        );
+    }
 }
 
 async fn bad_input_changes_nothing(app: &mut common::TestApp) {
