@@ -127,16 +127,13 @@ pub async fn identifying_answers(
     }
     let (cond, mut binds) = filter_sql(f);
     let first = binds.len() + 1;
-    let marks: Vec<String> = (first..first + items.len())
-        .map(|i| format!("${i}"))
-        .collect();
+    let marks = crate::server::db::placeholders(first, items.len());
     binds.extend(items.iter().cloned().map(Bind::Text));
     let sql = format!(
         "SELECT a.reflection_id, a.item_id, a.value
          FROM answers a JOIN reflections r ON r.id = a.reflection_id
          LEFT JOIN schools s ON s.id = r.school_id
-         WHERE {cond} AND a.item_id IN ({})",
-        marks.join(", ")
+         WHERE {cond} AND a.item_id IN ({marks})"
     );
     bound(sqlx::query_as::<_, Answer>(&sql), binds)
         .fetch_all(pool)

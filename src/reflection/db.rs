@@ -1,5 +1,6 @@
 //! The reflection's SQL, in one place (server only).
 use crate::instrument::StoredAnswer;
+use crate::server::db::placeholders;
 use sqlx::{Any, AnyPool, FromRow, Transaction};
 
 type Tx = Transaction<'static, Any>;
@@ -80,25 +81,10 @@ pub async fn find_by_token(
     .await
 }
 
-/// Locks an in-progress reflection for writing; `None` when it is unknown or finished (the caller
+/// Locks an in-progress reflection for writing; false when it is unknown or finished (the caller
 /// tells which).
 pub async fn lock_in_progress(tx: &mut Tx, id: &str, now: &str) -> Result<bool, sqlx::Error> {
-    let res = sqlx::query(
-        "UPDATE reflections SET updated_at = $1 WHERE id = $2 AND status = 'in_progress'",
-    )
-    .bind(now)
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(res.rows_affected() == 1)
-}
-
-/// `$first, $first+1, …` for `n` values.
-fn marks(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    Ok(!lock_in_progress_many(tx, &[id], now).await?.is_empty())
 }
 
 /// [`lock_in_progress`] for many reflections in one statement: the ids that are in progress (and
@@ -113,7 +99,7 @@ pub async fn lock_in_progress_many(
     }
     let sql = format!(
         "UPDATE reflections SET updated_at = $1 WHERE status = 'in_progress' AND id IN ({}) RETURNING id",
-        marks(2, ids.len())
+        placeholders(2, ids.len())
     );
     let mut q = sqlx::query_scalar(&sql).bind(now);
     for id in ids {
@@ -132,7 +118,7 @@ pub async fn answered_items_of(
     }
     let sql = format!(
         "SELECT reflection_id, item_id FROM answers WHERE reflection_id IN ({})",
-        marks(1, ids.len())
+        placeholders(1, ids.len())
     );
     let mut q = sqlx::query_as(&sql);
     for id in ids {
@@ -144,13 +130,13 @@ pub async fn answered_items_of(
 /// One answer row to write: (reflection, item, answer, time).
 pub type AnswerRow<'a> = (&'a str, &'a str, &'a StoredAnswer, &'a str);
 
-/// [`upsert_answer`] for many rows in one statement; each (reflection, item) at most once.
+/// Stores answers, new or changed, in one statement; each (reflection, item) at most once.
 pub async fn upsert_answers(tx: &mut Tx, rows: &[AnswerRow<'_>]) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
         return Ok(());
     }
     let values: Vec<String> = (0..rows.len())
-        .map(|r| format!("({})", marks(r * 5 + 1, 5)))
+        .map(|r| format!("({})", placeholders(r * 5 + 1, 5)))
         .collect();
     let sql = format!(
         "INSERT INTO answers (reflection_id, item_id, value, score, updated_at) VALUES {}
@@ -170,7 +156,7 @@ pub async fn upsert_answers(tx: &mut Tx, rows: &[AnswerRow<'_>]) -> Result<(), s
     Ok(())
 }
 
-/// [`delete_answer`] for many (reflection, item) pairs in one statement.
+/// Removes the answers to these (reflection, item) pairs, in one statement.
 pub async fn delete_answers(tx: &mut Tx, pairs: &[(&str, &str)]) -> Result<(), sqlx::Error> {
     if pairs.is_empty() {
         return Ok(());
@@ -250,36 +236,6 @@ pub async fn notes(pool: &AnyPool, id: &str) -> Result<Vec<(String, String)>, sq
         .bind(id)
         .fetch_all(pool)
         .await
-}
-
-pub async fn upsert_answer(
-    tx: &mut Tx,
-    id: &str,
-    item: &str,
-    a: &StoredAnswer,
-    now: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO answers (reflection_id, item_id, value, score, updated_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (reflection_id, item_id) DO UPDATE SET value = excluded.value, score = excluded.score, updated_at = excluded.updated_at",
-    )
-    .bind(id)
-    .bind(item)
-    .bind(&a.value)
-    .bind(a.score)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-pub async fn delete_answer(tx: &mut Tx, id: &str, item: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM answers WHERE reflection_id = $1 AND item_id = $2")
-        .bind(id)
-        .bind(item)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 pub async fn set_note(

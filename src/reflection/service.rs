@@ -343,12 +343,17 @@ pub async fn submit_category(
     if !db::lock_in_progress(&mut tx, &row.id, &now).await? {
         return Err(finished_error());
     }
+    let (mut stores, mut clears) = (Vec::new(), Vec::new());
     for (item, p) in &parsed {
         match p {
-            ParsedAnswer::Store(a) => db::upsert_answer(&mut tx, &row.id, item, a, &now).await?,
-            ParsedAnswer::Clear => db::delete_answer(&mut tx, &row.id, item).await?,
+            ParsedAnswer::Store(a) => {
+                stores.push((row.id.as_str(), item.as_str(), a, now.as_str()))
+            }
+            ParsedAnswer::Clear => clears.push((row.id.as_str(), item.as_str())),
         }
     }
+    db::upsert_answers(&mut tx, &stores).await?;
+    db::delete_answers(&mut tx, &clears).await?;
     if category.reflection_prompt.is_some() {
         db::set_note(&mut tx, &row.id, &category.id, note.as_deref(), &now).await?;
     }

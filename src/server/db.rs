@@ -28,6 +28,14 @@ pub enum DbSetupError {
     Migrate(sqlx::migrate::MigrateError),
 }
 
+/// `$first, $first+1, …` for `n` values: numbered placeholders, as both backends take them.
+pub fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 impl Db {
