@@ -143,7 +143,12 @@ async fn aggregates_agree_with_a_recompute(app: &mut common::TestApp) {
                         .to_string();
                     app.call(
                         "submit_category",
-                        &[("token", token), ("index", &last), ("go", "finish")],
+                        &[
+                            ("token", token),
+                            ("index", &last),
+                            ("go", "finish"),
+                            ("confirmed", "finish"),
+                        ],
                     )
                     .await;
                 }

@@ -90,6 +90,7 @@ async fn respondent(
                 ("token".into(), token.clone()),
                 ("index".into(), index),
                 ("go".into(), go.into()),
+                ("confirmed".into(), go.into()),
             ];
             fields.extend(
                 pages[page]

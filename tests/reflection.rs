@@ -155,6 +155,16 @@ async fn full_reflection(app: &mut common::TestApp) {
     assert!(html.body.contains("/vendor/echarts.min.js"));
     assert!(html.body.contains("<caption>"));
 
+    // an empty action plan is not "saved"
+    let r = app
+        .call("save_action_plan", &[("token", &token), ("plan", "  ")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.error()
+            .to_string()
+            .contains("empty action plan is not saved")
+    );
     // the action plan is saved and shown
     let r = app
         .call(
@@ -165,6 +175,16 @@ async fn full_reflection(app: &mut common::TestApp) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let p: ProfileView = app.call("get_profile", &[("token", &token)]).await.json();
     assert_eq!(p.action_plan.as_deref(), Some("Monthly data team meeting."));
+    // emptied, a saved plan is removed (and said so)
+    let r = app
+        .call("save_action_plan", &[("token", &token), ("plan", "")])
+        .await;
+    assert_eq!(
+        r.json::<reflect::reflection::model::PlanSaved>(),
+        reflect::reflection::model::PlanSaved::Removed
+    );
+    let p: ProfileView = app.call("get_profile", &[("token", &token)]).await.json();
+    assert_eq!(p.action_plan, None);
 }
 
 async fn resume_by_link(app: &mut common::TestApp) {
@@ -476,11 +496,17 @@ async fn bad_input_changes_nothing(app: &mut common::TestApp) {
         "nothing changed"
     );
 
-    // after finishing, answers are closed: replays are refused
+    // after finishing (with most statements open, confirmed), answers are closed: replays are
+    // refused
     let r = app
         .call(
             "submit_category",
-            &[("token", &token), ("index", "4"), ("go", "finish")],
+            &[
+                ("token", &token),
+                ("index", "4"),
+                ("go", "finish"),
+                ("confirmed", "finish"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -725,7 +751,7 @@ async fn pages_render(app: &mut common::TestApp) {
     let page = app.get(&format!("/r/{token}/c/1")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Vision and goals"));
-    assert!(page.body.contains("category 1 of 4"));
+    assert!(page.body.contains("Category 1 of 4"));
     assert!(
         !page.body.contains("echarts"),
         "no chart library on the questionnaire pages"
@@ -735,7 +761,127 @@ async fn pages_render(app: &mut common::TestApp) {
     assert!(profile.body.contains("not finished yet"));
 }
 
+/// Next and Finish with statements left open ask once, keep the page's answers, and go on when
+/// the respondent confirms; a profile on few answers names no weakest category.
+async fn unanswered_statements_are_asked_about_once(app: &mut common::TestApp) {
+    let inst = leadership();
+    let token = app.start(LEADERSHIP).await;
+    let page1 = items(&inst, 0);
+    let (k0, k2) = (
+        format!("answers[{}]", page1[0]),
+        format!("answers[{}]", page1[2]),
+    );
+    let here = format!("/r/{token}/c/1");
+    let r = app
+        .form(
+            "submit_category",
+            &[
+                ("token", &token),
+                ("index", "1"),
+                ("go", "next"),
+                (&k0, "4"),
+                (&k2, "2"),
+            ],
+            &here,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::FOUND, format!("{here}?unanswered=7#confirm"))
+    );
+    assert_eq!(answer_count(app).await, 2, "the page's answers are kept");
+    let page = app.get(&format!("{here}?unanswered=7")).await;
+    assert!(
+        page.body
+            .contains("7 statements on this page are not answered. Go on anyway?"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("name=\"confirmed\" value=\"next\""));
+    // a confirmation for another button does not count
+    let r = app
+        .form(
+            "submit_category",
+            &[
+                ("token", &token),
+                ("index", "1"),
+                ("go", "next"),
+                ("confirmed", "back"),
+            ],
+            &here,
+        )
+        .await;
+    assert!(r.location().contains("unanswered=7"), "{}", r.location());
+    // confirmed: on to page 2, nothing else stored
+    let r = app
+        .form(
+            "submit_category",
+            &[
+                ("token", &token),
+                ("index", "1"),
+                ("go", "next"),
+                ("confirmed", "next"),
+            ],
+            &here,
+        )
+        .await;
+    assert_eq!(r.location(), format!("/r/{token}/c/2"));
+    assert_eq!(answer_count(app).await, 2);
+    // a complete page goes on without a question
+    let page2: Vec<String> = items(&inst, 1)
+        .iter()
+        .map(|i| format!("answers[{i}]"))
+        .collect();
+    let mut form: Vec<(&str, &str)> = vec![("token", &token), ("index", "2"), ("go", "next")];
+    form.extend(page2.iter().map(|k| (k.as_str(), "3")));
+    let r = app.form("submit_category", &form, "/").await;
+    assert_eq!(r.location(), format!("/r/{token}/c/3"));
+    // Finish with most of the reflection open: asked once, not finished
+    let last = format!("/r/{token}/c/4");
+    let r = app
+        .form(
+            "submit_category",
+            &[("token", &token), ("index", "4"), ("go", "finish")],
+            &last,
+        )
+        .await;
+    assert_eq!(r.location(), format!("{last}?unanswered=25#confirm"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM reflections WHERE status = 'finished'")
+            .await,
+        0
+    );
+    let page = app.get(&format!("{last}?unanswered=25")).await;
+    assert!(
+        page.body
+            .contains("25 statements of this reflection are not answered. Finish anyway?")
+    );
+    let r = app
+        .form(
+            "submit_category",
+            &[
+                ("token", &token),
+                ("index", "4"),
+                ("go", "finish"),
+                ("confirmed", "finish"),
+            ],
+            &last,
+        )
+        .await;
+    assert_eq!(r.location(), format!("/r/{token}/profile"));
+    // the profile: page 1 has 2 of 9 answers, too few to compare; page 2 is complete
+    let p: ProfileView = app.call("get_profile", &[("token", &token)]).await.json();
+    assert_eq!(p.profile.weakest, vec!["teaching_learning".to_string()]);
+    let ranked: Vec<bool> = p.profile.categories.iter().map(|c| c.ranked).collect();
+    assert_eq!(ranked, [false, true, false, false]);
+    assert_eq!(p.profile.categories[0].statements(), 9);
+    let html = app.get(&format!("/r/{token}/profile")).await.body;
+    assert!(html.contains("2 of 9"), "answers per category are shown");
+    assert!(html.contains("too few answers to compare"));
+}
+
 on_both_backends!(
+    unanswered_statements_are_asked_about_once,
     full_reflection,
     resume_by_link,
     saves_are_idempotent,

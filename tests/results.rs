@@ -478,7 +478,12 @@ async fn finished_baseline(app: &common::TestApp, text: &str) {
         }
         let page = index.to_string();
         let go = if index == total { "finish" } else { "next" };
-        let mut form: Vec<(&str, &str)> = vec![("token", &token), ("index", &page), ("go", go)];
+        let mut form: Vec<(&str, &str)> = vec![
+            ("token", &token),
+            ("index", &page),
+            ("go", go),
+            ("confirmed", go),
+        ];
         form.extend(keys.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let r = app.call("submit_category", &form).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);

@@ -74,6 +74,12 @@ impl Category {
         self.scored
             .unwrap_or_else(|| self.items().any(|i| i.kind == ItemType::Likert))
     }
+    /// The scale of the category's statements: its first Likert item's.
+    pub fn scale_id(&self) -> Option<&str> {
+        self.items()
+            .find(|i| i.kind == ItemType::Likert)
+            .and_then(|i| i.scale.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -167,6 +173,31 @@ pub enum ParsedAnswer {
 }
 
 impl Instrument {
+    /// The scale categories are ranked on ("needs most work"): the one most scored categories
+    /// use, the first such on a tie. Categories on another scale (importance beside agreement)
+    /// are shown but never compared with these.
+    pub fn ranking_scale(&self) -> Option<&str> {
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for s in self
+            .categories
+            .iter()
+            .filter(|c| c.is_scored())
+            .filter_map(Category::scale_id)
+        {
+            match counts.iter_mut().find(|(k, _)| *k == s) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((s, 1)),
+            }
+        }
+        let mut best: Option<(&str, usize)> = None;
+        for (k, n) in counts {
+            if best.is_none_or(|(_, b)| n > b) {
+                best = Some((k, n));
+            }
+        }
+        best.map(|(k, _)| k)
+    }
+
     pub fn scale(&self, item: &Item) -> Option<&Scale> {
         item.scale.as_ref().and_then(|s| self.scales.get(s))
     }

@@ -74,7 +74,9 @@ pub async fn save_answer(
 }
 
 /// Saves a whole category page (the form without JavaScript, and the Back/Next/Finish buttons) in
-/// one transaction, then moves on: `go` is `back`, `next`, `finish` or `stay`.
+/// one transaction, then moves on: `go` is `back`, `next`, `finish` or `stay`. Next and Finish
+/// with statements left open first ask once (the page again, with `?unanswered=N`); the answer
+/// "go on anyway" posts `confirmed` with the same `go`.
 #[server(endpoint = "submit_category")]
 pub async fn submit_category(
     token: String,
@@ -83,19 +85,30 @@ pub async fn submit_category(
     answers: Option<HashMap<String, String>>,
     multi: Option<HashMap<String, HashMap<String, String>>>,
     note: Option<String>,
+    confirmed: Option<String>,
 ) -> Result<(), AppError> {
     let state = crate::server::state()?;
     let back = format!("/r/{}/c/{index}", urlencoding::encode(&token));
-    let result = service::submit_category(
-        &state,
-        &token,
-        index,
-        go.as_deref().unwrap_or("next"),
-        answers.unwrap_or_default(),
-        multi.unwrap_or_default(),
-        note,
-    )
-    .await;
+    let go_raw = go.as_deref().unwrap_or("next");
+    let result = match Go::parse(go_raw) {
+        None => Err(AppError::BadRequest(format!(
+            "unknown navigation “{}”",
+            short(go_raw)
+        ))),
+        Some(go) => {
+            service::submit_category(
+                &state,
+                &token,
+                index,
+                go,
+                confirmed.as_deref().and_then(Go::parse) == Some(go),
+                answers.unwrap_or_default(),
+                multi.unwrap_or_default(),
+                note,
+            )
+            .await
+        }
+    };
     crate::server::forms::respond_to_form(result, Clone::clone, &back, "error").map(|_| ())
 }
 
@@ -117,13 +130,16 @@ pub async fn get_profile(token: String) -> Result<ProfileView, AppError> {
 }
 
 #[server(endpoint = "save_action_plan")]
-pub async fn save_action_plan(token: String, plan: String) -> Result<(), AppError> {
+pub async fn save_action_plan(token: String, plan: String) -> Result<PlanSaved, AppError> {
     let state = crate::server::state()?;
     let back = format!("/r/{}/profile", urlencoding::encode(&token));
     let result = service::save_action_plan(&state, &token, &plan).await;
     crate::server::forms::respond_to_form(
         result,
-        |_| format!("{back}?saved=1#action-plan"),
+        |done| match done {
+            PlanSaved::Saved => format!("{back}?saved=1#action-plan"),
+            PlanSaved::Removed => format!("{back}?saved=removed#action-plan"),
+        },
         &back,
         "plan_error",
     )

@@ -34,7 +34,8 @@ fn bars(names: Vec<String>, means: Vec<(Option<f64>, bool)>, max: i64) -> Chart 
         .x_axis(
             Axis::new()
                 .type_(AxisType::Value)
-                .min(1)
+                // from 0, so that a mean of 1 (the lowest answer) still shows as a bar
+                .min(0)
                 .max(max.max(2))
                 .interval(1.0),
         )
@@ -53,10 +54,33 @@ fn bars(names: Vec<String>, means: Vec<(Option<f64>, bool)>, max: i64) -> Chart 
         )
 }
 
+/// A chart label broken into lines of about `width` characters at spaces, so long category
+/// names stay readable beside the bars on a phone instead of pushing them off the chart.
+pub fn wrap_label(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if line > 0 && line + 1 + len > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += len;
+    }
+    out
+}
+
 /// One bar per category (mean on the item scale); the category that needs most work in red.
 pub fn overview_chart(p: &Profile) -> Chart {
     bars(
-        p.categories.iter().map(|c| c.title.clone()).collect(),
+        p.categories
+            .iter()
+            .map(|c| wrap_label(&c.title, 22))
+            .collect(),
         p.categories
             .iter()
             .map(|c| (c.mean, p.weakest.contains(&c.id)))
@@ -70,7 +94,10 @@ pub fn category_chart(p: &Profile, category: usize) -> Option<Chart> {
     let c = p.categories.get(category)?;
     let weakest = p.weakest.contains(&c.id);
     Some(bars(
-        c.subcategories.iter().map(|s| s.title.clone()).collect(),
+        c.subcategories
+            .iter()
+            .map(|s| wrap_label(&s.title, 22))
+            .collect(),
         c.subcategories.iter().map(|s| (s.mean, weakest)).collect(),
         p.scale_max,
     ))
@@ -96,7 +123,22 @@ mod tests {
                 tally: t,
                 mean: t.mean(),
             }],
+            scale: None,
+            ranked: true,
         }
+    }
+
+    #[test]
+    fn long_labels_wrap_at_spaces() {
+        assert_eq!(
+            wrap_label("Managing the teaching and learning programme", 22),
+            "Managing the teaching\nand learning programme"
+        );
+        assert_eq!(wrap_label("Short", 22), "Short");
+        assert_eq!(
+            wrap_label("Averyveryverylongwordthatcannotbreak x", 10),
+            "Averyveryverylongwordthatcannotbreak\nx"
+        );
     }
 
     #[test]
@@ -105,6 +147,7 @@ mod tests {
             categories: vec![cat("a", 8, 2), cat("b", 5, 2)],
             weakest: vec!["b".into()],
             scale_max: 5,
+            ranking_scale: None,
         };
         let json = serde_json::to_value(overview_chart(&p)).unwrap();
         let data = &json["series"][0]["data"];
@@ -122,5 +165,6 @@ mod tests {
         };
         assert_eq!(axis("yAxis")["data"][1], "B");
         assert_eq!(axis("xAxis")["max"], 5);
+        assert_eq!(axis("xAxis")["min"], 0, "a mean of 1 is a bar, not nothing");
     }
 }

@@ -2,6 +2,7 @@
 //! personal profile.
 pub mod api;
 pub mod chart;
+pub mod form;
 pub mod model;
 pub mod pages;
 pub mod scoring;

@@ -101,6 +101,9 @@ pub struct ProfileView {
     pub status: Status,
     pub profile: Profile,
     pub scale_labels: Vec<String>,
+    /// Categories on another scale than the ranking one: category id → "1 = … to 5 = …".
+    #[serde(default)]
+    pub other_scales: BTreeMap<String, String>,
     /// Titles of the weakest categories (more than one on a tie).
     pub weakest_titles: Vec<String>,
     pub weakest_statements: Vec<StatementAnswer>,
@@ -126,6 +129,35 @@ pub struct Comparison {
     /// group (then `respondents` is 0: not shown either).
     #[serde(default)]
     pub would_reveal: bool,
+}
+
+/// What saving the action plan did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlanSaved {
+    Saved,
+    /// An empty plan replaced a saved one.
+    Removed,
+}
+
+/// Where a category page's buttons lead, parsed once from the form's `go`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Go {
+    Back,
+    Next,
+    Finish,
+    Stay,
+}
+
+impl Go {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "back" => Self::Back,
+            "next" => Self::Next,
+            "finish" => Self::Finish,
+            "stay" => Self::Stay,
+            _ => return None,
+        })
+    }
 }
 
 /// What the browser learns after saving one answer.

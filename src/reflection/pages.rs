@@ -1,5 +1,6 @@
 //! The respondent's pages: start, context, category pages, profile.
 use super::api::*;
+use super::form::{ADVANCE_SECONDS, Failure, SaveQueue, SaveState, starts_advance};
 use super::model::*;
 use crate::app::ErrorBox;
 use crate::error::AppError;
@@ -21,6 +22,11 @@ pub fn HomePage() -> impl IntoView {
             "Pick one innovation in your school – such as data use or a professional learning network – "
             "and answer a few statements per leadership category. It takes 10–15 minutes. "
             "At the end you see which category needs the most work. No account needed."
+        </p>
+        <p class="join-entry">
+            "In a workshop? "
+            <A href="/join" attr:class="button">"Join a workshop"</A>
+            " with the code on the screen."
         </p>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -102,11 +108,14 @@ pub fn StartPage() -> impl IntoView {
                                 <label for="innovation_detail">"In a few words (needed for “Other”)"</label>
                                 <input id="innovation_detail" name="innovation_detail" type="text" maxlength=MAX_INNOVATION_DETAIL />
                             </fieldset>
-                            <div class="field">
-                                <label for="school_code">"School code (optional)"</label>
-                                <input id="school_code" name="school_code" type="text" maxlength="16" autocomplete="off" aria-describedby="school_code_help" />
-                                <p class="help" id="school_code_help">"If your school or workshop gave you a code, enter it; otherwise leave it empty."</p>
-                            </div>
+                            // in a workshop the workshop code is all they need
+                            {move || workshop().is_empty().then(|| view! {
+                                <div class="field">
+                                    <label for="school_code">"School code (optional)"</label>
+                                    <input id="school_code" name="school_code" type="text" maxlength="16" autocomplete="off" aria-describedby="school_code_help" />
+                                    <p class="help" id="school_code_help">"If your school gave you a code, enter it; otherwise leave it empty."</p>
+                                </div>
+                            })}
                             <fieldset>
                                 <legend>"May your anonymous answers be used for research?"</legend>
                                 <label class="choice"><input type="radio" name="consent" value="yes" required=true />"Yes"</label>
@@ -179,7 +188,13 @@ pub fn CategoryPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(view) => view! { <CategoryForm view /> }.into_any(),
+                    // Keyed by reflection and category: another category is new markup, never the
+                    // inputs of the page before (a reused radio button keeps its tick).
+                    Ok(view) => view! {
+                        <For each=move || std::iter::once(view.clone())
+                            key=|v| (v.token.clone(), v.index)
+                            children=|view| view! { <CategoryForm view /> } />
+                    }.into_any(),
                     Err(e) => view! { <ErrorBox error=e /> }.into_any(),
                 }
             })}
@@ -187,79 +202,210 @@ pub fn CategoryPage() -> impl IntoView {
     }
 }
 
+/// The words of a category page's save state.
+fn save_message(state: &SaveState, hydrated: bool) -> String {
+    match state {
+        _ if !hydrated => "Your answers on this page are saved when you go to another page.".into(),
+        SaveState::Idle => "Each answer is saved as soon as you choose it.".into(),
+        SaveState::Saving => "Saving…".into(),
+        SaveState::Saved => "All answers on this page are saved.".into(),
+        SaveState::NotSaved(e) => format!(
+            "Not saved yet: {e} Your choices stay on this page; they are sent again with your next change, or press “Next” to send the page."
+        ),
+    }
+}
+
 #[component]
 fn CategoryForm(view: CategoryView) -> impl IntoView {
     let submit = ServerAction::<SubmitCategory>::new();
     let action_error = form_error(submit.value(), "error");
-    let save_error = RwSignal::new(None::<String>);
-    let status = RwSignal::new(String::new());
-    let answered = RwSignal::new(view.answered_items);
-    let item_ids: Vec<String> = view.category.items().map(|i| i.id.clone()).collect();
-    let done = RwSignal::new(
-        view.answers
-            .keys()
-            .cloned()
-            .collect::<std::collections::HashSet<String>>(),
-    );
-    let stay = RwSignal::new(false);
-    let (index, total, token) = (view.index, view.total, view.token.clone());
+    let query = use_query_map();
+    let (index, total) = (view.index, view.total);
+    let token = StoredValue::new(view.token.clone());
     let last = index == total;
     let finished = view.status == Status::Finished;
-    let navigate = use_navigate();
+    let item_ids: Vec<String> = view.category.items().map(|i| i.id.clone()).collect();
+    let order = StoredValue::new(item_ids.clone());
+    let stored = StoredValue::new(view.answers.clone());
+    let answered = RwSignal::new(view.answered_items);
+    let done = RwSignal::new(
+        view.answers
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, _)| k.clone())
+            .collect::<std::collections::HashSet<String>>(),
+    );
+    let queue = RwSignal::new(SaveQueue::default());
+    // true once the WebAssembly runs this page (the server's HTML says answers go with the form)
+    let live = RwSignal::new(false);
+    // created while the server's page is hydrated (not after moving here within the app)
+    let initial = Owner::current_shared_context().is_some_and(|sc| sc.during_hydration());
+    let by_pointer = StoredValue::new(false);
+    let countdown = RwSignal::new(None::<u32>);
+    let generation = StoredValue::new(0u64);
+    let navigate = StoredValue::new_local(use_navigate());
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let heading = NodeRef::<leptos::html::H1>::new();
 
-    // Hydrated: every change is saved at once; when the page is complete, move on by itself.
-    let save = {
-        let token = token.clone();
-        let item_ids = item_ids.clone();
-        move |item: String, value: String| {
-            let token = token.clone();
-            let item_ids = item_ids.clone();
-            let navigate = navigate.clone();
-            leptos::task::spawn_local(async move {
-                status.set("Saving…".into());
-                match save_answer(token.clone(), item.clone(), value.clone()).await {
-                    Ok(outcome) => {
-                        save_error.set(None);
-                        answered.set(outcome.answered_items);
-                        done.update(|d| {
-                            if value.trim().is_empty() {
-                                d.remove(&item);
-                            } else {
-                                d.insert(item.clone());
-                            }
-                        });
-                        let complete = item_ids.iter().all(|i| done.read_untracked().contains(i));
-                        if complete && !last && !stay.get_untracked() {
-                            status.set("All answered – moving on to the next category…".into());
-                            let url = format!("/r/{token}/c/{}", index + 1);
-                            set_timeout(
-                                move || {
-                                    if !stay.get_untracked() {
-                                        navigate(&url, Default::default());
-                                    }
-                                },
-                                std::time::Duration::from_millis(900),
-                            );
-                        } else if complete && last {
-                            status.set("All answered – press “Finish” to see your profile.".into());
-                        } else {
-                            status.set("Saved.".into());
-                        }
-                    }
-                    Err(e) => {
-                        status.set(String::new());
-                        save_error.set(Some(e.to_string()));
-                    }
-                }
-            });
+    let cancel_advance = move || {
+        generation.update_value(|g| *g += 1);
+        if countdown.get_untracked().is_some() {
+            countdown.set(None);
         }
     };
-    let error = Signal::derive(move || save_error.get().or_else(action_error));
+    on_cleanup(move || generation.update_value(|g| *g += 1));
+
+    // one answer at a time, in order; a failure keeps the answer for the next attempt
+    let pump = move || {
+        leptos::task::spawn_local(async move {
+            while let Some(Some((item, value))) = queue.try_update(|q| q.start_next()) {
+                let Some(token) = token.try_get_value() else {
+                    break;
+                };
+                match save_answer(token, item, value).await {
+                    Ok(outcome) => {
+                        if queue.try_update(SaveQueue::succeeded).is_none() {
+                            break;
+                        }
+                        let _ = answered.try_set(outcome.answered_items);
+                    }
+                    Err(e) => {
+                        let kind = match e {
+                            AppError::Internal
+                            | AppError::BadRequest(_)
+                            | AppError::TooManyRequests(_) => Failure::Retry,
+                            _ => Failure::Refused,
+                        };
+                        queue.try_update(|q| q.failed(e.to_string(), kind));
+                        break;
+                    }
+                }
+            }
+        });
+    };
+
+    // the countdown: a tick a second; moves on only when every answer is stored
+    fn tick(
+        g: u64,
+        generation: StoredValue<u64>,
+        countdown: RwSignal<Option<u32>>,
+        queue: RwSignal<SaveQueue>,
+        go: impl Fn() + Clone + 'static,
+    ) {
+        set_timeout(
+            move || {
+                if generation.try_get_value() != Some(g) {
+                    return;
+                }
+                match countdown.try_get_untracked().flatten() {
+                    Some(n) if n > 1 => {
+                        let _ = countdown.try_set(Some(n - 1));
+                        tick(g, generation, countdown, queue, go);
+                    }
+                    Some(_) => match queue.try_with_untracked(|q| q.state()) {
+                        Some(SaveState::Saving) => tick(g, generation, countdown, queue, go),
+                        Some(SaveState::NotSaved(_)) | None => {
+                            let _ = countdown.try_set(None);
+                        }
+                        Some(_) => go(),
+                    },
+                    None => {}
+                }
+            },
+            std::time::Duration::from_secs(1),
+        );
+    }
+    let start_advance = move || {
+        generation.update_value(|g| *g += 1);
+        let g = generation.get_value();
+        countdown.set(Some(ADVANCE_SECONDS));
+        let go = move || {
+            if let (Some(t), Some(nav)) = (token.try_get_value(), navigate.try_get_value()) {
+                nav(&format!("/r/{t}/c/{}", index + 1), Default::default());
+            }
+        };
+        tick(g, generation, countdown, queue, go);
+    };
+
+    // every change is saved at once; the first answer to the last open statement, by pointer,
+    // starts the countdown to the next category
+    let on_answer = move |item: String, value: String| {
+        cancel_advance();
+        let given = !value.trim().is_empty();
+        let was_unanswered = !done.with_untracked(|d| d.contains(&item));
+        done.update(|d| {
+            if given {
+                d.insert(item.clone());
+            } else {
+                d.remove(&item);
+            }
+        });
+        let complete =
+            order.with_value(|o| done.with_untracked(|d| o.iter().all(|i| d.contains(i))));
+        queue.update(|q| q.push(item, value));
+        pump();
+        if !finished
+            && starts_advance(
+                was_unanswered && given,
+                complete,
+                by_pointer.get_value(),
+                last,
+            )
+        {
+            start_advance();
+        }
+    };
+
+    // answers picked before the page was ready: read from the form and saved now
+    Effect::new(move |ran: Option<bool>| {
+        if ran == Some(true) {
+            return true;
+        }
+        let Some(_form) = form_ref.get() else {
+            return false;
+        };
+        live.set(true);
+        #[cfg(feature = "hydrate")]
+        if !finished {
+            let shown = read_form(&_form);
+            let changes = order.with_value(|o| stored.with_value(|s| shown.unsaved(o, s)));
+            for (item, value) in changes {
+                on_answer(item, value);
+            }
+        }
+        // after moving here within the app, focus goes to the new heading (which names the step)
+        #[cfg(feature = "hydrate")]
+        if !initial && let Some(h) = heading.get_untracked() {
+            let lost = document()
+                .active_element()
+                .is_none_or(|a| a.tag_name() == "BODY" || !a.is_connected());
+            if lost {
+                let _ = h.focus();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (stored, heading, initial);
+        true
+    });
+
+    let error = Signal::derive(move || match queue.with(|q| q.state()) {
+        SaveState::NotSaved(_) => None,
+        _ => action_error(),
+    });
     let progress_pct = move || {
         (answered.get() * 100)
             .checked_div(view.total_items)
             .unwrap_or(0)
     };
+    // the server's question after Next or Finish with statements left open (?unanswered=N)
+    let asked = move || {
+        query
+            .read()
+            .get("unanswered")
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|n| *n > 0)
+    };
+    let going = if last { "finish" } else { "next" };
     let category = view.category.clone();
     let answers = view.answers.clone();
     let scales = view.scales.clone();
@@ -267,7 +413,7 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
         <Title text=format!("{} – {}", category.title, view.instrument_title) />
         <nav class="progress" aria-label="Progress">
             <p>
-                {format!("{} · category {index} of {total}", view.instrument_title)}
+                {view.instrument_title.clone()}
                 " · " <span>{move || format!("{} of {} questions answered", answered.get(), view.total_items)}</span>
             </p>
             <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100"
@@ -275,27 +421,32 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
                 <div class="fill" style=move || format!("width: {}%", progress_pct())></div>
             </div>
         </nav>
-        <h1>{category.title.clone()}</h1>
+        <KeepLink url=view.resume_url.clone() id="keep-top" />
+        <h1 node_ref=heading tabindex="-1">
+            <span class="step">{format!("Category {index} of {total}")}</span>
+            {category.title.clone()}
+        </h1>
         <p class="purpose">{category.purpose.clone()}</p>
         {finished.then(|| view! {
             <div class="notice" role="status">
                 <p>"This reflection is finished; answers can no longer be changed. "
-                <A href=format!("/r/{}/profile", view.token)>"See your profile"</A></p>
+                <A href=format!("/r/{}/profile", token.get_value())>"See your profile"</A></p>
             </div>
         })}
         <FormError message=error />
-        <ActionForm action=submit attr:class="category-form" attr:novalidate=true>
-            <input type="hidden" name="token" value=token.clone() />
+        <ActionForm action=submit node_ref=form_ref attr:class="category-form" attr:novalidate=true
+            on:pointerdown=move |_| { by_pointer.set_value(true); cancel_advance(); }
+            on:keydown=move |_| { by_pointer.set_value(false); cancel_advance(); }>
+            <input type="hidden" name="token" value=token.get_value() />
             <input type="hidden" name="index" value=index.to_string() />
             {category.subcategories.iter().map(|sub| {
-                let save = save.clone();
                 view! {
                     <section class="subcategory">
                         <h2>{sub.title.clone()}</h2>
                         {sub.items.iter().map(|item| view! {
                             <ItemInput item=item.clone() value=answers.get(&item.id).cloned()
                                 scale=item.scale.as_ref().and_then(|s| scales.get(s)).cloned()
-                                disabled=finished save=save.clone() />
+                                disabled=finished save=on_answer />
                         }).collect_view()}
                     </section>
                 }
@@ -303,26 +454,125 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
             {category.reflection_prompt.clone().map(|prompt| view! {
                 <div class="field reflection-note">
                     <label for="note">{prompt}" (optional)"</label>
-                    <textarea id="note" name="note" rows="4" maxlength=MAX_NOTE disabled=finished
-                        on:focus=move |_| stay.set(true)>{view.note.clone().unwrap_or_default()}</textarea>
+                    <textarea id="note" name="note" rows="4" maxlength=MAX_NOTE disabled=finished>
+                        {view.note.clone().unwrap_or_default()}
+                    </textarea>
                 </div>
             })}
-            <p class="save-status" role="status" aria-live="polite">{move || status.get()}</p>
+            <p class="save-status" role="status" aria-live="polite">
+                {move || {
+                    let state = queue.with(|q| q.state());
+                    let complete = order.with_value(|o| done.with(|d| o.iter().all(|i| d.contains(i))));
+                    if last && complete && state == SaveState::Saved {
+                        "All answered – press “Finish” to see your profile.".to_string()
+                    } else {
+                        save_message(&state, live.get())
+                    }
+                }}
+                {move || matches!(queue.with(|q| q.state()), SaveState::NotSaved(_)).then(|| view! {
+                    " " <button type="button" class="link" on:click=move |_| pump()>"Try again"</button>
+                })}
+            </p>
+            <Show when=move || countdown.get().is_some()>
+                <div class="advance" role="status">
+                    <p>{move || format!(
+                        "All answered. Moving on to the next category in {} s…",
+                        countdown.get().unwrap_or(0)
+                    )}</p>
+                    <button type="button" on:click=move |_| cancel_advance()>"Stay on this page"</button>
+                </div>
+            </Show>
+            // Next (or Finish) first in the markup: it is the form's default button, so Enter in
+            // a text field goes on rather than back; the style puts Back on the left
             <div class="buttons">
-                {(index > 1).then(|| view! { <button type="submit" name="go" value="back">"Back"</button> })}
                 {if last {
                     view! { <button type="submit" name="go" value="finish" class="primary" disabled=finished>"Finish and see my profile"</button> }.into_any()
                 } else {
                     view! { <button type="submit" name="go" value="next" class="primary">"Next category"</button> }.into_any()
                 }}
+                {(index > 1).then(|| view! { <button type="submit" name="go" value="back">"Back"</button> })}
             </div>
+            {move || asked().map(|n| view! {
+                <div class="notice confirm" id="confirm" role="alert">
+                    <p>{if last {
+                        format!("{n} {} of this reflection {} not answered. Finish anyway?",
+                            if n == 1 { "statement" } else { "statements" }, if n == 1 { "is" } else { "are" })
+                    } else {
+                        format!("{n} {} on this page {} not answered. Go on anyway?",
+                            if n == 1 { "statement" } else { "statements" }, if n == 1 { "is" } else { "are" })
+                    }}</p>
+                    <input type="hidden" name="confirmed" value=going />
+                    <button type="submit" name="go" value=going>
+                        {if last { "Finish anyway" } else { "Go on anyway" }}
+                    </button>
+                </div>
+            })}
         </ActionForm>
         <aside class="resume-link">
             <h2>"Your private link"</h2>
             <p>"Keep this link to continue later on any device. Anyone who has it can see and change your answers."</p>
-            <p><a href=format!("/r/{}", view.token) class="private-link">{view.resume_url.clone()}</a></p>
+            <p><a href=format!("/r/{}", token.get_value()) class="private-link">{view.resume_url.clone()}</a></p>
         </aside>
     }
+}
+
+/// The private link, folded away near the top of long pages, with a copy button once the page
+/// runs (the clipboard needs JavaScript; without it the link can be selected and copied).
+#[component]
+fn KeepLink(url: String, id: &'static str) -> impl IntoView {
+    let copied = RwSignal::new(None::<bool>);
+    let live = RwSignal::new(false);
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| live.set(true));
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(el) = input.get_untracked() {
+            el.select();
+            let promise = window().navigator().clipboard().write_text(&el.value());
+            leptos::task::spawn_local(async move {
+                let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+                let _ = copied.try_set(Some(ok));
+            });
+        }
+    };
+    view! {
+        <details class="keep-link no-print">
+            <summary>"Your private link – keep it to continue later"</summary>
+            <p class="help">"Anyone who has this link can see and change your answers."</p>
+            <div class="keep-row">
+                <label for=id class="visually-hidden">"Your private link"</label>
+                <input id=id type="text" readonly=true value=url node_ref=input />
+                <Show when=move || live.get()>
+                    <button type="button" on:click=copy>"Copy"</button>
+                </Show>
+            </div>
+            <p role="status" class="help">{move || match copied.get() {
+                Some(true) => "Copied.",
+                Some(false) => "Select the link and copy it.",
+                None => "",
+            }}</p>
+        </details>
+    }
+}
+
+/// What the form's fields hold right now (answers given before the page was ready included).
+#[cfg(feature = "hydrate")]
+fn read_form(form: &web_sys::HtmlFormElement) -> super::form::FormState {
+    use wasm_bindgen::JsCast;
+    let mut state = super::form::FormState::default();
+    if let Ok(list) = form.query_selector_all("input, textarea") {
+        for i in 0..list.length() {
+            let Some(node) = list.item(i) else { continue };
+            if let Some(input) = node.dyn_ref::<web_sys::HtmlInputElement>() {
+                let kind = input.type_();
+                let toggle = kind == "radio" || kind == "checkbox";
+                state.add_field(&input.name(), toggle, input.checked(), &input.value());
+            } else if let Some(area) = node.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                state.add_field(&area.name(), false, false, &area.value());
+            }
+        }
+    }
+    state
 }
 
 #[component]
@@ -357,8 +607,9 @@ fn ItemInput(
                     <div class="options">
                         {options.into_iter().map(|(v, l)| {
                             let checked = value.as_deref() == Some(v.as_str());
+                            let class = if v == NOT_APPLICABLE { "option na" } else { "option" };
                             view! {
-                                <label class="option">
+                                <label class=class>
                                     <input type="radio" name=name.clone() value=v checked=checked disabled=disabled on:change=on_change.clone() />
                                     <span>{l}</span>
                                 </label>
@@ -471,12 +722,24 @@ fn Profile(view: ProfileView) -> impl IntoView {
     let query = use_query_map();
     let plan_value = plan_action.value();
     let saved = move || {
-        plan_value.with(|v| matches!(v, Some(Ok(())))) || query.read().get("saved").is_some()
+        plan_value
+            .with(|v| match v {
+                Some(Ok(done)) => Some(*done),
+                Some(Err(_)) => None,
+                None => None,
+            })
+            .or_else(|| match query.read().get("saved").as_deref() {
+                Some("removed") => Some(PlanSaved::Removed),
+                Some(_) => Some(PlanSaved::Saved),
+                None => None,
+            })
     };
     let p = view.profile.clone();
     let weakest = super::scoring::join_names(&view.weakest_titles);
+    let any_scored = view.profile.categories.iter().any(|c| c.tally.n > 0);
     let verdict = match view.weakest_titles.len() {
-        0 => "You gave no scored answers, so no category stands out.".to_string(),
+        0 if !any_scored => "You gave no scored answers, so no category stands out.".to_string(),
+        0 => "No category has enough answers to say which needs most work.".to_string(),
         1 => format!("Needs most work: {weakest}"),
         _ => format!("Need most work, equally low: {weakest}"),
     };
@@ -517,25 +780,36 @@ fn Profile(view: ProfileView) -> impl IntoView {
             <p class="verdict-title">{verdict}</p>
             <p>{format!("Means are on the answer scale from 1 ({}) to {max} ({}); “don't know / not applicable” is left out.",
                 labels.get(&1).cloned().unwrap_or_default(), labels.get(&(max as usize)).cloned().unwrap_or_default())}</p>
+            <p class="rule">"A category is compared only when at least half of its statements have an answer on the scale."</p>
         </div>
+        <KeepLink url=view.resume_url.clone() id="keep-top" />
         {view.room.clone().map(|q| view! { <RoomSection q=q token=view.token.clone() /> })}
         <section>
             <h2>"All categories"</h2>
             <div id="chart-overview" class="chart" role="img" aria-label="Bar chart of your mean per category. The table below shows the same numbers."></div>
+            <div class="table-wrap" role="region" aria-label="Your mean per category" tabindex="0">
             <table class="data">
                 <caption>"Your mean per category (the lowest is marked)"</caption>
                 <thead><tr>
-                    <th scope="col">"Category"</th><th scope="col">"Your mean"</th><th scope="col">"Answered"</th><th scope="col">"Not applicable"</th>
+                    <th scope="col">"Category"</th><th scope="col">"Your mean"</th><th scope="col">"Answered on the scale"</th><th scope="col">"Not applicable"</th>
                     {shown.iter().map(|c| view! { <th scope="col">{format!("{} (n = {})", c.label, c.respondents)}</th> }).collect_view()}
                 </tr></thead>
                 <tbody>
                     {p.categories.iter().enumerate().map(|(i, c)| {
                         let low = p.weakest.contains(&c.id);
+                        let why = if c.scale != p.ranking_scale {
+                            view.other_scales.get(&c.id).map(|labels| format!(" (on another scale: {labels}; not compared)"))
+                        } else if !c.ranked && c.tally.n > 0 {
+                            Some(" (too few answers to compare)".to_string())
+                        } else {
+                            None
+                        };
                         view! {
                             <tr class:weakest=low>
-                                <th scope="row">{c.title.clone()}{low.then_some(" (needs most work)")}</th>
+                                <th scope="row">{c.title.clone()}{low.then_some(" (needs most work)")}
+                                    {why.map(|w| view! { <span class="meta">{w}</span> })}</th>
                                 <td>{fmt_mean(c.mean)}</td>
-                                <td>{c.tally.n}</td>
+                                <td>{format!("{} of {}", c.tally.n, c.statements())}</td>
                                 <td>{c.not_applicable}</td>
                                 {shown.iter().map(|g| view! { <td>{fmt_mean(g.means.get(i).copied().flatten())}</td> }).collect_view()}
                             </tr>
@@ -543,6 +817,7 @@ fn Profile(view: ProfileView) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
             {hidden.iter().map(|g| view! {
                 <p class="meta comparison-hidden">{if g.would_reveal {
                     format!(
@@ -564,6 +839,7 @@ fn Profile(view: ProfileView) -> impl IntoView {
             } else {
                 view! {
                     <p>{format!("Your answers to the statements of {weakest}, lowest first:")}</p>
+                    <div class="table-wrap" role="region" aria-label="Statements in the category that needs most work" tabindex="0">
                     <table class="data">
                         <caption>"Statements in the category that needs most work"</caption>
                         <thead><tr><th scope="col">"Statement"</th><th scope="col">"Part"</th><th scope="col">"Your answer"</th></tr></thead>
@@ -573,6 +849,7 @@ fn Profile(view: ProfileView) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                    </div>
                 }.into_any()
             }}
         </section>
@@ -583,6 +860,7 @@ fn Profile(view: ProfileView) -> impl IntoView {
                     <h3>{c.title.clone()}{format!(" – mean {}", fmt_mean(c.mean))}</h3>
                     <div id=format!("chart-cat-{i}") class="chart small" role="img"
                         aria-label=format!("Bar chart of your means in {}. The table next to it shows the same numbers.", c.title)></div>
+                    <div class="table-wrap" role="region" aria-label=format!("{}: mean per part", c.title) tabindex="0">
                     <table class="data">
                         <caption>{format!("{}: mean per part", c.title)}</caption>
                         <thead><tr><th scope="col">"Part"</th><th scope="col">"Mean"</th><th scope="col">"Answered"</th></tr></thead>
@@ -592,6 +870,7 @@ fn Profile(view: ProfileView) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                    </div>
                 </div>
             }).collect_view()}
         </section>
@@ -606,7 +885,12 @@ fn Profile(view: ProfileView) -> impl IntoView {
         <section id="action-plan" class="action-plan">
             <h2>"Your action plan"</h2>
             <FormError message=Signal::derive(plan_error) />
-            <Show when=saved><p class="ok" role="status">"Your action plan is saved."</p></Show>
+            {move || saved().map(|done| view! {
+                <p class="ok" role="status">{match done {
+                    PlanSaved::Saved => "Your action plan is saved.",
+                    PlanSaved::Removed => "Your action plan is removed.",
+                }}</p>
+            })}
             <ActionForm action=plan_action>
                 <input type="hidden" name="token" value=token_plan />
                 <label for="plan">{format!("One or two concrete steps for {} in the coming months", if weakest.is_empty() { "your school".to_string() } else { weakest.clone() })}</label>

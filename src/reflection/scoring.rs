@@ -44,6 +44,27 @@ pub struct CategoryScore {
     pub not_applicable: usize,
     pub unanswered: usize,
     pub subcategories: Vec<SubcategoryScore>,
+    /// The scale of the category's statements (its first scored statement's).
+    #[serde(default)]
+    pub scale: Option<String>,
+    /// Whether the category takes part in "needs most work": on the ranking scale, with enough
+    /// answers (see [`enough_answers`]).
+    #[serde(default)]
+    pub ranked: bool,
+}
+
+impl CategoryScore {
+    /// How many scored statements the category has.
+    pub fn statements(&self) -> usize {
+        self.tally.n as usize + self.not_applicable + self.unanswered
+    }
+}
+
+/// A category is compared only when at least half of its statements have an answer on the
+/// scale ("don't know" and unanswered do not count): a mean of one or two answers out of nine
+/// says little about the category.
+pub fn enough_answers(answered: usize, statements: usize) -> bool {
+    answered > 0 && answered * 2 >= statements
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,6 +74,10 @@ pub struct Profile {
     pub weakest: Vec<String>,
     /// Highest value of the scale the means are on (e.g. 5).
     pub scale_max: i64,
+    /// The scale categories are ranked on: the one most scored categories use. Categories on
+    /// another scale (importance beside agreement) are shown, never compared with these.
+    #[serde(default)]
+    pub ranking_scale: Option<String>,
 }
 
 /// `answers`: item id → Likert score (`None` = "not applicable"); items without an entry are
@@ -66,6 +91,7 @@ pub fn score(inst: &Instrument, answers: &HashMap<String, Option<i64>>) -> Profi
         .map(|c| {
             let mut cat = Tally::default();
             let (mut na, mut unanswered) = (0, 0);
+            let scale = c.scale_id().map(str::to_string);
             let subcategories = c
                 .subcategories
                 .iter()
@@ -100,14 +126,27 @@ pub fn score(inst: &Instrument, answers: &HashMap<String, Option<i64>>) -> Profi
                 not_applicable: na,
                 unanswered,
                 subcategories,
+                scale,
+                ranked: false,
             }
         })
         .collect();
-    let weakest = weakest(categories.iter().map(|c| (c.id.as_str(), c.tally)));
+    let ranking_scale = inst.ranking_scale().map(str::to_string);
+    let mut categories = categories;
+    for c in &mut categories {
+        c.ranked = c.scale == ranking_scale && enough_answers(c.tally.n as usize, c.statements());
+    }
+    let weakest = weakest(
+        categories
+            .iter()
+            .filter(|c| c.ranked)
+            .map(|c| (c.id.as_str(), c.tally)),
+    );
     Profile {
         categories,
         weakest,
         scale_max,
+        ranking_scale,
     }
 }
 
@@ -198,12 +237,60 @@ mod tests {
             &inst(),
             &answers(&[
                 ("c1_1", Some(4)),
+                ("c1_2", Some(4)),
                 ("c2_1", Some(2)),
                 ("c2_2", Some(3)),
                 ("c3_1", Some(3)),
+                ("c3_2", Some(3)),
             ]),
         );
         assert_eq!(p.weakest, ["c2"]);
+    }
+
+    #[test]
+    fn a_category_with_too_few_answers_is_not_named() {
+        // c1: one answer of three, the lowest mean, but not enough to say it needs most work
+        let p = score(
+            &inst(),
+            &answers(&[
+                ("c1_1", Some(1)),
+                ("c2_1", Some(3)),
+                ("c2_2", Some(3)),
+                ("c3_1", Some(4)),
+                ("c3_2", None),
+                ("c3_3", Some(4)),
+            ]),
+        );
+        assert_eq!(p.weakest, ["c2"]);
+        let ranked: Vec<bool> = p.categories.iter().map(|c| c.ranked).collect();
+        assert_eq!(ranked, [false, true, true], "c3: two of three on the scale");
+        assert_eq!(p.categories[0].statements(), 3);
+    }
+
+    #[test]
+    fn enough_answers_is_half_of_the_statements() {
+        assert!(!enough_answers(0, 0));
+        assert!(!enough_answers(1, 3));
+        assert!(enough_answers(2, 3));
+        assert!(enough_answers(5, 9));
+        assert!(!enough_answers(4, 9));
+        assert!(enough_answers(1, 2));
+    }
+
+    #[test]
+    fn categories_on_another_scale_are_never_compared() {
+        let t = "id='t'\ntitle='T'\ndescription='d'\n[scales.agree]\nlabels=['1','2','3','4','5']\n[scales.imp]\nlabels=['1','2','3','4','5']\n\
+            [[categories]]\nid='a1'\ntitle='A1'\npurpose='p'\n[[categories.subcategories]]\nid='s1'\ntitle='S'\n[[categories.subcategories.items]]\nid='x1'\ntype='likert'\nscale='agree'\ntext='x'\n\
+            [[categories]]\nid='i1'\ntitle='I1'\npurpose='p'\n[[categories.subcategories]]\nid='s2'\ntitle='S'\n[[categories.subcategories.items]]\nid='x2'\ntype='likert'\nscale='imp'\ntext='x'\n\
+            [[categories]]\nid='a2'\ntitle='A2'\npurpose='p'\n[[categories.subcategories]]\nid='s3'\ntitle='S'\n[[categories.subcategories.items]]\nid='x3'\ntype='likert'\nscale='agree'\ntext='x'\n";
+        let inst: Instrument = toml::from_str(t).unwrap();
+        let p = score(
+            &inst,
+            &answers(&[("x1", Some(4)), ("x2", Some(1)), ("x3", Some(3))]),
+        );
+        assert_eq!(p.ranking_scale.as_deref(), Some("agree"));
+        assert_eq!(p.weakest, ["a2"], "importance 1 is not 'needs most work'");
+        assert!(!p.categories[1].ranked);
     }
 
     #[test]
@@ -213,6 +300,7 @@ mod tests {
             &inst(),
             &answers(&[
                 ("c1_1", Some(2)),
+                ("c1_2", Some(2)),
                 ("c2_1", Some(1)),
                 ("c2_2", Some(2)),
                 ("c2_3", Some(3)),
@@ -225,7 +313,16 @@ mod tests {
 
     #[test]
     fn a_category_with_only_not_applicable_is_not_weakest() {
-        let p = score(&inst(), &answers(&[("c1_1", None), ("c2_1", Some(5))]));
+        let p = score(
+            &inst(),
+            &answers(&[
+                ("c1_1", None),
+                ("c1_2", None),
+                ("c1_3", None),
+                ("c2_1", Some(5)),
+                ("c2_2", Some(5)),
+            ]),
+        );
         assert_eq!(p.weakest, ["c2"]);
     }
 

@@ -262,7 +262,8 @@ pub async fn submit_category(
     state: &AppState,
     token: &str,
     index: usize,
-    go: &str,
+    go: Go,
+    confirmed: bool,
     answers: HashMap<String, String>,
     multi: HashMap<String, HashMap<String, String>>,
     note: Option<String>,
@@ -275,12 +276,6 @@ pub async fn submit_category(
         .ok_or_else(|| {
             AppError::NotFound(format!("This questionnaire has no category {index}."))
         })?;
-    if !matches!(go, "back" | "next" | "finish" | "stay") {
-        return Err(AppError::BadRequest(format!(
-            "unknown navigation “{}”",
-            super::api::short(go)
-        )));
-    }
     // Check everything before writing anything.
     let mut parsed: Vec<(String, ParsedAnswer)> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
@@ -358,30 +353,59 @@ pub async fn submit_category(
         db::set_note(&mut tx, &row.id, &category.id, note.as_deref(), &now).await?;
     }
     let enc = urlencoding::encode(token);
-    let next = match go {
-        "back" => format!("/r/{enc}/c/{}", index.saturating_sub(1).max(1)),
-        "stay" => format!("/r/{enc}/c/{index}"),
-        "next" if index < total => format!("/r/{enc}/c/{}", index + 1),
-        _ => {
-            // finish: every required item must be answered
-            let answers = db::answers_in(&mut tx, &row.id).await?;
-            let have: HashMap<&str, &str> = answers
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            if let Some((ci, item)) = inst
-                .categories
-                .iter()
-                .enumerate()
-                .flat_map(|(ci, c)| c.items().map(move |i| (ci, i)))
-                .find(|(_, i)| i.required && !have.contains_key(i.id.as_str()))
-            {
-                return Err(AppError::invalid(format!(
+    let finishing = match go {
+        Go::Next => index >= total,
+        Go::Finish => true,
+        Go::Back | Go::Stay => false,
+    };
+    let next = if !finishing {
+        match go {
+            Go::Back => format!("/r/{enc}/c/{}", index.saturating_sub(1).max(1)),
+            Go::Stay => format!("/r/{enc}/c/{index}"),
+            _ => {
+                let open = if confirmed {
+                    0
+                } else {
+                    let answers = db::answers_in(&mut tx, &row.id).await?;
+                    unanswered(category.items(), &answered_ids(&answers))
+                };
+                if open > 0 {
+                    format!("/r/{enc}/c/{index}?unanswered={open}#confirm")
+                } else {
+                    format!("/r/{enc}/c/{}", index + 1)
+                }
+            }
+        }
+    } else {
+        // finish: every required item must be answered; statements left open are asked about once
+        let answers = db::answers_in(&mut tx, &row.id).await?;
+        let have = answered_ids(&answers);
+        let missing = inst
+            .categories
+            .iter()
+            .enumerate()
+            .flat_map(|(ci, c)| c.items().map(move |i| (ci, i)))
+            .find(|(_, i)| i.required && !have.contains(i.id.as_str()))
+            .map(|(ci, item)| {
+                format!(
                     "Please answer “{}” (page {}) before you finish.",
                     super::api::short(&item.text),
                     ci + 1
-                )));
-            }
+                )
+            });
+        if let Some(message) = missing {
+            // the page's answers are kept; only finishing waits
+            tx.commit().await?;
+            return Err(AppError::invalid(message));
+        }
+        let open = if confirmed {
+            0
+        } else {
+            unanswered(inst.categories.iter().flat_map(|c| c.items()), &have)
+        };
+        if open > 0 {
+            format!("/r/{enc}/c/{index}?unanswered={open}#confirm")
+        } else {
             db::finish(&mut tx, &row.id, &now).await?;
             let respondent = aggregate_respondent(&row, &now);
             aggregates::apply(&mut tx, &inst, &respondent, &answers, 1).await?;
@@ -391,6 +415,19 @@ pub async fn submit_category(
     tx.commit().await?;
     crate::workshops::live::changed(state, row.workshop_id.as_deref()).await;
     Ok(next)
+}
+
+/// The ids of the items that have an answer.
+fn answered_ids(answers: &[(String, String)]) -> std::collections::HashSet<&str> {
+    answers.iter().map(|(k, _)| k.as_str()).collect()
+}
+
+/// How many of `items` have no answer.
+fn unanswered<'a>(
+    items: impl Iterator<Item = &'a crate::instrument::Item>,
+    have: &std::collections::HashSet<&str>,
+) -> usize {
+    items.filter(|i| !have.contains(i.id.as_str())).count()
 }
 
 fn resume_base(state: &AppState) -> String {
@@ -505,13 +542,30 @@ pub async fn profile_view(state: &AppState, token: &str) -> AppResult<ProfileVie
         .collect();
     // lowest answers first; not applicable and unanswered last
     weakest_statements.sort_by_key(|s| s.score.unwrap_or(i64::MAX));
-    let scale_labels = inst
-        .categories
-        .iter()
-        .flat_map(|c| c.items())
-        .find_map(|i| inst.scale(i))
+    // the labels of the scale categories are ranked on, and how the others read
+    let scale_labels = profile
+        .ranking_scale
+        .as_ref()
+        .and_then(|s| inst.scales.get(s))
         .map(|s| s.labels.clone())
         .unwrap_or_default();
+    let other_scales = profile
+        .categories
+        .iter()
+        .filter(|c| c.scale != profile.ranking_scale)
+        .filter_map(|c| {
+            let scale = inst.scales.get(c.scale.as_ref()?)?;
+            Some((
+                c.id.clone(),
+                format!(
+                    "1 = {} to {} = {}",
+                    scale.labels.first()?,
+                    scale.labels.len(),
+                    scale.labels.last()?
+                ),
+            ))
+        })
+        .collect();
     let notes = db::notes(&state.db.pool, &row.id)
         .await?
         .into_iter()
@@ -537,6 +591,7 @@ pub async fn profile_view(state: &AppState, token: &str) -> AppResult<ProfileVie
         status: Status::parse(&row.status),
         profile,
         scale_labels,
+        other_scales,
         weakest_titles,
         weakest_statements,
         action_plan: row.action_plan.clone(),
@@ -603,7 +658,7 @@ async fn comparisons(
     Ok(out)
 }
 
-pub async fn save_action_plan(state: &AppState, token: &str, plan: &str) -> AppResult<()> {
+pub async fn save_action_plan(state: &AppState, token: &str, plan: &str) -> AppResult<PlanSaved> {
     let (row, _) = load(state, token).await?;
     if Status::parse(&row.status) != Status::Finished {
         return Err(AppError::Conflict(
@@ -624,6 +679,11 @@ pub async fn save_action_plan(state: &AppState, token: &str, plan: &str) -> AppR
             "The action plan contains characters that cannot be stored.",
         ));
     }
+    if plan.is_empty() && row.action_plan.is_none() {
+        return Err(AppError::invalid(
+            "Write one or two steps first: an empty action plan is not saved.",
+        ));
+    }
     db::set_action_plan(
         &state.db.pool,
         &row.id,
@@ -631,7 +691,11 @@ pub async fn save_action_plan(state: &AppState, token: &str, plan: &str) -> AppR
         &crate::server::now(),
     )
     .await?;
-    Ok(())
+    Ok(if plan.is_empty() {
+        PlanSaved::Removed
+    } else {
+        PlanSaved::Saved
+    })
 }
 
 pub async fn delete(state: &AppState, token: &str, confirmed: bool) -> AppResult<()> {

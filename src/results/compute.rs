@@ -115,9 +115,17 @@ pub fn compute(
             }
         })
         .collect();
+    // only categories on the ranking scale are compared (importance is not agreement)
+    let ranked_scale = inst.ranking_scale();
     let ranking = stats::rank(
         &categories
             .iter()
+            .filter(|c| {
+                inst.categories
+                    .iter()
+                    .find(|x| x.id == c.id)
+                    .is_some_and(|x| x.scale_id() == ranked_scale)
+            })
             .filter_map(|c| c.estimate.map(|e| (c.id.clone(), e)))
             .collect::<Vec<_>>(),
     );
@@ -189,6 +197,44 @@ mod tests {
         ))
         .unwrap();
         toml::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn importance_categories_are_shown_but_never_ranked_with_agreement() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/instruments/networking-baseline.toml"
+        ))
+        .unwrap();
+        let inst: Instrument = toml::from_str(&text).unwrap();
+        assert_eq!(inst.ranking_scale(), Some("agree5"));
+        // every importance statement at 1 ("not important"), every agreement statement at 3
+        let mut counts = Vec::new();
+        for c in &inst.categories {
+            for item in c.items().filter(|i| i.kind == ItemType::Likert) {
+                let v = if item.scale.as_deref() == Some("importance5") {
+                    "1"
+                } else {
+                    "3"
+                };
+                counts.push((item.id.clone(), v.to_string(), 6));
+            }
+        }
+        let r = compute(&inst, 6, &counts, 5);
+        let ranked: Vec<&str> = r
+            .ranking
+            .iter()
+            .flat_map(|t| t.ids.iter().map(String::as_str))
+            .collect();
+        assert!(!ranked.is_empty());
+        for id in ["conditions", "pln_factors"] {
+            assert!(
+                !ranked.contains(&id),
+                "{id} is on the importance scale: {ranked:?}"
+            );
+            let c = r.categories.iter().find(|c| c.id == id).unwrap();
+            assert_eq!(c.estimate.map(|e| e.mean), Some(1.0), "but it is shown");
+        }
     }
 
     #[test]

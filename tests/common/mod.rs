@@ -375,7 +375,13 @@ pub async fn leadership_reflection(
             .enumerate()
             .map(|(i, item)| (format!("answers[{}]", item.id), value(c, i, &cat.id)))
             .collect();
-        let mut form: Vec<(&str, &str)> = vec![("token", &token), ("index", &page), ("go", go)];
+        // a respondent who means to go on, whatever they left open
+        let mut form: Vec<(&str, &str)> = vec![
+            ("token", &token),
+            ("index", &page),
+            ("go", go),
+            ("confirmed", go),
+        ];
         form.extend(answers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let r = app.call("submit_category", &form).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
