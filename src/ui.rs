@@ -20,6 +20,68 @@ pub fn form_error<T: Send + Sync + 'static>(
     }
 }
 
+/// `text` broken at spaces into lines of at most `width` characters (a longer word is cut), for
+/// chart labels: ECharts does not wrap category names, and on a phone a long name pushes the bars
+/// off the chart.
+pub fn wrap_label(text: &str, width: usize) -> String {
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let chars: Vec<char> = word.chars().collect();
+        for piece in chars.chunks(width) {
+            let piece: String = piece.iter().collect();
+            if line.is_empty() {
+                line = piece;
+            } else if line.chars().count() + 1 + piece.chars().count() <= width {
+                line.push(' ');
+                line.push_str(&piece);
+            } else {
+                lines.push(std::mem::replace(&mut line, piece));
+            }
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines.join("\n")
+}
+
+/// Empties `form` each time its action succeeds, so that the next entry starts blank. Only the
+/// hydrated page needs it: a plain form post loads a fresh page. Call it where the form's
+/// `NodeRef` outlives re-renders of the form (outside a `Suspense` that refetches).
+pub fn clear_on_success<T: Send + Sync + 'static>(
+    value: MappedSignal<Option<Result<T, AppError>>>,
+    form: NodeRef<leptos::html::Form>,
+) {
+    Effect::new(move |_| {
+        if value.with(|v| matches!(v, Some(Ok(_))))
+            && let Some(form) = form.get_untracked()
+        {
+            form.reset();
+        }
+    });
+}
+
+/// What was sent with an action's latest dispatch, picked by `pick`, kept after the action
+/// resolves (its own input empties then), so that a success message can name what was created.
+pub fn last_input<I, T>(
+    input: MappedSignal<Option<I>>,
+    pick: impl Fn(&I) -> T + Send + Sync + 'static,
+) -> ReadSignal<Option<T>>
+where
+    I: Send + Sync + 'static,
+    T: Send + Sync + 'static,
+{
+    let (last, set_last) = signal(None);
+    Effect::new(move |_| {
+        if let Some(v) = input.with(|i| i.as_ref().map(&pick)) {
+            set_last.set(Some(v));
+        }
+    });
+    last
+}
+
 #[component]
 pub fn FormError(message: Signal<Option<String>>) -> impl IntoView {
     view! {
@@ -55,8 +117,9 @@ pub fn render_charts(charts: Vec<(String, charming::Chart, u32)>) {
                         continue;
                     };
                     let width = element.client_width().max(280) as u32;
-                    if let Err(e) = charming::WasmRenderer::new(width, height).render(&id, &chart) {
-                        leptos::logging::warn!("chart {id}: {e:?}");
+                    match charming::WasmRenderer::new(width, height).render(&id, &chart) {
+                        Ok(_) => set_label_line_heights(&element, &chart),
+                        Err(e) => leptos::logging::warn!("chart {id}: {e:?}"),
                     }
                 }
             } else {
@@ -71,6 +134,55 @@ pub fn render_charts(charts: Vec<(String, charming::Chart, u32)>) {
         }
         attempt(charts, 0);
     }
+}
+
+/// Gives the axis labels of a drawn chart a line height: ECharts (as charming sets it up) drew the
+/// lines of a wrapped label on top of each other, and charming 0.6's `AxisLabel` has no
+/// `lineHeight`, so it is set on the chart afterwards.
+#[cfg(feature = "hydrate")]
+fn set_label_line_heights(element: &web_sys::Element, chart: &charming::Chart) {
+    use wasm_bindgen::JsCast;
+    let Ok(option) = serde_json::to_value(chart) else {
+        return;
+    };
+    let Ok(patch) = js_sys::JSON::parse(&label_line_heights(&option).to_string()) else {
+        return;
+    };
+    let call = |target: &wasm_bindgen::JsValue, name: &str, arg: &wasm_bindgen::JsValue| {
+        js_sys::Reflect::get(target, &name.into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .and_then(|f| f.call1(target, arg).ok())
+    };
+    if let Some(echarts) =
+        web_sys::window().and_then(|w| js_sys::Reflect::get(&w, &"echarts".into()).ok())
+        && let Some(instance) = call(&echarts, "getInstanceByDom", element)
+    {
+        call(&instance, "setOption", &patch);
+    }
+}
+
+/// The option patch that gives every axis label of `option` (an ECharts option as JSON) a line
+/// height of 1.3 times its font size (12 px when none is set).
+pub fn label_line_heights(option: &serde_json::Value) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let one = |axis: &Value| {
+        let size = axis["axisLabel"]["fontSize"].as_f64().unwrap_or(12.0);
+        json!({ "axisLabel": { "lineHeight": (size * 1.3).round() } })
+    };
+    let mut patch = serde_json::Map::new();
+    for key in ["xAxis", "yAxis"] {
+        match &option[key] {
+            Value::Array(axes) => {
+                patch.insert(key.into(), Value::Array(axes.iter().map(one).collect()));
+            }
+            Value::Object(_) => {
+                patch.insert(key.into(), one(&option[key]));
+            }
+            _ => {}
+        }
+    }
+    Value::Object(patch)
 }
 
 /// A labelled `<select>` of a filter form: an optional first choice with the empty value ("All
@@ -98,5 +210,64 @@ pub fn FilterSelect(
                     .collect_view()}
             </select>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_label;
+    use proptest::prelude::*;
+
+    #[test]
+    fn labels_wrap_at_spaces_and_cut_only_longer_words() {
+        assert_eq!(wrap_label("Vision", 18), "Vision");
+        assert_eq!(
+            wrap_label("Managing the teaching and learning programme", 18),
+            "Managing the\nteaching and\nlearning programme"
+        );
+        assert_eq!(
+            wrap_label("Trust and a collaborative culture", 16),
+            "Trust and a\ncollaborative\nculture"
+        );
+        assert_eq!(wrap_label("  two   spaces ", 18), "two spaces");
+        assert_eq!(
+            wrap_label("Donaudampfschifffahrtsgesellschaft", 18),
+            "Donaudampfschifffa\nhrtsgesellschaft"
+        );
+        assert_eq!(wrap_label("", 18), "");
+    }
+
+    #[test]
+    fn every_axis_label_gets_a_line_height() {
+        use serde_json::json;
+        let option = json!({
+            "xAxis": { "type": "value" },
+            "yAxis": [{ "axisLabel": { "fontSize": 20.0 } }, { "type": "category" }],
+            "series": []
+        });
+        assert_eq!(
+            super::label_line_heights(&option),
+            json!({
+                "xAxis": { "axisLabel": { "lineHeight": 16.0 } },
+                "yAxis": [{ "axisLabel": { "lineHeight": 26.0 } }, { "axisLabel": { "lineHeight": 16.0 } }]
+            })
+        );
+        assert_eq!(
+            super::label_line_heights(&json!({ "series": [] })),
+            json!({})
+        );
+    }
+
+    proptest! {
+        /// No line is longer than the width, and no character but spaces is lost or added.
+        #[test]
+        fn wrapped_lines_fit_and_keep_the_text(text in "[a-zé ]{0,80}", width in 1usize..30) {
+            let wrapped = wrap_label(&text, width);
+            for line in wrapped.lines() {
+                prop_assert!(line.chars().count() <= width, "{line:?}");
+            }
+            let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            prop_assert_eq!(squeeze(&wrapped), squeeze(&text));
+        }
     }
 }

@@ -3,6 +3,7 @@ use super::api::*;
 use super::model::{CurrentUser, Role, UserSummary};
 use crate::schools::model::School;
 use crate::ui::{FormError, form_error};
+use leptos::html::Form;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -55,17 +56,21 @@ pub fn SignedInBar(user: CurrentUser) -> impl IntoView {
     }
 }
 
-/// The admin's list of accounts and the form for a new one.
+/// The admin's list of accounts and the form for a new one. `form` is the form's ref (the page
+/// empties the form after a success) and `created` names the account just created.
 #[component]
 pub fn AccountsAdmin(
     users: Vec<UserSummary>,
     schools: Vec<School>,
     action: ServerAction<CreateUser>,
+    form: NodeRef<Form>,
+    created: Signal<Option<String>>,
 ) -> impl IntoView {
     let error = form_error(action.value(), "user_error");
     view! {
         <section id="accounts">
             <h2>"Accounts"</h2>
+            <div class="table-wrap" role="region" aria-label="Accounts" tabindex="0">
             <table class="data">
                 <thead><tr><th scope="col">"E-mail"</th><th scope="col">"Role"</th><th scope="col">"Schools"</th></tr></thead>
                 <tbody>
@@ -74,9 +79,13 @@ pub fn AccountsAdmin(
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
             <h3>"New account"</h3>
+            {move || created.get().map(|who| view! {
+                <p class="ok" role="status">{format!("Account created for {who}. Give them their password privately.")}</p>
+            })}
             <FormError message=Signal::derive(error) />
-            <ActionForm action=action attr:class="admin-form">
+            <ActionForm action=action node_ref=form attr:class="admin-form">
                 <div class="field">
                     <label for="user-email">"E-mail address"</label>
                     <input id="user-email" name="email" type="email" required=true autocomplete="off" />

@@ -10,6 +10,26 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+fn plural(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The preview's counts in words; with no respondent left, that there is nothing to export.
+fn counts_text(pv: &ExportPreview) -> String {
+    let k = plural(pv.minimum_group_size, "respondent", "respondents");
+    if pv.respondents == 0 {
+        format!(
+            "Nothing to export with these filters: no respondent who agreed to research use is in a group of at least {k}. Choose fewer filters or a longer period."
+        )
+    } else {
+        format!(
+            "{}; {} selected. Every group holds at least {k}.",
+            plural(pv.respondents, "respondent", "respondents"),
+            plural(pv.answers, "answer", "answers"),
+        )
+    }
+}
+
 #[component]
 pub fn ExportPage() -> impl IntoView {
     let query = use_query_map();
@@ -104,20 +124,29 @@ pub fn ExportPage() -> impl IntoView {
                                 Err(e) => view! { <div class="error" role="alert"><p>{e.to_string()}</p></div> }.into_any(),
                                 Ok(pv) => {
                                     let q = p.query();
+                                    // with nobody to export, only the codebook (the questions) is worth a download
+                                    let answers = (pv.respondents > 0).then(|| view! {
+                                        <li><a href=format!("/export/responses.csv?{q}") download>"Answers, long CSV (one row per answer)"</a></li>
+                                        <li><a href=format!("/export/responses-wide.csv?{q}") download>"Answers, wide CSV (one row per respondent, with scale scores)"</a></li>
+                                        <li><a href=format!("/export/responses.json?{q}") download>"Answers, JSON (one object per respondent, with scale scores)"</a></li>
+                                    });
+                                    let script = (pv.respondents > 0).then(|| view! {
+                                        <li><a href=format!("/export/reflect-wide.R?{q}") download>"R script: reads the wide CSV with labels as factors"</a></li>
+                                    });
                                     view! {
                                         <section class="export-preview" aria-labelledby="preview-title">
                                             <h2 id="preview-title">"This export"</h2>
-                                            <p id="export-counts">{format!("{} respondents; {} answers selected. Every group holds at least {} respondents.", pv.respondents, pv.answers, pv.minimum_group_size)}</p>
+                                            <p id="export-counts">{counts_text(&pv)}</p>
                                             {(!pv.suppression.is_empty()).then(|| view! {
-                                                <ul>{pv.suppression.iter().map(|(what, n)| view! { <li>{format!("{n} respondents: {what}")}</li> }).collect_view()}</ul>
+                                                <ul>{pv.suppression.iter().map(|(what, n)| view! {
+                                                    <li>{format!("{}: {what}", plural(*n, "respondent", "respondents"))}</li>
+                                                }).collect_view()}</ul>
                                             })}
                                             <ul class="downloads">
-                                                <li><a href=format!("/export/responses.csv?{q}") download>"Answers, long CSV (one row per answer)"</a></li>
-                                                <li><a href=format!("/export/responses-wide.csv?{q}") download>"Answers, wide CSV (one row per respondent, with scale scores)"</a></li>
-                                                <li><a href=format!("/export/responses.json?{q}") download>"Answers, JSON (one object per respondent, with scale scores)"</a></li>
+                                                {answers}
                                                 <li><a href=format!("/export/codebook.json?{q}") download>"Codebook (JSON)"</a></li>
                                                 <li><a href=format!("/export/codebook.md?{q}") download>"Codebook (Markdown)"</a></li>
-                                                <li><a href=format!("/export/reflect-wide.R?{q}") download>"R script: reads the wide CSV with labels as factors"</a></li>
+                                                {script}
                                             </ul>
                                         </section>
                                     }.into_any()
@@ -128,5 +157,41 @@ pub fn ExportPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn preview(respondents: i64, answers: i64) -> ExportPreview {
+        ExportPreview {
+            respondents,
+            answers,
+            minimum_group_size: 5,
+            suppression: vec![],
+        }
+    }
+
+    #[test]
+    fn counts_say_one_respondent_and_many_answers() {
+        assert_eq!(
+            counts_text(&preview(1, 36)),
+            "1 respondent; 36 answers selected. Every group holds at least 5 respondents."
+        );
+        assert_eq!(
+            counts_text(&preview(12, 1)),
+            "12 respondents; 1 answer selected. Every group holds at least 5 respondents."
+        );
+    }
+
+    #[test]
+    fn no_respondents_is_nothing_to_export() {
+        let text = counts_text(&preview(0, 40));
+        assert!(
+            text.starts_with("Nothing to export with these filters"),
+            "{text}"
+        );
+        assert!(!text.contains("Every group holds"), "{text}");
     }
 }

@@ -54,32 +54,12 @@ fn bars(names: Vec<String>, means: Vec<(Option<f64>, bool)>, max: i64) -> Chart 
         )
 }
 
-/// A chart label broken into lines of about `width` characters at spaces, so long category
-/// names stay readable beside the bars on a phone instead of pushing them off the chart.
-pub fn wrap_label(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut line = 0;
-    for word in text.split_whitespace() {
-        let len = word.chars().count();
-        if line > 0 && line + 1 + len > width {
-            out.push('\n');
-            line = 0;
-        } else if line > 0 {
-            out.push(' ');
-            line += 1;
-        }
-        out.push_str(word);
-        line += len;
-    }
-    out
-}
-
 /// One bar per category (mean on the item scale); the category that needs most work in red.
 pub fn overview_chart(p: &Profile) -> Chart {
     bars(
         p.categories
             .iter()
-            .map(|c| wrap_label(&c.title, 22))
+            .map(|c| crate::ui::wrap_label(&c.title, 22))
             .collect(),
         p.categories
             .iter()
@@ -96,7 +76,7 @@ pub fn category_chart(p: &Profile, category: usize) -> Option<Chart> {
     Some(bars(
         c.subcategories
             .iter()
-            .map(|s| wrap_label(&s.title, 22))
+            .map(|s| crate::ui::wrap_label(&s.title, 22))
             .collect(),
         c.subcategories.iter().map(|s| (s.mean, weakest)).collect(),
         p.scale_max,
@@ -126,19 +106,6 @@ mod tests {
             scale: None,
             ranked: true,
         }
-    }
-
-    #[test]
-    fn long_labels_wrap_at_spaces() {
-        assert_eq!(
-            wrap_label("Managing the teaching and learning programme", 22),
-            "Managing the teaching\nand learning programme"
-        );
-        assert_eq!(wrap_label("Short", 22), "Short");
-        assert_eq!(
-            wrap_label("Averyveryverylongwordthatcannotbreak x", 10),
-            "Averyveryverylongwordthatcannotbreak\nx"
-        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ use crate::ui::{FormError, form_error, render_charts};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+#[cfg(feature = "hydrate")]
+use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use std::collections::BTreeMap;
 
 #[component]
@@ -243,6 +245,8 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
     let by_pointer = StoredValue::new(false);
     let countdown = RwSignal::new(None::<u32>);
     let generation = StoredValue::new(0u64);
+    // only in the browser: a local value made on the server would be dropped on another thread
+    #[cfg(feature = "hydrate")]
     let navigate = StoredValue::new_local(use_navigate());
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let heading = NodeRef::<leptos::html::H1>::new();
@@ -320,6 +324,7 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
         let g = generation.get_value();
         countdown.set(Some(ADVANCE_SECONDS));
         let go = move || {
+            #[cfg(feature = "hydrate")]
             if let (Some(t), Some(nav)) = (token.try_get_value(), navigate.try_get_value()) {
                 nav(&format!("/r/{t}/c/{}", index + 1), Default::default());
             }

@@ -13,9 +13,25 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// Height in pixels of a horizontal bar chart with `rows` bars (legend and axis included).
-fn chart_height(rows: usize) -> u32 {
-    70 + 42 * rows as u32
+fn height_style(px: u32) -> String {
+    format!("height:{px}px")
+}
+
+fn plural(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The colours of a distribution chart's answers: HTML, so that the key wraps on a phone. The
+/// table beside the chart says the same in words, so screen readers skip it.
+#[component]
+fn ScaleKey(labels: Vec<String>) -> impl IntoView {
+    view! {
+        <ul class="chart-key" aria-hidden="true">
+            {labels.into_iter().enumerate().map(|(v, label)| view! {
+                <li><span class="swatch" style=format!("background:{}", chart::scale_colour(v))></span>{label}</li>
+            }).collect_view()}
+        </ul>
+    }
 }
 
 fn fmt(v: f64) -> String {
@@ -228,11 +244,22 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
         .iter()
         .map(|c| (c.title.clone(), c.estimate, first.contains(&c.id)))
         .collect();
+    let category_names: Vec<String> = results.categories.iter().map(|c| c.title.clone()).collect();
+    let overview_height = chart::height(&category_names, 1);
+    // per category, the height of its subcategories' chart
+    let sub_heights: Vec<u32> = results
+        .categories
+        .iter()
+        .map(|c| {
+            let names: Vec<String> = c.subcategories.iter().map(|s| s.title.clone()).collect();
+            chart::height(&names, 1)
+        })
+        .collect();
     let mut charts = vec![
         (
             "chart-means".to_string(),
             chart::interval_chart(&overview_rows, max),
-            chart_height(overview_rows.len()),
+            overview_height,
         ),
         (
             "chart-distribution".to_string(),
@@ -244,7 +271,7 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
                     .collect::<Vec<_>>(),
                 &labels,
             ),
-            chart_height(results.categories.len()),
+            overview_height,
         ),
     ];
     for (i, c) in results.categories.iter().enumerate() {
@@ -257,7 +284,7 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
                     .collect::<Vec<_>>(),
                 &labels,
             ),
-            chart_height(c.subcategories.len()),
+            sub_heights[i],
         ));
     }
     if let Gap::Shown(rows) = &view.gap {
@@ -268,12 +295,13 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
         charts.push((
             "chart-gap".to_string(),
             chart::gap_chart(&rows, max),
-            chart_height(rows.len() * 2),
+            gap_height(&view.gap),
         ));
     }
     let charts = StoredValue::new(charts);
     Effect::new(move |_| charts.with_value(|c| render_charts(c.clone())));
     let points = labels.len();
+    let key = labels.clone();
     let scale_caption = match (labels.first(), labels.last()) {
         (Some(a), Some(b)) => format!("Mean per category (1 = {a} … {} = {b})", labels.len()),
         _ => "Mean per category".to_string(),
@@ -286,7 +314,7 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
     };
     view! {
         <script src="/vendor/echarts.min.js"></script>
-        <p class="respondents">{format!("{} respondents", results.respondents)}</p>
+        <p class="respondents">{plural(results.respondents, "respondent", "respondents")}</p>
         <section class="ranking">
             <h2>"Which category needs most work"</h2>
             <ol>
@@ -296,7 +324,8 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
         </section>
         <section>
             <h2>"Means with 95% intervals"</h2>
-            <div id="chart-means" class="chart" style=format!("height:{}px", chart_height(results.categories.len())) role="img" aria-label="Mean per category with its 95% interval; the table below has the same numbers"></div>
+            <div id="chart-means" class="chart" style=height_style(overview_height) role="img" aria-label="Mean per category with its 95% interval; the table below has the same numbers"></div>
+            <div class="table-wrap" role="region" aria-label="Mean per category" tabindex="0">
             <table class="data">
                 <caption>{scale_caption}</caption>
                 <thead><tr><th scope="col">"Category"</th><th scope="col">"Mean"</th><th scope="col">"95% interval"</th><th scope="col">"Answers"</th></tr></thead>
@@ -311,10 +340,13 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </section>
         <section>
             <h2>"How people answered"</h2>
-            <div id="chart-distribution" class="chart" style=format!("height:{}px", chart_height(results.categories.len())) role="img" aria-label="Share of each answer per category; the table below has the same numbers"></div>
+            <ScaleKey labels=key.clone() />
+            <div id="chart-distribution" class="chart" style=height_style(overview_height) role="img" aria-label="Share of each answer per category; the table below has the same numbers"></div>
+            <div class="table-wrap" role="region" aria-label="Share of answers per category" tabindex="0">
             <table class="data">
                 <caption>"Share of answers per category"</caption>
                 <thead><tr><th scope="col">"Category"</th>{header.clone()}</tr></thead>
@@ -324,11 +356,14 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </section>
         {results.categories.iter().enumerate().map(|(i, c)| view! {
             <section class="category-results">
                 <h2>{c.title.clone()}</h2>
-                <div id=format!("chart-sub-{i}") class="chart" style=format!("height:{}px", chart_height(c.subcategories.len())) role="img" aria-label=format!("Share of each answer per subcategory of {}; the table below has the same numbers", c.title)></div>
+                <ScaleKey labels=key.clone() />
+                <div id=format!("chart-sub-{i}") class="chart" style=height_style(sub_heights[i]) role="img" aria-label=format!("Share of each answer per subcategory of {}; the table below has the same numbers", c.title)></div>
+                <div class="table-wrap" role="region" aria-label=c.title.clone() tabindex="0">
                 <table class="data">
                     <thead><tr>
                         <th scope="col">"Subcategory"</th><th scope="col">"Mean"</th><th scope="col">"95% interval"</th>
@@ -345,6 +380,7 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
+                </div>
             </section>
         }).collect_view()}
         <GapSection gap=view.gap.clone() k=view.k />
@@ -386,6 +422,7 @@ fn FreeTextSection(text: FreeText) -> impl IntoView {
 
 #[component]
 fn GapSection(gap: Gap, k: i64) -> impl IntoView {
+    let height = gap_height(&gap);
     match gap {
         Gap::NotApplicable => ().into_any(),
         Gap::Withheld => view! {
@@ -399,7 +436,8 @@ fn GapSection(gap: Gap, k: i64) -> impl IntoView {
         Gap::Shown(rows) => view! {
             <section class="gap">
                 <h2>"Leaders and teachers"</h2>
-                <div id="chart-gap" class="chart" style=format!("height:{}px", chart_height(rows.len() * 2)) role="img" aria-label="Leaders' and teachers' mean per category; the table below has the same numbers"></div>
+                <div id="chart-gap" class="chart" style=height_style(height) role="img" aria-label="Leaders' and teachers' mean per category; the table below has the same numbers"></div>
+                <div class="table-wrap" role="region" aria-label="Leaders and teachers" tabindex="0">
                 <table class="data">
                     <thead><tr><th scope="col">"Category"</th><th scope="col">"Leaders"</th><th scope="col">"Teachers"</th><th scope="col">"Gap (teachers − leaders)"</th></tr></thead>
                     <tbody>
@@ -419,8 +457,20 @@ fn GapSection(gap: Gap, k: i64) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
+                </div>
             </section>
         }.into_any(),
+    }
+}
+
+/// Height of the leaders-and-teachers chart: two bars per category.
+fn gap_height(gap: &Gap) -> u32 {
+    match gap {
+        Gap::Shown(rows) => {
+            let names: Vec<String> = rows.iter().map(|r| r.category.clone()).collect();
+            chart::height(&names, 2)
+        }
+        _ => 0,
     }
 }
 
@@ -445,6 +495,8 @@ pub fn CountryComparisonPage() -> impl IntoView {
 #[component]
 fn Comparison(c: CountryComparison) -> impl IntoView {
     let columns = c.columns.clone();
+    let column_names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
+    let comparison_height = chart::height(&column_names, 1);
     // one stacked bar per country (and all) for each question
     let charts: Vec<(String, charming::Chart, u32)> = c
         .questions
@@ -467,7 +519,7 @@ fn Comparison(c: CountryComparison) -> impl IntoView {
             (
                 format!("chart-q-{i}"),
                 chart::distribution_chart(&rows, &q.options),
-                chart_height(rows.len()),
+                comparison_height,
             )
         })
         .collect();
@@ -502,7 +554,9 @@ fn Comparison(c: CountryComparison) -> impl IntoView {
                     <section class="question-results">
                         <h2>{q.text.clone()}</h2>
                         <p class="help">{q.category.clone()}</p>
-                        <div id=format!("chart-q-{i}") class="chart" style=format!("height:{}px", chart_height(cols.len())) role="img" aria-label="Share of each answer by country; the table below has the same numbers"></div>
+                        <ScaleKey labels=q.options.clone() />
+                        <div id=format!("chart-q-{i}") class="chart" style=height_style(comparison_height) role="img" aria-label="Share of each answer by country; the table below has the same numbers"></div>
+                        <div class="table-wrap" role="region" aria-label=q.text.clone() tabindex="0">
                         <table class="data">
                             <thead><tr>
                                 <th scope="col">"Answer"</th>
@@ -521,6 +575,7 @@ fn Comparison(c: CountryComparison) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                     </section>
                 }
             }).collect_view().into_any()

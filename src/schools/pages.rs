@@ -2,13 +2,29 @@
 use super::api::*;
 use super::codes;
 use crate::accounts::api::{CreateUser, list_users, whoami};
+use crate::accounts::model::Role;
 use crate::accounts::pages::{AccountsAdmin, SignedInBar};
 use crate::app::ErrorBox;
 use crate::error::AppError;
-use crate::ui::{FormError, form_error};
+use crate::ui::{FormError, clear_on_success, form_error, last_input};
+use leptos::html::Form;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+
+/// `name` once the action has succeeded (not while it runs again), for the message that says
+/// what was created.
+fn created_name<T: Send + Sync + 'static>(
+    value: MappedSignal<Option<Result<T, AppError>>>,
+    pending: Memo<bool>,
+    name: ReadSignal<Option<String>>,
+) -> Option<String> {
+    if !pending.get() && value.with(|v| matches!(v, Some(Ok(_)))) {
+        name.get()
+    } else {
+        None
+    }
+}
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -32,6 +48,30 @@ pub fn AdminPage() -> impl IntoView {
     );
     let school_error = form_error(school_action.value(), "school_error");
     let network_error = form_error(network_action.value(), "network_error");
+    // the forms empty themselves after a success (hydrated); their refs and the names of what
+    // was created live here, outside the `Suspense` that re-renders when the lists reload
+    let (school_form, network_form, user_form) = (
+        NodeRef::<Form>::new(),
+        NodeRef::<Form>::new(),
+        NodeRef::<Form>::new(),
+    );
+    clear_on_success(school_action.value(), school_form);
+    clear_on_success(network_action.value(), network_form);
+    clear_on_success(user_action.value(), user_form);
+    let network_name = last_input(network_action.input(), |i: &CreateNetwork| i.name.clone());
+    let account = last_input(user_action.input(), |i: &CreateUser| {
+        let role = Role::parse(&i.role).map_or_else(|| i.role.clone(), |r| r.label().to_string());
+        format!("{} ({role})", i.email.trim())
+    });
+    let network_created = move || {
+        created_name(
+            network_action.value(),
+            network_action.pending(),
+            network_name,
+        )
+    };
+    let account_created =
+        Signal::derive(move || created_name(user_action.value(), user_action.pending(), account));
     let query = use_query_map();
     let created = move || {
         school_action
@@ -55,6 +95,7 @@ pub fn AdminPage() -> impl IntoView {
                             {move || created().map(|c| view! {
                                 <p class="ok" role="status">{format!("School created. Its join code is {}.", codes::display(&c))}</p>
                             })}
+                            <div class="table-wrap" role="region" aria-label="Schools" tabindex="0">
                             <table class="data">
                                 <thead><tr>
                                     <th scope="col">"School"</th><th scope="col">"Join code"</th>
@@ -72,9 +113,10 @@ pub fn AdminPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            </div>
                             <h3>"New school"</h3>
                             <FormError message=Signal::derive(school_error) />
-                            <ActionForm action=school_action attr:class="admin-form">
+                            <ActionForm action=school_action node_ref=school_form attr:class="admin-form">
                                 <div class="field">
                                     <label for="school-name">"Name"</label>
                                     <input id="school-name" name="name" type="text" required=true maxlength=super::model::MAX_NAME />
@@ -97,11 +139,17 @@ pub fn AdminPage() -> impl IntoView {
                             <h2>"Networks"</h2>
                             <ul>
                                 {dir.networks.iter().map(|n| view! {
-                                    <li>{format!("{} ({} schools) ", n.name, n.schools)}<a href=format!("/results/network/{}", n.id)>"Results"</a></li>
+                                    <li>{format!(
+                                        "{} ({} {}) ",
+                                        n.name, n.schools, if n.schools == 1 { "school" } else { "schools" }
+                                    )}<a href=format!("/results/network/{}", n.id)>"Results"</a></li>
                                 }).collect_view()}
                             </ul>
+                            {move || network_created().map(|name| view! {
+                                <p class="ok" role="status">{format!("Network created: {name}.")}</p>
+                            })}
                             <FormError message=Signal::derive(network_error) />
-                            <ActionForm action=network_action attr:class="admin-form">
+                            <ActionForm action=network_action node_ref=network_form attr:class="admin-form">
                                 <div class="field">
                                     <label for="network-name">"New network"</label>
                                     <input id="network-name" name="name" type="text" required=true maxlength=super::model::MAX_NAME />
@@ -109,7 +157,7 @@ pub fn AdminPage() -> impl IntoView {
                                 <button type="submit">"Create the network"</button>
                             </ActionForm>
                         </section>
-                        <AccountsAdmin users=users schools=dir.schools.clone() action=user_action />
+                        <AccountsAdmin users=users schools=dir.schools.clone() action=user_action form=user_form created=account_created />
                     }.into_any()
                     }
                 }

@@ -37,7 +37,9 @@ pub fn WorkshopsPage() -> impl IntoView {
                             view! { <p>"No workshops yet."</p> }.into_any()
                         } else {
                             view! {
+                                <div class="table-wrap" role="region" aria-label="Your workshops" tabindex="0">
                                 <table class="data">
+                                    <caption class="visually-hidden">"Your workshops"</caption>
                                     <thead><tr><th scope="col">"Workshop"</th><th scope="col">"Join code"</th><th scope="col">"Status"</th></tr></thead>
                                     <tbody>
                                         {list.workshops.iter().map(|(id, title, code, status)| view! {
@@ -49,6 +51,7 @@ pub fn WorkshopsPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
+                                </div>
                             }.into_any()
                         }}
                         <h2>"New workshop"</h2>
@@ -134,7 +137,7 @@ pub fn WorkshopPage() -> impl IntoView {
                             <h1>{w.title.clone()}</h1>
                             <p class="lead">{w.instrument_title.clone()}</p>
                             <section class="join-panel">
-                                <p>"Join at " <strong>{w.join_url.split("/join").next().unwrap_or_default().to_string() + "/join"}</strong> " with the code"</p>
+                                <p>"Join at " <strong>{join_page(&w.join_url)}</strong> " with the code"</p>
                                 <p class="join-code">{codes::display(&w.code)}</p>
                                 <div class="qr" inner_html=w.qr_svg.clone()></div>
                                 <p class="help">{format!("The QR code opens {}", w.join_url)}</p>
@@ -242,14 +245,20 @@ pub fn PresenterPage() -> impl IntoView {
             Ok::<_, AppError>((room, comparison))
         },
     );
+    // the QR code (made by the server) does not change when the results are revealed; a screen
+    // without it still shows the address and the code
+    let qr = Resource::new(id, |id| async move {
+        get_workshop(id).await.ok().map(|w| w.qr_svg)
+    });
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let qr = qr.await;
                 match data.await {
                     Err(e) => view! { <ErrorBox error=e /> }.into_any(),
                     Ok((room, comparison)) => view! {
                         <Title text=format!("{} – presenter – Reflect", room.title) />
-                        <Presenter initial=room comparison=comparison reveal=reveal error=Signal::derive(error) />
+                        <Presenter initial=room qr=qr comparison=comparison reveal=reveal error=Signal::derive(error) />
                     }.into_any(),
                 }
             })}
@@ -261,83 +270,163 @@ fn one_decimal(v: f64) -> String {
     format!("{v:.1}")
 }
 
+/// The join page of a join link (the link without its `?code=`).
+fn join_page(join_url: &str) -> String {
+    join_url
+        .split("/join")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+        + "/join"
+}
+
+/// Participants who started and have not finished: `joined` = answering + finished. (`answered`,
+/// the participants with at least one answer, counts towards the minimum group size instead.)
+fn answering(r: &RoomView) -> i64 {
+    (r.joined - r.finished).max(0)
+}
+
+const DISTRIBUTION: &str = "room-distribution";
+
+/// The window and the chart's box as the browser measures them.
+#[cfg(feature = "hydrate")]
+mod measure {
+    use wasm_bindgen::JsCast;
+
+    /// The window's width in CSS pixels.
+    pub fn screen_width() -> f64 {
+        web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|w| w.as_f64())
+            .unwrap_or(1280.0)
+    }
+
+    /// The width of box `id`, or `None` while it is not on the page.
+    pub fn box_width(id: &str) -> Option<i32> {
+        let element = web_sys::window()?.document()?.get_element_by_id(id)?;
+        Some(element.client_width()).filter(|w| *w > 0)
+    }
+
+    /// Lets go of the chart drawn in box `id`, so that the next drawing starts afresh: ECharts
+    /// keeps the size a chart was first drawn at.
+    pub fn forget_chart(id: &str) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let Some(element) = window.document().and_then(|d| d.get_element_by_id(id)) else {
+            return;
+        };
+        let Ok(echarts) = js_sys::Reflect::get(&window, &"echarts".into()) else {
+            return;
+        };
+        if echarts.is_undefined() {
+            return;
+        }
+        if let Ok(dispose) = js_sys::Reflect::get(&echarts, &"dispose".into())
+            && let Some(dispose) = dispose.dyn_ref::<js_sys::Function>()
+        {
+            let _ = dispose.call1(&echarts, &element);
+        }
+    }
+}
+
+/// Draws the room's chart while the results show: again whenever the room changes, and afresh
+/// when its box changes size (a window moved to the projector, full screen, a new category).
+fn draw_chart(room: RwSignal<RoomView>) {
+    #[cfg(not(feature = "hydrate"))]
+    let _ = room;
+    #[cfg(feature = "hydrate")]
+    {
+        let resized = RwSignal::new(0u32);
+        let handle =
+            window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+        on_cleanup(move || handle.remove());
+        // the box's width and the chart's height when last drawn
+        let drawn = StoredValue::new(None::<(i32, u32)>);
+        Effect::new(move |_| {
+            resized.track();
+            let r = room.get();
+            if r.stage != RoomStage::Shown || !r.categories.iter().any(|c| c.mean.is_some()) {
+                return;
+            }
+            let screen = measure::screen_width();
+            let width = measure::box_width(DISTRIBUTION);
+            // before the box is on the page: about its width in the layout of style/main.css
+            let guess = if screen >= 960.0 {
+                screen * 0.55
+            } else {
+                screen * 0.9
+            };
+            let fit = super::chart::Fit::new(screen, width.map_or(guess, f64::from));
+            let (chart, height) = super::chart::distribution_chart(&r, fit);
+            let size = (width.unwrap_or(0), height);
+            if drawn.get_value().is_some_and(|d| d != size) {
+                measure::forget_chart(DISTRIBUTION);
+            }
+            drawn.set_value(Some(size));
+            crate::ui::render_charts(vec![(DISTRIBUTION.to_string(), chart, height)]);
+        });
+    }
+}
+
 #[component]
 fn Presenter(
     initial: RoomView,
+    qr: Option<String>,
     comparison: Option<RoomComparison>,
     reveal: ServerAction<RevealRoom>,
     error: Signal<Option<String>>,
 ) -> impl IntoView {
     let id = initial.workshop_id.clone();
     let code = codes::display(&initial.code);
-    let join_at = initial
-        .join_url
-        .split("/join")
-        .next()
-        .unwrap_or_default()
-        .to_string()
-        + "/join";
+    let join_at = join_page(&initial.join_url);
+    let qr_label = format!("QR code: opens {}", initial.join_url);
     let room = live_room(initial);
     let comparison = StoredValue::new(comparison);
-    // charts follow the room
-    Effect::new(move |_| {
-        let r = room.get();
-        if r.stage == RoomStage::Shown {
-            let mut charts = Vec::new();
-            let rows = r.categories.iter().filter(|c| c.mean.is_some()).count();
-            if rows > 0 {
-                charts.push((
-                    "room-distribution".to_string(),
-                    super::chart::distribution_chart(&r),
-                    super::chart::height(rows),
-                ));
-            }
-            if !r.poll.is_empty() {
-                charts.push((
-                    "room-poll".to_string(),
-                    super::chart::poll_chart(&r),
-                    super::chart::height(r.poll.len()),
-                ));
-            }
-            crate::ui::render_charts(charts);
-        }
-    });
-    // memos: the parts below are rebuilt only when what they show changes, so chart boxes stay
+    // hydrated: the chart shows the means, and their list stays for screen readers only
+    let js = RwSignal::new(false);
+    Effect::new(move |_| js.set(true));
+    draw_chart(room);
+    // memos: the parts below are rebuilt only when what they show changes, so the chart's box stays
     let stage = Memo::new(move |_| room.with(|r| r.stage));
     let compare_href = format!("/workshops/{}/present?compare=1", urlencoding::encode(&id));
     let back_href = format!("/workshops/{}", urlencoding::encode(&id));
     view! {
         <script src="/vendor/echarts.min.js"></script>
-        <div class="presenter" id="presenter">
+        <div class="presenter" id="presenter" class:js=move || js.get()
+            class:shown=move || stage.get() == RoomStage::Shown>
             <header class="presenter-head">
                 <h1>{move || room.with(|r| r.title.clone())}</h1>
-                <p class="presenter-join">
-                    "Join at " <strong>{join_at}</strong> " with code "
-                    <strong class="join-code">{code}</strong>
-                </p>
                 <p class="presenter-counts" role="status" aria-live="polite">
-                    <span id="room-joined">{move || room.with(|r| r.joined)}</span>" joined · "
-                    <span id="room-answered">{move || room.with(|r| r.answered)}</span>" answering · "
+                    <span id="room-joined">{move || room.with(|r| r.joined)}</span>" joined: "
+                    <span id="room-answering">{move || room.with(answering)}</span>" answering, "
                     <span id="room-finished">{move || room.with(|r| r.finished)}</span>" finished"
                     {move || (!room.with(|r| r.open)).then_some(" · closed")}
                 </p>
             </header>
-            {move || match stage.get() {
-                RoomStage::TooFew => view! {
-                    <p class="presenter-wait" id="room-stage">
-                        {move || {
-                            let (more, k) = room.with(|r| (r.more_needed(), r.k));
-                            format!("The results appear once at least {k} people have answered: {more} more to go.")
-                        }}
-                    </p>
-                }.into_any(),
-                RoomStage::Waiting => view! {
-                    <p class="presenter-wait" id="room-stage">
-                        {move || format!("{} people have answered. The results show when the facilitator reveals them.", room.with(|r| r.answered))}
-                    </p>
-                }.into_any(),
-                RoomStage::Shown => view! { <RoomResults room=room comparison=comparison /> }.into_any(),
-            }}
+            <div class="presenter-join">
+                <p>"Join at " <strong class="join-url">{join_at}</strong></p>
+                <p>"Code " <strong class="join-code">{code}</strong></p>
+                {qr.map(|svg| view! { <div class="qr" role="img" aria-label=qr_label inner_html=svg></div> })}
+            </div>
+            <div class="presenter-main">
+                {move || match stage.get() {
+                    RoomStage::TooFew => view! {
+                        <p class="presenter-wait" id="room-stage">
+                            {move || {
+                                let (more, k) = room.with(|r| (r.more_needed(), r.k));
+                                format!("The results appear once at least {k} people have answered: {more} more to go.")
+                            }}
+                        </p>
+                    }.into_any(),
+                    RoomStage::Waiting => view! {
+                        <p class="presenter-wait" id="room-stage">
+                            {move || format!("{} people have answered. The results show when the facilitator reveals them.", room.with(|r| r.answered))}
+                        </p>
+                    }.into_any(),
+                    RoomStage::Shown => view! { <RoomResults room=room comparison=comparison /> }.into_any(),
+                }}
+            </div>
             <footer class="presenter-controls">
                 <FormError message=error />
                 <ActionForm action=reveal>
@@ -356,87 +445,112 @@ fn Presenter(
     }
 }
 
+/// The revealed results: per category the room's mean and the share of each answer (a chart once
+/// hydrated, the list of means without JavaScript); beside them the poll, one list with bars that
+/// needs no JavaScript, and the word cloud.
 #[component]
 fn RoomResults(
     room: RwSignal<RoomView>,
     comparison: StoredValue<Option<RoomComparison>>,
 ) -> impl IntoView {
-    let max_score = move || room.with(|r| r.scale.len());
+    let charted = Memo::new(move |_| room.with(|r| r.categories.iter().any(|c| c.mean.is_some())));
     let ask_poll = Memo::new(move |_| room.with(|r| r.ask_poll));
     let poll_empty = Memo::new(move |_| room.with(|r| r.poll.is_empty()));
     let prompt = Memo::new(move |_| room.with(|r| r.word_prompt.clone()));
     let words_empty = Memo::new(move |_| room.with(|r| r.words.is_empty()));
+    let beside = Memo::new(move |_| ask_poll.get() || prompt.with(Option::is_some));
     view! {
-        <section class="presenter-categories" aria-labelledby="room-cat-title">
-            <h2 id="room-cat-title">"Our room, per category"</h2>
-            <ul class="room-means" id="room-means">
-                {move || room.with(|r| r.categories.iter().map(|c| {
-                    let text = match c.mean {
-                        Some(m) => format!("{} of {}", one_decimal(m), max_score()),
-                        None => format!("{} more needed", c.more_needed),
-                    };
-                    view! {
-                        <li>
-                            <span class="room-cat">{c.title.clone()}</span>
-                            <span class="room-mean">{text}</span>
-                        </li>
-                    }
-                }).collect_view())}
-            </ul>
-            {move || comparison.with_value(|c| c.clone()).map(|c| match c.withheld {
-                Some(why) => view! { <p class="room-compare">{why}</p> }.into_any(),
-                None => view! {
-                    <p class="room-compare" id="room-compare">
-                        {format!("All respondents ({}): ", c.respondents)}
-                        {room.with(|r| r.categories.iter().zip(c.means.iter()).map(|(cat, m)| {
-                            format!("{} {}", cat.title, m.map(one_decimal).unwrap_or_else(|| "–".into()))
-                        }).collect::<Vec<_>>().join(" · "))}
-                    </p>
-                }.into_any(),
+        <div class="presenter-results" class:single=move || !beside.get()>
+            <section class="presenter-categories" aria-labelledby="room-cat-title">
+                <h2 id="room-cat-title">"Our room, per category"</h2>
+                <ul class="room-means" id="room-means">
+                    {move || room.with(|r| r.categories.iter().map(|c| {
+                        let (class, text) = match c.mean {
+                            Some(m) => ("has-mean", super::chart::mean_label(m, r.scale.len())),
+                            None => ("pending", format!("{} more needed", c.more_needed)),
+                        };
+                        view! {
+                            <li class=class>
+                                <span class="room-cat">{format!("{}: ", c.title)}</span>
+                                <span class="room-mean">{text}</span>
+                            </li>
+                        }
+                    }).collect_view())}
+                </ul>
+                {move || comparison.with_value(|c| c.clone()).map(|c| match c.withheld {
+                    Some(why) => view! { <p class="room-compare">{why}</p> }.into_any(),
+                    None => view! {
+                        <p class="room-compare" id="room-compare">
+                            {format!("All respondents ({}): ", c.respondents)}
+                            {room.with(|r| r.categories.iter().zip(c.means.iter()).map(|(cat, m)| {
+                                format!("{} {}", cat.title, m.map(one_decimal).unwrap_or_else(|| "–".into()))
+                            }).collect::<Vec<_>>().join(" · "))}
+                        </p>
+                    }.into_any(),
+                })}
+                {move || charted.get().then(|| view! {
+                    <div id=DISTRIBUTION class="chart" role="img"
+                        aria-label=move || room.with(super::chart::distribution_text)></div>
+                })}
+            </section>
+            {move || beside.get().then(|| view! {
+                <div class="presenter-beside">
+                    {move || ask_poll.get().then(|| view! {
+                        <section class="presenter-poll" id="room-poll" aria-labelledby="room-poll-title">
+                            <h2 id="room-poll-title">"Which category needs most work in your school?"</h2>
+                            {move || if poll_empty.get() {
+                                view! { <p class="presenter-wait">{move || format!("{} votes so far; the bars show from {}.", room.with(|r| r.poll_answers), room.with(|r| r.k))}</p> }.into_any()
+                            } else {
+                                view! { <ol class="room-poll" id="room-poll-list">{move || room.with(poll_rows)}</ol> }.into_any()
+                            }}
+                        </section>
+                    })}
+                    {move || prompt.get().map(|prompt| view! {
+                        <section class="presenter-words" aria-labelledby="room-words-title">
+                            <h2 id="room-words-title">{prompt}</h2>
+                            {move || if words_empty.get() {
+                                view! { <p class="presenter-wait">{move || format!("{} words so far; the cloud shows from {}.", room.with(|r| r.word_answers), room.with(|r| r.k))}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="word-cloud" id="word-cloud">
+                                        {move || room.with(|r| {
+                                            let max = r.words.iter().map(|w| w.count).max().unwrap_or(1);
+                                            r.words.iter().map(|w| view! {
+                                                <li style=format!("font-size:{}em", super::room::word_size(w.count, max))
+                                                    title=format!("{} × {}", w.word, w.count)>{w.word.clone()}</li>
+                                            }).collect_view()
+                                        })}
+                                    </ul>
+                                }.into_any()
+                            }}
+                        </section>
+                    })}
+                </div>
             })}
-            <div id="room-distribution" class="chart" role="img"
-                aria-label="Share of each answer per category; the numbers are listed above"
-                style=move || format!("height:{}px", super::chart::height(room.with(|r| r.categories.iter().filter(|c| c.mean.is_some()).count())))></div>
-        </section>
-        {move || ask_poll.get().then(|| view! {
-            <section class="presenter-poll" aria-labelledby="room-poll-title">
-                <h2 id="room-poll-title">"Which category needs most work in your school?"</h2>
-                {move || if poll_empty.get() {
-                    view! { <p class="presenter-wait">{move || format!("{} votes so far; the bars show from {}.", room.with(|r| r.poll_answers), room.with(|r| r.k))}</p> }.into_any()
-                } else {
-                    view! {
-                        <ol class="room-poll" id="room-poll-list">
-                            {move || room.with(|r| r.poll.iter().map(|(t, n)| view! {
-                                <li><span class="room-cat">{t.clone()}</span> <span class="room-mean">{n.to_string()}</span></li>
-                            }).collect_view())}
-                        </ol>
-                        <div id="room-poll" class="chart" role="img" aria-label="Votes per category; the numbers are listed above"
-                            style=move || format!("height:{}px", super::chart::height(room.with(|r| r.poll.len())))></div>
-                    }.into_any()
-                }}
-            </section>
-        })}
-        {move || prompt.get().map(|prompt| view! {
-            <section class="presenter-words" aria-labelledby="room-words-title">
-                <h2 id="room-words-title">{prompt}</h2>
-                {move || if words_empty.get() {
-                    view! { <p class="presenter-wait">{move || format!("{} words so far; the cloud shows from {}.", room.with(|r| r.word_answers), room.with(|r| r.k))}</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="word-cloud" id="word-cloud">
-                            {move || room.with(|r| {
-                                let max = r.words.iter().map(|w| w.count).max().unwrap_or(1);
-                                r.words.iter().map(|w| view! {
-                                    <li style=format!("font-size:{}em", super::room::word_size(w.count, max))
-                                        title=format!("{} × {}", w.word, w.count)>{w.word.clone()}</li>
-                                }).collect_view()
-                            })}
-                        </ul>
-                    }.into_any()
-                }}
-            </section>
-        })}
+        </div>
     }
+}
+
+/// The poll's rows: each category's name above a bar of its share of the votes (from 0, so one
+/// vote is a bar too) and the number of votes; the most voted in the highlight colour.
+fn poll_rows(r: &RoomView) -> impl IntoView + use<> {
+    let total: i64 = r.poll.iter().map(|(_, n)| n).sum();
+    let top = r.poll.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    r.poll
+        .iter()
+        .map(|(title, n)| {
+            let share = if total > 0 { 100.0 * *n as f64 / total as f64 } else { 0.0 };
+            let unit = if *n == 1 { " vote" } else { " votes" };
+            let class = if *n == top && top > 0 { "top" } else { "" };
+            view! {
+                <li class=class>
+                    <span class="room-cat">{format!("{title}: ")}</span>
+                    <span class="poll-bar" aria-hidden="true"><span style=format!("width:{share:.1}%")></span></span>
+                    <span class="room-mean">{n.to_string()}<span class="sr-only">{unit}</span></span>
+                </li>
+            }
+        })
+        .collect_view()
 }
 
 /// The facilitator's controls on the workshop page: where the room stands, reveal, and the words
@@ -479,7 +593,7 @@ fn RoomControls(initial: RoomView) -> impl IntoView {
                         RoomStage::Waiting => "results ready, not revealed".to_string(),
                         RoomStage::Shown => "results revealed".to_string(),
                     };
-                    format!("{} joined, {} answering, {} finished; {stage}.", r.joined, r.answered, r.finished)
+                    format!("{} joined: {} answering, {} finished; {stage}.", r.joined, answering(r), r.finished)
                 })}
             </p>
             <FormError message=Signal::derive(move || reveal_error().or_else(moderate_error)) />
