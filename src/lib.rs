@@ -1,5 +1,8 @@
 //! Reflect: leadership reflection for school leaders. One crate, two targets: the server (`ssr`)
 //! and the browser (`hydrate`).
+// Leptos views are deeply nested types; the results page's went past the default limit of 128
+// in builds without cargo-leptos's `erase_components` (cargo test).
+#![recursion_limit = "256"]
 pub mod accounts;
 pub mod app;
 pub mod error;
@@ -27,6 +30,7 @@ pub fn register_server_fns() {
     register_explicit::<SubmitCategory>();
     register_explicit::<GetCategory>();
     register_explicit::<ResumeTarget>();
+    register_explicit::<OpenLink>();
     register_explicit::<GetProfile>();
     register_explicit::<SaveActionPlan>();
     register_explicit::<DeleteReflection>();

@@ -118,7 +118,7 @@ async fn sign_in_sessions_and_the_first_admin(app: &mut common::TestApp) {
             "/login",
         )
         .await;
-    assert_eq!(r.status, StatusCode::FOUND);
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(
         r.location().starts_with("/login?next=%2Fresults&error="),
         "{}",

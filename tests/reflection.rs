@@ -241,7 +241,7 @@ async fn saves_are_idempotent(app: &mut common::TestApp) {
                 "/r/x/c/1",
             )
             .await;
-        assert_eq!(r.status, StatusCode::FOUND);
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
     }
     assert_eq!(
         app.count("SELECT COUNT(*) FROM answers WHERE value = '5'")
@@ -555,7 +555,7 @@ async fn forms_work_without_javascript(app: &mut common::TestApp) {
             "/start/leadership-reflection",
         )
         .await;
-    assert_eq!(r.status, StatusCode::FOUND, "{}", r.body);
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let loc = r.location();
     assert!(loc.starts_with("/r/") && loc.ends_with("/c/1"), "{loc}");
     let token = loc
@@ -574,7 +574,7 @@ async fn forms_work_without_javascript(app: &mut common::TestApp) {
         .await;
     assert_eq!(
         (r.status, r.location()),
-        (StatusCode::FOUND, format!("/r/{token}/c/2"))
+        (StatusCode::SEE_OTHER, format!("/r/{token}/c/2"))
     );
     assert_eq!(answer_count(app).await, 9);
     // back goes back
@@ -599,7 +599,7 @@ async fn forms_work_without_javascript(app: &mut common::TestApp) {
             "/",
         )
         .await;
-    assert_eq!(r.status, StatusCode::FOUND);
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(
         r.location().starts_with(&format!("/r/{token}/c/1?error=")),
         "{}",
@@ -665,7 +665,7 @@ async fn forms_work_without_javascript(app: &mut common::TestApp) {
             "/",
         )
         .await;
-    assert_eq!(r.status, StatusCode::FOUND);
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
     let expected = format!("{},{}", multi.options[0].value, multi.options[1].value);
     assert_eq!(
         app.count(&format!(
@@ -706,7 +706,7 @@ async fn respondents_delete_their_answers(app: &mut common::TestApp) {
         .await;
     assert_eq!(
         (r.status, r.location()),
-        (StatusCode::FOUND, "/deleted".to_string())
+        (StatusCode::SEE_OTHER, "/deleted".to_string())
     );
     assert_eq!(
         answer_count(app).await,
@@ -787,7 +787,7 @@ async fn unanswered_statements_are_asked_about_once(app: &mut common::TestApp) {
         .await;
     assert_eq!(
         (r.status, r.location()),
-        (StatusCode::FOUND, format!("{here}?unanswered=7#confirm"))
+        (StatusCode::SEE_OTHER, format!("{here}?unanswered=7#confirm"))
     );
     assert_eq!(answer_count(app).await, 2, "the page's answers are kept");
     let page = app.get(&format!("{here}?unanswered=7")).await;

@@ -334,7 +334,7 @@ async fn participants_answer_the_room(app: &mut common::TestApp) {
             "/",
         )
         .await;
-    assert_eq!(r.status, StatusCode::FOUND);
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(
         r.location().ends_with("/profile?room_saved=1#room"),
         "{}",
@@ -556,7 +556,7 @@ async fn the_room_goes_live(app: &mut common::TestApp) {
             "/",
         )
         .await;
-    assert_eq!(r.status, StatusCode::FOUND);
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), format!("/workshops/{id}/present"));
     live.until(WAIT, "trust shown again", |r: &RoomView| {
         r.hidden_words.is_empty() && r.words.len() == 2

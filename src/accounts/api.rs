@@ -28,7 +28,7 @@ pub async fn logout() -> Result<(), AppError> {
     if let Ok(session) = leptos_axum::extract::<tower_sessions::Session>().await {
         service::sign_out(&session).await?;
     }
-    leptos_axum::redirect("/");
+    crate::server::forms::redirect("/");
     Ok(())
 }
 

@@ -242,7 +242,7 @@ pub async fn require_admin(db: &Db) -> AppResult<CurrentUser> {
 /// Where to go after signing in: a path on this site, never another site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next.map(str::trim) {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if crate::server::forms::is_local_path(n) => n.to_string(),
         _ => "/results".to_string(),
     }
 }
@@ -279,6 +279,8 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/results");
         assert_eq!(safe_next(Some("https://evil.example")), "/results");
         assert_eq!(safe_next(Some("/\\evil.example")), "/results");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/results");
+        assert_eq!(safe_next(Some("/admin\u{1}")), "/results");
         assert_eq!(safe_next(None), "/results");
     }
 }

@@ -117,6 +117,15 @@ pub async fn get_category(token: String, index: usize) -> Result<CategoryView, A
     service::category_view(&crate::server::state()?, &token, index).await
 }
 
+/// Opens a private link pasted on the start page (posted, so the token is in no address).
+#[server(endpoint = "open_link")]
+pub async fn open_link(link: String) -> Result<(), AppError> {
+    let result = token_in_link(&link)
+        .ok_or_else(AppError::unknown_reflection)
+        .map(|t| format!("/r/{t}"));
+    crate::server::forms::respond_to_form(result, Clone::clone, "/", "resume_error").map(|_| ())
+}
+
 /// Where a resume link leads: the profile when finished, otherwise the first category with an
 /// unanswered item.
 #[server(endpoint = "resume_target")]

@@ -139,6 +139,16 @@ pub enum PlanSaved {
     Removed,
 }
 
+/// The private token in a link as pasted (a whole link, or only the token): 48 hex digits, or
+/// nothing.
+pub fn token_in_link(link: &str) -> Option<String> {
+    link.trim()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .find(|p| p.len() == 48 && p.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_ascii_lowercase)
+}
+
 /// Where a category page's buttons lead, parsed once from the form's `go`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Go {

@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let instruments = Resource::new(|| (), |_| list_instruments());
+    let resume = ServerAction::<OpenLink>::new();
+    let resume_error = form_error(resume.value(), "resume_error");
     view! {
         <Title text="Reflect – leadership reflection" />
         <h1>"Reflect on how an innovation is led in your school"</h1>
@@ -52,11 +54,13 @@ pub fn HomePage() -> impl IntoView {
         </Suspense>
         <section class="resume">
             <h2>"Continue a reflection"</h2>
-            <form method="get" action="/resume">
+            // posted, so the private link never stands in an address or a server log
+            <FormError message=Signal::derive(resume_error) />
+            <ActionForm action=resume>
                 <label for="link">"Your private link"</label>
                 <input id="link" name="link" type="text" autocomplete="off" placeholder="https://…/r/…" />
                 <button type="submit">"Continue"</button>
-            </form>
+            </ActionForm>
         </section>
     }
 }
@@ -135,15 +139,8 @@ pub fn StartPage() -> impl IntoView {
 #[component]
 pub fn ResumeFormPage() -> impl IntoView {
     let query = use_query_map();
-    // accept a whole link or only the token
-    let token = move || {
-        let link = query.read().get("link").unwrap_or_default();
-        link.trim()
-            .trim_end_matches('/')
-            .rsplit('/')
-            .find(|p| p.len() == 48)
-            .map(str::to_string)
-    };
+    // accept a whole link or only the token (an old bookmark of the form's GET address)
+    let token = move || token_in_link(&query.read().get("link").unwrap_or_default());
     view! {
         {move || match token() {
             Some(t) => view! { <Redirect path=format!("/r/{t}") /> }.into_any(),

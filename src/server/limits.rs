@@ -40,8 +40,13 @@ pub async fn security_headers(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response<Body> {
+    // a private link's pages are the respondent's own: never kept by a browser or proxy cache
+    let private = req.uri().path().starts_with("/r/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if private {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(
             header::CONTENT_SECURITY_POLICY,
@@ -57,6 +62,26 @@ pub async fn security_headers(
         HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    res
+}
+
+/// The answer to a request whose handler panicked: logged (the message only, never the request),
+/// answered with 500 and a plain message; the server goes on.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = message, "a request panicked; answered 500");
+    let mut res = Response::new(Body::from(
+        "Something went wrong on our side. Your earlier answers are safe; please try again.",
+    ));
+    *res.status_mut() = axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     res
 }
 

@@ -235,6 +235,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(limits::security_headers))
         // wasm, CSS and ECharts go out compressed (gzip or brotli, as the browser accepts)
         .layer(tower_http::compression::CompressionLayer::new())
+        // a panic in one request is that request's 500, never the end of the server
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            limits::panic_response,
+        ))
         .with_state(fn_state)
 }
 
