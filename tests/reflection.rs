@@ -787,7 +787,10 @@ async fn unanswered_statements_are_asked_about_once(app: &mut common::TestApp) {
         .await;
     assert_eq!(
         (r.status, r.location()),
-        (StatusCode::SEE_OTHER, format!("{here}?unanswered=7#confirm"))
+        (
+            StatusCode::SEE_OTHER,
+            format!("{here}?unanswered=7#confirm")
+        )
     );
     assert_eq!(answer_count(app).await, 2, "the page's answers are kept");
     let page = app.get(&format!("{here}?unanswered=7")).await;
