@@ -506,6 +506,37 @@ async fn written_answers_show_only_from_ten(app: &mut common::TestApp) {
             .contains("Written answers show from 10 respondents: this group needs 1 more.")
     );
     assert!(!page.body.contains("Answer3"));
+    // importance categories: shown with their own scale, never ranked beside agreement
+    assert!(
+        page.body
+            .contains("Share of answers per category (1 = Not important … 5 = Very important)"),
+        "importance categories get their own table"
+    );
+    assert!(
+        page.body
+            .contains("on another scale: 1 = Not important … 5 = Very important; not ranked")
+    );
+    assert_eq!(
+        v.scale_labels.first().map(String::as_str),
+        Some("Strongly disagree")
+    );
+    assert!(
+        v.other_scales.contains_key("conditions") && v.other_scales.contains_key("pln_factors")
+    );
+    let ranked: Vec<&String> = v
+        .results
+        .as_ref()
+        .unwrap()
+        .ranking
+        .iter()
+        .flat_map(|t| t.ids.iter())
+        .collect();
+    assert!(
+        !ranked
+            .iter()
+            .any(|id| *id == "conditions" || *id == "pln_factors"),
+        "{ranked:?}"
+    );
 
     finished_baseline(app, "answer10").await;
     let v = results(&app.call("get_results", &form).await);

@@ -81,7 +81,12 @@ pub struct ResultsView {
     pub k: i64,
     pub withheld: Option<Withheld>,
     pub results: Option<GroupResults>,
+    /// The labels of the scale categories are ranked on.
     pub scale_labels: Vec<String>,
+    /// Categories on another scale (importance beside agreement): id → that scale's labels. They
+    /// are shown with their own labels and never ranked.
+    #[serde(default)]
+    pub other_scales: std::collections::BTreeMap<String, Vec<String>>,
     pub gap: Gap,
     pub free_text: FreeText,
 }

@@ -2,7 +2,7 @@
 //! per-country comparison. Plain GET forms for the filters, so everything works without JavaScript.
 use super::api::*;
 use super::chart;
-use super::compute::{GroupResults, ranking_text};
+use super::compute::{CategoryResult, GroupResults, ranking_text};
 use super::model::*;
 use super::stats::{Distribution, Estimate};
 use crate::accounts::pages::SignedInBar;
@@ -219,6 +219,23 @@ fn Results(view: ResultsView) -> impl IntoView {
     }
 }
 
+/// The column headers of a distribution table: the scale's labels, then "Not applicable".
+fn scale_header(labels: &[String]) -> impl IntoView + use<> {
+    let labels = labels.to_vec();
+    view! {
+        {labels.into_iter().map(|l| view! { <th scope="col">{l}</th> }).collect_view()}
+        <th scope="col">"Not applicable"</th>
+    }
+}
+
+/// "1 = Not important … 5 = Very important".
+fn scale_span(labels: &[String]) -> String {
+    match (labels.first(), labels.last()) {
+        (Some(a), Some(b)) => format!("1 = {a} … {} = {b}", labels.len()),
+        _ => String::new(),
+    }
+}
+
 fn distribution_cells(d: &Distribution, points: usize) -> impl IntoView + use<> {
     let cells: Vec<String> = (0..points)
         .map(|v| format!("{:.0}%", chart::share(d, v)))
@@ -306,12 +323,24 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
         (Some(a), Some(b)) => format!("Mean per category (1 = {a} … {} = {b})", labels.len()),
         _ => "Mean per category".to_string(),
     };
-    let header = move || {
-        view! {
-            {labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view()}
-            <th scope="col">"Not applicable"</th>
-        }
+    let other = view.other_scales.clone();
+    let labels_of = {
+        let (other, labels) = (other.clone(), labels.clone());
+        move |id: &str| other.get(id).cloned().unwrap_or_else(|| labels.clone())
     };
+    // the categories on another scale, grouped by it, each group its own table
+    let mut other_groups: Vec<(Vec<String>, Vec<CategoryResult>)> = Vec::new();
+    for c in results
+        .categories
+        .iter()
+        .filter(|c| other.contains_key(&c.id))
+    {
+        let l = other[&c.id].clone();
+        match other_groups.iter_mut().find(|(k, _)| *k == l) {
+            Some((_, cs)) => cs.push(c.clone()),
+            None => other_groups.push((l, vec![c.clone()])),
+        }
+    }
     view! {
         <script src="/vendor/echarts.min.js"></script>
         <p class="respondents">{plural(results.respondents, "respondent", "respondents")}</p>
@@ -332,7 +361,11 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
                 <tbody>
                     {results.categories.iter().map(|c| view! {
                         <tr class:weakest=first.contains(&c.id)>
-                            <th scope="row">{c.title.clone()}</th>
+                            <th scope="row">{c.title.clone()}
+                                {other.get(&c.id).map(|l| view! {
+                                    <span class="meta">{format!(" (on another scale: {}; not ranked)", scale_span(l))}</span>
+                                })}
+                            </th>
                             <td class="num">{c.estimate.map(|e| fmt(e.mean)).unwrap_or_else(|| "–".into())}</td>
                             <td class="num">{interval(&c.estimate)}</td>
                             <td class="num">{c.distribution.n()}</td>
@@ -349,25 +382,42 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
             <div class="table-wrap" role="region" aria-label="Share of answers per category" tabindex="0">
             <table class="data">
                 <caption>"Share of answers per category"</caption>
-                <thead><tr><th scope="col">"Category"</th>{header.clone()}</tr></thead>
+                <thead><tr><th scope="col">"Category"</th>{scale_header(&labels)}</tr></thead>
                 <tbody>
-                    {results.categories.iter().map(|c| view! {
+                    {results.categories.iter().filter(|c| !other.contains_key(&c.id)).map(|c| view! {
                         <tr><th scope="row">{c.title.clone()}</th>{distribution_cells(&c.distribution, points)}</tr>
                     }).collect_view()}
                 </tbody>
             </table>
             </div>
+            {other_groups.into_iter().map(|(l, cs)| {
+                let caption = format!("Share of answers per category ({})", scale_span(&l));
+                let n = l.len();
+                view! {
+                    <div class="table-wrap" role="region" aria-label=caption.clone() tabindex="0">
+                    <table class="data">
+                        <caption>{caption.clone()}</caption>
+                        <thead><tr><th scope="col">"Category"</th>{scale_header(&l)}</tr></thead>
+                        <tbody>
+                            {cs.iter().map(|c| view! {
+                                <tr><th scope="row">{c.title.clone()}</th>{distribution_cells(&c.distribution, n)}</tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                }
+            }).collect_view()}
         </section>
-        {results.categories.iter().enumerate().map(|(i, c)| view! {
+        {results.categories.iter().enumerate().map(|(i, c)| { let own = labels_of(&c.id); let own_points = own.len(); view! {
             <section class="category-results">
                 <h2>{c.title.clone()}</h2>
-                <ScaleKey labels=key.clone() />
+                <ScaleKey labels=own.clone() />
                 <div id=format!("chart-sub-{i}") class="chart" style=height_style(sub_heights[i]) role="img" aria-label=format!("Share of each answer per subcategory of {}; the table below has the same numbers", c.title)></div>
                 <div class="table-wrap" role="region" aria-label=c.title.clone() tabindex="0">
                 <table class="data">
                     <thead><tr>
                         <th scope="col">"Subcategory"</th><th scope="col">"Mean"</th><th scope="col">"95% interval"</th>
-                        {header.clone()}
+                        {scale_header(&own)}
                     </tr></thead>
                     <tbody>
                         {c.subcategories.iter().map(|s| view! {
@@ -375,14 +425,14 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
                                 <th scope="row">{s.title.clone()}</th>
                                 <td class="num">{s.estimate.map(|e| fmt(e.mean)).unwrap_or_else(|| "–".into())}</td>
                                 <td class="num">{interval(&s.estimate)}</td>
-                                {distribution_cells(&s.distribution, points)}
+                                {distribution_cells(&s.distribution, own_points)}
                             </tr>
                         }).collect_view()}
                     </tbody>
                 </table>
                 </div>
             </section>
-        }).collect_view()}
+        }}).collect_view()}
         <GapSection gap=view.gap.clone() k=view.k />
         <FreeTextSection text=view.free_text.clone() />
     }

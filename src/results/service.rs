@@ -509,14 +509,20 @@ pub async fn view(
         ),
         _ => Gap::Withheld,
     };
-    let scale_labels = inst
-        .categories
-        .iter()
-        .flat_map(|c| c.items())
-        .find(|i| i.kind == ItemType::Likert)
-        .and_then(|i| inst.scale(i))
+    let ranking_scale = inst.ranking_scale();
+    let scale_labels = ranking_scale
+        .and_then(|s| inst.scales.get(s))
         .map(|s| s.labels.clone())
         .unwrap_or_default();
+    let other_scales = inst
+        .categories
+        .iter()
+        .filter(|c| c.is_scored() && c.scale_id() != ranking_scale)
+        .filter_map(|c| {
+            let labels = inst.scales.get(c.scale_id()?)?.labels.clone();
+            Some((c.id.clone(), labels))
+        })
+        .collect();
     let path = match &scope {
         Scope::All => "all".to_string(),
         Scope::Country(c) => format!("country/{c}"),
@@ -540,6 +546,7 @@ pub async fn view(
         withheld: decided.withheld,
         results,
         scale_labels,
+        other_scales,
         gap,
         free_text,
     })
