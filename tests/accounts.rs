@@ -126,6 +126,46 @@ async fn sign_in_sessions_and_the_first_admin(app: &mut common::TestApp) {
     );
     *app.cookie.lock().unwrap() = saved;
 
+    // plain forms that create an account or a network come back to a page that says so
+    let r = app
+        .form(
+            "create_user",
+            &[
+                ("email", "plain-form@school.example"),
+                ("password", "a long enough password"),
+                ("role", "researcher"),
+            ],
+            "/admin",
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.location()),
+        (
+            StatusCode::SEE_OTHER,
+            "/admin?account=created#accounts".to_string()
+        )
+    );
+    assert!(
+        app.get("/admin?account=created")
+            .await
+            .body
+            .contains("Account created. Give them their password privately.")
+    );
+    let r = app
+        .form(
+            "create_network",
+            &[("name", "Plain form network")],
+            "/admin",
+        )
+        .await;
+    assert_eq!(r.location(), "/admin?network=created#networks");
+    assert!(
+        app.get("/admin?network=created")
+            .await
+            .body
+            .contains("Network created.")
+    );
+
     // sign out ends the session for good
     let cookie = app.cookie.lock().unwrap().clone();
     let r = app.call("logout", &[]).await;

@@ -70,7 +70,8 @@ pub async fn create_user(
     .await;
     crate::server::forms::respond_to_form(
         result,
-        |_| "/admin#accounts".into(),
+        // a plain form says so on the page it returns to (no address in the query)
+        |_| "/admin?account=created#accounts".into(),
         "/admin",
         "user_error",
     )

@@ -82,7 +82,11 @@ pub fn AccountsAdmin(
             </div>
             <h3>"New account"</h3>
             {move || created.get().map(|who| view! {
-                <p class="ok" role="status">{format!("Account created for {who}. Give them their password privately.")}</p>
+                <p class="ok" role="status">{if who.is_empty() {
+                    "Account created. Give them their password privately.".to_string()
+                } else {
+                    format!("Account created for {who}. Give them their password privately.")
+                }}</p>
             })}
             <FormError message=Signal::derive(error) />
             <ActionForm action=action node_ref=form attr:class="admin-form">

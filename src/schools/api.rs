@@ -46,7 +46,7 @@ pub async fn create_network(name: String) -> Result<String, AppError> {
     .await;
     crate::server::forms::respond_to_form(
         result,
-        |_| "/admin#networks".into(),
+        |_| "/admin?network=created#networks".into(),
         "/admin",
         "network_error",
     )

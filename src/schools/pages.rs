@@ -63,16 +63,23 @@ pub fn AdminPage() -> impl IntoView {
         let role = Role::parse(&i.role).map_or_else(|| i.role.clone(), |r| r.label().to_string());
         format!("{} ({role})", i.email.trim())
     });
+    // hydrated: the name just sent; a plain form: `?network=created` / `?account=created` (an
+    // empty name: the message without it)
+    let query = use_query_map();
+    let after_form =
+        move |key: &str| (query.read().get(key).as_deref() == Some("created")).then(String::new);
     let network_created = move || {
         created_name(
             network_action.value(),
             network_action.pending(),
             network_name,
         )
+        .or_else(|| after_form("network"))
     };
-    let account_created =
-        Signal::derive(move || created_name(user_action.value(), user_action.pending(), account));
-    let query = use_query_map();
+    let account_created = Signal::derive(move || {
+        created_name(user_action.value(), user_action.pending(), account)
+            .or_else(|| after_form("account"))
+    });
     let created = move || {
         school_action
             .value()
@@ -146,7 +153,7 @@ pub fn AdminPage() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                             {move || network_created().map(|name| view! {
-                                <p class="ok" role="status">{format!("Network created: {name}.")}</p>
+                                <p class="ok" role="status">{if name.is_empty() { "Network created.".to_string() } else { format!("Network created: {name}.") }}</p>
                             })}
                             <FormError message=Signal::derive(network_error) />
                             <ActionForm action=network_action node_ref=network_form attr:class="admin-form">
