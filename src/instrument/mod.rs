@@ -172,6 +172,14 @@ pub enum ParsedAnswer {
     Clear,
 }
 
+/// How a scale reads in one line: "1 = Not important … 5 = Very important" (empty without labels).
+pub fn scale_span(labels: &[String]) -> String {
+    match (labels.first(), labels.last()) {
+        (Some(a), Some(b)) => format!("1 = {a} … {} = {b}", labels.len()),
+        _ => String::new(),
+    }
+}
+
 impl Instrument {
     /// The scale categories are ranked on ("needs most work"): the one most scored categories
     /// use, the first such on a tie. Categories on another scale (importance beside agreement)

@@ -223,8 +223,12 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
     let token = StoredValue::new(view.token.clone());
     let last = index == total;
     let finished = view.status == Status::Finished;
-    let item_ids: Vec<String> = view.category.items().map(|i| i.id.clone()).collect();
-    let order = StoredValue::new(item_ids.clone());
+    let order = StoredValue::new(
+        view.category
+            .items()
+            .map(|i| i.id.clone())
+            .collect::<Vec<String>>(),
+    );
     let stored = StoredValue::new(view.answers.clone());
     let answered = RwSignal::new(view.answered_items);
     let done = RwSignal::new(
@@ -248,6 +252,9 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let heading = NodeRef::<leptos::html::H1>::new();
 
+    // every statement of the page has an answer (tracked, so the status line follows it)
+    let page_complete =
+        move || order.with_value(|o| done.with(|d| o.iter().all(|i| d.contains(i))));
     let cancel_advance = move || {
         generation.update_value(|g| *g += 1);
         if countdown.get_untracked().is_some() {
@@ -342,8 +349,7 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
                 d.remove(&item);
             }
         });
-        let complete =
-            order.with_value(|o| done.with_untracked(|d| o.iter().all(|i| d.contains(i))));
+        let complete = untrack(page_complete);
         queue.update(|q| q.push(item, value));
         pump();
         if !finished
@@ -464,8 +470,7 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
             <p class="save-status" role="status" aria-live="polite">
                 {move || {
                     let state = queue.with(|q| q.state());
-                    let complete = order.with_value(|o| done.with(|d| o.iter().all(|i| d.contains(i))));
-                    if last && complete && state == SaveState::Saved {
+                    if last && page_complete() && state == SaveState::Saved {
                         "All answered – press “Finish” to see your profile.".to_string()
                     } else {
                         save_message(&state, live.get())

@@ -353,63 +353,58 @@ pub async fn submit_category(
         db::set_note(&mut tx, &row.id, &category.id, note.as_deref(), &now).await?;
     }
     let enc = urlencoding::encode(token);
-    let finishing = match go {
-        Go::Next => index >= total,
-        Go::Finish => true,
-        Go::Back | Go::Stay => false,
-    };
-    let next = if !finishing {
-        match go {
-            Go::Back => format!("/r/{enc}/c/{}", index.saturating_sub(1).max(1)),
-            Go::Stay => format!("/r/{enc}/c/{index}"),
-            _ => {
-                let open = if confirmed {
-                    0
-                } else {
-                    let answers = db::answers_in(&mut tx, &row.id).await?;
-                    unanswered(category.items(), &answered_ids(&answers))
-                };
-                if open > 0 {
-                    format!("/r/{enc}/c/{index}?unanswered={open}#confirm")
-                } else {
-                    format!("/r/{enc}/c/{}", index + 1)
-                }
+    let next = match go {
+        Go::Back => format!("/r/{enc}/c/{}", index.saturating_sub(1).max(1)),
+        Go::Stay => format!("/r/{enc}/c/{index}"),
+        Go::Next if index < total => {
+            let open = if confirmed {
+                0
+            } else {
+                let answers = db::answers_in(&mut tx, &row.id).await?;
+                unanswered(category.items(), &answered_ids(&answers))
+            };
+            if open > 0 {
+                format!("/r/{enc}/c/{index}?unanswered={open}#confirm")
+            } else {
+                format!("/r/{enc}/c/{}", index + 1)
             }
         }
-    } else {
-        // finish: every required item must be answered; statements left open are asked about once
-        let answers = db::answers_in(&mut tx, &row.id).await?;
-        let have = answered_ids(&answers);
-        let missing = inst
-            .categories
-            .iter()
-            .enumerate()
-            .flat_map(|(ci, c)| c.items().map(move |i| (ci, i)))
-            .find(|(_, i)| i.required && !have.contains(i.id.as_str()))
-            .map(|(ci, item)| {
-                format!(
-                    "Please answer “{}” (page {}) before you finish.",
-                    super::api::short(&item.text),
-                    ci + 1
-                )
-            });
-        if let Some(message) = missing {
-            // the page's answers are kept; only finishing waits
-            tx.commit().await?;
-            return Err(AppError::invalid(message));
-        }
-        let open = if confirmed {
-            0
-        } else {
-            unanswered(inst.categories.iter().flat_map(|c| c.items()), &have)
-        };
-        if open > 0 {
-            format!("/r/{enc}/c/{index}?unanswered={open}#confirm")
-        } else {
-            db::finish(&mut tx, &row.id, &now).await?;
-            let respondent = aggregate_respondent(&row, &now);
-            aggregates::apply(&mut tx, &inst, &respondent, &answers, 1).await?;
-            format!("/r/{enc}/profile")
+        // Next on the last page finishes too
+        Go::Next | Go::Finish => {
+            // finish: every required item must be answered; statements left open are asked about once
+            let answers = db::answers_in(&mut tx, &row.id).await?;
+            let have = answered_ids(&answers);
+            let missing = inst
+                .categories
+                .iter()
+                .enumerate()
+                .flat_map(|(ci, c)| c.items().map(move |i| (ci, i)))
+                .find(|(_, i)| i.required && !have.contains(i.id.as_str()))
+                .map(|(ci, item)| {
+                    format!(
+                        "Please answer “{}” (page {}) before you finish.",
+                        super::api::short(&item.text),
+                        ci + 1
+                    )
+                });
+            if let Some(message) = missing {
+                // the page's answers are kept; only finishing waits
+                tx.commit().await?;
+                return Err(AppError::invalid(message));
+            }
+            let open = if confirmed {
+                0
+            } else {
+                unanswered(inst.categories.iter().flat_map(|c| c.items()), &have)
+            };
+            if open > 0 {
+                format!("/r/{enc}/c/{index}?unanswered={open}#confirm")
+            } else {
+                db::finish(&mut tx, &row.id, &now).await?;
+                let respondent = aggregate_respondent(&row, &now);
+                aggregates::apply(&mut tx, &inst, &respondent, &answers, 1).await?;
+                format!("/r/{enc}/profile")
+            }
         }
     };
     tx.commit().await?;
@@ -555,15 +550,7 @@ pub async fn profile_view(state: &AppState, token: &str) -> AppResult<ProfileVie
         .filter(|c| c.scale != profile.ranking_scale)
         .filter_map(|c| {
             let scale = inst.scales.get(c.scale.as_ref()?)?;
-            Some((
-                c.id.clone(),
-                format!(
-                    "1 = {} to {} = {}",
-                    scale.labels.first()?,
-                    scale.labels.len(),
-                    scale.labels.last()?
-                ),
-            ))
+            Some((c.id.clone(), crate::instrument::scale_span(&scale.labels)))
         })
         .collect();
     let notes = db::notes(&state.db.pool, &row.id)

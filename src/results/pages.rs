@@ -7,6 +7,7 @@ use super::model::*;
 use super::stats::{Distribution, Estimate};
 use crate::accounts::pages::SignedInBar;
 use crate::app::ErrorBox;
+use crate::instrument::scale_span;
 use crate::reflection::model::INNOVATIONS;
 use crate::ui::render_charts;
 use leptos::prelude::*;
@@ -228,14 +229,6 @@ fn scale_header(labels: &[String]) -> impl IntoView + use<> {
     }
 }
 
-/// "1 = Not important … 5 = Very important".
-fn scale_span(labels: &[String]) -> String {
-    match (labels.first(), labels.last()) {
-        (Some(a), Some(b)) => format!("1 = {a} … {} = {b}", labels.len()),
-        _ => String::new(),
-    }
-}
-
 fn distribution_cells(d: &Distribution, points: usize) -> impl IntoView + use<> {
     let cells: Vec<String> = (0..points)
         .map(|v| format!("{:.0}%", chart::share(d, v)))
@@ -319,9 +312,9 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
     Effect::new(move |_| charts.with_value(|c| render_charts(c.clone())));
     let points = labels.len();
     let key = labels.clone();
-    let scale_caption = match (labels.first(), labels.last()) {
-        (Some(a), Some(b)) => format!("Mean per category (1 = {a} … {} = {b})", labels.len()),
-        _ => "Mean per category".to_string(),
+    let scale_caption = match scale_span(&labels) {
+        span if span.is_empty() => "Mean per category".to_string(),
+        span => format!("Mean per category ({span})"),
     };
     let other = view.other_scales.clone();
     let labels_of = {
