@@ -342,17 +342,20 @@ async fn results_pages_apply_every_privacy_rule(app: &mut common::TestApp) {
             r.body
         );
     }
-    // the network: A 6 + C 5, both shown, nothing hidden in it
+    // the network: A 6 + C 5. A's coordinator would subtract their own school and read C's
+    // 5 teachers: a group above schools needs 3 schools and k without any one of them
     let n = results(
         &app.call("get_results", &get("network", "north", vec![]))
             .await,
     );
-    assert_eq!(n.withheld, None);
-    assert_eq!(n.results.unwrap().respondents, 11);
+    assert_eq!((n.withheld, n.results), (Some(Withheld::WouldReveal), None));
+    // the country of the same two schools, likewise
+    let nl = results(&app.call("get_results", &get("country", "nl", vec![])).await);
+    assert_eq!(nl.withheld, Some(Withheld::WouldReveal));
     // Belgium is B alone: 1 more needed
     let be = results(&app.call("get_results", &get("country", "be", vec![])).await);
     assert_eq!(be.withheld, Some(Withheld::MoreNeeded(1)));
-    // all: 20, and all minus the shown groups = 9 (B and those on their own)
+    // all: 20 from 3 schools and 5 on their own; without A 14 remain
     let all = results(&app.call("get_results", &get("all", "", vec![])).await);
     assert_eq!(all.withheld, None);
     assert_eq!(all.results.unwrap().respondents, 20);
@@ -379,7 +382,8 @@ async fn results_pages_apply_every_privacy_rule(app: &mut common::TestApp) {
         StatusCode::FORBIDDEN
     );
 
-    // the per-country comparison leaves Belgium out
+    // the per-country comparison leaves out Belgium (one school of 4) and the Netherlands (two
+    // schools)
     let c: CountryComparison = app
         .call(
             "compare_countries",
@@ -387,14 +391,14 @@ async fn results_pages_apply_every_privacy_rule(app: &mut common::TestApp) {
         )
         .await
         .json();
-    assert_eq!(c.columns, [("NL".to_string(), 11), ("All".to_string(), 20)]);
-    assert_eq!(c.withheld_countries, 1);
+    assert_eq!(c.columns, [("All".to_string(), 20)]);
+    assert_eq!(c.withheld_countries, 2);
     let q = c
         .questions
         .iter()
         .find(|q| q.id.starts_with("tl_"))
         .unwrap();
-    assert_eq!(q.counts[0][1], 6, "all 6 in NL answered 2 on teaching");
+    assert_eq!(q.counts[0][1], 6, "A's 6 answered 2 on teaching");
 
     // a researcher sees the aggregates but no school; an admin sees every school
     app.sign_in_as("r@x.org", "researcher", None).await;
@@ -555,3 +559,90 @@ async fn written_answers_show_only_from_ten(app: &mut common::TestApp) {
 }
 
 on_both_backends!(written_answers_show_only_from_ten);
+
+/// One finished leadership reflection with every answer 3.
+async fn reflect_on(app: &common::TestApp, code: &str, role: &str, innovation: &str) {
+    let start = [
+        ("role", role),
+        ("school_code", code),
+        ("innovation", innovation),
+        ("innovation_detail", "Lesson study"),
+    ];
+    common::leadership_reflection(app, &start, usize::MAX, |_, _, _| "3".to_string()).await;
+}
+
+/// A school of 6 leaders, 6 teachers and 1 "other": each of all, leaders and teachers holds ≥ 5,
+/// but all − leaders − teachers is the one other respondent. The same with innovations.
+async fn no_partition_leaves_a_small_remainder(app: &mut common::TestApp) {
+    common::add_school(app, "school-a", "ABCD2345", "nl").await;
+    common::add_school(app, "school-b", "EFGH6789", "nl").await;
+    // A: 2 headteachers, 4 deputies, 6 teachers, 1 other, all on a PLN
+    for (role, n) in [
+        ("headteacher", 2),
+        ("deputy", 4),
+        ("teacher", 6),
+        ("other", 1),
+    ] {
+        for _ in 0..n {
+            reflect_on(app, "ABCD2345", role, "pln").await;
+        }
+    }
+    // B: 13 teachers, 6 on data use, 6 on a PLN, 1 on something else
+    for (innovation, n) in [("data_use", 6), ("pln", 6), ("other", 1)] {
+        for _ in 0..n {
+            reflect_on(app, "EFGH6789", "teacher", innovation).await;
+        }
+    }
+    let shows = |r: ResultsView| match (r.withheld, r.results) {
+        (None, Some(res)) => Some(res.respondents),
+        (Some(_), None) => None,
+        other => panic!("{other:?}"),
+    };
+    app.sign_in_as("coord@a.org", "coordinator", Some("school-a"))
+        .await;
+    let mut roles = Vec::new();
+    for role in ["", "leaders", "teachers", "other"] {
+        let mut form = vec![("level", "school"), ("key", "school-a")];
+        if !role.is_empty() {
+            form.push(("role", role));
+        }
+        roles.push(shows(results(&app.call("get_results", &form).await)));
+    }
+    assert_eq!(roles[0], Some(13));
+    assert!(
+        roles[1].is_none() || roles[2].is_none(),
+        "13 − 6 leaders − 6 teachers would be the one other respondent: {roles:?}"
+    );
+    assert_eq!(
+        roles[1],
+        Some(6),
+        "the larger part (first: the leaders) keeps showing"
+    );
+    assert_eq!(roles[3], None);
+    let page = app.get("/results/school/school-a?role=teachers").await;
+    assert!(
+        page.body.contains("These results are hidden"),
+        "{}",
+        page.body
+    );
+
+    app.sign_in_as("coord@b.org", "coordinator", Some("school-b"))
+        .await;
+    let mut innovations = Vec::new();
+    for innovation in ["", "data_use", "pln", "other"] {
+        let mut form = vec![("level", "school"), ("key", "school-b")];
+        if !innovation.is_empty() {
+            form.push(("innovation", innovation));
+        }
+        innovations.push(shows(results(&app.call("get_results", &form).await)));
+    }
+    assert_eq!(innovations[0], Some(13));
+    assert!(
+        innovations[1].is_none() || innovations[2].is_none(),
+        "13 − 6 − 6 would be the one teacher on something else: {innovations:?}"
+    );
+    assert_eq!(innovations.iter().flatten().count(), 2, "{innovations:?}");
+    assert_eq!(innovations[3], None);
+}
+
+on_both_backends!(no_partition_leaves_a_small_remainder);

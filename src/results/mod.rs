@@ -11,6 +11,7 @@ pub mod compute;
 pub mod db;
 pub mod model;
 pub mod pages;
+pub mod pieces;
 pub mod privacy;
 #[cfg(feature = "ssr")]
 pub mod service;

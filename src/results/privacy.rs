@@ -217,9 +217,12 @@ fn covering_filters(support: &[&CellCount]) -> Vec<ViewFilter> {
 /// none). `f` must already be snapped: `snap(f, &periods(own, f, k))`.
 ///
 /// 1. n = count(own, f); fewer than k → `TooFew`.
-/// 2. For every group g in [own] ++ enclosing and every view of g the pages could show that
-///    contains this view's respondents, if it holds 1..k-1 more respondents → `WouldReveal`.
-/// 3. Otherwise `Shows`.
+/// 2. Within the group: the view must be a union of the group's pieces (see `pieces.rs`), so that
+///    no sum or difference of any number of the group's shown views isolates 1..k-1 respondents.
+/// 3. Across groups: for every group g in `enclosing` and every view of g that may show (a union of
+///    g's pieces) and contains this view's respondents, if it holds 1..k-1 more respondents →
+///    `WouldReveal`.
+/// 4. Otherwise `Shows`.
 ///
 /// "Contains" goes by the respondents, not by the shape of the filter: the candidate filters are
 /// every version, role option and innovation that covers all the cells with respondents of this
@@ -239,8 +242,11 @@ pub fn view_shows(
     if n < k {
         return Visibility::TooFew { more_needed: k - n };
     }
-    let groups = || std::iter::once(own).chain(enclosing.iter().copied());
-    let mut months: Vec<&str> = groups().flatten().map(|c| c.month.as_str()).collect();
+    let mut months: Vec<&str> = std::iter::once(own)
+        .chain(enclosing.iter().copied())
+        .flatten()
+        .map(|c| c.month.as_str())
+        .collect();
     months.sort_unstable();
     months.dedup();
     let index = |c: &CellCount| months.partition_point(|m| *m < c.month.as_str());
@@ -251,10 +257,15 @@ pub fn view_shows(
     ) else {
         return Visibility::TooFew { more_needed: k - n };
     };
+    if !super::pieces::pieces(own, k).shows(f) {
+        return Visibility::WouldReveal;
+    }
     let candidates = covering_filters(&support);
     let mut monthly = vec![0i64; months.len()];
     let mut prefix = vec![0i64; months.len() + 1];
-    for g in groups() {
+    let end = months.len() - 1;
+    for g in enclosing {
+        let shown = super::pieces::pieces(g, k);
         let cells: Vec<(usize, &CellCount)> = g
             .iter()
             .filter(|c| c.n != 0)
@@ -275,13 +286,21 @@ pub fn view_shows(
             let froms: Vec<usize> = std::iter::once(0)
                 .chain(periods.iter().map(|p| p.0).filter(|s| *s <= first))
                 .collect();
-            let tos: Vec<usize> = std::iter::once(months.len() - 1)
+            let tos: Vec<usize> = std::iter::once(end)
                 .chain(periods.iter().map(|p| p.1).filter(|e| *e >= last))
                 .collect();
             for &a in &froms {
                 for &b in &tos {
                     let d = prefix[b + 1] - prefix[a] - n;
-                    if (1..k).contains(&d) {
+                    if !(1..k).contains(&d) {
+                        continue;
+                    }
+                    let w = ViewFilter {
+                        from: (a != 0).then(|| months[a].to_string()),
+                        to: (b != end).then(|| months[b].to_string()),
+                        ..h.clone()
+                    };
+                    if shown.shows(&w) {
                         return Visibility::WouldReveal;
                     }
                 }
@@ -289,6 +308,22 @@ pub fn view_shows(
         }
     }
     Visibility::Shows
+}
+
+/// Schools are units too. A group above school level (a network, a country, all) shows only when
+/// at least 3 units contribute — a unit is a school, or one respondent in no school — and at least
+/// k respondents remain without any single school. So a coordinator who subtracts their own school
+/// from their network is left with ≥ k respondents of ≥ 2 other units, and a network of one school
+/// never shows that school to outsiders. (Without one respondent of no school, k - 1 remain: the
+/// same as for anyone inside a group of k.) `schools` = respondents per school (zeros ignored),
+/// `alone` = respondents in no school.
+pub fn units_allow(schools: &[i64], alone: i64, k: i64) -> bool {
+    let k = threshold(k);
+    let live = schools.iter().filter(|n| **n > 0);
+    let n: i64 = live.clone().sum::<i64>() + alone.max(0);
+    let largest = live.clone().copied().max().unwrap_or(0);
+    let units = i64::try_from(live.count()).unwrap_or(i64::MAX) + alone.max(0);
+    units >= 3 && n >= k && n - largest >= k
 }
 
 /// A group and its subgroups: all → countries → schools (or all → networks → schools). `n` counts
@@ -714,6 +749,26 @@ mod tests {
 
     fn flags(s: &Shown) -> Vec<bool> {
         s.children.iter().map(|c| c.shows).collect()
+    }
+
+    #[test]
+    fn groups_above_schools_need_three_schools_and_k_without_any_one() {
+        assert!(
+            !units_allow(&[40, 30], 0, 5),
+            "two schools: each subtracts itself"
+        );
+        assert!(
+            !units_allow(&[40, 2, 2], 0, 5),
+            "without the big school 4 remain"
+        );
+        assert!(units_allow(&[40, 3, 2], 0, 5));
+        assert!(!units_allow(&[40, 30, 0, 0], 0, 3), "zeros are not units");
+        assert!(!units_allow(&[40], 2, 5), "one school and two on their own");
+        assert!(units_allow(&[40], 5, 5));
+        // respondents in no school count one unit each
+        assert!(units_allow(&[], 3, 3));
+        assert!(!units_allow(&[], 2, 3));
+        assert!(!units_allow(&[], 0, 3));
     }
 
     #[test]

@@ -308,6 +308,23 @@ async fn tree_allows(
     };
     let (countries, by_country) = build(&|s| s.2.clone());
     let (networks, by_network) = build(&|s| s.1.clone());
+    // schools are units: the group's schools, and at the top each respondent in no school
+    let in_scope: Vec<i64> = schools
+        .iter()
+        .filter(|s| match scope {
+            Scope::Country(c) => s.2.as_ref() == Some(c),
+            Scope::Network(n) => s.1.as_ref() == Some(n),
+            Scope::All | Scope::School(_) => true,
+        })
+        .map(|s| s.3)
+        .collect();
+    let alone = match scope {
+        Scope::All => (n_all - in_scope.iter().sum::<i64>()).max(0),
+        _ => 0,
+    };
+    if !privacy::units_allow(&in_scope, alone, k) {
+        return Ok(false);
+    }
     Ok(match scope {
         Scope::All => by_country.shows && by_network.shows,
         Scope::Country(c) => countries

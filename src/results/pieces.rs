@@ -1,0 +1,490 @@
+//! Disclosure control against sums and differences of any number of views of one group.
+//!
+//! Every view of a group (a filter on role, innovation, version and months) is a set of its
+//! respondents. A viewer who sees several views can add and subtract their counts and means:
+//! "all − leaders − teachers" is the school's one "other" respondent although each of the three
+//! views holds ≥ k. The rule here makes every such combination safe at once:
+//!
+//! The views that show cut the group's respondents into *pieces* — respondents who are in exactly
+//! the same shown views. Every piece holds 0 or ≥ k respondents. Any sum or difference of shown
+//! views (with any coefficients) counts each piece wholly or not at all, so a set of respondents
+//! it isolates is a union of pieces and holds 0 or ≥ k. That is the whole argument; it needs no
+//! search over combinations.
+//!
+//! Which views show is decided once per group, not per request, so that the answer does not depend
+//! on what was asked before: the candidate views, most useful first (the whole group; then single
+//! filters, the larger parts first; then pairs and triples of filters; then time windows of the
+//! whole group), are taken in turn, and each is added only if it cuts no piece into a part of
+//! 1..k-1. A part of a partition whose remainder would be small is thus left out in favour of the
+//! larger parts ("suppress the next-smallest part"). A requested view then shows exactly when it
+//! holds ≥ k and is a union of the pieces — every view added shows, and showing any other union
+//! of pieces cuts nothing further, so the rule holds for any set of requests. Pure.
+use std::collections::HashMap;
+
+use super::privacy::{CellCount, LEADER_ROLES, ViewFilter, periods, role_options};
+use super::suppression::threshold;
+
+/// The group's respondents cut into pieces. Cells without respondents belong to no piece.
+#[derive(Debug, Clone)]
+pub struct Pieces {
+    cells: Vec<CellCount>,
+    /// Piece of each cell (same order as `cells`).
+    piece: Vec<usize>,
+    /// Respondents per piece.
+    size: Vec<i64>,
+    k: i64,
+}
+
+impl Pieces {
+    /// One piece: the whole group.
+    fn whole(own: &[CellCount], k: i64) -> Pieces {
+        let cells: Vec<CellCount> = own.iter().filter(|c| c.n > 0).cloned().collect();
+        let total = cells.iter().map(|c| c.n).sum();
+        Pieces {
+            piece: vec![0; cells.len()],
+            size: vec![total],
+            cells,
+            k: threshold(k),
+        }
+    }
+
+    /// Respondents of each piece inside the view, and the view's total.
+    fn inside(&self, f: &ViewFilter) -> (HashMap<usize, i64>, i64) {
+        let mut inside: HashMap<usize, i64> = HashMap::new();
+        let mut n = 0;
+        for (c, p) in self.cells.iter().zip(&self.piece) {
+            if f.matches(c) {
+                *inside.entry(*p).or_default() += c.n;
+                n += c.n;
+            }
+        }
+        (inside, n)
+    }
+
+    /// Adds a view to the shown ones if it holds ≥ k and cuts no piece into a part of 1..k-1.
+    fn offer(&mut self, f: &ViewFilter) -> bool {
+        let (inside, n) = self.inside(f);
+        let k = self.k;
+        if n < k {
+            return false;
+        }
+        let cut_small = inside.iter().any(|(p, i)| {
+            let out = self.size[*p] - i;
+            out > 0 && (*i < k || out < k)
+        });
+        if cut_small {
+            return false;
+        }
+        let mut split: HashMap<usize, usize> = HashMap::new();
+        for (p, i) in inside {
+            if self.size[p] > i {
+                self.size[p] -= i;
+                split.insert(p, self.size.len());
+                self.size.push(i);
+            }
+        }
+        for (c, p) in self.cells.iter().zip(self.piece.iter_mut()) {
+            if f.matches(c)
+                && let Some(q) = split.get(p)
+            {
+                *p = *q;
+            }
+        }
+        true
+    }
+
+    /// Whether a view may show: it holds ≥ k and is a union of pieces.
+    pub fn shows(&self, f: &ViewFilter) -> bool {
+        let (inside, n) = self.inside(f);
+        n >= self.k && inside.iter().all(|(p, i)| self.size[*p] == *i)
+    }
+
+    /// Respondents per piece (for tests and documentation).
+    pub fn sizes(&self) -> Vec<i64> {
+        self.size.clone()
+    }
+}
+
+/// The rank of a role option: all roles, the leaders, the teachers, others, then single roles.
+fn role_rank(roles: &Option<Vec<String>>) -> usize {
+    let Some(rs) = roles else { return 0 };
+    let leaders: Vec<String> = LEADER_ROLES.iter().map(|r| r.to_string()).collect();
+    match rs.as_slice() {
+        x if *x == leaders[..] => 1,
+        [r] if r == "teacher" => 2,
+        [r] if r == "other" => 3,
+        _ => 4,
+    }
+}
+
+/// The views the pages offer for a group, without dates, in the order they are offered to
+/// [`Pieces`]: fewer filters first; single filters by kind (roles, innovations, versions); then
+/// larger views first.
+fn candidates(own: &[CellCount]) -> Vec<ViewFilter> {
+    let mut versions: Vec<i64> = own.iter().filter(|c| c.n > 0).map(|c| c.version).collect();
+    versions.sort_unstable();
+    versions.dedup();
+    let mut innovations: Vec<String> = own
+        .iter()
+        .filter(|c| c.n > 0)
+        .map(|c| c.innovation.clone())
+        .collect();
+    innovations.sort_unstable();
+    innovations.dedup();
+    let mut out: Vec<((usize, usize), i64, usize, ViewFilter)> = Vec::new();
+    for version in std::iter::once(None).chain(versions.into_iter().map(Some)) {
+        for roles in role_options() {
+            for innovation in std::iter::once(None).chain(innovations.iter().cloned().map(Some)) {
+                let f = ViewFilter {
+                    version,
+                    roles: roles.clone(),
+                    innovation,
+                    from: None,
+                    to: None,
+                };
+                let dims = usize::from(f.version.is_some())
+                    + usize::from(f.roles.is_some())
+                    + usize::from(f.innovation.is_some());
+                // among single filters: roles (leaders beside teachers is the comparison schools
+                // come for), then innovations, then versions
+                let kind = match (&f.roles, &f.innovation) {
+                    _ if dims != 1 => 0,
+                    (Some(_), _) => 0,
+                    (None, Some(_)) => 1,
+                    (None, None) => 2,
+                };
+                let n = super::privacy::count(own, &f);
+                out.push(((dims, kind), -n, role_rank(&f.roles), f));
+            }
+        }
+    }
+    // stable: equal keys keep the generation order (version, role, innovation)
+    out.sort_by_key(|(dims, n, rank, _)| (*dims, *n, *rank));
+    out.into_iter().map(|(_, _, _, f)| f).collect()
+}
+
+/// The time windows of the whole group the pages can ask for (every window [`super::privacy::snap`]
+/// yields), widest first.
+fn windows(own: &[CellCount], k: i64) -> Vec<ViewFilter> {
+    let ps = periods(own, &ViewFilter::default(), k);
+    let froms: Vec<Option<String>> = std::iter::once(None)
+        .chain(ps.iter().map(|p| Some(p.0.clone())))
+        .collect();
+    let tos: Vec<Option<String>> = std::iter::once(None)
+        .chain(ps.iter().map(|p| Some(p.1.clone())))
+        .collect();
+    let mut out: Vec<(usize, ViewFilter)> = Vec::new();
+    for (a, from) in froms.iter().enumerate() {
+        for (b, to) in tos.iter().enumerate() {
+            // the periods covered, first..=last: an open start is the first period, an open end
+            // the last
+            let first = a.saturating_sub(1);
+            let Some(last) = (if b == 0 {
+                ps.len().checked_sub(1)
+            } else {
+                Some(b - 1)
+            }) else {
+                continue;
+            };
+            if last < first {
+                continue;
+            }
+            out.push((
+                last - first + 1,
+                ViewFilter {
+                    from: from.clone(),
+                    to: to.clone(),
+                    ..Default::default()
+                },
+            ));
+        }
+    }
+    out.sort_by_key(|(width, _)| std::cmp::Reverse(*width));
+    out.into_iter().map(|(_, f)| f).collect()
+}
+
+/// The pieces of a group: every candidate view offered in turn (see the module documentation).
+pub fn pieces(own: &[CellCount], k: i64) -> Pieces {
+    let k = threshold(k);
+    let mut p = Pieces::whole(own, k);
+    for f in candidates(own).into_iter().chain(windows(own, k)) {
+        p.offer(&f);
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::privacy::{ROLES, TEACHER_ROLES, count, snap};
+    use proptest::prelude::*;
+
+    fn cell(role: &str, innovation: &str, version: i64, month: &str, n: i64) -> CellCount {
+        CellCount {
+            role: role.into(),
+            innovation: innovation.into(),
+            version,
+            month: month.into(),
+            n,
+        }
+    }
+
+    fn roles(rs: &[&str]) -> ViewFilter {
+        let mut rs: Vec<String> = rs.iter().map(|r| r.to_string()).collect();
+        rs.sort();
+        ViewFilter {
+            roles: Some(rs),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_one_other_respondent_cannot_be_worked_out() {
+        // 6 leaders, 6 teachers, 1 other: all − leaders − teachers = the other one.
+        let school = [
+            cell("headteacher", "x", 1, "2024-01", 2),
+            cell("deputy", "x", 1, "2024-01", 4),
+            cell("teacher", "x", 1, "2024-01", 6),
+            cell("other", "x", 1, "2024-01", 1),
+        ];
+        let p = pieces(&school, 5);
+        assert!(p.shows(&ViewFilter::default()));
+        let leaders = p.shows(&roles(LEADER_ROLES));
+        let teachers = p.shows(&roles(TEACHER_ROLES));
+        assert!(
+            leaders ^ teachers,
+            "exactly one part of the partition shows"
+        );
+        assert!(!p.shows(&roles(&["other"])));
+        // with 7 leaders, the smaller part (teachers) is the one left out
+        let mut bigger = school.clone();
+        bigger[1].n = 5;
+        let p = pieces(&bigger, 5);
+        assert!(p.shows(&roles(LEADER_ROLES)) && !p.shows(&roles(TEACHER_ROLES)));
+    }
+
+    #[test]
+    fn innovations_split_like_roles() {
+        // innovation a 6, b 6, c 1 (all teachers)
+        let school = [
+            cell("teacher", "a", 1, "2024-01", 6),
+            cell("teacher", "b", 1, "2024-01", 6),
+            cell("teacher", "c", 1, "2024-01", 1),
+        ];
+        let p = pieces(&school, 5);
+        let inn = |i: &str| ViewFilter {
+            innovation: Some(i.into()),
+            ..Default::default()
+        };
+        assert!(p.shows(&ViewFilter::default()));
+        assert_eq!(
+            [p.shows(&inn("a")), p.shows(&inn("b")), p.shows(&inn("c"))]
+                .iter()
+                .filter(|s| **s)
+                .count(),
+            1
+        );
+        // a school where every part is large shows them all
+        let school = [
+            cell("teacher", "a", 1, "2024-01", 6),
+            cell("headteacher", "a", 1, "2024-01", 5),
+            cell("other", "b", 1, "2024-01", 7),
+        ];
+        let p = pieces(&school, 5);
+        assert!(p.shows(&inn("a")) && p.shows(&inn("b")));
+        assert!(p.shows(&roles(TEACHER_ROLES)) && p.shows(&roles(&["other"])));
+        assert!(p.shows(&roles(LEADER_ROLES)));
+        assert_eq!(p.sizes().iter().filter(|n| **n > 0).count(), 3);
+    }
+
+    // ---- the adversary: any linear combination of any number of shown views ----
+
+    const T_ROLES: [&str; 4] = ["headteacher", "deputy", "teacher", "other"];
+    const T_INNOVATIONS: [&str; 2] = ["a", "b"];
+    const T_VERSIONS: [i64; 2] = [1, 2];
+    const T_MONTHS: [&str; 3] = ["2024-01", "2024-02", "2024-03"];
+
+    fn world_cells(ns: &[i64]) -> Vec<CellCount> {
+        let mut cells = Vec::new();
+        let mut it = ns.iter();
+        for r in T_ROLES {
+            for i in T_INNOVATIONS {
+                for v in T_VERSIONS {
+                    for m in T_MONTHS {
+                        cells.push(cell(r, i, v, m, *it.next().unwrap()));
+                    }
+                }
+            }
+        }
+        cells
+    }
+
+    /// Every view the pages can ask for, snapped the way the pages snap it.
+    fn every_view(own: &[CellCount], k: i64) -> Vec<ViewFilter> {
+        let months: Vec<Option<String>> = std::iter::once(None)
+            .chain(T_MONTHS.iter().map(|m| Some(m.to_string())))
+            .collect();
+        let mut out = Vec::new();
+        for version in std::iter::once(None).chain(T_VERSIONS.iter().copied().map(Some)) {
+            for roles in role_options() {
+                for innovation in
+                    std::iter::once(None).chain(T_INNOVATIONS.iter().map(|i| Some(i.to_string())))
+                {
+                    for from in &months {
+                        for to in &months {
+                            let f = ViewFilter {
+                                version,
+                                roles: roles.clone(),
+                                innovation: innovation.clone(),
+                                from: from.clone(),
+                                to: to.clone(),
+                            };
+                            let s = snap(&f, &periods(own, &f, k));
+                            if !out.contains(&s) {
+                                out.push(s);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn gcd(a: i128, b: i128) -> i128 {
+        if b == 0 { a.abs() } else { gcd(b, a % b) }
+    }
+
+    /// Integer row echelon form over the rationals (rows scaled by their gcd, checked arithmetic).
+    #[derive(Default)]
+    struct Span {
+        rows: Vec<(usize, Vec<i128>)>,
+    }
+
+    impl Span {
+        /// Reduces `x` by the rows; zero means `x` is in the span.
+        fn reduce(&self, mut x: Vec<i128>) -> Vec<i128> {
+            for (col, row) in &self.rows {
+                if x[*col] != 0 {
+                    let (a, b) = (row[*col], x[*col]);
+                    for (xi, ri) in x.iter_mut().zip(row) {
+                        *xi = xi
+                            .checked_mul(a)
+                            .and_then(|v| v.checked_sub(ri.checked_mul(b)?))
+                            .expect("no overflow");
+                    }
+                    let g = x.iter().fold(0, |g, v| gcd(g, *v));
+                    if g > 1 {
+                        x.iter_mut().for_each(|v| *v /= g);
+                    }
+                }
+            }
+            x
+        }
+
+        fn add(&mut self, x: Vec<i128>) {
+            let x = self.reduce(x);
+            if let Some(col) = x.iter().position(|v| *v != 0) {
+                self.rows.push((col, x));
+            }
+        }
+
+        fn contains(&self, x: Vec<i128>) -> bool {
+            self.reduce(x).iter().all(|v| *v == 0)
+        }
+    }
+
+    /// The smallest set of 1..k-1 respondents any linear combination of the shown views isolates
+    /// (over the cells with respondents), if there is one: checks every set of cells with fewer
+    /// than k respondents.
+    fn isolated(own: &[CellCount], shown: &[ViewFilter], k: i64) -> Option<Vec<CellCount>> {
+        let live: Vec<&CellCount> = own.iter().filter(|c| c.n > 0).collect();
+        let mut span = Span::default();
+        for f in shown {
+            span.add(live.iter().map(|c| i128::from(f.matches(c))).collect());
+        }
+        let small: Vec<usize> = (0..live.len()).filter(|i| live[*i].n < k).collect();
+        // subsets of the small cells with a total under k (at most k-1 cells)
+        let mut stack: Vec<(usize, Vec<usize>, i64)> = vec![(0, vec![], 0)];
+        while let Some((next, set, total)) = stack.pop() {
+            if !set.is_empty() {
+                let mut x = vec![0i128; live.len()];
+                set.iter().for_each(|i| x[*i] = 1);
+                if span.contains(x) {
+                    return Some(set.iter().map(|i| live[*i].clone()).collect());
+                }
+            }
+            for (j, &c) in small.iter().enumerate().skip(next) {
+                if total + live[c].n < k {
+                    let mut s = set.clone();
+                    s.push(c);
+                    stack.push((j + 1, s, total + live[c].n));
+                }
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn the_adversary_breaks_a_rule_that_only_counts() {
+        let school = [
+            cell("headteacher", "a", 1, "2024-01", 6),
+            cell("teacher", "a", 1, "2024-01", 6),
+            cell("other", "a", 1, "2024-01", 1),
+        ];
+        let views = [
+            ViewFilter::default(),
+            roles(&["headteacher"]),
+            roles(TEACHER_ROLES),
+        ];
+        let found = isolated(&school, &views, 5).expect("all − head − teachers");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].role, "other");
+        let p = pieces(&school, 5);
+        let shown: Vec<ViewFilter> = views.into_iter().filter(|f| p.shows(f)).collect();
+        assert_eq!(isolated(&school, &shown, 5), None);
+    }
+
+    fn world() -> impl Strategy<Value = (Vec<CellCount>, i64)> {
+        let cells = T_ROLES.len() * T_INNOVATIONS.len() * T_VERSIONS.len() * T_MONTHS.len();
+        (
+            prop::collection::vec((0i64..7, 0u8..4), cells),
+            1u8..=3,
+            3i64..6,
+        )
+            .prop_map(|(cells, density, k)| {
+                let ns: Vec<i64> = cells
+                    .into_iter()
+                    .map(|(n, z)| if z < density { n } else { 0 })
+                    .collect();
+                (world_cells(&ns), k)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        /// The adversary sees every view of the group that shows and combines any number of them
+        /// with any rational coefficients: no combination isolates 1..k-1 respondents.
+        #[test]
+        fn no_combination_of_shown_views_isolates_a_small_group((own, k) in world()) {
+            let p = pieces(&own, k);
+            let shown: Vec<ViewFilter> = every_view(&own, k).into_iter().filter(|f| p.shows(f)).collect();
+            for f in &shown {
+                prop_assert!(count(&own, f) >= k);
+            }
+            if let Some(set) = isolated(&own, &shown, k) {
+                prop_assert!(false, "isolated {:?} from {} views", set, shown.len());
+            }
+            // every piece holds 0 or ≥ k
+            for n in p.sizes() {
+                prop_assert!(n == 0 || n >= k, "piece of {n}");
+            }
+            // a group of ≥ k always shows its whole
+            let total = count(&own, &ViewFilter::default());
+            prop_assert_eq!(p.shows(&ViewFilter::default()), total >= k);
+            // roles all covered: the role list used by the pages is the one tested here
+            prop_assert!(T_ROLES.iter().all(|r| ROLES.contains(r)));
+        }
+    }
+}
