@@ -413,8 +413,34 @@ async fn sign_in_attempts_are_rate_limited(app: &mut common::TestApp) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// One client trying many addresses (each under its own limit) is limited as a client: 20 at
+/// once, then one every 6 seconds (a slow debug-build hash may earn it a few more on the way).
+async fn one_client_cannot_try_many_addresses(app: &mut common::TestApp) {
+    let mut refused_after = None;
+    for n in 0..40 {
+        let email = format!("guess{n}@x.org");
+        let r = app
+            .call("login", &[("email", &email), ("password", "a wrong guess")])
+            .await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(r.body.contains("from this device"), "{}", r.body);
+            refused_after = Some(n);
+            break;
+        }
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{n}: {}",
+            r.body
+        );
+    }
+    let n = refused_after.expect("a client trying 40 addresses is refused");
+    assert!(n >= 20, "the first 20 are allowed: refused after {n}");
+}
+
 on_both_backends!(
     sign_in_sessions_and_the_first_admin,
     admins_manage_schools_networks_and_accounts,
-    sign_in_attempts_are_rate_limited
+    sign_in_attempts_are_rate_limited,
+    one_client_cannot_try_many_addresses
 );

@@ -7,7 +7,7 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{Request, header};
+use axum::http::{Request, StatusCode, header};
 
 /// Rows in every table a request could write to.
 async fn stored(app: &common::TestApp) -> Vec<i64> {
@@ -257,7 +257,74 @@ async fn redirect_targets_from_input_are_safe(app: &mut common::TestApp) {
     }
 }
 
+async fn start(app: &common::TestApp, school_code: &str) -> common::Reply {
+    app.call(
+        "start_reflection",
+        &[
+            ("instrument", "leadership-reflection"),
+            ("role", "teacher"),
+            ("innovation", "pln"),
+            ("consent", "yes"),
+            ("school_code", school_code),
+        ],
+    )
+    .await
+}
+
+async fn reflections(app: &common::TestApp) -> i64 {
+    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM reflections")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+/// Wrong school codes are limited like workshop codes: 20, then the client is refused every code
+/// for a minute — the right one too — and nothing is stored.
+async fn school_codes_cannot_be_walked(app: &mut common::TestApp) {
+    common::add_school(app, "school-a", "ABCD2345", "nl").await;
+    for n in 0..20 {
+        let r = start(app, &format!("WRONG{n:03}")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{n}: {}", r.body);
+    }
+    let r = start(app, "WRONG999").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    let r = start(app, "ABCD2345").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.body.contains("wrong school codes"), "{}", r.body);
+    assert_eq!(reflections(app).await, 0);
+}
+
+/// Made-up respondents: one school code starts at most 60 reflections at once (then one every 30
+/// seconds), one client at most 120.
+async fn starting_reflections_is_limited(app: &mut common::TestApp) {
+    common::add_school(app, "school-a", "ABCD2345", "nl").await;
+    for n in 0..60 {
+        let r = start(app, "ABCD2345").await;
+        assert_eq!(r.status, StatusCode::OK, "{n}: {}", r.body);
+    }
+    let r = start(app, "ABCD2345").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.body.contains("school code"), "{}", r.body);
+    assert_eq!(reflections(app).await, 60);
+    // the same client without a school code: 120 in all, then refused
+    let mut ok = 60;
+    loop {
+        let r = start(app, "").await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(r.body.contains("from this device"), "{}", r.body);
+            break;
+        }
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        ok += 1;
+        assert!(ok <= 121, "no limit per client");
+    }
+    assert!((120..=121).contains(&ok), "{ok}");
+    assert_eq!(reflections(app).await, ok);
+}
+
 on_both_backends!(
+    school_codes_cannot_be_walked,
+    starting_reflections_is_limited,
     every_server_function_refuses_bad_input_without_5xx,
     path_tricks_reach_no_file_and_no_5xx,
     redirect_targets_from_input_are_safe

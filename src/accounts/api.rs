@@ -16,7 +16,9 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     let target = service::safe_next(next.as_deref());
     let back = format!("/login?next={}", urlencoding::encode(&target));
     let result = async {
-        let id = service::authenticate(&state.db, &state.sign_in_limit, &email, &password).await?;
+        let client = crate::server::client_key().await;
+        let id = service::authenticate(&state.db, &state.sign_in_limit, &client, &email, &password)
+            .await?;
         service::sign_in(&session, &id).await
     }
     .await;

@@ -120,29 +120,68 @@ pub async fn bootstrap_admin(
     Ok(true)
 }
 
-/// Sign-in attempts per e-mail address: 5 at once, then one a minute (the `governor` crate, in
-/// memory). Guessing a password becomes slow; the cost is that someone who knows an address can
-/// keep its owner waiting, which a lock-out of an hour would make worse.
-pub struct SignInLimiter(governor::DefaultKeyedRateLimiter<String>);
+/// Sign-in attempts (the `governor` crate, in memory):
+/// - per e-mail address: 5 at once, then one a minute. Guessing a password becomes slow; the cost
+///   is that someone who knows an address can keep its owner waiting, which a lock-out of an hour
+///   would make worse;
+/// - per client: 20 at once, then one every 6 seconds, so one client cannot try many addresses;
+/// - across the server: at most [`HASHES_AT_ONCE`] password hashes at once (each costs ~30 ms of a
+///   core); a sign-in that cannot get a turn within 2 seconds is refused with 429, so a flood of
+///   sign-ins never takes the cores from everyone else.
+pub struct SignInLimiter {
+    per_address: governor::DefaultKeyedRateLimiter<String>,
+    per_client: governor::DefaultKeyedRateLimiter<String>,
+    hashes: tokio::sync::Semaphore,
+}
+
+pub const HASHES_AT_ONCE: usize = 2;
 
 impl Default for SignInLimiter {
     fn default() -> Self {
-        let quota = governor::Quota::per_minute(std::num::NonZeroU32::MIN)
-            .allow_burst(std::num::NonZeroU32::new(5).unwrap_or(std::num::NonZeroU32::MIN));
-        Self(governor::RateLimiter::keyed(quota))
+        let burst = |n| std::num::NonZeroU32::new(n).unwrap_or(std::num::NonZeroU32::MIN);
+        let per_address =
+            governor::Quota::per_minute(std::num::NonZeroU32::MIN).allow_burst(burst(5));
+        let per_client = governor::Quota::with_period(std::time::Duration::from_secs(6))
+            .unwrap_or(per_address)
+            .allow_burst(burst(20));
+        Self {
+            per_address: governor::RateLimiter::keyed(per_address),
+            per_client: governor::RateLimiter::keyed(per_client),
+            hashes: tokio::sync::Semaphore::new(HASHES_AT_ONCE),
+        }
     }
 }
 
 impl SignInLimiter {
-    pub fn check(&self, email: &str) -> AppResult<()> {
-        if self.0.len() > 10_000 {
-            self.0.retain_recent();
+    fn limited(limiter: &governor::DefaultKeyedRateLimiter<String>, key: &str) -> bool {
+        if limiter.len() > 10_000 {
+            limiter.retain_recent();
         }
-        self.0.check_key(&email.to_string()).map_err(|_| {
-            AppError::TooManyRequests(
+        limiter.check_key(&key.to_string()).is_err()
+    }
+
+    pub fn check(&self, client: &str, email: &str) -> AppResult<()> {
+        if Self::limited(&self.per_client, client) {
+            return Err(AppError::TooManyRequests(
+                "Too many sign-in attempts from this device. Wait a minute and try again.".into(),
+            ));
+        }
+        if Self::limited(&self.per_address, email) {
+            return Err(AppError::TooManyRequests(
                 "Too many sign-in attempts for this address. Wait a minute and try again.".into(),
-            )
-        })
+            ));
+        }
+        Ok(())
+    }
+
+    /// A turn to hash a password, waiting at most 2 seconds.
+    async fn turn(&self) -> AppResult<tokio::sync::SemaphorePermit<'_>> {
+        match tokio::time::timeout(std::time::Duration::from_secs(2), self.hashes.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(AppError::TooManyRequests(
+                "Many people are signing in right now. Try again in a moment.".into(),
+            )),
+        }
     }
 }
 
@@ -151,12 +190,13 @@ impl SignInLimiter {
 pub async fn authenticate(
     db: &Db,
     limiter: &SignInLimiter,
+    client: &str,
     email: &str,
     pass: &str,
 ) -> AppResult<String> {
     let wrong = || AppError::invalid("The e-mail address or the password is not right.");
     let email = normalise_email(email).map_err(|_| wrong())?;
-    limiter.check(&email)?;
+    limiter.check(client, &email)?;
     if pass.chars().count() > MAX_PASSWORD {
         return Err(wrong());
     }
@@ -166,9 +206,11 @@ pub async fn authenticate(
         .map(|r| r.password_hash.clone())
         .unwrap_or_else(|| password::dummy_hash().to_string());
     let pass = pass.to_string();
+    let turn = limiter.turn().await?;
     let ok = tokio::task::spawn_blocking(move || password::verify(&pass, &stored))
         .await
         .unwrap_or(false);
+    drop(turn);
     match row {
         Some(r) if ok => Ok(r.id),
         _ => Err(wrong()),

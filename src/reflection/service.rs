@@ -109,22 +109,28 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
         .filter(|c| !c.is_whitespace() && *c != '-')
         .collect::<String>()
         .to_uppercase();
+    state.start_limit.client(&input.client)?;
     let school_id = if code.is_empty() {
         None
-    } else if code.len() > 16 {
-        return Err(AppError::invalid(
-            "A school code has at most 16 characters.",
-        ));
     } else {
-        Some(
-            db::school_id_by_code(&state.db.pool, &code)
-                .await?
-                .ok_or_else(|| {
-                    AppError::NotFound(format!(
-                        "No school has the code “{code}”. Check it, or leave the field empty."
-                    ))
-                })?,
-        )
+        let guesses = &state.school_code_limit;
+        guesses.check_blocked(&input.client)?;
+        if code.len() > 16 {
+            return Err(guesses.wrong(
+                &input.client,
+                AppError::invalid("A school code has at most 16 characters."),
+            ));
+        }
+        let Some(id) = db::school_id_by_code(&state.db.pool, &code).await? else {
+            return Err(guesses.wrong(
+                &input.client,
+                AppError::NotFound(
+                    "No school has this code. Check it, or leave the field empty.".into(),
+                ),
+            ));
+        };
+        state.start_limit.school(&id)?;
+        Some(id)
     };
     let workshop_id = if input.workshop.trim().is_empty() {
         None

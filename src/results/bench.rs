@@ -232,7 +232,13 @@ pub async fn run(
         instruments: std::sync::Arc::new(registry),
         config: std::sync::Arc::new(crate::server::Config::local(database_url, instruments_dir)),
         sign_in_limit: Default::default(),
-        join_limit: Default::default(),
+        join_limit: std::sync::Arc::new(crate::server::clients::WrongCodes::new(
+            crate::server::JOIN_TOO_MANY,
+        )),
+        school_code_limit: std::sync::Arc::new(crate::server::clients::WrongCodes::new(
+            crate::server::SCHOOL_TOO_MANY,
+        )),
+        start_limit: Default::default(),
         live: Default::default(),
         saves: crate::reflection::saves::SaveWriter::spawn(db.for_writer(database_url).await?),
     };

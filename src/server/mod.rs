@@ -1,6 +1,7 @@
 //! Server-only set-up: configuration, state, database, router and the command line.
 #[cfg(feature = "ssr")]
 pub mod bench;
+pub mod clients;
 pub mod db;
 pub mod forms;
 pub mod limits;
@@ -27,7 +28,13 @@ pub struct AppState {
     pub instruments: Arc<Registry>,
     pub config: Arc<Config>,
     pub sign_in_limit: Arc<crate::accounts::service::SignInLimiter>,
-    pub join_limit: Arc<crate::workshops::service::JoinLimiter>,
+    /// Wrong workshop codes per client.
+    pub join_limit: Arc<clients::WrongCodes>,
+    /// Wrong school codes per client.
+    #[from_ref(skip)]
+    pub school_code_limit: Arc<clients::WrongCodes>,
+    /// New reflections per client and per school.
+    pub start_limit: Arc<clients::StartLimiter>,
     /// The live workshop rooms watched on this server.
     pub live: Arc<crate::workshops::live::Live>,
     /// The writer that group-commits answer saves.
@@ -51,6 +58,8 @@ pub struct Config {
     /// How long a request may take before its response begins (REFLECT_REQUEST_TIMEOUT_SECS,
     /// default 30): then it is answered 408.
     pub request_timeout: std::time::Duration,
+    /// Proxies whose X-Forwarded-For names the client (REFLECT_TRUSTED_PROXIES, none by default).
+    pub trusted_proxies: clients::TrustedProxies,
 }
 
 impl Config {
@@ -63,12 +72,15 @@ impl Config {
             min_group_size: crate::results::suppression::DEFAULT_K,
             live_min_group_size: crate::results::suppression::MIN_K,
             request_timeout: std::time::Duration::from_secs(30),
+            trusted_proxies: clients::TrustedProxies::default(),
         }
     }
 
-    pub fn from_env() -> Self {
+    /// The configuration from the environment; an invalid REFLECT_TRUSTED_PROXIES is an error
+    /// that names it (a typo there would otherwise let every client choose its address).
+    pub fn from_env() -> Result<Self, String> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        Self {
+        Ok(Self {
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/reflect.db".into()),
             instruments_dir: var("REFLECT_INSTRUMENTS_DIR")
                 .unwrap_or_else(|| "instruments".into())
@@ -90,7 +102,11 @@ impl Config {
                     .filter(|s| *s > 0)
                     .unwrap_or(30),
             ),
-        }
+            trusted_proxies: clients::TrustedProxies::parse(
+                &var("REFLECT_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|e| format!("REFLECT_TRUSTED_PROXIES: {e}"))?,
+        })
     }
 }
 
@@ -108,13 +124,30 @@ pub fn today() -> String {
     now().chars().take(10).collect()
 }
 
-/// The client of the current request, for in-memory rate limits only (never stored): its IP
-/// address, or "unknown" when the server runs without connection info (tests).
+/// The client of the current request, for in-memory rate limits only (never stored or logged):
+/// its IP address (from X-Forwarded-For only behind a trusted proxy, see
+/// [`clients::client_address`]), or "unknown" when the server runs without connection info
+/// (in-process tests).
 pub async fn client_key() -> String {
-    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|_| "unknown".into())
+    let Ok(peer) = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await
+    else {
+        return "unknown".into();
+    };
+    let peer = peer.0.ip();
+    let trusted = use_context::<AppState>()
+        .map(|s| s.config.trusted_proxies.clone())
+        .unwrap_or_default();
+    let forwarded: Vec<String> = use_context::<axum::http::request::Parts>()
+        .map(|p| {
+            p.headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let forwarded: Vec<&str> = forwarded.iter().map(String::as_str).collect();
+    clients::client_address(peer, &forwarded, &trusted).to_string()
 }
 
 /// The app state of the current server function call.
@@ -173,9 +206,15 @@ pub async fn build_state(
         instruments: Arc::new(instruments),
         config: Arc::new(config),
         sign_in_limit: Arc::default(),
-        join_limit: Arc::default(),
+        join_limit: Arc::new(clients::WrongCodes::new(JOIN_TOO_MANY)),
+        school_code_limit: Arc::new(clients::WrongCodes::new(SCHOOL_TOO_MANY)),
+        start_limit: Arc::default(),
     })
 }
+
+pub const JOIN_TOO_MANY: &str =
+    "Too many wrong codes from this device. Wait a minute, then check the code on the screen.";
+pub const SCHOOL_TOO_MANY: &str = "Too many wrong school codes from this device. Wait a minute, then ask your school for its code.";
 
 /// The whole app as an axum router: pages, server functions, static files.
 pub fn router(state: AppState) -> Router {
@@ -341,7 +380,13 @@ pub async fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let config = Config::from_env();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("reflect: {e}");
+            return ExitCode::from(2);
+        }
+    };
     match args.first().map(String::as_str) {
         None | Some("serve") => {}
         Some("check-instruments") => {

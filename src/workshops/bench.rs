@@ -142,7 +142,7 @@ pub async fn run(
                     innovation_detail: String::new(),
                     consent: "yes".into(),
                     workshop: code.clone(),
-                    client: "bench".into(),
+                    client: format!("bench-{}", tokens.len()),
                 },
             )
             .await

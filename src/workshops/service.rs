@@ -6,9 +6,6 @@ use crate::accounts::model::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::server::AppState;
 use rand::Rng;
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 pub struct NewWorkshop<'a> {
     pub title: &'a str,
@@ -254,64 +251,6 @@ pub async fn set_status(
     db::set_status(&state.db.pool, &r.id, status.as_str()).await?;
     super::live::changed(state, Some(&r.id)).await;
     Ok(())
-}
-
-/// Wrong codes per client: 20 at once, then one every 6 seconds; a client over the limit is
-/// refused every code (right or wrong) for a minute, so the code space cannot be walked. Kept in
-/// memory only; the client key (its address) is never stored.
-pub struct JoinLimiter {
-    wrong: governor::DefaultKeyedRateLimiter<String>,
-    blocked: Mutex<HashMap<String, Instant>>,
-}
-
-pub const BLOCK: Duration = Duration::from_secs(60);
-
-impl Default for JoinLimiter {
-    fn default() -> Self {
-        let quota = governor::Quota::with_period(Duration::from_secs(6))
-            .unwrap_or_else(|| governor::Quota::per_second(std::num::NonZeroU32::MIN))
-            .allow_burst(std::num::NonZeroU32::new(20).unwrap_or(std::num::NonZeroU32::MIN));
-        Self {
-            wrong: governor::RateLimiter::keyed(quota),
-            blocked: Mutex::new(HashMap::new()),
-        }
-    }
-}
-
-impl JoinLimiter {
-    fn too_many() -> AppError {
-        AppError::TooManyRequests(
-            "Too many wrong codes from this device. Wait a minute, then check the code on the screen."
-                .into(),
-        )
-    }
-
-    fn check_blocked(&self, client: &str) -> AppResult<()> {
-        let mut blocked = self.blocked.lock().map_err(|_| AppError::Internal)?;
-        let now = Instant::now();
-        blocked.retain(|_, until| *until > now);
-        if blocked.contains_key(client) {
-            return Err(Self::too_many());
-        }
-        Ok(())
-    }
-
-    /// Counts a wrong code: `error` itself, or "too many" once the client is over the limit.
-    fn wrong(&self, client: &str, error: AppError) -> AppError {
-        self.wrong_code(client).err().unwrap_or(error)
-    }
-
-    fn wrong_code(&self, client: &str) -> AppResult<()> {
-        if self.wrong.len() > 10_000 {
-            self.wrong.retain_recent();
-        }
-        if self.wrong.check_key(&client.to_string()).is_err() {
-            let mut blocked = self.blocked.lock().map_err(|_| AppError::Internal)?;
-            blocked.insert(client.to_string(), Instant::now() + BLOCK);
-            return Err(Self::too_many());
-        }
-        Ok(())
-    }
 }
 
 /// An open workshop by its code as typed.
