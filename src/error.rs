@@ -99,3 +99,252 @@ impl From<sqlx::Error> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Too many wrong workshop codes from one client.
+pub const JOIN_TOO_MANY: &str =
+    "Too many wrong codes from this device. Wait a minute, then check the code on the screen.";
+/// Too many wrong school codes from one client.
+pub const SCHOOL_TOO_MANY: &str = "Too many wrong school codes from this device. Wait a minute, then ask your school for its code.";
+
+/// Every message with a fixed text that the server can answer a form with. A plain form (no
+/// JavaScript) goes back to its page with `?error=<code>`, and the page shows the message of that
+/// code: nobody can put words in a page through its address. A message built with values (a name,
+/// a length) is sent as its kind's code and shown as that kind's general message. A unit test scans
+/// the source so that no fixed message is missing here.
+const FORM_MESSAGES: &[&str] = &[
+    "Enter a valid e-mail address.",
+    "Choose a role for the account.",
+    "A school coordinator needs a school.",
+    "That school does not exist.",
+    "An account with this e-mail address exists already.",
+    "Too many sign-in attempts from this device. Wait a minute and try again.",
+    "Too many sign-in attempts for this address. Wait a minute and try again.",
+    "Many people are signing in right now. Try again in a moment.",
+    "The e-mail address or the password is not right.",
+    "Please sign in to see this page.",
+    "Your account may not see or change this.",
+    "No reflection belongs to this link. Check that you copied the whole private link.",
+    "No such download.",
+    "Only researchers and administrators export responses.",
+    "Choose a questionnaire to export.",
+    "Choose a version of the questionnaire.",
+    "Dates are written as YYYY-MM-DD.",
+    "Choose a role from the list.",
+    "Choose an innovation from the list.",
+    "A country is a two-letter code, e.g. NL.",
+    "Choose your role.",
+    "Choose the innovation you reflect on.",
+    "Say in a few words which innovation you reflect on.",
+    "Say whether your answers may be used for research (yes or no).",
+    "A school code has at most 16 characters.",
+    "No school has this code. Check it, or leave the field empty.",
+    "This workshop uses another questionnaire: open it from the workshop's join page.",
+    "The workshop is closed, so it accepts no more answers. Your earlier answers are kept.",
+    "This reflection is finished, so its answers can no longer be changed. Your profile shows them.",
+    "This category has no reflection question.",
+    "Finish the reflection first; the action plan belongs to its profile.",
+    "The action plan contains characters that cannot be stored.",
+    "Write one or two steps first: an empty action plan is not saved.",
+    "Tick the box to confirm that all your answers should be deleted.",
+    "There is no such results page.",
+    "A version is a whole number.",
+    "There is no such questionnaire.",
+    "Choose an innovation focus from the list.",
+    "Give months as YYYY-MM, e.g. 2026-09.",
+    "The first month comes after the last one.",
+    "There is no such country.",
+    "There is no such network.",
+    "There is no such school.",
+    "Only the school's coordinators and administrators see a school's results.",
+    "A country is its two-letter ISO code, e.g. NL, BE or GB.",
+    "That network does not exist.",
+    "Too many new reflections from this device. Wait a minute and try again.",
+    "Very many reflections were started with this school code just now. Wait a minute and try again.",
+    "Only facilitators and administrators run workshops.",
+    "There is no such workshop.",
+    "Choose a questionnaire from the list.",
+    "Choose parts of categories from the questionnaire's list.",
+    "Choose at least one category for the workshop.",
+    "Choose categories from the questionnaire's list.",
+    "The poll “Which category needs most work?” needs at least two categories.",
+    "A workshop is open or closed.",
+    "A workshop code has 8 digits, like 9161 8750.",
+    "No workshop has this code. Check it on the screen.",
+    "This workshop is closed: it accepts no answers now.",
+    "This reflection belongs to no workshop with questions for the room.",
+    "The workshop is closed, so it accepts no more answers.",
+    "Choose one of the workshop's categories.",
+    "This workshop asks no one-word question.",
+    "Say which word to hide.",
+    "The workshop's questionnaire is gone.",
+    JOIN_TOO_MANY,
+    SCHOOL_TOO_MANY,
+];
+
+/// FNV-1a: a short, stable fingerprint of a message (the same on the server and in the browser).
+fn fingerprint(s: &str) -> u32 {
+    s.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+impl AppError {
+    fn kind_code(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "invalid",
+            Self::NotFound(_) => "not-found",
+            Self::Conflict(_) => "conflict",
+            Self::Unauthorized(_) => "sign-in",
+            Self::Forbidden(_) => "forbidden",
+            Self::TooManyRequests(_) => "too-many",
+            Self::BadRequest(_) => "bad-request",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The code a plain form's page is sent back with: `m` and the message's fingerprint for a
+    /// fixed message, else the kind (see [`FORM_MESSAGES`]).
+    pub fn form_code(&self) -> String {
+        let message = self.to_string();
+        if FORM_MESSAGES.contains(&message.as_str()) {
+            format!("m{:08x}", fingerprint(&message))
+        } else {
+            self.kind_code().to_string()
+        }
+    }
+}
+
+/// The message for a code from [`AppError::form_code`]; `None` for anything else, so text in the
+/// address never reaches the page.
+pub fn form_message(code: &str) -> Option<String> {
+    if let Some(hex) = code.strip_prefix('m') {
+        return FORM_MESSAGES
+            .iter()
+            .find(|m| format!("{:08x}", fingerprint(m)) == hex)
+            .map(|m| m.to_string());
+    }
+    let general = match code {
+        "invalid" => "Something in the form is not right. Check what you entered and try again.",
+        "not-found" => "That was not found. Check the code, the link or the name and try again.",
+        "conflict" => "That cannot be done now: it exists already, or it is closed or finished.",
+        "sign-in" => "Please sign in to see this page.",
+        "forbidden" => "Your account may not see or change this.",
+        "too-many" => "Too many attempts. Wait a minute and try again.",
+        "bad-request" => "The request could not be read. Reload the page and try again.",
+        "internal" => return Some(AppError::Internal.to_string()),
+        _ => return None,
+    };
+    Some(general.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The fixed messages in the source (outside tests and benchmarks): every `AppError` variant
+    /// or `AppError::invalid` called with a string literal.
+    fn fixed_messages_in_source() -> Vec<String> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs")
+                    && !p.to_string_lossy().contains("bench")
+                {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let heads = [
+            "Invalid(",
+            "NotFound(",
+            "Conflict(",
+            "Unauthorized(",
+            "Forbidden(",
+            "TooManyRequests(",
+            "BadRequest(",
+            "invalid(",
+        ];
+        let mut found = Vec::new();
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for prefix in ["AppError::", "Self::"] {
+                for (at, _) in text.match_indices(prefix) {
+                    let rest = &text[at + prefix.len()..];
+                    let Some(head) = heads.iter().find(|h| rest.starts_with(**h)) else {
+                        continue;
+                    };
+                    let rest = rest[head.len()..].trim_start();
+                    let Some(body) = rest.strip_prefix('"') else {
+                        continue;
+                    };
+                    let end = body.find('"').unwrap();
+                    found.push(body[..end].to_string());
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_fixed_message_has_a_code() {
+        let found = fixed_messages_in_source();
+        assert!(
+            found.len() > 50,
+            "the scan finds the messages: {}",
+            found.len()
+        );
+        for m in &found {
+            assert!(
+                FORM_MESSAGES.contains(&m.as_str()),
+                "add to FORM_MESSAGES: {m:?}"
+            );
+        }
+        let mut codes: Vec<u32> = FORM_MESSAGES.iter().map(|m| fingerprint(m)).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), FORM_MESSAGES.len(), "fingerprints are unique");
+    }
+
+    #[test]
+    fn codes_round_trip_and_built_messages_fall_back_to_their_kind() {
+        let e = AppError::invalid("Choose your role.");
+        assert!(e.form_code().starts_with('m'));
+        assert_eq!(
+            form_message(&e.form_code()).as_deref(),
+            Some("Choose your role.")
+        );
+        let built = AppError::Conflict("A network called “North” exists already.".into());
+        assert_eq!(built.form_code(), "conflict");
+        assert!(form_message("conflict").unwrap().contains("exists already"));
+        assert_eq!(
+            form_message(&AppError::Internal.form_code()),
+            Some(AppError::Internal.to_string())
+        );
+        assert_eq!(form_message("You have won a prize"), None);
+        assert_eq!(form_message("m00000000"), None);
+    }
+
+    proptest! {
+        /// Whatever is put in the address, the page shows one of the fixed messages or nothing.
+        #[test]
+        fn no_text_from_the_address_reaches_the_page(code in "\\PC{0,40}") {
+            if let Some(m) = form_message(&code) {
+                prop_assert!(
+                    FORM_MESSAGES.contains(&m.as_str())
+                        || ["invalid", "not-found", "conflict", "sign-in", "forbidden", "too-many",
+                            "bad-request", "internal"].contains(&code.as_str())
+                );
+                prop_assert!(!m.contains(&code) || code.len() < 3);
+            }
+        }
+    }
+}

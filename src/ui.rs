@@ -16,7 +16,12 @@ pub fn form_error<T: Send + Sync + 'static>(
                 Some(Ok(_)) => Some(None),
                 None => None,
             })
-            .unwrap_or_else(|| query.read().get(param))
+            .unwrap_or_else(|| {
+                query
+                    .read()
+                    .get(param)
+                    .and_then(|code| crate::error::form_message(&code))
+            })
     }
 }
 

@@ -2,7 +2,8 @@
 use crate::error::AppResult;
 
 /// Finishes a form post. On success the browser goes to `ok_url`. On failure a plain HTML form
-/// (no JavaScript) goes back to its page with the message in the query parameter `error_param`
+/// (no JavaScript) goes back to its page with the message's code (`AppError::form_code`, never
+/// text) in the query parameter `error_param`
 /// (one per form, so a page with two forms shows the message at the right one); a script gets the
 /// error itself.
 pub fn respond_to_form<T>(
@@ -16,7 +17,7 @@ pub fn respond_to_form<T>(
         Err(e) if is_plain_form() => redirect(&format!(
             "{back}{}{error_param}={}",
             if back.contains('?') { '&' } else { '?' },
-            urlencoding::encode(&e.to_string())
+            e.form_code()
         )),
         Err(_) => {}
     }

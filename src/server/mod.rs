@@ -212,9 +212,7 @@ pub async fn build_state(
     })
 }
 
-pub const JOIN_TOO_MANY: &str =
-    "Too many wrong codes from this device. Wait a minute, then check the code on the screen.";
-pub const SCHOOL_TOO_MANY: &str = "Too many wrong school codes from this device. Wait a minute, then ask your school for its code.";
+pub use crate::error::{JOIN_TOO_MANY, SCHOOL_TOO_MANY};
 
 /// The whole app as an axum router: pages, server functions, static files.
 pub fn router(state: AppState) -> Router {
