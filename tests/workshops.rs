@@ -588,6 +588,37 @@ async fn the_room_goes_live(app: &mut common::TestApp) {
     );
 }
 
+/// A presenter's live stream ends as soon as its session signs out; another session of the same
+/// account keeps its own.
+async fn signing_out_ends_the_live_stream(app: &mut common::TestApp) {
+    app.sign_in_as("f@x.org", "facilitator", None).await;
+    let id: String = create(app, GOOD).await.json();
+    let live = format!("/workshops/{id}/live");
+    let mut first = app.events(&live).await.ok().unwrap();
+    let _: RoomView = first.next(WAIT).await.expect("the room at once");
+    // a second session of the same account (another laptop)
+    let one = app.cookie.lock().unwrap().clone();
+    app.sign_in("f@x.org", "a long test password").await;
+    let mut second = app.events(&live).await.ok().unwrap();
+    let _: RoomView = second.next(WAIT).await.expect("the room at once");
+    // the first session signs out
+    *app.cookie.lock().unwrap() = one;
+    let r = app.call("logout", &[]).await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.body
+    );
+    assert!(
+        first.ended(std::time::Duration::from_secs(3)).await,
+        "the signed-out session's stream ends at once"
+    );
+    assert!(
+        !second.ended(std::time::Duration::from_secs(1)).await,
+        "the other session's stream goes on"
+    );
+}
+
 async fn presenter_data_is_the_facilitators(app: &mut common::TestApp) {
     app.sign_in_as("f@x.org", "facilitator", None).await;
     let id: String = create(app, GOOD).await.json();
@@ -794,6 +825,7 @@ on_both_backends!(
     wrong_codes_are_rate_limited,
     participants_answer_the_room,
     the_room_goes_live,
+    signing_out_ends_the_live_stream,
     presenter_data_is_the_facilitators,
     the_room_compares_with_everyone
 );

@@ -29,6 +29,9 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 pub async fn logout() -> Result<(), AppError> {
     if let Ok(session) = leptos_axum::extract::<tower_sessions::Session>().await {
         service::sign_out(&session).await?;
+        crate::server::state()?
+            .sessions_ended
+            .send_modify(|n| *n = n.wrapping_add(1));
     }
     crate::server::forms::redirect("/");
     Ok(())

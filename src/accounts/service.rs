@@ -235,6 +235,27 @@ fn session_error(e: tower_sessions::session::Error) -> AppError {
     AppError::Internal
 }
 
+/// Whether the session with this id is still signed in as `user_id` (not signed out, not expired,
+/// the account not deleted). Read from the store, not from a request's cached copy: for streams
+/// that outlive the request that opened them.
+pub async fn still_signed_in(
+    db: &Db,
+    session_id: &tower_sessions::session::Id,
+    user_id: &str,
+) -> bool {
+    use tower_sessions::SessionStore;
+    let store = super::sessions::DbStore::new(db.clone());
+    let Ok(Some(record)) = store.load(session_id).await else {
+        return false;
+    };
+    let signed_in_as = record
+        .data
+        .get(USER_KEY)
+        .and_then(|v| v.as_str())
+        .is_some_and(|id| id == user_id);
+    signed_in_as && matches!(db::by_id(&db.pool, user_id).await, Ok(Some(_)))
+}
+
 /// The signed-in user of this session, if any (and if the account still exists).
 pub async fn user_of(db: &Db, session: &Session) -> AppResult<Option<CurrentUser>> {
     let Some(id) = session

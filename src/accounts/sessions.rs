@@ -17,6 +17,12 @@ pub struct DbStore {
     db: Db,
 }
 
+impl DbStore {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+}
+
 /// The session layer: HttpOnly, SameSite=Lax (no cross-site form posts carry it), Secure when the
 /// app is served over https.
 pub fn layer(db: Db, secure: bool) -> SessionManagerLayer<DbStore> {

@@ -239,6 +239,7 @@ pub async fn run(
             crate::server::SCHOOL_TOO_MANY,
         )),
         start_limit: Default::default(),
+        sessions_ended: std::sync::Arc::new(tokio::sync::watch::Sender::new(0)),
         live: Default::default(),
         saves: crate::reflection::saves::SaveWriter::spawn(db.for_writer(database_url).await?),
     };

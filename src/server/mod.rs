@@ -39,6 +39,9 @@ pub struct AppState {
     pub live: Arc<crate::workshops::live::Live>,
     /// The writer that group-commits answer saves.
     pub saves: crate::reflection::saves::SaveWriter,
+    /// Bumped whenever someone signs out on this server, so that streams opened with a session
+    /// check at once whether theirs is still valid.
+    pub sessions_ended: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 /// Configuration from environment variables (see `.env.example`).
@@ -209,6 +212,7 @@ pub async fn build_state(
         join_limit: Arc::new(clients::WrongCodes::new(JOIN_TOO_MANY)),
         school_code_limit: Arc::new(clients::WrongCodes::new(SCHOOL_TOO_MANY)),
         start_limit: Arc::default(),
+        sessions_ended: Arc::new(tokio::sync::watch::Sender::new(0)),
     })
 }
 

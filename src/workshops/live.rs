@@ -219,6 +219,34 @@ pub fn listen(database_url: &str, live: Weak<Live>) {
     });
 }
 
+/// How often a presenter's stream checks that its session is still signed in (sign-outs on this
+/// server end it at once).
+const SESSION_CHECK: Duration = Duration::from_secs(10);
+
+/// The state of one presenter's stream.
+struct Watch {
+    rx: watch::Receiver<Arc<str>>,
+    stopping: watch::Receiver<bool>,
+    sessions_ended: watch::Receiver<u64>,
+    recheck: tokio::time::Interval,
+    session_id: tower_sessions::session::Id,
+    user_id: String,
+    state: AppState,
+    first: bool,
+}
+
+/// Waits until the server stops (holding no borrow of the flag afterwards).
+async fn stopped(flag: &mut watch::Receiver<bool>) {
+    let _ = flag.wait_for(|s| *s).await;
+}
+
+impl Watch {
+    async fn still_signed_in(&self) -> bool {
+        crate::accounts::service::still_signed_in(&self.state.db, &self.session_id, &self.user_id)
+            .await
+    }
+}
+
 /// `GET /workshops/{id}/live`: the room as server-sent events (`event: room`, JSON data), the
 /// current view first. Only for the workshop's facilitator and admins.
 pub async fn stream(
@@ -233,10 +261,11 @@ pub async fn stream(
             .await?
             .ok_or_else(crate::error::AppError::sign_in)?;
         let id = super::service::may_present(&state, &user, &id).await?;
-        subscribe(&state, &id).await
+        let session_id = session.id().ok_or_else(crate::error::AppError::sign_in)?;
+        Ok::<_, crate::error::AppError>((subscribe(&state, &id).await?, session_id, user.id))
     }
     .await;
-    let rx = match allowed {
+    let (rx, session_id, user_id) = match allowed {
         Ok(rx) => rx,
         Err(e) => {
             let status = axum::http::StatusCode::from_u16(e.status())
@@ -244,24 +273,49 @@ pub async fn stream(
             return (status, e.to_string()).into_response();
         }
     };
-    let stopping = state.live.stopping.subscribe();
-    let events = futures::stream::unfold(
-        (rx, stopping, true),
-        |(mut rx, mut stopping, first)| async move {
-            if !first {
+    let watch = Watch {
+        rx,
+        stopping: state.live.stopping.subscribe(),
+        sessions_ended: state.sessions_ended.subscribe(),
+        recheck: tokio::time::interval_at(
+            tokio::time::Instant::now() + SESSION_CHECK,
+            SESSION_CHECK,
+        ),
+        session_id,
+        user_id,
+        state: state.clone(),
+        first: true,
+    };
+    let events = futures::stream::unfold(watch, |mut w| async move {
+        if !w.first {
+            loop {
                 tokio::select! {
-                    changed = rx.changed() => changed.ok()?,
-                    _ = stopping.wait_for(|s| *s) => return None,
+                    changed = w.rx.changed() => {
+                        changed.ok()?;
+                        break;
+                    }
+                    _ = stopped(&mut w.stopping) => return None,
+                    // someone signed out here: at once; elsewhere (another server, an expiry):
+                    // at the next check
+                    ended = w.sessions_ended.changed() => {
+                        ended.ok()?;
+                        if !w.still_signed_in().await {
+                            return None;
+                        }
+                    }
+                    _ = w.recheck.tick() => {
+                        if !w.still_signed_in().await {
+                            return None;
+                        }
+                    }
                 }
             }
-            let json = rx.borrow_and_update().clone();
-            let event = Event::default().event("room").data(&*json);
-            Some((
-                Ok::<_, std::convert::Infallible>(event),
-                (rx, stopping, false),
-            ))
-        },
-    );
+        }
+        w.first = false;
+        let json = w.rx.borrow_and_update().clone();
+        let event = Event::default().event("room").data(&*json);
+        Some((Ok::<_, std::convert::Infallible>(event), w))
+    });
     // fused: a stream that has ended may be polled again by the layers around it
     Sse::new(futures::StreamExt::fuse(events))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))

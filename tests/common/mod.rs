@@ -448,6 +448,19 @@ impl Events {
         }
     }
 
+    /// Whether the stream ends within `within` (events on the way are skipped).
+    pub async fn ended(&mut self, within: std::time::Duration) -> bool {
+        use futures::StreamExt;
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, self.body.next()).await {
+                Ok(Some(Ok(_))) => continue,
+                Ok(_) => return true,
+                Err(_) => return false,
+            }
+        }
+    }
+
     /// Reads events until one satisfies `wanted` (panics with the last one seen if none does
     /// within `within`).
     pub async fn until<T: serde::de::DeserializeOwned + std::fmt::Debug>(
@@ -528,4 +541,35 @@ macro_rules! on_both_backends {
             }
         )*
     };
+}
+
+/// The server as a process of its own (`reflect serve-local` on the app's database); killed
+/// (SIGKILL) when dropped.
+pub struct ServerProcess(pub std::process::Child);
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the server binary on the app's database: the process and its address.
+pub fn spawn_server(app: &TestApp) -> (ServerProcess, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reflect"))
+        .arg("serve-local")
+        .env("DATABASE_URL", &app.database_url)
+        .env("REFLECT_INSTRUMENTS_DIR", instruments_dir())
+        .env("RUST_LOG", "error")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the server");
+    let stdout = child.stdout.take().unwrap();
+    let server = ServerProcess(child);
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).unwrap();
+    let addr = line.trim().to_string();
+    assert!(!addr.is_empty(), "the server did not start");
+    (server, addr)
 }
