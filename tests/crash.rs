@@ -28,35 +28,6 @@ struct Write {
     acked: bool,
 }
 
-/// The server process; killed (SIGKILL) when dropped.
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_server(app: &common::TestApp) -> (Server, String) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reflect"))
-        .arg("serve-local")
-        .env("DATABASE_URL", &app.database_url)
-        .env("REFLECT_INSTRUMENTS_DIR", common::instruments_dir())
-        .env("RUST_LOG", "error")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("start the server");
-    let stdout = child.stdout.take().unwrap();
-    let server = Server(child);
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).unwrap();
-    let addr = line.trim().to_string();
-    assert!(!addr.is_empty(), "the server did not start");
-    (server, addr)
-}
-
 fn body_of(reply: &str) -> &str {
     reply.split_once("\r\n\r\n").map_or("", |(_, b)| b)
 }
@@ -147,7 +118,7 @@ async fn acknowledged_answers_survive_kill_9(app: &mut common::TestApp) {
     let mut people: Vec<(String, bool)> = Vec::new();
     let mut rng = rand::rngs::StdRng::seed_from_u64(rounds as u64);
     for round in 0..rounds {
-        let (server, addr) = start_server(app);
+        let (server, addr) = common::spawn_server(app);
         // two new respondents a round, one of each kind
         for whole_pages in [false, true] {
             people.push((start_reflection(&addr).await.unwrap(), whole_pages));
@@ -178,7 +149,7 @@ async fn acknowledged_answers_survive_kill_9(app: &mut common::TestApp) {
     }
 
     // the server starts again on what the kills left, and takes answers
-    let (server, addr) = start_server(app);
+    let (server, addr) = common::spawn_server(app);
     let (token, _) = &people[0];
     let (status, reply) = request(
         &addr,

@@ -385,3 +385,197 @@ on_both_backends!(
     path_tricks_reach_no_file_and_no_5xx,
     redirect_targets_from_input_are_safe
 );
+
+/// Issue 14: hostile input against the server as a process of its own (`reflect serve-local`, the
+/// same binary and panic strategy as a release), not an in-process router: every page route, with
+/// every query parameter the pages read set to percent-encoded control characters (0x00–0x1F,
+/// 0x7F), bidi and zero-width characters, bytes that are not UTF-8 and over-long values, in the
+/// path too; signed out, signed in, and signing in with a hostile `next`. After each batch the
+/// process is still running and still answers; no reply is a 5xx.
+#[tokio::test]
+async fn hostile_requests_never_stop_the_server_process() {
+    use reflect::server::bench::{create_account, form, post, request, sign_in, start_reflection};
+    let Some(app) = common::TestApp::new(common::Backend::Sqlite).await else {
+        return;
+    };
+    for n in 0..3 {
+        create_account(&app.state.db, &format!("admin{n}@sweep.test"), "admin")
+            .await
+            .unwrap();
+    }
+    let (mut server, addr) = common::spawn_server(&app);
+    let token = start_reflection(&addr).await.unwrap();
+    let mut values: Vec<String> = (0u8..0x20)
+        .chain([0x7f])
+        .map(|b| format!("%{b:02X}"))
+        .collect();
+    values.extend(
+        [
+            "%E2%80%AE", // right-to-left override
+            "%E2%81%A6", // left-to-right isolate
+            "%E2%80%8B", // zero-width space
+            "%EF%BB%BF", // byte order mark
+            "%FF%FE",    // not UTF-8
+            "%C0%AF",    // an over-long encoding of '/'
+            "%2F%09%2Fevil.example",
+            "%2F%5Cevil.example",
+            "%2F%2Fevil.example",
+            "https%3A%2F%2Fevil.example",
+            "%25",
+        ]
+        .map(String::from),
+    );
+    values.push("a".repeat(8_000));
+    values.push("%0A".repeat(2_000));
+    let params = [
+        "link",
+        "next",
+        "error",
+        "resume_error",
+        "role",
+        "innovation",
+        "from",
+        "to",
+        "version",
+        "instrument",
+        "workshop",
+        "unanswered",
+        "confirmed",
+        "level",
+        "key",
+        "lang",
+        "code",
+    ];
+    let routes = [
+        "/".to_string(),
+        "/join".into(),
+        "/start/leadership-reflection".into(),
+        "/resume".into(),
+        "/login".into(),
+        "/deleted".into(),
+        "/results".into(),
+        "/results/all".into(),
+        "/results/country/nl".into(),
+        "/export".into(),
+        "/admin".into(),
+        "/workshops".into(),
+        format!("/r/{token}"),
+        format!("/r/{token}/c/1"),
+        format!("/r/{token}/profile"),
+    ];
+    // routes with the hostile value in the path
+    let path_routes = [
+        "/start/{}",
+        "/r/{}",
+        "/r/{}/c/1",
+        "/results/school/{}",
+        "/results/network/{}",
+        "/w/{}",
+        "/{}",
+    ];
+    let alive = |server: &mut common::ServerProcess, what: &str| {
+        assert!(
+            server.0.try_wait().unwrap().is_none(),
+            "the server process stopped after {what}"
+        );
+    };
+    let mut cookie: Option<String> = None;
+    for signed_in in [false, true] {
+        if signed_in {
+            cookie = Some(sign_in(&addr, "admin0@sweep.test").await.unwrap());
+        }
+        let cookie_line = cookie
+            .as_ref()
+            .map(|c| format!("\r\nCookie: {c}"))
+            .unwrap_or_default();
+        for value in &values {
+            let query: Vec<String> = params.iter().map(|p| format!("{p}={value}")).collect();
+            let query = query.join("&");
+            let mut targets: Vec<String> = routes.iter().map(|r| format!("{r}?{query}")).collect();
+            targets.extend(path_routes.iter().map(|r| r.replace("{}", value)));
+            for target in &targets {
+                for accept in ["text/html", "application/json"] {
+                    let head = format!("GET {target} HTTP/1.1\r\nAccept: {accept}{cookie_line}");
+                    let (status, reply) = request(&addr, &head, "").await.unwrap_or_else(|e| {
+                        panic!("no reply to {target}: {e}");
+                    });
+                    assert!(
+                        (200..500).contains(&status),
+                        "{status} for {target}: {}",
+                        reply.lines().next().unwrap_or_default()
+                    );
+                    // a redirect never leads off the site
+                    if let Some(location) = reply.lines().find_map(|l| {
+                        l.strip_prefix("location: ")
+                            .or_else(|| l.strip_prefix("Location: "))
+                    }) {
+                        assert!(
+                            location.starts_with('/') && !location.starts_with("//"),
+                            "{target} → {location}"
+                        );
+                    }
+                }
+            }
+            alive(&mut server, &format!("the batch with {value:.40}"));
+            let (status, _) = request(&addr, "GET / HTTP/1.1\r\nAccept: text/html", "")
+                .await
+                .expect("the server still answers");
+            assert_eq!(status, 200, "after the batch with {value:.40}");
+        }
+    }
+    // signing in with a hostile `next` (plain form and script): at most 15 sign-ins, within
+    // the per-address and per-client limits
+    let nexts = [
+        "%00",
+        "%09",
+        "%0A",
+        "%0D",
+        "%1B",
+        "%7F",
+        "%E2%80%AE",
+        "%E2%80%8B",
+        "%2F%09%2Fevil.example",
+        "%2F%2Fevil.example",
+        "%2F%5Cevil.example",
+        "https%3A%2F%2Fevil.example",
+        "%FF",
+    ];
+    for (i, next) in nexts.iter().enumerate() {
+        let email = format!("admin{}@sweep.test", i / 5);
+        let decoded = urlencoding::decode_binary(next.as_bytes()).into_owned();
+        let decoded = String::from_utf8_lossy(&decoded).into_owned();
+        for accept in ["text/html", "application/json"] {
+            if accept == "application/json" && i % 2 == 0 {
+                continue;
+            }
+            let head = post("login", None)
+                .replace("Accept: application/json", &format!("Accept: {accept}"));
+            let body = form(&[
+                ("email", &email),
+                ("password", reflect::server::bench::PASSWORD),
+                ("next", &decoded),
+            ]);
+            let (status, reply) = request(&addr, &head, &body).await.expect("a reply");
+            assert!(
+                (200..500).contains(&status),
+                "{status} for next={next}: {reply:.200}"
+            );
+            if let Some(location) = reply.lines().find_map(|l| {
+                l.strip_prefix("location: ")
+                    .or_else(|| l.strip_prefix("Location: "))
+            }) {
+                assert!(
+                    location.starts_with('/')
+                        && !location.starts_with("//")
+                        && !location.contains('\\'),
+                    "next={next} → {location}"
+                );
+            }
+        }
+        alive(&mut server, &format!("signing in with next={next}"));
+    }
+    let (status, _) = request(&addr, "GET / HTTP/1.1\r\nAccept: text/html", "")
+        .await
+        .expect("the server still answers");
+    assert_eq!(status, 200);
+}
