@@ -33,6 +33,8 @@ rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
 export DATABASE_URL="sqlite://$E2E_DIR/reflect.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:${REFLECT_E2E_PORT:-3217}"
 export REFLECT_BASE_URL="http://$LEPTOS_SITE_ADDR"
+# the workshop spec runs a room of three phones: the smallest room anyone can configure
+export REFLECT_LIVE_MIN_GROUP_SIZE=3
 # the first admin of the throwaway database, with a password made for this run only
 export REFLECT_ADMIN_EMAIL="admin@e2e.test"
 REFLECT_ADMIN_PASSWORD="e2e-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"

@@ -588,6 +588,67 @@ async fn the_room_goes_live(app: &mut common::TestApp) {
     );
 }
 
+/// The room's first category as its facilitator sees it: (mean, respondents).
+async fn room_first(
+    app: &common::TestApp,
+    facilitator: &Option<String>,
+    id: &str,
+) -> (Option<f64>, i64) {
+    let mine = app.cookie.lock().unwrap().clone();
+    *app.cookie.lock().unwrap() = facilitator.clone();
+    let room: RoomView = app.call("get_room", &[("id", id)]).await.json();
+    *app.cookie.lock().unwrap() = mine;
+    (room.categories[0].mean, room.categories[0].respondents)
+}
+
+/// The room's category figures change only in releases: a fourth participant's answers, or a
+/// participant changing theirs, cannot be read off the presenter view; three more joining can.
+async fn room_results_change_only_in_releases(app: &mut common::TestApp) {
+    app.sign_in_as("f@x.org", "facilitator", None).await;
+    let id: String = create(app, GOOD).await.json();
+    let w: Workshop = app.call("get_workshop", &[("id", &id)]).await.json();
+    let r = app
+        .call("reveal_room", &[("id", &id), ("reveal", "yes")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let facilitator = app.cookie.lock().unwrap().take();
+    let mut tokens = Vec::new();
+    for _ in 0..3 {
+        let token: String = start_in(app, &w.code).await.json();
+        answer_first_page(app, &token, "2").await;
+        tokens.push(token);
+    }
+    assert_eq!(
+        room_first(app, &facilitator, &id).await,
+        (Some(2.0), 3),
+        "the first release"
+    );
+    // a fourth participant answers 4: the room does not move
+    let token: String = start_in(app, &w.code).await.json();
+    answer_first_page(app, &token, "4").await;
+    tokens.push(token);
+    assert_eq!(
+        room_first(app, &facilitator, &id).await,
+        (Some(2.0), 3),
+        "one arrival is not shown"
+    );
+    // a released participant changes their answers: the room does not move either
+    answer_first_page(app, &tokens[0], "4").await;
+    assert_eq!(
+        room_first(app, &facilitator, &id).await,
+        (Some(2.0), 3),
+        "one change is not shown"
+    );
+    // two more: three have joined since the release, so a new one with all six
+    for _ in 0..2 {
+        let token: String = start_in(app, &w.code).await.json();
+        answer_first_page(app, &token, "4").await;
+    }
+    let (mean, n) = room_first(app, &facilitator, &id).await;
+    assert_eq!(n, 6);
+    assert!((mean.unwrap() - 20.0 / 6.0).abs() < 1e-9, "{mean:?}");
+}
+
 /// A presenter's live stream ends as soon as its session signs out; another session of the same
 /// account keeps its own.
 async fn signing_out_ends_the_live_stream(app: &mut common::TestApp) {
@@ -826,6 +887,7 @@ on_both_backends!(
     participants_answer_the_room,
     the_room_goes_live,
     signing_out_ends_the_live_stream,
+    room_results_change_only_in_releases,
     presenter_data_is_the_facilitators,
     the_room_compares_with_everyone
 );

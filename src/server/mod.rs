@@ -55,8 +55,10 @@ pub struct Config {
     /// Minimum group size before a group's results show (REFLECT_MIN_GROUP_SIZE, default 5,
     /// never below 3).
     pub min_group_size: i64,
-    /// Minimum number of answering participants before a live workshop room's results show
-    /// (REFLECT_LIVE_MIN_GROUP_SIZE, default 3, never below 3).
+    /// Minimum number of answering participants before a live workshop room's results, poll and
+    /// words show, and participants joining or leaving between two releases of a category
+    /// (REFLECT_LIVE_MIN_GROUP_SIZE, default 5, never below 3; `Config::local` uses 3, the
+    /// smallest room, for tests and tools).
     pub live_min_group_size: i64,
     /// How long a request may take before its response begins (REFLECT_REQUEST_TIMEOUT_SECS,
     /// default 30): then it is answered 408.
@@ -97,7 +99,7 @@ impl Config {
             live_min_group_size: crate::results::suppression::threshold(
                 var("REFLECT_LIVE_MIN_GROUP_SIZE")
                     .and_then(|v| v.parse().ok())
-                    .unwrap_or(crate::results::suppression::MIN_K),
+                    .unwrap_or(crate::results::suppression::DEFAULT_K),
             ),
             request_timeout: std::time::Duration::from_secs(
                 var("REFLECT_REQUEST_TIMEOUT_SECS")

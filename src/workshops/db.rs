@@ -206,6 +206,40 @@ pub struct RoomRows {
     pub hidden_words: Vec<String>,
 }
 
+/// The room's last release per category: (category id, figures as JSON).
+pub async fn releases(
+    pool: &AnyPool,
+    workshop_id: &str,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT category_id, figures FROM workshop_releases WHERE workshop_id = $1")
+        .bind(workshop_id)
+        .fetch_all(pool)
+        .await
+}
+
+/// Stores a category's new release (replacing the last).
+pub async fn store_release(
+    pool: &AnyPool,
+    workshop_id: &str,
+    category_id: &str,
+    figures: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO workshop_releases (workshop_id, category_id, figures, released_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (workshop_id, category_id)
+         DO UPDATE SET figures = excluded.figures, released_at = excluded.released_at",
+    )
+    .bind(workshop_id)
+    .bind(category_id)
+    .bind(figures)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 pub async fn room_rows(pool: &AnyPool, workshop_id: &str) -> Result<RoomRows, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     let statuses = sqlx::query_scalar("SELECT status FROM reflections WHERE workshop_id = $1")

@@ -3,11 +3,49 @@
 //! Rules: nothing shows until at least `k` participants have answered (the live minimum group
 //! size) *and* the facilitator has revealed the results. Then each category shows once `k`
 //! participants have answered in it; the poll once `k` have voted; the word cloud once `k` have
-//! given a word. Hidden words never show in the cloud. The words are listed for the facilitator
-//! to moderate once `k` have given one, before the reveal; presenter screens draw the cloud only
-//! after it.
+//! given a word (k is the room's minimum: 5 unless configured, never below 3). Hidden words never
+//! show in the cloud. The words are listed for the facilitator to moderate once enough have given
+//! one, before the reveal; presenter screens draw the cloud only after it.
+//!
+//! Releases: a category's mean and distribution are the participants' answers, so a watcher who
+//! saw them change with each arrival would see one person's answers. They show as *released*: a
+//! category's first release comes once k participants have answered in it, and the next only
+//! when at least k participants have joined or left it since (see [`needs_release`]); between
+//! releases the room shows the last one, even when answers change. Poll votes and words are public
+//! answers to the room and stay live once their minimum is reached.
 use super::model::{RoomCategory, RoomStage, RoomView, WordCount};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A category's figures as last released to the room.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Release {
+    /// The participants (reflection ids) whose answers the release holds.
+    pub members: BTreeSet<String>,
+    pub mean: f64,
+    pub distribution: Vec<i64>,
+}
+
+/// Whether a category with these participants now needs a new release: the first once it has
+/// k; later ones once at least k participants have joined or left it since the last.
+pub fn needs_release(now: &BTreeSet<&str>, last: Option<&Release>, k: i64) -> bool {
+    let k = usize::try_from(k.max(1)).unwrap_or(usize::MAX);
+    if now.len() < k {
+        return false;
+    }
+    match last {
+        None => true,
+        Some(r) => {
+            let joined = now.iter().filter(|m| !r.members.contains(**m)).count();
+            let left = r
+                .members
+                .iter()
+                .filter(|m| !now.contains(m.as_str()))
+                .count();
+            joined + left >= k
+        }
+    }
+}
 
 /// A chosen category as the room needs it.
 pub struct CategoryDef {
@@ -26,6 +64,8 @@ pub struct RoomInput {
     /// (poll category id, word)
     pub room_answers: Vec<(Option<String>, Option<String>)>,
     pub hidden_words: Vec<String>,
+    /// The last release per category id.
+    pub releases: HashMap<String, Release>,
 }
 
 /// The most words a cloud shows; the rest are the rarest.
@@ -33,8 +73,12 @@ pub const MAX_CLOUD_WORDS: usize = 60;
 
 /// Fills the computed part of `view` (counts, stage, categories, poll, words) from `input`.
 /// `view` comes in with its workshop fields, `k`, `revealed`, `scale`, `ask_poll` and
-/// `word_prompt` set.
-pub fn fill(view: &mut RoomView, cats: &[CategoryDef], input: &RoomInput) {
+/// `word_prompt` set. Returns the categories' new releases, to be stored (category id, release).
+pub fn fill(
+    view: &mut RoomView,
+    cats: &[CategoryDef],
+    input: &RoomInput,
+) -> Vec<(String, Release)> {
     let points = view.scale.len();
     let k = view.k;
     view.joined = input.statuses.len() as i64;
@@ -76,30 +120,38 @@ pub fn fill(view: &mut RoomView, cats: &[CategoryDef], input: &RoomInput) {
     };
     let shown = view.stage == RoomStage::Shown;
 
+    let mut released = Vec::new();
     view.categories = cats
         .iter()
         .enumerate()
         .map(|(ci, c)| {
             let people = &per_person[ci];
             let respondents = people.len() as i64;
-            let visible = shown && respondents >= k;
-            RoomCategory {
-                id: c.id.clone(),
-                title: c.title.clone(),
-                respondents,
-                more_needed: (k - respondents).max(0),
-                mean: visible.then(|| {
-                    people
+            let members: BTreeSet<&str> = people.keys().copied().collect();
+            let mut last = input.releases.get(&c.id).cloned();
+            if needs_release(&members, last.as_ref(), k) {
+                let release = Release {
+                    members: members.iter().map(|m| m.to_string()).collect(),
+                    mean: people
                         .values()
                         .map(|(sum, n)| *sum as f64 / *n as f64)
                         .sum::<f64>()
-                        / respondents as f64
-                }),
-                distribution: if visible {
-                    distributions[ci].clone()
-                } else {
-                    Vec::new()
-                },
+                        / respondents as f64,
+                    distribution: distributions[ci].clone(),
+                };
+                released.push((c.id.clone(), release.clone()));
+                last = Some(release);
+            }
+            let visible = (shown && respondents >= k).then_some(last).flatten();
+            RoomCategory {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                respondents: visible
+                    .as_ref()
+                    .map_or(respondents, |r| r.members.len() as i64),
+                more_needed: (k - respondents).max(0),
+                mean: visible.as_ref().map(|r| r.mean),
+                distribution: visible.map(|r| r.distribution).unwrap_or_default(),
             }
         })
         .collect();
@@ -158,6 +210,7 @@ pub fn fill(view: &mut RoomView, cats: &[CategoryDef], input: &RoomInput) {
         view.words = Vec::new();
         view.hidden_words = Vec::new();
     }
+    released
 }
 
 /// Font size (in `em`) of a word in the cloud: from 1 for the rarest to 3.5 for the most given.
@@ -263,24 +316,24 @@ mod tests {
     #[test]
     fn revealed_rooms_show_means_distributions_poll_and_words() {
         let mut v = view(3, true);
-        let mut input = room(3);
+        let mut input = room(5);
         input.hidden_words.push("trust".into());
         fill(&mut v, &cats(), &input);
         assert_eq!(v.stage, RoomStage::Shown);
-        assert_eq!((v.joined, v.answered, v.answers), (3, 3, 9));
+        assert_eq!((v.joined, v.answered, v.answers), (5, 5, 15));
         let vision = &v.categories[0];
         assert_eq!(vision.mean, Some(2.0));
-        assert_eq!(vision.distribution, vec![3, 0, 3, 0]);
+        assert_eq!(vision.distribution, vec![5, 0, 5, 0]);
         assert_eq!(v.categories[1].mean, Some(4.0));
         assert_eq!(
             v.poll,
-            vec![("Vision".to_string(), 3), ("Communication".to_string(), 0)]
+            vec![("Vision".to_string(), 5), ("Communication".to_string(), 0)]
         );
         assert_eq!(
             v.words,
             vec![WordCount {
                 word: "time".into(),
-                count: 2
+                count: 4
             }]
         );
         assert_eq!(v.hidden_words[0].word, "trust");
@@ -319,6 +372,53 @@ mod tests {
         input.scores.push(s("r9", "v1", 9));
         fill(&mut v, &cats(), &input);
         assert_eq!((v.answered, v.answers), (3, 9));
+    }
+
+    #[test]
+    fn the_room_shows_releases_not_each_arrival() {
+        // k = 3: the first release holds r0..r2 (vision mean 2)
+        let mut v = view(3, true);
+        let first = fill(&mut v, &cats(), &room(3));
+        assert_eq!(first.len(), 2, "vision and communication are released");
+        let releases: HashMap<String, Release> = first.into_iter().collect();
+        // a fourth participant (vision 4 and 4) and a changed answer of r0: the room still
+        // shows the release, so neither can be read off it
+        let mut input = room(3);
+        input.releases = releases.clone();
+        input.scores.push(s("r3", "v1", 4));
+        input.scores.push(s("r3", "v2", 4));
+        input.scores[0].2 = 3;
+        let mut v = view(3, true);
+        assert!(fill(&mut v, &cats(), &input).is_empty());
+        assert_eq!(
+            (v.categories[0].mean, v.categories[0].respondents),
+            (Some(2.0), 3)
+        );
+        assert_eq!(v.categories[0].distribution, vec![3, 0, 3, 0]);
+        // two more join (3 since the release): a new release with all six
+        for r in ["r4", "r5"] {
+            input.scores.push(s(r, "v1", 4));
+            input.scores.push(s(r, "v2", 4));
+        }
+        let mut v = view(3, true);
+        let next = fill(&mut v, &cats(), &input);
+        assert_eq!(next.len(), 1);
+        assert_eq!(next[0].0, "vision");
+        assert_eq!(v.categories[0].respondents, 6);
+        // r0 now 3 and 3 = 3; r1, r2: 2; r3..r5: 4 → (3 + 2 + 2 + 12) / 6
+        let mean = v.categories[0].mean.unwrap();
+        assert!((mean - 19.0 / 6.0).abs() < 1e-9, "{mean}");
+        // leaving counts as a change too: two left and one joined since a release of three
+        let release = Release {
+            members: ["a", "b", "c"].iter().map(|m| m.to_string()).collect(),
+            mean: 2.0,
+            distribution: vec![],
+        };
+        let now: BTreeSet<&str> = ["c", "d", "e"].into_iter().collect();
+        assert!(needs_release(&now, Some(&release), 3));
+        let now: BTreeSet<&str> = ["a", "b", "c", "d"].into_iter().collect();
+        assert!(!needs_release(&now, Some(&release), 3));
+        assert!(!needs_release(&["a", "b"].into_iter().collect(), None, 3));
     }
 
     #[test]

@@ -430,7 +430,12 @@ async fn room_view_of(state: &AppState, w: &db::Row) -> AppResult<RoomView> {
         words: Vec::new(),
         hidden_words: Vec::new(),
     };
-    super::room::fill(
+    let releases = db::releases(&state.db.pool, &w.id)
+        .await?
+        .into_iter()
+        .filter_map(|(category, figures)| Some((category, serde_json::from_str(&figures).ok()?)))
+        .collect();
+    let released = super::room::fill(
         &mut view,
         &cats,
         &super::room::RoomInput {
@@ -438,8 +443,14 @@ async fn room_view_of(state: &AppState, w: &db::Row) -> AppResult<RoomView> {
             scores: rows.scores,
             room_answers: rows.room_answers,
             hidden_words: rows.hidden_words,
+            releases,
         },
     );
+    let now = crate::server::now();
+    for (category, release) in released {
+        let figures = serde_json::to_string(&release).map_err(|_| AppError::Internal)?;
+        db::store_release(&state.db.pool, &w.id, &category, &figures, &now).await?;
+    }
     Ok(view)
 }
 
