@@ -13,8 +13,8 @@ pub struct Codebook {
     pub respondents: usize,
     pub minimum_group_size: usize,
     pub anonymisation: Vec<String>,
-    /// (what was done, how many respondents) beyond the rules above.
-    pub suppression: Vec<(String, usize)>,
+    /// (what was done, how many respondents; `None` for fewer than k) beyond the rules above.
+    pub suppression: Vec<(String, Option<i64>)>,
     pub columns: Vec<(String, String)>,
     pub items: Vec<CodebookItem>,
     pub categories: Vec<CategoryReliability>,
@@ -90,7 +90,13 @@ pub fn markdown(c: &Codebook) -> String {
         md.push_str("Nothing was coarsened or left out.\n");
     }
     for (what, n) in &c.suppression {
-        md.push_str(&format!("- {n} respondents: {what}\n"));
+        match n {
+            Some(n) => md.push_str(&format!("- {n} respondents: {what}\n")),
+            None => md.push_str(&format!(
+                "- fewer than {} respondents: {what}\n",
+                c.minimum_group_size
+            )),
+        }
     }
     md.push_str("\n## Columns (long CSV)\n\n| column | meaning |\n|---|---|\n");
     for (name, meaning) in &c.columns {

@@ -25,6 +25,7 @@ pub struct ExportFilter {
 pub struct Respondent {
     pub id: String,
     pub school_id: Option<String>,
+    pub network_id: Option<String>,
     pub country: Option<String>,
     pub role: String,
     pub innovation: String,
@@ -103,7 +104,7 @@ pub async fn each_respondent(
     use futures::TryStreamExt;
     let (cond, binds) = filter_sql(f);
     let sql = format!(
-        "SELECT r.id, r.school_id, s.country, r.role, r.innovation, r.instrument_version,
+        "SELECT r.id, r.school_id, s.network_id, s.country, r.role, r.innovation, r.instrument_version,
                 COALESCE(SUBSTR(r.finished_at, 1, 10), r.started_on) AS day
          FROM reflections r LEFT JOIN schools s ON s.id = r.school_id
          WHERE {cond}"
@@ -237,21 +238,4 @@ pub async fn log_rows(pool: &AnyPool, id: &str, rows: i64) -> Result<(), sqlx::E
         .execute(pool)
         .await?;
     Ok(())
-}
-
-/// How many answers the filter selects (before the group-size rules and the item types).
-pub async fn count_answers(pool: &AnyPool, f: &ExportFilter) -> Result<i64, sqlx::Error> {
-    let (cond, binds) = filter_sql(f);
-    let sql = format!(
-        "SELECT COUNT(*) FROM answers a JOIN reflections r ON r.id = a.reflection_id
-         LEFT JOIN schools s ON s.id = r.school_id WHERE {cond}"
-    );
-    let mut q = sqlx::query_scalar::<_, i64>(&sql);
-    for b in binds {
-        q = match b {
-            Bind::Text(t) => q.bind(t),
-            Bind::Int(i) => q.bind(i),
-        };
-    }
-    q.fetch_one(pool).await
 }

@@ -49,13 +49,12 @@ impl ExportParams {
 /// What an export would hold: counts only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportPreview {
+    /// Respondents exported: 0 or at least the minimum group size.
     pub respondents: i64,
-    /// Answers the filters select, before the group-size rules and without written answers
-    /// left out.
-    pub answers: i64,
     pub minimum_group_size: i64,
-    /// (what was done, respondents).
-    pub suppression: Vec<(String, i64)>,
+    /// (what was done, respondents; `None` for fewer than the minimum group size — the preview
+    /// never gives an exact count under k).
+    pub suppression: Vec<(String, Option<i64>)>,
 }
 
 /// What the researcher page's filters offer: (id, name) pairs and country codes.

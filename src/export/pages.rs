@@ -23,9 +23,8 @@ fn counts_text(pv: &ExportPreview) -> String {
         )
     } else {
         format!(
-            "{}; {} selected. Every group holds at least {k}.",
+            "{} selected. Every group holds at least {k}.",
             plural(pv.respondents, "respondent", "respondents"),
-            plural(pv.answers, "answer", "answers"),
         )
     }
 }
@@ -138,8 +137,12 @@ pub fn ExportPage() -> impl IntoView {
                                             <h2 id="preview-title">"This export"</h2>
                                             <p id="export-counts">{counts_text(&pv)}</p>
                                             {(!pv.suppression.is_empty()).then(|| view! {
-                                                <ul>{pv.suppression.iter().map(|(what, n)| view! {
-                                                    <li>{format!("{}: {what}", plural(*n, "respondent", "respondents"))}</li>
+                                                <ul>{pv.suppression.iter().map(|(what, n)| {
+                                                    let how_many = match n {
+                                                        Some(n) => plural(*n, "respondent", "respondents"),
+                                                        None => format!("Fewer than {}", pv.minimum_group_size),
+                                                    };
+                                                    view! { <li>{format!("{how_many}: {what}")}</li> }
                                                 }).collect_view()}</ul>
                                             })}
                                             <ul class="downloads">
@@ -164,30 +167,25 @@ pub fn ExportPage() -> impl IntoView {
 mod tests {
     use super::*;
 
-    fn preview(respondents: i64, answers: i64) -> ExportPreview {
+    fn preview(respondents: i64) -> ExportPreview {
         ExportPreview {
             respondents,
-            answers,
             minimum_group_size: 5,
             suppression: vec![],
         }
     }
 
     #[test]
-    fn counts_say_one_respondent_and_many_answers() {
+    fn counts_say_how_many_respondents() {
         assert_eq!(
-            counts_text(&preview(1, 36)),
-            "1 respondent; 36 answers selected. Every group holds at least 5 respondents."
-        );
-        assert_eq!(
-            counts_text(&preview(12, 1)),
-            "12 respondents; 1 answer selected. Every group holds at least 5 respondents."
+            counts_text(&preview(12)),
+            "12 respondents selected. Every group holds at least 5 respondents."
         );
     }
 
     #[test]
     fn no_respondents_is_nothing_to_export() {
-        let text = counts_text(&preview(0, 40));
+        let text = counts_text(&preview(0));
         assert!(
             text.starts_with("Nothing to export with these filters"),
             "{text}"

@@ -188,12 +188,26 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
         version: i64,
         innovation: u32,
         day: u32,
+        network: Option<Box<str>>,
     }
+    // The group-size rules run over everyone the questionnaire, version, days and innovation
+    // select; the filters on country, network, school and role then pick respondents by what the
+    // export shows of them. So every export is a set of rows of one anonymised whole: a filter on
+    // a school or a role that the whole shows coarser (a small school as "other", a headteacher
+    // as "leaders") selects nobody there, and two exports joined on their answers show nothing a
+    // single export does not.
+    let base = ExportFilter {
+        country: None,
+        network: None,
+        school: None,
+        role: None,
+        ..f.clone()
+    };
     let mut symbols = Symbols::default();
     let mut tuples: Vec<(Person, usize)> = Vec::new();
     let mut tuple_index: HashMap<Person, u32> = HashMap::new();
     let mut pending: Vec<Pending> = Vec::new();
-    db::each_respondent(&state.db.pool, &f, |r| {
+    db::each_respondent(&state.db.pool, &base, |r| {
         let person = Person {
             country: r.country,
             school: r.school_id,
@@ -215,6 +229,7 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
             version: r.instrument_version,
             innovation: symbols.of(&r.innovation),
             day: symbols.of(&r.day),
+            network: r.network_id.map(Into::into),
         });
     })
     .await?;
@@ -276,15 +291,41 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
             })
         })
         .collect();
-    let kept = pending
+    // the filters on what the export shows
+    let selected = |p: &Pending| -> bool {
+        let Some(s) = &shown[p.tuple as usize] else {
+            return false;
+        };
+        f.country.as_ref().is_none_or(|c| s.country == *c)
+            && f.school.as_ref().is_none_or(|x| s.school == *x)
+            && f.role.as_ref().is_none_or(|r| s.role == *r)
+            && f.network
+                .as_ref()
+                .is_none_or(|n| s.school != OTHER && p.network.as_deref() == Some(n.as_str()))
+    };
+    let coarser = pending
         .iter()
-        .filter(|p| shown_columns[p.tuple as usize].is_some())
+        .filter(|p| {
+            shown[p.tuple as usize].is_some()
+                && !selected(p)
+                && raw_match(&f, &tuples[p.tuple as usize].0, p.network.as_deref())
+        })
         .count();
+    if coarser > 0 {
+        report.push((
+            "left out by the filters: their school, country or role is exported coarser than the filter asks (a filter cannot make a group smaller than the rules allow)".into(),
+            coarser,
+        ));
+    }
+    let kept = pending.iter().filter(|p| selected(p)).count();
     let mut pseudonyms = shuffled("R", kept).into_iter();
     let mut index = HashMap::with_capacity(kept);
     let mut leads = Vec::with_capacity(kept);
     let mut versions: Vec<i64> = Vec::new();
     for p in pending {
+        if !selected(&p) {
+            continue;
+        }
         let Some([school, country, role]) = shown_columns[p.tuple as usize] else {
             continue;
         };
@@ -367,6 +408,20 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
         report,
         k,
     })
+}
+
+/// Whether a respondent's real country, school, network and role match the filter.
+fn raw_match(f: &ExportFilter, p: &Person, network: Option<&str>) -> bool {
+    f.country
+        .as_ref()
+        .is_none_or(|c| p.country.as_ref() == Some(c))
+        && f.school
+            .as_ref()
+            .is_none_or(|x| p.school.as_ref() == Some(x))
+        && f.role.as_ref().is_none_or(|r| p.role == *r)
+        && f.network
+            .as_ref()
+            .is_none_or(|n| network == Some(n.as_str()))
 }
 
 /// Marks the respondents whose identifying answers must stay out (see

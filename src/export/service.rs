@@ -675,7 +675,11 @@ pub async fn codebook(
         respondents: prep.leads.len(),
         minimum_group_size: prep.k,
         anonymisation: rules(prep.k, prep.filter.text, TEXT_MIN_GROUP.max(prep.k)),
-        suppression: prep.report.clone(),
+        suppression: prep
+            .report
+            .iter()
+            .map(|(what, n)| (what.clone(), coarse(*n, prep.k)))
+            .collect(),
         columns: column_meanings(),
         items,
         categories,
@@ -708,17 +712,20 @@ pub async fn preview(
     p: &ExportParams,
 ) -> AppResult<super::model::ExportPreview> {
     let prep = prepared(state, user, p).await?;
-    let answers = db::count_answers(&state.db.pool, &prep.filter).await?;
     Ok(super::model::ExportPreview {
         respondents: prep.leads.len() as i64,
-        answers,
         minimum_group_size: prep.k as i64,
         suppression: prep
             .report
             .iter()
-            .map(|(what, n)| (what.clone(), *n as i64))
+            .map(|(what, n)| (what.clone(), coarse(*n, prep.k)))
             .collect(),
     })
+}
+
+/// A count as the preview and the codebook may give it: `None` for 1..k-1.
+fn coarse(n: usize, k: usize) -> Option<i64> {
+    (n == 0 || n >= k).then(|| i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 /// The schools, networks and countries the page's filters offer (researchers and admins).
