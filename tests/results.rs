@@ -1,5 +1,7 @@
 //! Group results read from the running aggregates, per school, country and all, with the minimum
-//! group size applied — on SQLite and PostgreSQL.
+//! group size applied — on SQLite and PostgreSQL. Most tests release every group after seeding
+//! (`common::release_all`) and check what the released population shows;
+//! `figures_change_only_in_releases` checks the releases themselves.
 mod common;
 
 use axum::http::StatusCode;
@@ -36,6 +38,7 @@ async fn group_results_come_from_the_aggregates(app: &mut common::TestApp) {
     for _ in 0..4 {
         let _ = finished(app, "EFGH6789", "teacher", "3").await;
     }
+    common::release_all(app).await;
     let db = &app.state.db;
     let all = Filter::default();
     let inst = common::leadership(app);
@@ -148,6 +151,7 @@ async fn profiles_show_school_and_overall_means(app: &mut common::TestApp) {
     for _ in 0..5 {
         let _ = finished(app, "", "teacher", "4").await;
     }
+    common::release_all(app).await;
     let teaching = 1; // position of teaching_learning in the profile
     let p: ProfileView = app.call("get_profile", &[("token", &in_a)]).await.json();
     assert_eq!(p.comparisons.len(), 2);
@@ -187,6 +191,7 @@ async fn profiles_never_reveal_a_small_rest(app: &mut common::TestApp) {
     }
     // one respondent outside the school: the school and all would differ by one person
     let _alone = finished(app, "", "teacher", "5").await;
+    common::release_all(app).await;
     let p: ProfileView = app.call("get_profile", &[("token", &in_a)]).await.json();
     for c in &p.comparisons {
         assert!(
@@ -236,6 +241,7 @@ async fn results_pages_apply_every_privacy_rule(app: &mut common::TestApp) {
     for _ in 0..5 {
         let _ = finished(app, "", "teacher", "4").await;
     }
+    common::release_all(app).await;
     let get = |level: &'static str, key: &'static str, extra: Vec<(&'static str, &'static str)>| {
         let mut form = vec![("level", level), ("key", key)];
         form.extend(extra);
@@ -499,6 +505,7 @@ async fn written_answers_show_only_from_ten(app: &mut common::TestApp) {
     for i in 0..9 {
         finished_baseline(app, &format!("Answer{i}")).await;
     }
+    common::release_all(app).await;
     app.sign_in_as("r@x.org", "researcher", None).await;
     let form = [("level", "all"), ("instrument", "networking-baseline")];
     let v = results(&app.call("get_results", &form).await);
@@ -543,6 +550,7 @@ async fn written_answers_show_only_from_ten(app: &mut common::TestApp) {
     );
 
     finished_baseline(app, "answer10").await;
+    common::release_all(app).await;
     let v = results(&app.call("get_results", &form).await);
     let FreeText::Shown(questions) = v.free_text else {
         panic!("{:?}", v.free_text)
@@ -593,6 +601,7 @@ async fn no_partition_leaves_a_small_remainder(app: &mut common::TestApp) {
             reflect_on(app, "EFGH6789", "teacher", innovation).await;
         }
     }
+    common::release_all(app).await;
     let shows = |r: ResultsView| match (r.withheld, r.results) {
         (None, Some(res)) => Some(res.respondents),
         (Some(_), None) => None,
@@ -646,3 +655,85 @@ async fn no_partition_leaves_a_small_remainder(app: &mut common::TestApp) {
 }
 
 on_both_backends!(no_partition_leaves_a_small_remainder);
+
+async fn school_a(app: &common::TestApp) -> ResultsView {
+    results(
+        &app.call("get_results", &[("level", "school"), ("key", "school-a")])
+            .await,
+    )
+}
+
+fn teaching_mean(v: &ResultsView) -> f64 {
+    let r = v.results.as_ref().expect("shown");
+    r.categories
+        .iter()
+        .find(|c| c.id == "teaching_learning")
+        .and_then(|c| c.estimate)
+        .unwrap()
+        .mean
+}
+
+/// Looking before and after one person finishes or leaves shows nothing: a group's figures (its
+/// results page and the profile's comparison columns) change only when at least k respondents of
+/// it have finished or left since its last release. No `release_all` here: the real rule.
+async fn figures_change_only_in_releases(app: &mut common::TestApp) {
+    use reflect::reflection::model::ProfileView;
+    common::add_school(app, "school-a", "ABCD2345", "nl").await;
+    app.sign_in_as("coord@a.org", "coordinator", Some("school-a"))
+        .await;
+    let before = school_a(app).await;
+    assert_eq!(before.released_at, None);
+    let page = app.get("/results/school/school-a").await;
+    assert!(
+        page.body
+            .contains("No results yet: a group&#x27;s results are first released once at least 5")
+            || page
+                .body
+                .contains("No results yet: a group's results are first released once at least 5"),
+        "{}",
+        page.body
+    );
+    // five teachers, teaching 2: the fifth makes the first release
+    for _ in 0..5 {
+        finished(app, "ABCD2345", "teacher", "2").await;
+    }
+    let first = school_a(app).await;
+    assert_eq!(first.results.as_ref().unwrap().respondents, 5);
+    assert_eq!(teaching_mean(&first), 2.0);
+    assert!(first.released_at.is_some());
+    // one more, teaching 5: nothing shown changes — not the page, not the profile's column
+    let sixth = finished(app, "ABCD2345", "teacher", "5").await;
+    let after_one = school_a(app).await;
+    assert_eq!(after_one, first, "one finished respondent changes nothing shown");
+    let p: ProfileView = app.call("get_profile", &[("token", &sixth)]).await.json();
+    assert_eq!(p.comparisons[0].respondents, 5);
+    assert_eq!(p.comparisons[0].means[1], Some(2.0));
+    // four more (five since the release): released together
+    let mut last = String::new();
+    for _ in 0..4 {
+        last = finished(app, "ABCD2345", "teacher", "5").await;
+    }
+    let second = school_a(app).await;
+    assert_eq!(second.results.as_ref().unwrap().respondents, 10);
+    assert!((teaching_mean(&second) - 3.5).abs() < 1e-9);
+    let page = app.get("/results/school/school-a").await;
+    assert!(page.body.contains("Figures as released on"), "{}", page.body);
+    // one leaves: unchanged again
+    let r = app
+        .call("delete_reflection", &[("token", &last), ("confirm", "yes")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(school_a(app).await, second, "one who left changes nothing shown");
+    // everyone: only school A changed, so "all" waits for changes from outside it (its
+    // coordinator could subtract their own school's part)
+    app.sign_in_as("r@x.org", "researcher", None).await;
+    let all = results(&app.call("get_results", &[("level", "all")]).await);
+    assert_eq!((all.released_at, all.results), (None, None));
+    for _ in 0..5 {
+        finished(app, "", "teacher", "4").await;
+    }
+    let all = results(&app.call("get_results", &[("level", "all")]).await);
+    assert_eq!(all.results.unwrap().respondents, 14);
+}
+
+on_both_backends!(figures_change_only_in_releases);

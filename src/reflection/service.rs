@@ -408,7 +408,8 @@ pub async fn submit_category(
             } else {
                 db::finish(&mut tx, &row.id, &now).await?;
                 let respondent = aggregate_respondent(&row, &now);
-                aggregates::apply(&mut tx, &inst, &respondent, &answers, 1).await?;
+                let k = state.config.min_group_size;
+                aggregates::apply(&mut tx, &inst, &respondent, &answers, 1, k, &now).await?;
                 format!("/r/{enc}/profile")
             }
         }
@@ -708,6 +709,8 @@ pub async fn delete(state: &AppState, token: &str, confirmed: bool) -> AppResult
             &aggregate_respondent(&row, finished_at),
             &answers,
             -1,
+            state.config.min_group_size,
+            &crate::server::now(),
         )
         .await?;
     }

@@ -1,5 +1,7 @@
 //! Running aggregates (server only): what one finished reflection adds to the counts, applying it
 //! inside the caller's transaction, and rebuilding everything from the answers.
+use super::privacy::CellCount;
+use super::release::Change;
 use crate::instrument::{Instrument, ItemType};
 use crate::server::db::Db;
 use sqlx::{Any, Transaction};
@@ -116,23 +118,145 @@ pub fn countable_values(inst: &Instrument, item_id: &str, value: &str) -> Vec<St
 }
 
 /// Adds (`sign` = 1) or removes (`sign` = -1) one finished reflection's answers, in every group
-/// it belongs to.
+/// it belongs to: as pending changes, each group released when the release rule allows (see
+/// `release.rs`) with threshold `k`, at time `now`.
 pub async fn apply(
     tx: &mut Tx,
     inst: &Instrument,
     respondent: &Respondent,
     answers: &[(String, String)],
     sign: i64,
+    k: i64,
+    now: &str,
 ) -> Result<(), sqlx::Error> {
     let m = membership(tx, respondent.school_id.as_deref()).await?;
-    for cell in cells(respondent, &m) {
+    let school_key = respondent.school_id.clone().unwrap_or_default();
+    let cells = cells(respondent, &m);
+    for cell in &cells {
         for (item, value) in answers {
             for v in countable_values(inst, item, value) {
-                bump_answer(tx, &cell, item, &v, sign).await?;
+                bump_answer(tx, PENDING_ANSWERS, cell, item, &v, sign).await?;
             }
         }
-        bump_respondents(tx, &cell, sign).await?;
+        bump_pending_respondents(tx, cell, &school_key, sign).await?;
     }
+    for cell in cells.iter().filter(|c| c.month != TOTAL) {
+        release_if_due(tx, &cell.instrument_id, &cell.level, &cell.group_key, k, now).await?;
+    }
+    Ok(())
+}
+
+/// Releases a group's pending changes if the release rule allows it now.
+async fn release_if_due(
+    tx: &mut Tx,
+    instrument: &str,
+    level: &str,
+    key: &str,
+    k: i64,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    const GROUP: &str = "level = $1 AND group_key = $2 AND instrument_id = $3";
+    let pending: Vec<(String, String, i64, String, String, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT role, innovation, instrument_version, month, school_key, n, changes
+         FROM pending_respondent_counts WHERE {GROUP} AND month <> '*'"
+    ))
+    .bind(level)
+    .bind(key)
+    .bind(instrument)
+    .fetch_all(&mut **tx)
+    .await?;
+    if pending.iter().map(|p| p.6).sum::<i64>() < super::suppression::threshold(k) {
+        return Ok(false);
+    }
+    let released: Vec<(String, String, i64, String, i64)> = sqlx::query_as(&format!(
+        "SELECT role, innovation, instrument_version, month, n FROM respondent_counts
+         WHERE {GROUP} AND month <> '*' AND n > 0"
+    ))
+    .bind(level)
+    .bind(key)
+    .bind(instrument)
+    .fetch_all(&mut **tx)
+    .await?;
+    let count = |role, innovation, version, month, n| CellCount {
+        role,
+        innovation,
+        version,
+        month,
+        n,
+    };
+    let released: Vec<CellCount> = released
+        .into_iter()
+        .map(|(r, i, v, m, n)| count(r, i, v, m, n))
+        .collect();
+    let changes: Vec<Change> = pending
+        .into_iter()
+        .map(|(r, i, v, m, school, n, changes)| Change {
+            cell: count(r, i, v, m, n),
+            changes,
+            school: Some(school).filter(|s| !s.is_empty()),
+        })
+        .collect();
+    if !super::release::may_release(&released, &changes, level != "school", k) {
+        return Ok(false);
+    }
+    publish(tx, instrument, level, key, now).await?;
+    Ok(true)
+}
+
+/// Adds a group's pending changes to its released counts and records the release.
+async fn publish(
+    tx: &mut Tx,
+    instrument: &str,
+    level: &str,
+    key: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    const GROUP: &str = "level = $1 AND group_key = $2 AND instrument_id = $3";
+    let statements = [
+        format!(
+            "INSERT INTO answer_counts ({CELL_COLUMNS}, item_id, value, n)
+             SELECT {CELL_COLUMNS}, item_id, value, n FROM pending_answer_counts WHERE {GROUP}
+             ON CONFLICT ({CELL_COLUMNS}, item_id, value) DO UPDATE SET n = answer_counts.n + excluded.n"
+        ),
+        format!("DELETE FROM answer_counts WHERE {GROUP} AND n <= 0"),
+        format!(
+            "INSERT INTO respondent_counts ({CELL_COLUMNS}, n)
+             SELECT {CELL_COLUMNS}, SUM(n) FROM pending_respondent_counts WHERE {GROUP}
+             GROUP BY {CELL_COLUMNS}
+             ON CONFLICT ({CELL_COLUMNS}) DO UPDATE SET n = respondent_counts.n + excluded.n"
+        ),
+        format!("DELETE FROM respondent_counts WHERE {GROUP} AND n <= 0"),
+        format!("DELETE FROM pending_answer_counts WHERE {GROUP}"),
+        format!("DELETE FROM pending_respondent_counts WHERE {GROUP}"),
+    ];
+    for sql in &statements {
+        sqlx::query(sql)
+            .bind(level)
+            .bind(key)
+            .bind(instrument)
+            .execute(&mut **tx)
+            .await?;
+    }
+    record_release(tx, instrument, level, key, now).await
+}
+
+async fn record_release(
+    tx: &mut Tx,
+    instrument: &str,
+    level: &str,
+    key: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO group_releases (level, group_key, instrument_id, released_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (level, group_key, instrument_id) DO UPDATE SET released_at = excluded.released_at",
+    )
+    .bind(level)
+    .bind(key)
+    .bind(instrument)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -151,29 +275,37 @@ fn bind_cell<'q>(q: Query<'q>, c: &'q Cell) -> Query<'q> {
 
 const CELL_KEY: &str = "level = $1 AND group_key = $2 AND instrument_id = $3 AND instrument_version = $4 AND role = $5 AND innovation = $6 AND month = $7";
 
+/// The released answer counts, and what waits for the next release.
+const RELEASED_ANSWERS: &str = "answer_counts";
+const PENDING_ANSWERS: &str = "pending_answer_counts";
+
+/// Adds `by` to one answer count of `table`. A released count that reaches 0 is removed; a pending
+/// one may go below 0 (a released respondent who left) and is removed at exactly 0.
 async fn bump_answer(
     tx: &mut Tx,
+    table: &str,
     c: &Cell,
     item: &str,
     value: &str,
     by: i64,
 ) -> Result<(), sqlx::Error> {
-    let q = sqlx::query(
-        "INSERT INTO answer_counts (level, group_key, instrument_id, instrument_version, role, innovation, month, item_id, value, n)
+    let sql = format!(
+        "INSERT INTO {table} ({CELL_COLUMNS}, item_id, value, n)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (level, group_key, instrument_id, instrument_version, role, innovation, month, item_id, value)
-         DO UPDATE SET n = answer_counts.n + excluded.n",
+         ON CONFLICT ({CELL_COLUMNS}, item_id, value)
+         DO UPDATE SET n = {table}.n + excluded.n"
     );
-    bind_cell(q, c)
+    bind_cell(sqlx::query(&sql), c)
         .bind(item)
         .bind(value)
         .bind(by)
         .execute(&mut **tx)
         .await?;
-    if by < 0 {
-        // the one row just decremented, by its primary key
+    if by < 0 || table == PENDING_ANSWERS {
+        // the one row just changed, by its primary key
+        let gone = if table == PENDING_ANSWERS { "n = 0" } else { "n <= 0" };
         let sql = format!(
-            "DELETE FROM answer_counts WHERE {CELL_KEY} AND item_id = $8 AND value = $9 AND n <= 0"
+            "DELETE FROM {table} WHERE {CELL_KEY} AND item_id = $8 AND value = $9 AND {gone}"
         );
         bind_cell(sqlx::query(&sql), c)
             .bind(item)
@@ -181,6 +313,28 @@ async fn bump_answer(
             .execute(&mut **tx)
             .await?;
     }
+    Ok(())
+}
+
+/// Counts one respondent who finished (`by` = 1) or left (-1) in a group's pending changes.
+async fn bump_pending_respondents(
+    tx: &mut Tx,
+    c: &Cell,
+    school_key: &str,
+    by: i64,
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO pending_respondent_counts ({CELL_COLUMNS}, school_key, n, changes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)
+         ON CONFLICT ({CELL_COLUMNS}, school_key)
+         DO UPDATE SET n = pending_respondent_counts.n + excluded.n,
+             changes = pending_respondent_counts.changes + 1"
+    );
+    bind_cell(sqlx::query(&sql), c)
+        .bind(school_key)
+        .bind(by)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -243,26 +397,34 @@ struct FinishedRow {
 const CELL_COLUMNS: &str =
     "level, group_key, instrument_id, instrument_version, role, innovation, month";
 
-/// The aggregate tables as they are.
+/// The aggregates as they are: what each group released plus what waits for its next release
+/// (so equal to [`from_answers`] at every moment).
 pub async fn stored(db: &Db) -> Result<Counts, sqlx::Error> {
     let mut counts = Counts::default();
-    let rows: Vec<CountRow> = sqlx::query_as(&format!(
-        "SELECT {CELL_COLUMNS}, item_id, value, n FROM answer_counts"
-    ))
-    .fetch_all(&db.pool)
-    .await?;
-    for r in rows {
-        counts
-            .answers
-            .insert((r.cell(), r.item_id.clone(), r.value.clone()), r.n);
+    for table in [RELEASED_ANSWERS, PENDING_ANSWERS] {
+        let rows: Vec<CountRow> = sqlx::query_as(&format!(
+            "SELECT {CELL_COLUMNS}, item_id, value, n FROM {table}"
+        ))
+        .fetch_all(&db.pool)
+        .await?;
+        for r in rows {
+            *counts
+                .answers
+                .entry((r.cell(), r.item_id.clone(), r.value.clone()))
+                .or_default() += r.n;
+        }
     }
-    let rows: Vec<CountRow> =
-        sqlx::query_as(&format!("SELECT {CELL_COLUMNS}, n FROM respondent_counts"))
-            .fetch_all(&db.pool)
-            .await?;
-    for r in rows {
-        counts.respondents.insert(r.cell(), r.n);
+    for table in ["respondent_counts", "pending_respondent_counts"] {
+        let rows: Vec<CountRow> =
+            sqlx::query_as(&format!("SELECT {CELL_COLUMNS}, n FROM {table}"))
+                .fetch_all(&db.pool)
+                .await?;
+        for r in rows {
+            *counts.respondents.entry(r.cell()).or_default() += r.n;
+        }
     }
+    counts.answers.retain(|_, n| *n != 0);
+    counts.respondents.retain(|_, n| *n != 0);
     Ok(counts)
 }
 
@@ -341,24 +503,35 @@ pub async fn from_answers(
     Ok(counts)
 }
 
-/// Rebuilds the aggregate tables from the answers in one transaction.
+/// Rebuilds the aggregate tables from the answers in one transaction. This releases every group
+/// at once (a repair after a fault, run by an operator; nothing waits afterwards).
 pub async fn recompute(
     db: &Db,
     instruments: &crate::instrument::store::Registry,
 ) -> Result<Counts, sqlx::Error> {
     let counts = from_answers(db, instruments).await?;
+    let now = crate::server::now();
     let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM answer_counts")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM respondent_counts")
-        .execute(&mut *tx)
-        .await?;
-    for ((c, item, value), n) in &counts.answers {
-        bump_answer(&mut tx, c, item, value, *n).await?;
+    for table in [
+        "answer_counts",
+        "respondent_counts",
+        "pending_answer_counts",
+        "pending_respondent_counts",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&mut *tx)
+            .await?;
     }
+    for ((c, item, value), n) in &counts.answers {
+        bump_answer(&mut tx, RELEASED_ANSWERS, c, item, value, *n).await?;
+    }
+    let mut groups = std::collections::BTreeSet::new();
     for (c, n) in &counts.respondents {
         bump_respondents(&mut tx, c, *n).await?;
+        groups.insert((&c.instrument_id, &c.level, &c.group_key));
+    }
+    for (instrument, level, key) in groups {
+        record_release(&mut tx, instrument, level, key, &now).await?;
     }
     tx.commit().await?;
     Ok(counts)

@@ -167,6 +167,18 @@ pub async fn run(
     for chunk in rows.chunks(1000) {
         aggregates_insert(&mut tx, "answer_counts", chunk).await?;
     }
+    // every group released after the last generated reflection (all of 2026)
+    for g in 0..groups {
+        let (level, key) = group_key(g);
+        sqlx::query(
+            "INSERT INTO group_releases (level, group_key, instrument_id, released_at)
+             VALUES ($1, $2, 'leadership-reflection', '2026-12-31T23:59:59Z')",
+        )
+        .bind(level)
+        .bind(key)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     if matches!(db.backend, crate::server::db::Backend::Sqlite) {
         sqlx::query("ANALYZE").execute(&db.pool).await?;

@@ -136,13 +136,32 @@ pub async fn per_school(
     q.fetch_all(&db.pool).await
 }
 
-/// The written answers (item, text) of a group's finished reflections under the filter. Reads the
-/// answers themselves: written answers are not aggregated.
+/// When the group last released its figures (RFC 3339), if it ever did.
+pub async fn released_at(
+    db: &Db,
+    instrument: &str,
+    scope: &Scope,
+) -> Result<Option<String>, sqlx::Error> {
+    let (level, key) = level_key(scope);
+    sqlx::query_scalar(
+        "SELECT released_at FROM group_releases WHERE instrument_id = $1 AND level = $2 AND group_key = $3",
+    )
+    .bind(instrument)
+    .bind(level)
+    .bind(key)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// The written answers (item, text) of a group's finished reflections under the filter, of the
+/// respondents its last release counts (finished by `released_at`). Reads the answers themselves:
+/// written answers are not aggregated.
 pub async fn text_answers(
     db: &Db,
     instrument: &str,
     scope: &Scope,
     f: &Filter,
+    released_at: &str,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     let mut sql = String::from(
         "SELECT a.item_id, a.value FROM answers a JOIN reflections r ON r.id = a.reflection_id
@@ -154,6 +173,7 @@ pub async fn text_answers(
         args.push(v.to_string());
         sql.push_str(&fragment.replace('?', &format!("${}", args.len() + 1)));
     };
+    push(&mut sql, " AND r.finished_at <= ?", released_at);
     match scope {
         Scope::All => {}
         Scope::School(id) => push(&mut sql, " AND r.school_id = ?", id),

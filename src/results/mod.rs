@@ -2,6 +2,8 @@
 //! running aggregates, with the minimum group size and secondary suppression in every view.
 #[cfg(feature = "ssr")]
 pub mod aggregates;
+#[cfg(test)]
+mod adversary;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod bench;
@@ -13,6 +15,8 @@ pub mod model;
 pub mod pages;
 pub mod pieces;
 pub mod privacy;
+pub mod release;
+pub mod span;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod stats;

@@ -89,6 +89,9 @@ pub struct ResultsView {
     pub other_scales: std::collections::BTreeMap<String, Vec<String>>,
     pub gap: Gap,
     pub free_text: FreeText,
+    /// When the group last released its figures (RFC 3339); `None` before its first release.
+    #[serde(default)]
+    pub released_at: Option<String>,
 }
 
 /// Written answers show only from this many respondents (or the minimum group size, if larger).

@@ -191,6 +191,12 @@ fn Results(view: ResultsView) -> impl IntoView {
     let title = format!("{} – results – Reflect", view.title);
     let body = match (&view.results, &view.withheld) {
         (Some(r), _) => view! { <Shown view=view.clone() results=r.clone() /> }.into_any(),
+        (None, Some(Withheld::MoreNeeded(_))) if view.released_at.is_none() => view! {
+            <p class="withheld" role="status">{format!(
+                "No results yet: a group's results are first released once at least {} of its respondents have finished.",
+                view.k
+            )}</p>
+        }.into_any(),
         (None, Some(Withheld::MoreNeeded(m))) => view! {
             <p class="withheld" role="status">{format!(
                 "Not enough respondents yet: this group needs {m} more {} before its results show (minimum group size {}).",
@@ -208,6 +214,12 @@ fn Results(view: ResultsView) -> impl IntoView {
         <Title text=title />
         <h1>{view.title.clone()}</h1>
         <p class="lead">{view.instrument_title.clone()}</p>
+        {view.released_at.clone().map(|at| view! {
+            <p class="release" role="note">{format!(
+                "Figures as released on {}. They change only in releases, so that nobody can compare before and after one person answers: the next release comes once at least {} respondents of this group have finished or left since, with no part shown changing by fewer than {}.",
+                at.get(..10).unwrap_or(&at), view.k, view.k
+            )}</p>
+        })}
         <Filters view=view.clone() />
         {view.widened.then(|| view! {
             <p class="notice">{format!(

@@ -103,6 +103,20 @@ impl Pieces {
     pub fn sizes(&self) -> Vec<i64> {
         self.size.clone()
     }
+
+    /// How many pieces there are (some may be empty).
+    pub fn count(&self) -> usize {
+        self.size.len()
+    }
+
+    /// The piece of the cell with the same role, innovation, version and month; `None` when the
+    /// group has no respondents there.
+    pub fn piece_of(&self, c: &CellCount) -> Option<usize> {
+        self.cells
+            .iter()
+            .position(|x| x.same_cell(c))
+            .map(|i| self.piece[i])
+    }
 }
 
 /// The rank of a role option: all roles, the leaders, the teachers, others, then single roles.
@@ -216,27 +230,9 @@ pub fn pieces(own: &[CellCount], k: i64) -> Pieces {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::privacy::{ROLES, TEACHER_ROLES, count, snap};
+    use crate::results::adversary::*;
+    use crate::results::privacy::{ROLES, TEACHER_ROLES, count};
     use proptest::prelude::*;
-
-    fn cell(role: &str, innovation: &str, version: i64, month: &str, n: i64) -> CellCount {
-        CellCount {
-            role: role.into(),
-            innovation: innovation.into(),
-            version,
-            month: month.into(),
-            n,
-        }
-    }
-
-    fn roles(rs: &[&str]) -> ViewFilter {
-        let mut rs: Vec<String> = rs.iter().map(|r| r.to_string()).collect();
-        rs.sort();
-        ViewFilter {
-            roles: Some(rs),
-            ..Default::default()
-        }
-    }
 
     #[test]
     fn the_one_other_respondent_cannot_be_worked_out() {
@@ -297,134 +293,6 @@ mod tests {
         assert_eq!(p.sizes().iter().filter(|n| **n > 0).count(), 3);
     }
 
-    // ---- the adversary: any linear combination of any number of shown views ----
-
-    const T_ROLES: [&str; 4] = ["headteacher", "deputy", "teacher", "other"];
-    const T_INNOVATIONS: [&str; 2] = ["a", "b"];
-    const T_VERSIONS: [i64; 2] = [1, 2];
-    const T_MONTHS: [&str; 3] = ["2024-01", "2024-02", "2024-03"];
-
-    fn world_cells(ns: &[i64]) -> Vec<CellCount> {
-        let mut cells = Vec::new();
-        let mut it = ns.iter();
-        for r in T_ROLES {
-            for i in T_INNOVATIONS {
-                for v in T_VERSIONS {
-                    for m in T_MONTHS {
-                        cells.push(cell(r, i, v, m, *it.next().unwrap()));
-                    }
-                }
-            }
-        }
-        cells
-    }
-
-    /// Every view the pages can ask for, snapped the way the pages snap it.
-    fn every_view(own: &[CellCount], k: i64) -> Vec<ViewFilter> {
-        let months: Vec<Option<String>> = std::iter::once(None)
-            .chain(T_MONTHS.iter().map(|m| Some(m.to_string())))
-            .collect();
-        let mut out = Vec::new();
-        for version in std::iter::once(None).chain(T_VERSIONS.iter().copied().map(Some)) {
-            for roles in role_options() {
-                for innovation in
-                    std::iter::once(None).chain(T_INNOVATIONS.iter().map(|i| Some(i.to_string())))
-                {
-                    for from in &months {
-                        for to in &months {
-                            let f = ViewFilter {
-                                version,
-                                roles: roles.clone(),
-                                innovation: innovation.clone(),
-                                from: from.clone(),
-                                to: to.clone(),
-                            };
-                            let s = snap(&f, &periods(own, &f, k));
-                            if !out.contains(&s) {
-                                out.push(s);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    fn gcd(a: i128, b: i128) -> i128 {
-        if b == 0 { a.abs() } else { gcd(b, a % b) }
-    }
-
-    /// Integer row echelon form over the rationals (rows scaled by their gcd, checked arithmetic).
-    #[derive(Default)]
-    struct Span {
-        rows: Vec<(usize, Vec<i128>)>,
-    }
-
-    impl Span {
-        /// Reduces `x` by the rows; zero means `x` is in the span.
-        fn reduce(&self, mut x: Vec<i128>) -> Vec<i128> {
-            for (col, row) in &self.rows {
-                if x[*col] != 0 {
-                    let (a, b) = (row[*col], x[*col]);
-                    for (xi, ri) in x.iter_mut().zip(row) {
-                        *xi = xi
-                            .checked_mul(a)
-                            .and_then(|v| v.checked_sub(ri.checked_mul(b)?))
-                            .expect("no overflow");
-                    }
-                    let g = x.iter().fold(0, |g, v| gcd(g, *v));
-                    if g > 1 {
-                        x.iter_mut().for_each(|v| *v /= g);
-                    }
-                }
-            }
-            x
-        }
-
-        fn add(&mut self, x: Vec<i128>) {
-            let x = self.reduce(x);
-            if let Some(col) = x.iter().position(|v| *v != 0) {
-                self.rows.push((col, x));
-            }
-        }
-
-        fn contains(&self, x: Vec<i128>) -> bool {
-            self.reduce(x).iter().all(|v| *v == 0)
-        }
-    }
-
-    /// The smallest set of 1..k-1 respondents any linear combination of the shown views isolates
-    /// (over the cells with respondents), if there is one: checks every set of cells with fewer
-    /// than k respondents.
-    fn isolated(own: &[CellCount], shown: &[ViewFilter], k: i64) -> Option<Vec<CellCount>> {
-        let live: Vec<&CellCount> = own.iter().filter(|c| c.n > 0).collect();
-        let mut span = Span::default();
-        for f in shown {
-            span.add(live.iter().map(|c| i128::from(f.matches(c))).collect());
-        }
-        let small: Vec<usize> = (0..live.len()).filter(|i| live[*i].n < k).collect();
-        // subsets of the small cells with a total under k (at most k-1 cells)
-        let mut stack: Vec<(usize, Vec<usize>, i64)> = vec![(0, vec![], 0)];
-        while let Some((next, set, total)) = stack.pop() {
-            if !set.is_empty() {
-                let mut x = vec![0i128; live.len()];
-                set.iter().for_each(|i| x[*i] = 1);
-                if span.contains(x) {
-                    return Some(set.iter().map(|i| live[*i].clone()).collect());
-                }
-            }
-            for (j, &c) in small.iter().enumerate().skip(next) {
-                if total + live[c].n < k {
-                    let mut s = set.clone();
-                    s.push(c);
-                    stack.push((j + 1, s, total + live[c].n));
-                }
-            }
-        }
-        None
-    }
-
     #[test]
     fn the_adversary_breaks_a_rule_that_only_counts() {
         let school = [
@@ -443,22 +311,6 @@ mod tests {
         let p = pieces(&school, 5);
         let shown: Vec<ViewFilter> = views.into_iter().filter(|f| p.shows(f)).collect();
         assert_eq!(isolated(&school, &shown, 5), None);
-    }
-
-    fn world() -> impl Strategy<Value = (Vec<CellCount>, i64)> {
-        let cells = T_ROLES.len() * T_INNOVATIONS.len() * T_VERSIONS.len() * T_MONTHS.len();
-        (
-            prop::collection::vec((0i64..7, 0u8..4), cells),
-            1u8..=3,
-            3i64..6,
-        )
-            .prop_map(|(cells, density, k)| {
-                let ns: Vec<i64> = cells
-                    .into_iter()
-                    .map(|(n, z)| if z < density { n } else { 0 })
-                    .collect();
-                (world_cells(&ns), k)
-            })
     }
 
     proptest! {

@@ -3,6 +3,7 @@
 use super::compute::{GroupResults, compute};
 use super::db::{self, Scope};
 use super::model::*;
+use super::pieces::{self, Pieces};
 use super::privacy::{self, CellCount, Tree, ViewFilter, Visibility};
 use crate::accounts::model::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -155,6 +156,32 @@ struct GroupCells {
     own: Vec<CellCount>,
     enclosing: Vec<Vec<CellCount>>,
     all: Vec<CellCount>,
+    /// The pieces of `own` and of each enclosing group for the configured minimum group size,
+    /// worked out once per page (every view of the page is decided against the same ones).
+    pieces: std::sync::OnceLock<(Pieces, Vec<Pieces>)>,
+}
+
+impl GroupCells {
+    fn new(own: Vec<CellCount>, enclosing: Vec<Vec<CellCount>>, all: Vec<CellCount>) -> Self {
+        GroupCells {
+            own,
+            enclosing,
+            all,
+            pieces: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn pieces(&self, k: i64) -> &(Pieces, Vec<Pieces>) {
+        self.pieces.get_or_init(|| {
+            (
+                pieces::pieces(&self.own, k),
+                self.enclosing
+                    .iter()
+                    .map(|g| pieces::pieces(g, k))
+                    .collect(),
+            )
+        })
+    }
 }
 
 async fn group_cells(
@@ -173,11 +200,7 @@ async fn group_cells(
     } else {
         enclosing.last().cloned().unwrap_or_default()
     };
-    Ok(GroupCells {
-        own,
-        enclosing,
-        all,
-    })
+    Ok(GroupCells::new(own, enclosing, all))
 }
 
 /// Whether a group's results may show under a filter (for pages outside the results, such as the
@@ -372,8 +395,16 @@ async fn check(
     k: i64,
 ) -> AppResult<Option<Withheld>> {
     let (own, enclosing, all) = (&cells.own, &cells.enclosing, &cells.all);
-    let refs: Vec<&[CellCount]> = enclosing.iter().map(Vec::as_slice).collect();
-    Ok(match privacy::view_shows(own, &refs, snapped, k) {
+    let visibility = if k == state.config.min_group_size {
+        let (own_pieces, up) = cells.pieces(k);
+        let up: Vec<(&[CellCount], &Pieces)> =
+            enclosing.iter().map(Vec::as_slice).zip(up).collect();
+        privacy::view_shows_with(own, own_pieces, &up, snapped, k)
+    } else {
+        let refs: Vec<&[CellCount]> = enclosing.iter().map(Vec::as_slice).collect();
+        privacy::view_shows(own, &refs, snapped, k)
+    };
+    Ok(match visibility {
         Visibility::TooFew { more_needed } => Some(Withheld::MoreNeeded(more_needed)),
         Visibility::WouldReveal => Some(Withheld::WouldReveal),
         Visibility::Shows => {
@@ -416,7 +447,10 @@ async fn free_text(
     if let Some(w) = check(state, instrument, scope, cells, snapped, k).await? {
         return Ok(FreeText::Withheld(w));
     }
-    let answers = db::text_answers(&state.db, instrument, scope, snapped).await?;
+    let Some(released_at) = db::released_at(&state.db, instrument, scope).await? else {
+        return Ok(FreeText::Withheld(Withheld::MoreNeeded(k)));
+    };
+    let answers = db::text_answers(&state.db, instrument, scope, snapped, &released_at).await?;
     Ok(FreeText::Shown(
         questions
             .into_iter()
@@ -508,7 +542,9 @@ pub async fn view(
             Ok(None)
         }
     };
-    let (results, free_text, gap_sides) = tokio::join!(results, text, gap_sides);
+    let released_at = db::released_at(&state.db, &instrument_id, &scope);
+    let (results, free_text, gap_sides, released_at) =
+        tokio::join!(results, text, gap_sides, released_at);
     let (results, free_text) = (results?, free_text?);
     let gap = match gap_sides? {
         None if f.roles.is_some() => Gap::NotApplicable,
@@ -566,6 +602,7 @@ pub async fn view(
         other_scales,
         gap,
         free_text,
+        released_at: released_at?,
     })
 }
 
@@ -616,11 +653,8 @@ pub async fn by_country(
     let mut withheld_countries = 0;
     for c in crate::schools::db::countries(&state.db.pool).await? {
         let scope = Scope::Country(c.clone());
-        let cells = GroupCells {
-            own: db::cells(&state.db, &id, &scope).await?,
-            enclosing: vec![all.clone()],
-            all: all.clone(),
-        };
+        let own = db::cells(&state.db, &id, &scope).await?;
+        let cells = GroupCells::new(own, vec![all.clone()], all.clone());
         let d = decide(state, &id, &scope, &cells, &f).await?;
         if d.withheld.is_none() {
             columns.push((c.to_uppercase(), scope));
@@ -628,11 +662,7 @@ pub async fn by_country(
             withheld_countries += 1;
         }
     }
-    let cells = GroupCells {
-        own: all.clone(),
-        enclosing: vec![],
-        all: all.clone(),
-    };
+    let cells = GroupCells::new(all.clone(), vec![], all.clone());
     let d = decide(state, &id, &Scope::All, &cells, &f).await?;
     if d.withheld.is_none() {
         columns.push(("All".into(), Scope::All));

@@ -342,6 +342,14 @@ pub async fn add_school(app: &TestApp, id: &str, code: &str, country: &str) {
         .unwrap();
 }
 
+/// Releases every group's pending changes at once, as `reflect recompute-aggregates` does (an
+/// operator's repair), for tests about what a released population shows.
+pub async fn release_all(app: &TestApp) {
+    reflect::results::aggregates::recompute(&app.state.db, &app.state.instruments)
+        .await
+        .unwrap();
+}
+
 /// A leadership reflection as a respondent makes it through the pages' server functions:
 /// started with `start` (extra start fields: role, school code, consent …), then `pages` category
 /// pages submitted with `value(category index, item index, category id)` for every item; the

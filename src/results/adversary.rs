@@ -1,0 +1,123 @@
+//! The adversary of the privacy property tests (tests only): a viewer who takes every view that
+//! shows and combines any number of them with any rational coefficients, checked with exact
+//! integer row reduction.
+use super::pieces::pieces;
+use super::privacy::{CellCount, ViewFilter, periods, role_options, snap};
+use proptest::prelude::*;
+
+pub fn cell(role: &str, innovation: &str, version: i64, month: &str, n: i64) -> CellCount {
+    CellCount {
+        role: role.into(),
+        innovation: innovation.into(),
+        version,
+        month: month.into(),
+        n,
+    }
+}
+
+/// A role filter of exactly these roles.
+pub fn roles(rs: &[&str]) -> ViewFilter {
+    let mut rs: Vec<String> = rs.iter().map(|r| r.to_string()).collect();
+    rs.sort();
+    ViewFilter {
+        roles: Some(rs),
+        ..Default::default()
+    }
+}
+
+pub const T_ROLES: [&str; 4] = ["headteacher", "deputy", "teacher", "other"];
+pub const T_INNOVATIONS: [&str; 2] = ["a", "b"];
+pub const T_VERSIONS: [i64; 2] = [1, 2];
+pub const T_MONTHS: [&str; 3] = ["2024-01", "2024-02", "2024-03"];
+/// Cells of the test world: roles × innovations × versions × months.
+pub const T_CELLS: usize = T_ROLES.len() * T_INNOVATIONS.len() * T_VERSIONS.len() * T_MONTHS.len();
+
+/// The test world's cells with these respondents (`T_CELLS` numbers, in cell order).
+pub fn world_cells(ns: &[i64]) -> Vec<CellCount> {
+    let mut cells = Vec::new();
+    let mut it = ns.iter();
+    for r in T_ROLES {
+        for i in T_INNOVATIONS {
+            for v in T_VERSIONS {
+                for m in T_MONTHS {
+                    cells.push(cell(r, i, v, m, *it.next().unwrap()));
+                }
+            }
+        }
+    }
+    cells
+}
+
+/// Every view the pages can ask for, snapped the way the pages snap it.
+pub fn every_view(own: &[CellCount], k: i64) -> Vec<ViewFilter> {
+    let months: Vec<Option<String>> = std::iter::once(None)
+        .chain(T_MONTHS.iter().map(|m| Some(m.to_string())))
+        .collect();
+    let mut out = Vec::new();
+    for version in std::iter::once(None).chain(T_VERSIONS.iter().copied().map(Some)) {
+        for roles in role_options() {
+            for innovation in
+                std::iter::once(None).chain(T_INNOVATIONS.iter().map(|i| Some(i.to_string())))
+            {
+                for from in &months {
+                    for to in &months {
+                        let f = ViewFilter {
+                            version,
+                            roles: roles.clone(),
+                            innovation: innovation.clone(),
+                            from: from.clone(),
+                            to: to.clone(),
+                        };
+                        let s = snap(&f, &periods(own, &f, k));
+                        if !out.contains(&s) {
+                            out.push(s);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The views of a group that show under the pieces rule.
+pub fn shown_views(own: &[CellCount], k: i64) -> Vec<ViewFilter> {
+    let p = pieces(own, k);
+    every_view(own, k)
+        .into_iter()
+        .filter(|f| p.shows(f))
+        .collect()
+}
+
+/// Every set of atoms with 1..k-1 respondents that some combination of the views isolates (see
+/// `span.rs`), without a limit on the sets checked.
+pub fn isolates(sizes: &[i64], views: &[Vec<bool>], k: i64) -> Option<Vec<usize>> {
+    super::span::isolates_within(sizes, views, k, usize::MAX)
+}
+
+/// [`isolates`] with the group's cells as the atoms: the cells with respondents that some
+/// combination of the views isolates.
+pub fn isolated(own: &[CellCount], shown: &[ViewFilter], k: i64) -> Option<Vec<CellCount>> {
+    let sizes: Vec<i64> = own.iter().map(|c| c.n).collect();
+    let views: Vec<Vec<bool>> = shown
+        .iter()
+        .map(|f| own.iter().map(|c| f.matches(c)).collect())
+        .collect();
+    isolates(&sizes, &views, k).map(|set| set.into_iter().map(|i| own[i].clone()).collect())
+}
+
+/// Random groups of the test world (some cells empty) and a k from 3 to 5.
+pub fn world() -> impl Strategy<Value = (Vec<CellCount>, i64)> {
+    (
+        prop::collection::vec((0i64..7, 0u8..4), T_CELLS),
+        1u8..=3,
+        3i64..6,
+    )
+        .prop_map(|(cells, density, k)| {
+            let ns: Vec<i64> = cells
+                .into_iter()
+                .map(|(n, z)| if z < density { n } else { 0 })
+                .collect();
+            (world_cells(&ns), k)
+        })
+}
