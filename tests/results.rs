@@ -704,7 +704,10 @@ async fn figures_change_only_in_releases(app: &mut common::TestApp) {
     // one more, teaching 5: nothing shown changes — not the page, not the profile's column
     let sixth = finished(app, "ABCD2345", "teacher", "5").await;
     let after_one = school_a(app).await;
-    assert_eq!(after_one, first, "one finished respondent changes nothing shown");
+    assert_eq!(
+        after_one, first,
+        "one finished respondent changes nothing shown"
+    );
     let p: ProfileView = app.call("get_profile", &[("token", &sixth)]).await.json();
     assert_eq!(p.comparisons[0].respondents, 5);
     assert_eq!(p.comparisons[0].means[1], Some(2.0));
@@ -717,13 +720,11 @@ async fn figures_change_only_in_releases(app: &mut common::TestApp) {
     assert_eq!(second.results.as_ref().unwrap().respondents, 10);
     assert!((teaching_mean(&second) - 3.5).abs() < 1e-9);
     let page = app.get("/results/school/school-a").await;
-    assert!(page.body.contains("Figures as released on"), "{}", page.body);
-    // one leaves: unchanged again
-    let r = app
-        .call("delete_reflection", &[("token", &last), ("confirm", "yes")])
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(school_a(app).await, second, "one who left changes nothing shown");
+    assert!(
+        page.body.contains("Figures as released on"),
+        "{}",
+        page.body
+    );
     // everyone: only school A changed, so "all" waits for changes from outside it (its
     // coordinator could subtract their own school's part)
     app.sign_in_as("r@x.org", "researcher", None).await;
@@ -733,7 +734,40 @@ async fn figures_change_only_in_releases(app: &mut common::TestApp) {
         finished(app, "", "teacher", "4").await;
     }
     let all = results(&app.call("get_results", &[("level", "all")]).await);
-    assert_eq!(all.results.unwrap().respondents, 14);
+    assert_eq!(
+        all.results.as_ref().map(|r| r.respondents),
+        Some(15),
+        "{:?} {:?}",
+        all.withheld,
+        all.released_at
+    );
+    // one more on their own: neither "all" nor their profile's "All respondents" column moves
+    let one_more = finished(app, "", "teacher", "1").await;
+    let p: ProfileView = app
+        .call("get_profile", &[("token", &one_more)])
+        .await
+        .json();
+    let column = p.comparisons.last().unwrap();
+    assert_eq!(
+        (column.label.as_str(), column.respondents),
+        ("All respondents", 15)
+    );
+    assert_eq!(
+        results(&app.call("get_results", &[("level", "all")]).await),
+        all
+    );
+    // back to the school's coordinator: one leaves, and nothing shown changes
+    app.sign_in_as("coord2@a.org", "coordinator", Some("school-a"))
+        .await;
+    let r = app
+        .call("delete_reflection", &[("token", &last), ("confirm", "yes")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        school_a(app).await,
+        second,
+        "one who left changes nothing shown"
+    );
 }
 
 on_both_backends!(figures_change_only_in_releases);

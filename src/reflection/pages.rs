@@ -838,6 +838,9 @@ fn Profile(view: ProfileView) -> impl IntoView {
                     )
                 }}</p>
             }).collect_view()}
+            {(!view.comparisons.is_empty()).then(|| view! {
+                <p class="meta">"Group figures change only in releases, each once enough respondents of the group have finished or left since the last one, so that nobody can compare before and after one person answers. Your own answers may not be in them yet."</p>
+            })}
         </section>
         <section class="statements">
             <h2>"What lies behind it"</h2>

@@ -141,7 +141,15 @@ pub async fn apply(
         bump_pending_respondents(tx, cell, &school_key, sign).await?;
     }
     for cell in cells.iter().filter(|c| c.month != TOTAL) {
-        release_if_due(tx, &cell.instrument_id, &cell.level, &cell.group_key, k, now).await?;
+        release_if_due(
+            tx,
+            &cell.instrument_id,
+            &cell.level,
+            &cell.group_key,
+            k,
+            now,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -303,7 +311,11 @@ async fn bump_answer(
         .await?;
     if by < 0 || table == PENDING_ANSWERS {
         // the one row just changed, by its primary key
-        let gone = if table == PENDING_ANSWERS { "n = 0" } else { "n <= 0" };
+        let gone = if table == PENDING_ANSWERS {
+            "n = 0"
+        } else {
+            "n <= 0"
+        };
         let sql = format!(
             "DELETE FROM {table} WHERE {CELL_KEY} AND item_id = $8 AND value = $9 AND {gone}"
         );
@@ -415,10 +427,9 @@ pub async fn stored(db: &Db) -> Result<Counts, sqlx::Error> {
         }
     }
     for table in ["respondent_counts", "pending_respondent_counts"] {
-        let rows: Vec<CountRow> =
-            sqlx::query_as(&format!("SELECT {CELL_COLUMNS}, n FROM {table}"))
-                .fetch_all(&db.pool)
-                .await?;
+        let rows: Vec<CountRow> = sqlx::query_as(&format!("SELECT {CELL_COLUMNS}, n FROM {table}"))
+            .fetch_all(&db.pool)
+            .await?;
         for r in rows {
             *counts.respondents.entry(r.cell()).or_default() += r.n;
         }

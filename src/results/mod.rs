@@ -1,9 +1,9 @@
 //! Group results: which category needs most work per school, network, country and all, from the
 //! running aggregates, with the minimum group size and secondary suppression in every view.
-#[cfg(feature = "ssr")]
-pub mod aggregates;
 #[cfg(test)]
 mod adversary;
+#[cfg(feature = "ssr")]
+pub mod aggregates;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod bench;
@@ -16,8 +16,8 @@ pub mod pages;
 pub mod pieces;
 pub mod privacy;
 pub mod release;
-pub mod span;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod span;
 pub mod stats;
 pub mod suppression;

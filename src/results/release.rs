@@ -49,12 +49,7 @@ pub fn after(released: &[CellCount], pending: &[Change]) -> Vec<CellCount> {
 
 /// Whether the pending changes may be released now (see the module documentation).
 /// `above_school`: the group is a network, a country or everyone.
-pub fn may_release(
-    released: &[CellCount],
-    pending: &[Change],
-    above_school: bool,
-    k: i64,
-) -> bool {
+pub fn may_release(released: &[CellCount], pending: &[Change], above_school: bool, k: i64) -> bool {
     let k = threshold(k);
     let total: i64 = pending.iter().map(|c| c.changes).sum();
     if total < k {
@@ -87,15 +82,23 @@ pub fn may_release(
             }
         }
     };
-    let mut cells: Vec<&CellCount> = released.iter().chain(&now).collect();
+    let cells: Vec<&CellCount> = released.iter().chain(&now).collect();
     let mut seen: Vec<&CellCount> = Vec::new();
     for c in cells {
         if seen.iter().any(|s| s.same_cell(c)) {
             continue;
         }
         seen.push(c);
-        let n_before = released.iter().filter(|x| x.same_cell(c)).map(|x| x.n).sum::<i64>();
-        let n_now = now.iter().filter(|x| x.same_cell(c)).map(|x| x.n).sum::<i64>();
+        let n_before = released
+            .iter()
+            .filter(|x| x.same_cell(c))
+            .map(|x| x.n)
+            .sum::<i64>();
+        let n_now = now
+            .iter()
+            .filter(|x| x.same_cell(c))
+            .map(|x| x.n)
+            .sum::<i64>();
         let (net, changes) = pending
             .iter()
             .filter(|p| p.cell.same_cell(c))
@@ -138,9 +141,24 @@ mod tests {
     #[test]
     fn one_finished_respondent_waits_and_k_are_released() {
         let school = [cell("teacher", "a", 1, "2024-01", 8)];
-        assert!(!may_release(&school, &[change("teacher", 1, 1, None)], false, 5));
-        assert!(!may_release(&school, &[change("teacher", 4, 4, None)], false, 5));
-        assert!(may_release(&school, &[change("teacher", 5, 5, None)], false, 5));
+        assert!(!may_release(
+            &school,
+            &[change("teacher", 1, 1, None)],
+            false,
+            5
+        ));
+        assert!(!may_release(
+            &school,
+            &[change("teacher", 4, 4, None)],
+            false,
+            5
+        ));
+        assert!(may_release(
+            &school,
+            &[change("teacher", 5, 5, None)],
+            false,
+            5
+        ));
         // four finished and one left: five changes
         assert!(may_release(
             &school,
