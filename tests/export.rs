@@ -153,11 +153,14 @@ async fn researchers_export_anonymised_answers(app: &mut common::TestApp) {
         .await,
         "the CSV holds exactly the stored answers"
     );
-    // pseudonyms only: no real ids, dates cut to the day
+    // pseudonyms only: no real ids, dates cut to the month
     for r in &rows {
         assert!(r[0].starts_with('R') && r[1].starts_with('S'), "{r:?}");
         assert_eq!((&r[2], &r[3], &r[4]), ("nl", "teacher", "data_use"));
-        assert_eq!(r[7].len(), 10, "a day, not a time");
+        assert!(
+            r[7].len() == 7 && r[7].as_bytes()[4] == b'-',
+            "a month, never the day: {r:?}"
+        );
     }
     assert!(!r.body.contains("school-a") && !r.body.contains("ABCD2345"));
     let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM reflections")
@@ -413,6 +416,49 @@ async fn export_filters_cannot_single_out_a_coarsened_group(app: &mut common::Te
 }
 
 on_both_backends!(export_filters_cannot_single_out_a_coarsened_group);
+
+/// The innovation, the version and the date are quasi-identifiers like school and role: a school
+/// of six teachers on data use and one on a PLN must not export that one as a group of one (with
+/// the day they finished), and a filter cannot pick the six back out of what the export shows.
+async fn innovation_and_dates_are_quasi_identifiers(app: &mut common::TestApp) {
+    common::add_school(app, "school-a", "ABCD2345", "nl").await;
+    for seed in 0..6 {
+        reflection(app, "ABCD2345", "yes", seed, true).await;
+    }
+    let start = [
+        ("innovation", "pln"),
+        ("consent", "yes"),
+        ("school_code", "ABCD2345"),
+    ];
+    common::leadership_reflection(app, &start, usize::MAX, |_, _, _| "3".to_string()).await;
+    app.sign_in_as("r@x.org", "researcher", None).await;
+    let url = "/export/responses.csv?instrument=leadership-reflection";
+    let r = app.get(url).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (rows, by) = parse(&r.body);
+    assert_eq!(by.len(), 7);
+    // every group of the quasi-identifiers as exported (school, country, role, innovation,
+    // version, date) holds at least k respondents
+    let mut groups: BTreeMap<Vec<String>, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for r in &rows {
+        let key = [1, 2, 3, 4, 6, 7].map(|i| r[i].to_string()).to_vec();
+        groups.entry(key).or_default().insert(r[0].to_string());
+    }
+    for (key, who) in &groups {
+        assert!(who.len() >= 5, "{key:?} holds {} respondents", who.len());
+    }
+    assert!(
+        rows.iter().all(|r| &r[4] == "any" && r[7].len() == 4),
+        "innovation left out, the month shown as its year"
+    );
+    // filters select by what the export shows: the six on data use cannot be picked out
+    for filter in ["innovation=data_use", "innovation=pln"] {
+        let (none, _) = parse(&app.get(&format!("{url}&{filter}")).await.body);
+        assert!(none.is_empty(), "{filter}");
+    }
+}
+
+on_both_backends!(innovation_and_dates_are_quasi_identifiers);
 
 /// A networking-baseline respondent of a school (unfinished: their first answers only): a scale
 /// answer, a school type and two written answers.
@@ -789,7 +835,7 @@ stopifnot(all(as.character(reflect$ti_collab_time) %in% levels(reflect$ti_collab
 stopifnot(is.factor(reflect$resp_school_type), sum(!is.na(reflect$resp_school_type)) == 5)
 stopifnot(all(reflect$resp_school_type == "Primary", na.rm = TRUE))
 stopifnot(is.numeric(reflect$score_teacher_involvement))
-stopifnot(inherits(reflect$day, "Date"))
+stopifnot(is.factor(reflect$period))
 cat("R checks passed\n")"#
     );
     let out = std::process::Command::new("Rscript")

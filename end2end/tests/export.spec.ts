@@ -58,7 +58,7 @@ test('a researcher previews and downloads an anonymised export', async ({ page, 
   expect(download.suggestedFilename()).toMatch(/^reflect-responses-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = fs.readFileSync((await download.path())!, 'utf8');
   const lines = csv.trim().split('\n');
-  expect(lines[0]).toBe('respondent,school,country,role,innovation,instrument,version,day,category,subcategory,item,value');
+  expect(lines[0]).toBe('respondent,school,country,role,innovation,instrument,version,period,category,subcategory,item,value');
   expect(lines.length).toBeGreaterThan(5 * 36);
   // pseudonyms, never resume tokens
   expect(lines[1]).toMatch(/^R\d{4,},/);

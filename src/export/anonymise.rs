@@ -1,13 +1,20 @@
 //! Group sizes in an export: every combination of the quasi-identifiers an export carries —
-//! country × school × role — holds at least k respondents, or it is coarsened until it does.
+//! country × school × role × innovation × version × period — holds at least k respondents, or it
+//! is coarsened until it does. The period is the month finished (or started); the exact day is
+//! never exported, since "who filled it in on the training day" is easily known in a school.
 //!
-//! For each (country, school) pair whose cells are too small, one step at a time:
-//! 1. roles become role groups (leaders, teachers, other);
-//! 2. role groups become "any";
-//! 3. the school becomes "other" (merged with the other small schools of its country);
-//! 4. the country becomes "other";
-//! 5. what is still in a cell under k — only ever cells already at "other / other / any" — is
-//!    left out of the export.
+//! For each country × school (within one version and year) whose cells are too small, one step at a
+//! time:
+//! 1. the month becomes its year;
+//! 2. the innovation becomes "any";
+//! 3. roles become role groups (leaders, teachers, other);
+//! 4. role groups become "any";
+//! 5. the school becomes "other" (merged with the other small schools of its country);
+//! 6. the country becomes "other";
+//! 7. what is still in a cell under k — only ever cells already at "other / other / any / any /
+//!    year" — is left out of the export.
+//!
+//! The version is never coarsened: answers are read by their version's questions.
 //!
 //! All small cells take their next step together, then the cells are counted again, until none
 //! is under k. Every step and its count is reported for the codebook.
@@ -25,6 +32,10 @@ pub struct Person {
     pub country: Option<String>,
     pub school: Option<String>,
     pub role: String,
+    pub innovation: String,
+    pub version: i64,
+    /// "YYYY-MM": the month finished (or started, when unfinished).
+    pub month: String,
 }
 
 /// The same, as the export may show them.
@@ -36,6 +47,22 @@ pub struct Shown {
     pub school: String,
     /// A role, a role group (`leaders`, `teachers`, `other roles`) or [`ANY`].
     pub role: String,
+    /// The innovation, or [`ANY`].
+    pub innovation: String,
+    pub version: i64,
+    /// "YYYY-MM", or "YYYY" when coarsened.
+    pub period: String,
+}
+
+impl Shown {
+    /// Every quasi-identifier at its coarsest: only such groups are ever left out.
+    fn fully_merged(&self) -> bool {
+        self.country == OTHER
+            && self.school == OTHER
+            && self.role == ANY
+            && self.innovation == ANY
+            && self.period.len() == 4
+    }
 }
 
 /// The role group of a role.
@@ -52,6 +79,8 @@ pub fn role_group(role: &str) -> &'static str {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Step {
     Exact,
+    Year,
+    AnyInnovation,
     RoleGroup,
     AnyRole,
     OtherSchool,
@@ -61,8 +90,16 @@ enum Step {
 
 fn show(p: &Person, step: Step) -> Option<Shown> {
     let role = match step {
-        Step::Exact => p.role.clone(),
+        Step::Exact | Step::Year | Step::AnyInnovation => p.role.clone(),
         Step::RoleGroup => role_group(&p.role).to_string(),
+        _ => ANY.to_string(),
+    };
+    let period = match step {
+        Step::Exact => p.month.clone(),
+        _ => p.month.chars().take(4).collect(),
+    };
+    let innovation = match step {
+        Step::Exact | Step::Year => p.innovation.clone(),
         _ => ANY.to_string(),
     };
     let school = match (&p.school, step >= Step::OtherSchool) {
@@ -77,6 +114,9 @@ fn show(p: &Person, step: Step) -> Option<Shown> {
         country,
         school,
         role,
+        innovation,
+        version: p.version,
+        period,
     })
 }
 
@@ -115,9 +155,18 @@ pub fn anonymise_counted(
     tuples: &[(Person, usize)],
     k: usize,
 ) -> (Vec<Option<Shown>>, Vec<(String, usize)>) {
-    type Pair = (Option<String>, Option<String>);
+    // Steps are taken per country × school, within one version and year: those never merge, so a
+    // small group of one version or year does not drag the others of its school along.
+    type Pair = (Option<String>, Option<String>, i64, String);
     let mut step: HashMap<Pair, Step> = HashMap::new();
-    let pair = |p: &Person| (p.country.clone(), p.school.clone());
+    let pair = |p: &Person| {
+        (
+            p.country.clone(),
+            p.school.clone(),
+            p.version,
+            p.month.chars().take(4).collect::<String>(),
+        )
+    };
     loop {
         let mut cells: HashMap<Shown, (usize, Vec<Pair>)> = HashMap::new();
         for (p, n) in tuples {
@@ -128,15 +177,10 @@ pub fn anonymise_counted(
                 cell.1.push(pair(p));
             }
         }
-        let merged_all = Shown {
-            country: OTHER.into(),
-            school: OTHER.into(),
-            role: ANY.into(),
-        };
         let (last, others): (Vec<_>, Vec<_>) = cells
             .into_iter()
             .filter(|(_, (n, _))| *n < k)
-            .partition(|(cell, _)| *cell == merged_all);
+            .partition(|(cell, _)| cell.fully_merged());
         // leave anyone out only once nothing else can still join them
         let small: Vec<Pair> = if others.is_empty() { last } else { others }
             .into_iter()
@@ -151,7 +195,9 @@ pub fn anonymise_counted(
         for p in advanced {
             let s = step.entry(p).or_insert(Step::Exact);
             *s = match *s {
-                Step::Exact => Step::RoleGroup,
+                Step::Exact => Step::Year,
+                Step::Year => Step::AnyInnovation,
+                Step::AnyInnovation => Step::RoleGroup,
                 Step::RoleGroup => Step::AnyRole,
                 Step::AnyRole => Step::OtherSchool,
                 Step::OtherSchool => Step::OtherCountry,
@@ -173,8 +219,12 @@ pub fn anonymise_counted(
         .filter(|(s, _)| *s != Step::Exact)
         .map(|(s, n)| {
             let what = match s {
-                Step::RoleGroup => "role shown as its role group (leaders, teachers, other roles)",
-                Step::AnyRole => "role left out (\"any\")",
+                Step::Year => "month shown as its year",
+                Step::AnyInnovation => "month shown as its year, innovation left out (\"any\")",
+                Step::RoleGroup => {
+                    "year only, innovation left out, role shown as its role group (leaders, teachers, other roles)"
+                }
+                Step::AnyRole => "year only, innovation and role left out (\"any\")",
                 Step::OtherSchool => "school merged into \"other\", role left out",
                 Step::OtherCountry => "school and country merged into \"other\", role left out",
                 Step::LeftOut | Step::Exact => {
@@ -243,6 +293,9 @@ mod tests {
             country: (!country.is_empty()).then(|| country.to_string()),
             school: (!school.is_empty()).then(|| school.to_string()),
             role: role.to_string(),
+            innovation: "pln".into(),
+            version: 1,
+            month: "2026-11".into(),
         }
     }
 
@@ -328,18 +381,24 @@ mod tests {
         #[test]
         fn no_exported_group_is_under_k(
             groups in proptest::collection::vec(
-                (0..3usize, 0..8usize, 0..5usize, 1..9usize),
+                (0..3usize, 0..8usize, 0..5usize, 1..9usize, (0..3usize, 1..3i64, 0..4usize)),
                 1..30,
             ),
             k in 3..7usize,
         ) {
             let countries = ["nl", "be", ""];
             let roles = crate::results::privacy::ROLES;
+            let innovations = ["pln", "data_use", "other"];
+            let months = ["2025-11", "2026-01", "2026-02", "2026-11"];
             let mut people = Vec::new();
-            for (c, s, r, n) in groups {
+            for (c, s, r, n, (i, v, m)) in groups {
                 // a school lies in one country; "" is no school / no country
                 let school = if s == 7 { String::new() } else { format!("{}-{s}", countries[c]) };
-                people.extend(many(n, person(countries[c], &school, roles[r])));
+                let mut p = person(countries[c], &school, roles[r]);
+                p.innovation = innovations[i].into();
+                p.version = v;
+                p.month = months[m].into();
+                people.extend(many(n, p));
             }
             let a = anonymise(&people, k);
             prop_assert_eq!(a.shown.len(), people.len());
@@ -358,9 +417,14 @@ mod tests {
             }
             // sums of cells of at least k are at least k: each single dimension too
             prop_assert!(schools.values().chain(countries_n.values()).chain(roles_n.values()).all(|n| *n >= k));
-            // only the last, fully merged group under k is left out
-            let left_out = a.shown.iter().filter(|s| s.is_none()).count();
-            prop_assert!(left_out < k, "{} left out", left_out);
+            // only the last, fully merged groups under k are left out: per version and year
+            let mut left_out: HashMap<(i64, String), usize> = HashMap::new();
+            for (s, p) in a.shown.iter().zip(&people) {
+                if s.is_none() {
+                    *left_out.entry((p.version, p.month[..4].to_string())).or_default() += 1;
+                }
+            }
+            prop_assert!(left_out.values().all(|n| *n < k), "{:?} left out", left_out);
             // the report counts exactly the respondents shown otherwise than they are
             let touched: usize = a.report.iter().map(|(_, n)| n).sum();
             let changed = a

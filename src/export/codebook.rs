@@ -54,7 +54,7 @@ pub fn rules(k: usize, text: bool, text_k: usize) -> Vec<String> {
         "Only respondents who consented to research use; finished reflections unless unfinished ones were asked for.".into(),
         "Respondents (R…) and schools (S…) carry random pseudonyms made for this export only: two exports cannot be joined by them, and their numbers say nothing about order.".into(),
         "No resume tokens, account ids, names, IP addresses or browser details (none is stored with answers).".into(),
-        "Dates are cut to the day (finished, or started for unfinished reflections).".into(),
+        "Dates are cut to the month (finished, or started for unfinished reflections); a day range selects the whole months inside it.".into(),
         if text {
             format!("Written answers (short and long text, one word) were asked for: they are exported as typed, only for respondents whose group (country × school × role as exported) holds at least {text_k} respondents. Read them before sharing: a name in a text is not removed. In a spreadsheet, a text that begins with = + - or @ may be taken for a formula.")
         } else {

@@ -47,7 +47,7 @@ impl Symbols {
 pub struct Lead {
     pub pseudonym: Box<str>,
     pub version: i64,
-    /// school, country, role, innovation, version, day.
+    /// school, country, role, innovation, version, period — as the export shows them.
     pub columns: [u32; 6],
     /// Their written answers may be exported.
     pub text: bool,
@@ -186,22 +186,18 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
         id: Box<str>,
         tuple: u32,
         version: i64,
-        innovation: u32,
-        day: u32,
         network: Option<Box<str>>,
     }
-    // The group-size rules run over everyone the questionnaire, version, days and innovation
-    // select; the filters on country, network, school and role then pick respondents by what the
-    // export shows of them. So every export is a set of rows of one anonymised whole: a filter on
-    // a school or a role that the whole shows coarser (a small school as "other", a headteacher
-    // as "leaders") selects nobody there, and two exports joined on their answers show nothing a
-    // single export does not.
+    // The group-size rules run over everyone of the questionnaire (finished, or unfinished too when
+    // asked for); every filter then picks respondents by what the export shows of them (country,
+    // school, role, innovation, version, period). So every export is a set of rows of one
+    // anonymised whole: a filter that the whole shows coarser (a small school as "other", a
+    // headteacher as "leaders", a month as its year) selects nobody there, and two exports joined
+    // on their answers show nothing a single export does not.
     let base = ExportFilter {
-        country: None,
-        network: None,
-        school: None,
-        role: None,
-        ..f.clone()
+        instrument: f.instrument.clone(),
+        unfinished: f.unfinished,
+        ..Default::default()
     };
     let mut symbols = Symbols::default();
     let mut tuples: Vec<(Person, usize)> = Vec::new();
@@ -212,6 +208,9 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
             country: r.country,
             school: r.school_id,
             role: r.role,
+            innovation: r.innovation,
+            version: r.instrument_version,
+            month: r.day.chars().take(7).collect(),
         };
         let tuple = match tuple_index.get(&person) {
             Some(t) => *t,
@@ -227,8 +226,6 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
             id: r.id.into(),
             tuple,
             version: r.instrument_version,
-            innovation: symbols.of(&r.innovation),
-            day: symbols.of(&r.day),
             network: r.network_id.map(Into::into),
         });
     })
@@ -278,8 +275,9 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
             .map(|s| s.school.as_str())
             .filter(|s| *s != OTHER),
     );
-    // per tuple: the shown school (pseudonymised), country and role as symbols
-    let shown_columns: Vec<Option<[u32; 3]>> = shown
+    // per tuple: the shown school (pseudonymised), country, role, innovation, version and period
+    // as symbols
+    let shown_columns: Vec<Option<[u32; 6]>> = shown
         .iter()
         .map(|s| {
             s.as_ref().map(|s| {
@@ -287,6 +285,9 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
                     symbols.of(schools.of(&s.school).unwrap_or(OTHER)),
                     symbols.of(&s.country),
                     symbols.of(&s.role),
+                    symbols.of(&s.innovation),
+                    symbols.of(&s.version.to_string()),
+                    symbols.of(&s.period),
                 ]
             })
         })
@@ -299,6 +300,9 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
         f.country.as_ref().is_none_or(|c| s.country == *c)
             && f.school.as_ref().is_none_or(|x| s.school == *x)
             && f.role.as_ref().is_none_or(|r| s.role == *r)
+            && f.innovation.as_ref().is_none_or(|i| s.innovation == *i)
+            && f.version.is_none_or(|v| s.version == v)
+            && period_within(&s.period, f.from.as_deref(), f.to.as_deref())
             && f.network
                 .as_ref()
                 .is_none_or(|n| s.school != OTHER && p.network.as_deref() == Some(n.as_str()))
@@ -313,7 +317,7 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
         .count();
     if coarser > 0 {
         report.push((
-            "left out by the filters: their school, country or role is exported coarser than the filter asks (a filter cannot make a group smaller than the rules allow)".into(),
+            "left out by the filters: their school, country, role, innovation or period is exported coarser than the filter asks (a filter cannot make a group smaller than the rules allow)".into(),
             coarser,
         ));
     }
@@ -326,7 +330,7 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
         if !selected(&p) {
             continue;
         }
-        let Some([school, country, role]) = shown_columns[p.tuple as usize] else {
+        let Some(columns) = shown_columns[p.tuple as usize] else {
             continue;
         };
         if !versions.contains(&p.version) {
@@ -336,14 +340,7 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
         leads.push(Lead {
             pseudonym: pseudonyms.next().unwrap_or_default().into(),
             version: p.version,
-            columns: [
-                school,
-                country,
-                role,
-                p.innovation,
-                symbols.of(&p.version.to_string()),
-                p.day,
-            ],
+            columns,
             text: text_ok[p.tuple as usize],
             hide_identifying: false,
         });
@@ -392,7 +389,7 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
     if hidden > 0 {
         report.push((
             format!(
-                "answers describing the respondent ({}) left out: with country × school × role they made a group under k",
+                "answers describing the respondent ({}) left out: with the exported country × school × role × innovation × version × period they made a group under k",
                 identifying.join(", ")
             ),
             hidden,
@@ -410,11 +407,36 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
     })
 }
 
-/// Whether a respondent's real country, school, network and role match the filter.
+/// The first and last day of a period ("YYYY-MM" or "YYYY"), as YYYY-MM-DD.
+fn period_days(period: &str) -> (String, String) {
+    if period.len() == 4 {
+        return (format!("{period}-01-01"), format!("{period}-12-31"));
+    }
+    let year: i32 = period.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+    let month: u8 = period.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
+    let last = time::Month::try_from(month)
+        .map(|m| m.length(year))
+        .unwrap_or(31);
+    (format!("{period}-01"), format!("{period}-{last:02}"))
+}
+
+/// Whether a shown period lies wholly within the filter's days (inclusive, YYYY-MM-DD).
+fn period_within(period: &str, from: Option<&str>, to: Option<&str>) -> bool {
+    let (first, last) = period_days(period);
+    from.is_none_or(|d| first.as_str() >= d) && to.is_none_or(|d| last.as_str() <= d)
+}
+
+/// Whether a respondent's real country, school, network, role, innovation, version and day match
+/// the filter (the day by their month: the export never holds the day).
 fn raw_match(f: &ExportFilter, p: &Person, network: Option<&str>) -> bool {
-    f.country
-        .as_ref()
-        .is_none_or(|c| p.country.as_ref() == Some(c))
+    let (first, last) = period_days(&p.month);
+    f.innovation.as_ref().is_none_or(|i| p.innovation == *i)
+        && f.version.is_none_or(|v| p.version == v)
+        && f.from.as_deref().is_none_or(|d| last.as_str() >= d)
+        && f.to.as_deref().is_none_or(|d| first.as_str() <= d)
+        && f.country
+            .as_ref()
+            .is_none_or(|c| p.country.as_ref() == Some(c))
         && f.school
             .as_ref()
             .is_none_or(|x| p.school.as_ref() == Some(x))
@@ -444,13 +466,13 @@ async fn hide_identifying(
             given[*i as usize].push((item, value));
         }
     }
-    let mut cells: HashMap<[u32; 3], u32> = HashMap::new();
+    let mut cells: HashMap<[u32; 6], u32> = HashMap::new();
     let mut tuples: HashMap<Vec<(String, String)>, u32> = HashMap::new();
     let people: Vec<(u32, Option<u32>)> = leads
         .iter()
         .zip(given)
         .map(|(lead, mut answers)| {
-            let key = [lead.columns[0], lead.columns[1], lead.columns[2]];
+            let key = lead.columns;
             let next = cells.len() as u32;
             let cell = *cells.entry(key).or_insert(next);
             let tuple = (!answers.is_empty()).then(|| {

@@ -103,7 +103,8 @@ if (!exists("path")) {{
 reflect <- read.csv(path, colClasses = "character", na.strings = "", check.names = FALSE,
                     fileEncoding = "UTF-8")
 reflect$version <- as.integer(reflect$version)
-reflect$day <- as.Date(reflect$day)
+# period: "YYYY-MM", or "YYYY" where the month would single out a small group
+reflect$period <- factor(reflect$period)
 for (column in c("school", "country", "role", "innovation")) {{
   reflect[[column]] <- factor(reflect[[column]])
 }}

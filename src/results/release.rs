@@ -73,8 +73,10 @@ pub fn may_release(released: &[CellCount], pending: &[Change], above_school: boo
     // indicators span (at least) everything the views can combine to.
     let now = after(released, pending);
     let (before, after_) = (pieces(released, k), pieces(&now, k));
-    let mut classes: Vec<((Option<usize>, Option<usize>), i64)> = Vec::new();
-    let mut add = |class: (Option<usize>, Option<usize>), n: i64| {
+    // (piece in the last release, piece in the new one) → respondents
+    type Class = (Option<usize>, Option<usize>);
+    let mut classes: Vec<(Class, i64)> = Vec::new();
+    let mut add = |class: Class, n: i64| {
         if n > 0 {
             match classes.iter_mut().find(|(c, _)| *c == class) {
                 Some((_, m)) => *m += n,
