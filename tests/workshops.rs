@@ -880,7 +880,45 @@ async fn workshops_on_parts_of_categories(app: &mut common::TestApp) {
     assert_eq!(room.answers as usize, first.category.items().count());
 }
 
+/// One client cannot add made-up participants to a room faster than people walk in: ten at once
+/// (a room's phones behind one school address), then one every two seconds; other rooms and other
+/// clients are not affected.
+async fn one_client_cannot_flood_a_room(app: &mut common::TestApp) {
+    app.sign_in_as("f@x.org", "facilitator", None).await;
+    let first: String = create(app, GOOD).await.json();
+    let second: String = create(app, GOOD).await.json();
+    let mut codes = Vec::new();
+    for id in [first, second] {
+        let w: Workshop = app.call("get_workshop", &[("id", &id)]).await.json();
+        codes.push(w.code);
+    }
+    let (a, b) = (&codes[0], &codes[1]);
+    app.sign_out_locally();
+    let burst = reflect::server::clients::ROOM_BURST;
+    for i in 0..burst {
+        let r = start_in(app, a).await;
+        assert_eq!(r.status, StatusCode::OK, "participant {i}: {}", r.body);
+    }
+    let r = start_in(app, a).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.body.contains("Wait a few seconds"), "{}", r.body);
+    assert_eq!(
+        start_in(app, b).await.status,
+        StatusCode::OK,
+        "another room"
+    );
+    // the room's participants: exactly the ten
+    let n = app
+        .count("SELECT COUNT(*) FROM reflections WHERE workshop_id IS NOT NULL")
+        .await;
+    assert_eq!(n, i64::from(burst) + 1);
+    // people keep walking in at a human pace
+    tokio::time::sleep(reflect::server::clients::ROOM_EVERY).await;
+    assert_eq!(start_in(app, a).await.status, StatusCode::OK);
+}
+
 on_both_backends!(
+    one_client_cannot_flood_a_room,
     workshops_on_parts_of_categories,
     facilitators_run_workshops,
     wrong_codes_are_rate_limited,

@@ -141,6 +141,7 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
                 "This workshop uses another questionnaire: open it from the workshop's join page.",
             ));
         }
+        state.start_limit.room(&input.client, &w.id)?;
         Some(w.id)
     };
     let token = new_token();

@@ -150,19 +150,28 @@ impl WrongCodes {
 }
 
 /// New reflections per client (120 at once, then one a second: a workshop of thirty phones behind
-/// one school address starts at once) and per school code (60 at once, then one every 30 seconds:
+/// one school address starts at once), per school code (60 at once, then one every 30 seconds:
 /// a school's staff starts over days; someone adding made-up respondents to a school is slowed to
-/// 120 an hour). The defence that closes the gap is one-time invitations (see docs/privacy.md).
+/// 120 an hour) and per client in one workshop room (10 at once, then one every 2 seconds: the
+/// phones of a room behind one address join within a minute, while one participant cannot flood
+/// the room's poll and words with made-up participants faster than people walk in). The defence
+/// that closes the gap is one-time invitations (see docs/privacy.md).
 pub struct StartLimiter {
     per_client: governor::DefaultKeyedRateLimiter<String>,
     per_school: governor::DefaultKeyedRateLimiter<String>,
+    per_room: governor::DefaultKeyedRateLimiter<String>,
 }
+
+/// New participants one client may add to one room at once, and then one per `ROOM_EVERY`.
+pub const ROOM_BURST: u32 = 10;
+pub const ROOM_EVERY: Duration = Duration::from_secs(2);
 
 impl Default for StartLimiter {
     fn default() -> Self {
         Self {
             per_client: keyed(quota(Duration::from_secs(1), 120)),
             per_school: keyed(quota(Duration::from_secs(30), 60)),
+            per_room: keyed(quota(ROOM_EVERY, ROOM_BURST)),
         }
     }
 }
@@ -174,6 +183,17 @@ impl StartLimiter {
         }
         Err(AppError::TooManyRequests(
             "Too many new reflections from this device. Wait a minute and try again.".into(),
+        ))
+    }
+
+    /// A new participant from `client` in the workshop `room` (its id).
+    pub fn room(&self, client: &str, room: &str) -> AppResult<()> {
+        if check(&self.per_room, &format!("{room}\u{1f}{client}")) {
+            return Ok(());
+        }
+        Err(AppError::TooManyRequests(
+            "Many people are joining this workshop from your network just now. Wait a few seconds and press Start again."
+                .into(),
         ))
     }
 
@@ -240,6 +260,20 @@ mod tests {
         assert!(p.contains(ip("192.168.7.1")) && !p.contains(ip("192.169.0.1")));
         assert!(p.contains(ip("2001:db8::5")) && !p.contains(ip("2001:db9::5")));
         assert!(p.contains(ip("::ffff:192.168.1.1")), "IPv4 mapped in IPv6");
+    }
+
+    #[test]
+    fn a_room_takes_ten_new_participants_from_one_client_at_once() {
+        let l = StartLimiter::default();
+        for _ in 0..ROOM_BURST {
+            assert!(l.room("a", "room-1").is_ok());
+        }
+        assert!(matches!(
+            l.room("a", "room-1"),
+            Err(AppError::TooManyRequests(_))
+        ));
+        assert!(l.room("b", "room-1").is_ok(), "per client");
+        assert!(l.room("a", "room-2").is_ok(), "per room");
     }
 
     #[test]
