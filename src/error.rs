@@ -160,6 +160,7 @@ const FORM_MESSAGES: &[&str] = &[
     "That network does not exist.",
     "Too many new reflections from this device. Wait a minute and try again.",
     "Very many reflections were started with this school code just now. Wait a minute and try again.",
+    "Many people are joining this workshop from your network just now. Wait a few seconds and press Start again.",
     "Only facilitators and administrators run workshops.",
     "There is no such workshop.",
     "Choose a questionnaire from the list.",

@@ -9,6 +9,8 @@ pub mod api;
 pub mod bench;
 pub mod chart;
 pub mod compute;
+#[cfg(test)]
+mod cross_groups;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod model;

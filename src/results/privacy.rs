@@ -335,7 +335,99 @@ pub fn view_shows_with(
             }
         }
     }
+    // The other way round: a view of an enclosing group that may show and lies wholly inside this
+    // view, 1..k-1 smaller (everyone's "up to January" being three of a school's four).
+    let inside: Vec<(usize, &CellCount)> = support.iter().map(|c| (index(c), *c)).collect();
+    let mut mine = vec![0i64; months.len()];
+    let mut mine_prefix = vec![0i64; months.len() + 1];
+    for (g, shown) in enclosing {
+        let cells: Vec<(usize, &CellCount)> = g
+            .iter()
+            .filter(|c| c.n != 0)
+            .map(|c| (index(c), c))
+            .collect();
+        for h in every_filter(g) {
+            monthly.fill(0);
+            mine.fill(0);
+            for (m, c) in &cells {
+                if h.matches(c) {
+                    monthly[*m] += c.n;
+                }
+            }
+            for (m, c) in &inside {
+                if h.matches(c) {
+                    mine[*m] += c.n;
+                }
+            }
+            for i in 0..months.len() {
+                prefix[i + 1] = prefix[i] + monthly[i];
+                mine_prefix[i + 1] = mine_prefix[i] + mine[i];
+            }
+            let periods = split(&monthly, k);
+            let froms: Vec<usize> = std::iter::once(0)
+                .chain(periods.iter().map(|p| p.0))
+                .collect();
+            let tos: Vec<usize> = std::iter::once(end)
+                .chain(periods.iter().map(|p| p.1))
+                .collect();
+            for &a in &froms {
+                for &b in tos.iter().filter(|b| **b >= a) {
+                    let in_g = prefix[b + 1] - prefix[a];
+                    if in_g == 0
+                        || in_g != mine_prefix[b + 1] - mine_prefix[a]
+                        || !(1..k).contains(&(n - in_g))
+                    {
+                        continue;
+                    }
+                    let w = ViewFilter {
+                        from: (a != 0).then(|| months[a].to_string()),
+                        to: (b != end).then(|| months[b].to_string()),
+                        ..h.clone()
+                    };
+                    if shown.shows(&w) {
+                        return Visibility::WouldReveal;
+                    }
+                }
+            }
+        }
+    }
     Visibility::Shows
+}
+
+/// Every filter without dates the pages offer for a group: each version, role option and
+/// innovation it has, and none.
+fn every_filter(cells: &[CellCount]) -> Vec<ViewFilter> {
+    let mut versions: Vec<i64> = cells
+        .iter()
+        .filter(|c| c.n > 0)
+        .map(|c| c.version)
+        .collect();
+    versions.sort_unstable();
+    versions.dedup();
+    let mut innovations: Vec<&str> = cells
+        .iter()
+        .filter(|c| c.n > 0)
+        .map(|c| c.innovation.as_str())
+        .collect();
+    innovations.sort_unstable();
+    innovations.dedup();
+    let mut out = Vec::new();
+    for version in std::iter::once(None).chain(versions.into_iter().map(Some)) {
+        for roles in role_options() {
+            for innovation in
+                std::iter::once(None).chain(innovations.iter().map(|i| Some(i.to_string())))
+            {
+                out.push(ViewFilter {
+                    version,
+                    roles: roles.clone(),
+                    innovation,
+                    from: None,
+                    to: None,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Schools are units too. A group above school level (a network, a country, all) shows only when
