@@ -50,14 +50,26 @@ pub fn world_cells(ns: &[i64]) -> Vec<CellCount> {
 
 /// Every view the pages can ask for, snapped the way the pages snap it.
 pub fn every_view(own: &[CellCount], k: i64) -> Vec<ViewFilter> {
+    every_view_over(own, k, &T_VERSIONS, &T_INNOVATIONS, &T_MONTHS)
+}
+
+/// Every view the pages can ask for in a world of these versions, innovations and months (every
+/// role option), snapped the way the pages snap it, each once.
+pub fn every_view_over(
+    own: &[CellCount],
+    k: i64,
+    versions: &[i64],
+    innovations: &[&str],
+    months: &[&str],
+) -> Vec<ViewFilter> {
     let months: Vec<Option<String>> = std::iter::once(None)
-        .chain(T_MONTHS.iter().map(|m| Some(m.to_string())))
+        .chain(months.iter().map(|m| Some(m.to_string())))
         .collect();
     let mut out = Vec::new();
-    for version in std::iter::once(None).chain(T_VERSIONS.iter().copied().map(Some)) {
+    for version in std::iter::once(None).chain(versions.iter().copied().map(Some)) {
         for roles in role_options() {
             for innovation in
-                std::iter::once(None).chain(T_INNOVATIONS.iter().map(|i| Some(i.to_string())))
+                std::iter::once(None).chain(innovations.iter().map(|i| Some(i.to_string())))
             {
                 for from in &months {
                     for to in &months {

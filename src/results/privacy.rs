@@ -529,7 +529,6 @@ pub fn suppress_tree(t: &Tree, k: i64) -> Shown {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use std::collections::HashSet;
 
     fn cell(role: &str, innovation: &str, version: i64, month: &str, n: i64) -> CellCount {
         CellCount {
@@ -926,6 +925,8 @@ mod tests {
 
     // ---- property tests over small worlds ----
 
+    use crate::results::adversary::every_view_over;
+
     const T_ROLES: [&str; 3] = ["headteacher", "teacher", "other"];
     const T_INNOVATIONS: [&str; 2] = ["coaching", "feedback"];
     const T_MONTHS: [&str; 4] = ["2024-01", "2024-02", "2024-03", "2024-04"];
@@ -1018,39 +1019,14 @@ mod tests {
 
         /// Every view the pages can ask for, snapped, without duplicates.
         fn views(&self, k: i64) -> Vec<(usize, ViewFilter)> {
-            let months: Vec<Option<String>> = std::iter::once(None)
-                .chain(T_MONTHS.iter().map(|m| Some(m.to_string())))
-                .collect();
-            let innovations: Vec<Option<String>> = std::iter::once(None)
-                .chain(T_INNOVATIONS.iter().map(|i| Some(i.to_string())))
-                .collect();
-            let mut seen = HashSet::new();
-            let mut out = Vec::new();
-            for g in 0..self.groups.len() {
-                for version in [None, Some(1)] {
-                    for roles in role_options() {
-                        for innovation in &innovations {
-                            for from in &months {
-                                for to in &months {
-                                    let f = ViewFilter {
-                                        version,
-                                        roles: roles.clone(),
-                                        innovation: innovation.clone(),
-                                        from: from.clone(),
-                                        to: to.clone(),
-                                    };
-                                    let own = &self.groups[g].1;
-                                    let s = snap(&f, &periods(own, &f, k));
-                                    if seen.insert((g, s.clone())) {
-                                        out.push((g, s));
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            out
+            (0..self.groups.len())
+                .flat_map(|g| {
+                    let own = &self.groups[g].1;
+                    every_view_over(own, k, &[1], &T_INNOVATIONS, &T_MONTHS)
+                        .into_iter()
+                        .map(move |f| (g, f))
+                })
+                .collect()
         }
 
         /// Checks the privacy properties of every view under a decision rule.
