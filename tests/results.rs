@@ -693,10 +693,21 @@ async fn figures_change_only_in_releases(app: &mut common::TestApp) {
         "{}",
         page.body
     );
-    // five teachers, teaching 2: the fifth makes the first release
-    for _ in 0..5 {
-        finished(app, "ABCD2345", "teacher", "2").await;
+    // five teachers, teaching 2: the fifth makes the first release; before it, the profile says
+    // that nothing is released yet
+    let mut fourth = String::new();
+    for _ in 0..4 {
+        fourth = finished(app, "ABCD2345", "teacher", "2").await;
     }
+    let html = app.get(&format!("/r/{fourth}/profile")).await;
+    assert!(
+        html.body.contains(
+            "Your school: no figures released yet. They are first released once at least 5 respondents have finished."
+        ),
+        "{}",
+        html.body
+    );
+    finished(app, "ABCD2345", "teacher", "2").await;
     let first = school_a(app).await;
     assert_eq!(first.results.as_ref().unwrap().respondents, 5);
     assert_eq!(teaching_mean(&first), 2.0);

@@ -831,6 +831,11 @@ fn Profile(view: ProfileView) -> impl IntoView {
                         "{}: hidden for now, because beside the other results it would reveal the answers of a smaller group.",
                         g.label
                     )
+                } else if g.respondents == 0 {
+                    format!(
+                        "{}: no figures released yet. They are first released once at least {} respondents have finished.",
+                        g.label, g.more_needed
+                    )
                 } else {
                     format!(
                         "{}: shown from {} respondents, to keep answers anonymous ({} more needed).",
