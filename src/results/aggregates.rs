@@ -154,6 +154,9 @@ pub async fn apply(
     Ok(())
 }
 
+/// One group's rows of an aggregate table (bound: level, group key, instrument).
+const GROUP: &str = "level = $1 AND group_key = $2 AND instrument_id = $3";
+
 /// Releases a group's pending changes if the release rule allows it now.
 async fn release_if_due(
     tx: &mut Tx,
@@ -163,7 +166,6 @@ async fn release_if_due(
     k: i64,
     now: &str,
 ) -> Result<bool, sqlx::Error> {
-    const GROUP: &str = "level = $1 AND group_key = $2 AND instrument_id = $3";
     let pending: Vec<(String, String, i64, String, String, i64, i64)> = sqlx::query_as(&format!(
         "SELECT role, innovation, instrument_version, month, school_key, n, changes
          FROM pending_respondent_counts WHERE {GROUP} AND month <> '*'"
@@ -219,7 +221,6 @@ async fn publish(
     key: &str,
     now: &str,
 ) -> Result<(), sqlx::Error> {
-    const GROUP: &str = "level = $1 AND group_key = $2 AND instrument_id = $3";
     let statements = [
         format!(
             "INSERT INTO answer_counts ({CELL_COLUMNS}, item_id, value, n)

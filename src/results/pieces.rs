@@ -109,13 +109,23 @@ impl Pieces {
         self.size.len()
     }
 
-    /// The piece of the cell with the same role, innovation, version and month; `None` when the
-    /// group has no respondents there.
-    pub fn piece_of(&self, c: &CellCount) -> Option<usize> {
+    /// The piece of each cell with respondents, by role, innovation, version and month.
+    pub fn by_cell(&self) -> HashMap<(&str, &str, i64, &str), usize> {
         self.cells
             .iter()
-            .position(|x| x.same_cell(c))
-            .map(|i| self.piece[i])
+            .zip(&self.piece)
+            .map(|(c, p)| {
+                (
+                    (
+                        c.role.as_str(),
+                        c.innovation.as_str(),
+                        c.version,
+                        c.month.as_str(),
+                    ),
+                    *p,
+                )
+            })
+            .collect()
     }
 }
 

@@ -39,16 +39,6 @@ pub struct ViewFilter {
     pub to: Option<String>,
 }
 
-impl CellCount {
-    /// Whether two counts are of the same cell (role, innovation, version and month).
-    pub fn same_cell(&self, o: &CellCount) -> bool {
-        self.role == o.role
-            && self.innovation == o.innovation
-            && self.version == o.version
-            && self.month == o.month
-    }
-}
-
 impl ViewFilter {
     /// Whether a cell falls in the view: it matches every dimension that is set.
     pub fn matches(&self, c: &CellCount) -> bool {

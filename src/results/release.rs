@@ -17,7 +17,7 @@
 //!
 //! A release can wait long when one part changes slowly (one "other" respondent finished while
 //! leaders and teachers both show): that is the price of the rule, and the page says so.
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::pieces::pieces;
 use super::privacy::CellCount;
@@ -34,17 +34,24 @@ pub struct Change {
     pub school: Option<String>,
 }
 
+/// A cell's key: role, innovation, version, month.
+type Key<'a> = (&'a str, &'a str, i64, &'a str);
+
+fn key(c: &CellCount) -> Key<'_> {
+    (&c.role, &c.innovation, c.version, &c.month)
+}
+
 /// The group's cells after the pending changes.
 pub fn after(released: &[CellCount], pending: &[Change]) -> Vec<CellCount> {
-    let mut cells: Vec<CellCount> = released.to_vec();
+    let mut cells: BTreeMap<Key, CellCount> =
+        released.iter().map(|c| (key(c), c.clone())).collect();
     for c in pending {
-        match cells.iter_mut().find(|x| x.same_cell(&c.cell)) {
-            Some(x) => x.n += c.cell.n,
-            None => cells.push(c.cell.clone()),
-        }
+        cells
+            .entry(key(&c.cell))
+            .and_modify(|x| x.n += c.cell.n)
+            .or_insert_with(|| c.cell.clone());
     }
-    cells.retain(|c| c.n > 0);
-    cells
+    cells.into_values().filter(|c| c.n > 0).collect()
 }
 
 /// Whether the pending changes may be released now (see the module documentation).
@@ -84,32 +91,29 @@ pub fn may_release(released: &[CellCount], pending: &[Change], above_school: boo
             }
         }
     };
-    let cells: Vec<&CellCount> = released.iter().chain(&now).collect();
-    let mut seen: Vec<&CellCount> = Vec::new();
-    for c in cells {
-        if seen.iter().any(|s| s.same_cell(c)) {
-            continue;
-        }
-        seen.push(c);
-        let n_before = released
-            .iter()
-            .filter(|x| x.same_cell(c))
-            .map(|x| x.n)
-            .sum::<i64>();
-        let n_now = now
-            .iter()
-            .filter(|x| x.same_cell(c))
-            .map(|x| x.n)
-            .sum::<i64>();
-        let (net, changes) = pending
-            .iter()
-            .filter(|p| p.cell.same_cell(c))
-            .fold((0, 0), |(n, m), p| (n + p.cell.n, m + p.changes));
+    // per cell: respondents in the last release, now, and the pending (net, changes)
+    let mut per_cell: BTreeMap<Key, (i64, i64, i64, i64)> = BTreeMap::new();
+    for c in released {
+        per_cell.entry(key(c)).or_default().0 += c.n;
+    }
+    for c in &now {
+        per_cell.entry(key(c)).or_default().1 += c.n;
+    }
+    for p in pending {
+        let e = per_cell.entry(key(&p.cell)).or_default();
+        e.2 += p.cell.n;
+        e.3 += p.changes;
+    }
+    let (piece_before, piece_after) = (before.by_cell(), after_.by_cell());
+    for (k_, (n_before, n_now, net, changes)) in per_cell {
         // who left: (changes - net) / 2, assuming none of them came after the last release
         let left = ((changes - net) / 2).clamp(0, n_before);
         let stayed = n_before - left;
         let came = (n_now - stayed).max(0);
-        let (b, a) = (before.piece_of(c), after_.piece_of(c));
+        let (b, a) = (
+            piece_before.get(&k_).copied(),
+            piece_after.get(&k_).copied(),
+        );
         add((b, a), stayed);
         add((b, None), left);
         add((None, a), came);
