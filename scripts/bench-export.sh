@@ -8,5 +8,5 @@
 # Set DATABASE_URL to a throwaway PostgreSQL database to measure that backend instead.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-cargo build --package=reflect --bin=reflect --no-default-features --features=ssr --release
-RUST_LOG="${RUST_LOG:-warn}" exec target/release/reflect bench-export "${1:-100000}" "${2:-8}" "${3:-0}"
+cargo build --package=reflect --bin=reflect-bench --no-default-features --features=bench --release
+RUST_LOG="${RUST_LOG:-warn}" exec target/release/reflect-bench export "${1:-100000}" "${2:-8}" "${3:-0}"

@@ -7,7 +7,7 @@
 # (0, the default: as fast as the server takes them). Set DATABASE_URL to a throwaway PostgreSQL database to measure that backend instead.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-cargo build --package=reflect --bin=reflect --no-default-features --features=ssr --release
+cargo build --package=reflect --bin=reflect-bench --no-default-features --features=bench --release
 # two sockets per screen (client and server side) in one process
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-RUST_LOG="${RUST_LOG:-warn}" exec target/release/reflect bench-live "${1:-1000}" "${2:-100}" "${3:-0}"
+RUST_LOG="${RUST_LOG:-warn}" exec target/release/reflect-bench live "${1:-1000}" "${2:-100}" "${3:-0}"

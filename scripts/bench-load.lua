@@ -1,4 +1,4 @@
--- wrk script of `reflect bench-load`: every request saves one answer of one respondent, as the
+-- wrk script of `reflect-bench load`: every request saves one answer of one respondent, as the
 -- questionnaire page does (POST /api/save_answer), going round the respondents and their items.
 -- The respondents' tokens and the items come from the file named by REFLECT_LOAD_TOKENS; with
 -- REFLECT_LOAD_PAGE set, every request instead renders that questionnaire page (GET).

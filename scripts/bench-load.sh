@@ -12,6 +12,6 @@ if ! command -v wrk >/dev/null; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get install -y wrk
 fi
-cargo build --package=reflect --bin=reflect --no-default-features --features=ssr --release
+cargo build --package=reflect --bin=reflect-bench --no-default-features --features=bench --release
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-RUST_LOG="${RUST_LOG:-warn}" exec target/release/reflect bench-load "${1:-1000}" "${2:-60}" "${3:-64}"
+RUST_LOG="${RUST_LOG:-warn}" exec target/release/reflect-bench load "${1:-1000}" "${2:-60}" "${3:-64}"

@@ -5,5 +5,5 @@
 # database to measure that backend instead.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-cargo build --package=reflect --bin=reflect --no-default-features --features=ssr --release
-exec target/release/reflect bench-results "${1:-100000}"
+cargo build --package=reflect --bin=reflect-bench --no-default-features --features=bench --release
+exec target/release/reflect-bench results "${1:-100000}"

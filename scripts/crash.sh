@@ -6,4 +6,4 @@
 # same test with 12 kills.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-REFLECT_CRASH_ROUNDS="${1:-200}" exec cargo test --features ssr --test crash -- --nocapture
+REFLECT_CRASH_ROUNDS="${1:-200}" exec cargo test --features ssr --test it crash:: -- --nocapture

@@ -16,7 +16,7 @@ step "formatting"
 cargo fmt --all --check
 
 step "clippy (server)"
-cargo clippy --features ssr --all-targets -- -D warnings
+cargo clippy --features bench --all-targets -- -D warnings
 step "clippy (browser)"
 cargo clippy --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
 

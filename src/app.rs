@@ -115,10 +115,8 @@ fn NotFound() -> impl IntoView {
 #[component]
 pub fn ErrorBox(error: crate::error::AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>()
-        && let Ok(status) = axum::http::StatusCode::from_u16(error.status())
-    {
-        res.set_status(status);
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(error.status());
     }
     let sign_in = matches!(error, crate::error::AppError::Unauthorized(_));
     view! {

@@ -38,20 +38,6 @@ impl AppError {
         Self::Invalid(msg.into())
     }
 
-    /// The HTTP status this error is answered with.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Invalid(_) => 422,
-            Self::NotFound(_) => 404,
-            Self::Conflict(_) => 409,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::TooManyRequests(_) => 429,
-            Self::Internal => 500,
-        }
-    }
-
     pub fn sign_in() -> Self {
         Self::Unauthorized("Please sign in to see this page.".into())
     }
@@ -68,8 +54,54 @@ impl AppError {
     }
 }
 
+/// The one place an error becomes HTTP: its status, and the response of a handler outside the
+/// server functions (downloads, the live stream).
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Sets this error's status on the response being made (a page or a server function),
+    /// unless something (a plain form's 303 back to its page) already chose one.
+    pub fn set_status(&self) {
+        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+            && res.0.read().is_ok_and(|parts| parts.status.is_none())
+        {
+            res.set_status(self.status());
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        (self.status(), self.to_string()).into_response()
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
+
+    /// A server function's error goes out with its own status (see [`AppError::status`]).
+    fn ser(&self) -> server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        self.set_status();
+        serde_json::to_vec(self)
+            .map(server_fn::Bytes::from)
+            .unwrap_or_else(|_| server_fn::Bytes::from_static(br#""Internal""#))
+    }
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

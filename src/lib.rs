@@ -12,6 +12,10 @@ pub mod reflection;
 pub mod results;
 pub mod schools;
 pub mod ui;
+pub mod values;
+
+#[cfg(all(test, feature = "ssr"))]
+mod layout;
 pub mod workshops;
 
 #[cfg(feature = "ssr")]
@@ -34,6 +38,7 @@ pub fn register_server_fns() {
     register_explicit::<GetProfile>();
     register_explicit::<SaveActionPlan>();
     register_explicit::<DeleteReflection>();
+    register_explicit::<AnswerRoom>();
     {
         use accounts::api::*;
         register_explicit::<Login>();
@@ -55,7 +60,6 @@ pub fn register_server_fns() {
         register_explicit::<GetWorkshop>();
         register_explicit::<SetWorkshopStatus>();
         register_explicit::<JoinWorkshop>();
-        register_explicit::<AnswerRoom>();
     }
     {
         use schools::api::*;

@@ -84,19 +84,29 @@ pub async fn insert(
     Ok(())
 }
 
+/// Links an account to a school; false when there is no such school (the foreign key says so:
+/// schools are another domain's, so this one does not read their table).
 pub async fn add_school(
     tx: &mut Transaction<'_, Any>,
     user_id: &str,
     school_id: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
         "INSERT INTO user_schools (user_id, school_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
     )
     .bind(user_id)
     .bind(school_id)
     .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .await;
+    match done {
+        Ok(_) => Ok(true),
+        Err(sqlx::Error::Database(e))
+            if e.kind() == sqlx::error::ErrorKind::ForeignKeyViolation =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Every account with the names of its schools.

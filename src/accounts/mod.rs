@@ -5,7 +5,7 @@ pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
-pub mod db;
+mod db;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]

@@ -1,7 +1,6 @@
 //! Sign-in page, the signed-in bar, and the accounts section of the admin page.
 use super::api::*;
 use super::model::{CurrentUser, Role, UserSummary};
-use crate::schools::model::School;
 use crate::ui::{FormError, form_error};
 use leptos::html::Form;
 use leptos::prelude::*;
@@ -57,11 +56,12 @@ pub fn SignedInBar(user: CurrentUser) -> impl IntoView {
 }
 
 /// The admin's list of accounts and the form for a new one. `form` is the form's ref (the page
-/// empties the form after a success) and `created` names the account just created.
+/// empties the form after a success) and `created` names the account just created. `schools`:
+/// (id, name) of the schools a coordinator can be given.
 #[component]
 pub fn AccountsAdmin(
     users: Vec<UserSummary>,
-    schools: Vec<School>,
+    schools: Vec<(String, String)>,
     action: ServerAction<CreateUser>,
     form: NodeRef<Form>,
     created: Signal<Option<String>>,
@@ -109,7 +109,7 @@ pub fn AccountsAdmin(
                     <label for="user-school">"School (for a school coordinator)"</label>
                     <select id="user-school" name="school">
                         <option value="">"—"</option>
-                        {schools.into_iter().map(|s| view! { <option value=s.id>{s.name}</option> }).collect_view()}
+                        {schools.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                     </select>
                 </div>
                 <button type="submit">"Create the account"</button>

@@ -69,12 +69,7 @@ pub async fn create_user(db: &Db, u: NewUser<'_>) -> AppResult<String> {
         (Role::Coordinator, None) => {
             return Err(AppError::invalid("A school coordinator needs a school."));
         }
-        (Role::Coordinator, Some(s)) => {
-            if crate::schools::db::by_id(&db.pool, s).await?.is_none() {
-                return Err(AppError::NotFound("That school does not exist.".into()));
-            }
-            Some(s.to_string())
-        }
+        (Role::Coordinator, Some(s)) => Some(s.to_string()),
         _ => None,
     };
     let hash = hash_blocking(u.password.to_string()).await?;
@@ -86,8 +81,10 @@ pub async fn create_user(db: &Db, u: NewUser<'_>) -> AppResult<String> {
         ));
     }
     db::insert(&mut tx, &id, &email, &hash, role, &crate::server::now()).await?;
-    if let Some(s) = &school {
-        db::add_school(&mut tx, &id, s).await?;
+    if let Some(s) = &school
+        && !db::add_school(&mut tx, &id, s).await?
+    {
+        return Err(AppError::NotFound("That school does not exist.".into()));
     }
     tx.commit().await?;
     tracing::info!(role = role.as_str(), "account created");
@@ -265,7 +262,17 @@ pub async fn user_of(db: &Db, session: &Session) -> AppResult<Option<CurrentUser
     else {
         return Ok(None);
     };
-    let Some(row) = db::by_id(&db.pool, &id).await? else {
+    user(db, db::by_id(&db.pool, &id).await?).await
+}
+
+/// The account with this (normalised) e-mail address, if any: for the command line, which acts
+/// as an account without a session (`reflect export --as EMAIL`).
+pub async fn by_email(db: &Db, email: &str) -> AppResult<Option<CurrentUser>> {
+    user(db, db::by_email(&db.pool, email).await?).await
+}
+
+async fn user(db: &Db, row: Option<db::UserRow>) -> AppResult<Option<CurrentUser>> {
+    let Some(row) = row else {
         return Ok(None);
     };
     let Some(role) = Role::parse(&row.role) else {
@@ -277,6 +284,28 @@ pub async fn user_of(db: &Db, session: &Session) -> AppResult<Option<CurrentUser
         email: row.email,
         role,
     }))
+}
+
+/// The signed-in user as an axum extractor, for handlers outside the server functions (the
+/// research downloads, the live stream): the one way from a session to a user there. Refused
+/// with 401 ([`AppError::sign_in`]) when nobody is signed in.
+pub struct SignedIn(pub CurrentUser);
+
+impl axum::extract::FromRequestParts<crate::server::AppState> for SignedIn {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &crate::server::AppState,
+    ) -> Result<Self, AppError> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::sign_in())?;
+        user_of(&state.db, &session)
+            .await?
+            .map(SignedIn)
+            .ok_or_else(AppError::sign_in)
+    }
 }
 
 /// The signed-in user of the current server function call.

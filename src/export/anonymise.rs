@@ -387,7 +387,7 @@ mod tests {
             k in 3..7usize,
         ) {
             let countries = ["nl", "be", ""];
-            let roles = crate::results::privacy::ROLES;
+            let roles = crate::values::ROLE_IDS;
             let innovations = ["pln", "data_use", "other"];
             let months = ["2025-11", "2026-01", "2026-02", "2026-11"];
             let mut people = Vec::new();

@@ -1,9 +1,9 @@
-//! `reflect bench-export [N] [SAVERS] [PAUSE_MS]`: the long-CSV export of N finished leadership
+//! `reflect-bench export [N] [SAVERS] [PAUSE_MS]`: the long-CSV export of N finished leadership
 //! reflections × 36 statements (default 100,000, so 3.6 million rows) over real HTTP, while SAVERS
 //! respondents (default 8) keep saving answers one request at a time: as fast as the server takes
 //! them (PAUSE_MS 0, the default) or with that pause between a respondent's saves.
 //!
-//! The server runs in a process of its own (this binary, `reflect serve-local`), so its
+//! The server runs in a process of its own (this binary, `reflect-bench serve-local`), so its
 //! memory is measured apart from the loader and the load. Prints the export's seconds (to the
 //! first byte and to the last), rows, bytes, the server's resident memory when the export starts
 //! and at its peak during the export, and the answer saves done meanwhile with their latency.

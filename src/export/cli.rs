@@ -1,7 +1,6 @@
 //! `reflect export WHAT --as EMAIL [--FILTER VALUE …]`: the web downloads for scripts, written to
 //! standard output. The account named by `--as` (a researcher or an admin) is who the export log
 //! records; the same rules as on the web apply.
-use crate::accounts::model::{CurrentUser, Role};
 use crate::server::AppState;
 use std::io::Write;
 
@@ -57,16 +56,10 @@ pub async fn run(state: &AppState, args: &[String]) -> Result<(), String> {
     let what = args.first().ok_or(USAGE)?.as_str();
     let (email, p) = params(&args[1..])?;
     let email = crate::accounts::service::normalise_email(&email).map_err(|e| e.to_string())?;
-    let row = crate::accounts::db::by_email(&state.db.pool, &email)
+    let user = crate::accounts::service::by_email(&state.db, &email)
         .await
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("no account {email}"))?;
-    let user = CurrentUser {
-        role: Role::parse(&row.role).ok_or("the account has no known role")?,
-        id: row.id,
-        email: row.email,
-        school_ids: Vec::new(),
-    };
+        .ok_or_else(|| format!("no account {email} with a known role"))?;
     let mut out = std::io::stdout().lock();
     enum Output {
         Text(String),

@@ -2,26 +2,14 @@
 //! `GET /export/responses.csv` (long CSV), `/export/responses-wide.csv` (one row per
 //! respondent), `/export/responses.json` (all three streamed), `/export/codebook.json`,
 //! `/export/codebook.md` and `/export/reflect-wide.R` (reads the wide CSV with labels).
+use crate::accounts::service::SignedIn;
 use crate::server::AppState;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 fn refused(e: crate::error::AppError) -> Response {
-    (
-        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        e.to_string(),
-    )
-        .into_response()
-}
-
-async fn user(
-    state: &AppState,
-    session: &tower_sessions::Session,
-) -> crate::error::AppResult<crate::accounts::model::CurrentUser> {
-    crate::accounts::service::user_of(&state.db, session)
-        .await?
-        .ok_or_else(crate::error::AppError::sign_in)
+    e.into_response()
 }
 
 fn attachment(
@@ -47,10 +35,9 @@ pub async fn codebook(
     State(state): State<AppState>,
     axum::extract::Path(file): axum::extract::Path<String>,
     Query(params): Query<super::service::ExportParams>,
-    session: tower_sessions::Session,
+    SignedIn(user): SignedIn,
 ) -> Response {
     let result = async {
-        let user = user(&state, &session).await?;
         let s = &state;
         Ok::<_, crate::error::AppError>(match file.as_str() {
             "responses-wide.csv" => (
@@ -100,13 +87,9 @@ pub async fn codebook(
 pub async fn long_csv(
     State(state): State<AppState>,
     Query(params): Query<super::service::ExportParams>,
-    session: tower_sessions::Session,
+    SignedIn(user): SignedIn,
 ) -> Response {
-    let result = async {
-        let user = user(&state, &session).await?;
-        super::service::long_csv(&state, &user, &params).await
-    }
-    .await;
+    let result = async { super::service::long_csv(&state, &user, &params).await }.await;
     match result {
         Ok(stream) => (
             attachment("responses", "csv", "text/csv; charset=utf-8"),

@@ -6,21 +6,21 @@
 //! compactly (`prepare`). Downloads for researchers and admins, logged: long and wide CSV and
 //! JSON of consenting respondents, streamed (`service`, `db`, `download`), the codebook
 //! (`codebook`); the researcher page `/export` with a preview (`pages`, `api`); `reflect export`
-//! writes the same to standard output (`cli`); `reflect bench-export` measures it (`bench`).
+//! writes the same to standard output (`cli`); `reflect-bench export` measures it (`bench`).
 pub mod api;
 pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod anonymise;
-#[cfg(feature = "ssr")]
+#[cfg(feature = "bench")]
 pub mod bench;
 #[cfg(feature = "ssr")]
 pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod codebook;
 #[cfg(feature = "ssr")]
-pub mod db;
+mod db;
 #[cfg(feature = "ssr")]
 pub mod download;
 #[cfg(feature = "ssr")]

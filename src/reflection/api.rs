@@ -21,7 +21,7 @@ pub async fn get_instrument(id: String) -> Result<InstrumentSummary, AppError> {
         .ok_or_else(|| {
             AppError::NotFound(format!(
                 "There is no questionnaire called “{}”.",
-                short(&id)
+                service::short(&id)
             ))
         })
 }
@@ -93,7 +93,7 @@ pub async fn submit_category(
     let result = match Go::parse(go_raw) {
         None => Err(AppError::BadRequest(format!(
             "unknown navigation “{}”",
-            short(go_raw)
+            service::short(go_raw)
         ))),
         Some(go) => {
             service::submit_category(
@@ -163,7 +163,20 @@ pub async fn delete_reflection(token: String, confirm: Option<String>) -> Result
     crate::server::forms::respond_to_form(result, |_| "/deleted".to_string(), &back, "delete_error")
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) fn short(s: &str) -> String {
-    s.chars().take(60).collect()
+/// A participant's answers to the room's questions (poll and word), saved with their reflection.
+#[server(endpoint = "answer_room")]
+pub async fn answer_room(
+    token: String,
+    poll: Option<String>,
+    word: Option<String>,
+) -> Result<(), AppError> {
+    let state = crate::server::state()?;
+    let back = format!("/r/{}/profile", urlencoding::encode(&token));
+    let result = service::answer_room(&state, &token, poll.as_deref(), word.as_deref()).await;
+    crate::server::forms::respond_to_form(
+        result,
+        |_| format!("{back}?room_saved=1#room"),
+        &back,
+        "room_error",
+    )
 }

@@ -1,8 +1,8 @@
-//! `reflect bench-load [RESPONDENTS] [SECONDS] [CONNECTIONS]`: answer saves under load, over HTTP
+//! `reflect-bench load [RESPONDENTS] [SECONDS] [CONNECTIONS]`: answer saves under load, over HTTP
 //! on this machine, measured with wrk (Debian's package; a well-kept load tool rather than one of
 //! our own).
 //!
-//! Starts the server (this binary, `reflect serve-local`) in a process of its own on a fresh
+//! Starts the server (this binary, `reflect-bench serve-local`) in a process of its own on a fresh
 //! database — SQLite with `synchronous=FULL` unless `DATABASE_URL` names another — starts
 //! RESPONDENTS reflections (default 1,000) over HTTP, then lets wrk keep CONNECTIONS connections
 //! (default 64) saving answers for SECONDS (default 60), each request one answer of one

@@ -20,13 +20,13 @@ pub struct ReflectionRow {
     pub workshop_id: Option<String>,
     /// The workshop the reflection belongs to, loaded by the service.
     #[sqlx(skip)]
-    pub workshop: Option<crate::workshops::db::Row>,
+    pub workshop: Option<crate::workshops::model::RoomFrame>,
 }
 
 impl ReflectionRow {
     /// Whether it belongs to a workshop that is closed (and so takes no answers).
     pub fn workshop_closed(&self) -> bool {
-        self.workshop.as_ref().is_some_and(|w| w.status != "open")
+        self.workshop.as_ref().is_some_and(|w| !w.open)
     }
 }
 

@@ -7,10 +7,10 @@ pub mod model;
 pub mod pages;
 pub mod scoring;
 
-#[cfg(feature = "ssr")]
+#[cfg(feature = "bench")]
 pub mod bench;
 #[cfg(feature = "ssr")]
-pub mod db;
+mod db;
 #[cfg(feature = "ssr")]
 pub mod saves;
 #[cfg(feature = "ssr")]

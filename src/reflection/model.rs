@@ -4,30 +4,11 @@ use crate::instrument::{Category, Scale};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-pub const ROLES: &[(&str, &str)] = &[
-    ("headteacher", "Headteacher / principal"),
-    ("deputy", "Deputy or assistant head"),
-    ("middle_leader", "Middle leader (e.g. team or subject lead)"),
-    ("teacher", "Teacher"),
-    ("other", "Other"),
-];
-
-pub const INNOVATIONS: &[(&str, &str)] = &[
-    ("data_use", "Data use"),
-    ("pln", "Professional learning network (PLN)"),
-    ("other", "Other"),
-];
+pub use crate::values::{INNOVATIONS, ROLES, label_of};
 
 pub const MAX_INNOVATION_DETAIL: usize = 200;
 pub const MAX_ACTION_PLAN: usize = 2000;
 pub const MAX_NOTE: usize = 2000;
-
-pub fn label_of(list: &[(&str, &str)], key: &str) -> String {
-    list.iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, l)| l.to_string())
-        .unwrap_or_else(|| key.to_string())
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InstrumentSummary {
@@ -40,27 +21,7 @@ pub struct InstrumentSummary {
     pub items: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Status {
-    InProgress,
-    Finished,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::InProgress => "in_progress",
-            Self::Finished => "finished",
-        }
-    }
-    pub fn parse(s: &str) -> Self {
-        if s == "finished" {
-            Self::Finished
-        } else {
-            Self::InProgress
-        }
-    }
-}
+pub use crate::values::Status;
 
 /// Everything a category page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -742,7 +742,7 @@ fn Profile(view: ProfileView) -> impl IntoView {
             })
     };
     let p = view.profile.clone();
-    let weakest = super::scoring::join_names(&view.weakest_titles);
+    let weakest = crate::values::join_names(&view.weakest_titles);
     let any_scored = view.profile.categories.iter().any(|c| c.tally.n > 0);
     let verdict = match view.weakest_titles.len() {
         0 if !any_scored => "You gave no scored answers, so no category stands out.".to_string(),
@@ -933,7 +933,7 @@ fn Profile(view: ProfileView) -> impl IntoView {
 /// A workshop participant's answers for the room: which category needs most work, one word.
 #[component]
 fn RoomSection(q: crate::workshops::model::RoomQuestions, token: String) -> impl IntoView {
-    let action = ServerAction::<crate::workshops::api::AnswerRoom>::new();
+    let action = ServerAction::<super::api::AnswerRoom>::new();
     let error = form_error(action.value(), "room_error");
     let query = use_query_map();
     let value = action.value();

@@ -163,15 +163,6 @@ pub fn weakest<'a>(groups: impl Iterator<Item = (&'a str, Tally)>) -> Vec<String
     best.into_iter().map(|(id, _)| id.to_string()).collect()
 }
 
-/// "vision and goals", "A and B", "A, B and C".
-pub fn join_names(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {}", rest.join(", "), last),
-    }
-}
-
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
@@ -324,13 +315,5 @@ mod tests {
             ]),
         );
         assert_eq!(p.weakest, ["c2"]);
-    }
-
-    #[test]
-    fn names_are_joined_for_reading() {
-        let n = |v: &[&str]| join_names(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        assert_eq!(n(&["a"]), "a");
-        assert_eq!(n(&["a", "b"]), "a and b");
-        assert_eq!(n(&["a", "b", "c"]), "a, b and c");
     }
 }

@@ -74,7 +74,7 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
     let loaded = state.instruments.latest(&input.instrument).ok_or_else(|| {
         AppError::NotFound(format!(
             "There is no questionnaire called “{}”.",
-            super::api::short(&input.instrument)
+            short(&input.instrument)
         ))
     })?;
     if !ROLES.iter().any(|(k, _)| *k == input.role) {
@@ -172,6 +172,18 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
     Ok(token)
 }
 
+/// A participant's answers to their workshop room's questions (poll and word), saved with the
+/// reflection behind `token`.
+pub async fn answer_room(
+    state: &AppState,
+    token: &str,
+    poll: Option<&str>,
+    word: Option<&str>,
+) -> AppResult<()> {
+    let (row, _) = load(state, token).await?;
+    crate::workshops::service::answer_room(state, &row.id, row.workshop.as_ref(), poll, word).await
+}
+
 /// The reflection behind a token, with its instrument version.
 pub(crate) async fn load(
     state: &AppState,
@@ -189,7 +201,7 @@ pub(crate) async fn load(
     })?;
     // in a workshop: only the workshop's categories (and parts), and no answers once it is closed
     if let Some(w) = &row.workshop_id {
-        row.workshop = crate::workshops::db::by_id(&state.db.pool, w).await?;
+        row.workshop = crate::workshops::service::frame(state, w).await?;
     }
     if let Some(w) = &row.workshop {
         let limited = w.limit(&inst);
@@ -212,10 +224,7 @@ pub(super) fn finished_error() -> AppError {
 }
 
 fn unknown_item(item: &str) -> AppError {
-    AppError::NotFound(format!(
-        "The questionnaire has no item “{}”.",
-        super::api::short(item)
-    ))
+    AppError::NotFound(format!("The questionnaire has no item “{}”.", short(item)))
 }
 
 pub async fn save_answer(
@@ -291,7 +300,7 @@ pub async fn submit_category(
             return Err(match inst.find_item(key) {
                 Some(_) => AppError::invalid(format!(
                     "The item “{}” does not belong to this page.",
-                    super::api::short(key)
+                    short(key)
                 )),
                 None => unknown_item(key),
             });
@@ -318,7 +327,7 @@ pub async fn submit_category(
         };
         match inst.parse_answer(item, &raw) {
             Ok(p) => parsed.push((item.id.clone(), p)),
-            Err(msg) => problems.push(format!("“{}”: {msg}", super::api::short(&item.text))),
+            Err(msg) => problems.push(format!("“{}”: {msg}", short(&item.text))),
         }
     }
     let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
@@ -390,7 +399,7 @@ pub async fn submit_category(
                 .map(|(ci, item)| {
                     format!(
                         "Please answer “{}” (page {}) before you finish.",
-                        super::api::short(&item.text),
+                        short(&item.text),
                         ci + 1
                     )
                 });
@@ -433,27 +442,13 @@ fn unanswered<'a>(
     items.filter(|i| !have.contains(i.id.as_str())).count()
 }
 
-fn resume_base(state: &AppState) -> String {
-    if let Some(u) = &state.config.public_url {
-        return u.clone();
-    }
-    let host = leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|p| {
-            p.headers
-                .get(axum::http::header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(str::to_string)
-        })
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or_else(|| "localhost".into());
-    format!("http://{host}")
+/// The first 60 characters of a text, to name an item or a key in a message.
+pub(crate) fn short(s: &str) -> String {
+    s.chars().take(60).collect()
 }
 
 pub fn resume_url(state: &AppState, token: &str) -> String {
-    format!("{}/r/{token}", resume_base(state))
+    format!("{}/r/{token}", crate::server::site_base(state))
 }
 
 pub async fn category_view(state: &AppState, token: &str, index: usize) -> AppResult<CategoryView> {
@@ -575,7 +570,10 @@ pub async fn profile_view(state: &AppState, token: &str) -> AppResult<ProfileVie
         Some(d) => format!("{}: {d}", label_of(INNOVATIONS, &row.innovation)),
         None => label_of(INNOVATIONS, &row.innovation),
     };
-    let room = crate::workshops::service::room_questions(state, &row).await?;
+    let room = match &row.workshop {
+        Some(w) => crate::workshops::service::room_questions(state, &row.id, w).await?,
+        None => None,
+    };
     Ok(ProfileView {
         room,
         token: token.to_string(),
@@ -608,7 +606,7 @@ async fn comparisons(
     inst: &Instrument,
     category_ids: &[String],
 ) -> AppResult<Vec<Comparison>> {
-    use crate::results::db::Scope;
+    use crate::results::model::Scope;
     use crate::results::service::{GroupMeans, group_means};
     let mut scopes = Vec::new();
     if let Some(school) = &row.school_id {

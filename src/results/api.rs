@@ -5,7 +5,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::{db::Scope, service};
+use super::{model::Scope, service};
 
 /// One group's results. `level` is `all`, `country`, `network` or `school`; `key` the country
 /// code or the network's or school's id. The filters are the page's query string, as typed.

@@ -1,8 +1,9 @@
-//! `reflect bench-results`: loads N finished leadership reflections (36 statements each) into a
+//! `reflect-bench results`: loads N finished leadership reflections (36 statements each) into a
 //! fresh database, builds the aggregates and times the school, country and all-respondents results
 //! queries. Prints the figures; it asserts nothing about time (that is what benchmarks are for).
 use super::compute::compute;
-use super::db::{Filter, Scope, item_counts, respondents};
+use super::db::{Filter, item_counts, respondents};
+use super::model::Scope;
 use crate::instrument::store;
 use crate::server::bench::{COUNTRIES, INNOVATIONS, NETWORKS, ROLES, SCHOOLS, load_reflections};
 use crate::server::db::Db;
@@ -332,5 +333,140 @@ async fn aggregates_insert(
     ))
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// `reflect-bench finish [BACKGROUND] [FINISHES]`: what finishing a reflection costs. Loads
+/// BACKGROUND finished reflections (default 2,000) and their aggregates, then measures
+/// - the finishing transaction's hold on the write lock: FINISHES (default 200) times a fresh
+///   respondent's 36 answers added to the aggregates of everyone, their school, network and
+///   country (`aggregates::apply`, the same call the finish makes), from taking the write lock to
+///   the commit;
+/// - a finish's latency over HTTP: FINISHES reflections started with a school code and answered
+///   page by page, then the request that finishes each, timed alone.
+///
+/// Prints the figures; asserts nothing about time.
+pub async fn finish(
+    database_url: &str,
+    instruments_dir: &std::path::Path,
+    background: usize,
+    finishes: usize,
+) -> Result<(), String> {
+    use crate::server::bench::{form, ms, percentile, post, request, serve};
+    use rand::Rng;
+    let e = |e: sqlx::Error| e.to_string();
+    let db = Db::connect(database_url).await.map_err(|e| e.to_string())?;
+    let files = store::load_dir(instruments_dir)
+        .map_err(|e| format!("{} invalid instrument file(s)", e.len()))?;
+    let registry = store::sync(&db, files).await.map_err(e)?;
+    let loaded = registry
+        .latest("leadership-reflection")
+        .ok_or("leadership-reflection instrument missing")?;
+    let inst = loaded.instrument.clone();
+    let pages: Vec<Vec<String>> = inst
+        .categories
+        .iter()
+        .map(|c| c.items().map(|i| i.id.clone()).collect())
+        .collect();
+    let items: Vec<String> = pages.concat();
+    let mut rng = StdRng::seed_from_u64(7);
+    load_reflections(&db, loaded.version, &items, background, &mut rng, |_| {})
+        .await
+        .map_err(e)?;
+    super::aggregates::recompute(&db, &registry)
+        .await
+        .map_err(e)?;
+    println!(
+        "finish benchmark, database {:?}: {background} finished reflections and their aggregates loaded",
+        db.backend
+    );
+
+    // the write lock: the aggregate part of a finish, transaction by transaction
+    let mut held = Vec::with_capacity(finishes);
+    for i in 0..finishes {
+        let school = rng.gen_range(0..SCHOOLS);
+        let respondent = super::aggregates::Respondent {
+            instrument_id: inst.id.clone(),
+            instrument_version: loaded.version,
+            school_id: Some(format!("school-{school}")),
+            role: ROLES[rng.gen_range(0..ROLES.len())].into(),
+            innovation: INNOVATIONS[rng.gen_range(0..INNOVATIONS.len())].into(),
+            finished_at: format!("2026-11-{:02}T10:00:00Z", 1 + i % 28),
+        };
+        let answers: Vec<(String, String)> = items
+            .iter()
+            .map(|it| (it.clone(), rng.gen_range(1..=5).to_string()))
+            .collect();
+        let now = crate::server::now();
+        let t = Instant::now();
+        let mut tx = db.begin_write().await.map_err(e)?;
+        super::aggregates::apply(&mut tx, &inst, &respondent, &answers, 1, 5, &now)
+            .await
+            .map_err(e)?;
+        tx.commit().await.map_err(e)?;
+        held.push(t.elapsed());
+    }
+    held.sort();
+    println!(
+        "write lock held by a finish's aggregates ({finishes} finishes): median {}, p95 {}, max {}",
+        ms(percentile(&held, 50.0)),
+        ms(percentile(&held, 95.0)),
+        ms(percentile(&held, 100.0))
+    );
+
+    // a finish over HTTP, as the last page's "Finish" sends it
+    let (_state, addr) = serve(database_url, instruments_dir).await?;
+    let mut latency = Vec::with_capacity(finishes);
+    for i in 0..finishes {
+        let code = format!("B{:07}", rng.gen_range(0..SCHOOLS));
+        let (status, reply) = request(
+            &addr,
+            &post("start_reflection", None),
+            &form(&[
+                ("instrument", "leadership-reflection"),
+                ("role", ROLES[i % ROLES.len()]),
+                ("innovation", INNOVATIONS[i % INNOVATIONS.len()]),
+                ("school_code", &code),
+                ("consent", "yes"),
+            ]),
+        )
+        .await?;
+        let token: String = reply
+            .split_once("\r\n\r\n")
+            .and_then(|(_, body)| serde_json::from_str(body).ok())
+            .ok_or(format!("start_reflection answered {status}: {reply:.300}"))?;
+        for (p, page) in pages.iter().enumerate() {
+            let last = p + 1 == pages.len();
+            let go = if last { "finish" } else { "stay" };
+            let index = (p + 1).to_string();
+            let values: Vec<(String, String)> = page
+                .iter()
+                .map(|it| (format!("answers[{it}]"), rng.gen_range(1..=5).to_string()))
+                .collect();
+            let mut fields: Vec<(&str, &str)> = vec![
+                ("token", &token),
+                ("index", &index),
+                ("go", go),
+                ("confirmed", go),
+            ];
+            fields.extend(values.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let t = Instant::now();
+            let (status, reply) =
+                request(&addr, &post("submit_category", None), &form(&fields)).await?;
+            if last {
+                latency.push(t.elapsed());
+            }
+            if status != 200 {
+                return Err(format!("submit_category answered {status}: {reply:.300}"));
+            }
+        }
+    }
+    latency.sort();
+    println!(
+        "a finish over HTTP ({finishes} finishes, the last page's answers and the aggregates): median {}, p95 {}, max {}",
+        ms(percentile(&latency, 50.0)),
+        ms(percentile(&latency, 95.0)),
+        ms(percentile(&latency, 100.0))
+    );
     Ok(())
 }

@@ -151,7 +151,7 @@ pub fn ranking_text(r: &GroupResults) -> Vec<String> {
         .enumerate()
         .map(|(i, tier)| {
             let names: Vec<String> = tier.ids.iter().map(title).collect();
-            let joined = crate::reflection::scoring::join_names(&names);
+            let joined = crate::values::join_names(&names);
             match (i, names.len()) {
                 (0, 1) => format!("{joined} needs most work."),
                 (0, _) => format!(

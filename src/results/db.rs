@@ -2,14 +2,7 @@
 //! results query costs the same for 100 or 100,000 respondents.
 use crate::server::db::Db;
 
-/// Whose results: everyone, one school, a network's schools or a country's schools.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope {
-    All,
-    School(String),
-    Network(String),
-    Country(String),
-}
+use super::model::Scope;
 
 /// Which respondents within the scope (see `privacy::ViewFilter`).
 pub type Filter = super::privacy::ViewFilter;

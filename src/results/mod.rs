@@ -5,14 +5,14 @@ mod adversary;
 #[cfg(feature = "ssr")]
 pub mod aggregates;
 pub mod api;
-#[cfg(feature = "ssr")]
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod chart;
 pub mod compute;
 #[cfg(test)]
 mod cross_groups;
 #[cfg(feature = "ssr")]
-pub mod db;
+mod db;
 pub mod model;
 pub mod pages;
 pub mod pieces;

@@ -16,13 +16,12 @@ pub const ROLE_OPTIONS: &[(&str, &str)] = &[
 /// The roles a role option stands for.
 pub fn roles_of(option: &str) -> Option<Vec<String>> {
     let list: &[&str] = match option {
-        "leaders" => super::privacy::LEADER_ROLES,
-        "teachers" => super::privacy::TEACHER_ROLES,
-        "headteacher" => &["headteacher"],
-        "deputy" => &["deputy"],
-        "middle_leader" => &["middle_leader"],
-        "other" => &["other"],
-        _ => return None,
+        "leaders" => crate::values::LEADER_ROLES,
+        "teachers" => crate::values::TEACHER_ROLES,
+        role => crate::values::ROLE_IDS
+            .iter()
+            .find(|r| **r == role && ROLE_OPTIONS.iter().any(|(o, _)| o == *r))
+            .map(std::slice::from_ref)?,
     };
     Some(list.iter().map(|r| r.to_string()).collect())
 }
@@ -140,4 +139,36 @@ pub struct QuestionRow {
     pub options: Vec<String>,
     /// Per column, the count per option.
     pub counts: Vec<Vec<i64>>,
+}
+
+/// Whose results: everyone, one school, a network's schools or a country's schools.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    School(String),
+    Network(String),
+    Country(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_option_stands_for_known_roles() {
+        for (option, _) in ROLE_OPTIONS {
+            let roles = roles_of(option).unwrap();
+            assert!(!roles.is_empty());
+            assert!(
+                roles
+                    .iter()
+                    .all(|r| crate::values::ROLE_IDS.contains(&r.as_str()))
+            );
+        }
+        assert_eq!(roles_of("deputy").unwrap(), ["deputy"]);
+        assert_eq!(roles_of("leaders").unwrap(), crate::values::LEADER_ROLES);
+        // the single role "teacher" is offered as the option "teachers"
+        assert_eq!(roles_of("teacher"), None);
+        assert_eq!(roles_of("nobody"), None);
+    }
 }

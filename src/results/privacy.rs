@@ -59,11 +59,7 @@ impl ViewFilter {
     }
 }
 
-/// The leadership roles as one option, sorted.
-pub const LEADER_ROLES: &[&str] = &["deputy", "headteacher", "middle_leader"];
-pub const TEACHER_ROLES: &[&str] = &["teacher"];
-/// All roles.
-pub const ROLES: &[&str] = &["headteacher", "deputy", "middle_leader", "teacher", "other"];
+pub use crate::values::{LEADER_ROLES, ROLE_IDS as ROLES, TEACHER_ROLES};
 
 /// The role options the pages offer: all roles (`None`), each single role, the leaders and the
 /// teachers; each sorted, without duplicates (the teachers are the single role "teacher").

@@ -1,15 +1,15 @@
 //! Results pages: who may see which group, the filters checked, the privacy rules applied, and
 //! the group's results computed from the running aggregates.
 use super::compute::{GroupResults, compute};
-use super::db::{self, Scope};
+use super::db;
 use super::model::*;
 use super::pieces::{self, Pieces};
 use super::privacy::{self, CellCount, Tree, ViewFilter, Visibility};
 use crate::accounts::model::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::instrument::{Instrument, ItemType};
-use crate::reflection::model::INNOVATIONS;
 use crate::server::AppState;
+use crate::values::INNOVATIONS;
 use std::sync::Arc;
 
 const DEFAULT_INSTRUMENT: &str = "leadership-reflection";
@@ -99,7 +99,6 @@ async fn authorise(
     user: &CurrentUser,
     scope: &Scope,
 ) -> AppResult<(String, Vec<Scope>)> {
-    let pool = &state.db.pool;
     match scope {
         Scope::All => Ok(("All respondents".into(), vec![])),
         Scope::Country(c) => {
@@ -109,13 +108,13 @@ async fn authorise(
             Ok((format!("Country: {}", c.to_uppercase()), vec![Scope::All]))
         }
         Scope::Network(id) => {
-            let name = crate::schools::db::network_name(pool, id)
+            let name = crate::schools::service::network_name(&state.db, id)
                 .await?
                 .ok_or_else(|| AppError::NotFound("There is no such network.".into()))?;
             Ok((format!("Network: {name}"), vec![Scope::All]))
         }
         Scope::School(id) => {
-            let school = crate::schools::db::by_id(pool, id)
+            let school = crate::schools::service::by_id(&state.db, id)
                 .await?
                 .ok_or_else(|| AppError::NotFound("There is no such school.".into()))?;
             if !user.can_view_school(id) {
@@ -144,7 +143,7 @@ async fn enclosing_scopes(state: &AppState, scope: &Scope) -> AppResult<Vec<Scop
     Ok(match scope {
         Scope::All => vec![],
         Scope::Country(_) | Scope::Network(_) => vec![Scope::All],
-        Scope::School(id) => match crate::schools::db::by_id(&state.db.pool, id).await? {
+        Scope::School(id) => match crate::schools::service::by_id(&state.db, id).await? {
             Some(school) => containing(&school),
             None => vec![Scope::All],
         },
@@ -276,7 +275,7 @@ pub async fn group_means(
             .flat_map(|c| {
                 c.subcategories.iter().filter_map(|s| {
                     s.estimate
-                        .map(|e| (crate::workshops::model::part_key(&c.id, &s.id), e.mean))
+                        .map(|e| (crate::values::part_key(&c.id, &s.id), e.mean))
                 })
             })
             .collect(),
@@ -616,16 +615,15 @@ fn instruments(state: &AppState) -> Vec<(String, String)> {
 
 /// The groups a user can open.
 pub async fn index(state: &AppState, user: &CurrentUser) -> AppResult<ResultsIndex> {
-    let pool = &state.db.pool;
-    let schools = crate::schools::db::list(pool)
+    let schools = crate::schools::service::schools(&state.db)
         .await?
         .into_iter()
         .filter(|s| user.can_view_school(&s.id))
         .map(|s| (s.id, s.name, s.code))
         .collect();
     Ok(ResultsIndex {
-        countries: crate::schools::db::countries(pool).await?,
-        networks: crate::schools::db::networks(pool)
+        countries: crate::schools::service::countries(&state.db).await?,
+        networks: crate::schools::service::networks(&state.db)
             .await?
             .into_iter()
             .map(|n| (n.id, n.name))
@@ -651,7 +649,7 @@ pub async fn by_country(
     let all = db::cells(&state.db, &id, &Scope::All).await?;
     let mut columns: Vec<(String, Scope)> = Vec::new();
     let mut withheld_countries = 0;
-    for c in crate::schools::db::countries(&state.db.pool).await? {
+    for c in crate::schools::service::countries(&state.db).await? {
         let scope = Scope::Country(c.clone());
         let own = db::cells(&state.db, &id, &scope).await?;
         let cells = GroupCells::new(own, vec![all.clone()], all.clone());
@@ -732,6 +730,25 @@ pub async fn by_country(
     })
 }
 
+/// A group's released respondents under a filter: the count every view starts from.
+pub async fn respondents(
+    db: &crate::server::db::Db,
+    instrument: &str,
+    scope: &Scope,
+    f: &ViewFilter,
+) -> AppResult<i64> {
+    Ok(db::respondents(db, instrument, scope, f).await?)
+}
+
+/// A group's released answers under a filter: (item, value, respondents) per value given.
+pub async fn item_counts(
+    db: &crate::server::db::Db,
+    instrument: &str,
+    scope: &Scope,
+    f: &ViewFilter,
+) -> AppResult<Vec<(String, String, i64)>> {
+    Ok(db::item_counts(db, instrument, scope, f).await?)
+}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,6 @@ pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
-pub mod db;
+mod db;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -164,11 +164,19 @@ pub fn AdminPage() -> impl IntoView {
                                 <button type="submit">"Create the network"</button>
                             </ActionForm>
                         </section>
-                        <AccountsAdmin users=users schools=dir.schools.clone() action=user_action form=user_form created=account_created />
+                        <AccountsAdmin users=users schools=school_options(&dir) action=user_action form=user_form created=account_created />
                     }.into_any()
                     }
                 }
             })}
         </Suspense>
     }
+}
+
+/// (id, name) of every school, for the accounts form's choice of a coordinator's school.
+fn school_options(dir: &super::model::Directory) -> Vec<(String, String)> {
+    dir.schools
+        .iter()
+        .map(|s| (s.id.clone(), s.name.clone()))
+        .collect()
 }

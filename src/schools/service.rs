@@ -81,3 +81,28 @@ pub async fn directory(db: &Db) -> AppResult<Directory> {
         countries: db::countries(&db.pool).await?,
     })
 }
+
+/// The school with this id, if any.
+pub async fn by_id(db: &Db, id: &str) -> AppResult<Option<School>> {
+    Ok(db::by_id(&db.pool, id).await?)
+}
+
+/// Every school, by name.
+pub async fn schools(db: &Db) -> AppResult<Vec<School>> {
+    Ok(db::list(&db.pool).await?)
+}
+
+/// Every network.
+pub async fn networks(db: &Db) -> AppResult<Vec<super::model::Network>> {
+    Ok(db::networks(&db.pool).await?)
+}
+
+/// A network's name, if it exists.
+pub async fn network_name(db: &Db, id: &str) -> AppResult<Option<String>> {
+    Ok(db::network_name(&db.pool, id).await?)
+}
+
+/// The countries that have schools.
+pub async fn countries(db: &Db) -> AppResult<Vec<String>> {
+    Ok(db::countries(&db.pool).await?)
+}

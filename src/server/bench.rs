@@ -42,8 +42,9 @@ pub async fn serve(
     Ok((state, addr))
 }
 
-/// The benchmark commands: `bench-results [N]`, `bench-live [SCREENS] [PARTICIPANTS] [PAUSE_MS]`,
-/// `bench-load [RESPONDENTS] [SECONDS] [CONNECTIONS]`, `bench-export [N] [SAVERS] [PAUSE_MS]`, and
+/// The commands of `reflect-bench`: `results [N]`, `live [SCREENS] [PARTICIPANTS] [PAUSE_MS]`,
+/// `load [RESPONDENTS] [SECONDS] [CONNECTIONS]`, `export [N] [SAVERS] [PAUSE_MS]`,
+/// `finish [BACKGROUND] [FINISHES]`, and
 /// `serve-local`, which they start. Each measures a fresh database under `target/` unless
 /// `DATABASE_URL` names one.
 pub async fn command(name: &str, args: &[String], config: &Config) -> std::process::ExitCode {
@@ -58,12 +59,12 @@ pub async fn command(name: &str, args: &[String], config: &Config) -> std::proce
     let dir = &config.instruments_dir;
     let pause = |i: usize| Duration::from_millis(number(i, 0));
     let result = match name {
-        "bench-results" => {
+        "results" => {
             crate::results::bench::run(&fresh("bench", "results"), dir, number(1, 100_000) as usize)
                 .await
                 .map_err(|e| e.to_string())
         }
-        "bench-live" => {
+        "live" => {
             let (screens, participants) = (number(1, 1_000) as usize, number(2, 100) as usize);
             crate::workshops::bench::run(
                 &fresh("bench-live", "live"),
@@ -74,7 +75,7 @@ pub async fn command(name: &str, args: &[String], config: &Config) -> std::proce
             )
             .await
         }
-        "bench-load" => {
+        "load" => {
             let (respondents, connections) = (number(1, 1_000) as usize, number(3, 64) as usize);
             crate::reflection::bench::run(
                 std::env::var("DATABASE_URL").ok(),
@@ -85,10 +86,20 @@ pub async fn command(name: &str, args: &[String], config: &Config) -> std::proce
             )
             .await
         }
-        "bench-export" => {
+        "export" => {
             let (n, savers) = (number(1, 100_000) as usize, number(2, 8) as usize);
             crate::export::bench::run(&fresh("bench-export", "export"), dir, n, savers, pause(3))
                 .await
+        }
+        "finish" => {
+            let (background, finishes) = (number(1, 2_000) as usize, number(2, 200) as usize);
+            crate::results::bench::finish(
+                &fresh("bench-finish", "finish"),
+                dir,
+                background,
+                finishes,
+            )
+            .await
         }
         "serve-local" => serve_until_stdin_closes(&config.database_url, dir).await,
         other => Err(format!("unknown benchmark {other}")),
@@ -102,7 +113,7 @@ pub async fn command(name: &str, args: &[String], config: &Config) -> std::proce
     }
 }
 
-/// `reflect serve-local`: serves `database_url` on a free local port, prints the address on
+/// `reflect-bench serve-local`: serves `database_url` on a free local port, prints the address on
 /// standard output and serves until standard input closes. For the benchmarks and the crash
 /// harness, which run the server as a process of its own (to measure it, or to kill it).
 pub async fn serve_until_stdin_closes(
@@ -121,7 +132,7 @@ pub async fn serve_until_stdin_closes(
     .map_err(|e| e.to_string())
 }
 
-/// This binary serving a database in a process of its own (`reflect serve-local`), so that it
+/// This binary serving a database in a process of its own (`reflect-bench serve-local`), so that it
 /// can be measured apart from the load, or killed; it is killed when dropped.
 pub struct LocalServer {
     child: std::process::Child,

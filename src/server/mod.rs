@@ -1,5 +1,5 @@
 //! Server-only set-up: configuration, state, database, router and the command line.
-#[cfg(feature = "ssr")]
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod clients;
 pub mod db;
@@ -12,7 +12,7 @@ use crate::instrument::store::{self, Registry};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::FromRef;
-use axum::http::{Response, StatusCode};
+use axum::http::StatusCode;
 use db::Db;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -156,6 +156,29 @@ pub async fn client_key() -> String {
 }
 
 /// The app state of the current server function call.
+/// The address of this site for links people copy (private links, the join address):
+/// `REFLECT_PUBLIC_URL`, or else `http://` and the request's Host when it is a plain host name
+/// (anything else gives `localhost`, so a forged Host cannot put words in a link).
+pub fn site_base(state: &AppState) -> String {
+    if let Some(u) = &state.config.public_url {
+        return u.clone();
+    }
+    let host = use_context::<axum::http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(axum::http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(str::to_string)
+        })
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or_else(|| "localhost".into());
+    format!("http://{host}")
+}
+
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from context");
@@ -261,7 +284,6 @@ pub fn router(state: AppState) -> Router {
                 .as_deref()
                 .is_some_and(|u| u.starts_with("https://")),
         ))
-        .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn(limits::reject_nul))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -295,23 +317,6 @@ async fn server_fn_handler(
 /// Server functions answer every error with 500; this gives an `AppError` its own status
 /// (422 invalid input, 404 unknown, 409 conflict, 400 malformed) so clients and logs can tell a
 /// bad request from a failure.
-async fn error_status(req: axum::extract::Request, next: axum::middleware::Next) -> Response<Body> {
-    let is_api = req.uri().path().starts_with("/api/");
-    let res = next.run(req).await;
-    if !is_api || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
-        return res;
-    }
-    let (mut parts, body) = res.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024)
-        .await
-        .unwrap_or_default();
-    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    }
-    Response::from_parts(parts, Body::from(bytes))
-}
-
 async fn recompute_aggregates(config: &Config) -> Result<(usize, usize), StartupError> {
     let db = Db::connect(&config.database_url).await?;
     let files = store::load_dir(&config.instruments_dir).map_err(|errs| {
@@ -418,9 +423,6 @@ pub async fn main() -> std::process::ExitCode {
                 }
             };
         }
-        Some(
-            name @ ("bench-results" | "bench-live" | "bench-load" | "bench-export" | "serve-local"),
-        ) => return bench::command(name, &args, &config).await,
         Some("export") => {
             // no pages are served: the site options are not needed
             let options = LeptosOptions::builder().output_name("reflect").build();
@@ -456,7 +458,7 @@ pub async fn main() -> std::process::ExitCode {
         }
         Some(other) => {
             eprintln!(
-                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates | create-admin EMAIL | bench-results [N] | bench-live [SCREENS] [PARTICIPANTS] [PAUSE_MS] | bench-export [N] [SAVERS] [PAUSE_MS] | bench-load [RESPONDENTS] [SECONDS] [CONNECTIONS] | export …]"
+                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates | create-admin EMAIL | export …]"
             );
             return ExitCode::from(2);
         }
@@ -486,6 +488,9 @@ pub async fn main() -> std::process::ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // the address bound (with port 0 in LEPTOS_SITE_ADDR, the one the system chose): tests that
+    // start this binary read it from this line
+    let addr = listener.local_addr().unwrap_or(addr);
     println!("Reflect is running on http://{addr} (database: {backend:?})");
     if let Err(e) = axum::serve(
         listener,

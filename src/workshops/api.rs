@@ -105,24 +105,6 @@ pub async fn join_workshop(code: String) -> Result<JoinTarget, AppError> {
     )
 }
 
-/// A participant's answers to the room's questions (poll and word), saved with their reflection.
-#[server(endpoint = "answer_room")]
-pub async fn answer_room(
-    token: String,
-    poll: Option<String>,
-    word: Option<String>,
-) -> Result<(), AppError> {
-    let state = crate::server::state()?;
-    let back = format!("/r/{}/profile", urlencoding::encode(&token));
-    let result = service::answer_room(&state, &token, poll.as_deref(), word.as_deref()).await;
-    crate::server::forms::respond_to_form(
-        result,
-        |_| format!("{back}?room_saved=1#room"),
-        &back,
-        "room_error",
-    )
-}
-
 /// The room's live results, for its facilitator and admins (the presenter view's first render
 /// and its view without JavaScript).
 #[server(endpoint = "get_room")]

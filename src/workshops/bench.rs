@@ -1,4 +1,4 @@
-//! `reflect bench-live [N] [M] [PAUSE_MS]`: the live room under load, over real HTTP on this
+//! `reflect-bench live [N] [M] [PAUSE_MS]`: the live room under load, over real HTTP on this
 //! machine.
 //!
 //! Starts the app on a local port with a fresh database, opens N presenter screens (server-sent

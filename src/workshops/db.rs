@@ -64,6 +64,20 @@ impl Row {
     pub fn limit(&self, inst: &crate::instrument::Instrument) -> crate::instrument::Instrument {
         super::model::limit(inst, &self.category_ids(), &self.part_ids())
     }
+    /// The workshop as a reflection made in it sees it.
+    pub fn frame(&self) -> super::model::RoomFrame {
+        super::model::RoomFrame {
+            id: self.id.clone(),
+            code: self.code.clone(),
+            title: self.title.clone(),
+            instrument_id: self.instrument_id.clone(),
+            category_ids: self.category_ids(),
+            part_ids: self.part_ids(),
+            ask_poll: self.ask_poll,
+            word_prompt: self.word_prompt.clone(),
+            open: self.status == super::model::WorkshopStatus::Open.as_str(),
+        }
+    }
 }
 
 /// Inserts a workshop unless its code is taken (then false, nothing stored).
@@ -198,7 +212,7 @@ pub async fn set_word_hidden(
 #[derive(Debug, Default)]
 pub struct RoomRows {
     /// (status) of every reflection started in the workshop.
-    pub statuses: Vec<String>,
+    pub statuses: Vec<crate::values::Status>,
     /// (reflection id, item id, score) of every scored answer given in the workshop.
     pub scores: Vec<(String, String, i64)>,
     /// (poll category, word) of every participant who answered the room's questions.
@@ -242,10 +256,11 @@ pub async fn store_release(
 
 pub async fn room_rows(pool: &AnyPool, workshop_id: &str) -> Result<RoomRows, sqlx::Error> {
     let mut conn = pool.acquire().await?;
-    let statuses = sqlx::query_scalar("SELECT status FROM reflections WHERE workshop_id = $1")
-        .bind(workshop_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let statuses: Vec<String> =
+        sqlx::query_scalar("SELECT status FROM reflections WHERE workshop_id = $1")
+            .bind(workshop_id)
+            .fetch_all(&mut *conn)
+            .await?;
     let scores = sqlx::query_as(
         "SELECT a.reflection_id, a.item_id, a.score FROM answers a
          JOIN reflections r ON r.id = a.reflection_id
@@ -265,7 +280,10 @@ pub async fn room_rows(pool: &AnyPool, workshop_id: &str) -> Result<RoomRows, sq
             .fetch_all(&mut *conn)
             .await?;
     Ok(RoomRows {
-        statuses,
+        statuses: statuses
+            .iter()
+            .map(|s| crate::values::Status::parse(s))
+            .collect(),
         scores,
         room_answers,
         hidden_words,

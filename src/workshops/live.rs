@@ -252,14 +252,13 @@ impl Watch {
 pub async fn stream(
     axum::extract::State(state): axum::extract::State<AppState>,
     axum::extract::Path(id): axum::extract::Path<String>,
+    signed_in: Result<crate::accounts::service::SignedIn, crate::error::AppError>,
     session: tower_sessions::Session,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     use axum::response::sse::{Event, KeepAlive, Sse};
     let allowed = async {
-        let user = crate::accounts::service::user_of(&state.db, &session)
-            .await?
-            .ok_or_else(crate::error::AppError::sign_in)?;
+        let crate::accounts::service::SignedIn(user) = signed_in?;
         let id = super::service::may_present(&state, &user, &id).await?;
         let session_id = session.id().ok_or_else(crate::error::AppError::sign_in)?;
         Ok::<_, crate::error::AppError>((subscribe(&state, &id).await?, session_id, user.id))
@@ -268,9 +267,7 @@ pub async fn stream(
     let (rx, session_id, user_id) = match allowed {
         Ok(rx) => rx,
         Err(e) => {
-            let status = axum::http::StatusCode::from_u16(e.status())
-                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-            return (status, e.to_string()).into_response();
+            return e.into_response();
         }
     };
     let watch = Watch {

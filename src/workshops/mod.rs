@@ -10,10 +10,10 @@ pub mod model;
 pub mod pages;
 pub mod room;
 
-#[cfg(feature = "ssr")]
+#[cfg(feature = "bench")]
 pub mod bench;
 #[cfg(feature = "ssr")]
-pub mod db;
+mod db;
 #[cfg(feature = "ssr")]
 pub mod live;
 #[cfg(feature = "ssr")]

@@ -63,9 +63,29 @@ pub struct CategoryChoice {
     pub parts: Vec<(String, String)>,
 }
 
-/// The key of a part (subcategory) of a category, as forms and the database name it.
-pub fn part_key(category: &str, subcategory: &str) -> String {
-    format!("{category}/{subcategory}")
+pub use crate::values::part_key;
+
+/// A workshop as a reflection made in it sees it (the questionnaire loads it with the
+/// reflection): what it asks, and whether it is open.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomFrame {
+    pub id: String,
+    pub code: String,
+    pub title: String,
+    pub instrument_id: String,
+    pub category_ids: Vec<String>,
+    /// chosen "category/subcategory" ids (none: whole categories)
+    pub part_ids: Vec<String>,
+    pub ask_poll: bool,
+    pub word_prompt: Option<String>,
+    pub open: bool,
+}
+
+impl RoomFrame {
+    /// The instrument as the workshop asks it: its categories, and of those the chosen parts.
+    pub fn limit(&self, inst: &crate::instrument::Instrument) -> crate::instrument::Instrument {
+        limit(inst, &self.category_ids, &self.part_ids)
+    }
 }
 
 /// The instrument limited to the chosen categories and, within a category of which some parts

@@ -58,7 +58,7 @@ pub struct CategoryDef {
 /// The room's raw material, as read from the database.
 #[derive(Debug, Default)]
 pub struct RoomInput {
-    pub statuses: Vec<String>,
+    pub statuses: Vec<crate::values::Status>,
     /// (reflection id, item id, score 1..=points)
     pub scores: Vec<(String, String, i64)>,
     /// (poll category id, word)
@@ -82,7 +82,11 @@ pub fn fill(
     let points = view.scale.len();
     let k = view.k;
     view.joined = input.statuses.len() as i64;
-    view.finished = input.statuses.iter().filter(|s| *s == "finished").count() as i64;
+    view.finished = input
+        .statuses
+        .iter()
+        .filter(|s| **s == crate::values::Status::Finished)
+        .count() as i64;
 
     // which category each scored item belongs to
     let item_category: HashMap<&str, usize> = cats
@@ -275,7 +279,7 @@ mod tests {
         let mut input = RoomInput::default();
         for p in 0..people {
             let r = format!("r{p}");
-            input.statuses.push("in_progress".into());
+            input.statuses.push(crate::values::Status::InProgress);
             // everyone: vision 1 and 3 (mean 2), communication 4
             input.scores.push(s(&r, "v1", 1));
             input.scores.push(s(&r, "v2", 3));

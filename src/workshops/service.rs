@@ -165,16 +165,7 @@ pub async fn list(state: &AppState, user: &CurrentUser) -> AppResult<WorkshopLis
 
 /// The join address of a code, e.g. `https://reflect.example.org/join?code=91618750`.
 fn join_url(state: &AppState, code: &str) -> String {
-    let base = state.config.public_url.clone().unwrap_or_else(|| {
-        leptos::prelude::use_context::<axum::http::request::Parts>()
-            .and_then(|p| {
-                p.headers
-                    .get(axum::http::header::HOST)
-                    .and_then(|h| h.to_str().ok())
-                    .map(|h| format!("http://{h}"))
-            })
-            .unwrap_or_default()
-    });
+    let base = crate::server::site_base(state);
     format!("{base}/join?code={code}")
 }
 
@@ -254,7 +245,7 @@ pub async fn set_status(
 }
 
 /// An open workshop by its code as typed.
-pub async fn find_open(state: &AppState, client: &str, typed: &str) -> AppResult<db::Row> {
+pub async fn find_open(state: &AppState, client: &str, typed: &str) -> AppResult<RoomFrame> {
     let limit = &state.join_limit;
     limit.check_blocked(client)?;
     let Some(code) = codes::normalise(typed) else {
@@ -274,56 +265,64 @@ pub async fn find_open(state: &AppState, client: &str, typed: &str) -> AppResult
             "This workshop is closed: it accepts no answers now.".into(),
         ));
     }
-    Ok(r)
+    Ok(r.frame())
 }
 
-/// The room's questions for a reflection made in a workshop (none outside workshops, or when the
+/// The workshop a reflection was made in, as the questionnaire sees it (none when it is gone).
+pub async fn frame(state: &AppState, id: &str) -> AppResult<Option<RoomFrame>> {
+    Ok(db::by_id(&state.db.pool, id).await?.map(|w| w.frame()))
+}
+
+/// The room's questions for reflection `reflection_id`, made in workshop `w` (none when the
 /// workshop asks neither the poll nor a word).
 pub async fn room_questions(
     state: &AppState,
-    row: &crate::reflection::db::ReflectionRow,
+    reflection_id: &str,
+    w: &RoomFrame,
 ) -> AppResult<Option<RoomQuestions>> {
-    // loaded with the reflection (`reflection::service::load`)
-    let Some(w) = row.workshop.clone() else {
-        return Ok(None);
-    };
     if !w.ask_poll && w.word_prompt.is_none() {
         return Ok(None);
     }
-    let chosen = w.category_ids();
     let poll_options = match (w.ask_poll, state.instruments.latest(&w.instrument_id)) {
         (true, Some(l)) => l
             .instrument
             .categories
             .iter()
-            .filter(|c| chosen.contains(&c.id))
+            .filter(|c| w.category_ids.contains(&c.id))
             .map(|c| (c.id.clone(), c.title.clone()))
             .collect(),
         _ => Vec::new(),
     };
-    let (poll_answer, word_answer) = db::answers_of(&state.db.pool, &row.id)
+    let (poll_answer, word_answer) = db::answers_of(&state.db.pool, reflection_id)
         .await?
         .unwrap_or_default();
     Ok(Some(RoomQuestions {
-        workshop_title: w.title,
+        workshop_title: w.title.clone(),
         poll_options,
-        word_prompt: w.word_prompt,
+        word_prompt: w.word_prompt.clone(),
         poll_answer,
         word_answer,
-        open: w.status == WorkshopStatus::Open.as_str(),
+        open: w.open,
     }))
 }
 
-/// Saves a participant's poll choice and word (again: replaces them). Only while the workshop is
-/// open; only the workshop's categories; one word.
+/// Saves a participant's poll choice and word (again: replaces them) for reflection
+/// `reflection_id`, made in workshop `w` (none: in no workshop). Only while the workshop is open;
+/// only the workshop's categories; one word.
 pub async fn answer_room(
     state: &AppState,
-    token: &str,
+    reflection_id: &str,
+    w: Option<&RoomFrame>,
     poll: Option<&str>,
     word: Option<&str>,
 ) -> AppResult<()> {
-    let (row, _) = crate::reflection::service::load(state, token).await?;
-    let Some(q) = room_questions(state, &row).await? else {
+    let questions = match w {
+        Some(w) => room_questions(state, reflection_id, w)
+            .await?
+            .map(|q| (w, q)),
+        None => None,
+    };
+    let Some((w, q)) = questions else {
         return Err(AppError::Conflict(
             "This reflection belongs to no workshop with questions for the room.".into(),
         ));
@@ -348,17 +347,16 @@ pub async fn answer_room(
             "This workshop asks no one-word question.",
         ));
     }
-    let wid = row.workshop_id.clone().unwrap_or_default();
     db::save_answers(
         &state.db.pool,
-        &row.id,
-        &wid,
+        reflection_id,
+        &w.id,
         poll,
         word.as_deref(),
         &crate::server::now(),
     )
     .await?;
-    super::live::changed(state, Some(&wid)).await;
+    super::live::changed(state, Some(&w.id)).await;
     Ok(())
 }
 
@@ -523,7 +521,7 @@ pub async fn comparison(
     };
     let inst = &latest.instrument;
     let asked = w.limit(inst);
-    let scope = crate::results::db::Scope::All;
+    let scope = crate::results::model::Scope::All;
     Ok(
         match group_means(state, inst, latest.version, &scope).await? {
             GroupMeans::WouldReveal => RoomComparison {

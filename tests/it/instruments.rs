@@ -1,6 +1,6 @@
 //! Instrument files at start-up, on SQLite and PostgreSQL: a changed instrument that has answers
 //! becomes a new version, old answers keep theirs; an invalid file stops start-up with a reason.
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use reflect::reflection::model::ProfileView;

@@ -2,12 +2,14 @@
 //! group size applied — on SQLite and PostgreSQL. Most tests release every group after seeding
 //! (`common::release_all`) and check what the released population shows;
 //! `figures_change_only_in_releases` checks the releases themselves.
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use reflect::results::compute::compute;
-use reflect::results::db::{Filter, Scope, item_counts, respondents};
+use reflect::results::model::Scope;
 use reflect::results::model::{CountryComparison, Gap, ResultsView, Withheld};
+use reflect::results::privacy::ViewFilter as Filter;
+use reflect::results::service::{item_counts, respondents};
 
 /// A finished leadership reflection in a school: `low` on the teaching category, 4 elsewhere.
 async fn finished(app: &common::TestApp, school_code: &str, role: &str, low: &str) -> String {

@@ -1,5 +1,5 @@
 //! Accounts, sign-in and the admin's schools, networks and accounts — on SQLite and PostgreSQL.
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use reflect::accounts::service::bootstrap_admin;

@@ -1,4 +1,4 @@
-//! Crash harness (issue 6): the server runs as a process of its own (`reflect serve-local`) under
+//! Crash harness (issue 6): the server runs as a process of its own (`reflect serve`) under
 //! a load of answer saves and page submissions over HTTP, and is killed with SIGKILL at random
 //! moments, then started again, round after round. Afterwards:
 //! - every answer that got a success reply is stored (the value acknowledged, or one sent after it
@@ -10,10 +10,10 @@
 //!
 //! `REFLECT_CRASH_ROUNDS` sets the number of kills per backend (default 12, so that the README
 //! test command stays quick); the long run is `scripts/crash.sh` (200 kills per backend).
-mod common;
+use crate::common;
 
+use common::{encode as form, post, request, start_reflection};
 use rand::{Rng, SeedableRng};
-use reflect::server::bench::{form, post, request, start_reflection};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! The reflection end to end through the real router and server functions, on SQLite and on
 //! PostgreSQL: full reflection, resume, idempotent saves, bad input, delete, versions.
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use reflect::error::AppError;

@@ -5,7 +5,7 @@
 //! many), a number in range, a text within its length. School join codes and the workshop's
 //! one-word answer likewise (workshop codes are property-tested beside their code). Pure: no
 //! database.
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use reflect::instrument::{Instrument, ItemType, NOT_APPLICABLE, ParsedAnswer};

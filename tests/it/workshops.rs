@@ -1,6 +1,6 @@
 //! Workshops: lifecycle, codes, joining, closed workshops, the wrong-code limit and who sees what —
 //! on SQLite and PostgreSQL.
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use reflect::reflection::model::CategoryView;

@@ -4,7 +4,7 @@
 //! an admin (so the checks behind the permissions are reached) and signed out; every route gets
 //! path tricks. Expected: only 2xx/3xx/4xx, no panic, nothing stored, no file outside the site
 //! served. On SQLite and PostgreSQL.
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -386,7 +386,7 @@ on_both_backends!(
     redirect_targets_from_input_are_safe
 );
 
-/// Issue 14: hostile input against the server as a process of its own (`reflect serve-local`, the
+/// Issue 14: hostile input against the server as a process of its own (`reflect serve`, the
 /// same binary and panic strategy as a release), not an in-process router: every page route, with
 /// every query parameter the pages read set to percent-encoded control characters (0x00–0x1F,
 /// 0x7F), bidi and zero-width characters, bytes that are not UTF-8 and over-long values, in the
@@ -394,14 +394,23 @@ on_both_backends!(
 /// process is still running and still answers; no reply is a 5xx.
 #[tokio::test]
 async fn hostile_requests_never_stop_the_server_process() {
-    use reflect::server::bench::{create_account, form, post, request, sign_in, start_reflection};
+    use common::{encode as form, post, request, start_reflection};
+    const PASSWORD: &str = "sweep password 0123";
     let Some(app) = common::TestApp::new(common::Backend::Sqlite).await else {
         return;
     };
     for n in 0..3 {
-        create_account(&app.state.db, &format!("admin{n}@sweep.test"), "admin")
-            .await
-            .unwrap();
+        reflect::accounts::service::create_user(
+            &app.state.db,
+            reflect::accounts::service::NewUser {
+                email: &format!("admin{n}@sweep.test"),
+                password: PASSWORD,
+                role: "admin",
+                school_id: None,
+            },
+        )
+        .await
+        .unwrap();
     }
     let (mut server, addr) = common::spawn_server(&app);
     let token = start_reflection(&addr).await.unwrap();
@@ -482,7 +491,11 @@ async fn hostile_requests_never_stop_the_server_process() {
     let mut cookie: Option<String> = None;
     for signed_in in [false, true] {
         if signed_in {
-            cookie = Some(sign_in(&addr, "admin0@sweep.test").await.unwrap());
+            cookie = Some(
+                common::sign_in_over_http(&addr, "admin0@sweep.test", PASSWORD)
+                    .await
+                    .unwrap(),
+            );
         }
         let cookie_line = cookie
             .as_ref()
@@ -552,7 +565,7 @@ async fn hostile_requests_never_stop_the_server_process() {
                 .replace("Accept: application/json", &format!("Accept: {accept}"));
             let body = form(&[
                 ("email", &email),
-                ("password", reflect::server::bench::PASSWORD),
+                ("password", PASSWORD),
                 ("next", &decoded),
             ]);
             let (status, reply) = request(&addr, &head, &body).await.expect("a reply");

@@ -2,7 +2,7 @@
 //! origin and this response's nonce on every page, the other headers everywhere, oversized
 //! bodies refused before anything is read or stored, slow requests stopped — on SQLite and
 //! PostgreSQL.
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -1,6 +1,5 @@
 //! Test harness: the real router on a real database, SQLite (a fresh file) or PostgreSQL (a fresh
 //! database on the server named by REFLECT_TEST_PG, default 127.0.0.1:5432 as `postgres`).
-#![allow(dead_code)]
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
@@ -551,8 +550,8 @@ macro_rules! on_both_backends {
     };
 }
 
-/// The server as a process of its own (`reflect serve-local` on the app's database); killed
-/// (SIGKILL) when dropped.
+/// The server binary (`reflect serve`, as shipped, with the release panic strategy when built so)
+/// as a process of its own on the app's database; killed (SIGKILL) when dropped.
 pub struct ServerProcess(pub std::process::Child);
 
 impl Drop for ServerProcess {
@@ -562,14 +561,23 @@ impl Drop for ServerProcess {
     }
 }
 
-/// Starts the server binary on the app's database: the process and its address.
+/// Starts the server binary on the app's database and a port the system chooses: the process and
+/// its address (read from its "Reflect is running on http://ADDR" line). Configuration comes from
+/// the environment alone, none of this process's `REFLECT_` or `LEPTOS_` variables leak in.
 pub fn spawn_server(app: &TestApp) -> (ServerProcess, String) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reflect"))
-        .arg("serve-local")
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_reflect"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("REFLECT_") || k.starts_with("LEPTOS_") {
+            command.env_remove(k);
+        }
+    }
+    let mut child = command
+        .arg("serve")
         .env("DATABASE_URL", &app.database_url)
         .env("REFLECT_INSTRUMENTS_DIR", instruments_dir())
+        .env("LEPTOS_OUTPUT_NAME", "reflect")
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .env("RUST_LOG", "error")
-        .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("start the server");
@@ -577,7 +585,84 @@ pub fn spawn_server(app: &TestApp) -> (ServerProcess, String) {
     let server = ServerProcess(child);
     let mut line = String::new();
     std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).unwrap();
-    let addr = line.trim().to_string();
-    assert!(!addr.is_empty(), "the server did not start");
+    let addr = line
+        .strip_prefix("Reflect is running on http://")
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("the server did not start: {line:?}"))
+        .to_string();
     (server, addr)
+}
+
+/// One HTTP/1.1 request to a server process on a fresh connection, as a browser or phone sends
+/// it: the status and the whole response (status 0 when the reply has no status line).
+pub async fn request(addr: &str, head: &str, body: &str) -> Result<(u16, String), String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|e| e.to_string())?;
+    let req = format!(
+        "{head}\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).await.map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Ok((status, text))
+}
+
+/// The head of a server function call, as the pages' forms send it.
+pub fn post(name: &str, cookie: Option<&str>) -> String {
+    let mut head = format!(
+        "POST /api/{name} HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nAccept: application/json"
+    );
+    if let Some(c) = cookie {
+        head.push_str(&format!("\r\nCookie: {c}"));
+    }
+    head
+}
+
+/// Starts a leadership reflection on a server process as a teacher who consents: its token.
+pub async fn start_reflection(addr: &str) -> Result<String, String> {
+    let (status, reply) = request(
+        addr,
+        &post("start_reflection", None),
+        &encode(&[
+            ("instrument", "leadership-reflection"),
+            ("role", "teacher"),
+            ("innovation", "pln"),
+            ("consent", "yes"),
+        ]),
+    )
+    .await?;
+    reply
+        .split_once("\r\n\r\n")
+        .and_then(|(_, body)| serde_json::from_str(body).ok())
+        .ok_or(format!("start_reflection answered {status}: {reply}"))
+}
+
+/// Signs in on a server process: the session cookie.
+pub async fn sign_in_over_http(addr: &str, email: &str, password: &str) -> Result<String, String> {
+    let (status, reply) = request(
+        addr,
+        &post("login", None),
+        &encode(&[("email", email), ("password", password)]),
+    )
+    .await?;
+    Ok(reply
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .or_else(|| l.strip_prefix("Set-Cookie: "))
+        })
+        .and_then(|c| c.split(';').next())
+        .ok_or(format!("sign-in failed ({status})"))?
+        .to_string())
 }

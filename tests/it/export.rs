@@ -1,7 +1,7 @@
 //! Research export (long CSV): consent honoured, unfinished only on request, pseudonyms, small
 //! groups left out, filters, permissions, streaming download parsed back with the csv crate — on
 //! SQLite and PostgreSQL.
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use std::collections::BTreeMap;

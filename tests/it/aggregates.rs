@@ -1,6 +1,6 @@
 //! Running aggregates agree with a recompute from the answers after random workloads (start,
 //! answer, change, finish, delete), on SQLite and PostgreSQL.
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use proptest::prelude::*;

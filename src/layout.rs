@@ -1,0 +1,107 @@
+//! The code's layout, checked (tests only): each domain names only the domains below it in the
+//! graph drawn in the README's "Layout of the code", never another domain's SQL (`db`), and a
+//! service never calls its domain's server functions. Benchmarks are outside the graph.
+use std::path::{Path, PathBuf};
+
+/// Each domain and the domains it may use.
+const ALLOWED: &[(&str, &[&str])] = &[
+    ("accounts", &[]),
+    ("schools", &["accounts"]),
+    ("instrument", &[]),
+    ("results", &["accounts", "schools", "instrument"]),
+    ("workshops", &["accounts", "results", "instrument"]),
+    (
+        "reflection",
+        &["accounts", "schools", "instrument", "results", "workshops"],
+    ),
+    (
+        "export",
+        &["accounts", "schools", "instrument", "results", "reflection"],
+    ),
+];
+
+fn sources(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(sources(&p));
+        } else if p.extension().is_some_and(|x| x == "rs")
+            && p.file_name().is_some_and(|n| n != "bench.rs")
+        {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The lines of a file that are code (not comments).
+fn code(p: &Path) -> Vec<(usize, String)> {
+    std::fs::read_to_string(p)
+        .unwrap()
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with("//"))
+        .map(|(i, l)| (i + 1, l.to_string()))
+        .collect()
+}
+
+/// Every place that breaks the layout: "file:line: what".
+fn breaches(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for (domain, allowed) in ALLOWED {
+        let dir = root.join(domain);
+        if !dir.exists() {
+            continue;
+        }
+        for file in sources(&dir) {
+            for (n, line) in code(&file) {
+                for (other, _) in ALLOWED.iter().filter(|(o, _)| o != domain) {
+                    let named = line.contains(&format!("crate::{other}::"))
+                        || line.contains(&format!("crate::{other}::{{"));
+                    if named && !allowed.contains(other) {
+                        out.push(format!("{}:{n}: {domain} uses {other}", file.display()));
+                    }
+                    if line.contains(&format!("{other}::db::"))
+                        || line.contains(&format!("{other}::db;"))
+                    {
+                        out.push(format!(
+                            "{}:{n}: {domain} names {other}'s SQL",
+                            file.display()
+                        ));
+                    }
+                }
+                if file.ends_with("service.rs") && line.contains("super::api::") {
+                    out.push(format!(
+                        "{}:{n}: a service calls the API layer",
+                        file.display()
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_domain_keeps_to_the_layout() {
+    let found = breaches(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn the_check_finds_each_kind_of_breach() {
+    let root = std::env::temp_dir().join(format!("reflect-layout-{}", std::process::id()));
+    std::fs::create_dir_all(root.join("results")).unwrap();
+    std::fs::write(
+        root.join("results/service.rs"),
+        "use crate::reflection::db::Row;\n// crate::workshops::model in a comment\nfn f() { super::api::g() }\n",
+    )
+    .unwrap();
+    let found = breaches(&root);
+    std::fs::remove_dir_all(&root).unwrap();
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found[0].ends_with(":1: results uses reflection"));
+    assert!(found[1].ends_with(":1: results names reflection's SQL"));
+    assert!(found[2].ends_with(":3: a service calls the API layer"));
+}

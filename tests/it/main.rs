@@ -1,0 +1,17 @@
+//! Reflect's integration tests: one test binary, a module per domain, each on the real router
+//! and a real database (SQLite, and PostgreSQL when it is reachable). One binary links the app
+//! once instead of once per file.
+#[macro_use]
+mod common;
+
+mod accounts;
+mod aggregates;
+mod crash;
+mod export;
+mod hardening;
+mod hostile;
+mod instruments;
+mod reflection;
+mod results;
+mod validators;
+mod workshops;
