@@ -14,7 +14,8 @@ pub mod schools;
 pub mod ui;
 pub mod values;
 
-#[cfg(all(test, feature = "ssr"))]
+#[cfg(test)]
+#[cfg(feature = "ssr")]
 mod layout;
 pub mod workshops;
 

@@ -49,6 +49,51 @@ impl Status {
     }
 }
 
+/// Why a group's figures are not shown: one idea, one type, in every view (results pages,
+/// written answers, the profile's comparison columns, the room's comparison).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Withheld {
+    /// The group needs this many more respondents.
+    MoreNeeded(i64),
+    /// Shown beside other views, it would let someone work out a smaller group.
+    WouldReveal,
+}
+
+/// A form's yes-or-no answer (checkboxes, hidden toggles, consent), parsed once at the edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YesNo {
+    Yes,
+    No,
+}
+
+impl YesNo {
+    /// "yes" or "no"; anything else is no answer of this kind.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "yes" => Some(Self::Yes),
+            "no" => Some(Self::No),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Yes => "yes",
+            Self::No => "no",
+        }
+    }
+
+    /// A checkbox: ticked only when it sent "yes".
+    pub fn ticked(raw: Option<&str>) -> bool {
+        raw.and_then(Self::parse) == Some(Self::Yes)
+    }
+
+    /// The value a toggle sends to turn `on` on or off.
+    pub fn of(on: bool) -> Self {
+        if on { Self::Yes } else { Self::No }
+    }
+}
+
 /// The label of `key` in a list of (id, label); the key itself when it is not in the list.
 pub fn label_of(list: &[(&str, &str)], key: &str) -> String {
     list.iter()
@@ -83,6 +128,19 @@ mod tests {
             assert!(group.iter().all(|r| ROLE_IDS.contains(r)));
             assert!(group.is_sorted());
         }
+    }
+
+    #[test]
+    fn yes_and_no_are_the_only_answers() {
+        for v in [YesNo::Yes, YesNo::No] {
+            assert_eq!(YesNo::parse(v.as_str()), Some(v));
+        }
+        assert_eq!(YesNo::parse("Yes"), None);
+        assert_eq!(YesNo::parse(""), None);
+        assert!(YesNo::ticked(Some("yes")));
+        assert!(!YesNo::ticked(Some("on")));
+        assert!(!YesNo::ticked(None));
+        assert_eq!(YesNo::of(true), YesNo::Yes);
     }
 
     #[test]

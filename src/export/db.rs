@@ -1,4 +1,5 @@
 //! The export's SQL: the consenting respondents under a filter, then their answers as a stream.
+use crate::server::db::Sql;
 use sqlx::AnyPool;
 
 /// What an export selects (checked by `service::check`).
@@ -34,64 +35,31 @@ pub struct Respondent {
     pub day: String,
 }
 
-#[derive(Debug, Clone)]
-enum Bind {
-    Text(String),
-    Int(i64),
-}
-
-/// The WHERE clause and its binds for `f` over `reflections r LEFT JOIN schools s`.
-fn filter_sql(f: &ExportFilter) -> (String, Vec<Bind>) {
-    let mut sql = String::from("r.consent_research = 1 AND r.instrument_id = $1");
-    let mut binds = vec![Bind::Text(f.instrument.clone())];
+/// Appends the conditions of `f` over `reflections r LEFT JOIN schools s` to `sql`.
+fn filter_into(sql: &mut Sql, f: &ExportFilter) {
+    sql.push("r.consent_research = 1");
+    sql.bind(" AND r.instrument_id = ?", &f.instrument);
     if let Some(v) = f.version {
-        binds.push(Bind::Int(v));
-        sql.push_str(" AND r.instrument_version = $2");
+        sql.bind(" AND r.instrument_version = ?", v);
     }
     if !f.unfinished {
-        sql.push_str(" AND r.status = 'finished'");
+        sql.push(" AND r.status = 'finished'");
     }
-    let mut add = |cond: &str, v: String| {
-        binds.push(Bind::Text(v));
-        sql.push_str(&format!(" AND {cond} ${}", binds.len()));
-    };
     let day = "COALESCE(SUBSTR(r.finished_at, 1, 10), r.started_on)";
-    if let Some(v) = &f.from {
-        add(&format!("{day} >="), v.clone());
+    let conditions = [
+        (format!(" AND {day} >= ?"), &f.from),
+        (format!(" AND {day} <= ?"), &f.to),
+        (" AND s.country = ?".to_string(), &f.country),
+        (" AND s.network_id = ?".to_string(), &f.network),
+        (" AND r.school_id = ?".to_string(), &f.school),
+        (" AND r.role = ?".to_string(), &f.role),
+        (" AND r.innovation = ?".to_string(), &f.innovation),
+    ];
+    for (piece, value) in conditions {
+        if let Some(v) = value {
+            sql.bind(&piece, v);
+        }
     }
-    if let Some(v) = &f.to {
-        add(&format!("{day} <="), v.clone());
-    }
-    if let Some(v) = &f.country {
-        add("s.country =", v.clone());
-    }
-    if let Some(v) = &f.network {
-        add("s.network_id =", v.clone());
-    }
-    if let Some(v) = &f.school {
-        add("r.school_id =", v.clone());
-    }
-    if let Some(v) = &f.role {
-        add("r.role =", v.clone());
-    }
-    if let Some(v) = &f.innovation {
-        add("r.innovation =", v.clone());
-    }
-    (sql, binds)
-}
-
-/// Binds `binds` in order.
-fn bound<'q, O>(
-    mut q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
-    binds: Vec<Bind>,
-) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
-    for b in binds {
-        q = match b {
-            Bind::Text(t) => q.bind(t),
-            Bind::Int(i) => q.bind(i),
-        };
-    }
-    q
 }
 
 /// Hands every respondent the filter selects to `each`, one at a time (an export may hold a
@@ -102,14 +70,14 @@ pub async fn each_respondent(
     mut each: impl FnMut(Respondent),
 ) -> Result<(), sqlx::Error> {
     use futures::TryStreamExt;
-    let (cond, binds) = filter_sql(f);
-    let sql = format!(
+    let mut sql = Sql::new(
         "SELECT r.id, r.school_id, s.network_id, s.country, r.role, r.innovation, r.instrument_version,
                 COALESCE(SUBSTR(r.finished_at, 1, 10), r.started_on) AS day
          FROM reflections r LEFT JOIN schools s ON s.id = r.school_id
-         WHERE {cond}"
+         WHERE ",
     );
-    let q = bound(sqlx::query_as::<_, Respondent>(&sql), binds);
+    filter_into(&mut sql, f);
+    let q = sql.query_as::<Respondent>();
     let mut rows = q.fetch(pool);
     while let Some(r) = rows.try_next().await? {
         each(r);
@@ -126,19 +94,15 @@ pub async fn identifying_answers(
     if items.is_empty() {
         return Ok(Vec::new());
     }
-    let (cond, mut binds) = filter_sql(f);
-    let first = binds.len() + 1;
-    let marks = crate::server::db::placeholders(first, items.len());
-    binds.extend(items.iter().cloned().map(Bind::Text));
-    let sql = format!(
+    let mut sql = Sql::new(
         "SELECT a.reflection_id, a.item_id, a.value
          FROM answers a JOIN reflections r ON r.id = a.reflection_id
          LEFT JOIN schools s ON s.id = r.school_id
-         WHERE {cond} AND a.item_id IN ({marks})"
+         WHERE ",
     );
-    bound(sqlx::query_as::<_, Answer>(&sql), binds)
-        .fetch_all(pool)
-        .await
+    filter_into(&mut sql, f);
+    sql.push(" AND ").bind_in("a.item_id", items);
+    sql.query_as::<Answer>().fetch_all(pool).await
 }
 
 /// One stored answer: (reflection id, item id, value).
@@ -159,24 +123,24 @@ pub fn answers(
     f: &ExportFilter,
 ) -> impl futures::Stream<Item = Result<Vec<Answered>, sqlx::Error>> + Send + 'static {
     use futures::StreamExt;
-    let (cond, binds) = filter_sql(f);
     let gather = match db.backend {
         crate::server::db::Backend::Sqlite => "json_group_object(a.item_id, a.value)",
         crate::server::db::Backend::Postgres => "CAST(json_object_agg(a.item_id, a.value) AS TEXT)",
     };
-    let sql = format!(
+    let mut sql = Sql::new(&format!(
         "SELECT r.id, {gather}
          FROM reflections r JOIN answers a ON a.reflection_id = r.id
          LEFT JOIN schools s ON s.id = r.school_id
-         WHERE {cond} GROUP BY r.id ORDER BY r.id"
-    );
+         WHERE "
+    ));
+    filter_into(&mut sql, f);
+    sql.push(" GROUP BY r.id ORDER BY r.id");
     const BATCH: usize = 64;
     let pool = db.pool.clone();
     // the query borrows its SQL and pool: both move into a task that feeds the channel
     let (tx, rx) = tokio::sync::mpsc::channel(8);
     tokio::spawn(async move {
-        let q = bound(sqlx::query_as::<_, (String, String)>(&sql), binds);
-        let mut rows = q.fetch(&pool);
+        let mut rows = sql.query_as::<(String, String)>().fetch(&pool);
         let mut batch = Vec::with_capacity(BATCH);
         while let Some(row) = rows.next().await {
             let answered = row.and_then(|(reflection, json)| {

@@ -5,7 +5,7 @@ use super::model::*;
 use crate::app::ErrorBox;
 use crate::error::AppError;
 use crate::ui::FilterSelect;
-use crate::values::{INNOVATIONS, ROLES};
+use crate::values::{INNOVATIONS, ROLES, YesNo};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -110,11 +110,11 @@ pub fn ExportPage() -> impl IntoView {
                                 <FilterSelect id="x-innovation" name="innovation" label="Innovation" all="All innovations"
                                     options=innovations selected=innovation />
                                 <label class="choice">
-                                    <input type="checkbox" name="unfinished" value="yes" checked=p.unfinished.as_deref() == Some("yes") />
+                                    <input type="checkbox" name="unfinished" value="yes" checked=YesNo::ticked(p.unfinished.as_deref()) />
                                     "Include unfinished reflections"
                                 </label>
                                 <label class="choice">
-                                    <input type="checkbox" name="text" value="yes" checked=p.text.as_deref() == Some("yes") />
+                                    <input type="checkbox" name="text" value="yes" checked=YesNo::ticked(p.text.as_deref()) />
                                     "Include written answers (only from groups of at least 10 respondents)"
                                 </label>
                                 <button type="submit" class="primary">"Preview"</button>

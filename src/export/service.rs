@@ -6,6 +6,7 @@ use crate::accounts::model::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::instrument::ItemType;
 use crate::server::AppState;
+use crate::values::YesNo;
 use std::collections::HashMap;
 
 pub use super::model::ExportParams;
@@ -78,9 +79,10 @@ pub fn check(state: &AppState, p: &ExportParams) -> AppResult<ExportFilter> {
         ));
     }
     let yes_no = |v: &Option<String>, what: &str| match some(v) {
-        None | Some("no") => Ok(false),
-        Some("yes") => Ok(true),
-        Some(_) => Err(AppError::invalid(format!("{what} is yes or no."))),
+        None => Ok(false),
+        Some(raw) => YesNo::parse(raw)
+            .map(|a| a == YesNo::Yes)
+            .ok_or_else(|| AppError::invalid(format!("{what} is yes or no."))),
     };
     let unfinished = yes_no(&p.unfinished, "Unfinished")?;
     let text = yes_no(&p.text, "Written answers")?;

@@ -604,7 +604,8 @@ pub fn validate(inst: &Instrument) -> Vec<Problem> {
     problems
 }
 
-#[cfg(all(test, feature = "ssr"))]
+#[cfg(test)]
+#[cfg(feature = "ssr")]
 mod tests {
     use super::*;
 

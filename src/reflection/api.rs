@@ -159,7 +159,12 @@ pub async fn save_action_plan(token: String, plan: String) -> Result<PlanSaved, 
 pub async fn delete_reflection(token: String, confirm: Option<String>) -> Result<(), AppError> {
     let state = crate::server::state()?;
     let back = format!("/r/{}/profile", urlencoding::encode(&token));
-    let result = service::delete(&state, &token, confirm.as_deref() == Some("yes")).await;
+    let result = service::delete(
+        &state,
+        &token,
+        crate::values::YesNo::ticked(confirm.as_deref()),
+    )
+    .await;
     crate::server::forms::respond_to_form(result, |_| "/deleted".to_string(), &back, "delete_error")
 }
 

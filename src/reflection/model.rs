@@ -81,15 +81,12 @@ pub struct ProfileView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     pub label: String,
+    /// The group's released respondents (0 when even that would reveal a smaller group).
     pub respondents: i64,
-    /// 0 when the group's results show.
-    pub more_needed: i64,
+    /// Why the group's means do not show, when they do not.
+    pub withheld: Option<crate::values::Withheld>,
     /// Aligned with the profile's categories; empty while the group is withheld.
     pub means: Vec<Option<f64>>,
-    /// Withheld although large enough: beside the other results shown it would reveal a smaller
-    /// group (then `respondents` is 0: not shown either).
-    #[serde(default)]
-    pub would_reveal: bool,
 }
 
 /// What saving the action plan did.

@@ -6,6 +6,7 @@ use crate::app::ErrorBox;
 use crate::error::AppError;
 use crate::instrument::{Item, ItemType, NOT_APPLICABLE, Scale};
 use crate::ui::{FormError, form_error, render_charts};
+use crate::values::Withheld;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
@@ -769,7 +770,7 @@ fn Profile(view: ProfileView) -> impl IntoView {
         .comparisons
         .iter()
         .cloned()
-        .partition(|c| c.more_needed == 0 && !c.would_reveal);
+        .partition(|c| c.withheld.is_none());
     let max = p.scale_max;
     let labels: BTreeMap<usize, String> = view
         .scale_labels
@@ -826,21 +827,19 @@ fn Profile(view: ProfileView) -> impl IntoView {
             </table>
             </div>
             {hidden.iter().map(|g| view! {
-                <p class="meta comparison-hidden">{if g.would_reveal {
-                    format!(
+                <p class="meta comparison-hidden">{match g.withheld {
+                    Some(Withheld::WouldReveal) | None => format!(
                         "{}: hidden for now, because beside the other results it would reveal the answers of a smaller group.",
                         g.label
-                    )
-                } else if g.respondents == 0 {
-                    format!(
+                    ),
+                    Some(Withheld::MoreNeeded(more)) if g.respondents == 0 => format!(
                         "{}: no figures released yet. They are first released once at least {} respondents have finished.",
-                        g.label, g.more_needed
-                    )
-                } else {
-                    format!(
+                        g.label, more
+                    ),
+                    Some(Withheld::MoreNeeded(more)) => format!(
                         "{}: shown from {} respondents, to keep answers anonymous ({} more needed).",
-                        g.label, g.respondents + g.more_needed, g.more_needed
-                    )
+                        g.label, g.respondents + more, more
+                    ),
                 }}</p>
             }).collect_view()}
             {(!view.comparisons.is_empty()).then(|| view! {

@@ -163,7 +163,8 @@ pub fn weakest<'a>(groups: impl Iterator<Item = (&'a str, Tally)>) -> Vec<String
     best.into_iter().map(|(id, _)| id.to_string()).collect()
 }
 
-#[cfg(all(test, feature = "ssr"))]
+#[cfg(test)]
+#[cfg(feature = "ssr")]
 mod tests {
     use super::*;
 

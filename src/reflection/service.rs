@@ -94,10 +94,9 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
             "Say in a few words which innovation you reflect on.",
         ));
     }
-    let consent = match input.consent.as_str() {
-        "yes" => true,
-        "no" => false,
-        _ => {
+    let consent = match crate::values::YesNo::parse(&input.consent) {
+        Some(answer) => answer == crate::values::YesNo::Yes,
+        None => {
             return Err(AppError::invalid(
                 "Say whether your answers may be used for research (yes or no).",
             ));
@@ -606,8 +605,12 @@ async fn comparisons(
     inst: &Instrument,
     category_ids: &[String],
 ) -> AppResult<Vec<Comparison>> {
+    use crate::results::model::MeanOf;
     use crate::results::model::Scope;
-    use crate::results::service::{GroupMeans, group_means};
+    let columns: Vec<MeanOf> = category_ids
+        .iter()
+        .map(|id| MeanOf::Category(id.clone()))
+        .collect();
     let mut scopes = Vec::new();
     if let Some(school) = &row.school_id {
         scopes.push(("Your school", Scope::School(school.clone())));
@@ -615,38 +618,20 @@ async fn comparisons(
     scopes.push(("All respondents", Scope::All));
     let mut out = Vec::new();
     for (label, scope) in scopes {
-        let c = match group_means(state, inst, row.instrument_version, &scope).await? {
-            GroupMeans::WouldReveal => Comparison {
-                label: label.to_string(),
-                respondents: 0,
-                more_needed: 0,
-                means: Vec::new(),
-                would_reveal: true,
-            },
-            GroupMeans::TooFew {
-                respondents,
-                more_needed,
-            } => Comparison {
-                label: label.to_string(),
-                respondents,
-                more_needed,
-                means: Vec::new(),
-                would_reveal: false,
-            },
-            GroupMeans::Shown {
-                respondents, means, ..
-            } => Comparison {
-                label: label.to_string(),
-                respondents,
-                more_needed: 0,
-                means: category_ids
-                    .iter()
-                    .map(|id| means.get(id).copied())
-                    .collect(),
-                would_reveal: false,
-            },
-        };
-        out.push(c);
+        let g = crate::results::service::group_means(
+            state,
+            inst,
+            row.instrument_version,
+            &scope,
+            &columns,
+        )
+        .await?;
+        out.push(Comparison {
+            label: label.to_string(),
+            respondents: g.respondents,
+            withheld: g.withheld,
+            means: g.means,
+        });
     }
     Ok(out)
 }

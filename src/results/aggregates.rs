@@ -3,7 +3,7 @@
 use super::privacy::CellCount;
 use super::release::Change;
 use crate::instrument::{Instrument, ItemType};
-use crate::server::db::Db;
+use crate::server::db::{Db, placeholders};
 use sqlx::{Any, Transaction};
 use std::collections::BTreeMap;
 
@@ -132,14 +132,22 @@ pub async fn apply(
     let m = membership(tx, respondent.school_id.as_deref()).await?;
     let school_key = respondent.school_id.clone().unwrap_or_default();
     let cells = cells(respondent, &m);
+    // the deltas, summed in memory: one row per (cell, item, value)
+    let mut deltas: BTreeMap<(&Cell, &str, String), i64> = BTreeMap::new();
     for cell in &cells {
         for (item, value) in answers {
             for v in countable_values(inst, item, value) {
-                bump_answer(tx, PENDING_ANSWERS, cell, item, &v, sign).await?;
+                *deltas.entry((cell, item.as_str(), v)).or_default() += sign;
             }
         }
-        bump_pending_respondents(tx, cell, &school_key, sign).await?;
     }
+    let rows: Vec<(&Cell, &str, &str, i64)> = deltas
+        .iter()
+        .filter(|(_, n)| **n != 0)
+        .map(|((c, item, v), n)| (*c, *item, v.as_str(), *n))
+        .collect();
+    add_answers(tx, PENDING_ANSWERS, &rows).await?;
+    add_pending_respondents(tx, &cells, &school_key, sign).await?;
     for cell in cells.iter().filter(|c| c.month != TOTAL) {
         release_if_due(
             tx,
@@ -288,66 +296,95 @@ const CELL_KEY: &str = "level = $1 AND group_key = $2 AND instrument_id = $3 AND
 const RELEASED_ANSWERS: &str = "answer_counts";
 const PENDING_ANSWERS: &str = "pending_answer_counts";
 
-/// Adds `by` to one answer count of `table`. A released count that reaches 0 is removed; a pending
-/// one may go below 0 (a released respondent who left) and is removed at exactly 0.
-async fn bump_answer(
+/// Rows a multi-row statement carries at most (10 parameters each: well inside both backends'
+/// limits on bound parameters).
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// `($first, …), (…)`: `rows` tuples of `width` numbered placeholders from `$first`.
+fn value_rows(first: usize, rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", placeholders(first + r * width, width)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Adds each row's `n` to its answer count of `table` (each (cell, item, value) once), many rows
+/// a statement, which returns the counts that reached nothing: a released count at 0 or below, a
+/// pending one at exactly 0 (it may go below 0: a released respondent who left). Those, usually
+/// none, are then removed by their keys.
+async fn add_answers(
     tx: &mut Tx,
     table: &str,
-    c: &Cell,
-    item: &str,
-    value: &str,
-    by: i64,
+    rows: &[(&Cell, &str, &str, i64)],
 ) -> Result<(), sqlx::Error> {
-    let sql = format!(
-        "INSERT INTO {table} ({CELL_COLUMNS}, item_id, value, n)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT ({CELL_COLUMNS}, item_id, value)
-         DO UPDATE SET n = {table}.n + excluded.n"
-    );
-    bind_cell(sqlx::query(&sql), c)
-        .bind(item)
-        .bind(value)
-        .bind(by)
-        .execute(&mut **tx)
-        .await?;
-    if by < 0 || table == PENDING_ANSWERS {
-        // the one row just changed, by its primary key
-        let gone = if table == PENDING_ANSWERS {
-            "n = 0"
-        } else {
-            "n <= 0"
-        };
+    let mut gone: Vec<CountRow> = Vec::new();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "DELETE FROM {table} WHERE {CELL_KEY} AND item_id = $8 AND value = $9 AND {gone}"
+            "INSERT INTO {table} ({CELL_COLUMNS}, item_id, value, n) VALUES {}
+             ON CONFLICT ({CELL_COLUMNS}, item_id, value)
+             DO UPDATE SET n = {table}.n + excluded.n
+             RETURNING {CELL_COLUMNS}, item_id, value, n",
+            value_rows(1, chunk.len(), 10)
         );
-        bind_cell(sqlx::query(&sql), c)
-            .bind(item)
-            .bind(value)
+        let mut q = sqlx::query_as::<_, CountRow>(&sql);
+        for (c, item, value, n) in chunk {
+            q = q
+                .bind(&c.level)
+                .bind(&c.group_key)
+                .bind(&c.instrument_id)
+                .bind(c.instrument_version)
+                .bind(&c.role)
+                .bind(&c.innovation)
+                .bind(&c.month)
+                .bind(*item)
+                .bind(*value)
+                .bind(*n);
+        }
+        let changed = q.fetch_all(&mut **tx).await?;
+        gone.extend(
+            changed
+                .into_iter()
+                .filter(|r| r.n == 0 || (r.n < 0 && table == RELEASED_ANSWERS)),
+        );
+    }
+    for r in &gone {
+        let sql = format!(
+            "DELETE FROM {table} WHERE {CELL_KEY} AND item_id = $8 AND value = $9 AND n = $10"
+        );
+        let cell = r.cell();
+        bind_cell(sqlx::query(&sql), &cell)
+            .bind(&r.item_id)
+            .bind(&r.value)
+            .bind(r.n)
             .execute(&mut **tx)
             .await?;
     }
     Ok(())
 }
 
-/// Counts one respondent who finished (`by` = 1) or left (-1) in a group's pending changes.
-async fn bump_pending_respondents(
+/// Counts one respondent who finished (`by` = 1) or left (-1) in the pending changes of each of
+/// `cells` (distinct), in one statement.
+async fn add_pending_respondents(
     tx: &mut Tx,
-    c: &Cell,
+    cells: &[Cell],
     school_key: &str,
     by: i64,
 ) -> Result<(), sqlx::Error> {
+    if cells.is_empty() {
+        return Ok(());
+    }
     let sql = format!(
-        "INSERT INTO pending_respondent_counts ({CELL_COLUMNS}, school_key, n, changes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)
+        "INSERT INTO pending_respondent_counts ({CELL_COLUMNS}, school_key, n, changes) VALUES {}
          ON CONFLICT ({CELL_COLUMNS}, school_key)
          DO UPDATE SET n = pending_respondent_counts.n + excluded.n,
-             changes = pending_respondent_counts.changes + 1"
+             changes = pending_respondent_counts.changes + excluded.changes",
+        value_rows(1, cells.len(), 10)
     );
-    bind_cell(sqlx::query(&sql), c)
-        .bind(school_key)
-        .bind(by)
-        .execute(&mut **tx)
-        .await?;
+    let mut q = sqlx::query(&sql);
+    for c in cells {
+        q = bind_cell(q, c).bind(school_key).bind(by).bind(1i64);
+    }
+    q.execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -534,9 +571,12 @@ pub async fn recompute(
             .execute(&mut *tx)
             .await?;
     }
-    for ((c, item, value), n) in &counts.answers {
-        bump_answer(&mut tx, RELEASED_ANSWERS, c, item, value, *n).await?;
-    }
+    let rows: Vec<(&Cell, &str, &str, i64)> = counts
+        .answers
+        .iter()
+        .map(|((c, item, value), n)| (c, item.as_str(), value.as_str(), *n))
+        .collect();
+    add_answers(&mut tx, RELEASED_ANSWERS, &rows).await?;
     let mut groups = std::collections::BTreeSet::new();
     for (c, n) in &counts.respondents {
         bump_respondents(&mut tx, c, *n).await?;

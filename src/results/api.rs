@@ -23,13 +23,8 @@ pub async fn get_results(
     let state = crate::server::state()?;
     let user = crate::accounts::service::require(&state.db).await?;
     let key = key.unwrap_or_default();
-    let scope = match level.as_str() {
-        "all" => Scope::All,
-        "country" => Scope::Country(key.to_lowercase()),
-        "network" => Scope::Network(key),
-        "school" => Scope::School(key),
-        _ => return Err(AppError::NotFound("There is no such results page.".into())),
-    };
+    let scope = Scope::parse(&level, key)
+        .ok_or_else(|| AppError::NotFound("There is no such results page.".into()))?;
     let version = match version.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => None,
         Some(v) => Some(

@@ -164,7 +164,8 @@ pub fn ranking_text(r: &GroupResults) -> Vec<String> {
         .collect()
 }
 
-#[cfg(all(test, feature = "ssr"))]
+#[cfg(test)]
+#[cfg(feature = "ssr")]
 mod tests {
     use super::*;
 

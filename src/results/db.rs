@@ -1,76 +1,65 @@
 //! The results' SQL (server only): reads one group's running aggregates, never the answers, so a
 //! results query costs the same for 100 or 100,000 respondents.
-use crate::server::db::Db;
+use crate::server::db::{Db, Sql};
 
 use super::model::Scope;
 
 /// Which respondents within the scope (see `privacy::ViewFilter`).
 pub type Filter = super::privacy::ViewFilter;
 
-/// The WHERE clause and its text arguments (placeholders numbered from 2; $1 is the instrument).
-/// `key` None = every group of the level; `t` = the table alias prefix ("" or "c.").
-fn where_clause(
+/// Appends the conditions for the rows of group `level`/`key` (every group of the level for
+/// `key` None) of `instrument` under `f` to `sql`; `t` = the table alias prefix ("" or "c.").
+fn where_into(
+    sql: &mut Sql,
+    instrument: &str,
     level: &str,
     key: Option<&str>,
     f: &Filter,
     t: &str,
-) -> (String, Vec<String>, Option<i64>) {
-    let mut sql = format!("{t}instrument_id = $1");
-    let mut args: Vec<String> = Vec::new();
-    let mut push = |sql: &mut String, fragment: &str, v: &str| {
-        args.push(v.to_string());
-        sql.push_str(
-            &fragment
-                .replace('?', &format!("${}", args.len() + 1))
-                .replace('@', t),
-        );
-    };
-    push(&mut sql, " AND @level = ?", level);
+) {
+    sql.bind(&format!("{t}instrument_id = ?"), instrument);
+    sql.bind(&format!(" AND {t}level = ?"), level);
     if let Some(key) = key {
-        push(&mut sql, " AND @group_key = ?", key);
+        sql.bind(&format!(" AND {t}group_key = ?"), key);
     }
     if f.roles.is_none() && f.innovation.is_none() && f.from.is_none() && f.to.is_none() {
         // no filter: the group's total rows alone
         let total = super::aggregates::TOTAL;
-        push(&mut sql, " AND @role = ?", total);
-        push(&mut sql, " AND @innovation = ?", total);
-        push(&mut sql, " AND @month = ?", total);
+        for column in ["role", "innovation", "month"] {
+            sql.bind(&format!(" AND {t}{column} = ?"), total);
+        }
     } else {
-        sql.push_str(&format!(" AND {t}month <> '*'"));
+        sql.push(&format!(" AND {t}month <> '*'"));
     }
     if let Some(roles) = &f.roles {
-        if roles.is_empty() {
-            sql.push_str(" AND 1 = 0");
-        }
-        for (i, r) in roles.iter().enumerate() {
-            let op = match (i, roles.len()) {
-                (0, 1) => " AND @role = ?",
-                (0, _) => " AND @role IN (?",
-                (i, n) if i + 1 == n => ", ?)",
-                _ => ", ?",
-            };
-            push(&mut sql, op, r);
-        }
+        sql.push(" AND ").bind_in(&format!("{t}role"), roles);
     }
     if let Some(i) = &f.innovation {
-        push(&mut sql, " AND @innovation = ?", i);
+        sql.bind(&format!(" AND {t}innovation = ?"), i);
     }
     if let Some(d) = &f.from {
-        push(&mut sql, " AND @month >= ?", d);
+        sql.bind(&format!(" AND {t}month >= ?"), d);
     }
     if let Some(d) = &f.to {
-        push(&mut sql, " AND @month <= ?", d);
+        sql.bind(&format!(" AND {t}month <= ?"), d);
     }
-    let version = f.version;
-    if version.is_some() {
-        sql.push_str(&format!(" AND {t}instrument_version = ${}", args.len() + 2));
+    if let Some(v) = f.version {
+        sql.bind(&format!(" AND {t}instrument_version = ?"), v);
     }
-    (sql, args, version)
 }
 
-fn clause(scope: &Scope, f: &Filter) -> (String, Vec<String>, Option<i64>) {
-    let (level, key) = level_key(scope);
-    where_clause(level, Some(key), f, "")
+/// `select` followed by the conditions for one group under `f`.
+fn group_query(select: &str, instrument: &str, scope: &Scope, f: &Filter) -> Sql {
+    let mut sql = Sql::new(select);
+    where_into(
+        &mut sql,
+        instrument,
+        scope.level(),
+        Some(scope.key()),
+        f,
+        "",
+    );
+    sql
 }
 
 /// A group's respondents per filter cell (role × innovation × version × month), the input of the
@@ -80,7 +69,7 @@ pub async fn cells(
     instrument: &str,
     scope: &Scope,
 ) -> Result<Vec<super::privacy::CellCount>, sqlx::Error> {
-    let (level, key) = level_key(scope);
+    let (level, key) = (scope.level(), scope.key());
     let rows = sqlx::query_as::<_, (String, String, i64, String, i64)>(
         "SELECT role, innovation, instrument_version, month, n FROM respondent_counts
          WHERE instrument_id = $1 AND level = $2 AND group_key = $3 AND month <> '*' AND n > 0",
@@ -114,19 +103,13 @@ pub async fn per_school(
     instrument: &str,
     f: &Filter,
 ) -> Result<Vec<SchoolCount>, sqlx::Error> {
-    let (wh, args, version) = where_clause("school", None, f, "c.");
-    let sql = format!(
+    let mut sql = Sql::new(
         "SELECT s.id, s.network_id, s.country, CAST(SUM(c.n) AS BIGINT) FROM respondent_counts c
-         JOIN schools s ON s.id = c.group_key WHERE {wh} GROUP BY s.id, s.network_id, s.country"
+         JOIN schools s ON s.id = c.group_key WHERE ",
     );
-    let mut q = sqlx::query_as::<_, SchoolCount>(&sql).bind(instrument);
-    for a in &args {
-        q = q.bind(a);
-    }
-    if let Some(v) = version {
-        q = q.bind(v);
-    }
-    q.fetch_all(&db.pool).await
+    where_into(&mut sql, instrument, "school", None, f, "c.");
+    sql.push(" GROUP BY s.id, s.network_id, s.country");
+    sql.query_as::<SchoolCount>().fetch_all(&db.pool).await
 }
 
 /// When the group last released its figures (RFC 3339), if it ever did.
@@ -135,7 +118,7 @@ pub async fn released_at(
     instrument: &str,
     scope: &Scope,
 ) -> Result<Option<String>, sqlx::Error> {
-    let (level, key) = level_key(scope);
+    let (level, key) = (scope.level(), scope.key());
     sqlx::query_scalar(
         "SELECT released_at FROM group_releases WHERE instrument_id = $1 AND level = $2 AND group_key = $3",
     )
@@ -156,59 +139,41 @@ pub async fn text_answers(
     f: &Filter,
     released_at: &str,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
-    let mut sql = String::from(
+    let mut sql = Sql::new(
         "SELECT a.item_id, a.value FROM answers a JOIN reflections r ON r.id = a.reflection_id
          LEFT JOIN schools s ON s.id = r.school_id
-         WHERE r.instrument_id = $1 AND r.status = 'finished'",
+         WHERE r.status = 'finished'",
     );
-    let mut args: Vec<String> = Vec::new();
-    let mut push = |sql: &mut String, fragment: &str, v: &str| {
-        args.push(v.to_string());
-        sql.push_str(&fragment.replace('?', &format!("${}", args.len() + 1)));
-    };
-    push(&mut sql, " AND r.finished_at <= ?", released_at);
+    sql.bind(" AND r.instrument_id = ?", instrument);
+    sql.bind(" AND r.finished_at <= ?", released_at);
     match scope {
         Scope::All => {}
-        Scope::School(id) => push(&mut sql, " AND r.school_id = ?", id),
-        Scope::Network(id) => push(&mut sql, " AND s.network_id = ?", id),
-        Scope::Country(c) => push(&mut sql, " AND s.country = ?", c),
+        Scope::School(id) => {
+            sql.bind(" AND r.school_id = ?", id);
+        }
+        Scope::Network(id) => {
+            sql.bind(" AND s.network_id = ?", id);
+        }
+        Scope::Country(c) => {
+            sql.bind(" AND s.country = ?", c);
+        }
     }
     if let Some(roles) = &f.roles {
-        sql.push_str(" AND r.role IN (''");
-        for r in roles {
-            push(&mut sql, ", ?", r);
-        }
-        sql.push(')');
+        sql.push(" AND ").bind_in("r.role", roles);
     }
     if let Some(i) = &f.innovation {
-        push(&mut sql, " AND r.innovation = ?", i);
+        sql.bind(" AND r.innovation = ?", i);
     }
     if let Some(m) = &f.from {
-        push(&mut sql, " AND SUBSTR(r.finished_at, 1, 7) >= ?", m);
+        sql.bind(" AND SUBSTR(r.finished_at, 1, 7) >= ?", m);
     }
     if let Some(m) = &f.to {
-        push(&mut sql, " AND SUBSTR(r.finished_at, 1, 7) <= ?", m);
-    }
-    if f.version.is_some() {
-        sql.push_str(&format!(" AND r.instrument_version = ${}", args.len() + 2));
-    }
-    let mut q = sqlx::query_as::<_, (String, String)>(&sql).bind(instrument);
-    for a in &args {
-        q = q.bind(a);
+        sql.bind(" AND SUBSTR(r.finished_at, 1, 7) <= ?", m);
     }
     if let Some(v) = f.version {
-        q = q.bind(v);
+        sql.bind(" AND r.instrument_version = ?", v);
     }
-    q.fetch_all(&db.pool).await
-}
-
-fn level_key(scope: &Scope) -> (&'static str, &str) {
-    match scope {
-        Scope::All => ("all", ""),
-        Scope::School(id) => ("school", id.as_str()),
-        Scope::Network(id) => ("network", id.as_str()),
-        Scope::Country(c) => ("country", c.as_str()),
-    }
+    sql.query_as::<(String, String)>().fetch_all(&db.pool).await
 }
 
 /// Number of finished reflections in the group.
@@ -218,17 +183,15 @@ pub async fn respondents(
     scope: &Scope,
     f: &Filter,
 ) -> Result<i64, sqlx::Error> {
-    let (wh, args, version) = clause(scope, f);
-    let sql =
-        format!("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM respondent_counts WHERE {wh}");
-    let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(instrument);
-    for a in &args {
-        q = q.bind(a);
-    }
-    if let Some(v) = version {
-        q = q.bind(v);
-    }
-    q.fetch_one(&db.pool).await
+    group_query(
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM respondent_counts WHERE ",
+        instrument,
+        scope,
+        f,
+    )
+    .query_scalar::<i64>()
+    .fetch_one(&db.pool)
+    .await
 }
 
 /// (item, value, n) summed over the group.
@@ -238,23 +201,22 @@ pub async fn item_counts(
     scope: &Scope,
     f: &Filter,
 ) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
-    let (wh, args, version) = clause(scope, f);
-    let sql = format!(
-        "SELECT item_id, value, CAST(SUM(n) AS BIGINT) FROM answer_counts WHERE {wh} GROUP BY item_id, value"
+    let mut sql = group_query(
+        "SELECT item_id, value, CAST(SUM(n) AS BIGINT) FROM answer_counts WHERE ",
+        instrument,
+        scope,
+        f,
     );
-    let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql).bind(instrument);
-    for a in &args {
-        q = q.bind(a);
-    }
-    if let Some(v) = version {
-        q = q.bind(v);
-    }
-    q.fetch_all(&db.pool).await
+    sql.push(" GROUP BY item_id, value");
+    sql.query_as::<(String, String, i64)>()
+        .fetch_all(&db.pool)
+        .await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::db::Arg;
 
     #[test]
     fn placeholders_are_numbered_in_order() {
@@ -264,28 +226,31 @@ mod tests {
             version: Some(2),
             ..Default::default()
         };
-        let (sql, args, v) = clause(&Scope::Country("nl".into()), &f);
+        let sql = group_query("", "i", &Scope::Country("nl".into()), &f);
         assert_eq!(
-            sql,
+            sql.text,
             "instrument_id = $1 AND level = $2 AND group_key = $3 AND month <> '*' AND role = $4 AND month >= $5 AND instrument_version = $6"
         );
-        assert_eq!(args, ["country", "nl", "teacher", "2026-01"]);
-        assert_eq!(v, Some(2));
-        let (sql, args, _) = clause(&Scope::All, &Filter::default());
+        let text = |v: &[&str]| v.iter().map(|x| Arg::from(*x)).collect::<Vec<_>>();
+        let mut args = text(&["i", "country", "nl", "teacher", "2026-01"]);
+        args.push(Arg::Int(2));
+        assert_eq!(sql.args, args);
+        let sql = group_query("", "i", &Scope::All, &Filter::default());
         assert_eq!(
-            sql,
+            sql.text,
             "instrument_id = $1 AND level = $2 AND group_key = $3 AND role = $4 AND innovation = $5 AND month = $6"
         );
-        assert_eq!(args, ["all", "", "*", "*", "*"]);
+        assert_eq!(sql.args, text(&["i", "all", "", "*", "*", "*"]));
         let leaders = Filter {
             roles: Some(vec!["deputy".into(), "headteacher".into()]),
             ..Default::default()
         };
-        let (sql, args, _) = where_clause("school", None, &leaders, "c.");
+        let mut sql = Sql::default();
+        where_into(&mut sql, "i", "school", None, &leaders, "c.");
         assert_eq!(
-            sql,
+            sql.text,
             "c.instrument_id = $1 AND c.level = $2 AND c.month <> '*' AND c.role IN ($3, $4)"
         );
-        assert_eq!(args, ["school", "deputy", "headteacher"]);
+        assert_eq!(sql.args, text(&["i", "school", "deputy", "headteacher"]));
     }
 }

@@ -39,13 +39,29 @@ pub struct ResultsQuery {
     pub to: Option<String>,
 }
 
-/// Why a group's results are not shown (never more than this).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Withheld {
-    /// The group needs this many more respondents.
-    MoreNeeded(i64),
-    /// Shown beside other views, it would let someone work out a smaller group.
-    WouldReveal,
+pub use crate::values::Withheld;
+
+/// A group's category means as a column beside something else (the personal profile, a
+/// workshop's room), under every rule of the results pages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupMeans {
+    /// The respondents of the group's last release (0 when even that would reveal too much).
+    pub respondents: i64,
+    /// Why no means show, when none do (then `means` is empty).
+    pub withheld: Option<Withheld>,
+    /// One per column asked for (see [`MeanOf`]); `None` where there is no mean.
+    pub means: Vec<Option<f64>>,
+}
+
+/// Which mean a column of [`GroupMeans`] holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MeanOf {
+    /// A whole category's, by id.
+    Category(String),
+    /// One part (subcategory) of a category: (category id, subcategory id).
+    Part(String, String),
+    /// No comparable mean (several parts of a category).
+    Nothing,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -150,6 +166,45 @@ pub enum Scope {
     Country(String),
 }
 
+impl Scope {
+    /// The group of a results address `/results/<level>/<key>` (a country's code in lower case).
+    pub fn parse(level: &str, key: String) -> Option<Self> {
+        Some(match level {
+            "all" => Self::All,
+            "country" => Self::Country(key.to_lowercase()),
+            "network" => Self::Network(key),
+            "school" => Self::School(key),
+            _ => return None,
+        })
+    }
+
+    /// The level as addresses and the aggregate tables name it.
+    pub fn level(&self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::School(_) => "school",
+            Self::Network(_) => "network",
+            Self::Country(_) => "country",
+        }
+    }
+
+    /// The group's key within its level ("" for everyone).
+    pub fn key(&self) -> &str {
+        match self {
+            Self::All => "",
+            Self::School(k) | Self::Network(k) | Self::Country(k) => k,
+        }
+    }
+
+    /// The part of a results address after `/results/`.
+    pub fn path(&self) -> String {
+        match self {
+            Self::All => "all".to_string(),
+            _ => format!("{}/{}", self.level(), self.key()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,5 +225,26 @@ mod tests {
         // the single role "teacher" is offered as the option "teachers"
         assert_eq!(roles_of("teacher"), None);
         assert_eq!(roles_of("nobody"), None);
+    }
+
+    #[test]
+    fn a_scope_reads_back_from_its_address() {
+        for s in [
+            Scope::All,
+            Scope::School("s-1".into()),
+            Scope::Network("n".into()),
+            Scope::Country("nl".into()),
+        ] {
+            let (level, key) = match s.path().split_once('/') {
+                Some((l, k)) => (l.to_string(), k.to_string()),
+                None => (s.path(), String::new()),
+            };
+            assert_eq!(Scope::parse(&level, key), Some(s));
+        }
+        assert_eq!(
+            Scope::parse("country", "NL".into()),
+            Some(Scope::Country("nl".into()))
+        );
+        assert_eq!(Scope::parse("planet", "x".into()), None);
     }
 }

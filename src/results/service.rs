@@ -216,30 +216,15 @@ pub async fn withheld(
     Ok((d.filter, d.withheld))
 }
 
-/// A group's category means for one questionnaire version, as a side column elsewhere (the
-/// personal profile, a workshop's room), under every rule of the results pages.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GroupMeans {
-    /// Showing the group would reveal a small one by subtraction.
-    WouldReveal,
-    TooFew {
-        respondents: i64,
-        more_needed: i64,
-    },
-    Shown {
-        respondents: i64,
-        /// Mean per category id (categories without answers are absent).
-        means: std::collections::HashMap<String, f64>,
-        /// Mean per "category/subcategory" id.
-        part_means: std::collections::HashMap<String, f64>,
-    },
-}
-
+/// A group's category means for one questionnaire version, one per column of `columns`, as a
+/// side column elsewhere (the personal profile, a workshop's room), under every rule of the
+/// results pages.
 pub async fn group_means(
     state: &AppState,
     inst: &Instrument,
     version: i64,
     scope: &Scope,
+    columns: &[MeanOf],
 ) -> AppResult<GroupMeans> {
     let filter = ViewFilter {
         version: Some(version),
@@ -247,7 +232,11 @@ pub async fn group_means(
     };
     let (_, withheld) = withheld(state, &inst.id, scope, &filter).await?;
     if withheld == Some(Withheld::WouldReveal) {
-        return Ok(GroupMeans::WouldReveal);
+        return Ok(GroupMeans {
+            respondents: 0,
+            withheld,
+            means: Vec::new(),
+        });
     }
     let n = db::respondents(&state.db, &inst.id, scope, &filter).await?;
     let counts = if withheld.is_none() {
@@ -257,28 +246,25 @@ pub async fn group_means(
     };
     let r = compute(inst, n, &counts, state.config.min_group_size);
     if r.more_needed > 0 {
-        return Ok(GroupMeans::TooFew {
+        return Ok(GroupMeans {
             respondents: n,
-            more_needed: r.more_needed,
+            withheld: Some(Withheld::MoreNeeded(r.more_needed)),
+            means: Vec::new(),
         });
     }
-    Ok(GroupMeans::Shown {
+    let category = |id: &str| r.categories.iter().find(|c| c.id == id);
+    let mean = |column: &MeanOf| match column {
+        MeanOf::Category(id) => category(id).and_then(|c| c.estimate).map(|e| e.mean),
+        MeanOf::Part(id, part) => category(id)
+            .and_then(|c| c.subcategories.iter().find(|s| &s.id == part))
+            .and_then(|s| s.estimate)
+            .map(|e| e.mean),
+        MeanOf::Nothing => None,
+    };
+    Ok(GroupMeans {
         respondents: n,
-        means: r
-            .categories
-            .iter()
-            .filter_map(|c| c.estimate.map(|e| (c.id.clone(), e.mean)))
-            .collect(),
-        part_means: r
-            .categories
-            .iter()
-            .flat_map(|c| {
-                c.subcategories.iter().filter_map(|s| {
-                    s.estimate
-                        .map(|e| (crate::values::part_key(&c.id, &s.id), e.mean))
-                })
-            })
-            .collect(),
+        withheld: None,
+        means: columns.iter().map(mean).collect(),
     })
 }
 
@@ -575,12 +561,7 @@ pub async fn view(
             Some((c.id.clone(), labels))
         })
         .collect();
-    let path = match &scope {
-        Scope::All => "all".to_string(),
-        Scope::Country(c) => format!("country/{c}"),
-        Scope::Network(n) => format!("network/{n}"),
-        Scope::School(s) => format!("school/{s}"),
-    };
+    let path = scope.path();
     Ok(ResultsView {
         title,
         path,

@@ -45,7 +45,7 @@ pub async fn create_workshop(
                 instrument: &instrument,
                 categories: &chosen,
                 parts: &parts,
-                ask_poll: ask_poll.as_deref() == Some("yes"),
+                ask_poll: crate::values::YesNo::ticked(ask_poll.as_deref()),
                 word_prompt: word_prompt.as_deref(),
             },
         )

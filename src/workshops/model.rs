@@ -236,16 +236,9 @@ impl RoomView {
     }
 }
 
-/// The all-respondents means of the workshop's categories (same questionnaire version), for
-/// comparison with the room.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RoomComparison {
-    pub respondents: i64,
-    /// Aligned with the room's categories; empty while the group is withheld.
-    pub means: Vec<Option<f64>>,
-    /// Why nothing shows, when nothing does.
-    pub withheld: Option<String>,
-}
+/// Everyone's category means beside the room (same questionnaire version, the room's categories
+/// in order), under the results pages' rules.
+pub type RoomComparison = crate::results::model::GroupMeans;
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,7 @@ use crate::accounts::pages::SignedInBar;
 use crate::app::ErrorBox;
 use crate::error::AppError;
 use crate::ui::{FormError, form_error};
+use crate::values::YesNo;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -432,7 +433,7 @@ fn Presenter(
                 <ActionForm action=reveal>
                     <input type="hidden" name="id" value=id.clone() />
                     <input type="hidden" name="back" value="present" />
-                    <input type="hidden" name="reveal" value=move || if room.with(|r| r.revealed) { "no" } else { "yes" } />
+                    <input type="hidden" name="reveal" value=move || { YesNo::of(!room.with(|r| r.revealed)).as_str() } />
                     <button type="submit" id="reveal-button">
                         {move || if room.with(|r| r.revealed) { "Hide the results" } else { "Reveal the results" }}
                     </button>
@@ -478,7 +479,7 @@ fn RoomResults(
                     }).collect_view())}
                 </ul>
                 {move || comparison.with_value(|c| c.clone()).map(|c| match c.withheld {
-                    Some(why) => view! { <p class="room-compare">{why}</p> }.into_any(),
+                    Some(why) => view! { <p class="room-compare">{compare_withheld(why)}</p> }.into_any(),
                     None => view! {
                         <p class="room-compare" id="room-compare">
                             {format!("All respondents ({}): ", c.respondents)}
@@ -574,7 +575,7 @@ fn RoomControls(initial: RoomView) -> impl IntoView {
                 <ActionForm action=moderate attr:class="inline-form">
                     <input type="hidden" name="id" value=id />
                     <input type="hidden" name="word" value=w.word.clone() />
-                    <input type="hidden" name="hidden" value=if hidden { "no" } else { "yes" } />
+                    <input type="hidden" name="hidden" value={ YesNo::of(!hidden).as_str() } />
                     <button type="submit" aria-label=format!("{} “{}”", if hidden { "Show again" } else { "Hide" }, w.word)>
                         {if hidden { "Show again" } else { "Hide" }}
                     </button>
@@ -599,7 +600,7 @@ fn RoomControls(initial: RoomView) -> impl IntoView {
             <FormError message=Signal::derive(move || reveal_error().or_else(moderate_error)) />
             <ActionForm action=reveal>
                 <input type="hidden" name="id" value=id.clone() />
-                <input type="hidden" name="reveal" value=move || if room.with(|r| r.revealed) { "no" } else { "yes" } />
+                <input type="hidden" name="reveal" value=move || { YesNo::of(!room.with(|r| r.revealed)).as_str() } />
                 <button type="submit">
                     {move || if room.with(|r| r.revealed) { "Hide the results" } else { "Reveal the results" }}
                 </button>
@@ -627,5 +628,17 @@ fn RoomControls(initial: RoomView) -> impl IntoView {
                 }}
             })}
         </section>
+    }
+}
+
+/// Why everyone's means do not show beside the room, in words.
+fn compare_withheld(why: crate::values::Withheld) -> String {
+    match why {
+        crate::values::Withheld::WouldReveal => {
+            "All respondents: hidden for now, as showing them would reveal a small group.".into()
+        }
+        crate::values::Withheld::MoreNeeded(more) => {
+            format!("All respondents: hidden until {more} more have finished this questionnaire.")
+        }
     }
 }

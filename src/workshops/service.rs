@@ -465,11 +465,9 @@ pub async fn may_present(state: &AppState, user: &CurrentUser, id: &str) -> AppR
 
 /// A form's yes/no field.
 fn yes_no(value: &str, what: &str) -> AppResult<bool> {
-    match value {
-        "yes" => Ok(true),
-        "no" => Ok(false),
-        _ => Err(AppError::invalid(format!("{what} is yes or no."))),
-    }
+    crate::values::YesNo::parse(value)
+        .map(|a| a == crate::values::YesNo::Yes)
+        .ok_or_else(|| AppError::invalid(format!("{what} is yes or no.")))
 }
 
 /// Reveals the room's results (they still need the live minimum group size) or hides them again.
@@ -512,7 +510,7 @@ pub async fn comparison(
     user: &CurrentUser,
     id: &str,
 ) -> AppResult<RoomComparison> {
-    use crate::results::service::{GroupMeans, group_means};
+    use crate::results::model::MeanOf;
     let w = own(state, user, id).await?;
     let Some(latest) = state.instruments.latest(&w.instrument_id) else {
         return Err(AppError::NotFound(
@@ -520,54 +518,25 @@ pub async fn comparison(
         ));
     };
     let inst = &latest.instrument;
-    let asked = w.limit(inst);
+    // a category asked whole compares with its mean; one asked in one part with that part's;
+    // several parts of a category have no comparable mean here
+    let columns: Vec<MeanOf> = w
+        .limit(inst)
+        .categories
+        .iter()
+        .map(|c| {
+            let whole = inst
+                .categories
+                .iter()
+                .find(|x| x.id == c.id)
+                .is_some_and(|x| x.subcategories.len() == c.subcategories.len());
+            match c.subcategories.as_slice() {
+                _ if whole => MeanOf::Category(c.id.clone()),
+                [only] => MeanOf::Part(c.id.clone(), only.id.clone()),
+                _ => MeanOf::Nothing,
+            }
+        })
+        .collect();
     let scope = crate::results::model::Scope::All;
-    Ok(
-        match group_means(state, inst, latest.version, &scope).await? {
-            GroupMeans::WouldReveal => RoomComparison {
-                respondents: 0,
-                means: Vec::new(),
-                withheld: Some(
-                    "All respondents: hidden for now, as showing them would reveal a small group."
-                        .into(),
-                ),
-            },
-            GroupMeans::TooFew {
-                respondents,
-                more_needed,
-            } => RoomComparison {
-                respondents,
-                means: Vec::new(),
-                withheld: Some(format!(
-                    "All respondents: hidden until {more_needed} more have finished this questionnaire."
-                )),
-            },
-            GroupMeans::Shown {
-                respondents,
-                means,
-                part_means,
-            } => RoomComparison {
-                respondents,
-                // a category asked whole compares with its mean; one asked in one part with that
-                // part's; several parts of a category have no comparable mean here
-                means: asked
-                    .categories
-                    .iter()
-                    .map(|c| {
-                        let whole = inst
-                            .categories
-                            .iter()
-                            .find(|x| x.id == c.id)
-                            .is_some_and(|x| x.subcategories.len() == c.subcategories.len());
-                        match c.subcategories.as_slice() {
-                            _ if whole => means.get(&c.id).copied(),
-                            [only] => part_means.get(&part_key(&c.id, &only.id)).copied(),
-                            _ => None,
-                        }
-                    })
-                    .collect(),
-                withheld: None,
-            },
-        },
-    )
+    crate::results::service::group_means(state, inst, latest.version, &scope, &columns).await
 }

@@ -159,21 +159,17 @@ async fn profiles_show_school_and_overall_means(app: &mut common::TestApp) {
     assert_eq!(p.comparisons.len(), 2);
     let (school, all) = (&p.comparisons[0], &p.comparisons[1]);
     assert_eq!(
-        (
-            school.label.as_str(),
-            school.respondents,
-            school.more_needed
-        ),
-        ("Your school", 6, 0)
+        (school.label.as_str(), school.respondents, school.withheld),
+        ("Your school", 6, None)
     );
     assert_eq!(school.means[teaching], Some(2.0));
-    assert_eq!((all.respondents, all.more_needed), (15, 0));
+    assert_eq!((all.respondents, all.withheld), (15, None));
     assert!((all.means[teaching].unwrap() - 44.0 / 15.0).abs() < 1e-9);
     // school B has 4: its means are withheld, only how many more are needed
     let p: ProfileView = app.call("get_profile", &[("token", &in_b)]).await.json();
     assert_eq!(
-        (p.comparisons[0].respondents, p.comparisons[0].more_needed),
-        (4, 1)
+        (p.comparisons[0].respondents, p.comparisons[0].withheld),
+        (4, Some(Withheld::MoreNeeded(1)))
     );
     assert!(p.comparisons[0].means.is_empty());
     let html = app.get(&format!("/r/{in_b}/profile")).await;
@@ -197,7 +193,7 @@ async fn profiles_never_reveal_a_small_rest(app: &mut common::TestApp) {
     let p: ProfileView = app.call("get_profile", &[("token", &in_a)]).await.json();
     for c in &p.comparisons {
         assert!(
-            c.would_reveal && c.means.is_empty() && c.respondents == 0,
+            c.withheld == Some(Withheld::WouldReveal) && c.means.is_empty() && c.respondents == 0,
             "{c:?}"
         );
     }
