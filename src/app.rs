@@ -110,23 +110,3 @@ fn NotFound() -> impl IntoView {
         <p>"There is nothing at this address. " <A href="/">"Go to the start page"</A></p>
     }
 }
-
-/// A message box for an error, and the matching HTTP status while rendering on the server.
-#[component]
-pub fn ErrorBox(error: crate::error::AppError) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(error.status());
-    }
-    let sign_in = matches!(error, crate::error::AppError::Unauthorized(_));
-    view! {
-        <div class="error" role="alert">
-            <p>{error.to_string()}</p>
-            {if sign_in {
-                view! { <p><a href="/login">"Sign in"</a></p> }.into_any()
-            } else {
-                view! { <p><A href="/">"Go to the start page"</A></p> }.into_any()
-            }}
-        </div>
-    }
-}

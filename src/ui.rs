@@ -1,7 +1,28 @@
 //! Small pieces of user interface shared by every part of the product.
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
+
+/// A message box for an error, and the matching HTTP status while rendering on the server.
+#[component]
+pub fn ErrorBox(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(error.status());
+    }
+    let sign_in = matches!(error, AppError::Unauthorized(_));
+    view! {
+        <div class="error" role="alert">
+            <p>{error.to_string()}</p>
+            {if sign_in {
+                view! { <p><a href="/login">"Sign in"</a></p> }.into_any()
+            } else {
+                view! { <p><A href="/">"Go to the start page"</A></p> }.into_any()
+            }}
+        </div>
+    }
+}
 
 /// The message of a failed form post: from the action (hydrated) or from `?error=` (plain form).
 pub fn form_error<T: Send + Sync + 'static>(

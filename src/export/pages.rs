@@ -2,8 +2,8 @@
 //! download links with the same filters.
 use super::api::{export_choices, preview_export};
 use super::model::*;
-use crate::app::ErrorBox;
 use crate::error::AppError;
+use crate::ui::ErrorBox;
 use crate::ui::FilterSelect;
 use crate::values::{INNOVATIONS, ROLES, YesNo};
 use leptos::prelude::*;

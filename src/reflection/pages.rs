@@ -2,9 +2,9 @@
 use super::api::*;
 use super::form::{ADVANCE_SECONDS, Failure, SaveQueue, SaveState, starts_advance};
 use super::model::*;
-use crate::app::ErrorBox;
 use crate::error::AppError;
 use crate::instrument::{Item, ItemType, NOT_APPLICABLE, Scale};
+use crate::ui::ErrorBox;
 use crate::ui::{FormError, form_error, render_charts};
 use crate::values::Withheld;
 use leptos::prelude::*;

@@ -12,7 +12,7 @@ pub struct Row {
     pub ask_poll: bool,
     pub word_prompt: Option<String>,
     pub code: String,
-    pub status: String,
+    pub status: super::model::WorkshopStatus,
     /// Whether the facilitator has revealed the room's results.
     pub revealed: bool,
     /// JSON array of chosen "category/subcategory" ids (none: whole categories).
@@ -45,7 +45,9 @@ fn row(t: Tuple) -> Row {
         ask_poll: t.5 != 0,
         word_prompt: t.6,
         code: t.7,
-        status: t.8,
+        // an unknown stored status takes no answers
+        status: super::model::WorkshopStatus::parse(&t.8)
+            .unwrap_or(super::model::WorkshopStatus::Closed),
         revealed: t.9 != 0,
         parts: t.10,
     }
@@ -75,7 +77,7 @@ impl Row {
             part_ids: self.part_ids(),
             ask_poll: self.ask_poll,
             word_prompt: self.word_prompt.clone(),
-            open: self.status == super::model::WorkshopStatus::Open.as_str(),
+            open: self.status == super::model::WorkshopStatus::Open,
         }
     }
 }
@@ -93,7 +95,7 @@ pub async fn insert(pool: &AnyPool, r: &Row, now: &str) -> Result<bool, sqlx::Er
     .bind(i64::from(r.ask_poll))
     .bind(&r.word_prompt)
     .bind(&r.code)
-    .bind(&r.status)
+    .bind(r.status.as_str())
     .bind(i64::from(r.revealed))
     .bind(&r.parts)
     .bind(now)
@@ -170,9 +172,13 @@ pub async fn save_answers(
     Ok(())
 }
 
-pub async fn set_status(pool: &AnyPool, id: &str, status: &str) -> Result<(), sqlx::Error> {
+pub async fn set_status(
+    pool: &AnyPool,
+    id: &str,
+    status: super::model::WorkshopStatus,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE workshops SET status = $1 WHERE id = $2")
-        .bind(status)
+        .bind(status.as_str())
         .bind(id)
         .execute(pool)
         .await?;

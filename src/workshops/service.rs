@@ -111,7 +111,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, w: NewWorkshop<'_>) ->
             ask_poll: w.ask_poll,
             word_prompt: word_prompt.map(str::to_string),
             code,
-            status: WorkshopStatus::Open.as_str().into(),
+            status: WorkshopStatus::Open,
             revealed: false,
             parts: parts.clone(),
         };
@@ -133,10 +133,7 @@ pub async fn list(state: &AppState, user: &CurrentUser) -> AppResult<WorkshopLis
     Ok(WorkshopList {
         workshops: rows
             .into_iter()
-            .map(|r| {
-                let status = WorkshopStatus::parse(&r.status).unwrap_or(WorkshopStatus::Closed);
-                (r.id, r.title, r.code, status)
-            })
+            .map(|r| (r.id, r.title, r.code, r.status))
             .collect(),
         instruments: state
             .instruments
@@ -225,7 +222,7 @@ pub async fn get(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<Wo
         ask_poll: r.ask_poll,
         word_prompt: r.word_prompt,
         code: r.code,
-        status: WorkshopStatus::parse(&r.status).unwrap_or(WorkshopStatus::Closed),
+        status: r.status,
     })
 }
 
@@ -239,7 +236,7 @@ pub async fn set_status(
     let r = own(state, user, id).await?;
     let status = WorkshopStatus::parse(status)
         .ok_or_else(|| AppError::invalid("A workshop is open or closed."))?;
-    db::set_status(&state.db.pool, &r.id, status.as_str()).await?;
+    db::set_status(&state.db.pool, &r.id, status).await?;
     super::live::changed(state, Some(&r.id)).await;
     Ok(())
 }
@@ -260,7 +257,7 @@ pub async fn find_open(state: &AppState, client: &str, typed: &str) -> AppResult
             AppError::NotFound("No workshop has this code. Check it on the screen.".into()),
         ));
     };
-    if r.status != WorkshopStatus::Open.as_str() {
+    if r.status != WorkshopStatus::Open {
         return Err(AppError::Conflict(
             "This workshop is closed: it accepts no answers now.".into(),
         ));
@@ -410,7 +407,7 @@ async fn room_view_of(state: &AppState, w: &db::Row) -> AppResult<RoomView> {
         title: w.title.clone(),
         join_url: join_url(state, &w.code),
         code: w.code.clone(),
-        open: w.status == WorkshopStatus::Open.as_str(),
+        open: w.status == WorkshopStatus::Open,
         joined: 0,
         finished: 0,
         answered: 0,
