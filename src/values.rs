@@ -2,22 +2,147 @@
 //! the innovations, the key of a part of a category, and how names are listed in a sentence.
 //! Forms, URLs and SQL carry them as strings; they are checked against these lists at the edge.
 
+/// A respondent's role in their school. Stored, posted and put in addresses as [`Self::as_str`];
+/// parsed back with [`Self::parse`] at those edges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RespondentRole {
+    Headteacher,
+    Deputy,
+    MiddleLeader,
+    Teacher,
+    Other,
+}
+
+impl RespondentRole {
+    /// Every role, in the order forms offer them.
+    pub const ALL: [Self; 5] = [
+        Self::Headteacher,
+        Self::Deputy,
+        Self::MiddleLeader,
+        Self::Teacher,
+        Self::Other,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Headteacher => "headteacher",
+            Self::Deputy => "deputy",
+            Self::MiddleLeader => "middle_leader",
+            Self::Teacher => "teacher",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == raw)
+    }
+
+    /// The label a respondent picks from.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Headteacher => "Headteacher / principal",
+            Self::Deputy => "Deputy or assistant head",
+            Self::MiddleLeader => "Middle leader (e.g. team or subject lead)",
+            Self::Teacher => "Teacher",
+            Self::Other => "Other",
+        }
+    }
+
+    /// The label of the role as a results filter (people with that role).
+    pub const fn plural_label(self) -> &'static str {
+        match self {
+            Self::Headteacher => "Headteachers / principals",
+            Self::Deputy => "Deputy or assistant heads",
+            Self::MiddleLeader => "Middle leaders",
+            Self::Teacher => "Teachers",
+            Self::Other => "Other roles",
+        }
+    }
+}
+
+impl AsRef<str> for RespondentRole {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+/// The role groups results and exports compare: the leaders beside the teachers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RoleGroup {
+    Leaders,
+    Teachers,
+}
+
+impl RoleGroup {
+    pub const ALL: [Self; 2] = [Self::Leaders, Self::Teachers];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Leaders => "leaders",
+            Self::Teachers => "teachers",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.as_str() == raw)
+    }
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Leaders => "All leaders",
+            Self::Teachers => "Teachers",
+        }
+    }
+
+    /// The stored ids of the group's roles, sorted.
+    pub const fn members(self) -> &'static [&'static str] {
+        match self {
+            Self::Leaders => LEADER_ROLES,
+            Self::Teachers => TEACHER_ROLES,
+        }
+    }
+
+    /// The group a role belongs to (none for "other").
+    pub fn of(role: RespondentRole) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|g| g.members().contains(&role.as_str()))
+    }
+}
+
 /// The respondent roles: (stored id, label), in the order forms offer them.
-pub const ROLES: &[(&str, &str)] = &[
-    ("headteacher", "Headteacher / principal"),
-    ("deputy", "Deputy or assistant head"),
-    ("middle_leader", "Middle leader (e.g. team or subject lead)"),
-    ("teacher", "Teacher"),
-    ("other", "Other"),
-];
+pub const ROLES: &[(&str, &str)] = &{
+    let mut out = [("", ""); RespondentRole::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = (
+            RespondentRole::ALL[i].as_str(),
+            RespondentRole::ALL[i].label(),
+        );
+        i += 1;
+    }
+    out
+};
 
 /// The stored ids of [`ROLES`], in the same order.
-pub const ROLE_IDS: &[&str] = &["headteacher", "deputy", "middle_leader", "teacher", "other"];
+pub const ROLE_IDS: &[&str] = &{
+    let mut out = [""; RespondentRole::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = RespondentRole::ALL[i].as_str();
+        i += 1;
+    }
+    out
+};
 
-/// The leadership roles as one group, sorted.
-pub const LEADER_ROLES: &[&str] = &["deputy", "headteacher", "middle_leader"];
+/// The leadership roles as one group, sorted by stored id.
+pub const LEADER_ROLES: &[&str] = &[
+    RespondentRole::Deputy.as_str(),
+    RespondentRole::Headteacher.as_str(),
+    RespondentRole::MiddleLeader.as_str(),
+];
 /// The teachers as a group.
-pub const TEACHER_ROLES: &[&str] = &["teacher"];
+pub const TEACHER_ROLES: &[&str] = &[RespondentRole::Teacher.as_str()];
 
 /// The innovations a reflection is about: (stored id, label).
 pub const INNOVATIONS: &[(&str, &str)] = &[
@@ -119,6 +244,28 @@ pub fn join_names(names: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_and_groups_read_back_what_they_write() {
+        for r in RespondentRole::ALL {
+            assert_eq!(RespondentRole::parse(r.as_str()), Some(r));
+        }
+        for g in RoleGroup::ALL {
+            assert_eq!(RoleGroup::parse(g.as_str()), Some(g));
+            // a group's name is never a role's: one filter key names one thing
+            assert_eq!(RespondentRole::parse(g.as_str()), None);
+        }
+        assert_eq!(RespondentRole::parse("Teacher"), None);
+        assert_eq!(
+            RoleGroup::of(RespondentRole::Deputy),
+            Some(RoleGroup::Leaders)
+        );
+        assert_eq!(
+            RoleGroup::of(RespondentRole::Teacher),
+            Some(RoleGroup::Teachers)
+        );
+        assert_eq!(RoleGroup::of(RespondentRole::Other), None);
+    }
 
     #[test]
     fn role_ids_are_the_roles_in_order() {

@@ -18,7 +18,7 @@
 //!
 //! All small cells take their next step together, then the cells are counted again, until none
 //! is under k. Every step and its count is reported for the codebook.
-use crate::results::privacy::{LEADER_ROLES, TEACHER_ROLES};
+use crate::values::{RespondentRole, RoleGroup};
 use std::collections::{BTreeMap, HashMap};
 
 /// What stands in the export for a merged school or country.
@@ -65,15 +65,14 @@ impl Shown {
     }
 }
 
-/// The role group of a role.
+/// How an export names the roles in no role group when it shows role groups.
+pub const OTHER_ROLES: &str = "other roles";
+
+/// The role group of a stored role, as an export shows it.
 pub fn role_group(role: &str) -> &'static str {
-    if LEADER_ROLES.contains(&role) {
-        "leaders"
-    } else if TEACHER_ROLES.contains(&role) {
-        "teachers"
-    } else {
-        "other roles"
-    }
+    RespondentRole::parse(role)
+        .and_then(RoleGroup::of)
+        .map_or(OTHER_ROLES, RoleGroup::as_str)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -286,13 +285,14 @@ pub fn withhold_identifying(people: &[(u32, Option<u32>)], k: usize) -> Vec<bool
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::values::RespondentRole as R;
     use proptest::prelude::*;
 
-    fn person(country: &str, school: &str, role: &str) -> Person {
+    fn person(country: &str, school: &str, role: R) -> Person {
         Person {
             country: (!country.is_empty()).then(|| country.to_string()),
             school: (!school.is_empty()).then(|| school.to_string()),
-            role: role.to_string(),
+            role: role.as_str().to_string(),
             innovation: "pln".into(),
             version: 1,
             month: "2026-11".into(),
@@ -305,20 +305,20 @@ mod tests {
 
     #[test]
     fn big_enough_groups_stay_as_they_are() {
-        let mut people = many(5, person("nl", "a", "teacher"));
-        people.extend(many(6, person("nl", "a", "headteacher")));
+        let mut people = many(5, person("nl", "a", R::Teacher));
+        people.extend(many(6, person("nl", "a", R::Headteacher)));
         let a = anonymise(&people, 5);
         assert!(a.report.is_empty());
-        assert_eq!(a.shown[0].as_ref().unwrap().role, "teacher");
+        assert_eq!(a.shown[0].as_ref().unwrap().role, R::Teacher.as_str());
         assert_eq!(a.shown[5].as_ref().unwrap().school, "a");
     }
 
     #[test]
     fn one_headteacher_makes_the_school_s_roles_coarser() {
-        let mut people = many(5, person("nl", "a", "teacher"));
-        people.push(person("nl", "a", "headteacher"));
-        people.extend(many(3, person("nl", "a", "deputy")));
-        people.extend(many(2, person("nl", "a", "middle_leader")));
+        let mut people = many(5, person("nl", "a", R::Teacher));
+        people.push(person("nl", "a", R::Headteacher));
+        people.extend(many(3, person("nl", "a", R::Deputy)));
+        people.extend(many(2, person("nl", "a", R::MiddleLeader)));
         let a = anonymise(&people, 5);
         let roles: Vec<&str> = a
             .shown
@@ -326,9 +326,18 @@ mod tests {
             .map(|s| s.as_ref().unwrap().role.as_str())
             .collect();
         // the 6 leaders together are a group of 6; the teachers stay teachers
-        assert_eq!(roles.iter().filter(|r| **r == "leaders").count(), 6);
         assert_eq!(
-            roles.iter().filter(|r| **r == "teachers").count(),
+            roles
+                .iter()
+                .filter(|r| **r == RoleGroup::Leaders.as_str())
+                .count(),
+            6
+        );
+        assert_eq!(
+            roles
+                .iter()
+                .filter(|r| **r == RoleGroup::Teachers.as_str())
+                .count(),
             5,
             "{roles:?}"
         );
@@ -336,10 +345,10 @@ mod tests {
 
     #[test]
     fn small_schools_merge_into_other_and_a_lone_respondent_is_left_out() {
-        let mut people = many(6, person("nl", "a", "teacher"));
-        people.extend(many(3, person("nl", "b", "teacher")));
-        people.extend(many(2, person("nl", "c", "teacher")));
-        people.push(person("be", "d", "teacher"));
+        let mut people = many(6, person("nl", "a", R::Teacher));
+        people.extend(many(3, person("nl", "b", R::Teacher)));
+        people.extend(many(2, person("nl", "c", R::Teacher)));
+        people.push(person("be", "d", R::Teacher));
         let a = anonymise(&people, 5);
         let schools: Vec<Option<&str>> = a
             .shown
@@ -387,7 +396,7 @@ mod tests {
             k in 3..7usize,
         ) {
             let countries = ["nl", "be", ""];
-            let roles = crate::values::ROLE_IDS;
+            let roles = R::ALL;
             let innovations = ["pln", "data_use", "other"];
             let months = ["2025-11", "2026-01", "2026-02", "2026-11"];
             let mut people = Vec::new();

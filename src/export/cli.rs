@@ -118,7 +118,7 @@ mod tests {
             "--instrument",
             "leadership-reflection",
             "--role",
-            "teacher",
+            crate::values::RespondentRole::Teacher.as_str(),
         ]
         .iter()
         .map(|s| s.to_string())
@@ -126,7 +126,10 @@ mod tests {
         let (email, p) = params(&args).unwrap();
         assert_eq!(email, "r@x.org");
         assert_eq!(p.instrument.as_deref(), Some("leadership-reflection"));
-        assert_eq!(p.role.as_deref(), Some("teacher"));
+        assert_eq!(
+            p.role.as_deref(),
+            Some(crate::values::RespondentRole::Teacher.as_str())
+        );
         assert!(params(&args[..3]).is_err(), "a flag without its value");
         assert!(params(&["--colour".into(), "red".into()]).is_err());
         assert!(

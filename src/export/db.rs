@@ -43,7 +43,10 @@ fn filter_into(sql: &mut Sql, f: &ExportFilter) {
         sql.bind(" AND r.instrument_version = ?", v);
     }
     if !f.unfinished {
-        sql.push(" AND r.status = 'finished'");
+        sql.bind(
+            " AND r.status = ?",
+            crate::values::Status::Finished.as_str(),
+        );
     }
     let day = "COALESCE(SUBSTR(r.finished_at, 1, 10), r.started_on)";
     let conditions = [

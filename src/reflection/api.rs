@@ -114,7 +114,8 @@ pub async fn submit_category(
 
 #[server(endpoint = "get_category")]
 pub async fn get_category(token: String, index: usize) -> Result<CategoryView, AppError> {
-    service::category_view(&crate::server::state()?, &token, index).await
+    let state = crate::server::state()?;
+    service::category_view(&state, &crate::server::request_base(&state), &token, index).await
 }
 
 /// Opens a private link pasted on the start page (posted, so the token is in no address).
@@ -135,7 +136,8 @@ pub async fn resume_target(token: String) -> Result<String, AppError> {
 
 #[server(endpoint = "get_profile")]
 pub async fn get_profile(token: String) -> Result<ProfileView, AppError> {
-    service::profile_view(&crate::server::state()?, &token).await
+    let state = crate::server::state()?;
+    service::profile_view(&state, &crate::server::request_base(&state), &token).await
 }
 
 #[server(endpoint = "save_action_plan")]

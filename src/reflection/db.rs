@@ -1,6 +1,7 @@
 //! The reflection's SQL, in one place (server only).
 use crate::instrument::StoredAnswer;
-use crate::server::db::placeholders;
+use crate::server::db::{placeholders, value_rows};
+use crate::values::Status;
 use sqlx::{Any, AnyPool, FromRow, Transaction};
 
 type Tx = Transaction<'static, Any>;
@@ -35,7 +36,7 @@ pub struct NewReflection<'a> {
     pub token_hash: &'a str,
     pub instrument_id: &'a str,
     pub instrument_version: i64,
-    pub role: &'a str,
+    pub role: crate::values::RespondentRole,
     pub school_id: Option<&'a str>,
     pub innovation: &'a str,
     pub innovation_detail: Option<&'a str>,
@@ -46,15 +47,16 @@ pub struct NewReflection<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, r: NewReflection<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query(&format!(
         "INSERT INTO reflections (id, token_hash, instrument_id, instrument_version, role, school_id, innovation, innovation_detail, consent_research, status, started_on, updated_at, workshop_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'in_progress', $10, $11, $12)",
-    )
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}', $10, $11, $12)",
+        Status::InProgress.as_str()
+    ))
     .bind(r.id)
     .bind(r.token_hash)
     .bind(r.instrument_id)
     .bind(r.instrument_version)
-    .bind(r.role)
+    .bind(r.role.as_str())
     .bind(r.school_id)
     .bind(r.innovation)
     .bind(r.innovation_detail)
@@ -98,7 +100,8 @@ pub async fn lock_in_progress_many(
         return Ok(Vec::new());
     }
     let sql = format!(
-        "UPDATE reflections SET updated_at = $1 WHERE status = 'in_progress' AND id IN ({}) RETURNING id",
+        "UPDATE reflections SET updated_at = $1 WHERE status = '{}' AND id IN ({}) RETURNING id",
+        Status::InProgress.as_str(),
         placeholders(2, ids.len())
     );
     let mut q = sqlx::query_scalar(&sql).bind(now);
@@ -135,13 +138,10 @@ pub async fn upsert_answers(tx: &mut Tx, rows: &[AnswerRow<'_>]) -> Result<(), s
     if rows.is_empty() {
         return Ok(());
     }
-    let values: Vec<String> = (0..rows.len())
-        .map(|r| format!("({})", placeholders(r * 5 + 1, 5)))
-        .collect();
     let sql = format!(
         "INSERT INTO answers (reflection_id, item_id, value, score, updated_at) VALUES {}
          ON CONFLICT (reflection_id, item_id) DO UPDATE SET value = excluded.value, score = excluded.score, updated_at = excluded.updated_at",
-        values.join(", ")
+        value_rows(1, rows.len(), 5)
     );
     let mut q = sqlx::query(&sql);
     for (id, item, a, now) in rows {
@@ -264,11 +264,14 @@ pub async fn set_note(
 }
 
 pub async fn finish(tx: &mut Tx, id: &str, now: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE reflections SET status = 'finished', finished_at = $1, updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(&format!(
+        "UPDATE reflections SET status = '{}', finished_at = $1, updated_at = $1 WHERE id = $2",
+        Status::Finished.as_str()
+    ))
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

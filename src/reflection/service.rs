@@ -77,9 +77,8 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
             short(&input.instrument)
         ))
     })?;
-    if !ROLES.iter().any(|(k, _)| *k == input.role) {
-        return Err(AppError::invalid("Choose your role."));
-    }
+    let role = crate::values::RespondentRole::parse(&input.role)
+        .ok_or_else(|| AppError::invalid("Choose your role."))?;
     if !INNOVATIONS.iter().any(|(k, _)| *k == input.innovation) {
         return Err(AppError::invalid("Choose the innovation you reflect on."));
     }
@@ -155,7 +154,7 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
             token_hash: &hash,
             instrument_id: &loaded.instrument.id,
             instrument_version: loaded.version,
-            role: &input.role,
+            role,
             school_id: school_id.as_deref(),
             innovation: &input.innovation,
             innovation_detail: (!detail.is_empty()).then_some(detail),
@@ -446,11 +445,17 @@ pub(crate) fn short(s: &str) -> String {
     s.chars().take(60).collect()
 }
 
-pub fn resume_url(state: &AppState, token: &str) -> String {
-    format!("{}/r/{token}", crate::server::site_base(state))
+/// The private link of `token` on the site at `base` (see `server::request_base`).
+pub fn resume_url(base: &str, token: &str) -> String {
+    format!("{base}/r/{token}")
 }
 
-pub async fn category_view(state: &AppState, token: &str, index: usize) -> AppResult<CategoryView> {
+pub async fn category_view(
+    state: &AppState,
+    base: &str,
+    token: &str,
+    index: usize,
+) -> AppResult<CategoryView> {
     let (row, inst) = load(state, token).await?;
     let category = index
         .checked_sub(1)
@@ -460,7 +465,7 @@ pub async fn category_view(state: &AppState, token: &str, index: usize) -> AppRe
     let answers: HashMap<String, String> = answers.into_iter().collect();
     Ok(CategoryView {
         token: token.to_string(),
-        resume_url: resume_url(state, token),
+        resume_url: resume_url(base, token),
         instrument_title: inst.title.clone(),
         index,
         total: inst.categories.len(),
@@ -497,7 +502,7 @@ pub async fn resume_target(state: &AppState, token: &str) -> AppResult<String> {
     ))
 }
 
-pub async fn profile_view(state: &AppState, token: &str) -> AppResult<ProfileView> {
+pub async fn profile_view(state: &AppState, base: &str, token: &str) -> AppResult<ProfileView> {
     let (row, inst) = load(state, token).await?;
     let rows = db::answers(&state.db.pool, &row.id).await?;
     let scores: HashMap<String, Option<i64>> = rows
@@ -576,7 +581,7 @@ pub async fn profile_view(state: &AppState, token: &str) -> AppResult<ProfileVie
     Ok(ProfileView {
         room,
         token: token.to_string(),
-        resume_url: resume_url(state, token),
+        resume_url: resume_url(base, token),
         instrument_title: inst.title.clone(),
         instrument_version: row.instrument_version,
         innovation,

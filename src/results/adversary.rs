@@ -3,11 +3,18 @@
 //! integer row reduction.
 use super::pieces::pieces;
 use super::privacy::{CellCount, ViewFilter, periods, role_options, snap};
+use crate::values::RespondentRole as R;
 use proptest::prelude::*;
 
-pub fn cell(role: &str, innovation: &str, version: i64, month: &str, n: i64) -> CellCount {
+pub fn cell(
+    role: impl AsRef<str>,
+    innovation: &str,
+    version: i64,
+    month: &str,
+    n: i64,
+) -> CellCount {
     CellCount {
-        role: role.into(),
+        role: role.as_ref().into(),
         innovation: innovation.into(),
         version,
         month: month.into(),
@@ -16,8 +23,8 @@ pub fn cell(role: &str, innovation: &str, version: i64, month: &str, n: i64) -> 
 }
 
 /// A role filter of exactly these roles.
-pub fn roles(rs: &[&str]) -> ViewFilter {
-    let mut rs: Vec<String> = rs.iter().map(|r| r.to_string()).collect();
+pub fn roles<S: AsRef<str>>(rs: &[S]) -> ViewFilter {
+    let mut rs: Vec<String> = rs.iter().map(|r| r.as_ref().to_string()).collect();
     rs.sort();
     ViewFilter {
         roles: Some(rs),
@@ -25,7 +32,7 @@ pub fn roles(rs: &[&str]) -> ViewFilter {
     }
 }
 
-pub const T_ROLES: [&str; 4] = ["headteacher", "deputy", "teacher", "other"];
+pub const T_ROLES: [R; 4] = [R::Headteacher, R::Deputy, R::Teacher, R::Other];
 pub const T_INNOVATIONS: [&str; 2] = ["a", "b"];
 pub const T_VERSIONS: [i64; 2] = [1, 2];
 pub const T_MONTHS: [&str; 3] = ["2024-01", "2024-02", "2024-03"];

@@ -3,7 +3,8 @@
 use super::privacy::CellCount;
 use super::release::Change;
 use crate::instrument::{Instrument, ItemType};
-use crate::server::db::{Db, placeholders};
+use crate::server::db::{Db, value_rows};
+use crate::values::Status;
 use sqlx::{Any, Transaction};
 use std::collections::BTreeMap;
 
@@ -277,17 +278,18 @@ async fn record_release(
     Ok(())
 }
 
-type Query<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>;
-
-/// Binds a cell's seven key columns, in table order, as the next parameters.
-fn bind_cell<'q>(q: Query<'q>, c: &'q Cell) -> Query<'q> {
-    q.bind(&c.level)
-        .bind(&c.group_key)
-        .bind(&c.instrument_id)
-        .bind(c.instrument_version)
-        .bind(&c.role)
-        .bind(&c.innovation)
-        .bind(&c.month)
+/// Binds a cell's seven key columns, in table order, as the next parameters of a query
+/// (`Query` or `QueryAs`: a macro, as the two share no trait with `bind`).
+macro_rules! bind_cell {
+    ($q:expr, $c:expr) => {
+        $q.bind(&$c.level)
+            .bind(&$c.group_key)
+            .bind(&$c.instrument_id)
+            .bind($c.instrument_version)
+            .bind(&$c.role)
+            .bind(&$c.innovation)
+            .bind(&$c.month)
+    };
 }
 
 const CELL_KEY: &str = "level = $1 AND group_key = $2 AND instrument_id = $3 AND instrument_version = $4 AND role = $5 AND innovation = $6 AND month = $7";
@@ -299,14 +301,6 @@ const PENDING_ANSWERS: &str = "pending_answer_counts";
 /// Rows a multi-row statement carries at most (10 parameters each: well inside both backends'
 /// limits on bound parameters).
 const ROWS_PER_STATEMENT: usize = 500;
-
-/// `($first, …), (…)`: `rows` tuples of `width` numbered placeholders from `$first`.
-fn value_rows(first: usize, rows: usize, width: usize) -> String {
-    (0..rows)
-        .map(|r| format!("({})", placeholders(first + r * width, width)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// Adds each row's `n` to its answer count of `table` (each (cell, item, value) once), many rows
 /// a statement, which returns the counts that reached nothing: a released count at 0 or below, a
@@ -328,17 +322,7 @@ async fn add_answers(
         );
         let mut q = sqlx::query_as::<_, CountRow>(&sql);
         for (c, item, value, n) in chunk {
-            q = q
-                .bind(&c.level)
-                .bind(&c.group_key)
-                .bind(&c.instrument_id)
-                .bind(c.instrument_version)
-                .bind(&c.role)
-                .bind(&c.innovation)
-                .bind(&c.month)
-                .bind(*item)
-                .bind(*value)
-                .bind(*n);
+            q = bind_cell!(q, c).bind(*item).bind(*value).bind(*n);
         }
         let changed = q.fetch_all(&mut **tx).await?;
         gone.extend(
@@ -352,7 +336,7 @@ async fn add_answers(
             "DELETE FROM {table} WHERE {CELL_KEY} AND item_id = $8 AND value = $9 AND n = $10"
         );
         let cell = r.cell();
-        bind_cell(sqlx::query(&sql), &cell)
+        bind_cell!(sqlx::query(&sql), cell)
             .bind(&r.item_id)
             .bind(&r.value)
             .bind(r.n)
@@ -382,7 +366,7 @@ async fn add_pending_respondents(
     );
     let mut q = sqlx::query(&sql);
     for c in cells {
-        q = bind_cell(q, c).bind(school_key).bind(by).bind(1i64);
+        q = bind_cell!(q, c).bind(school_key).bind(by).bind(1i64);
     }
     q.execute(&mut **tx).await?;
     Ok(())
@@ -395,10 +379,10 @@ async fn bump_respondents(tx: &mut Tx, c: &Cell, by: i64) -> Result<(), sqlx::Er
          ON CONFLICT (level, group_key, instrument_id, instrument_version, role, innovation, month)
          DO UPDATE SET n = respondent_counts.n + excluded.n",
     );
-    bind_cell(q, c).bind(by).execute(&mut **tx).await?;
+    bind_cell!(q, c).bind(by).execute(&mut **tx).await?;
     if by < 0 {
         let sql = format!("DELETE FROM respondent_counts WHERE {CELL_KEY} AND n <= 0");
-        bind_cell(sqlx::query(&sql), c).execute(&mut **tx).await?;
+        bind_cell!(sqlx::query(&sql), c).execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -501,8 +485,9 @@ pub async fn from_answers(
     })
     .collect();
     let rows: Vec<FinishedRow> = sqlx::query_as(
-        "SELECT id, instrument_id, instrument_version, school_id, role, innovation, finished_at FROM reflections WHERE status = 'finished'",
+        "SELECT id, instrument_id, instrument_version, school_id, role, innovation, finished_at FROM reflections WHERE status = $1",
     )
+    .bind(Status::Finished.as_str())
     .fetch_all(&db.pool)
     .await?;
     let mut by_reflection: BTreeMap<String, Vec<Cell>> = BTreeMap::new();
@@ -528,8 +513,9 @@ pub async fn from_answers(
         by_reflection.insert(r.id, cs);
     }
     let answers: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT a.reflection_id, a.item_id, a.value FROM answers a JOIN reflections r ON r.id = a.reflection_id WHERE r.status = 'finished'",
+        "SELECT a.reflection_id, a.item_id, a.value FROM answers a JOIN reflections r ON r.id = a.reflection_id WHERE r.status = $1",
     )
+    .bind(Status::Finished.as_str())
     .fetch_all(&db.pool)
     .await?;
     for (id, item, value) in answers {

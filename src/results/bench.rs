@@ -194,7 +194,7 @@ pub async fn run(
         "results query (respondents)", "respondents", "median", "p95", "max"
     );
     let teachers = Filter {
-        roles: Some(vec!["teacher".into()]),
+        roles: Some(vec![crate::values::RespondentRole::Teacher.as_str().into()]),
         ..Default::default()
     };
     let cases = [
@@ -263,7 +263,7 @@ pub async fn run(
         school_ids: Vec::new(),
     };
     let teachers = super::model::ResultsQuery {
-        role: Some("teachers".into()),
+        role: Some(crate::values::RoleGroup::Teachers.as_str().into()),
         ..Default::default()
     };
     let pages = [

@@ -13,9 +13,10 @@ use super::adversary::{cell, every_view_over, isolates};
 use super::privacy::{
     CellCount, Tree, ViewFilter, Visibility, count, suppress_tree, units_allow, view_shows,
 };
+use crate::values::RespondentRole as R;
 use proptest::prelude::*;
 
-const ROLES: [&str; 3] = ["headteacher", "deputy", "teacher"];
+const ROLES: [R; 3] = [R::Headteacher, R::Deputy, R::Teacher];
 const INNOVATIONS: [&str; 2] = ["a", "b"];
 const MONTHS: [&str; 2] = ["2024-01", "2024-02"];
 /// Who: schools A (the coordinator's), B and E of one country, and respondents in no school.

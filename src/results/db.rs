@@ -1,6 +1,7 @@
 //! The results' SQL (server only): reads one group's running aggregates, never the answers, so a
 //! results query costs the same for 100 or 100,000 respondents.
 use crate::server::db::{Db, Sql};
+use crate::values::Status;
 
 use super::model::Scope;
 
@@ -142,8 +143,9 @@ pub async fn text_answers(
     let mut sql = Sql::new(
         "SELECT a.item_id, a.value FROM answers a JOIN reflections r ON r.id = a.reflection_id
          LEFT JOIN schools s ON s.id = r.school_id
-         WHERE r.status = 'finished'",
+         WHERE ",
     );
+    sql.bind("r.status = ?", Status::Finished.as_str());
     sql.bind(" AND r.instrument_id = ?", instrument);
     sql.bind(" AND r.finished_at <= ?", released_at);
     match scope {
@@ -217,11 +219,12 @@ pub async fn item_counts(
 mod tests {
     use super::*;
     use crate::server::db::Arg;
+    use crate::values::RespondentRole as R;
 
     #[test]
     fn placeholders_are_numbered_in_order() {
         let f = Filter {
-            roles: Some(vec!["teacher".into()]),
+            roles: Some(vec![R::Teacher.as_str().into()]),
             from: Some("2026-01".into()),
             version: Some(2),
             ..Default::default()
@@ -232,7 +235,7 @@ mod tests {
             "instrument_id = $1 AND level = $2 AND group_key = $3 AND month <> '*' AND role = $4 AND month >= $5 AND instrument_version = $6"
         );
         let text = |v: &[&str]| v.iter().map(|x| Arg::from(*x)).collect::<Vec<_>>();
-        let mut args = text(&["i", "country", "nl", "teacher", "2026-01"]);
+        let mut args = text(&["i", "country", "nl", R::Teacher.as_str(), "2026-01"]);
         args.push(Arg::Int(2));
         assert_eq!(sql.args, args);
         let sql = group_query("", "i", &Scope::All, &Filter::default());
@@ -242,7 +245,10 @@ mod tests {
         );
         assert_eq!(sql.args, text(&["i", "all", "", "*", "*", "*"]));
         let leaders = Filter {
-            roles: Some(vec!["deputy".into(), "headteacher".into()]),
+            roles: Some(vec![
+                R::Deputy.as_str().into(),
+                R::Headteacher.as_str().into(),
+            ]),
             ..Default::default()
         };
         let mut sql = Sql::default();
@@ -251,6 +257,9 @@ mod tests {
             sql.text,
             "c.instrument_id = $1 AND c.level = $2 AND c.month <> '*' AND c.role IN ($3, $4)"
         );
-        assert_eq!(sql.args, text(&["i", "school", "deputy", "headteacher"]));
+        assert_eq!(
+            sql.args,
+            text(&["i", "school", R::Deputy.as_str(), R::Headteacher.as_str()])
+        );
     }
 }

@@ -1,29 +1,61 @@
 //! Types shared by the results' server functions and pages.
 use super::compute::GroupResults;
+use crate::values::{RespondentRole, RoleGroup};
 use serde::{Deserialize, Serialize};
 
-/// The role filters the pages offer: each role, plus leaders (headteacher, deputy, middle leader)
-/// and teachers.
-pub const ROLE_OPTIONS: &[(&str, &str)] = &[
-    ("leaders", "All leaders"),
-    ("teachers", "Teachers"),
-    ("headteacher", "Headteachers / principals"),
-    ("deputy", "Deputy or assistant heads"),
-    ("middle_leader", "Middle leaders"),
-    ("other", "Other roles"),
-];
+/// A role filter the pages offer: a role group, or one role (the single role "teacher" is the
+/// group "teachers", so it is not offered twice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleOption {
+    Group(RoleGroup),
+    One(RespondentRole),
+}
 
-/// The roles a role option stands for.
+impl RoleOption {
+    /// Every option, in the order the pages offer them.
+    pub fn all() -> Vec<Self> {
+        RoleGroup::ALL
+            .into_iter()
+            .map(Self::Group)
+            .chain(
+                RespondentRole::ALL
+                    .into_iter()
+                    .filter(|r| *r != RespondentRole::Teacher)
+                    .map(Self::One),
+            )
+            .collect()
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Group(g) => g.as_str(),
+            Self::One(r) => r.as_str(),
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::all().into_iter().find(|o| o.as_str() == raw)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Group(g) => g.label(),
+            Self::One(r) => r.plural_label(),
+        }
+    }
+
+    /// The stored ids of the roles the option stands for, sorted.
+    pub fn roles(self) -> Vec<String> {
+        match self {
+            Self::Group(g) => g.members().iter().map(|r| r.to_string()).collect(),
+            Self::One(r) => vec![r.as_str().to_string()],
+        }
+    }
+}
+
+/// The roles a role option's key stands for.
 pub fn roles_of(option: &str) -> Option<Vec<String>> {
-    let list: &[&str] = match option {
-        "leaders" => crate::values::LEADER_ROLES,
-        "teachers" => crate::values::TEACHER_ROLES,
-        role => crate::values::ROLE_IDS
-            .iter()
-            .find(|r| **r == role && ROLE_OPTIONS.iter().any(|(o, _)| o == *r))
-            .map(std::slice::from_ref)?,
-    };
-    Some(list.iter().map(|r| r.to_string()).collect())
+    RoleOption::parse(option).map(RoleOption::roles)
 }
 
 /// What a results page asks for: the query string of `/results/<level>/<key>`.
@@ -31,7 +63,7 @@ pub fn roles_of(option: &str) -> Option<Vec<String>> {
 pub struct ResultsQuery {
     pub instrument: Option<String>,
     pub version: Option<i64>,
-    /// A key of `ROLE_OPTIONS`.
+    /// A key of a [`RoleOption`].
     pub role: Option<String>,
     pub innovation: Option<String>,
     /// `YYYY-MM`, inclusive.
@@ -211,8 +243,11 @@ mod tests {
 
     #[test]
     fn every_role_option_stands_for_known_roles() {
-        for (option, _) in ROLE_OPTIONS {
-            let roles = roles_of(option).unwrap();
+        let options = RoleOption::all();
+        assert_eq!(options.len(), 6);
+        for option in options {
+            assert_eq!(RoleOption::parse(option.as_str()), Some(option));
+            let roles = roles_of(option.as_str()).unwrap();
             assert!(!roles.is_empty());
             assert!(
                 roles
@@ -220,10 +255,14 @@ mod tests {
                     .all(|r| crate::values::ROLE_IDS.contains(&r.as_str()))
             );
         }
-        assert_eq!(roles_of("deputy").unwrap(), ["deputy"]);
-        assert_eq!(roles_of("leaders").unwrap(), crate::values::LEADER_ROLES);
+        let deputy = RespondentRole::Deputy.as_str();
+        assert_eq!(roles_of(deputy).unwrap(), [deputy]);
+        assert_eq!(
+            roles_of(RoleGroup::Leaders.as_str()).unwrap(),
+            crate::values::LEADER_ROLES
+        );
         // the single role "teacher" is offered as the option "teachers"
-        assert_eq!(roles_of("teacher"), None);
+        assert_eq!(roles_of(RespondentRole::Teacher.as_str()), None);
         assert_eq!(roles_of("nobody"), None);
     }
 

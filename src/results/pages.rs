@@ -159,8 +159,8 @@ fn Filters(view: ResultsView) -> impl IntoView {
                 <label for="f-role">"Role"</label>
                 <select id="f-role" name="role">
                     <option value="">"Everyone"</option>
-                    {ROLE_OPTIONS.iter().map(|(k, l)| view! {
-                        <option value=*k selected=sel(&q.role, k)>{*l}</option>
+                    {RoleOption::all().into_iter().map(|o| view! {
+                        <option value=o.as_str() selected=sel(&q.role, o.as_str())>{o.label()}</option>
                     }).collect_view()}
                 </select>
             </div>

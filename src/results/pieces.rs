@@ -23,6 +23,7 @@ use std::collections::HashMap;
 
 use super::privacy::{CellCount, LEADER_ROLES, ViewFilter, periods, role_options};
 use super::suppression::threshold;
+use crate::values::RespondentRole;
 
 /// The group's respondents cut into pieces. Cells without respondents belong to no piece.
 #[derive(Debug, Clone)]
@@ -135,8 +136,8 @@ fn role_rank(roles: &Option<Vec<String>>) -> usize {
     let leaders: Vec<String> = LEADER_ROLES.iter().map(|r| r.to_string()).collect();
     match rs.as_slice() {
         x if *x == leaders[..] => 1,
-        [r] if r == "teacher" => 2,
-        [r] if r == "other" => 3,
+        [r] if *r == RespondentRole::Teacher.as_str() => 2,
+        [r] if *r == RespondentRole::Other.as_str() => 3,
         _ => 4,
     }
 }
@@ -242,16 +243,17 @@ mod tests {
     use super::*;
     use crate::results::adversary::*;
     use crate::results::privacy::{ROLES, TEACHER_ROLES, count};
+    use crate::values::RespondentRole as R;
     use proptest::prelude::*;
 
     #[test]
     fn the_one_other_respondent_cannot_be_worked_out() {
         // 6 leaders, 6 teachers, 1 other: all − leaders − teachers = the other one.
         let school = [
-            cell("headteacher", "x", 1, "2024-01", 2),
-            cell("deputy", "x", 1, "2024-01", 4),
-            cell("teacher", "x", 1, "2024-01", 6),
-            cell("other", "x", 1, "2024-01", 1),
+            cell(R::Headteacher, "x", 1, "2024-01", 2),
+            cell(R::Deputy, "x", 1, "2024-01", 4),
+            cell(R::Teacher, "x", 1, "2024-01", 6),
+            cell(R::Other, "x", 1, "2024-01", 1),
         ];
         let p = pieces(&school, 5);
         assert!(p.shows(&ViewFilter::default()));
@@ -261,7 +263,7 @@ mod tests {
             leaders ^ teachers,
             "exactly one part of the partition shows"
         );
-        assert!(!p.shows(&roles(&["other"])));
+        assert!(!p.shows(&roles(&[R::Other])));
         // with 7 leaders, the smaller part (teachers) is the one left out
         let mut bigger = school.clone();
         bigger[1].n = 5;
@@ -273,9 +275,9 @@ mod tests {
     fn innovations_split_like_roles() {
         // innovation a 6, b 6, c 1 (all teachers)
         let school = [
-            cell("teacher", "a", 1, "2024-01", 6),
-            cell("teacher", "b", 1, "2024-01", 6),
-            cell("teacher", "c", 1, "2024-01", 1),
+            cell(R::Teacher, "a", 1, "2024-01", 6),
+            cell(R::Teacher, "b", 1, "2024-01", 6),
+            cell(R::Teacher, "c", 1, "2024-01", 1),
         ];
         let p = pieces(&school, 5);
         let inn = |i: &str| ViewFilter {
@@ -292,13 +294,13 @@ mod tests {
         );
         // a school where every part is large shows them all
         let school = [
-            cell("teacher", "a", 1, "2024-01", 6),
-            cell("headteacher", "a", 1, "2024-01", 5),
-            cell("other", "b", 1, "2024-01", 7),
+            cell(R::Teacher, "a", 1, "2024-01", 6),
+            cell(R::Headteacher, "a", 1, "2024-01", 5),
+            cell(R::Other, "b", 1, "2024-01", 7),
         ];
         let p = pieces(&school, 5);
         assert!(p.shows(&inn("a")) && p.shows(&inn("b")));
-        assert!(p.shows(&roles(TEACHER_ROLES)) && p.shows(&roles(&["other"])));
+        assert!(p.shows(&roles(TEACHER_ROLES)) && p.shows(&roles(&[R::Other])));
         assert!(p.shows(&roles(LEADER_ROLES)));
         assert_eq!(p.sizes().iter().filter(|n| **n > 0).count(), 3);
     }
@@ -306,18 +308,18 @@ mod tests {
     #[test]
     fn the_adversary_breaks_a_rule_that_only_counts() {
         let school = [
-            cell("headteacher", "a", 1, "2024-01", 6),
-            cell("teacher", "a", 1, "2024-01", 6),
-            cell("other", "a", 1, "2024-01", 1),
+            cell(R::Headteacher, "a", 1, "2024-01", 6),
+            cell(R::Teacher, "a", 1, "2024-01", 6),
+            cell(R::Other, "a", 1, "2024-01", 1),
         ];
         let views = [
             ViewFilter::default(),
-            roles(&["headteacher"]),
+            roles(&[R::Headteacher]),
             roles(TEACHER_ROLES),
         ];
         let found = isolated(&school, &views, 5).expect("all − head − teachers");
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].role, "other");
+        assert_eq!(found[0].role, R::Other.as_str());
         let p = pieces(&school, 5);
         let shown: Vec<ViewFilter> = views.into_iter().filter(|f| p.shows(f)).collect();
         assert_eq!(isolated(&school, &shown, 5), None);
@@ -346,7 +348,7 @@ mod tests {
             let total = count(&own, &ViewFilter::default());
             prop_assert_eq!(p.shows(&ViewFilter::default()), total >= k);
             // roles all covered: the role list used by the pages is the one tested here
-            prop_assert!(T_ROLES.iter().all(|r| ROLES.contains(r)));
+            prop_assert!(T_ROLES.iter().all(|r| ROLES.contains(&r.as_str())));
         }
     }
 }

@@ -519,11 +519,18 @@ pub fn suppress_tree(t: &Tree, k: i64) -> Shown {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::values::RespondentRole as R;
     use proptest::prelude::*;
 
-    fn cell(role: &str, innovation: &str, version: i64, month: &str, n: i64) -> CellCount {
+    fn cell(
+        role: impl AsRef<str>,
+        innovation: &str,
+        version: i64,
+        month: &str,
+        n: i64,
+    ) -> CellCount {
         CellCount {
-            role: role.into(),
+            role: role.as_ref().into(),
             innovation: innovation.into(),
             version,
             month: month.into(),
@@ -532,11 +539,11 @@ mod tests {
     }
 
     fn teachers(month: &str, n: i64) -> CellCount {
-        cell("teacher", "coaching", 1, month, n)
+        cell(R::Teacher, "coaching", 1, month, n)
     }
 
-    fn roles(rs: &[&str]) -> Option<Vec<String>> {
-        let mut v: Vec<String> = rs.iter().map(|r| r.to_string()).collect();
+    fn roles<S: AsRef<str>>(rs: &[S]) -> Option<Vec<String>> {
+        let mut v: Vec<String> = rs.iter().map(|r| r.as_ref().to_string()).collect();
         v.sort();
         Some(v)
     }
@@ -552,9 +559,9 @@ mod tests {
     #[test]
     fn count_by_each_dimension() {
         let cells = [
-            cell("teacher", "coaching", 1, "2024-01", 3),
-            cell("headteacher", "feedback", 2, "2024-02", 4),
-            cell("other", "coaching", 1, "2024-03", 5),
+            cell(R::Teacher, "coaching", 1, "2024-01", 3),
+            cell(R::Headteacher, "feedback", 2, "2024-02", 4),
+            cell(R::Other, "coaching", 1, "2024-03", 5),
         ];
         assert_eq!(count(&cells, &ViewFilter::default()), 12);
         let f = |g: fn(&mut ViewFilter)| {
@@ -564,7 +571,7 @@ mod tests {
         };
         assert_eq!(f(|f| f.version = Some(1)), 8);
         assert_eq!(f(|f| f.version = Some(3)), 0);
-        assert_eq!(f(|f| f.roles = roles(&["headteacher", "teacher"])), 7);
+        assert_eq!(f(|f| f.roles = roles(&[R::Headteacher, R::Teacher])), 7);
         assert_eq!(f(|f| f.roles = roles(LEADER_ROLES)), 4);
         assert_eq!(f(|f| f.innovation = Some("coaching".into())), 8);
         assert_eq!(f(|f| f.from = Some("2024-02".into())), 9);
@@ -582,7 +589,7 @@ mod tests {
             1 + ROLES.len() + 1,
             "teachers = the single role teacher"
         );
-        assert!(o.contains(&roles(&["middle_leader", "headteacher", "deputy"])));
+        assert!(o.contains(&roles(&[R::MiddleLeader, R::Headteacher, R::Deputy])));
         for r in o.iter().flatten() {
             let mut sorted = r.clone();
             sorted.sort();
@@ -646,7 +653,7 @@ mod tests {
         // periods follow the filter: only the teachers' months count
         let cells = [
             teachers("2024-01", 5),
-            cell("headteacher", "coaching", 1, "2024-02", 5),
+            cell(R::Headteacher, "coaching", 1, "2024-02", 5),
             teachers("2024-03", 5),
         ];
         let f = ViewFilter {
@@ -709,7 +716,7 @@ mod tests {
         view_shows(own, enclosing, &snap(f, &periods(own, f, k)), k)
     }
 
-    fn only(rs: &[&str]) -> ViewFilter {
+    fn only<S: AsRef<str>>(rs: &[S]) -> ViewFilter {
         ViewFilter {
             roles: roles(rs),
             ..Default::default()
@@ -720,7 +727,7 @@ mod tests {
     fn teachers_of_a_school_with_one_headteacher_hide() {
         let school = [
             teachers("2024-01", 6),
-            cell("headteacher", "coaching", 1, "2024-01", 1),
+            cell(R::Headteacher, "coaching", 1, "2024-01", 1),
         ];
         assert_eq!(
             decide(&school, &[], &only(TEACHER_ROLES), 5),
@@ -732,14 +739,14 @@ mod tests {
         );
         let school = [
             teachers("2024-01", 6),
-            cell("headteacher", "coaching", 1, "2024-01", 6),
+            cell(R::Headteacher, "coaching", 1, "2024-01", 6),
         ];
         assert_eq!(
             decide(&school, &[], &only(TEACHER_ROLES), 5),
             Visibility::Shows
         );
         assert_eq!(
-            decide(&school, &[], &only(&["headteacher"]), 5),
+            decide(&school, &[], &only(&[R::Headteacher]), 5),
             Visibility::Shows
         );
         let school = [teachers("2024-01", 4)];
@@ -780,7 +787,7 @@ mod tests {
         let school = [teachers("2024-01", 6)];
         let country = [
             teachers("2024-01", 7),
-            cell("headteacher", "coaching", 1, "2024-01", 9),
+            cell(R::Headteacher, "coaching", 1, "2024-01", 9),
         ];
         assert_eq!(
             decide(&school, &[&country], &ViewFilter::default(), 5),
@@ -918,7 +925,7 @@ mod tests {
 
     use crate::results::adversary::every_view_over;
 
-    const T_ROLES: [&str; 3] = ["headteacher", "teacher", "other"];
+    const T_ROLES: [R; 3] = [R::Headteacher, R::Teacher, R::Other];
     const T_INNOVATIONS: [&str; 2] = ["coaching", "feedback"];
     const T_MONTHS: [&str; 4] = ["2024-01", "2024-02", "2024-03", "2024-04"];
     const CELLS: usize = 24;

@@ -134,9 +134,10 @@ mod tests {
     use super::*;
     use crate::results::adversary::*;
     use crate::results::privacy::{LEADER_ROLES, TEACHER_ROLES, ViewFilter};
+    use crate::values::RespondentRole as R;
     use proptest::prelude::*;
 
-    fn change(role: &str, n: i64, changes: i64, school: Option<&str>) -> Change {
+    fn change(role: R, n: i64, changes: i64, school: Option<&str>) -> Change {
         Change {
             cell: cell(role, "a", 1, "2024-03", n),
             changes,
@@ -146,30 +147,30 @@ mod tests {
 
     #[test]
     fn one_finished_respondent_waits_and_k_are_released() {
-        let school = [cell("teacher", "a", 1, "2024-01", 8)];
+        let school = [cell(R::Teacher, "a", 1, "2024-01", 8)];
         assert!(!may_release(
             &school,
-            &[change("teacher", 1, 1, None)],
+            &[change(R::Teacher, 1, 1, None)],
             false,
             5
         ));
         assert!(!may_release(
             &school,
-            &[change("teacher", 4, 4, None)],
+            &[change(R::Teacher, 4, 4, None)],
             false,
             5
         ));
         assert!(may_release(
             &school,
-            &[change("teacher", 5, 5, None)],
+            &[change(R::Teacher, 5, 5, None)],
             false,
             5
         ));
         // four finished and one left: five changes
         assert!(may_release(
             &school,
-            &[change("teacher", 4, 4, None), {
-                let mut c = change("teacher", -1, 1, None);
+            &[change(R::Teacher, 4, 4, None), {
+                let mut c = change(R::Teacher, -1, 1, None);
                 c.cell.month = "2024-01".into();
                 c
             }],
@@ -177,43 +178,48 @@ mod tests {
             5
         ));
         // a first release: nothing shown yet
-        assert!(may_release(&[], &[change("teacher", 5, 5, None)], false, 5));
+        assert!(may_release(
+            &[],
+            &[change(R::Teacher, 5, 5, None)],
+            false,
+            5
+        ));
     }
 
     #[test]
     fn a_part_that_shows_never_changes_by_fewer_than_k() {
         // leaders and teachers both show; four teachers and one leader finished
         let school = [
-            cell("headteacher", "a", 1, "2024-01", 6),
-            cell("teacher", "a", 1, "2024-01", 6),
+            cell(R::Headteacher, "a", 1, "2024-01", 6),
+            cell(R::Teacher, "a", 1, "2024-01", 6),
         ];
         let p = pieces(&school, 5);
         assert!(p.shows(&roles(LEADER_ROLES)) && p.shows(&roles(TEACHER_ROLES)));
         let pending = [
-            change("teacher", 4, 4, None),
-            change("headteacher", 1, 1, None),
+            change(R::Teacher, 4, 4, None),
+            change(R::Headteacher, 1, 1, None),
         ];
         assert!(!may_release(&school, &pending, false, 5));
         let pending = [
-            change("teacher", 5, 5, None),
-            change("headteacher", 5, 5, None),
+            change(R::Teacher, 5, 5, None),
+            change(R::Headteacher, 5, 5, None),
         ];
         assert!(may_release(&school, &pending, false, 5));
     }
 
     #[test]
     fn above_school_level_one_school_cannot_make_a_release() {
-        let network = [cell("teacher", "a", 1, "2024-01", 30)];
+        let network = [cell(R::Teacher, "a", 1, "2024-01", 30)];
         let pending = [
-            change("teacher", 6, 6, Some("s1")),
-            change("teacher", 4, 4, Some("s2")),
+            change(R::Teacher, 6, 6, Some("s1")),
+            change(R::Teacher, 4, 4, Some("s2")),
         ];
         assert!(!may_release(&network, &pending, true, 5));
         assert!(may_release(&network, &pending, false, 5));
         let pending = [
-            change("teacher", 6, 6, Some("s1")),
-            change("teacher", 3, 3, Some("s2")),
-            change("teacher", 2, 2, Some("s3")),
+            change(R::Teacher, 6, 6, Some("s1")),
+            change(R::Teacher, 3, 3, Some("s2")),
+            change(R::Teacher, 2, 2, Some("s3")),
         ];
         assert!(may_release(&network, &pending, true, 5));
     }

@@ -737,17 +737,14 @@ mod tests {
     #[test]
     fn filters_are_checked() {
         let ok = filter_of(&ResultsQuery {
-            role: Some("leaders".into()),
+            role: Some(crate::values::RoleGroup::Leaders.as_str().into()),
             innovation: Some("pln".into()),
             from: Some("2026-01".into()),
             to: Some("2026-12".into()),
             ..Default::default()
         })
         .unwrap();
-        assert_eq!(
-            ok.roles.unwrap(),
-            ["deputy", "headteacher", "middle_leader"]
-        );
+        assert_eq!(ok.roles.unwrap(), crate::values::LEADER_ROLES);
         for bad in [
             ResultsQuery {
                 role: Some("pupil".into()),

@@ -288,7 +288,7 @@ pub async fn start_reflection(addr: &str) -> BenchResult<String> {
         &post("start_reflection", None),
         &form(&[
             ("instrument", "leadership-reflection"),
-            ("role", "teacher"),
+            ("role", crate::values::RespondentRole::Teacher.as_str()),
             ("innovation", "pln"),
             ("consent", "yes"),
         ]),
@@ -329,7 +329,7 @@ pub fn ms(d: Duration) -> String {
 pub const SCHOOLS: usize = 200;
 pub const NETWORKS: usize = 20;
 pub const COUNTRIES: [&str; 10] = ["nl", "be", "de", "dk", "no", "se", "fi", "uk", "ie", "es"];
-pub const ROLES: [&str; 5] = ["headteacher", "deputy", "middle_leader", "teacher", "other"];
+pub const ROLES: &[&str] = crate::values::ROLE_IDS;
 pub const INNOVATIONS: [&str; 3] = ["data_use", "pln", "other"];
 
 /// One loaded reflection, for a benchmark's own bookkeeping: indexes into the tables above, the
@@ -398,9 +398,10 @@ pub async fn load_reflections(
                 refl.push(',');
             }
             refl.push_str(&format!(
-                "('r{id}', 'h{id}', 'leadership-reflection', {version}, '{}', 'school-{school}', '{}', 1, 'finished', '{}', '{when}', '{when}')",
+                "('r{id}', 'h{id}', 'leadership-reflection', {version}, '{}', 'school-{school}', '{}', 1, '{}', '{}', '{when}', '{when}')",
                 ROLES[role],
                 INNOVATIONS[innovation],
+                crate::values::Status::Finished.as_str(),
                 &when[..10]
             ));
             for (item, v) in items.iter().zip(values.iter_mut()) {

@@ -36,6 +36,15 @@ pub fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// `($first, …), (…)`: `rows` tuples of `width` numbered placeholders from `$first`, for
+/// multi-row `VALUES`.
+pub fn value_rows(first: usize, rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", placeholders(first + r * width, width)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A value bound to a built statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arg {
@@ -254,6 +263,13 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_rows_number_each_tuple_on() {
+        assert_eq!(value_rows(1, 2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(value_rows(3, 1, 2), "($3, $4)");
+        assert_eq!(value_rows(1, 0, 5), "");
+    }
 
     #[test]
     fn pieces_number_their_placeholders_in_order() {

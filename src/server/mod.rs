@@ -155,30 +155,33 @@ pub async fn client_key() -> String {
     clients::client_address(peer, &forwarded, &trusted).to_string()
 }
 
-/// The app state of the current server function call.
 /// The address of this site for links people copy (private links, the join address):
-/// `REFLECT_PUBLIC_URL`, or else `http://` and the request's Host when it is a plain host name
-/// (anything else gives `localhost`, so a forged Host cannot put words in a link).
-pub fn site_base(state: &AppState) -> String {
+/// `REFLECT_PUBLIC_URL`, or else `http://` and the Host of `headers` when it is a plain host name
+/// (anything else, or no headers, gives `localhost`, so a forged Host cannot put words in a link).
+pub fn site_base(state: &AppState, headers: Option<&axum::http::HeaderMap>) -> String {
     if let Some(u) = &state.config.public_url {
         return u.clone();
     }
-    let host = use_context::<axum::http::request::Parts>()
-        .and_then(|p| {
-            p.headers
-                .get(axum::http::header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(str::to_string)
-        })
+    let host = headers
+        .and_then(|h| h.get(axum::http::header::HOST))
+        .and_then(|h| h.to_str().ok())
         .filter(|h| {
             !h.is_empty()
                 && h.chars()
                     .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
         })
-        .unwrap_or_else(|| "localhost".into());
+        .unwrap_or("localhost");
     format!("http://{host}")
 }
 
+/// [`site_base`] for the request of the current server function (read by the API layer, which
+/// hands it to the services).
+pub fn request_base(state: &AppState) -> String {
+    let parts = use_context::<axum::http::request::Parts>();
+    site_base(state, parts.as_ref().map(|p| &p.headers))
+}
+
+/// The app state of the current server function call.
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from context");

@@ -63,7 +63,7 @@ pub async fn create_workshop(
 #[server(endpoint = "get_workshop")]
 pub async fn get_workshop(id: String) -> Result<Workshop, AppError> {
     let (state, user) = facilitator().await?;
-    service::get(&state, &user, &id).await
+    service::get(&state, &crate::server::request_base(&state), &user, &id).await
 }
 
 /// Opens (`open`) or closes (`closed`) a workshop.
@@ -110,7 +110,7 @@ pub async fn join_workshop(code: String) -> Result<JoinTarget, AppError> {
 #[server(endpoint = "get_room")]
 pub async fn get_room(id: String) -> Result<RoomView, AppError> {
     let (state, user) = facilitator().await?;
-    service::presenter_room(&state, &user, &id).await
+    service::presenter_room(&state, &crate::server::request_base(&state), &user, &id).await
 }
 
 /// Reveals the room's results (`reveal=yes`) or hides them again (`no`). `back` is the page to

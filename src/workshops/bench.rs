@@ -136,7 +136,7 @@ pub async fn run(
                 &state,
                 crate::reflection::service::StartInput {
                     instrument: instrument.into(),
-                    role: "teacher".into(),
+                    role: crate::values::RespondentRole::Teacher.as_str().into(),
                     school_code: String::new(),
                     innovation: "pln".into(),
                     innovation_detail: String::new(),

@@ -112,7 +112,9 @@ fn poisoned() -> crate::error::AppError {
 }
 
 async fn snapshot(state: &AppState, workshop_id: &str) -> crate::error::AppResult<Arc<str>> {
-    let view = super::service::room_view(state, workshop_id).await?;
+    // one snapshot for every screen of the room: the configured address, not one viewer's Host
+    let base = crate::server::site_base(state, None);
+    let view = super::service::room_view(state, &base, workshop_id).await?;
     let json = serde_json::to_string(&view).map_err(|_| crate::error::AppError::Internal)?;
     Ok(json.into())
 }

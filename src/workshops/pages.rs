@@ -149,7 +149,7 @@ pub fn WorkshopPage() -> impl IntoView {
                             <FormError message=Signal::derive(error) />
                             <ActionForm action=status>
                                 <input type="hidden" name="id" value=w.id.clone() />
-                                <input type="hidden" name="status" value=if open { "closed" } else { "open" } />
+                                <input type="hidden" name="status" value=if open { WorkshopStatus::Closed.as_str() } else { WorkshopStatus::Open.as_str() } />
                                 <button type="submit">{if open { "Close the workshop" } else { "Reopen the workshop" }}</button>
                             </ActionForm>
                             <h2>"Categories"</h2>

@@ -160,9 +160,9 @@ pub async fn list(state: &AppState, user: &CurrentUser) -> AppResult<WorkshopLis
     })
 }
 
-/// The join address of a code, e.g. `https://reflect.example.org/join?code=91618750`.
-fn join_url(state: &AppState, code: &str) -> String {
-    let base = crate::server::site_base(state);
+/// The join address of a code on the site at `base`, e.g.
+/// `https://reflect.example.org/join?code=91618750`.
+fn join_url(base: &str, code: &str) -> String {
     format!("{base}/join?code={code}")
 }
 
@@ -179,7 +179,12 @@ pub fn qr_svg(url: &str) -> AppResult<String> {
         .build())
 }
 
-pub async fn get(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<Workshop> {
+pub async fn get(
+    state: &AppState,
+    base: &str,
+    user: &CurrentUser,
+    id: &str,
+) -> AppResult<Workshop> {
     let r = own(state, user, id).await?;
     let inst = state
         .instruments
@@ -210,7 +215,7 @@ pub async fn get(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<Wo
                 .collect()
         })
         .unwrap_or_default();
-    let url = join_url(state, &r.code);
+    let url = join_url(base, &r.code);
     Ok(Workshop {
         qr_svg: qr_svg(&url)?,
         join_url: url,
@@ -376,15 +381,15 @@ fn room_categories(inst: &crate::instrument::Instrument) -> Vec<super::room::Cat
 }
 
 /// The room's live results (no access check: callers check).
-pub async fn room_view(state: &AppState, workshop_id: &str) -> AppResult<RoomView> {
+pub async fn room_view(state: &AppState, base: &str, workshop_id: &str) -> AppResult<RoomView> {
     let w = db::by_id(&state.db.pool, workshop_id)
         .await?
         .ok_or_else(|| AppError::NotFound("There is no such workshop.".into()))?;
-    room_view_of(state, &w).await
+    room_view_of(state, base, &w).await
 }
 
 /// The room's live results for a workshop row already read.
-async fn room_view_of(state: &AppState, w: &db::Row) -> AppResult<RoomView> {
+async fn room_view_of(state: &AppState, base: &str, w: &db::Row) -> AppResult<RoomView> {
     let rows = db::room_rows(&state.db.pool, &w.id).await?;
     let inst = state
         .instruments
@@ -405,7 +410,7 @@ async fn room_view_of(state: &AppState, w: &db::Row) -> AppResult<RoomView> {
     let mut view = RoomView {
         workshop_id: w.id.clone(),
         title: w.title.clone(),
-        join_url: join_url(state, &w.code),
+        join_url: join_url(base, &w.code),
         code: w.code.clone(),
         open: w.status == WorkshopStatus::Open,
         joined: 0,
@@ -450,9 +455,14 @@ async fn room_view_of(state: &AppState, w: &db::Row) -> AppResult<RoomView> {
 }
 
 /// The room, for its facilitator (or an admin) only.
-pub async fn presenter_room(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<RoomView> {
+pub async fn presenter_room(
+    state: &AppState,
+    base: &str,
+    user: &CurrentUser,
+    id: &str,
+) -> AppResult<RoomView> {
     let w = own(state, user, id).await?;
-    room_view_of(state, &w).await
+    room_view_of(state, base, &w).await
 }
 
 /// Checks that `user` may watch the room (the live stream checks this before subscribing).
