@@ -83,6 +83,79 @@ fn breaches(root: &Path) -> Vec<String> {
     out
 }
 
+/// The ids of the shared value types that must only be written by their type's `as_str`: roles
+/// (but "other", which is also an innovation's id), role groups, a reflection's and a workshop's
+/// statuses.
+fn typed_ids() -> Vec<&'static str> {
+    use crate::values::{RespondentRole, RoleGroup, Status};
+    use crate::workshops::model::WorkshopStatus;
+    let mut ids: Vec<&str> = RespondentRole::ALL
+        .into_iter()
+        .filter(|r| *r != RespondentRole::Other)
+        .map(RespondentRole::as_str)
+        .collect();
+    ids.extend(RoleGroup::ALL.map(RoleGroup::as_str));
+    ids.extend([Status::InProgress, Status::Finished].map(Status::as_str));
+    ids.extend([WorkshopStatus::Open, WorkshopStatus::Closed].map(WorkshopStatus::as_str));
+    ids
+}
+
+/// Every string literal (Rust `"…"` or SQL `'…'`) that spells one of [`typed_ids`], outside the
+/// files that define the types: "file:line: the literal".
+fn literal_breaches(root: &Path) -> Vec<String> {
+    let defining = ["values.rs", "workshops/model.rs", "layout.rs"];
+    let mut out = Vec::new();
+    for file in sources_all(root) {
+        if defining.iter().any(|d| file.ends_with(d)) {
+            continue;
+        }
+        for (n, line) in code(&file) {
+            for id in typed_ids() {
+                if line.contains(&format!("\"{id}\"")) || line.contains(&format!("'{id}'")) {
+                    out.push(format!("{}:{n}: \"{id}\" written out", file.display()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every source file under `dir`, benchmarks included.
+fn sources_all(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(sources_all(&p));
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn typed_values_are_written_only_by_their_types() {
+    let found = literal_breaches(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn the_literal_check_finds_a_role_and_a_status() {
+    let root = std::env::temp_dir().join(format!("reflect-literals-{}", std::process::id()));
+    std::fs::create_dir_all(root.join("results")).unwrap();
+    std::fs::write(
+        root.join("results/db.rs"),
+        "const Q: &str = \"SELECT 1 WHERE status = 'finished'\";\nfn f() -> &'static str { \"teacher\" }\n// \"deputy\" in a comment\n",
+    )
+    .unwrap();
+    let found = literal_breaches(&root);
+    std::fs::remove_dir_all(&root).unwrap();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].ends_with(":1: \"finished\" written out"));
+    assert!(found[1].ends_with(":2: \"teacher\" written out"));
+}
+
 #[test]
 fn every_domain_keeps_to_the_layout() {
     let found = breaches(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));

@@ -279,7 +279,10 @@ mod tests {
         assert_eq!(outcomes[2], Ok(set(&["q9", "q1", "q2"])));
         assert_eq!(outcomes[3], Ok(set(&["q9", "q1", "q2"])));
         assert_eq!(outcomes[4], Ok(set(&["q1", "q2"])));
-        assert!(outcomes[5].as_ref().unwrap_err().contains("finished"));
+        assert_eq!(
+            outcomes[5],
+            Err(crate::reflection::service::finished_error().to_string())
+        );
         assert_eq!(outcomes[6], Ok(set(&["q7"])));
 
         let mut stores: Vec<(&str, &str, &str, &str)> = plan
