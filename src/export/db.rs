@@ -124,7 +124,7 @@ pub struct Answered {
 pub fn answers(
     db: &crate::server::db::Db,
     f: &ExportFilter,
-) -> impl futures::Stream<Item = Result<Vec<Answered>, sqlx::Error>> + Send + 'static {
+) -> impl futures::Stream<Item = Result<Vec<Answered>, sqlx::Error>> + Send + 'static + use<> {
     use futures::StreamExt;
     let gather = match db.backend {
         crate::server::db::Backend::Sqlite => "json_group_object(a.item_id, a.value)",

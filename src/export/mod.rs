@@ -4,9 +4,10 @@
 //! pseudonyms (`pseudonym`), the group-size rules that keep every exported group at k or more
 //! (`anonymise`), the R script (`rscript`). The respondents of an export after those rules, held
 //! compactly (`prepare`). Downloads for researchers and admins, logged: long and wide CSV and
-//! JSON of consenting respondents, streamed (`service`, `db`, `download`), the codebook
-//! (`codebook`); the researcher page `/export` with a preview (`pages`, `api`); `reflect export`
-//! writes the same to standard output (`cli`); `reflect-bench export` measures it (`bench`).
+//! JSON of consenting respondents, streamed (`service`, `db`, `download`; one driver and a
+//! writer per format in `format`), the codebook (`codebook`); the researcher page `/export` with
+//! a preview (`pages`, `api`); `reflect export` writes the same to standard output (`cli`);
+//! `reflect-bench export` measures it (`bench`).
 pub mod api;
 pub mod model;
 pub mod pages;
@@ -23,6 +24,8 @@ pub mod codebook;
 mod db;
 #[cfg(feature = "ssr")]
 pub mod download;
+#[cfg(feature = "ssr")]
+mod format;
 #[cfg(feature = "ssr")]
 pub mod prepare;
 #[cfg(feature = "ssr")]

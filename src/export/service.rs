@@ -1,6 +1,7 @@
 //! Research exports: who may export, the filters, and the downloads written as streams: long
 //! CSV, wide CSV, JSON, the codebook and an R script that reads the wide CSV.
 use super::db::{self, ExportFilter};
+use super::format::{self, Chunk, Format, Json, LongCsv, Wide, WideCsv};
 use super::prepare::{Prepared, TEXT_MIN_GROUP, is_text, prepare};
 use crate::accounts::model::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
@@ -117,110 +118,6 @@ pub const LONG_COLUMNS: &[&str] = &[
     "value",
 ];
 
-type Chunk = Result<axum::body::Bytes, std::io::Error>;
-
-/// What a download's records are written into until a chunk is due.
-trait Buffer: Send {
-    fn fresh() -> Self;
-    fn bytes(self) -> Result<Vec<u8>, String>;
-}
-
-impl Buffer for csv::Writer<Vec<u8>> {
-    fn fresh() -> Self {
-        csv::Writer::from_writer(Vec::with_capacity(64 * 1024))
-    }
-    fn bytes(self) -> Result<Vec<u8>, String> {
-        self.into_inner().map_err(|e| e.to_string())
-    }
-}
-
-impl Buffer for Vec<u8> {
-    fn fresh() -> Self {
-        Vec::with_capacity(64 * 1024)
-    }
-    fn bytes(self) -> Result<Vec<u8>, String> {
-        Ok(self)
-    }
-}
-
-/// Records cut into chunks for a download: a chunk every `every` records goes through a bounded
-/// channel, so memory stays flat however big the export. Failures reach the download as the
-/// stream's error. The writing methods say `false` when the download is over (abandoned or
-/// failed): the writer then stops.
-struct Chunks<B: Buffer> {
-    out: B,
-    tx: tokio::sync::mpsc::Sender<Chunk>,
-    every: usize,
-    /// Records written, a CSV header included.
-    written: usize,
-}
-
-impl<B: Buffer> Chunks<B> {
-    fn new(tx: tokio::sync::mpsc::Sender<Chunk>, every: usize) -> Self {
-        Self {
-            out: B::fresh(),
-            tx,
-            every,
-            written: 0,
-        }
-    }
-
-    async fn fail(&self, message: String) -> bool {
-        let _ = self.tx.send(Err(std::io::Error::other(message))).await;
-        false
-    }
-
-    async fn send(&mut self, out: B) -> bool {
-        match out.bytes() {
-            Ok(bytes) => self.tx.send(Ok(bytes.into())).await.is_ok(),
-            Err(e) => self.fail(e).await,
-        }
-    }
-
-    /// Counts a record written; sends a chunk when one is due.
-    async fn written(&mut self) -> bool {
-        self.written += 1;
-        if self.written.is_multiple_of(self.every) {
-            let full = std::mem::replace(&mut self.out, B::fresh());
-            return self.send(full).await;
-        }
-        true
-    }
-
-    /// Sends what is written so far.
-    async fn flush(&mut self) -> bool {
-        let now = std::mem::replace(&mut self.out, B::fresh());
-        self.send(now).await
-    }
-
-    /// Sends the rest; the number of records written when all went out.
-    async fn finish(mut self) -> Option<usize> {
-        let rest = std::mem::replace(&mut self.out, B::fresh());
-        let written = self.written;
-        self.send(rest).await.then_some(written)
-    }
-}
-
-impl Chunks<csv::Writer<Vec<u8>>> {
-    async fn write<I, T>(&mut self, record: I) -> bool
-    where
-        I: IntoIterator<Item = T>,
-        T: AsRef<[u8]>,
-    {
-        if let Err(e) = self.out.write_record(record) {
-            return self.fail(e.to_string()).await;
-        }
-        self.written().await
-    }
-}
-
-impl Chunks<Vec<u8>> {
-    async fn write(&mut self, text: &[u8]) -> bool {
-        self.out.extend_from_slice(text);
-        self.written().await
-    }
-}
-
 /// A download: the receiving end of its chunks as a body stream (fused: the compression layer
 /// may poll once more after the end).
 pub type Download = std::pin::Pin<Box<dyn futures::Stream<Item = Chunk> + Send + 'static>>;
@@ -271,6 +168,29 @@ async fn log(
     Ok(log_id)
 }
 
+/// A download of `format` written by the streaming driver ([`format::stream`]) in a task of its
+/// own; its row count goes into the export log when it is all out.
+fn download<F, R, S>(
+    state: &AppState,
+    log_id: String,
+    format: F,
+    header_at_once: bool,
+    respondents: R,
+) -> Download
+where
+    F: Format,
+    R: Future<Output = Result<(Prepared, S), sqlx::Error>> + Send + 'static,
+    S: futures::Stream<Item = Result<Vec<db::Answered>, sqlx::Error>> + Send + 'static,
+{
+    let pool = state.db.pool.clone();
+    let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
+    tokio::spawn(async move {
+        let rows = format::stream(format, tx, header_at_once, respondents).await;
+        log_done(&pool, &log_id, rows).await;
+    });
+    body_of(rx)
+}
+
 /// The long CSV (one row per answer) as a stream of chunks. Who asks and the filters are checked
 /// first; then the download starts at once with the header, while the respondents are read and
 /// anonymised (a few numbers each) and the answers stream through. Logs the export.
@@ -282,122 +202,31 @@ pub async fn long_csv(
     may_export(user)?;
     let filter = check(state, p)?;
     let log_id = log(state, user, "long_csv", &filter).await?;
-    let state = state.clone();
-    let pool = state.db.pool.clone();
-    let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
-    tokio::spawn(async move {
-        // a chunk every 500 rows (about 40 KB); the header goes out at once
-        let mut out = Chunks::<csv::Writer<Vec<u8>>>::new(tx, 500);
-        if !out.write(LONG_COLUMNS).await || !out.flush().await {
-            return;
-        }
-        let prep = match prepare(&state, filter).await {
-            Ok(prep) => prep,
-            Err(e) => {
-                tracing::error!(error = %e, "export query failed");
-                out.fail("export failed".into()).await;
-                return;
-            }
-        };
-        let answers = db::answers(&state.db, &prep.filter);
-        let mut walk = prep.walk(answers);
-        loop {
-            let Ok(next) = next_respondent(&mut walk, &out).await else {
-                return; // the download failed
-            };
-            let Some((lead, answers)) = next else {
-                break;
-            };
-            let columns = prep.lead_columns(lead);
-            for (item, value, place) in &answers {
-                let record = columns.iter().copied().chain([
-                    place.category.as_str(),
-                    place.subcategory.as_str(),
-                    item.as_str(),
-                    value.as_str(),
-                ]);
-                if !out.write(record).await {
-                    return; // abandoned or failed
-                }
-            }
-        }
-        log_done(&pool, &log_id, out.finish().await.map(|n| n - 1)).await;
-    });
-    Ok(body_of(rx))
+    let ready = state.clone();
+    let respondents = async move {
+        let prep = prepare(&ready, filter).await?;
+        let answers = db::answers(&ready.db, &prep.filter);
+        Ok::<_, sqlx::Error>((prep, answers))
+    };
+    Ok(download(state, log_id, LongCsv, true, respondents))
 }
 
-/// The walk's next respondent (`None` at the end). When the answers cannot be read, the download
-/// fails with a message and `Err` says to stop.
-async fn next_respondent<'p, S, B: Buffer>(
-    walk: &mut super::prepare::Walk<'p, S>,
-    out: &Chunks<B>,
-) -> Result<Option<(&'p super::prepare::Lead, Vec<super::prepare::Carried<'p>>)>, ()>
-where
-    S: futures::Stream<Item = Result<Vec<db::Answered>, sqlx::Error>>,
-{
-    match walk.next().await {
-        Ok(next) => Ok(next),
-        Err(e) => {
-            tracing::error!(error = %e, "export query failed");
-            out.fail("export failed".into()).await;
-            Err(())
-        }
-    }
-}
-
-/// The wide layout: item columns in questionnaire order (versions oldest first) and the scored
-/// categories (Likert items), whose scale score is the mean of a respondent's answered items.
-struct Wide {
-    columns: Vec<String>,
-    scored: Vec<(String, Vec<String>)>,
-}
-
-impl Wide {
-    fn of(state: &AppState, prep: &Prepared) -> Self {
-        let mut columns: Vec<String> = Vec::new();
-        let mut scored: Vec<(String, Vec<String>)> = Vec::new();
-        for &v in &prep.versions {
-            let Some(inst) = state.instruments.get(&prep.filter.instrument, v) else {
-                continue;
-            };
-            for c in &inst.categories {
-                for i in c.items().filter(|i| prep.filter.text || !is_text(i.kind)) {
-                    if !columns.contains(&i.id) {
-                        columns.push(i.id.clone());
-                    }
-                    if i.kind == ItemType::Likert {
-                        match scored.iter_mut().find(|(id, _)| *id == c.id) {
-                            Some((_, items)) if !items.contains(&i.id) => items.push(i.id.clone()),
-                            Some(_) => {}
-                            None => scored.push((c.id.clone(), vec![i.id.clone()])),
-                        }
-                    }
-                }
-            }
-        }
-        Self { columns, scored }
-    }
-
-    fn header(&self) -> Vec<String> {
-        let mut header: Vec<String> = LONG_COLUMNS[..8].iter().map(|c| c.to_string()).collect();
-        header.extend(self.columns.iter().cloned());
-        header.extend(self.scored.iter().map(|(c, _)| format!("score_{c}")));
-        header
-    }
-
-    /// Per scored category the respondent's scale score.
-    fn scores(&self, values: &HashMap<String, String>) -> Vec<Option<f64>> {
-        self.scored
-            .iter()
-            .map(|(_, ids)| {
-                let scores: Vec<Option<f64>> = ids
-                    .iter()
-                    .map(|i| values.get(i).and_then(|v| v.parse().ok()))
-                    .collect();
-                super::stats::scale_score(&scores)
-            })
-            .collect()
-    }
+/// A download whose format needs the respondents first (its header names their items or
+/// versions): read and anonymised before it starts, then streamed a respondent at a time as
+/// their answers arrive. Logs the export as `name`.
+async fn prepared_download<F: Format>(
+    state: &AppState,
+    user: &CurrentUser,
+    p: &ExportParams,
+    name: &str,
+    format: impl FnOnce(&Prepared) -> F,
+) -> AppResult<Download> {
+    let prep = prepared(state, user, p).await?;
+    let format = format(&prep);
+    let log_id = log(state, user, name, &prep.filter).await?;
+    let answers = db::answers(&state.db, &prep.filter);
+    let respondents = std::future::ready(Ok((prep, answers)));
+    Ok(download(state, log_id, format, false, respondents))
 }
 
 /// The wide CSV (one row per respondent: the leading columns, one column per exported item,
@@ -408,120 +237,15 @@ pub async fn wide_csv(
     user: &CurrentUser,
     p: &ExportParams,
 ) -> AppResult<Download> {
-    let prep = prepared(state, user, p).await?;
-    let wide = Wide::of(state, &prep);
-    let log_id = log(state, user, "wide_csv", &prep.filter).await?;
-    let answers = db::answers(&state.db, &prep.filter);
-    let pool = state.db.pool.clone();
-    let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
-    tokio::spawn(async move {
-        let mut out = Chunks::<csv::Writer<Vec<u8>>>::new(tx, 200);
-        if !out.write(wide.header()).await {
-            return;
-        }
-        let mut walk = prep.walk(answers);
-        loop {
-            let Ok(next) = next_respondent(&mut walk, &out).await else {
-                return; // the download failed
-            };
-            let Some((lead, values)) = next else {
-                break;
-            };
-            let values: HashMap<String, String> =
-                values.into_iter().map(|(i, v, _)| (i, v)).collect();
-            let record = prep
-                .lead_columns(lead)
-                .into_iter()
-                .map(str::to_string)
-                .chain(
-                    wide.columns
-                        .iter()
-                        .map(|c| values.get(c).cloned().unwrap_or_default()),
-                )
-                .chain(
-                    wide.scores(&values)
-                        .into_iter()
-                        .map(|s| s.map(|m| format!("{m:.4}")).unwrap_or_default()),
-                );
-            if !out.write(record).await {
-                return;
-            }
-        }
-        log_done(&pool, &log_id, out.finish().await.map(|n| n - 1)).await;
-    });
-    Ok(body_of(rx))
+    prepared_download(state, user, p, "wide_csv", |prep| WideCsv::of(state, prep)).await
 }
 
-/// The JSON export: one document, `{"instrument", "versions", "minimum_group_size",
-/// "written_answers", "respondents": [...]}`, each respondent an object with the leading columns,
-/// `answers` (item id → value as stored, as in the CSV) and `scores` (category id → scale score
-/// or null). Streamed one respondent at a time.
+/// The JSON export: one document, `{"codebook", "instrument", "minimum_group_size", "versions",
+/// "written_answers", "respondents": [...]}`, each respondent an object with the leading
+/// columns, `answers` (item id → value as stored, as in the CSV) and `scores` (category id →
+/// scale score or null). Streamed one respondent at a time.
 pub async fn json(state: &AppState, user: &CurrentUser, p: &ExportParams) -> AppResult<Download> {
-    let prep = prepared(state, user, p).await?;
-    let wide = Wide::of(state, &prep);
-    let log_id = log(state, user, "json", &prep.filter).await?;
-    let answers = db::answers(&state.db, &prep.filter);
-    let pool = state.db.pool.clone();
-    let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(8);
-    tokio::spawn(async move {
-        let mut out = Chunks::<Vec<u8>>::new(tx, 200);
-        let head = serde_json::json!({
-            "instrument": prep.filter.instrument,
-            "versions": prep.versions,
-            "minimum_group_size": prep.k,
-            "written_answers": prep.filter.text,
-            "codebook": "The codebook with the same filters gives every item's text, values and labels.",
-        })
-        .to_string();
-        // the head object, opened again to add the respondents
-        let opening = format!("{},\"respondents\":[", &head[..head.len() - 1]);
-        if !out.write(opening.as_bytes()).await {
-            return;
-        }
-        let mut first = true;
-        let mut walk = prep.walk(answers);
-        loop {
-            let Ok(next) = next_respondent(&mut walk, &out).await else {
-                return; // the download failed
-            };
-            let Some((lead, values)) = next else {
-                break;
-            };
-            let values: HashMap<String, String> =
-                values.into_iter().map(|(i, v, _)| (i, v)).collect();
-            let mut record = serde_json::Map::new();
-            for (name, value) in LONG_COLUMNS.iter().zip(prep.lead_columns(lead)) {
-                let value = match *name {
-                    "version" => serde_json::json!(lead.version),
-                    _ => serde_json::json!(value),
-                };
-                record.insert(name.to_string(), value);
-            }
-            let answers: serde_json::Map<String, serde_json::Value> = values
-                .iter()
-                .map(|(k, v)| (k.clone(), serde_json::json!(v)))
-                .collect();
-            record.insert("answers".into(), answers.into());
-            let scores: serde_json::Map<String, serde_json::Value> = wide
-                .scored
-                .iter()
-                .zip(wide.scores(&values))
-                .map(|((c, _), s)| (c.clone(), serde_json::json!(s)))
-                .collect();
-            record.insert("scores".into(), scores.into());
-            let mut text = if first { "\n" } else { ",\n" }.to_string();
-            first = false;
-            text.push_str(&serde_json::Value::Object(record).to_string());
-            if !out.write(text.as_bytes()).await {
-                return;
-            }
-        }
-        if out.write(b"\n]}\n").await {
-            // the opening and the closing are not respondents
-            log_done(&pool, &log_id, out.finish().await.map(|n| n - 2)).await;
-        }
-    });
-    Ok(body_of(rx))
+    prepared_download(state, user, p, "json", |prep| Json::of(state, prep)).await
 }
 
 /// The long CSV's columns with their meaning, for the codebook.
@@ -698,11 +422,7 @@ pub async fn r_script(state: &AppState, user: &CurrentUser, p: &ExportParams) ->
         &title,
         &prep.filter.instrument,
         &items,
-        &wide
-            .scored
-            .iter()
-            .map(|(c, _)| c.clone())
-            .collect::<Vec<_>>(),
+        &wide.scored_categories(),
     ))
 }
 
