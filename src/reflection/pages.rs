@@ -4,8 +4,7 @@ use super::form::{ADVANCE_SECONDS, Failure, SaveQueue, SaveState, starts_advance
 use super::model::*;
 use crate::error::AppError;
 use crate::instrument::{Item, ItemType, NOT_APPLICABLE, Scale};
-use crate::ui::ErrorBox;
-use crate::ui::{FormError, form_error, render_charts};
+use crate::ui::{ErrorBox, FormError, Loaded, form_error, render_charts};
 use crate::values::Withheld;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -33,26 +32,19 @@ pub fn HomePage() -> impl IntoView {
             <A href="/join" attr:class="button">"Join a workshop"</A>
             " with the code on the screen."
         </p>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match instruments.await {
-                    Ok(list) => view! {
-                        <h2>"Choose a questionnaire"</h2>
-                        <ul class="cards">
-                            {list.into_iter().map(|i| view! {
-                                <li class="card">
-                                    <h3>{i.title.clone()}</h3>
-                                    <p>{i.description.clone()}</p>
-                                    <p class="meta">{format!("{} categories · {} questions", i.categories.len(), i.items)}</p>
-                                    <A href=format!("/start/{}", i.id) attr:class="button">{format!("Start: {}", i.title)}</A>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded load=move || instruments children=|list| view! {
+            <h2>"Choose a questionnaire"</h2>
+            <ul class="cards">
+                {list.into_iter().map(|i| view! {
+                    <li class="card">
+                        <h3>{i.title.clone()}</h3>
+                        <p>{i.description.clone()}</p>
+                        <p class="meta">{format!("{} categories · {} questions", i.categories.len(), i.items)}</p>
+                        <A href=format!("/start/{}", i.id) attr:class="button">{format!("Start: {}", i.title)}</A>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }.into_any() />
         <section class="resume">
             <h2>"Continue a reflection"</h2>
             // posted, so the private link never stands in an address or a server log
@@ -76,64 +68,57 @@ pub fn StartPage() -> impl IntoView {
     let query = use_query_map();
     let workshop = move || query.read().get("workshop").unwrap_or_default();
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match instrument.await {
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                    Ok(i) => view! {
-                        <Title text=format!("Start – {}", i.title) />
-                        <h1>{i.title.clone()}</h1>
-                        <p>{i.description.clone()}</p>
-                        {i.notice.clone().map(|n| view! { <p class="notice">{n}</p> })}
-                        <FormError message=Signal::derive(error) />
-                        <ActionForm action=start attr:class="context-form">
-                            <input type="hidden" name="instrument" value=i.id.clone() />
-                            <input type="hidden" name="workshop" value=workshop />
-                            {move || (!workshop().is_empty()).then(|| view! {
-                                <p class="notice">{format!(
-                                    "You are joining workshop {}: you reflect on the categories the facilitator chose.",
-                                    crate::workshops::codes::display(&workshop())
-                                )}</p>
-                            })}
-                            <fieldset>
-                                <legend>"Your role"</legend>
-                                {ROLES.iter().map(|(k, l)| view! {
-                                    <label class="choice">
-                                        <input type="radio" name="role" value=*k required=true />
-                                        {*l}
-                                    </label>
-                                }).collect_view()}
-                            </fieldset>
-                            <fieldset>
-                                <legend>"The innovation you reflect on"</legend>
-                                {INNOVATIONS.iter().map(|(k, l)| view! {
-                                    <label class="choice">
-                                        <input type="radio" name="innovation" value=*k required=true />
-                                        {*l}
-                                    </label>
-                                }).collect_view()}
-                                <label for="innovation_detail">"In a few words (needed for “Other”)"</label>
-                                <input id="innovation_detail" name="innovation_detail" type="text" maxlength=MAX_INNOVATION_DETAIL />
-                            </fieldset>
-                            // in a workshop the workshop code is all they need
-                            {move || workshop().is_empty().then(|| view! {
-                                <div class="field">
-                                    <label for="school_code">"School code (optional)"</label>
-                                    <input id="school_code" name="school_code" type="text" maxlength="16" autocomplete="off" aria-describedby="school_code_help" />
-                                    <p class="help" id="school_code_help">"If your school gave you a code, enter it; otherwise leave it empty."</p>
-                                </div>
-                            })}
-                            <fieldset>
-                                <legend>"May your anonymous answers be used for research?"</legend>
-                                <label class="choice"><input type="radio" name="consent" value="yes" required=true />"Yes"</label>
-                                <label class="choice"><input type="radio" name="consent" value="no" required=true />"No"</label>
-                            </fieldset>
-                            <button type="submit" class="primary">"Start the reflection"</button>
-                        </ActionForm>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded load=move || instrument children=move |i| view! {
+            <Title text=format!("Start – {}", i.title) />
+            <h1>{i.title.clone()}</h1>
+            <p>{i.description.clone()}</p>
+            {i.notice.clone().map(|n| view! { <p class="notice">{n}</p> })}
+            <FormError message=Signal::derive(error) />
+            <ActionForm action=start attr:class="context-form">
+                <input type="hidden" name="instrument" value=i.id.clone() />
+                <input type="hidden" name="workshop" value=workshop />
+                {move || (!workshop().is_empty()).then(|| view! {
+                    <p class="notice">{format!(
+                        "You are joining workshop {}: you reflect on the categories the facilitator chose.",
+                        crate::workshops::codes::display(&workshop())
+                    )}</p>
+                })}
+                <fieldset>
+                    <legend>"Your role"</legend>
+                    {ROLES.iter().map(|(k, l)| view! {
+                        <label class="choice">
+                            <input type="radio" name="role" value=*k required=true />
+                            {*l}
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <fieldset>
+                    <legend>"The innovation you reflect on"</legend>
+                    {INNOVATIONS.iter().map(|(k, l)| view! {
+                        <label class="choice">
+                            <input type="radio" name="innovation" value=*k required=true />
+                            {*l}
+                        </label>
+                    }).collect_view()}
+                    <label for="innovation_detail">"In a few words (needed for “Other”)"</label>
+                    <input id="innovation_detail" name="innovation_detail" type="text" maxlength=MAX_INNOVATION_DETAIL />
+                </fieldset>
+                // in a workshop the workshop code is all they need
+                {move || workshop().is_empty().then(|| view! {
+                    <div class="field">
+                        <label for="school_code">"School code (optional)"</label>
+                        <input id="school_code" name="school_code" type="text" maxlength="16" autocomplete="off" aria-describedby="school_code_help" />
+                        <p class="help" id="school_code_help">"If your school gave you a code, enter it; otherwise leave it empty."</p>
+                    </div>
+                })}
+                <fieldset>
+                    <legend>"May your anonymous answers be used for research?"</legend>
+                    <label class="choice"><input type="radio" name="consent" value="yes" required=true />"Yes"</label>
+                    <label class="choice"><input type="radio" name="consent" value="no" required=true />"No"</label>
+                </fieldset>
+                <button type="submit" class="primary">"Start the reflection"</button>
+            </ActionForm>
+        }.into_any() />
     }
 }
 
@@ -160,14 +145,7 @@ pub fn ResumePage() -> impl IntoView {
         resume_target,
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match target.await {
-                    Ok(url) => view! { <Redirect path=url /> }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded load=move || target children=|url| view! { <Redirect path=url /> }.into_any() />
     }
 }
 
@@ -185,20 +163,13 @@ pub fn CategoryPage() -> impl IntoView {
     };
     let page = Resource::new(key, |(token, n)| get_category(token, n));
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    // Keyed by reflection and category: another category is new markup, never the
-                    // inputs of the page before (a reused radio button keeps its tick).
-                    Ok(view) => view! {
-                        <For each=move || std::iter::once(view.clone())
-                            key=|v| (v.token.clone(), v.index)
-                            children=|view| view! { <CategoryForm view /> } />
-                    }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        // Keyed by reflection and category: another category is new markup, never the inputs of
+        // the page before (a reused radio button keeps its tick).
+        <Loaded load=move || page children=|view| view! {
+            <For each=move || std::iter::once(view.clone())
+                key=|v| (v.token.clone(), v.index)
+                children=|view| view! { <CategoryForm view /> } />
+        }.into_any() />
     }
 }
 
@@ -701,19 +672,17 @@ pub fn ProfilePage() -> impl IntoView {
         get_profile,
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match profile.await {
-                    Ok(p) if p.status == Status::InProgress => view! {
-                        <Title text="Not finished yet – Reflect" />
-                        <h1>"Your reflection is not finished yet"</h1>
-                        <p><A href=format!("/r/{}/c/{}", p.token, p.first_open_category) attr:class="button">"Continue where you left off"</A></p>
-                    }.into_any(),
-                    Ok(p) => view! { <Profile view=p /> }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded load=move || profile children=|p| {
+            if p.status == Status::InProgress {
+                view! {
+                    <Title text="Not finished yet – Reflect" />
+                    <h1>"Your reflection is not finished yet"</h1>
+                    <p><A href=format!("/r/{}/c/{}", p.token, p.first_open_category) attr:class="button">"Continue where you left off"</A></p>
+                }.into_any()
+            } else {
+                view! { <Profile view=p /> }.into_any()
+            }
+        } />
     }
 }
 

@@ -7,8 +7,7 @@ use super::model::*;
 use super::stats::{Distribution, Estimate};
 use crate::accounts::pages::SignedInBar;
 use crate::instrument::scale_span;
-use crate::ui::ErrorBox;
-use crate::ui::render_charts;
+use crate::ui::{ErrorBox, Loaded, render_charts};
 use crate::values::INNOVATIONS;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -49,52 +48,45 @@ pub fn ResultsIndexPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| list_result_groups());
     view! {
         <Title text="Results – Reflect" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                    Ok((user, index)) => view! {
-                        {matches!(user.role, crate::accounts::model::Role::Researcher | crate::accounts::model::Role::Admin)
-                            .then(|| view! { <p class="export-link"><a href="/export">"Research export (anonymised answers and codebook)"</a></p> })}
-                        <SignedInBar user=user />
-                        <h1>"Results"</h1>
-                        <p>"Which leadership category needs most work? Results of groups of respondents, never of one person."</p>
-                        <ul class="group-list">
-                            <li><a href="/results/all">"All respondents"</a></li>
-                            <li><a href="/results/countries">"Compare countries, question by question"</a></li>
-                        </ul>
-                        {(!index.schools.is_empty()).then(|| view! {
-                            <h2>"Schools"</h2>
-                            <ul class="group-list">
-                                {index.schools.iter().map(|(id, name, code)| view! {
-                                    <li>
-                                        <a href=format!("/results/school/{id}")>{name.clone()}</a>
-                                        " · join code for your staff: "
-                                        <span class="code">{crate::schools::codes::display(code)}</span>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        })}
-                        {(!index.networks.is_empty()).then(|| view! {
-                            <h2>"Networks"</h2>
-                            <ul class="group-list">
-                                {index.networks.iter().map(|(id, name)| view! {
-                                    <li><a href=format!("/results/network/{id}")>{name.clone()}</a></li>
-                                }).collect_view()}
-                            </ul>
-                        })}
-                        {(!index.countries.is_empty()).then(|| view! {
-                            <h2>"Countries"</h2>
-                            <ul class="group-list">
-                                {index.countries.iter().map(|c| view! {
-                                    <li><a href=format!("/results/country/{c}")>{c.to_uppercase()}</a></li>
-                                }).collect_view()}
-                            </ul>
-                        })}
-                    }.into_any(),
-                }
+        <Loaded load=move || data children=|(user, index)| view! {
+            {matches!(user.role, crate::accounts::model::Role::Researcher | crate::accounts::model::Role::Admin)
+                .then(|| view! { <p class="export-link"><a href="/export">"Research export (anonymised answers and codebook)"</a></p> })}
+            <SignedInBar user=user />
+            <h1>"Results"</h1>
+            <p>"Which leadership category needs most work? Results of groups of respondents, never of one person."</p>
+            <ul class="group-list">
+                <li><a href="/results/all">"All respondents"</a></li>
+                <li><a href="/results/countries">"Compare countries, question by question"</a></li>
+            </ul>
+            {(!index.schools.is_empty()).then(|| view! {
+                <h2>"Schools"</h2>
+                <ul class="group-list">
+                    {index.schools.iter().map(|(id, name, code)| view! {
+                        <li>
+                            <a href=format!("/results/school/{id}")>{name.clone()}</a>
+                            " · join code for your staff: "
+                            <span class="code">{crate::schools::codes::display(code)}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
             })}
-        </Suspense>
+            {(!index.networks.is_empty()).then(|| view! {
+                <h2>"Networks"</h2>
+                <ul class="group-list">
+                    {index.networks.iter().map(|(id, name)| view! {
+                        <li><a href=format!("/results/network/{id}")>{name.clone()}</a></li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {(!index.countries.is_empty()).then(|| view! {
+                <h2>"Countries"</h2>
+                <ul class="group-list">
+                    {index.countries.iter().map(|c| view! {
+                        <li><a href=format!("/results/country/{c}")>{c.to_uppercase()}</a></li>
+                    }).collect_view()}
+                </ul>
+            })}
+        }.into_any() />
     }
 }
 
@@ -536,14 +528,7 @@ pub fn CountryComparisonPage() -> impl IntoView {
     let data = Resource::new(move || query.read().get("instrument"), compare_countries);
     view! {
         <Title text="Countries compared – Reflect" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                    Ok(c) => view! { <Comparison c=c /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded load=move || data children=|c| view! { <Comparison c=c /> }.into_any() />
     }
 }
 
