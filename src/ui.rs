@@ -24,6 +24,37 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
     }
 }
 
+/// A part of a page that waits for data: "Loading…" until `load` is ready, then `children` with
+/// the data, or the [`ErrorBox`] when loading failed.
+///
+/// `load` is called inside the `Suspend` each time the part renders (as `resource.await` was), so
+/// the resources it awaits are tracked by this `Suspense`: `load=move || resource`, or an
+/// `async` block that awaits more than one.
+#[component]
+pub fn Loaded<T, F, Fut, C>(load: F, children: C) -> impl IntoView
+where
+    T: 'static,
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::IntoFuture<Output = Result<T, AppError>>,
+    Fut::IntoFuture: Send + 'static,
+    C: Fn(T) -> AnyView + Send + Sync + 'static,
+{
+    let (load, children) = (std::sync::Arc::new(load), std::sync::Arc::new(children));
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                let (load, children) = (load.clone(), children.clone());
+                Suspend::new(async move {
+                    match load().await {
+                        Ok(v) => children(v),
+                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 /// The message of a failed form post: from the action (hydrated) or from `?error=` (plain form).
 pub fn form_error<T: Send + Sync + 'static>(
     value: MappedSignal<Option<Result<T, AppError>>>,

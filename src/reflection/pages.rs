@@ -4,8 +4,7 @@ use super::form::{ADVANCE_SECONDS, Failure, SaveQueue, SaveState, starts_advance
 use super::model::*;
 use crate::error::AppError;
 use crate::instrument::{Item, ItemType, NOT_APPLICABLE, Scale};
-use crate::ui::ErrorBox;
-use crate::ui::{FormError, form_error, render_charts};
+use crate::ui::{ErrorBox, FormError, Loaded, form_error, render_charts};
 use crate::values::Withheld;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,7 +12,7 @@ use leptos_router::components::{A, Redirect};
 #[cfg(feature = "hydrate")]
 use leptos_router::hooks::use_navigate;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -33,26 +32,19 @@ pub fn HomePage() -> impl IntoView {
             <A href="/join" attr:class="button">"Join a workshop"</A>
             " with the code on the screen."
         </p>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match instruments.await {
-                    Ok(list) => view! {
-                        <h2>"Choose a questionnaire"</h2>
-                        <ul class="cards">
-                            {list.into_iter().map(|i| view! {
-                                <li class="card">
-                                    <h3>{i.title.clone()}</h3>
-                                    <p>{i.description.clone()}</p>
-                                    <p class="meta">{format!("{} categories · {} questions", i.categories.len(), i.items)}</p>
-                                    <A href=format!("/start/{}", i.id) attr:class="button">{format!("Start: {}", i.title)}</A>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded load=move || instruments children=|list| view! {
+            <h2>"Choose a questionnaire"</h2>
+            <ul class="cards">
+                {list.into_iter().map(|i| view! {
+                    <li class="card">
+                        <h3>{i.title.clone()}</h3>
+                        <p>{i.description.clone()}</p>
+                        <p class="meta">{format!("{} categories · {} questions", i.categories.len(), i.items)}</p>
+                        <A href=format!("/start/{}", i.id) attr:class="button">{format!("Start: {}", i.title)}</A>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }.into_any() />
         <section class="resume">
             <h2>"Continue a reflection"</h2>
             // posted, so the private link never stands in an address or a server log
@@ -76,64 +68,57 @@ pub fn StartPage() -> impl IntoView {
     let query = use_query_map();
     let workshop = move || query.read().get("workshop").unwrap_or_default();
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match instrument.await {
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                    Ok(i) => view! {
-                        <Title text=format!("Start – {}", i.title) />
-                        <h1>{i.title.clone()}</h1>
-                        <p>{i.description.clone()}</p>
-                        {i.notice.clone().map(|n| view! { <p class="notice">{n}</p> })}
-                        <FormError message=Signal::derive(error) />
-                        <ActionForm action=start attr:class="context-form">
-                            <input type="hidden" name="instrument" value=i.id.clone() />
-                            <input type="hidden" name="workshop" value=workshop />
-                            {move || (!workshop().is_empty()).then(|| view! {
-                                <p class="notice">{format!(
-                                    "You are joining workshop {}: you reflect on the categories the facilitator chose.",
-                                    crate::workshops::codes::display(&workshop())
-                                )}</p>
-                            })}
-                            <fieldset>
-                                <legend>"Your role"</legend>
-                                {ROLES.iter().map(|(k, l)| view! {
-                                    <label class="choice">
-                                        <input type="radio" name="role" value=*k required=true />
-                                        {*l}
-                                    </label>
-                                }).collect_view()}
-                            </fieldset>
-                            <fieldset>
-                                <legend>"The innovation you reflect on"</legend>
-                                {INNOVATIONS.iter().map(|(k, l)| view! {
-                                    <label class="choice">
-                                        <input type="radio" name="innovation" value=*k required=true />
-                                        {*l}
-                                    </label>
-                                }).collect_view()}
-                                <label for="innovation_detail">"In a few words (needed for “Other”)"</label>
-                                <input id="innovation_detail" name="innovation_detail" type="text" maxlength=MAX_INNOVATION_DETAIL />
-                            </fieldset>
-                            // in a workshop the workshop code is all they need
-                            {move || workshop().is_empty().then(|| view! {
-                                <div class="field">
-                                    <label for="school_code">"School code (optional)"</label>
-                                    <input id="school_code" name="school_code" type="text" maxlength="16" autocomplete="off" aria-describedby="school_code_help" />
-                                    <p class="help" id="school_code_help">"If your school gave you a code, enter it; otherwise leave it empty."</p>
-                                </div>
-                            })}
-                            <fieldset>
-                                <legend>"May your anonymous answers be used for research?"</legend>
-                                <label class="choice"><input type="radio" name="consent" value="yes" required=true />"Yes"</label>
-                                <label class="choice"><input type="radio" name="consent" value="no" required=true />"No"</label>
-                            </fieldset>
-                            <button type="submit" class="primary">"Start the reflection"</button>
-                        </ActionForm>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded load=move || instrument children=move |i| view! {
+            <Title text=format!("Start – {}", i.title) />
+            <h1>{i.title.clone()}</h1>
+            <p>{i.description.clone()}</p>
+            {i.notice.clone().map(|n| view! { <p class="notice">{n}</p> })}
+            <FormError message=Signal::derive(error) />
+            <ActionForm action=start attr:class="context-form">
+                <input type="hidden" name="instrument" value=i.id.clone() />
+                <input type="hidden" name="workshop" value=workshop />
+                {move || (!workshop().is_empty()).then(|| view! {
+                    <p class="notice">{format!(
+                        "You are joining workshop {}: you reflect on the categories the facilitator chose.",
+                        crate::workshops::codes::display(&workshop())
+                    )}</p>
+                })}
+                <fieldset>
+                    <legend>"Your role"</legend>
+                    {ROLES.iter().map(|(k, l)| view! {
+                        <label class="choice">
+                            <input type="radio" name="role" value=*k required=true />
+                            {*l}
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <fieldset>
+                    <legend>"The innovation you reflect on"</legend>
+                    {INNOVATIONS.iter().map(|(k, l)| view! {
+                        <label class="choice">
+                            <input type="radio" name="innovation" value=*k required=true />
+                            {*l}
+                        </label>
+                    }).collect_view()}
+                    <label for="innovation_detail">"In a few words (needed for “Other”)"</label>
+                    <input id="innovation_detail" name="innovation_detail" type="text" maxlength=MAX_INNOVATION_DETAIL />
+                </fieldset>
+                // in a workshop the workshop code is all they need
+                {move || workshop().is_empty().then(|| view! {
+                    <div class="field">
+                        <label for="school_code">"School code (optional)"</label>
+                        <input id="school_code" name="school_code" type="text" maxlength="16" autocomplete="off" aria-describedby="school_code_help" />
+                        <p class="help" id="school_code_help">"If your school gave you a code, enter it; otherwise leave it empty."</p>
+                    </div>
+                })}
+                <fieldset>
+                    <legend>"May your anonymous answers be used for research?"</legend>
+                    <label class="choice"><input type="radio" name="consent" value="yes" required=true />"Yes"</label>
+                    <label class="choice"><input type="radio" name="consent" value="no" required=true />"No"</label>
+                </fieldset>
+                <button type="submit" class="primary">"Start the reflection"</button>
+            </ActionForm>
+        }.into_any() />
     }
 }
 
@@ -160,14 +145,7 @@ pub fn ResumePage() -> impl IntoView {
         resume_target,
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match target.await {
-                    Ok(url) => view! { <Redirect path=url /> }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded load=move || target children=|url| view! { <Redirect path=url /> }.into_any() />
     }
 }
 
@@ -185,20 +163,13 @@ pub fn CategoryPage() -> impl IntoView {
     };
     let page = Resource::new(key, |(token, n)| get_category(token, n));
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    // Keyed by reflection and category: another category is new markup, never the
-                    // inputs of the page before (a reused radio button keeps its tick).
-                    Ok(view) => view! {
-                        <For each=move || std::iter::once(view.clone())
-                            key=|v| (v.token.clone(), v.index)
-                            children=|view| view! { <CategoryForm view /> } />
-                    }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        // Keyed by reflection and category: another category is new markup, never the inputs of
+        // the page before (a reused radio button keeps its tick).
+        <Loaded load=move || page children=|view| view! {
+            <For each=move || std::iter::once(view.clone())
+                key=|v| (v.token.clone(), v.index)
+                children=|view| view! { <CategoryForm view /> } />
+        }.into_any() />
     }
 }
 
@@ -219,7 +190,6 @@ fn save_message(state: &SaveState, hydrated: bool) -> String {
 fn CategoryForm(view: CategoryView) -> impl IntoView {
     let submit = ServerAction::<SubmitCategory>::new();
     let action_error = form_error(submit.value(), "error");
-    let query = use_query_map();
     let (index, total) = (view.index, view.total);
     let token = StoredValue::new(view.token.clone());
     let last = index == total;
@@ -232,13 +202,7 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
     );
     let stored = StoredValue::new(view.answers.clone());
     let answered = RwSignal::new(view.answered_items);
-    let done = RwSignal::new(
-        view.answers
-            .iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(k, _)| k.clone())
-            .collect::<std::collections::HashSet<String>>(),
-    );
+    let done = RwSignal::new(answered_ids(&view.answers));
     let queue = RwSignal::new(SaveQueue::default());
     // true once the WebAssembly runs this page (the server's HTML says answers go with the form)
     let live = RwSignal::new(false);
@@ -247,9 +211,7 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
     let by_pointer = StoredValue::new(false);
     let countdown = RwSignal::new(None::<u32>);
     let generation = StoredValue::new(0u64);
-    // only in the browser: a local value made on the server would be dropped on another thread
-    #[cfg(feature = "hydrate")]
-    let navigate = StoredValue::new_local(use_navigate());
+    let start_advance = advance_starter(generation, countdown, queue, token, index);
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let heading = NodeRef::<leptos::html::H1>::new();
 
@@ -264,78 +226,7 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
     };
     on_cleanup(move || generation.update_value(|g| *g += 1));
 
-    // one answer at a time, in order; a failure keeps the answer for the next attempt
-    let pump = move || {
-        leptos::task::spawn_local(async move {
-            while let Some(Some((item, value))) = queue.try_update(|q| q.start_next()) {
-                let Some(token) = token.try_get_value() else {
-                    break;
-                };
-                match save_answer(token, item, value).await {
-                    Ok(outcome) => {
-                        if queue.try_update(SaveQueue::succeeded).is_none() {
-                            break;
-                        }
-                        let _ = answered.try_set(outcome.answered_items);
-                    }
-                    Err(e) => {
-                        let kind = match e {
-                            AppError::Internal
-                            | AppError::BadRequest(_)
-                            | AppError::TooManyRequests(_) => Failure::Retry,
-                            _ => Failure::Refused,
-                        };
-                        queue.try_update(|q| q.failed(e.to_string(), kind));
-                        break;
-                    }
-                }
-            }
-        });
-    };
-
-    // the countdown: a tick a second; moves on only when every answer is stored
-    fn tick(
-        g: u64,
-        generation: StoredValue<u64>,
-        countdown: RwSignal<Option<u32>>,
-        queue: RwSignal<SaveQueue>,
-        go: impl Fn() + Clone + 'static,
-    ) {
-        set_timeout(
-            move || {
-                if generation.try_get_value() != Some(g) {
-                    return;
-                }
-                match countdown.try_get_untracked().flatten() {
-                    Some(n) if n > 1 => {
-                        let _ = countdown.try_set(Some(n - 1));
-                        tick(g, generation, countdown, queue, go);
-                    }
-                    Some(_) => match queue.try_with_untracked(|q| q.state()) {
-                        Some(SaveState::Saving) => tick(g, generation, countdown, queue, go),
-                        Some(SaveState::NotSaved(_)) | None => {
-                            let _ = countdown.try_set(None);
-                        }
-                        Some(_) => go(),
-                    },
-                    None => {}
-                }
-            },
-            std::time::Duration::from_secs(1),
-        );
-    }
-    let start_advance = move || {
-        generation.update_value(|g| *g += 1);
-        let g = generation.get_value();
-        countdown.set(Some(ADVANCE_SECONDS));
-        let go = move || {
-            #[cfg(feature = "hydrate")]
-            if let (Some(t), Some(nav)) = (token.try_get_value(), navigate.try_get_value()) {
-                nav(&format!("/r/{t}/c/{}", index + 1), Default::default());
-            }
-        };
-        tick(g, generation, countdown, queue, go);
-    };
+    let pump = save_pump(queue, token, answered);
 
     // every change is saved at once; the first answer to the last open statement, by pointer,
     // starts the countdown to the next category
@@ -401,12 +292,287 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
         SaveState::NotSaved(_) => None,
         _ => action_error(),
     });
-    let progress_pct = move || {
-        (answered.get() * 100)
-            .checked_div(view.total_items)
-            .unwrap_or(0)
-    };
-    // the server's question after Next or Finish with statements left open (?unanswered=N)
+    let category = view.category.clone();
+    view! {
+        <Title text=format!("{} – {}", category.title, view.instrument_title) />
+        <ProgressNav title=view.instrument_title.clone() answered total_items=view.total_items />
+        <KeepLink url=view.resume_url.clone() id="keep-top" />
+        <h1 node_ref=heading tabindex="-1">
+            <span class="step">{format!("Category {index} of {total}")}</span>
+            {category.title.clone()}
+        </h1>
+        <p class="purpose">{category.purpose.clone()}</p>
+        {finished.then(|| view! { <FinishedNotice token=token.get_value() /> })}
+        <FormError message=error />
+        <ActionForm action=submit node_ref=form_ref attr:class="category-form" attr:novalidate=true
+            on:pointerdown=move |_| { by_pointer.set_value(true); cancel_advance(); }
+            on:keydown=move |_| { by_pointer.set_value(false); cancel_advance(); }>
+            <input type="hidden" name="token" value=token.get_value() />
+            <input type="hidden" name="index" value=index.to_string() />
+            <Statements subcategories=category.subcategories.clone() answers=view.answers.clone()
+                scales=view.scales.clone() disabled=finished save=on_answer />
+            {category.reflection_prompt.clone().map(|prompt| view! {
+                <ReflectionNote prompt note=view.note.clone() disabled=finished />
+            })}
+            <SaveStatus queue last live page_complete pump />
+            <AdvanceNotice countdown cancel=cancel_advance />
+            <PageButtons last finished index />
+            <UnansweredConfirm last />
+        </ActionForm>
+        <PrivateLinkAside token=token.get_value() url=view.resume_url.clone() />
+    }
+}
+
+/// The statements of `answers` that have an answer (not only spaces).
+fn answered_ids(answers: &HashMap<String, String>) -> HashSet<String> {
+    answers
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// Above the form of a finished reflection: answers can no longer change.
+#[component]
+fn FinishedNotice(token: String) -> impl IntoView {
+    view! {
+        <div class="notice" role="status">
+            <p>"This reflection is finished; answers can no longer be changed. "
+            <A href=format!("/r/{token}/profile")>"See your profile"</A></p>
+        </div>
+    }
+}
+
+/// The category's optional question for the respondent's own reflection.
+#[component]
+fn ReflectionNote(prompt: String, note: Option<String>, disabled: bool) -> impl IntoView {
+    view! {
+        <div class="field reflection-note">
+            <label for="note">{prompt}" (optional)"</label>
+            <textarea id="note" name="note" rows="4" maxlength=MAX_NOTE disabled=disabled>
+                {note.unwrap_or_default()}
+            </textarea>
+        </div>
+    }
+}
+
+/// The private link below a category page's form.
+#[component]
+fn PrivateLinkAside(token: String, url: String) -> impl IntoView {
+    view! {
+        <aside class="resume-link">
+            <h2>"Your private link"</h2>
+            <p>"Keep this link to continue later on any device. Anyone who has it can see and change your answers."</p>
+            <p><a href=format!("/r/{token}") class="private-link">{url}</a></p>
+        </aside>
+    }
+}
+
+/// Sends the queued answers of a category page, one at a time and in order; a failure keeps the
+/// answer for the next attempt. The result starts sending (call it after each change).
+fn save_pump(
+    queue: RwSignal<SaveQueue>,
+    token: StoredValue<String>,
+    answered: RwSignal<usize>,
+) -> impl Fn() + Copy + Send + Sync + 'static {
+    move || {
+        leptos::task::spawn_local(async move {
+            while let Some(Some((item, value))) = queue.try_update(|q| q.start_next()) {
+                let Some(token) = token.try_get_value() else {
+                    break;
+                };
+                match save_answer(token, item, value).await {
+                    Ok(outcome) => {
+                        if queue.try_update(SaveQueue::succeeded).is_none() {
+                            break;
+                        }
+                        let _ = answered.try_set(outcome.answered_items);
+                    }
+                    Err(e) => {
+                        let kind = match e {
+                            AppError::Internal
+                            | AppError::BadRequest(_)
+                            | AppError::TooManyRequests(_) => Failure::Retry,
+                            _ => Failure::Refused,
+                        };
+                        queue.try_update(|q| q.failed(e.to_string(), kind));
+                        break;
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// The countdown: a tick a second; moves on only when every answer is stored.
+fn advance_tick(
+    g: u64,
+    generation: StoredValue<u64>,
+    countdown: RwSignal<Option<u32>>,
+    queue: RwSignal<SaveQueue>,
+    go: impl Fn() + Clone + 'static,
+) {
+    set_timeout(
+        move || {
+            if generation.try_get_value() != Some(g) {
+                return;
+            }
+            match countdown.try_get_untracked().flatten() {
+                Some(n) if n > 1 => {
+                    let _ = countdown.try_set(Some(n - 1));
+                    advance_tick(g, generation, countdown, queue, go);
+                }
+                Some(_) => match queue.try_with_untracked(|q| q.state()) {
+                    Some(SaveState::Saving) => advance_tick(g, generation, countdown, queue, go),
+                    Some(SaveState::NotSaved(_)) | None => {
+                        let _ = countdown.try_set(None);
+                    }
+                    Some(_) => go(),
+                },
+                None => {}
+            }
+        },
+        std::time::Duration::from_secs(1),
+    );
+}
+
+/// Starts the countdown from category `index` to the next one (a new `generation` ends any
+/// countdown before it).
+fn advance_starter(
+    generation: StoredValue<u64>,
+    countdown: RwSignal<Option<u32>>,
+    queue: RwSignal<SaveQueue>,
+    token: StoredValue<String>,
+    index: usize,
+) -> impl Fn() + Copy + Send + Sync + 'static {
+    // only in the browser: a local value made on the server would be dropped on another thread
+    #[cfg(feature = "hydrate")]
+    let navigate = StoredValue::new_local(use_navigate());
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (token, index);
+    move || {
+        generation.update_value(|g| *g += 1);
+        let g = generation.get_value();
+        countdown.set(Some(ADVANCE_SECONDS));
+        let go = move || {
+            #[cfg(feature = "hydrate")]
+            if let (Some(t), Some(nav)) = (token.try_get_value(), navigate.try_get_value()) {
+                nav(&format!("/r/{t}/c/{}", index + 1), Default::default());
+            }
+        };
+        advance_tick(g, generation, countdown, queue, go);
+    }
+}
+
+/// The progress bar above a category page: questions answered of all.
+#[component]
+fn ProgressNav(title: String, answered: RwSignal<usize>, total_items: usize) -> impl IntoView {
+    let progress_pct = move || (answered.get() * 100).checked_div(total_items).unwrap_or(0);
+    view! {
+        <nav class="progress" aria-label="Progress">
+            <p>
+                {title}
+                " · " <span>{move || format!("{} of {} questions answered", answered.get(), total_items)}</span>
+            </p>
+            <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100"
+                aria-valuenow=move || progress_pct().to_string() aria-label="Questions answered">
+                <div class="fill" style=move || format!("width: {}%", progress_pct())></div>
+            </div>
+        </nav>
+    }
+}
+
+/// The statements of a category page, part by part; `save` is called with each change.
+#[component]
+fn Statements(
+    subcategories: Vec<crate::instrument::Subcategory>,
+    answers: HashMap<String, String>,
+    scales: BTreeMap<String, Scale>,
+    disabled: bool,
+    save: impl Fn(String, String) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    subcategories
+        .iter()
+        .map(|sub| {
+            view! {
+                <section class="subcategory">
+                    <h2>{sub.title.clone()}</h2>
+                    {sub.items.iter().map(|item| view! {
+                        <ItemInput item=item.clone() value=answers.get(&item.id).cloned()
+                            scale=item.scale.as_ref().and_then(|s| scales.get(s)).cloned()
+                            disabled=disabled save=save.clone() />
+                    }).collect_view()}
+                </section>
+            }
+        })
+        .collect_view()
+}
+
+/// The save state of a category page's answers, with "Try again" after a failure.
+#[component]
+fn SaveStatus(
+    queue: RwSignal<SaveQueue>,
+    last: bool,
+    live: RwSignal<bool>,
+    page_complete: impl Fn() -> bool + Copy + Send + Sync + 'static,
+    pump: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <p class="save-status" role="status" aria-live="polite">
+            {move || {
+                let state = queue.with(|q| q.state());
+                if last && page_complete() && state == SaveState::Saved {
+                    "All answered – press “Finish” to see your profile.".to_string()
+                } else {
+                    save_message(&state, live.get())
+                }
+            }}
+            {move || matches!(queue.with(|q| q.state()), SaveState::NotSaved(_)).then(|| view! {
+                " " <button type="button" class="link" on:click=move |_| pump()>"Try again"</button>
+            })}
+        </p>
+    }
+}
+
+/// The countdown to the next category, with a button to stay.
+#[component]
+fn AdvanceNotice(
+    countdown: RwSignal<Option<u32>>,
+    cancel: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <Show when=move || countdown.get().is_some()>
+            <div class="advance" role="status">
+                <p>{move || format!(
+                    "All answered. Moving on to the next category in {} s…",
+                    countdown.get().unwrap_or(0)
+                )}</p>
+                <button type="button" on:click=move |_| cancel()>"Stay on this page"</button>
+            </div>
+        </Show>
+    }
+}
+
+/// Next (or Finish) and Back. Next (or Finish) comes first in the markup: it is the form's default
+/// button, so Enter in a text field goes on rather than back; the style puts Back on the left.
+#[component]
+fn PageButtons(last: bool, finished: bool, index: usize) -> impl IntoView {
+    view! {
+        <div class="buttons">
+            {if last {
+                view! { <button type="submit" name="go" value="finish" class="primary" disabled=finished>"Finish and see my profile"</button> }.into_any()
+            } else {
+                view! { <button type="submit" name="go" value="next" class="primary">"Next category"</button> }.into_any()
+            }}
+            {(index > 1).then(|| view! { <button type="submit" name="go" value="back">"Back"</button> })}
+        </div>
+    }
+}
+
+/// The server's question after Next or Finish with statements left open (`?unanswered=N`).
+#[component]
+fn UnansweredConfirm(last: bool) -> impl IntoView {
+    let query = use_query_map();
     let asked = move || {
         query
             .read()
@@ -415,112 +581,22 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
             .filter(|n| *n > 0)
     };
     let going = if last { "finish" } else { "next" };
-    let category = view.category.clone();
-    let answers = view.answers.clone();
-    let scales = view.scales.clone();
     view! {
-        <Title text=format!("{} – {}", category.title, view.instrument_title) />
-        <nav class="progress" aria-label="Progress">
-            <p>
-                {view.instrument_title.clone()}
-                " · " <span>{move || format!("{} of {} questions answered", answered.get(), view.total_items)}</span>
-            </p>
-            <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100"
-                aria-valuenow=move || progress_pct().to_string() aria-label="Questions answered">
-                <div class="fill" style=move || format!("width: {}%", progress_pct())></div>
-            </div>
-        </nav>
-        <KeepLink url=view.resume_url.clone() id="keep-top" />
-        <h1 node_ref=heading tabindex="-1">
-            <span class="step">{format!("Category {index} of {total}")}</span>
-            {category.title.clone()}
-        </h1>
-        <p class="purpose">{category.purpose.clone()}</p>
-        {finished.then(|| view! {
-            <div class="notice" role="status">
-                <p>"This reflection is finished; answers can no longer be changed. "
-                <A href=format!("/r/{}/profile", token.get_value())>"See your profile"</A></p>
+        {move || asked().map(|n| view! {
+            <div class="notice confirm" id="confirm" role="alert">
+                <p>{if last {
+                    format!("{n} {} of this reflection {} not answered. Finish anyway?",
+                        if n == 1 { "statement" } else { "statements" }, if n == 1 { "is" } else { "are" })
+                } else {
+                    format!("{n} {} on this page {} not answered. Go on anyway?",
+                        if n == 1 { "statement" } else { "statements" }, if n == 1 { "is" } else { "are" })
+                }}</p>
+                <input type="hidden" name="confirmed" value=going />
+                <button type="submit" name="go" value=going>
+                    {if last { "Finish anyway" } else { "Go on anyway" }}
+                </button>
             </div>
         })}
-        <FormError message=error />
-        <ActionForm action=submit node_ref=form_ref attr:class="category-form" attr:novalidate=true
-            on:pointerdown=move |_| { by_pointer.set_value(true); cancel_advance(); }
-            on:keydown=move |_| { by_pointer.set_value(false); cancel_advance(); }>
-            <input type="hidden" name="token" value=token.get_value() />
-            <input type="hidden" name="index" value=index.to_string() />
-            {category.subcategories.iter().map(|sub| {
-                view! {
-                    <section class="subcategory">
-                        <h2>{sub.title.clone()}</h2>
-                        {sub.items.iter().map(|item| view! {
-                            <ItemInput item=item.clone() value=answers.get(&item.id).cloned()
-                                scale=item.scale.as_ref().and_then(|s| scales.get(s)).cloned()
-                                disabled=finished save=on_answer />
-                        }).collect_view()}
-                    </section>
-                }
-            }).collect_view()}
-            {category.reflection_prompt.clone().map(|prompt| view! {
-                <div class="field reflection-note">
-                    <label for="note">{prompt}" (optional)"</label>
-                    <textarea id="note" name="note" rows="4" maxlength=MAX_NOTE disabled=finished>
-                        {view.note.clone().unwrap_or_default()}
-                    </textarea>
-                </div>
-            })}
-            <p class="save-status" role="status" aria-live="polite">
-                {move || {
-                    let state = queue.with(|q| q.state());
-                    if last && page_complete() && state == SaveState::Saved {
-                        "All answered – press “Finish” to see your profile.".to_string()
-                    } else {
-                        save_message(&state, live.get())
-                    }
-                }}
-                {move || matches!(queue.with(|q| q.state()), SaveState::NotSaved(_)).then(|| view! {
-                    " " <button type="button" class="link" on:click=move |_| pump()>"Try again"</button>
-                })}
-            </p>
-            <Show when=move || countdown.get().is_some()>
-                <div class="advance" role="status">
-                    <p>{move || format!(
-                        "All answered. Moving on to the next category in {} s…",
-                        countdown.get().unwrap_or(0)
-                    )}</p>
-                    <button type="button" on:click=move |_| cancel_advance()>"Stay on this page"</button>
-                </div>
-            </Show>
-            // Next (or Finish) first in the markup: it is the form's default button, so Enter in
-            // a text field goes on rather than back; the style puts Back on the left
-            <div class="buttons">
-                {if last {
-                    view! { <button type="submit" name="go" value="finish" class="primary" disabled=finished>"Finish and see my profile"</button> }.into_any()
-                } else {
-                    view! { <button type="submit" name="go" value="next" class="primary">"Next category"</button> }.into_any()
-                }}
-                {(index > 1).then(|| view! { <button type="submit" name="go" value="back">"Back"</button> })}
-            </div>
-            {move || asked().map(|n| view! {
-                <div class="notice confirm" id="confirm" role="alert">
-                    <p>{if last {
-                        format!("{n} {} of this reflection {} not answered. Finish anyway?",
-                            if n == 1 { "statement" } else { "statements" }, if n == 1 { "is" } else { "are" })
-                    } else {
-                        format!("{n} {} on this page {} not answered. Go on anyway?",
-                            if n == 1 { "statement" } else { "statements" }, if n == 1 { "is" } else { "are" })
-                    }}</p>
-                    <input type="hidden" name="confirmed" value=going />
-                    <button type="submit" name="go" value=going>
-                        {if last { "Finish anyway" } else { "Go on anyway" }}
-                    </button>
-                </div>
-            })}
-        </ActionForm>
-        <aside class="resume-link">
-            <h2>"Your private link"</h2>
-            <p>"Keep this link to continue later on any device. Anyone who has it can see and change your answers."</p>
-            <p><a href=format!("/r/{}", token.get_value()) class="private-link">{view.resume_url.clone()}</a></p>
-        </aside>
     }
 }
 
@@ -701,19 +777,17 @@ pub fn ProfilePage() -> impl IntoView {
         get_profile,
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match profile.await {
-                    Ok(p) if p.status == Status::InProgress => view! {
-                        <Title text="Not finished yet – Reflect" />
-                        <h1>"Your reflection is not finished yet"</h1>
-                        <p><A href=format!("/r/{}/c/{}", p.token, p.first_open_category) attr:class="button">"Continue where you left off"</A></p>
-                    }.into_any(),
-                    Ok(p) => view! { <Profile view=p /> }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded load=move || profile children=|p| {
+            if p.status == Status::InProgress {
+                view! {
+                    <Title text="Not finished yet – Reflect" />
+                    <h1>"Your reflection is not finished yet"</h1>
+                    <p><A href=format!("/r/{}/c/{}", p.token, p.first_open_category) attr:class="button">"Continue where you left off"</A></p>
+                }.into_any()
+            } else {
+                view! { <Profile view=p /> }.into_any()
+            }
+        } />
     }
 }
 
@@ -723,25 +797,6 @@ fn fmt_mean(m: Option<f64>) -> String {
 
 #[component]
 fn Profile(view: ProfileView) -> impl IntoView {
-    let plan_action = ServerAction::<SaveActionPlan>::new();
-    let plan_error = form_error(plan_action.value(), "plan_error");
-    let delete_action = ServerAction::<DeleteReflection>::new();
-    let delete_error = form_error(delete_action.value(), "delete_error");
-    let query = use_query_map();
-    let plan_value = plan_action.value();
-    let saved = move || {
-        plan_value
-            .with(|v| match v {
-                Some(Ok(done)) => Some(*done),
-                Some(Err(_)) => None,
-                None => None,
-            })
-            .or_else(|| match query.read().get("saved").as_deref() {
-                Some("removed") => Some(PlanSaved::Removed),
-                Some(_) => Some(PlanSaved::Saved),
-                None => None,
-            })
-    };
     let p = view.profile.clone();
     let weakest = crate::values::join_names(&view.weakest_titles);
     let any_scored = view.profile.categories.iter().any(|c| c.tally.n > 0);
@@ -751,47 +806,79 @@ fn Profile(view: ProfileView) -> impl IntoView {
         1 => format!("Needs most work: {weakest}"),
         _ => format!("Need most work, equally low: {weakest}"),
     };
-    let charts = StoredValue::new(
-        std::iter::once((
-            "chart-overview".to_string(),
-            super::chart::overview_chart(&p),
-            300,
-        ))
-        .chain((0..p.categories.len()).filter_map(|i| {
-            super::chart::category_chart(&p, i).map(|c| (format!("chart-cat-{i}"), c, 200))
-        }))
-        .collect::<Vec<_>>(),
-    );
+    let charts = StoredValue::new(profile_charts(&p));
     Effect::new(move |_| {
         charts.with_value(|c| render_charts(c.clone()));
     });
-    let (token_plan, token_delete) = (view.token.clone(), view.token.clone());
-    let (shown, hidden): (Vec<Comparison>, Vec<Comparison>) = view
-        .comparisons
-        .iter()
-        .cloned()
-        .partition(|c| c.withheld.is_none());
-    let max = p.scale_max;
-    let labels: BTreeMap<usize, String> = view
-        .scale_labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.clone()))
-        .collect();
     view! {
         <Title text=format!("Your profile – {}", view.instrument_title) />
         // ECharts, served by the app itself; loaded only on this page.
         <script src="/vendor/echarts.min.js"></script>
         <h1>"Your leadership profile"</h1>
         <p class="meta">{format!("{} (version {}) · innovation: {}", view.instrument_title, view.instrument_version, view.innovation)}</p>
+        <Verdict verdict max=p.scale_max scale_labels=view.scale_labels.clone() />
+        <KeepLink url=view.resume_url.clone() id="keep-top" />
+        {view.room.clone().map(|q| view! { <RoomSection q=q token=view.token.clone() /> })}
+        <AllCategories profile=p.clone() comparisons=view.comparisons.clone() other_scales=view.other_scales.clone() />
+        <WeakestStatements weakest=weakest.clone() statements=view.weakest_statements.clone() />
+        <CategoryByCategory profile=p />
+        {(!view.notes.is_empty()).then(|| view! { <Reflections notes=view.notes.clone() /> })}
+        <ActionPlan token=view.token.clone() weakest plan=view.action_plan.clone() />
+        <section class="no-print">
+            <h2>"Print or keep"</h2>
+            <p>"Use your browser's Print command to print this page or save it as a PDF; the layout is made for paper."</p>
+            <p>"Your private link: " <a href=format!("/r/{}", view.token) class="private-link">{view.resume_url.clone()}</a></p>
+        </section>
+        <DeleteAnswers token=view.token.clone() />
+    }
+}
+
+/// The profile's charts: all categories (`chart-overview`), then each category's parts
+/// (`chart-cat-{i}`).
+fn profile_charts(p: &super::scoring::Profile) -> Vec<(String, charming::Chart, u32)> {
+    std::iter::once((
+        "chart-overview".to_string(),
+        super::chart::overview_chart(p),
+        300,
+    ))
+    .chain((0..p.categories.len()).filter_map(|i| {
+        super::chart::category_chart(p, i).map(|c| (format!("chart-cat-{i}"), c, 200))
+    }))
+    .collect()
+}
+
+/// Which category needs most work, and how to read the means.
+#[component]
+fn Verdict(verdict: String, max: i64, scale_labels: Vec<String>) -> impl IntoView {
+    let labels: BTreeMap<usize, String> = scale_labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.clone()))
+        .collect();
+    view! {
         <div class="verdict" id="weakest">
             <p class="verdict-title">{verdict}</p>
             <p>{format!("Means are on the answer scale from 1 ({}) to {max} ({}); “don't know / not applicable” is left out.",
                 labels.get(&1).cloned().unwrap_or_default(), labels.get(&(max as usize)).cloned().unwrap_or_default())}</p>
             <p class="rule">"A category is compared only when at least half of its statements have an answer on the scale."</p>
         </div>
-        <KeepLink url=view.resume_url.clone() id="keep-top" />
-        {view.room.clone().map(|q| view! { <RoomSection q=q token=view.token.clone() /> })}
+    }
+}
+
+/// The overview: the chart of all categories and the table of the respondent's means, with the
+/// released groups' means beside them and a line for each group still withheld.
+#[component]
+fn AllCategories(
+    profile: super::scoring::Profile,
+    comparisons: Vec<Comparison>,
+    other_scales: BTreeMap<String, String>,
+) -> impl IntoView {
+    let p = profile;
+    let (shown, hidden): (Vec<Comparison>, Vec<Comparison>) = comparisons
+        .iter()
+        .cloned()
+        .partition(|c| c.withheld.is_none());
+    view! {
         <section>
             <h2>"All categories"</h2>
             <div id="chart-overview" class="chart" role="img" aria-label="Bar chart of your mean per category. The table below shows the same numbers."></div>
@@ -806,7 +893,7 @@ fn Profile(view: ProfileView) -> impl IntoView {
                     {p.categories.iter().enumerate().map(|(i, c)| {
                         let low = p.weakest.contains(&c.id);
                         let why = if c.scale != p.ranking_scale {
-                            view.other_scales.get(&c.id).map(|labels| format!(" (on another scale: {labels}; not compared)"))
+                            other_scales.get(&c.id).map(|labels| format!(" (on another scale: {labels}; not compared)"))
                         } else if !c.ranked && c.tally.n > 0 {
                             Some(" (too few answers to compare)".to_string())
                         } else {
@@ -842,13 +929,21 @@ fn Profile(view: ProfileView) -> impl IntoView {
                     ),
                 }}</p>
             }).collect_view()}
-            {(!view.comparisons.is_empty()).then(|| view! {
+            {(!comparisons.is_empty()).then(|| view! {
                 <p class="meta">"Group figures change only in releases, each once enough respondents of the group have finished or left since the last one, so that nobody can compare before and after one person answers. Your own answers may not be in them yet."</p>
             })}
         </section>
+    }
+}
+
+/// The respondent's answers to the statements of the weakest category (`weakest`: its name or
+/// names), lowest first.
+#[component]
+fn WeakestStatements(weakest: String, statements: Vec<StatementAnswer>) -> impl IntoView {
+    view! {
         <section class="statements">
             <h2>"What lies behind it"</h2>
-            {if view.weakest_statements.is_empty() {
+            {if statements.is_empty() {
                 view! { <p>"No statements to show."</p> }.into_any()
             } else {
                 view! {
@@ -858,7 +953,7 @@ fn Profile(view: ProfileView) -> impl IntoView {
                         <caption>"Statements in the category that needs most work"</caption>
                         <thead><tr><th scope="col">"Statement"</th><th scope="col">"Part"</th><th scope="col">"Your answer"</th></tr></thead>
                         <tbody>
-                            {view.weakest_statements.iter().map(|s| view! {
+                            {statements.iter().map(|s| view! {
                                 <tr><td>{s.text.clone()}</td><td>{s.subcategory.clone()}</td><td>{s.answer.clone()}</td></tr>
                             }).collect_view()}
                         </tbody>
@@ -867,9 +962,16 @@ fn Profile(view: ProfileView) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// Each category's chart and table of its parts' means.
+#[component]
+fn CategoryByCategory(profile: super::scoring::Profile) -> impl IntoView {
+    view! {
         <section class="per-category">
             <h2>"Category by category"</h2>
-            {p.categories.iter().enumerate().map(|(i, c)| view! {
+            {profile.categories.iter().enumerate().map(|(i, c)| view! {
                 <div class="category-result">
                     <h3>{c.title.clone()}{format!(" – mean {}", fmt_mean(c.mean))}</h3>
                     <div id=format!("chart-cat-{i}") class="chart small" role="img"
@@ -888,14 +990,44 @@ fn Profile(view: ProfileView) -> impl IntoView {
                 </div>
             }).collect_view()}
         </section>
-        {(!view.notes.is_empty()).then(|| view! {
-            <section>
-                <h2>"Your reflections"</h2>
-                <dl>
-                    {view.notes.iter().map(|(t, n)| view! { <dt>{t.clone()}</dt><dd class="note">{n.clone()}</dd> }).collect_view()}
-                </dl>
-            </section>
-        })}
+    }
+}
+
+/// The respondent's notes, category by category: (category title, note).
+#[component]
+fn Reflections(notes: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <section>
+            <h2>"Your reflections"</h2>
+            <dl>
+                {notes.iter().map(|(t, n)| view! { <dt>{t.clone()}</dt><dd class="note">{n.clone()}</dd> }).collect_view()}
+            </dl>
+        </section>
+    }
+}
+
+/// The action plan form: steps for the weakest category (`weakest`: its name or names, empty when
+/// none stands out), with the saved `plan` filled in.
+#[component]
+fn ActionPlan(token: String, weakest: String, plan: Option<String>) -> impl IntoView {
+    let plan_action = ServerAction::<SaveActionPlan>::new();
+    let plan_error = form_error(plan_action.value(), "plan_error");
+    let query = use_query_map();
+    let plan_value = plan_action.value();
+    let saved = move || {
+        plan_value
+            .with(|v| match v {
+                Some(Ok(done)) => Some(*done),
+                Some(Err(_)) => None,
+                None => None,
+            })
+            .or_else(|| match query.read().get("saved").as_deref() {
+                Some("removed") => Some(PlanSaved::Removed),
+                Some(_) => Some(PlanSaved::Saved),
+                None => None,
+            })
+    };
+    view! {
         <section id="action-plan" class="action-plan">
             <h2>"Your action plan"</h2>
             <FormError message=Signal::derive(plan_error) />
@@ -906,22 +1038,26 @@ fn Profile(view: ProfileView) -> impl IntoView {
                 }}</p>
             })}
             <ActionForm action=plan_action>
-                <input type="hidden" name="token" value=token_plan />
+                <input type="hidden" name="token" value=token />
                 <label for="plan">{format!("One or two concrete steps for {} in the coming months", if weakest.is_empty() { "your school".to_string() } else { weakest.clone() })}</label>
-                <textarea id="plan" name="plan" rows="5" maxlength=MAX_ACTION_PLAN>{view.action_plan.clone().unwrap_or_default()}</textarea>
+                <textarea id="plan" name="plan" rows="5" maxlength=MAX_ACTION_PLAN>{plan.unwrap_or_default()}</textarea>
                 <button type="submit">"Save my action plan"</button>
             </ActionForm>
         </section>
-        <section class="no-print">
-            <h2>"Print or keep"</h2>
-            <p>"Use your browser's Print command to print this page or save it as a PDF; the layout is made for paper."</p>
-            <p>"Your private link: " <a href=format!("/r/{}", view.token) class="private-link">{view.resume_url.clone()}</a></p>
-        </section>
+    }
+}
+
+/// The form that deletes the reflection for good (with a tick to confirm).
+#[component]
+fn DeleteAnswers(token: String) -> impl IntoView {
+    let delete_action = ServerAction::<DeleteReflection>::new();
+    let delete_error = form_error(delete_action.value(), "delete_error");
+    view! {
         <section class="danger no-print">
             <h2>"Delete my answers"</h2>
             <FormError message=Signal::derive(delete_error) />
             <ActionForm action=delete_action>
-                <input type="hidden" name="token" value=token_delete />
+                <input type="hidden" name="token" value=token />
                 <label class="choice"><input type="checkbox" name="confirm" value="yes" />"Yes, delete all my answers and this profile for good."</label>
                 <button type="submit" class="danger">"Delete all my answers"</button>
             </ActionForm>

@@ -7,12 +7,12 @@ use super::model::*;
 use super::stats::{Distribution, Estimate};
 use crate::accounts::pages::SignedInBar;
 use crate::instrument::scale_span;
-use crate::ui::ErrorBox;
-use crate::ui::render_charts;
+use crate::ui::{ErrorBox, Loaded, render_charts};
 use crate::values::INNOVATIONS;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use std::collections::BTreeMap;
 
 fn height_style(px: u32) -> String {
     format!("height:{px}px")
@@ -49,52 +49,45 @@ pub fn ResultsIndexPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| list_result_groups());
     view! {
         <Title text="Results – Reflect" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                    Ok((user, index)) => view! {
-                        {matches!(user.role, crate::accounts::model::Role::Researcher | crate::accounts::model::Role::Admin)
-                            .then(|| view! { <p class="export-link"><a href="/export">"Research export (anonymised answers and codebook)"</a></p> })}
-                        <SignedInBar user=user />
-                        <h1>"Results"</h1>
-                        <p>"Which leadership category needs most work? Results of groups of respondents, never of one person."</p>
-                        <ul class="group-list">
-                            <li><a href="/results/all">"All respondents"</a></li>
-                            <li><a href="/results/countries">"Compare countries, question by question"</a></li>
-                        </ul>
-                        {(!index.schools.is_empty()).then(|| view! {
-                            <h2>"Schools"</h2>
-                            <ul class="group-list">
-                                {index.schools.iter().map(|(id, name, code)| view! {
-                                    <li>
-                                        <a href=format!("/results/school/{id}")>{name.clone()}</a>
-                                        " · join code for your staff: "
-                                        <span class="code">{crate::schools::codes::display(code)}</span>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        })}
-                        {(!index.networks.is_empty()).then(|| view! {
-                            <h2>"Networks"</h2>
-                            <ul class="group-list">
-                                {index.networks.iter().map(|(id, name)| view! {
-                                    <li><a href=format!("/results/network/{id}")>{name.clone()}</a></li>
-                                }).collect_view()}
-                            </ul>
-                        })}
-                        {(!index.countries.is_empty()).then(|| view! {
-                            <h2>"Countries"</h2>
-                            <ul class="group-list">
-                                {index.countries.iter().map(|c| view! {
-                                    <li><a href=format!("/results/country/{c}")>{c.to_uppercase()}</a></li>
-                                }).collect_view()}
-                            </ul>
-                        })}
-                    }.into_any(),
-                }
+        <Loaded load=move || data children=|(user, index)| view! {
+            {matches!(user.role, crate::accounts::model::Role::Researcher | crate::accounts::model::Role::Admin)
+                .then(|| view! { <p class="export-link"><a href="/export">"Research export (anonymised answers and codebook)"</a></p> })}
+            <SignedInBar user=user />
+            <h1>"Results"</h1>
+            <p>"Which leadership category needs most work? Results of groups of respondents, never of one person."</p>
+            <ul class="group-list">
+                <li><a href="/results/all">"All respondents"</a></li>
+                <li><a href="/results/countries">"Compare countries, question by question"</a></li>
+            </ul>
+            {(!index.schools.is_empty()).then(|| view! {
+                <h2>"Schools"</h2>
+                <ul class="group-list">
+                    {index.schools.iter().map(|(id, name, code)| view! {
+                        <li>
+                            <a href=format!("/results/school/{id}")>{name.clone()}</a>
+                            " · join code for your staff: "
+                            <span class="code">{crate::schools::codes::display(code)}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
             })}
-        </Suspense>
+            {(!index.networks.is_empty()).then(|| view! {
+                <h2>"Networks"</h2>
+                <ul class="group-list">
+                    {index.networks.iter().map(|(id, name)| view! {
+                        <li><a href=format!("/results/network/{id}")>{name.clone()}</a></li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {(!index.countries.is_empty()).then(|| view! {
+                <h2>"Countries"</h2>
+                <ul class="group-list">
+                    {index.countries.iter().map(|c| view! {
+                        <li><a href=format!("/results/country/{c}")>{c.to_uppercase()}</a></li>
+                    }).collect_view()}
+                </ul>
+            })}
+        }.into_any() />
     }
 }
 
@@ -255,17 +248,11 @@ fn distribution_cells(d: &Distribution, points: usize) -> impl IntoView + use<> 
 #[component]
 fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
     let labels = view.scale_labels.clone();
-    let max = labels.len().max(2) as i64;
     let first: Vec<String> = results
         .ranking
         .first()
         .map(|t| t.ids.clone())
         .unwrap_or_default();
-    let overview_rows: Vec<(String, Option<Estimate>, bool)> = results
-        .categories
-        .iter()
-        .map(|c| (c.title.clone(), c.estimate, first.contains(&c.id)))
-        .collect();
     let category_names: Vec<String> = results.categories.iter().map(|c| c.title.clone()).collect();
     let overview_height = chart::height(&category_names, 1);
     // per category, the height of its subcategories' chart
@@ -276,6 +263,50 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
             let names: Vec<String> = c.subcategories.iter().map(|s| s.title.clone()).collect();
             chart::height(&names, 1)
         })
+        .collect();
+    let charts = StoredValue::new(group_charts(
+        &view,
+        &results,
+        &first,
+        overview_height,
+        &sub_heights,
+    ));
+    Effect::new(move |_| charts.with_value(|c| render_charts(c.clone())));
+    let other = view.other_scales.clone();
+    let labels_of = {
+        let (other, labels) = (other.clone(), labels.clone());
+        move |id: &str| other.get(id).cloned().unwrap_or_else(|| labels.clone())
+    };
+    view! {
+        <script src="/vendor/echarts.min.js"></script>
+        <p class="respondents">{plural(results.respondents, "respondent", "respondents")}</p>
+        <RankingSection lines=ranking_text(&results) />
+        <MeansSection categories=results.categories.clone() first labels=labels.clone() other=other.clone() height=overview_height />
+        <DistributionSection categories=results.categories.clone() labels other height=overview_height />
+        {results.categories.iter().enumerate().map(|(i, c)| view! {
+            <CategorySection index=i category=c.clone() labels=labels_of(&c.id) height=sub_heights[i] />
+        }).collect_view()}
+        <GapSection gap=view.gap.clone() k=view.k />
+        <FreeTextSection text=view.free_text.clone() />
+    }
+}
+
+/// The charts of a group's results: the means with their intervals, the share of each answer
+/// per category, each category's subcategories (heights: `overview_height`, `sub_heights`), and
+/// leaders beside teachers when shown.
+fn group_charts(
+    view: &ResultsView,
+    results: &GroupResults,
+    first: &[String],
+    overview_height: u32,
+    sub_heights: &[u32],
+) -> Vec<(String, charming::Chart, u32)> {
+    let labels = &view.scale_labels;
+    let max = labels.len().max(2) as i64;
+    let overview_rows: Vec<(String, Option<Estimate>, bool)> = results
+        .categories
+        .iter()
+        .map(|c| (c.title.clone(), c.estimate, first.contains(&c.id)))
         .collect();
     let mut charts = vec![
         (
@@ -291,7 +322,7 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
                     .iter()
                     .map(|c| (c.title.clone(), &c.distribution))
                     .collect::<Vec<_>>(),
-                &labels,
+                labels,
             ),
             overview_height,
         ),
@@ -304,7 +335,7 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
                     .iter()
                     .map(|s| (s.title.clone(), &s.distribution))
                     .collect::<Vec<_>>(),
-                &labels,
+                labels,
             ),
             sub_heights[i],
         ));
@@ -320,51 +351,47 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
             gap_height(&view.gap),
         ));
     }
-    let charts = StoredValue::new(charts);
-    Effect::new(move |_| charts.with_value(|c| render_charts(c.clone())));
-    let points = labels.len();
-    let key = labels.clone();
+    charts
+}
+
+/// Which category needs most work, in words (`lines`: the ranking, lowest first).
+#[component]
+fn RankingSection(lines: Vec<String>) -> impl IntoView {
+    view! {
+        <section class="ranking">
+            <h2>"Which category needs most work"</h2>
+            <ol>
+                {lines.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
+            </ol>
+            <p class="help">"Categories are ranked by their mean (lowest first). Categories whose 95% intervals overlap count as equally low: the answers cannot tell them apart."</p>
+        </section>
+    }
+}
+
+/// The means with their 95% intervals: chart and table, the `first` (lowest) categories marked;
+/// `other`: the categories on another scale than `labels`.
+#[component]
+fn MeansSection(
+    categories: Vec<CategoryResult>,
+    first: Vec<String>,
+    labels: Vec<String>,
+    other: BTreeMap<String, Vec<String>>,
+    height: u32,
+) -> impl IntoView {
     let scale_caption = match scale_span(&labels) {
         span if span.is_empty() => "Mean per category".to_string(),
         span => format!("Mean per category ({span})"),
     };
-    let other = view.other_scales.clone();
-    let labels_of = {
-        let (other, labels) = (other.clone(), labels.clone());
-        move |id: &str| other.get(id).cloned().unwrap_or_else(|| labels.clone())
-    };
-    // the categories on another scale, grouped by it, each group its own table
-    let mut other_groups: Vec<(Vec<String>, Vec<CategoryResult>)> = Vec::new();
-    for c in results
-        .categories
-        .iter()
-        .filter(|c| other.contains_key(&c.id))
-    {
-        let l = other[&c.id].clone();
-        match other_groups.iter_mut().find(|(k, _)| *k == l) {
-            Some((_, cs)) => cs.push(c.clone()),
-            None => other_groups.push((l, vec![c.clone()])),
-        }
-    }
     view! {
-        <script src="/vendor/echarts.min.js"></script>
-        <p class="respondents">{plural(results.respondents, "respondent", "respondents")}</p>
-        <section class="ranking">
-            <h2>"Which category needs most work"</h2>
-            <ol>
-                {ranking_text(&results).into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
-            </ol>
-            <p class="help">"Categories are ranked by their mean (lowest first). Categories whose 95% intervals overlap count as equally low: the answers cannot tell them apart."</p>
-        </section>
         <section>
             <h2>"Means with 95% intervals"</h2>
-            <div id="chart-means" class="chart" style=height_style(overview_height) role="img" aria-label="Mean per category with its 95% interval; the table below has the same numbers"></div>
+            <div id="chart-means" class="chart" style=height_style(height) role="img" aria-label="Mean per category with its 95% interval; the table below has the same numbers"></div>
             <div class="table-wrap" role="region" aria-label="Mean per category" tabindex="0">
             <table class="data">
                 <caption>{scale_caption}</caption>
                 <thead><tr><th scope="col">"Category"</th><th scope="col">"Mean"</th><th scope="col">"95% interval"</th><th scope="col">"Answers"</th></tr></thead>
                 <tbody>
-                    {results.categories.iter().map(|c| view! {
+                    {categories.iter().map(|c| view! {
                         <tr class:weakest=first.contains(&c.id)>
                             <th scope="row">{c.title.clone()}
                                 {other.get(&c.id).map(|l| view! {
@@ -380,16 +407,39 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
             </table>
             </div>
         </section>
+    }
+}
+
+/// How people answered: the share of each answer per category, chart and table on the scale of
+/// `labels`, then a table for each other scale (`other`: category id → its scale's labels).
+#[component]
+fn DistributionSection(
+    categories: Vec<CategoryResult>,
+    labels: Vec<String>,
+    other: BTreeMap<String, Vec<String>>,
+    height: u32,
+) -> impl IntoView {
+    let points = labels.len();
+    // the categories on another scale, grouped by it, each group its own table
+    let mut other_groups: Vec<(Vec<String>, Vec<CategoryResult>)> = Vec::new();
+    for c in categories.iter().filter(|c| other.contains_key(&c.id)) {
+        let l = other[&c.id].clone();
+        match other_groups.iter_mut().find(|(k, _)| *k == l) {
+            Some((_, cs)) => cs.push(c.clone()),
+            None => other_groups.push((l, vec![c.clone()])),
+        }
+    }
+    view! {
         <section>
             <h2>"How people answered"</h2>
-            <ScaleKey labels=key.clone() />
-            <div id="chart-distribution" class="chart" style=height_style(overview_height) role="img" aria-label="Share of each answer per category; the table below has the same numbers"></div>
+            <ScaleKey labels=labels.clone() />
+            <div id="chart-distribution" class="chart" style=height_style(height) role="img" aria-label="Share of each answer per category; the table below has the same numbers"></div>
             <div class="table-wrap" role="region" aria-label="Share of answers per category" tabindex="0">
             <table class="data">
                 <caption>"Share of answers per category"</caption>
                 <thead><tr><th scope="col">"Category"</th>{scale_header(&labels)}</tr></thead>
                 <tbody>
-                    {results.categories.iter().filter(|c| !other.contains_key(&c.id)).map(|c| view! {
+                    {categories.iter().filter(|c| !other.contains_key(&c.id)).map(|c| view! {
                         <tr><th scope="row">{c.title.clone()}</th>{distribution_cells(&c.distribution, points)}</tr>
                     }).collect_view()}
                 </tbody>
@@ -413,33 +463,44 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
                 }
             }).collect_view()}
         </section>
-        {results.categories.iter().enumerate().map(|(i, c)| { let own = labels_of(&c.id); let own_points = own.len(); view! {
-            <section class="category-results">
-                <h2>{c.title.clone()}</h2>
-                <ScaleKey labels=own.clone() />
-                <div id=format!("chart-sub-{i}") class="chart" style=height_style(sub_heights[i]) role="img" aria-label=format!("Share of each answer per subcategory of {}; the table below has the same numbers", c.title)></div>
-                <div class="table-wrap" role="region" aria-label=c.title.clone() tabindex="0">
-                <table class="data">
-                    <thead><tr>
-                        <th scope="col">"Subcategory"</th><th scope="col">"Mean"</th><th scope="col">"95% interval"</th>
-                        {scale_header(&own)}
-                    </tr></thead>
-                    <tbody>
-                        {c.subcategories.iter().map(|s| view! {
-                            <tr>
-                                <th scope="row">{s.title.clone()}</th>
-                                <td class="num">{s.estimate.map(|e| fmt(e.mean)).unwrap_or_else(|| "–".into())}</td>
-                                <td class="num">{interval(&s.estimate)}</td>
-                                {distribution_cells(&s.distribution, own_points)}
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-                </div>
-            </section>
-        }}).collect_view()}
-        <GapSection gap=view.gap.clone() k=view.k />
-        <FreeTextSection text=view.free_text.clone() />
+    }
+}
+
+/// One category's subcategories: chart (box `chart-sub-{index}`) and table, on the category's
+/// scale (`labels`).
+#[component]
+fn CategorySection(
+    index: usize,
+    category: CategoryResult,
+    labels: Vec<String>,
+    height: u32,
+) -> impl IntoView {
+    let (i, c, own) = (index, category, labels);
+    let own_points = own.len();
+    view! {
+        <section class="category-results">
+            <h2>{c.title.clone()}</h2>
+            <ScaleKey labels=own.clone() />
+            <div id=format!("chart-sub-{i}") class="chart" style=height_style(height) role="img" aria-label=format!("Share of each answer per subcategory of {}; the table below has the same numbers", c.title)></div>
+            <div class="table-wrap" role="region" aria-label=c.title.clone() tabindex="0">
+            <table class="data">
+                <thead><tr>
+                    <th scope="col">"Subcategory"</th><th scope="col">"Mean"</th><th scope="col">"95% interval"</th>
+                    {scale_header(&own)}
+                </tr></thead>
+                <tbody>
+                    {c.subcategories.iter().map(|s| view! {
+                        <tr>
+                            <th scope="row">{s.title.clone()}</th>
+                            <td class="num">{s.estimate.map(|e| fmt(e.mean)).unwrap_or_else(|| "–".into())}</td>
+                            <td class="num">{interval(&s.estimate)}</td>
+                            {distribution_cells(&s.distribution, own_points)}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        </section>
     }
 }
 
@@ -536,14 +597,7 @@ pub fn CountryComparisonPage() -> impl IntoView {
     let data = Resource::new(move || query.read().get("instrument"), compare_countries);
     view! {
         <Title text="Countries compared – Reflect" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                    Ok(c) => view! { <Comparison c=c /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded load=move || data children=|c| view! { <Comparison c=c /> }.into_any() />
     }
 }
 

@@ -1,12 +1,12 @@
 //! The admin page: schools with their join codes, networks, and accounts.
 use super::api::*;
 use super::codes;
+use super::model::{Network, School};
 use crate::accounts::api::{CreateUser, list_users, whoami};
 use crate::accounts::model::Role;
 use crate::accounts::pages::{AccountsAdmin, SignedInBar};
 use crate::error::AppError;
-use crate::ui::ErrorBox;
-use crate::ui::{FormError, clear_on_success, form_error, last_input};
+use crate::ui::{FormError, Loaded, clear_on_success, form_error, last_input};
 use leptos::html::Form;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -88,88 +88,111 @@ pub fn AdminPage() -> impl IntoView {
     };
     view! {
         <Title text="Admin – Reflect" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                    Ok((user, dir, users)) => {
-                        let networks = dir.networks.clone();
-                        view! {
-                        <SignedInBar user=user />
-                        <h1>"Schools, networks and accounts"</h1>
-                        <section id="schools">
-                            <h2>"Schools"</h2>
-                            {move || created().map(|c| view! {
-                                <p class="ok" role="status">{format!("School created. Its join code is {}.", codes::display(&c))}</p>
-                            })}
-                            <div class="table-wrap" role="region" aria-label="Schools" tabindex="0">
-                            <table class="data">
-                                <thead><tr>
-                                    <th scope="col">"School"</th><th scope="col">"Join code"</th>
-                                    <th scope="col">"Network"</th><th scope="col">"Country"</th><th scope="col">"Results"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {dir.schools.iter().map(|s| view! {
-                                        <tr>
-                                            <td>{s.name.clone()}</td>
-                                            <td class="code">{codes::display(&s.code)}</td>
-                                            <td>{s.network_name.clone().unwrap_or_default()}</td>
-                                            <td>{s.country.clone().unwrap_or_default().to_uppercase()}</td>
-                                            <td><a href=format!("/results/school/{}", s.id)>"Results"</a></td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            </div>
-                            <h3>"New school"</h3>
-                            <FormError message=Signal::derive(school_error) />
-                            <ActionForm action=school_action node_ref=school_form attr:class="admin-form">
-                                <div class="field">
-                                    <label for="school-name">"Name"</label>
-                                    <input id="school-name" name="name" type="text" required=true maxlength=super::model::MAX_NAME />
-                                </div>
-                                <div class="field">
-                                    <label for="school-network">"Network"</label>
-                                    <select id="school-network" name="network">
-                                        <option value="">"—"</option>
-                                        {networks.iter().map(|n| view! { <option value=n.id.clone()>{n.name.clone()}</option> }).collect_view()}
-                                    </select>
-                                </div>
-                                <div class="field">
-                                    <label for="school-country">"Country (two-letter code, e.g. NL)"</label>
-                                    <input id="school-country" name="country" type="text" maxlength="2" size="3" />
-                                </div>
-                                <button type="submit">"Create the school"</button>
-                            </ActionForm>
-                        </section>
-                        <section id="networks">
-                            <h2>"Networks"</h2>
-                            <ul>
-                                {dir.networks.iter().map(|n| view! {
-                                    <li>{format!(
-                                        "{} ({} {}) ",
-                                        n.name, n.schools, if n.schools == 1 { "school" } else { "schools" }
-                                    )}<a href=format!("/results/network/{}", n.id)>"Results"</a></li>
-                                }).collect_view()}
-                            </ul>
-                            {move || network_created().map(|name| view! {
-                                <p class="ok" role="status">{if name.is_empty() { "Network created.".to_string() } else { format!("Network created: {name}.") }}</p>
-                            })}
-                            <FormError message=Signal::derive(network_error) />
-                            <ActionForm action=network_action node_ref=network_form attr:class="admin-form">
-                                <div class="field">
-                                    <label for="network-name">"New network"</label>
-                                    <input id="network-name" name="name" type="text" required=true maxlength=super::model::MAX_NAME />
-                                </div>
-                                <button type="submit">"Create the network"</button>
-                            </ActionForm>
-                        </section>
-                        <AccountsAdmin users=users schools=school_options(&dir) action=user_action form=user_form created=account_created />
-                    }.into_any()
-                    }
-                }
+        <Loaded load=move || data children=move |(user, dir, users)| view! {
+            <SignedInBar user=user />
+            <h1>"Schools, networks and accounts"</h1>
+            <SchoolsSection schools=dir.schools.clone() networks=dir.networks.clone() action=school_action
+                form=school_form created=Signal::derive(created) error=Signal::derive(school_error) />
+            <NetworksSection networks=dir.networks.clone() action=network_action form=network_form
+                created=Signal::derive(network_created) error=Signal::derive(network_error) />
+            <AccountsAdmin users=users schools=school_options(&dir) action=user_action form=user_form created=account_created />
+        }.into_any() />
+    }
+}
+
+/// The schools with their join codes, and the form for a new one (`networks`: its choice of a
+/// network). `created`: the join code of the school just created.
+#[component]
+fn SchoolsSection(
+    schools: Vec<School>,
+    networks: Vec<Network>,
+    action: ServerAction<CreateSchool>,
+    form: NodeRef<Form>,
+    created: Signal<Option<String>>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <section id="schools">
+            <h2>"Schools"</h2>
+            {move || created.get().map(|c| view! {
+                <p class="ok" role="status">{format!("School created. Its join code is {}.", codes::display(&c))}</p>
             })}
-        </Suspense>
+            <div class="table-wrap" role="region" aria-label="Schools" tabindex="0">
+            <table class="data">
+                <thead><tr>
+                    <th scope="col">"School"</th><th scope="col">"Join code"</th>
+                    <th scope="col">"Network"</th><th scope="col">"Country"</th><th scope="col">"Results"</th>
+                </tr></thead>
+                <tbody>
+                    {schools.iter().map(|s| view! {
+                        <tr>
+                            <td>{s.name.clone()}</td>
+                            <td class="code">{codes::display(&s.code)}</td>
+                            <td>{s.network_name.clone().unwrap_or_default()}</td>
+                            <td>{s.country.clone().unwrap_or_default().to_uppercase()}</td>
+                            <td><a href=format!("/results/school/{}", s.id)>"Results"</a></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+            <h3>"New school"</h3>
+            <FormError message=error />
+            <ActionForm action=action node_ref=form attr:class="admin-form">
+                <div class="field">
+                    <label for="school-name">"Name"</label>
+                    <input id="school-name" name="name" type="text" required=true maxlength=super::model::MAX_NAME />
+                </div>
+                <div class="field">
+                    <label for="school-network">"Network"</label>
+                    <select id="school-network" name="network">
+                        <option value="">"—"</option>
+                        {networks.iter().map(|n| view! { <option value=n.id.clone()>{n.name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="school-country">"Country (two-letter code, e.g. NL)"</label>
+                    <input id="school-country" name="country" type="text" maxlength="2" size="3" />
+                </div>
+                <button type="submit">"Create the school"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The networks with their number of schools, and the form for a new one. `created`: the name of
+/// the network just created (empty after a plain form post).
+#[component]
+fn NetworksSection(
+    networks: Vec<Network>,
+    action: ServerAction<CreateNetwork>,
+    form: NodeRef<Form>,
+    created: Signal<Option<String>>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <section id="networks">
+            <h2>"Networks"</h2>
+            <ul>
+                {networks.iter().map(|n| view! {
+                    <li>{format!(
+                        "{} ({} {}) ",
+                        n.name, n.schools, if n.schools == 1 { "school" } else { "schools" }
+                    )}<a href=format!("/results/network/{}", n.id)>"Results"</a></li>
+                }).collect_view()}
+            </ul>
+            {move || created.get().map(|name| view! {
+                <p class="ok" role="status">{if name.is_empty() { "Network created.".to_string() } else { format!("Network created: {name}.") }}</p>
+            })}
+            <FormError message=error />
+            <ActionForm action=action node_ref=form attr:class="admin-form">
+                <div class="field">
+                    <label for="network-name">"New network"</label>
+                    <input id="network-name" name="name" type="text" required=true maxlength=super::model::MAX_NAME />
+                </div>
+                <button type="submit">"Create the network"</button>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -5,8 +5,7 @@ use super::codes;
 use super::model::*;
 use crate::accounts::pages::SignedInBar;
 use crate::error::AppError;
-use crate::ui::ErrorBox;
-use crate::ui::{FormError, form_error};
+use crate::ui::{FormError, Loaded, form_error};
 use crate::values::YesNo;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,83 +26,76 @@ pub fn WorkshopsPage() -> impl IntoView {
     );
     view! {
         <Title text="Workshops – Reflect" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                    Ok((user, list)) => view! {
-                        <SignedInBar user=user />
-                        <h1>"Workshops"</h1>
-                        {if list.workshops.is_empty() {
-                            view! { <p>"No workshops yet."</p> }.into_any()
-                        } else {
-                            view! {
-                                <div class="table-wrap" role="region" aria-label="Your workshops" tabindex="0">
-                                <table class="data">
-                                    <caption class="visually-hidden">"Your workshops"</caption>
-                                    <thead><tr><th scope="col">"Workshop"</th><th scope="col">"Join code"</th><th scope="col">"Status"</th></tr></thead>
-                                    <tbody>
-                                        {list.workshops.iter().map(|(id, title, code, status)| view! {
-                                            <tr>
-                                                <td><a href=format!("/workshops/{id}")>{title.clone()}</a></td>
-                                                <td class="code">{codes::display(code)}</td>
-                                                <td>{status.as_str()}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                                </div>
-                            }.into_any()
-                        }}
-                        <h2>"New workshop"</h2>
-                        <FormError message=Signal::derive(error) />
-                        <ActionForm action=create attr:class="admin-form">
-                            <div class="field">
-                                <label for="w-title">"Title"</label>
-                                <input id="w-title" name="title" type="text" required=true maxlength=MAX_TITLE />
-                            </div>
-                            <div class="field">
-                                <label for="w-instrument">"Questionnaire"</label>
-                                <select id="w-instrument" name="instrument">
-                                    {list.instruments.iter().map(|i| view! { <option value=i.id.clone()>{i.title.clone()}</option> }).collect_view()}
-                                </select>
-                            </div>
-                            {list.instruments.iter().map(|i| view! {
-                                <fieldset>
-                                    <legend>{format!("Categories to reflect on ({})", i.title)}</legend>
-                                    {i.categories.iter().map(|c| view! {
-                                        <label class="choice">
-                                            <input type="checkbox" name=format!("categories[{}]", c.id) value="yes" />
-                                            {c.title.clone()}
-                                        </label>
-                                        <details class="parts">
-                                            <summary>{format!("Only some parts of “{}”", c.title)}</summary>
-                                            <p class="help">"Tick parts to ask only those; none ticked asks the whole category."</p>
-                                            {c.parts.iter().map(|(key, title)| view! {
-                                                <label class="choice">
-                                                    <input type="checkbox" name=format!("parts[{key}]") value="yes" />
-                                                    {title.clone()}
-                                                </label>
-                                            }).collect_view()}
-                                        </details>
-                                    }).collect_view()}
-                                </fieldset>
+        <Loaded load=move || data children=move |(user, list)| view! {
+            <SignedInBar user=user />
+            <h1>"Workshops"</h1>
+            {if list.workshops.is_empty() {
+                view! { <p>"No workshops yet."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap" role="region" aria-label="Your workshops" tabindex="0">
+                    <table class="data">
+                        <caption class="visually-hidden">"Your workshops"</caption>
+                        <thead><tr><th scope="col">"Workshop"</th><th scope="col">"Join code"</th><th scope="col">"Status"</th></tr></thead>
+                        <tbody>
+                            {list.workshops.iter().map(|(id, title, code, status)| view! {
+                                <tr>
+                                    <td><a href=format!("/workshops/{id}")>{title.clone()}</a></td>
+                                    <td class="code">{codes::display(code)}</td>
+                                    <td>{status.as_str()}</td>
+                                </tr>
                             }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                }.into_any()
+            }}
+            <h2>"New workshop"</h2>
+            <FormError message=Signal::derive(error) />
+            <ActionForm action=create attr:class="admin-form">
+                <div class="field">
+                    <label for="w-title">"Title"</label>
+                    <input id="w-title" name="title" type="text" required=true maxlength=MAX_TITLE />
+                </div>
+                <div class="field">
+                    <label for="w-instrument">"Questionnaire"</label>
+                    <select id="w-instrument" name="instrument">
+                        {list.instruments.iter().map(|i| view! { <option value=i.id.clone()>{i.title.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                {list.instruments.iter().map(|i| view! {
+                    <fieldset>
+                        <legend>{format!("Categories to reflect on ({})", i.title)}</legend>
+                        {i.categories.iter().map(|c| view! {
                             <label class="choice">
-                                <input type="checkbox" name="ask_poll" value="yes" checked=true />
-                                "Ask “Which category needs most work in your school?” (the chosen categories are the options)"
+                                <input type="checkbox" name=format!("categories[{}]", c.id) value="yes" />
+                                {c.title.clone()}
                             </label>
-                            <div class="field">
-                                <label for="w-word">"One-word question (optional)"</label>
-                                <input id="w-word" name="word_prompt" type="text" maxlength=MAX_WORD_PROMPT
-                                    placeholder="What one word do you link to Professional Learning Network most?" />
-                            </div>
-                            <button type="submit" class="primary">"Create the workshop"</button>
-                        </ActionForm>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+                            <details class="parts">
+                                <summary>{format!("Only some parts of “{}”", c.title)}</summary>
+                                <p class="help">"Tick parts to ask only those; none ticked asks the whole category."</p>
+                                {c.parts.iter().map(|(key, title)| view! {
+                                    <label class="choice">
+                                        <input type="checkbox" name=format!("parts[{key}]") value="yes" />
+                                        {title.clone()}
+                                    </label>
+                                }).collect_view()}
+                            </details>
+                        }).collect_view()}
+                    </fieldset>
+                }).collect_view()}
+                <label class="choice">
+                    <input type="checkbox" name="ask_poll" value="yes" checked=true />
+                    "Ask “Which category needs most work in your school?” (the chosen categories are the options)"
+                </label>
+                <div class="field">
+                    <label for="w-word">"One-word question (optional)"</label>
+                    <input id="w-word" name="word_prompt" type="text" maxlength=MAX_WORD_PROMPT
+                        placeholder="What one word do you link to Professional Learning Network most?" />
+                </div>
+                <button type="submit" class="primary">"Create the workshop"</button>
+            </ActionForm>
+        }.into_any() />
     }
 }
 
@@ -126,42 +118,35 @@ pub fn WorkshopPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                    Ok((w, room)) => {
-                        let open = w.status == WorkshopStatus::Open;
-                        view! {
-                            <Title text=format!("{} – workshop – Reflect", w.title) />
-                            <p><a href="/workshops">"All workshops"</a></p>
-                            <h1>{w.title.clone()}</h1>
-                            <p class="lead">{w.instrument_title.clone()}</p>
-                            <section class="join-panel">
-                                <p>"Join at " <strong>{join_page(&w.join_url)}</strong> " with the code"</p>
-                                <p class="join-code">{codes::display(&w.code)}</p>
-                                <div class="qr" inner_html=w.qr_svg.clone()></div>
-                                <p class="help">{format!("The QR code opens {}", w.join_url)}</p>
-                            </section>
-                            <p class=if open { "ok" } else { "withheld" } role="status">
-                                {if open { "Open: participants can join and answer." } else { "Closed: no one can join or answer." }}
-                            </p>
-                            <FormError message=Signal::derive(error) />
-                            <ActionForm action=status>
-                                <input type="hidden" name="id" value=w.id.clone() />
-                                <input type="hidden" name="status" value=if open { WorkshopStatus::Closed.as_str() } else { WorkshopStatus::Open.as_str() } />
-                                <button type="submit">{if open { "Close the workshop" } else { "Reopen the workshop" }}</button>
-                            </ActionForm>
-                            <h2>"Categories"</h2>
-                            <ul>{w.categories.iter().map(|(_, t)| view! { <li>{t.clone()}</li> }).collect_view()}</ul>
-                            {w.ask_poll.then(|| view! { <p>"Poll: “Which category needs most work in your school?”"</p> })}
-                            {w.word_prompt.clone().map(|p| view! { <p>{format!("One-word question: “{p}”")}</p> })}
-                            <RoomControls initial=room />
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Loaded load=move || data children=move |(w, room)| {
+            let open = w.status == WorkshopStatus::Open;
+            view! {
+                <Title text=format!("{} – workshop – Reflect", w.title) />
+                <p><a href="/workshops">"All workshops"</a></p>
+                <h1>{w.title.clone()}</h1>
+                <p class="lead">{w.instrument_title.clone()}</p>
+                <section class="join-panel">
+                    <p>"Join at " <strong>{join_page(&w.join_url)}</strong> " with the code"</p>
+                    <p class="join-code">{codes::display(&w.code)}</p>
+                    <div class="qr" inner_html=w.qr_svg.clone()></div>
+                    <p class="help">{format!("The QR code opens {}", w.join_url)}</p>
+                </section>
+                <p class=if open { "ok" } else { "withheld" } role="status">
+                    {if open { "Open: participants can join and answer." } else { "Closed: no one can join or answer." }}
+                </p>
+                <FormError message=Signal::derive(error) />
+                <ActionForm action=status>
+                    <input type="hidden" name="id" value=w.id.clone() />
+                    <input type="hidden" name="status" value=if open { WorkshopStatus::Closed.as_str() } else { WorkshopStatus::Open.as_str() } />
+                    <button type="submit">{if open { "Close the workshop" } else { "Reopen the workshop" }}</button>
+                </ActionForm>
+                <h2>"Categories"</h2>
+                <ul>{w.categories.iter().map(|(_, t)| view! { <li>{t.clone()}</li> }).collect_view()}</ul>
+                {w.ask_poll.then(|| view! { <p>"Poll: “Which category needs most work in your school?”"</p> })}
+                {w.word_prompt.clone().map(|p| view! { <p>{format!("One-word question: “{p}”")}</p> })}
+                <RoomControls initial=room />
+            }.into_any()
+        } />
     }
 }
 
@@ -252,18 +237,16 @@ pub fn PresenterPage() -> impl IntoView {
         get_workshop(id).await.ok().map(|w| w.qr_svg)
     });
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
+        <Loaded
+            load=move || async move {
                 let qr = qr.await;
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                    Ok((room, comparison)) => view! {
-                        <Title text=format!("{} – presenter – Reflect", room.title) />
-                        <Presenter initial=room qr=qr comparison=comparison reveal=reveal error=Signal::derive(error) />
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+                data.await.map(|(room, comparison)| (qr, room, comparison))
+            }
+            children=move |(qr, room, comparison)| view! {
+                <Title text=format!("{} – presenter – Reflect", room.title) />
+                <Presenter initial=room qr=qr comparison=comparison reveal=reveal error=Signal::derive(error) />
+            }.into_any()
+        />
     }
 }
 
