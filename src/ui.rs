@@ -8,9 +8,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn ErrorBox(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(error.status());
-    }
+    error.set_status();
     let sign_in = matches!(error, AppError::Unauthorized(_));
     view! {
         <div class="error" role="alert">
