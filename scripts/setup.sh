@@ -2,13 +2,15 @@
 # Installs what Reflect needs to build and test, skipping whatever is already there.
 # Sourced by scripts/serve.sh and scripts/test.sh; safe to run on its own.
 #   scripts/setup.sh            toolchain for building and serving
-#   scripts/setup.sh --e2e      also Debian chromium and the end2end npm packages
+#   scripts/setup.sh --e2e      also what the tests use: leptosfmt, Debian chromium and the
+#                               end2end npm packages
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 CARGO_LEPTOS_VERSION="0.3.10"   # 0.3.11 needs rustc 1.96 (see docs/toolchain notes in README)
-BINARYEN_VERSION="132"          # Debian's binaryen (v108) breaks release wasm in Chromium
+BINARYEN_VERSION="132"
+LEPTOSFMT_VERSION="0.1.33"      # formats the view! macros; the test command checks it          # Debian's binaryen (v108) breaks release wasm in Chromium
 
 say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 
@@ -59,6 +61,10 @@ setup_build() {
 }
 
 setup_e2e() {
+  if [[ "$(leptosfmt --version 2>/dev/null || true)" != *"$LEPTOSFMT_VERSION"* ]]; then
+    say "installing leptosfmt $LEPTOSFMT_VERSION (~7 min, once per machine)"
+    cargo install leptosfmt --version "$LEPTOSFMT_VERSION" --locked
+  fi
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian chromium (Playwright's own browser download does not work offline)"
     apt_install chromium

@@ -14,6 +14,7 @@ step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
 
 step "formatting"
 cargo fmt --all --check
+leptosfmt --check src >/dev/null || { leptosfmt --check src | grep -v "^✅"; exit 1; }
 
 step "clippy (server)"
 cargo clippy --features bench --all-targets -- -D warnings

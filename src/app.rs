@@ -58,11 +58,17 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text="Reflect – leadership reflection" />
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="skip-link" href="#main">
+                "Skip to content"
+            </a>
             <header class="site-header">
-                <A href="/" attr:class="brand">"Reflect"</A>
+                <A href="/" attr:class="brand">
+                    "Reflect"
+                </A>
                 <span class="tagline">"Leadership reflection for schools"</span>
-                <a href="/results" class="staff-link">"Results (staff)"</a>
+                <a href="/results" class="staff-link">
+                    "Results (staff)"
+                </a>
             </header>
             <main id="main">
                 // Every page waits for its data on the server (SsrMode::Async), so pages are
@@ -79,11 +85,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/workshops") view=WorkshopsPage ssr=SsrMode::Async />
                     <Route path=path!("/workshops/:id") view=WorkshopPage ssr=SsrMode::Async />
-                    <Route path=path!("/workshops/:id/present") view=PresenterPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/workshops/:id/present")
+                        view=PresenterPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
                     <Route path=path!("/export") view=ExportPage ssr=SsrMode::Async />
                     <Route path=path!("/results") view=ResultsIndexPage ssr=SsrMode::Async />
-                    <Route path=path!("/results/countries") view=CountryComparisonPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/results/countries")
+                        view=CountryComparisonPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/results/all") view=ResultsPage ssr=SsrMode::Async />
                     <Route path=path!("/results/:level/:key") view=ResultsPage ssr=SsrMode::Async />
                 </Routes>

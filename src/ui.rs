@@ -14,9 +14,19 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
         <div class="error" role="alert">
             <p>{error.to_string()}</p>
             {if sign_in {
-                view! { <p><a href="/login">"Sign in"</a></p> }.into_any()
+                view! {
+                    <p>
+                        <a href="/login">"Sign in"</a>
+                    </p>
+                }
+                    .into_any()
             } else {
-                view! { <p><A href="/">"Go to the start page"</A></p> }.into_any()
+                view! {
+                    <p>
+                        <A href="/">"Go to the start page"</A>
+                    </p>
+                }
+                    .into_any()
             }}
         </div>
     }
@@ -39,7 +49,9 @@ where
 {
     let (load, children) = (std::sync::Arc::new(load), std::sync::Arc::new(children));
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || {
                 let (load, children) = (load.clone(), children.clone());
                 Suspend::new(async move {
@@ -260,7 +272,11 @@ pub fn FilterSelect(
                     .into_iter()
                     .map(|(value, text)| {
                         let chosen = value == selected;
-                        view! { <option value=value selected=chosen>{text}</option> }
+                        view! {
+                            <option value=value selected=chosen>
+                                {text}
+                            </option>
+                        }
                     })
                     .collect_view()}
             </select>

@@ -61,16 +61,34 @@ pub fn ExportPage() -> impl IntoView {
     });
     view! {
         <Title text="Research export – Reflect" />
-        <Loaded load=move || data children=|(user, choices, p, preview)| view! {
-            <crate::accounts::pages::SignedInBar user=user />
-            <h1>"Research export"</h1>
-            <p class="lead">"Anonymised answers of respondents who agreed to research use, with a codebook. Every download is logged (who, when, filters, rows — not the data)."</p>
-            <ExportFilters choices p=p.clone() />
-            {preview.map(|r| match r {
-                Err(e) => view! { <div class="error" role="alert"><p>{e.to_string()}</p></div> }.into_any(),
-                Ok(pv) => view! { <PreviewSection preview=pv query=p.query() /> }.into_any(),
-            })}
-        }.into_any() />
+        <Loaded
+            load=move || data
+            children=|(user, choices, p, preview)| {
+                view! {
+                    <crate::accounts::pages::SignedInBar user=user />
+                    <h1>"Research export"</h1>
+                    <p class="lead">
+                        "Anonymised answers of respondents who agreed to research use, with a codebook. Every download is logged (who, when, filters, rows — not the data)."
+                    </p>
+                    <ExportFilters choices p=p.clone() />
+                    {preview
+                        .map(|r| match r {
+                            Err(e) => {
+                                view! {
+                                    <div class="error" role="alert">
+                                        <p>{e.to_string()}</p>
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                            Ok(pv) => {
+                                view! { <PreviewSection preview=pv query=p.query() /> }.into_any()
+                            }
+                        })}
+                }
+                    .into_any()
+            }
+        />
     }
 }
 
@@ -97,11 +115,22 @@ fn ExportFilters(choices: FilterChoices, p: ExportParams) -> impl IntoView {
         .collect();
     view! {
         <form method="get" action="/export" class="admin-form export-form">
-            <FilterSelect id="x-instrument" name="instrument" label="Questionnaire"
-                options=choices.instruments.clone() selected=chosen />
+            <FilterSelect
+                id="x-instrument"
+                name="instrument"
+                label="Questionnaire"
+                options=choices.instruments.clone()
+                selected=chosen
+            />
             <div class="field">
                 <label for="x-version">"Version (empty: all)"</label>
-                <input id="x-version" name="version" type="number" min="1" value=value(&p.version) />
+                <input
+                    id="x-version"
+                    name="version"
+                    type="number"
+                    min="1"
+                    value=value(&p.version)
+                />
             </div>
             <div class="field">
                 <label for="x-from">"From (day finished)"</label>
@@ -111,25 +140,67 @@ fn ExportFilters(choices: FilterChoices, p: ExportParams) -> impl IntoView {
                 <label for="x-to">"To"</label>
                 <input id="x-to" name="to" type="date" value=value(&p.to) />
             </div>
-            <FilterSelect id="x-country" name="country" label="Country" all="All countries"
-                options=countries selected=country />
-            <FilterSelect id="x-network" name="network" label="Network" all="All networks"
-                options=choices.networks.clone() selected=network />
-            <FilterSelect id="x-school" name="school" label="School" all="All schools"
-                options=choices.schools.clone() selected=school />
-            <FilterSelect id="x-role" name="role" label="Role" all="All roles"
-                options=roles selected=role />
-            <FilterSelect id="x-innovation" name="innovation" label="Innovation" all="All innovations"
-                options=innovations selected=innovation />
+            <FilterSelect
+                id="x-country"
+                name="country"
+                label="Country"
+                all="All countries"
+                options=countries
+                selected=country
+            />
+            <FilterSelect
+                id="x-network"
+                name="network"
+                label="Network"
+                all="All networks"
+                options=choices.networks.clone()
+                selected=network
+            />
+            <FilterSelect
+                id="x-school"
+                name="school"
+                label="School"
+                all="All schools"
+                options=choices.schools.clone()
+                selected=school
+            />
+            <FilterSelect
+                id="x-role"
+                name="role"
+                label="Role"
+                all="All roles"
+                options=roles
+                selected=role
+            />
+            <FilterSelect
+                id="x-innovation"
+                name="innovation"
+                label="Innovation"
+                all="All innovations"
+                options=innovations
+                selected=innovation
+            />
             <label class="choice">
-                <input type="checkbox" name="unfinished" value="yes" checked=YesNo::ticked(p.unfinished.as_deref()) />
+                <input
+                    type="checkbox"
+                    name="unfinished"
+                    value="yes"
+                    checked=YesNo::ticked(p.unfinished.as_deref())
+                />
                 "Include unfinished reflections"
             </label>
             <label class="choice">
-                <input type="checkbox" name="text" value="yes" checked=YesNo::ticked(p.text.as_deref()) />
+                <input
+                    type="checkbox"
+                    name="text"
+                    value="yes"
+                    checked=YesNo::ticked(p.text.as_deref())
+                />
                 "Include written answers (only from groups of at least 10 respondents)"
             </label>
-            <button type="submit" class="primary">"Preview"</button>
+            <button type="submit" class="primary">
+                "Preview"
+            </button>
         </form>
     }
 }
@@ -140,32 +211,66 @@ fn ExportFilters(choices: FilterChoices, p: ExportParams) -> impl IntoView {
 fn PreviewSection(preview: ExportPreview, query: String) -> impl IntoView {
     let (pv, q) = (preview, query);
     // with nobody to export, only the codebook (the questions) is worth a download
-    let answers = (pv.respondents > 0).then(|| view! {
-        <li><a href=format!("/export/responses.csv?{q}") download>"Answers, long CSV (one row per answer)"</a></li>
-        <li><a href=format!("/export/responses-wide.csv?{q}") download>"Answers, wide CSV (one row per respondent, with scale scores)"</a></li>
-        <li><a href=format!("/export/responses.json?{q}") download>"Answers, JSON (one object per respondent, with scale scores)"</a></li>
+    let answers = (pv.respondents > 0).then(|| {
+        view! {
+            <li>
+                <a href=format!("/export/responses.csv?{q}") download>
+                    "Answers, long CSV (one row per answer)"
+                </a>
+            </li>
+            <li>
+                <a href=format!("/export/responses-wide.csv?{q}") download>
+                    "Answers, wide CSV (one row per respondent, with scale scores)"
+                </a>
+            </li>
+            <li>
+                <a href=format!("/export/responses.json?{q}") download>
+                    "Answers, JSON (one object per respondent, with scale scores)"
+                </a>
+            </li>
+        }
     });
-    let script = (pv.respondents > 0).then(|| view! {
-        <li><a href=format!("/export/reflect-wide.R?{q}") download>"R script: reads the wide CSV with labels as factors"</a></li>
+    let script = (pv.respondents > 0).then(|| {
+        view! {
+            <li>
+                <a href=format!("/export/reflect-wide.R?{q}") download>
+                    "R script: reads the wide CSV with labels as factors"
+                </a>
+            </li>
+        }
     });
     view! {
         <section class="export-preview" aria-labelledby="preview-title">
             <h2 id="preview-title">"This export"</h2>
             <p id="export-counts">{counts_text(&pv)}</p>
-            {(!pv.suppression.is_empty()).then(|| view! {
-                <ul>{pv.suppression.iter().map(|(what, n)| {
-                    let how_many = match n {
-                        Some(n) => plural(*n, "respondent", "respondents"),
-                        None => format!("Fewer than {}", pv.minimum_group_size),
-                    };
-                    view! { <li>{format!("{how_many}: {what}")}</li> }
-                }).collect_view()}</ul>
-            })}
+            {(!pv.suppression.is_empty())
+                .then(|| {
+                    view! {
+                        <ul>
+                            {pv
+                                .suppression
+                                .iter()
+                                .map(|(what, n)| {
+                                    let how_many = match n {
+                                        Some(n) => plural(*n, "respondent", "respondents"),
+                                        None => format!("Fewer than {}", pv.minimum_group_size),
+                                    };
+                                    view! { <li>{format!("{how_many}: {what}")}</li> }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
             <ul class="downloads">
-                {answers}
-                <li><a href=format!("/export/codebook.json?{q}") download>"Codebook (JSON)"</a></li>
-                <li><a href=format!("/export/codebook.md?{q}") download>"Codebook (Markdown)"</a></li>
-                {script}
+                {answers} <li>
+                    <a href=format!("/export/codebook.json?{q}") download>
+                        "Codebook (JSON)"
+                    </a>
+                </li> <li>
+                    <a href=format!("/export/codebook.md?{q}") download>
+                        "Codebook (Markdown)"
+                    </a>
+                </li> {script}
             </ul>
         </section>
     }

@@ -28,30 +28,55 @@ pub fn HomePage() -> impl IntoView {
             "At the end you see which category needs the most work. No account needed."
         </p>
         <p class="join-entry">
-            "In a workshop? "
-            <A href="/join" attr:class="button">"Join a workshop"</A>
-            " with the code on the screen."
+            "In a workshop? " <A href="/join" attr:class="button">
+                "Join a workshop"
+            </A> " with the code on the screen."
         </p>
-        <Loaded load=move || instruments children=|list| view! {
-            <h2>"Choose a questionnaire"</h2>
-            <ul class="cards">
-                {list.into_iter().map(|i| view! {
-                    <li class="card">
-                        <h3>{i.title.clone()}</h3>
-                        <p>{i.description.clone()}</p>
-                        <p class="meta">{format!("{} categories · {} questions", i.categories.len(), i.items)}</p>
-                        <A href=format!("/start/{}", i.id) attr:class="button">{format!("Start: {}", i.title)}</A>
-                    </li>
-                }).collect_view()}
-            </ul>
-        }.into_any() />
+        <Loaded
+            load=move || instruments
+            children=|list| {
+                view! {
+                    <h2>"Choose a questionnaire"</h2>
+                    <ul class="cards">
+                        {list
+                            .into_iter()
+                            .map(|i| {
+                                view! {
+                                    <li class="card">
+                                        <h3>{i.title.clone()}</h3>
+                                        <p>{i.description.clone()}</p>
+                                        <p class="meta">
+                                            {format!(
+                                                "{} categories · {} questions",
+                                                i.categories.len(),
+                                                i.items,
+                                            )}
+                                        </p>
+                                        <A href=format!("/start/{}", i.id) attr:class="button">
+                                            {format!("Start: {}", i.title)}
+                                        </A>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }
+        />
         <section class="resume">
             <h2>"Continue a reflection"</h2>
             // posted, so the private link never stands in an address or a server log
             <FormError message=Signal::derive(resume_error) />
             <ActionForm action=resume>
                 <label for="link">"Your private link"</label>
-                <input id="link" name="link" type="text" autocomplete="off" placeholder="https://…/r/…" />
+                <input
+                    id="link"
+                    name="link"
+                    type="text"
+                    autocomplete="off"
+                    placeholder="https://…/r/…"
+                />
                 <button type="submit">"Continue"</button>
             </ActionForm>
         </section>
@@ -68,57 +93,115 @@ pub fn StartPage() -> impl IntoView {
     let query = use_query_map();
     let workshop = move || query.read().get("workshop").unwrap_or_default();
     view! {
-        <Loaded load=move || instrument children=move |i| view! {
-            <Title text=format!("Start – {}", i.title) />
-            <h1>{i.title.clone()}</h1>
-            <p>{i.description.clone()}</p>
-            {i.notice.clone().map(|n| view! { <p class="notice">{n}</p> })}
-            <FormError message=Signal::derive(error) />
-            <ActionForm action=start attr:class="context-form">
-                <input type="hidden" name="instrument" value=i.id.clone() />
-                <input type="hidden" name="workshop" value=workshop />
-                {move || (!workshop().is_empty()).then(|| view! {
-                    <p class="notice">{format!(
-                        "You are joining workshop {}: you reflect on the categories the facilitator chose.",
-                        crate::workshops::codes::display(&workshop())
-                    )}</p>
-                })}
-                <fieldset>
-                    <legend>"Your role"</legend>
-                    {ROLES.iter().map(|(k, l)| view! {
-                        <label class="choice">
-                            <input type="radio" name="role" value=*k required=true />
-                            {*l}
-                        </label>
-                    }).collect_view()}
-                </fieldset>
-                <fieldset>
-                    <legend>"The innovation you reflect on"</legend>
-                    {INNOVATIONS.iter().map(|(k, l)| view! {
-                        <label class="choice">
-                            <input type="radio" name="innovation" value=*k required=true />
-                            {*l}
-                        </label>
-                    }).collect_view()}
-                    <label for="innovation_detail">"In a few words (needed for “Other”)"</label>
-                    <input id="innovation_detail" name="innovation_detail" type="text" maxlength=MAX_INNOVATION_DETAIL />
-                </fieldset>
-                // in a workshop the workshop code is all they need
-                {move || workshop().is_empty().then(|| view! {
-                    <div class="field">
-                        <label for="school_code">"School code (optional)"</label>
-                        <input id="school_code" name="school_code" type="text" maxlength="16" autocomplete="off" aria-describedby="school_code_help" />
-                        <p class="help" id="school_code_help">"If your school gave you a code, enter it; otherwise leave it empty."</p>
-                    </div>
-                })}
-                <fieldset>
-                    <legend>"May your anonymous answers be used for research?"</legend>
-                    <label class="choice"><input type="radio" name="consent" value="yes" required=true />"Yes"</label>
-                    <label class="choice"><input type="radio" name="consent" value="no" required=true />"No"</label>
-                </fieldset>
-                <button type="submit" class="primary">"Start the reflection"</button>
-            </ActionForm>
-        }.into_any() />
+        <Loaded
+            load=move || instrument
+            children=move |i| {
+                view! {
+                    <Title text=format!("Start – {}", i.title) />
+                    <h1>{i.title.clone()}</h1>
+                    <p>{i.description.clone()}</p>
+                    {i.notice.clone().map(|n| view! { <p class="notice">{n}</p> })}
+                    <FormError message=Signal::derive(error) />
+                    <ActionForm action=start attr:class="context-form">
+                        <input type="hidden" name="instrument" value=i.id.clone() />
+                        <input type="hidden" name="workshop" value=workshop />
+                        {move || {
+                            (!workshop().is_empty())
+                                .then(|| {
+                                    view! {
+                                        <p class="notice">
+                                            {format!(
+                                                "You are joining workshop {}: you reflect on the categories the facilitator chose.",
+                                                crate::workshops::codes::display(&workshop()),
+                                            )}
+                                        </p>
+                                    }
+                                })
+                        }}
+                        <fieldset>
+                            <legend>"Your role"</legend>
+                            {ROLES
+                                .iter()
+                                .map(|(k, l)| {
+                                    view! {
+                                        <label class="choice">
+                                            <input type="radio" name="role" value=*k required=true />
+                                            {*l}
+                                        </label>
+                                    }
+                                })
+                                .collect_view()}
+                        </fieldset>
+                        <fieldset>
+                            <legend>"The innovation you reflect on"</legend>
+                            {INNOVATIONS
+                                .iter()
+                                .map(|(k, l)| {
+                                    view! {
+                                        <label class="choice">
+                                            <input
+                                                type="radio"
+                                                name="innovation"
+                                                value=*k
+                                                required=true
+                                            />
+                                            {*l}
+                                        </label>
+                                    }
+                                })
+                                .collect_view()}
+                            <label for="innovation_detail">
+                                "In a few words (needed for “Other”)"
+                            </label>
+                            <input
+                                id="innovation_detail"
+                                name="innovation_detail"
+                                type="text"
+                                maxlength=MAX_INNOVATION_DETAIL
+                            />
+                        </fieldset>
+                        // in a workshop the workshop code is all they need
+                        {move || {
+                            workshop()
+                                .is_empty()
+                                .then(|| {
+                                    view! {
+                                        <div class="field">
+                                            <label for="school_code">"School code (optional)"</label>
+                                            <input
+                                                id="school_code"
+                                                name="school_code"
+                                                type="text"
+                                                maxlength="16"
+                                                autocomplete="off"
+                                                aria-describedby="school_code_help"
+                                            />
+                                            <p class="help" id="school_code_help">
+                                                "If your school gave you a code, enter it; otherwise leave it empty."
+                                            </p>
+                                        </div>
+                                    }
+                                })
+                        }}
+                        <fieldset>
+                            <legend>"May your anonymous answers be used for research?"</legend>
+                            <label class="choice">
+                                <input type="radio" name="consent" value="yes" required=true />
+                                "Yes"
+                            </label>
+                            <label class="choice">
+                                <input type="radio" name="consent" value="no" required=true />
+                                "No"
+                            </label>
+                        </fieldset>
+                        <button type="submit" class="primary">
+                            "Start the reflection"
+                        </button>
+                    </ActionForm>
+                }
+                    .into_any()
+            }
+        />
     }
 }
 
@@ -130,9 +213,7 @@ pub fn ResumeFormPage() -> impl IntoView {
     view! {
         {move || match token() {
             Some(t) => view! { <Redirect path=format!("/r/{t}") /> }.into_any(),
-            None => view! {
-                <ErrorBox error=AppError::unknown_reflection() />
-            }.into_any(),
+            None => view! { <ErrorBox error=AppError::unknown_reflection() /> }.into_any(),
         }}
     }
 }
@@ -144,9 +225,7 @@ pub fn ResumePage() -> impl IntoView {
         move || params.read().get("token").unwrap_or_default(),
         resume_target,
     );
-    view! {
-        <Loaded load=move || target children=|url| view! { <Redirect path=url /> }.into_any() />
-    }
+    view! { <Loaded load=move || target children=|url| view! { <Redirect path=url /> }.into_any() /> }
 }
 
 #[component]
@@ -165,11 +244,19 @@ pub fn CategoryPage() -> impl IntoView {
     view! {
         // Keyed by reflection and category: another category is new markup, never the inputs of
         // the page before (a reused radio button keeps its tick).
-        <Loaded load=move || page children=|view| view! {
-            <For each=move || std::iter::once(view.clone())
-                key=|v| (v.token.clone(), v.index)
-                children=|view| view! { <CategoryForm view /> } />
-        }.into_any() />
+        <Loaded
+            load=move || page
+            children=|view| {
+                view! {
+                    <For
+                        each=move || std::iter::once(view.clone())
+                        key=|v| (v.token.clone(), v.index)
+                        children=|view| view! { <CategoryForm view /> }
+                    />
+                }
+                    .into_any()
+            }
+        />
     }
 }
 
@@ -304,16 +391,35 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
         <p class="purpose">{category.purpose.clone()}</p>
         {finished.then(|| view! { <FinishedNotice token=token.get_value() /> })}
         <FormError message=error />
-        <ActionForm action=submit node_ref=form_ref attr:class="category-form" attr:novalidate=true
-            on:pointerdown=move |_| { by_pointer.set_value(true); cancel_advance(); }
-            on:keydown=move |_| { by_pointer.set_value(false); cancel_advance(); }>
+        <ActionForm
+            action=submit
+            node_ref=form_ref
+            attr:class="category-form"
+            attr:novalidate=true
+            on:pointerdown=move |_| {
+                by_pointer.set_value(true);
+                cancel_advance();
+            }
+            on:keydown=move |_| {
+                by_pointer.set_value(false);
+                cancel_advance();
+            }
+        >
             <input type="hidden" name="token" value=token.get_value() />
             <input type="hidden" name="index" value=index.to_string() />
-            <Statements subcategories=category.subcategories.clone() answers=view.answers.clone()
-                scales=view.scales.clone() disabled=finished save=on_answer />
-            {category.reflection_prompt.clone().map(|prompt| view! {
-                <ReflectionNote prompt note=view.note.clone() disabled=finished />
-            })}
+            <Statements
+                subcategories=category.subcategories.clone()
+                answers=view.answers.clone()
+                scales=view.scales.clone()
+                disabled=finished
+                save=on_answer
+            />
+            {category
+                .reflection_prompt
+                .clone()
+                .map(|prompt| {
+                    view! { <ReflectionNote prompt note=view.note.clone() disabled=finished /> }
+                })}
             <SaveStatus queue last live page_complete pump />
             <AdvanceNotice countdown cancel=cancel_advance />
             <PageButtons last finished index />
@@ -337,8 +443,10 @@ fn answered_ids(answers: &HashMap<String, String>) -> HashSet<String> {
 fn FinishedNotice(token: String) -> impl IntoView {
     view! {
         <div class="notice" role="status">
-            <p>"This reflection is finished; answers can no longer be changed. "
-            <A href=format!("/r/{token}/profile")>"See your profile"</A></p>
+            <p>
+                "This reflection is finished; answers can no longer be changed. "
+                <A href=format!("/r/{token}/profile")>"See your profile"</A>
+            </p>
         </div>
     }
 }
@@ -362,8 +470,14 @@ fn PrivateLinkAside(token: String, url: String) -> impl IntoView {
     view! {
         <aside class="resume-link">
             <h2>"Your private link"</h2>
-            <p>"Keep this link to continue later on any device. Anyone who has it can see and change your answers."</p>
-            <p><a href=format!("/r/{token}") class="private-link">{url}</a></p>
+            <p>
+                "Keep this link to continue later on any device. Anyone who has it can see and change your answers."
+            </p>
+            <p>
+                <a href=format!("/r/{token}") class="private-link">
+                    {url}
+                </a>
+            </p>
         </aside>
     }
 }
@@ -471,11 +585,19 @@ fn ProgressNav(title: String, answered: RwSignal<usize>, total_items: usize) -> 
     view! {
         <nav class="progress" aria-label="Progress">
             <p>
-                {title}
-                " · " <span>{move || format!("{} of {} questions answered", answered.get(), total_items)}</span>
+                {title} " · "
+                <span>
+                    {move || format!("{} of {} questions answered", answered.get(), total_items)}
+                </span>
             </p>
-            <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100"
-                aria-valuenow=move || progress_pct().to_string() aria-label="Questions answered">
+            <div
+                class="bar"
+                role="progressbar"
+                aria-valuemin="0"
+                aria-valuemax="100"
+                aria-valuenow=move || progress_pct().to_string()
+                aria-label="Questions answered"
+            >
                 <div class="fill" style=move || format!("width: {}%", progress_pct())></div>
             </div>
         </nav>
@@ -497,11 +619,21 @@ fn Statements(
             view! {
                 <section class="subcategory">
                     <h2>{sub.title.clone()}</h2>
-                    {sub.items.iter().map(|item| view! {
-                        <ItemInput item=item.clone() value=answers.get(&item.id).cloned()
-                            scale=item.scale.as_ref().and_then(|s| scales.get(s)).cloned()
-                            disabled=disabled save=save.clone() />
-                    }).collect_view()}
+                    {sub
+                        .items
+                        .iter()
+                        .map(|item| {
+                            view! {
+                                <ItemInput
+                                    item=item.clone()
+                                    value=answers.get(&item.id).cloned()
+                                    scale=item.scale.as_ref().and_then(|s| scales.get(s)).cloned()
+                                    disabled=disabled
+                                    save=save.clone()
+                                />
+                            }
+                        })
+                        .collect_view()}
                 </section>
             }
         })
@@ -527,9 +659,17 @@ fn SaveStatus(
                     save_message(&state, live.get())
                 }
             }}
-            {move || matches!(queue.with(|q| q.state()), SaveState::NotSaved(_)).then(|| view! {
-                " " <button type="button" class="link" on:click=move |_| pump()>"Try again"</button>
-            })}
+            {move || {
+                matches!(queue.with(|q| q.state()), SaveState::NotSaved(_))
+                    .then(|| {
+                        view! {
+                            " "
+                            <button type="button" class="link" on:click=move |_| pump()>
+                                "Try again"
+                            </button>
+                        }
+                    })
+            }}
         </p>
     }
 }
@@ -543,11 +683,17 @@ fn AdvanceNotice(
     view! {
         <Show when=move || countdown.get().is_some()>
             <div class="advance" role="status">
-                <p>{move || format!(
-                    "All answered. Moving on to the next category in {} s…",
-                    countdown.get().unwrap_or(0)
-                )}</p>
-                <button type="button" on:click=move |_| cancel()>"Stay on this page"</button>
+                <p>
+                    {move || {
+                        format!(
+                            "All answered. Moving on to the next category in {} s…",
+                            countdown.get().unwrap_or(0),
+                        )
+                    }}
+                </p>
+                <button type="button" on:click=move |_| cancel()>
+                    "Stay on this page"
+                </button>
             </div>
         </Show>
     }
@@ -560,11 +706,34 @@ fn PageButtons(last: bool, finished: bool, index: usize) -> impl IntoView {
     view! {
         <div class="buttons">
             {if last {
-                view! { <button type="submit" name="go" value="finish" class="primary" disabled=finished>"Finish and see my profile"</button> }.into_any()
+                view! {
+                    <button
+                        type="submit"
+                        name="go"
+                        value="finish"
+                        class="primary"
+                        disabled=finished
+                    >
+                        "Finish and see my profile"
+                    </button>
+                }
+                    .into_any()
             } else {
-                view! { <button type="submit" name="go" value="next" class="primary">"Next category"</button> }.into_any()
+                view! {
+                    <button type="submit" name="go" value="next" class="primary">
+                        "Next category"
+                    </button>
+                }
+                    .into_any()
             }}
-            {(index > 1).then(|| view! { <button type="submit" name="go" value="back">"Back"</button> })}
+            {(index > 1)
+                .then(|| {
+                    view! {
+                        <button type="submit" name="go" value="back">
+                            "Back"
+                        </button>
+                    }
+                })}
         </div>
     }
 }
@@ -582,21 +751,34 @@ fn UnansweredConfirm(last: bool) -> impl IntoView {
     };
     let going = if last { "finish" } else { "next" };
     view! {
-        {move || asked().map(|n| view! {
-            <div class="notice confirm" id="confirm" role="alert">
-                <p>{if last {
-                    format!("{n} {} of this reflection {} not answered. Finish anyway?",
-                        if n == 1 { "statement" } else { "statements" }, if n == 1 { "is" } else { "are" })
-                } else {
-                    format!("{n} {} on this page {} not answered. Go on anyway?",
-                        if n == 1 { "statement" } else { "statements" }, if n == 1 { "is" } else { "are" })
-                }}</p>
-                <input type="hidden" name="confirmed" value=going />
-                <button type="submit" name="go" value=going>
-                    {if last { "Finish anyway" } else { "Go on anyway" }}
-                </button>
-            </div>
-        })}
+        {move || {
+            asked()
+                .map(|n| {
+                    view! {
+                        <div class="notice confirm" id="confirm" role="alert">
+                            <p>
+                                {if last {
+                                    format!(
+                                        "{n} {} of this reflection {} not answered. Finish anyway?",
+                                        if n == 1 { "statement" } else { "statements" },
+                                        if n == 1 { "is" } else { "are" },
+                                    )
+                                } else {
+                                    format!(
+                                        "{n} {} on this page {} not answered. Go on anyway?",
+                                        if n == 1 { "statement" } else { "statements" },
+                                        if n == 1 { "is" } else { "are" },
+                                    )
+                                }}
+                            </p>
+                            <input type="hidden" name="confirmed" value=going />
+                            <button type="submit" name="go" value=going>
+                                {if last { "Finish anyway" } else { "Go on anyway" }}
+                            </button>
+                        </div>
+                    }
+                })
+        }}
     }
 }
 
@@ -624,17 +806,23 @@ fn KeepLink(url: String, id: &'static str) -> impl IntoView {
             <summary>"Your private link – keep it to continue later"</summary>
             <p class="help">"Anyone who has this link can see and change your answers."</p>
             <div class="keep-row">
-                <label for=id class="visually-hidden">"Your private link"</label>
+                <label for=id class="visually-hidden">
+                    "Your private link"
+                </label>
                 <input id=id type="text" readonly=true value=url node_ref=input />
                 <Show when=move || live.get()>
-                    <button type="button" on:click=copy>"Copy"</button>
+                    <button type="button" on:click=copy>
+                        "Copy"
+                    </button>
                 </Show>
             </div>
-            <p role="status" class="help">{move || match copied.get() {
-                Some(true) => "Copied.",
-                Some(false) => "Select the link and copy it.",
-                None => "",
-            }}</p>
+            <p role="status" class="help">
+                {move || match copied.get() {
+                    Some(true) => "Copied.",
+                    Some(false) => "Select the link and copy it.",
+                    None => "",
+                }}
+            </p>
         </details>
     }
 }
@@ -677,95 +865,175 @@ fn ItemInput(
     match item.kind {
         ItemType::Likert | ItemType::SingleChoice => {
             let mut options: Vec<(String, String)> = match (&item.kind, &scale) {
-                (ItemType::Likert, Some(s)) => s.labels.iter().enumerate().map(|(i, l)| ((i + 1).to_string(), l.clone())).collect(),
-                _ => item.options.iter().map(|o| (o.value.clone(), o.label.clone())).collect(),
+                (ItemType::Likert, Some(s)) => s
+                    .labels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| ((i + 1).to_string(), l.clone()))
+                    .collect(),
+                _ => item
+                    .options
+                    .iter()
+                    .map(|o| (o.value.clone(), o.label.clone()))
+                    .collect(),
             };
             if let Some(na) = scale.as_ref().and_then(|s| s.not_applicable.clone()) {
                 options.push((NOT_APPLICABLE.to_string(), na));
             }
-            let class = if item.kind == ItemType::Likert { "item likert" } else { "item choice-list" };
+            let class = if item.kind == ItemType::Likert {
+                "item likert"
+            } else {
+                "item choice-list"
+            };
             view! {
                 <fieldset class=class id=format!("item-{id}")>
                     <legend>{item.text.clone()}</legend>
                     {help}
                     <div class="options">
-                        {options.into_iter().map(|(v, l)| {
-                            let checked = value.as_deref() == Some(v.as_str());
-                            let class = if v == NOT_APPLICABLE { "option na" } else { "option" };
-                            view! {
-                                <label class=class>
-                                    <input type="radio" name=name.clone() value=v checked=checked disabled=disabled on:change=on_change.clone() />
-                                    <span>{l}</span>
-                                </label>
-                            }
-                        }).collect_view()}
+                        {options
+                            .into_iter()
+                            .map(|(v, l)| {
+                                let checked = value.as_deref() == Some(v.as_str());
+                                let class = if v == NOT_APPLICABLE {
+                                    "option na"
+                                } else {
+                                    "option"
+                                };
+                                view! {
+                                    <label class=class>
+                                        <input
+                                            type="radio"
+                                            name=name.clone()
+                                            value=v
+                                            checked=checked
+                                            disabled=disabled
+                                            on:change=on_change.clone()
+                                        />
+                                        <span>{l}</span>
+                                    </label>
+                                }
+                            })
+                            .collect_view()}
                     </div>
                 </fieldset>
-            }.into_any()
+            }
+            .into_any()
         }
         ItemType::MultipleChoice => {
-            let chosen: Vec<String> = value.unwrap_or_default().split(',').map(str::to_string).collect();
+            let chosen: Vec<String> = value
+                .unwrap_or_default()
+                .split(',')
+                .map(str::to_string)
+                .collect();
             let boxes = StoredValue::new(Vec::<(String, NodeRef<leptos::html::Input>)>::new());
             let collect = {
                 let (save, id) = (save.clone(), id.clone());
                 move |_| {
                     let joined = boxes.with_value(|b| {
-                        b.iter().filter(|(_, r)| r.get_untracked().is_some_and(|el| el.checked())).map(|(v, _)| v.clone()).collect::<Vec<_>>().join(",")
+                        b.iter()
+                            .filter(|(_, r)| r.get_untracked().is_some_and(|el| el.checked()))
+                            .map(|(v, _)| v.clone())
+                            .collect::<Vec<_>>()
+                            .join(",")
                     });
                     save(id.clone(), joined);
                 }
             };
-            let hint = item.max_choices.map(|m| view! { <p class="help">{format!("Choose at most {m}.")}</p> });
+            let hint = item
+                .max_choices
+                .map(|m| view! { <p class="help">{format!("Choose at most {m}.")}</p> });
             view! {
                 <fieldset class="item choice-list" id=format!("item-{id}")>
                     <legend>{item.text.clone()}</legend>
-                    {help}{hint}
+                    {help}
+                    {hint}
                     <div class="options">
-                        {item.options.iter().map(|o| {
-                            let node = NodeRef::<leptos::html::Input>::new();
-                            boxes.update_value(|b| b.push((o.value.clone(), node)));
-                            view! {
-                                <label class="option">
-                                    <input type="checkbox" node_ref=node name=format!("multi[{id}][{}]", o.value) value="on"
-                                        checked=chosen.contains(&o.value) disabled=disabled on:change=collect.clone() />
-                                    <span>{o.label.clone()}</span>
-                                </label>
-                            }
-                        }).collect_view()}
+                        {item
+                            .options
+                            .iter()
+                            .map(|o| {
+                                let node = NodeRef::<leptos::html::Input>::new();
+                                boxes.update_value(|b| b.push((o.value.clone(), node)));
+                                view! {
+                                    <label class="option">
+                                        <input
+                                            type="checkbox"
+                                            node_ref=node
+                                            name=format!("multi[{id}][{}]", o.value)
+                                            value="on"
+                                            checked=chosen.contains(&o.value)
+                                            disabled=disabled
+                                            on:change=collect.clone()
+                                        />
+                                        <span>{o.label.clone()}</span>
+                                    </label>
+                                }
+                            })
+                            .collect_view()}
                     </div>
                 </fieldset>
-            }.into_any()
+            }
+            .into_any()
         }
         ItemType::Number => {
-            let unit = item.unit.clone().map(|u| view! { <span class="unit">{u}</span> });
+            let unit = item
+                .unit
+                .clone()
+                .map(|u| view! { <span class="unit">{u}</span> });
             view! {
                 <div class="item field" id=format!("item-{id}")>
                     <label for=format!("in-{id}")>{item.text.clone()}</label>
                     {help}
-                    <input id=format!("in-{id}") type="number" name=name inputmode="numeric"
-                        min=item.min.map(|m| m.to_string()) max=item.max.map(|m| m.to_string())
+                    <input
+                        id=format!("in-{id}")
+                        type="number"
+                        name=name
+                        inputmode="numeric"
+                        min=item.min.map(|m| m.to_string())
+                        max=item.max.map(|m| m.to_string())
                         step=if item.integer.unwrap_or(true) { "1" } else { "any" }
-                        value=value.unwrap_or_default() disabled=disabled on:change=on_change />
+                        value=value.unwrap_or_default()
+                        disabled=disabled
+                        on:change=on_change
+                    />
                     {unit}
                 </div>
-            }.into_any()
+            }
+            .into_any()
         }
         ItemType::LongText => view! {
             <div class="item field" id=format!("item-{id}")>
                 <label for=format!("in-{id}")>{item.text.clone()}</label>
                 {help}
-                <textarea id=format!("in-{id}") name=name rows="4" maxlength=item.text_limit() disabled=disabled
-                    on:change=on_change>{value.unwrap_or_default()}</textarea>
+                <textarea
+                    id=format!("in-{id}")
+                    name=name
+                    rows="4"
+                    maxlength=item.text_limit()
+                    disabled=disabled
+                    on:change=on_change
+                >
+                    {value.unwrap_or_default()}
+                </textarea>
             </div>
-        }.into_any(),
+        }
+        .into_any(),
         ItemType::ShortText | ItemType::OneWord => view! {
             <div class="item field" id=format!("item-{id}")>
                 <label for=format!("in-{id}")>{item.text.clone()}</label>
                 {help}
-                <input id=format!("in-{id}") type="text" name=name maxlength=item.text_limit() disabled=disabled
-                    value=value.unwrap_or_default() on:change=on_change />
+                <input
+                    id=format!("in-{id}")
+                    type="text"
+                    name=name
+                    maxlength=item.text_limit()
+                    disabled=disabled
+                    value=value.unwrap_or_default()
+                    on:change=on_change
+                />
             </div>
-        }.into_any(),
+        }
+        .into_any(),
     }
 }
 
@@ -777,17 +1045,28 @@ pub fn ProfilePage() -> impl IntoView {
         get_profile,
     );
     view! {
-        <Loaded load=move || profile children=|p| {
-            if p.status == Status::InProgress {
-                view! {
-                    <Title text="Not finished yet – Reflect" />
-                    <h1>"Your reflection is not finished yet"</h1>
-                    <p><A href=format!("/r/{}/c/{}", p.token, p.first_open_category) attr:class="button">"Continue where you left off"</A></p>
-                }.into_any()
-            } else {
-                view! { <Profile view=p /> }.into_any()
+        <Loaded
+            load=move || profile
+            children=|p| {
+                if p.status == Status::InProgress {
+                    view! {
+                        <Title text="Not finished yet – Reflect" />
+                        <h1>"Your reflection is not finished yet"</h1>
+                        <p>
+                            <A
+                                href=format!("/r/{}/c/{}", p.token, p.first_open_category)
+                                attr:class="button"
+                            >
+                                "Continue where you left off"
+                            </A>
+                        </p>
+                    }
+                        .into_any()
+                } else {
+                    view! { <Profile view=p /> }.into_any()
+                }
             }
-        } />
+        />
     }
 }
 
@@ -815,19 +1094,36 @@ fn Profile(view: ProfileView) -> impl IntoView {
         // ECharts, served by the app itself; loaded only on this page.
         <script src="/vendor/echarts.min.js"></script>
         <h1>"Your leadership profile"</h1>
-        <p class="meta">{format!("{} (version {}) · innovation: {}", view.instrument_title, view.instrument_version, view.innovation)}</p>
+        <p class="meta">
+            {format!(
+                "{} (version {}) · innovation: {}",
+                view.instrument_title,
+                view.instrument_version,
+                view.innovation,
+            )}
+        </p>
         <Verdict verdict max=p.scale_max scale_labels=view.scale_labels.clone() />
         <KeepLink url=view.resume_url.clone() id="keep-top" />
         {view.room.clone().map(|q| view! { <RoomSection q=q token=view.token.clone() /> })}
-        <AllCategories profile=p.clone() comparisons=view.comparisons.clone() other_scales=view.other_scales.clone() />
+        <AllCategories
+            profile=p.clone()
+            comparisons=view.comparisons.clone()
+            other_scales=view.other_scales.clone()
+        />
         <WeakestStatements weakest=weakest.clone() statements=view.weakest_statements.clone() />
         <CategoryByCategory profile=p />
         {(!view.notes.is_empty()).then(|| view! { <Reflections notes=view.notes.clone() /> })}
         <ActionPlan token=view.token.clone() weakest plan=view.action_plan.clone() />
         <section class="no-print">
             <h2>"Print or keep"</h2>
-            <p>"Use your browser's Print command to print this page or save it as a PDF; the layout is made for paper."</p>
-            <p>"Your private link: " <a href=format!("/r/{}", view.token) class="private-link">{view.resume_url.clone()}</a></p>
+            <p>
+                "Use your browser's Print command to print this page or save it as a PDF; the layout is made for paper."
+            </p>
+            <p>
+                "Your private link: " <a href=format!("/r/{}", view.token) class="private-link">
+                    {view.resume_url.clone()}
+                </a>
+            </p>
         </section>
         <DeleteAnswers token=view.token.clone() />
     }
@@ -858,9 +1154,16 @@ fn Verdict(verdict: String, max: i64, scale_labels: Vec<String>) -> impl IntoVie
     view! {
         <div class="verdict" id="weakest">
             <p class="verdict-title">{verdict}</p>
-            <p>{format!("Means are on the answer scale from 1 ({}) to {max} ({}); “don't know / not applicable” is left out.",
-                labels.get(&1).cloned().unwrap_or_default(), labels.get(&(max as usize)).cloned().unwrap_or_default())}</p>
-            <p class="rule">"A category is compared only when at least half of its statements have an answer on the scale."</p>
+            <p>
+                {format!(
+                    "Means are on the answer scale from 1 ({}) to {max} ({}); “don't know / not applicable” is left out.",
+                    labels.get(&1).cloned().unwrap_or_default(),
+                    labels.get(&(max as usize)).cloned().unwrap_or_default(),
+                )}
+            </p>
+            <p class="rule">
+                "A category is compared only when at least half of its statements have an answer on the scale."
+            </p>
         </div>
     }
 }
@@ -881,57 +1184,115 @@ fn AllCategories(
     view! {
         <section>
             <h2>"All categories"</h2>
-            <div id="chart-overview" class="chart" role="img" aria-label="Bar chart of your mean per category. The table below shows the same numbers."></div>
+            <div
+                id="chart-overview"
+                class="chart"
+                role="img"
+                aria-label="Bar chart of your mean per category. The table below shows the same numbers."
+            ></div>
             <div class="table-wrap" role="region" aria-label="Your mean per category" tabindex="0">
-            <table class="data">
-                <caption>"Your mean per category (the lowest is marked)"</caption>
-                <thead><tr>
-                    <th scope="col">"Category"</th><th scope="col">"Your mean"</th><th scope="col">"Answered on the scale"</th><th scope="col">"Not applicable"</th>
-                    {shown.iter().map(|c| view! { <th scope="col">{format!("{} (n = {})", c.label, c.respondents)}</th> }).collect_view()}
-                </tr></thead>
-                <tbody>
-                    {p.categories.iter().enumerate().map(|(i, c)| {
-                        let low = p.weakest.contains(&c.id);
-                        let why = if c.scale != p.ranking_scale {
-                            other_scales.get(&c.id).map(|labels| format!(" (on another scale: {labels}; not compared)"))
-                        } else if !c.ranked && c.tally.n > 0 {
-                            Some(" (too few answers to compare)".to_string())
-                        } else {
-                            None
-                        };
-                        view! {
-                            <tr class:weakest=low>
-                                <th scope="row">{c.title.clone()}{low.then_some(" (needs most work)")}
-                                    {why.map(|w| view! { <span class="meta">{w}</span> })}</th>
-                                <td>{fmt_mean(c.mean)}</td>
-                                <td>{format!("{} of {}", c.tally.n, c.statements())}</td>
-                                <td>{c.not_applicable}</td>
-                                {shown.iter().map(|g| view! { <td>{fmt_mean(g.means.get(i).copied().flatten())}</td> }).collect_view()}
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
+                <table class="data">
+                    <caption>"Your mean per category (the lowest is marked)"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Category"</th>
+                            <th scope="col">"Your mean"</th>
+                            <th scope="col">"Answered on the scale"</th>
+                            <th scope="col">"Not applicable"</th>
+                            {shown
+                                .iter()
+                                .map(|c| {
+                                    view! {
+                                        <th scope="col">
+                                            {format!("{} (n = {})", c.label, c.respondents)}
+                                        </th>
+                                    }
+                                })
+                                .collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {p
+                            .categories
+                            .iter()
+                            .enumerate()
+                            .map(|(i, c)| {
+                                let low = p.weakest.contains(&c.id);
+                                let why = if c.scale != p.ranking_scale {
+                                    other_scales
+                                        .get(&c.id)
+                                        .map(|labels| {
+                                            format!(" (on another scale: {labels}; not compared)")
+                                        })
+                                } else if !c.ranked && c.tally.n > 0 {
+                                    Some(" (too few answers to compare)".to_string())
+                                } else {
+                                    None
+                                };
+                                view! {
+                                    <tr class:weakest=low>
+                                        <th scope="row">
+                                            {c.title.clone()}{low.then_some(" (needs most work)")}
+                                            {why.map(|w| view! { <span class="meta">{w}</span> })}
+                                        </th>
+                                        <td>{fmt_mean(c.mean)}</td>
+                                        <td>{format!("{} of {}", c.tally.n, c.statements())}</td>
+                                        <td>{c.not_applicable}</td>
+                                        {shown
+                                            .iter()
+                                            .map(|g| {
+                                                view! {
+                                                    <td>{fmt_mean(g.means.get(i).copied().flatten())}</td>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
             </div>
-            {hidden.iter().map(|g| view! {
-                <p class="meta comparison-hidden">{match g.withheld {
-                    Some(Withheld::WouldReveal) | None => format!(
-                        "{}: hidden for now, because beside the other results it would reveal the answers of a smaller group.",
-                        g.label
-                    ),
-                    Some(Withheld::MoreNeeded(more)) if g.respondents == 0 => format!(
-                        "{}: no figures released yet. They are first released once at least {} respondents have finished.",
-                        g.label, more
-                    ),
-                    Some(Withheld::MoreNeeded(more)) => format!(
-                        "{}: shown from {} respondents, to keep answers anonymous ({} more needed).",
-                        g.label, g.respondents + more, more
-                    ),
-                }}</p>
-            }).collect_view()}
-            {(!comparisons.is_empty()).then(|| view! {
-                <p class="meta">"Group figures change only in releases, each once enough respondents of the group have finished or left since the last one, so that nobody can compare before and after one person answers. Your own answers may not be in them yet."</p>
-            })}
+            {hidden
+                .iter()
+                .map(|g| {
+                    view! {
+                        <p class="meta comparison-hidden">
+                            {match g.withheld {
+                                Some(Withheld::WouldReveal) | None => {
+                                    format!(
+                                        "{}: hidden for now, because beside the other results it would reveal the answers of a smaller group.",
+                                        g.label,
+                                    )
+                                }
+                                Some(Withheld::MoreNeeded(more)) if g.respondents == 0 => {
+                                    format!(
+                                        "{}: no figures released yet. They are first released once at least {} respondents have finished.",
+                                        g.label,
+                                        more,
+                                    )
+                                }
+                                Some(Withheld::MoreNeeded(more)) => {
+                                    format!(
+                                        "{}: shown from {} respondents, to keep answers anonymous ({} more needed).",
+                                        g.label,
+                                        g.respondents + more,
+                                        more,
+                                    )
+                                }
+                            }}
+                        </p>
+                    }
+                })
+                .collect_view()}
+            {(!comparisons.is_empty())
+                .then(|| {
+                    view! {
+                        <p class="meta">
+                            "Group figures change only in releases, each once enough respondents of the group have finished or left since the last one, so that nobody can compare before and after one person answers. Your own answers may not be in them yet."
+                        </p>
+                    }
+                })}
         </section>
     }
 }
@@ -948,18 +1309,39 @@ fn WeakestStatements(weakest: String, statements: Vec<StatementAnswer>) -> impl 
             } else {
                 view! {
                     <p>{format!("Your answers to the statements of {weakest}, lowest first:")}</p>
-                    <div class="table-wrap" role="region" aria-label="Statements in the category that needs most work" tabindex="0">
-                    <table class="data">
-                        <caption>"Statements in the category that needs most work"</caption>
-                        <thead><tr><th scope="col">"Statement"</th><th scope="col">"Part"</th><th scope="col">"Your answer"</th></tr></thead>
-                        <tbody>
-                            {statements.iter().map(|s| view! {
-                                <tr><td>{s.text.clone()}</td><td>{s.subcategory.clone()}</td><td>{s.answer.clone()}</td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <div
+                        class="table-wrap"
+                        role="region"
+                        aria-label="Statements in the category that needs most work"
+                        tabindex="0"
+                    >
+                        <table class="data">
+                            <caption>"Statements in the category that needs most work"</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Statement"</th>
+                                    <th scope="col">"Part"</th>
+                                    <th scope="col">"Your answer"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {statements
+                                    .iter()
+                                    .map(|s| {
+                                        view! {
+                                            <tr>
+                                                <td>{s.text.clone()}</td>
+                                                <td>{s.subcategory.clone()}</td>
+                                                <td>{s.answer.clone()}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
                     </div>
-                }.into_any()
+                }
+                    .into_any()
             }}
         </section>
     }
@@ -971,24 +1353,59 @@ fn CategoryByCategory(profile: super::scoring::Profile) -> impl IntoView {
     view! {
         <section class="per-category">
             <h2>"Category by category"</h2>
-            {profile.categories.iter().enumerate().map(|(i, c)| view! {
-                <div class="category-result">
-                    <h3>{c.title.clone()}{format!(" – mean {}", fmt_mean(c.mean))}</h3>
-                    <div id=format!("chart-cat-{i}") class="chart small" role="img"
-                        aria-label=format!("Bar chart of your means in {}. The table next to it shows the same numbers.", c.title)></div>
-                    <div class="table-wrap" role="region" aria-label=format!("{}: mean per part", c.title) tabindex="0">
-                    <table class="data">
-                        <caption>{format!("{}: mean per part", c.title)}</caption>
-                        <thead><tr><th scope="col">"Part"</th><th scope="col">"Mean"</th><th scope="col">"Answered"</th></tr></thead>
-                        <tbody>
-                            {c.subcategories.iter().map(|s| view! {
-                                <tr><th scope="row">{s.title.clone()}</th><td>{fmt_mean(s.mean)}</td><td>{s.tally.n}</td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                    </div>
-                </div>
-            }).collect_view()}
+            {profile
+                .categories
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    view! {
+                        <div class="category-result">
+                            <h3>{c.title.clone()}{format!(" – mean {}", fmt_mean(c.mean))}</h3>
+                            <div
+                                id=format!("chart-cat-{i}")
+                                class="chart small"
+                                role="img"
+                                aria-label=format!(
+                                    "Bar chart of your means in {}. The table next to it shows the same numbers.",
+                                    c.title,
+                                )
+                            ></div>
+                            <div
+                                class="table-wrap"
+                                role="region"
+                                aria-label=format!("{}: mean per part", c.title)
+                                tabindex="0"
+                            >
+                                <table class="data">
+                                    <caption>{format!("{}: mean per part", c.title)}</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Part"</th>
+                                            <th scope="col">"Mean"</th>
+                                            <th scope="col">"Answered"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {c
+                                            .subcategories
+                                            .iter()
+                                            .map(|s| {
+                                                view! {
+                                                    <tr>
+                                                        <th scope="row">{s.title.clone()}</th>
+                                                        <td>{fmt_mean(s.mean)}</td>
+                                                        <td>{s.tally.n}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        </div>
+                    }
+                })
+                .collect_view()}
         </section>
     }
 }
@@ -1000,7 +1417,15 @@ fn Reflections(notes: Vec<(String, String)>) -> impl IntoView {
         <section>
             <h2>"Your reflections"</h2>
             <dl>
-                {notes.iter().map(|(t, n)| view! { <dt>{t.clone()}</dt><dd class="note">{n.clone()}</dd> }).collect_view()}
+                {notes
+                    .iter()
+                    .map(|(t, n)| {
+                        view! {
+                            <dt>{t.clone()}</dt>
+                            <dd class="note">{n.clone()}</dd>
+                        }
+                    })
+                    .collect_view()}
             </dl>
         </section>
     }
@@ -1031,16 +1456,30 @@ fn ActionPlan(token: String, weakest: String, plan: Option<String>) -> impl Into
         <section id="action-plan" class="action-plan">
             <h2>"Your action plan"</h2>
             <FormError message=Signal::derive(plan_error) />
-            {move || saved().map(|done| view! {
-                <p class="ok" role="status">{match done {
-                    PlanSaved::Saved => "Your action plan is saved.",
-                    PlanSaved::Removed => "Your action plan is removed.",
-                }}</p>
-            })}
+            {move || {
+                saved()
+                    .map(|done| {
+                        view! {
+                            <p class="ok" role="status">
+                                {match done {
+                                    PlanSaved::Saved => "Your action plan is saved.",
+                                    PlanSaved::Removed => "Your action plan is removed.",
+                                }}
+                            </p>
+                        }
+                    })
+            }}
             <ActionForm action=plan_action>
                 <input type="hidden" name="token" value=token />
-                <label for="plan">{format!("One or two concrete steps for {} in the coming months", if weakest.is_empty() { "your school".to_string() } else { weakest.clone() })}</label>
-                <textarea id="plan" name="plan" rows="5" maxlength=MAX_ACTION_PLAN>{plan.unwrap_or_default()}</textarea>
+                <label for="plan">
+                    {format!(
+                        "One or two concrete steps for {} in the coming months",
+                        if weakest.is_empty() { "your school".to_string() } else { weakest.clone() },
+                    )}
+                </label>
+                <textarea id="plan" name="plan" rows="5" maxlength=MAX_ACTION_PLAN>
+                    {plan.unwrap_or_default()}
+                </textarea>
                 <button type="submit">"Save my action plan"</button>
             </ActionForm>
         </section>
@@ -1058,8 +1497,13 @@ fn DeleteAnswers(token: String) -> impl IntoView {
             <FormError message=Signal::derive(delete_error) />
             <ActionForm action=delete_action>
                 <input type="hidden" name="token" value=token />
-                <label class="choice"><input type="checkbox" name="confirm" value="yes" />"Yes, delete all my answers and this profile for good."</label>
-                <button type="submit" class="danger">"Delete all my answers"</button>
+                <label class="choice">
+                    <input type="checkbox" name="confirm" value="yes" />
+                    "Yes, delete all my answers and this profile for good."
+                </label>
+                <button type="submit" class="danger">
+                    "Delete all my answers"
+                </button>
             </ActionForm>
         </section>
     }
@@ -1082,31 +1526,67 @@ fn RoomSection(q: crate::workshops::model::RoomQuestions, token: String) -> impl
             {if q.open {
                 view! {
                     <FormError message=Signal::derive(error) />
-                    <Show when=saved><p class="ok" role="status">"Thank you: the room sees your answers together with everyone else's."</p></Show>
+                    <Show when=saved>
+                        <p class="ok" role="status">
+                            "Thank you: the room sees your answers together with everyone else's."
+                        </p>
+                    </Show>
                     <ActionForm action=action>
                         <input type="hidden" name="token" value=token />
-                        {(!q.poll_options.is_empty()).then(|| view! {
-                            <fieldset>
-                                <legend>"Which category needs most work in your school?"</legend>
-                                {q.poll_options.iter().map(|(id, title)| view! {
-                                    <label class="choice">
-                                        <input type="radio" name="poll" value=id.clone() checked=poll_answer.as_deref() == Some(id.as_str()) />
-                                        {title.clone()}
-                                    </label>
-                                }).collect_view()}
-                            </fieldset>
-                        })}
-                        {q.word_prompt.clone().map(|p| view! {
-                            <div class="field">
-                                <label for="room-word">{p}</label>
-                                <input id="room-word" name="word" type="text" autocomplete="off"
-                                    maxlength=crate::workshops::model::MAX_WORD value=q.word_answer.clone().unwrap_or_default() />
-                                <p class="help">"One word. It is shown in the room's word cloud, without your name."</p>
-                            </div>
-                        })}
-                        <button type="submit" class="primary">"Send to the room"</button>
+                        {(!q.poll_options.is_empty())
+                            .then(|| {
+                                view! {
+                                    <fieldset>
+                                        <legend>
+                                            "Which category needs most work in your school?"
+                                        </legend>
+                                        {q
+                                            .poll_options
+                                            .iter()
+                                            .map(|(id, title)| {
+                                                view! {
+                                                    <label class="choice">
+                                                        <input
+                                                            type="radio"
+                                                            name="poll"
+                                                            value=id.clone()
+                                                            checked=poll_answer.as_deref() == Some(id.as_str())
+                                                        />
+                                                        {title.clone()}
+                                                    </label>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </fieldset>
+                                }
+                            })}
+                        {q
+                            .word_prompt
+                            .clone()
+                            .map(|p| {
+                                view! {
+                                    <div class="field">
+                                        <label for="room-word">{p}</label>
+                                        <input
+                                            id="room-word"
+                                            name="word"
+                                            type="text"
+                                            autocomplete="off"
+                                            maxlength=crate::workshops::model::MAX_WORD
+                                            value=q.word_answer.clone().unwrap_or_default()
+                                        />
+                                        <p class="help">
+                                            "One word. It is shown in the room's word cloud, without your name."
+                                        </p>
+                                    </div>
+                                }
+                            })}
+                        <button type="submit" class="primary">
+                            "Send to the room"
+                        </button>
                     </ActionForm>
-                }.into_any()
+                }
+                    .into_any()
             } else {
                 view! { <p class="withheld">"The workshop is closed."</p> }.into_any()
             }}
@@ -1119,7 +1599,11 @@ pub fn DeletedPage() -> impl IntoView {
     view! {
         <Title text="Answers deleted – Reflect" />
         <h1>"Your answers are deleted"</h1>
-        <p>"Your reflection, its answers and its action plan are gone from Reflect. The private link no longer works."</p>
-        <p><A href="/">"Start a new reflection"</A></p>
+        <p>
+            "Your reflection, its answers and its action plan are gone from Reflect. The private link no longer works."
+        </p>
+        <p>
+            <A href="/">"Start a new reflection"</A>
+        </p>
     }
 }

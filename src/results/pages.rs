@@ -28,9 +28,21 @@ fn plural(n: i64, one: &str, many: &str) -> String {
 fn ScaleKey(labels: Vec<String>) -> impl IntoView {
     view! {
         <ul class="chart-key" aria-hidden="true">
-            {labels.into_iter().enumerate().map(|(v, label)| view! {
-                <li><span class="swatch" style=format!("background:{}", chart::scale_colour(v))></span>{label}</li>
-            }).collect_view()}
+            {labels
+                .into_iter()
+                .enumerate()
+                .map(|(v, label)| {
+                    view! {
+                        <li>
+                            <span
+                                class="swatch"
+                                style=format!("background:{}", chart::scale_colour(v))
+                            ></span>
+                            {label}
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
 }
@@ -49,45 +61,106 @@ pub fn ResultsIndexPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| list_result_groups());
     view! {
         <Title text="Results – Reflect" />
-        <Loaded load=move || data children=|(user, index)| view! {
-            {matches!(user.role, crate::accounts::model::Role::Researcher | crate::accounts::model::Role::Admin)
-                .then(|| view! { <p class="export-link"><a href="/export">"Research export (anonymised answers and codebook)"</a></p> })}
-            <SignedInBar user=user />
-            <h1>"Results"</h1>
-            <p>"Which leadership category needs most work? Results of groups of respondents, never of one person."</p>
-            <ul class="group-list">
-                <li><a href="/results/all">"All respondents"</a></li>
-                <li><a href="/results/countries">"Compare countries, question by question"</a></li>
-            </ul>
-            {(!index.schools.is_empty()).then(|| view! {
-                <h2>"Schools"</h2>
-                <ul class="group-list">
-                    {index.schools.iter().map(|(id, name, code)| view! {
+        <Loaded
+            load=move || data
+            children=|(user, index)| {
+                view! {
+                    {matches!(
+                        user.role,
+                        crate::accounts::model::Role::Researcher
+                        | crate::accounts::model::Role::Admin
+                    )
+                        .then(|| {
+                            view! {
+                                <p class="export-link">
+                                    <a href="/export">
+                                        "Research export (anonymised answers and codebook)"
+                                    </a>
+                                </p>
+                            }
+                        })}
+                    <SignedInBar user=user />
+                    <h1>"Results"</h1>
+                    <p>
+                        "Which leadership category needs most work? Results of groups of respondents, never of one person."
+                    </p>
+                    <ul class="group-list">
                         <li>
-                            <a href=format!("/results/school/{id}")>{name.clone()}</a>
-                            " · join code for your staff: "
-                            <span class="code">{crate::schools::codes::display(code)}</span>
+                            <a href="/results/all">"All respondents"</a>
                         </li>
-                    }).collect_view()}
-                </ul>
-            })}
-            {(!index.networks.is_empty()).then(|| view! {
-                <h2>"Networks"</h2>
-                <ul class="group-list">
-                    {index.networks.iter().map(|(id, name)| view! {
-                        <li><a href=format!("/results/network/{id}")>{name.clone()}</a></li>
-                    }).collect_view()}
-                </ul>
-            })}
-            {(!index.countries.is_empty()).then(|| view! {
-                <h2>"Countries"</h2>
-                <ul class="group-list">
-                    {index.countries.iter().map(|c| view! {
-                        <li><a href=format!("/results/country/{c}")>{c.to_uppercase()}</a></li>
-                    }).collect_view()}
-                </ul>
-            })}
-        }.into_any() />
+                        <li>
+                            <a href="/results/countries">
+                                "Compare countries, question by question"
+                            </a>
+                        </li>
+                    </ul>
+                    {(!index.schools.is_empty())
+                        .then(|| {
+                            view! {
+                                <h2>"Schools"</h2>
+                                <ul class="group-list">
+                                    {index
+                                        .schools
+                                        .iter()
+                                        .map(|(id, name, code)| {
+                                            view! {
+                                                <li>
+                                                    <a href=format!("/results/school/{id}")>{name.clone()}</a>
+                                                    " · join code for your staff: "
+                                                    <span class="code">
+                                                        {crate::schools::codes::display(code)}
+                                                    </span>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })}
+                    {(!index.networks.is_empty())
+                        .then(|| {
+                            view! {
+                                <h2>"Networks"</h2>
+                                <ul class="group-list">
+                                    {index
+                                        .networks
+                                        .iter()
+                                        .map(|(id, name)| {
+                                            view! {
+                                                <li>
+                                                    <a href=format!("/results/network/{id}")>{name.clone()}</a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })}
+                    {(!index.countries.is_empty())
+                        .then(|| {
+                            view! {
+                                <h2>"Countries"</h2>
+                                <ul class="group-list">
+                                    {index
+                                        .countries
+                                        .iter()
+                                        .map(|c| {
+                                            view! {
+                                                <li>
+                                                    <a href=format!(
+                                                        "/results/country/{c}",
+                                                    )>{c.to_uppercase()}</a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })}
+                }
+                    .into_any()
+            }
+        />
     }
 }
 
@@ -113,12 +186,26 @@ pub fn ResultsPage() -> impl IntoView {
     );
     let user = Resource::new(|| (), |_| crate::accounts::api::whoami());
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 let bar = user.await.ok().flatten().map(|u| view! { <SignedInBar user=u /> });
                 match data.await {
-                    Err(e) => view! { {bar} <ErrorBox error=e /> }.into_any(),
-                    Ok(v) => view! { {bar} <Results view=v /> }.into_any(),
+                    Err(e) => {
+                        view! {
+                            {bar}
+                            <ErrorBox error=e />
+                        }
+                            .into_any()
+                    }
+                    Ok(v) => {
+                        view! {
+                            {bar}
+                            <Results view=v />
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Suspense>
@@ -134,41 +221,76 @@ fn Filters(view: ResultsView) -> impl IntoView {
             <div class="field">
                 <label for="f-instrument">"Questionnaire"</label>
                 <select id="f-instrument" name="instrument">
-                    {view.instruments.iter().map(|(id, title)| view! {
-                        <option value=id.clone() selected=*id == view.instrument_id>{title.clone()}</option>
-                    }).collect_view()}
+                    {view
+                        .instruments
+                        .iter()
+                        .map(|(id, title)| {
+                            view! {
+                                <option value=id.clone() selected=*id == view.instrument_id>
+                                    {title.clone()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="f-version">"Version"</label>
                 <select id="f-version" name="version">
                     <option value="">"All versions"</option>
-                    {view.versions.iter().map(|v| view! {
-                        <option value=v.to_string() selected=q.version == Some(*v)>{format!("Version {v}")}</option>
-                    }).collect_view()}
+                    {view
+                        .versions
+                        .iter()
+                        .map(|v| {
+                            view! {
+                                <option value=v.to_string() selected=q.version == Some(*v)>
+                                    {format!("Version {v}")}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="f-role">"Role"</label>
                 <select id="f-role" name="role">
                     <option value="">"Everyone"</option>
-                    {RoleOption::all().into_iter().map(|o| view! {
-                        <option value=o.as_str() selected=sel(&q.role, o.as_str())>{o.label()}</option>
-                    }).collect_view()}
+                    {RoleOption::all()
+                        .into_iter()
+                        .map(|o| {
+                            view! {
+                                <option value=o.as_str() selected=sel(&q.role, o.as_str())>
+                                    {o.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="f-innovation">"Innovation"</label>
                 <select id="f-innovation" name="innovation">
                     <option value="">"Any"</option>
-                    {INNOVATIONS.iter().map(|(k, l)| view! {
-                        <option value=*k selected=sel(&q.innovation, k)>{*l}</option>
-                    }).collect_view()}
+                    {INNOVATIONS
+                        .iter()
+                        .map(|(k, l)| {
+                            view! {
+                                <option value=*k selected=sel(&q.innovation, k)>
+                                    {*l}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="f-from">"From (month)"</label>
-                <input id="f-from" name="from" type="month" value=q.from.clone().unwrap_or_default() />
+                <input
+                    id="f-from"
+                    name="from"
+                    type="month"
+                    value=q.from.clone().unwrap_or_default()
+                />
             </div>
             <div class="field">
                 <label for="f-to">"To (month)"</label>
@@ -185,42 +307,64 @@ fn Results(view: ResultsView) -> impl IntoView {
     let body = match (&view.results, &view.withheld) {
         (Some(r), _) => view! { <Shown view=view.clone() results=r.clone() /> }.into_any(),
         (None, Some(Withheld::MoreNeeded(_))) if view.released_at.is_none() => view! {
-            <p class="withheld" role="status">{format!(
-                "No results yet: a group's results are first released once at least {} of its respondents have finished.",
-                view.k
-            )}</p>
+            <p class="withheld" role="status">
+                {format!(
+                    "No results yet: a group's results are first released once at least {} of its respondents have finished.",
+                    view.k,
+                )}
+            </p>
         }.into_any(),
         (None, Some(Withheld::MoreNeeded(m))) => view! {
-            <p class="withheld" role="status">{format!(
-                "Not enough respondents yet: this group needs {m} more {} before its results show (minimum group size {}).",
-                if *m == 1 { "respondent" } else { "respondents" }, view.k
-            )}</p>
+            <p class="withheld" role="status">
+                {format!(
+                    "Not enough respondents yet: this group needs {m} more {} before its results show (minimum group size {}).",
+                    if *m == 1 { "respondent" } else { "respondents" },
+                    view.k,
+                )}
+            </p>
         }.into_any(),
         (None, _) => view! {
-            <p class="withheld" role="status">{format!(
-                "These results are hidden: shown beside other results, they would let someone work out the answers of a group smaller than {}. Choose fewer filters or a wider period.",
-                view.k
-            )}</p>
+            <p class="withheld" role="status">
+                {format!(
+                    "These results are hidden: shown beside other results, they would let someone work out the answers of a group smaller than {}. Choose fewer filters or a wider period.",
+                    view.k,
+                )}
+            </p>
         }.into_any(),
     };
     view! {
         <Title text=title />
         <h1>{view.title.clone()}</h1>
         <p class="lead">{view.instrument_title.clone()}</p>
-        {view.released_at.clone().map(|at| view! {
-            <p class="release" role="note">{format!(
-                "Figures as released on {}. They change only in releases, so that nobody can compare before and after one person answers: the next release comes once at least {} respondents of this group have finished or left since, with no part shown changing by fewer than {}.",
-                at.get(..10).unwrap_or(&at), view.k, view.k
-            )}</p>
-        })}
+        {view
+            .released_at
+            .clone()
+            .map(|at| {
+                view! {
+                    <p class="release" role="note">
+                        {format!(
+                            "Figures as released on {}. They change only in releases, so that nobody can compare before and after one person answers: the next release comes once at least {} respondents of this group have finished or left since, with no part shown changing by fewer than {}.",
+                            at.get(..10).unwrap_or(&at),
+                            view.k,
+                            view.k,
+                        )}
+                    </p>
+                }
+            })}
         <Filters view=view.clone() />
-        {view.widened.then(|| view! {
-            <p class="notice">{format!(
-                "The months were widened to {} – {} so that no small group can be singled out by its dates.",
-                view.query.from.clone().unwrap_or_else(|| "the start".into()),
-                view.query.to.clone().unwrap_or_else(|| "now".into())
-            )}</p>
-        })}
+        {view
+            .widened
+            .then(|| {
+                view! {
+                    <p class="notice">
+                        {format!(
+                            "The months were widened to {} – {} so that no small group can be singled out by its dates.",
+                            view.query.from.clone().unwrap_or_else(|| "the start".into()),
+                            view.query.to.clone().unwrap_or_else(|| "now".into()),
+                        )}
+                    </p>
+                }
+            })}
         {body}
     }
 }
@@ -281,11 +425,34 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
         <script src="/vendor/echarts.min.js"></script>
         <p class="respondents">{plural(results.respondents, "respondent", "respondents")}</p>
         <RankingSection lines=ranking_text(&results) />
-        <MeansSection categories=results.categories.clone() first labels=labels.clone() other=other.clone() height=overview_height />
-        <DistributionSection categories=results.categories.clone() labels other height=overview_height />
-        {results.categories.iter().enumerate().map(|(i, c)| view! {
-            <CategorySection index=i category=c.clone() labels=labels_of(&c.id) height=sub_heights[i] />
-        }).collect_view()}
+        <MeansSection
+            categories=results.categories.clone()
+            first
+            labels=labels.clone()
+            other=other.clone()
+            height=overview_height
+        />
+        <DistributionSection
+            categories=results.categories.clone()
+            labels
+            other
+            height=overview_height
+        />
+        {results
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                view! {
+                    <CategorySection
+                        index=i
+                        category=c.clone()
+                        labels=labels_of(&c.id)
+                        height=sub_heights[i]
+                    />
+                }
+            })
+            .collect_view()}
         <GapSection gap=view.gap.clone() k=view.k />
         <FreeTextSection text=view.free_text.clone() />
     }
@@ -360,10 +527,10 @@ fn RankingSection(lines: Vec<String>) -> impl IntoView {
     view! {
         <section class="ranking">
             <h2>"Which category needs most work"</h2>
-            <ol>
-                {lines.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
-            </ol>
-            <p class="help">"Categories are ranked by their mean (lowest first). Categories whose 95% intervals overlap count as equally low: the answers cannot tell them apart."</p>
+            <ol>{lines.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ol>
+            <p class="help">
+                "Categories are ranked by their mean (lowest first). Categories whose 95% intervals overlap count as equally low: the answers cannot tell them apart."
+            </p>
         </section>
     }
 }
@@ -385,26 +552,59 @@ fn MeansSection(
     view! {
         <section>
             <h2>"Means with 95% intervals"</h2>
-            <div id="chart-means" class="chart" style=height_style(height) role="img" aria-label="Mean per category with its 95% interval; the table below has the same numbers"></div>
+            <div
+                id="chart-means"
+                class="chart"
+                style=height_style(height)
+                role="img"
+                aria-label="Mean per category with its 95% interval; the table below has the same numbers"
+            ></div>
             <div class="table-wrap" role="region" aria-label="Mean per category" tabindex="0">
-            <table class="data">
-                <caption>{scale_caption}</caption>
-                <thead><tr><th scope="col">"Category"</th><th scope="col">"Mean"</th><th scope="col">"95% interval"</th><th scope="col">"Answers"</th></tr></thead>
-                <tbody>
-                    {categories.iter().map(|c| view! {
-                        <tr class:weakest=first.contains(&c.id)>
-                            <th scope="row">{c.title.clone()}
-                                {other.get(&c.id).map(|l| view! {
-                                    <span class="meta">{format!(" (on another scale: {}; not ranked)", scale_span(l))}</span>
-                                })}
-                            </th>
-                            <td class="num">{c.estimate.map(|e| fmt(e.mean)).unwrap_or_else(|| "–".into())}</td>
-                            <td class="num">{interval(&c.estimate)}</td>
-                            <td class="num">{c.distribution.n()}</td>
+                <table class="data">
+                    <caption>{scale_caption}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Category"</th>
+                            <th scope="col">"Mean"</th>
+                            <th scope="col">"95% interval"</th>
+                            <th scope="col">"Answers"</th>
                         </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+                    </thead>
+                    <tbody>
+                        {categories
+                            .iter()
+                            .map(|c| {
+                                view! {
+                                    <tr class:weakest=first.contains(&c.id)>
+                                        <th scope="row">
+                                            {c.title.clone()}
+                                            {other
+                                                .get(&c.id)
+                                                .map(|l| {
+                                                    view! {
+                                                        <span class="meta">
+                                                            {format!(
+                                                                " (on another scale: {}; not ranked)",
+                                                                scale_span(l),
+                                                            )}
+                                                        </span>
+                                                    }
+                                                })}
+                                        </th>
+                                        <td class="num">
+                                            {c
+                                                .estimate
+                                                .map(|e| fmt(e.mean))
+                                                .unwrap_or_else(|| "–".into())}
+                                        </td>
+                                        <td class="num">{interval(&c.estimate)}</td>
+                                        <td class="num">{c.distribution.n()}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
             </div>
         </section>
     }
@@ -433,35 +633,81 @@ fn DistributionSection(
         <section>
             <h2>"How people answered"</h2>
             <ScaleKey labels=labels.clone() />
-            <div id="chart-distribution" class="chart" style=height_style(height) role="img" aria-label="Share of each answer per category; the table below has the same numbers"></div>
-            <div class="table-wrap" role="region" aria-label="Share of answers per category" tabindex="0">
-            <table class="data">
-                <caption>"Share of answers per category"</caption>
-                <thead><tr><th scope="col">"Category"</th>{scale_header(&labels)}</tr></thead>
-                <tbody>
-                    {categories.iter().filter(|c| !other.contains_key(&c.id)).map(|c| view! {
-                        <tr><th scope="row">{c.title.clone()}</th>{distribution_cells(&c.distribution, points)}</tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <div
+                id="chart-distribution"
+                class="chart"
+                style=height_style(height)
+                role="img"
+                aria-label="Share of each answer per category; the table below has the same numbers"
+            ></div>
+            <div
+                class="table-wrap"
+                role="region"
+                aria-label="Share of answers per category"
+                tabindex="0"
+            >
+                <table class="data">
+                    <caption>"Share of answers per category"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Category"</th>
+                            {scale_header(&labels)}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {categories
+                            .iter()
+                            .filter(|c| !other.contains_key(&c.id))
+                            .map(|c| {
+                                view! {
+                                    <tr>
+                                        <th scope="row">{c.title.clone()}</th>
+                                        {distribution_cells(&c.distribution, points)}
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
             </div>
-            {other_groups.into_iter().map(|(l, cs)| {
-                let caption = format!("Share of answers per category ({})", scale_span(&l));
-                let n = l.len();
-                view! {
-                    <div class="table-wrap" role="region" aria-label=caption.clone() tabindex="0">
-                    <table class="data">
-                        <caption>{caption.clone()}</caption>
-                        <thead><tr><th scope="col">"Category"</th>{scale_header(&l)}</tr></thead>
-                        <tbody>
-                            {cs.iter().map(|c| view! {
-                                <tr><th scope="row">{c.title.clone()}</th>{distribution_cells(&c.distribution, n)}</tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                    </div>
-                }
-            }).collect_view()}
+            {other_groups
+                .into_iter()
+                .map(|(l, cs)| {
+                    let caption = format!("Share of answers per category ({})", scale_span(&l));
+                    let n = l.len();
+                    view! {
+                        <div
+                            class="table-wrap"
+                            role="region"
+                            aria-label=caption.clone()
+                            tabindex="0"
+                        >
+                            <table class="data">
+                                <caption>{caption.clone()}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Category"</th>
+                                        {scale_header(&l)}
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {cs
+                                        .iter()
+                                        .map(|c| {
+                                            view! {
+                                                <tr>
+                                                    <th scope="row">{c.title.clone()}</th>
+                                                    {distribution_cells(&c.distribution, n)}
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                })
+                .collect_view()}
         </section>
     }
 }
@@ -481,24 +727,48 @@ fn CategorySection(
         <section class="category-results">
             <h2>{c.title.clone()}</h2>
             <ScaleKey labels=own.clone() />
-            <div id=format!("chart-sub-{i}") class="chart" style=height_style(height) role="img" aria-label=format!("Share of each answer per subcategory of {}; the table below has the same numbers", c.title)></div>
+            <div
+                id=format!("chart-sub-{i}")
+                class="chart"
+                style=height_style(height)
+                role="img"
+                aria-label=format!(
+                    "Share of each answer per subcategory of {}; the table below has the same numbers",
+                    c.title,
+                )
+            ></div>
             <div class="table-wrap" role="region" aria-label=c.title.clone() tabindex="0">
-            <table class="data">
-                <thead><tr>
-                    <th scope="col">"Subcategory"</th><th scope="col">"Mean"</th><th scope="col">"95% interval"</th>
-                    {scale_header(&own)}
-                </tr></thead>
-                <tbody>
-                    {c.subcategories.iter().map(|s| view! {
+                <table class="data">
+                    <thead>
                         <tr>
-                            <th scope="row">{s.title.clone()}</th>
-                            <td class="num">{s.estimate.map(|e| fmt(e.mean)).unwrap_or_else(|| "–".into())}</td>
-                            <td class="num">{interval(&s.estimate)}</td>
-                            {distribution_cells(&s.distribution, own_points)}
+                            <th scope="col">"Subcategory"</th>
+                            <th scope="col">"Mean"</th>
+                            <th scope="col">"95% interval"</th>
+                            {scale_header(&own)}
                         </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+                    </thead>
+                    <tbody>
+                        {c
+                            .subcategories
+                            .iter()
+                            .map(|s| {
+                                view! {
+                                    <tr>
+                                        <th scope="row">{s.title.clone()}</th>
+                                        <td class="num">
+                                            {s
+                                                .estimate
+                                                .map(|e| fmt(e.mean))
+                                                .unwrap_or_else(|| "–".into())}
+                                        </td>
+                                        <td class="num">{interval(&s.estimate)}</td>
+                                        {distribution_cells(&s.distribution, own_points)}
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
             </div>
         </section>
     }
@@ -511,26 +781,46 @@ fn FreeTextSection(text: FreeText) -> impl IntoView {
         FreeText::Withheld(w) => view! {
             <section class="free-text">
                 <h2>"Written answers"</h2>
-                <p class="withheld">{match w {
-                    Withheld::MoreNeeded(m) => format!(
-                        "Written answers show from {FREE_TEXT_K} respondents: this group needs {m} more."
-                    ),
-                    Withheld::WouldReveal => "Written answers are hidden: beside other results they would single out a smaller group.".to_string(),
-                }}</p>
+                <p class="withheld">
+                    {match w {
+                        Withheld::MoreNeeded(m) => {
+                            format!(
+                                "Written answers show from {FREE_TEXT_K} respondents: this group needs {m} more.",
+                            )
+                        }
+                        Withheld::WouldReveal => {
+                            "Written answers are hidden: beside other results they would single out a smaller group."
+                                .to_string()
+                        }
+                    }}
+                </p>
             </section>
         }.into_any(),
         FreeText::Shown(questions) => view! {
             <section class="free-text">
                 <h2>"Written answers"</h2>
                 <p class="help">"In alphabetical order, without names or dates."</p>
-                {questions.into_iter().map(|(q, answers)| view! {
-                    <h3>{q}</h3>
-                    {if answers.is_empty() {
-                        view! { <p class="meta">"No answers."</p> }.into_any()
-                    } else {
-                        view! { <ul class="answers">{answers.into_iter().map(|a| view! { <li>{a}</li> }).collect_view()}</ul> }.into_any()
-                    }}
-                }).collect_view()}
+                {questions
+                    .into_iter()
+                    .map(|(q, answers)| {
+                        view! {
+                            <h3>{q}</h3>
+                            {if answers.is_empty() {
+                                view! { <p class="meta">"No answers."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="answers">
+                                        {answers
+                                            .into_iter()
+                                            .map(|a| view! { <li>{a}</li> })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }}
+                        }
+                    })
+                    .collect_view()}
             </section>
         }.into_any(),
     }
@@ -544,35 +834,62 @@ fn GapSection(gap: Gap, k: i64) -> impl IntoView {
         Gap::Withheld => view! {
             <section class="gap">
                 <h2>"Leaders and teachers"</h2>
-                <p class="withheld">{format!(
-                    "The leaders' and the teachers' views show side by side once each group, and the rest of the group too, has at least {k} respondents."
-                )}</p>
+                <p class="withheld">
+                    {format!(
+                        "The leaders' and the teachers' views show side by side once each group, and the rest of the group too, has at least {k} respondents.",
+                    )}
+                </p>
             </section>
         }.into_any(),
         Gap::Shown(rows) => view! {
             <section class="gap">
                 <h2>"Leaders and teachers"</h2>
-                <div id="chart-gap" class="chart" style=height_style(height) role="img" aria-label="Leaders' and teachers' mean per category; the table below has the same numbers"></div>
-                <div class="table-wrap" role="region" aria-label="Leaders and teachers" tabindex="0">
-                <table class="data">
-                    <thead><tr><th scope="col">"Category"</th><th scope="col">"Leaders"</th><th scope="col">"Teachers"</th><th scope="col">"Gap (teachers − leaders)"</th></tr></thead>
-                    <tbody>
-                        {rows.into_iter().map(|r| {
-                            let gap = match (r.leaders, r.teachers) {
-                                (Some(l), Some(t)) => format!("{:+.2}", t - l),
-                                _ => "–".into(),
-                            };
-                            view! {
-                                <tr>
-                                    <th scope="row">{r.category}</th>
-                                    <td class="num">{r.leaders.map(fmt).unwrap_or_else(|| "–".into())}</td>
-                                    <td class="num">{r.teachers.map(fmt).unwrap_or_else(|| "–".into())}</td>
-                                    <td class="num">{gap}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <div
+                    id="chart-gap"
+                    class="chart"
+                    style=height_style(height)
+                    role="img"
+                    aria-label="Leaders' and teachers' mean per category; the table below has the same numbers"
+                ></div>
+                <div
+                    class="table-wrap"
+                    role="region"
+                    aria-label="Leaders and teachers"
+                    tabindex="0"
+                >
+                    <table class="data">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Category"</th>
+                                <th scope="col">"Leaders"</th>
+                                <th scope="col">"Teachers"</th>
+                                <th scope="col">"Gap (teachers − leaders)"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows
+                                .into_iter()
+                                .map(|r| {
+                                    let gap = match (r.leaders, r.teachers) {
+                                        (Some(l), Some(t)) => format!("{:+.2}", t - l),
+                                        _ => "–".into(),
+                                    };
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{r.category}</th>
+                                            <td class="num">
+                                                {r.leaders.map(fmt).unwrap_or_else(|| "–".into())}
+                                            </td>
+                                            <td class="num">
+                                                {r.teachers.map(fmt).unwrap_or_else(|| "–".into())}
+                                            </td>
+                                            <td class="num">{gap}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
                 </div>
             </section>
         }.into_any(),
@@ -642,52 +959,111 @@ fn Comparison(c: CountryComparison) -> impl IntoView {
             <div class="field">
                 <label for="c-instrument">"Questionnaire"</label>
                 <select id="c-instrument" name="instrument">
-                    <option value="networking-baseline" selected=c.instrument_id == "networking-baseline">"Networking baseline"</option>
-                    <option value="leadership-reflection" selected=c.instrument_id == "leadership-reflection">"Leadership reflection"</option>
+                    <option
+                        value="networking-baseline"
+                        selected=c.instrument_id == "networking-baseline"
+                    >
+                        "Networking baseline"
+                    </option>
+                    <option
+                        value="leadership-reflection"
+                        selected=c.instrument_id == "leadership-reflection"
+                    >
+                        "Leadership reflection"
+                    </option>
                 </select>
             </div>
             <button type="submit">"Show"</button>
         </form>
-        {(c.withheld_countries > 0).then(|| view! {
-            <p class="notice">{format!(
-                "{} {} not shown: fewer than {} respondents, or shown they would single out a smaller group.",
-                c.withheld_countries, if c.withheld_countries == 1 { "country is" } else { "countries are" }, c.k
-            )}</p>
-        })}
-        {if columns.is_empty() {
-            view! { <p class="withheld">{format!("No group has {} respondents yet.", c.k)}</p> }.into_any()
-        } else {
-            c.questions.into_iter().enumerate().map(|(i, q)| {
-                let cols = columns.clone();
+        {(c.withheld_countries > 0)
+            .then(|| {
                 view! {
-                    <section class="question-results">
-                        <h2>{q.text.clone()}</h2>
-                        <p class="help">{q.category.clone()}</p>
-                        <ScaleKey labels=q.options.clone() />
-                        <div id=format!("chart-q-{i}") class="chart" style=height_style(comparison_height) role="img" aria-label="Share of each answer by country; the table below has the same numbers"></div>
-                        <div class="table-wrap" role="region" aria-label=q.text.clone() tabindex="0">
-                        <table class="data">
-                            <thead><tr>
-                                <th scope="col">"Answer"</th>
-                                {cols.iter().map(|(n, size)| view! { <th scope="col">{format!("{n} (n = {size})")}</th> }).collect_view()}
-                            </tr></thead>
-                            <tbody>
-                                {q.options.iter().enumerate().map(|(o, label)| {
-                                    let cells: Vec<String> = q.counts.iter().map(|col| {
-                                        let total: i64 = col.iter().sum();
-                                        if total == 0 { "–".to_string() } else { format!("{:.0}%", 100.0 * col[o] as f64 / total as f64) }
-                                    }).collect();
-                                    view! {
-                                        <tr><th scope="row">{label.clone()}</th>
-                                        {cells.into_iter().map(|c| view! { <td class="num">{c}</td> }).collect_view()}</tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        </div>
-                    </section>
+                    <p class="notice">
+                        {format!(
+                            "{} {} not shown: fewer than {} respondents, or shown they would single out a smaller group.",
+                            c.withheld_countries,
+                            if c.withheld_countries == 1 { "country is" } else { "countries are" },
+                            c.k,
+                        )}
+                    </p>
                 }
-            }).collect_view().into_any()
+            })}
+        {if columns.is_empty() {
+            view! { <p class="withheld">{format!("No group has {} respondents yet.", c.k)}</p> }
+                .into_any()
+        } else {
+            c.questions
+                .into_iter()
+                .enumerate()
+                .map(|(i, q)| {
+                    let cols = columns.clone();
+                    view! {
+                        <section class="question-results">
+                            <h2>{q.text.clone()}</h2>
+                            <p class="help">{q.category.clone()}</p>
+                            <ScaleKey labels=q.options.clone() />
+                            <div
+                                id=format!("chart-q-{i}")
+                                class="chart"
+                                style=height_style(comparison_height)
+                                role="img"
+                                aria-label="Share of each answer by country; the table below has the same numbers"
+                            ></div>
+                            <div
+                                class="table-wrap"
+                                role="region"
+                                aria-label=q.text.clone()
+                                tabindex="0"
+                            >
+                                <table class="data">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Answer"</th>
+                                            {cols
+                                                .iter()
+                                                .map(|(n, size)| {
+                                                    view! { <th scope="col">{format!("{n} (n = {size})")}</th> }
+                                                })
+                                                .collect_view()}
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {q
+                                            .options
+                                            .iter()
+                                            .enumerate()
+                                            .map(|(o, label)| {
+                                                let cells: Vec<String> = q
+                                                    .counts
+                                                    .iter()
+                                                    .map(|col| {
+                                                        let total: i64 = col.iter().sum();
+                                                        if total == 0 {
+                                                            "–".to_string()
+                                                        } else {
+                                                            format!("{:.0}%", 100.0 * col[o] as f64 / total as f64)
+                                                        }
+                                                    })
+                                                    .collect();
+                                                view! {
+                                                    <tr>
+                                                        <th scope="row">{label.clone()}</th>
+                                                        {cells
+                                                            .into_iter()
+                                                            .map(|c| view! { <td class="num">{c}</td> })
+                                                            .collect_view()}
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        </section>
+                    }
+                })
+                .collect_view()
+                .into_any()
         }}
     }
 }

@@ -88,15 +88,38 @@ pub fn AdminPage() -> impl IntoView {
     };
     view! {
         <Title text="Admin – Reflect" />
-        <Loaded load=move || data children=move |(user, dir, users)| view! {
-            <SignedInBar user=user />
-            <h1>"Schools, networks and accounts"</h1>
-            <SchoolsSection schools=dir.schools.clone() networks=dir.networks.clone() action=school_action
-                form=school_form created=Signal::derive(created) error=Signal::derive(school_error) />
-            <NetworksSection networks=dir.networks.clone() action=network_action form=network_form
-                created=Signal::derive(network_created) error=Signal::derive(network_error) />
-            <AccountsAdmin users=users schools=school_options(&dir) action=user_action form=user_form created=account_created />
-        }.into_any() />
+        <Loaded
+            load=move || data
+            children=move |(user, dir, users)| {
+                view! {
+                    <SignedInBar user=user />
+                    <h1>"Schools, networks and accounts"</h1>
+                    <SchoolsSection
+                        schools=dir.schools.clone()
+                        networks=dir.networks.clone()
+                        action=school_action
+                        form=school_form
+                        created=Signal::derive(created)
+                        error=Signal::derive(school_error)
+                    />
+                    <NetworksSection
+                        networks=dir.networks.clone()
+                        action=network_action
+                        form=network_form
+                        created=Signal::derive(network_created)
+                        error=Signal::derive(network_error)
+                    />
+                    <AccountsAdmin
+                        users=users
+                        schools=school_options(&dir)
+                        action=user_action
+                        form=user_form
+                        created=account_created
+                    />
+                }
+                    .into_any()
+            }
+        />
     }
 }
 
@@ -114,40 +137,74 @@ fn SchoolsSection(
     view! {
         <section id="schools">
             <h2>"Schools"</h2>
-            {move || created.get().map(|c| view! {
-                <p class="ok" role="status">{format!("School created. Its join code is {}.", codes::display(&c))}</p>
-            })}
+            {move || {
+                created
+                    .get()
+                    .map(|c| {
+                        view! {
+                            <p class="ok" role="status">
+                                {format!(
+                                    "School created. Its join code is {}.",
+                                    codes::display(&c),
+                                )}
+                            </p>
+                        }
+                    })
+            }}
             <div class="table-wrap" role="region" aria-label="Schools" tabindex="0">
-            <table class="data">
-                <thead><tr>
-                    <th scope="col">"School"</th><th scope="col">"Join code"</th>
-                    <th scope="col">"Network"</th><th scope="col">"Country"</th><th scope="col">"Results"</th>
-                </tr></thead>
-                <tbody>
-                    {schools.iter().map(|s| view! {
+                <table class="data">
+                    <thead>
                         <tr>
-                            <td>{s.name.clone()}</td>
-                            <td class="code">{codes::display(&s.code)}</td>
-                            <td>{s.network_name.clone().unwrap_or_default()}</td>
-                            <td>{s.country.clone().unwrap_or_default().to_uppercase()}</td>
-                            <td><a href=format!("/results/school/{}", s.id)>"Results"</a></td>
+                            <th scope="col">"School"</th>
+                            <th scope="col">"Join code"</th>
+                            <th scope="col">"Network"</th>
+                            <th scope="col">"Country"</th>
+                            <th scope="col">"Results"</th>
                         </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+                    </thead>
+                    <tbody>
+                        {schools
+                            .iter()
+                            .map(|s| {
+                                view! {
+                                    <tr>
+                                        <td>{s.name.clone()}</td>
+                                        <td class="code">{codes::display(&s.code)}</td>
+                                        <td>{s.network_name.clone().unwrap_or_default()}</td>
+                                        <td>
+                                            {s.country.clone().unwrap_or_default().to_uppercase()}
+                                        </td>
+                                        <td>
+                                            <a href=format!("/results/school/{}", s.id)>"Results"</a>
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
             </div>
             <h3>"New school"</h3>
             <FormError message=error />
             <ActionForm action=action node_ref=form attr:class="admin-form">
                 <div class="field">
                     <label for="school-name">"Name"</label>
-                    <input id="school-name" name="name" type="text" required=true maxlength=super::model::MAX_NAME />
+                    <input
+                        id="school-name"
+                        name="name"
+                        type="text"
+                        required=true
+                        maxlength=super::model::MAX_NAME
+                    />
                 </div>
                 <div class="field">
                     <label for="school-network">"Network"</label>
                     <select id="school-network" name="network">
                         <option value="">"—"</option>
-                        {networks.iter().map(|n| view! { <option value=n.id.clone()>{n.name.clone()}</option> }).collect_view()}
+                        {networks
+                            .iter()
+                            .map(|n| view! { <option value=n.id.clone()>{n.name.clone()}</option> })
+                            .collect_view()}
                     </select>
                 </div>
                 <div class="field">
@@ -174,21 +231,48 @@ fn NetworksSection(
         <section id="networks">
             <h2>"Networks"</h2>
             <ul>
-                {networks.iter().map(|n| view! {
-                    <li>{format!(
-                        "{} ({} {}) ",
-                        n.name, n.schools, if n.schools == 1 { "school" } else { "schools" }
-                    )}<a href=format!("/results/network/{}", n.id)>"Results"</a></li>
-                }).collect_view()}
+                {networks
+                    .iter()
+                    .map(|n| {
+                        view! {
+                            <li>
+                                {format!(
+                                    "{} ({} {}) ",
+                                    n.name,
+                                    n.schools,
+                                    if n.schools == 1 { "school" } else { "schools" },
+                                )}<a href=format!("/results/network/{}", n.id)>"Results"</a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
-            {move || created.get().map(|name| view! {
-                <p class="ok" role="status">{if name.is_empty() { "Network created.".to_string() } else { format!("Network created: {name}.") }}</p>
-            })}
+            {move || {
+                created
+                    .get()
+                    .map(|name| {
+                        view! {
+                            <p class="ok" role="status">
+                                {if name.is_empty() {
+                                    "Network created.".to_string()
+                                } else {
+                                    format!("Network created: {name}.")
+                                }}
+                            </p>
+                        }
+                    })
+            }}
             <FormError message=error />
             <ActionForm action=action node_ref=form attr:class="admin-form">
                 <div class="field">
                     <label for="network-name">"New network"</label>
-                    <input id="network-name" name="name" type="text" required=true maxlength=super::model::MAX_NAME />
+                    <input
+                        id="network-name"
+                        name="name"
+                        type="text"
+                        required=true
+                        maxlength=super::model::MAX_NAME
+                    />
                 </div>
                 <button type="submit">"Create the network"</button>
             </ActionForm>

@@ -26,76 +26,155 @@ pub fn WorkshopsPage() -> impl IntoView {
     );
     view! {
         <Title text="Workshops – Reflect" />
-        <Loaded load=move || data children=move |(user, list)| view! {
-            <SignedInBar user=user />
-            <h1>"Workshops"</h1>
-            {if list.workshops.is_empty() {
-                view! { <p>"No workshops yet."</p> }.into_any()
-            } else {
+        <Loaded
+            load=move || data
+            children=move |(user, list)| {
                 view! {
-                    <div class="table-wrap" role="region" aria-label="Your workshops" tabindex="0">
-                    <table class="data">
-                        <caption class="visually-hidden">"Your workshops"</caption>
-                        <thead><tr><th scope="col">"Workshop"</th><th scope="col">"Join code"</th><th scope="col">"Status"</th></tr></thead>
-                        <tbody>
-                            {list.workshops.iter().map(|(id, title, code, status)| view! {
-                                <tr>
-                                    <td><a href=format!("/workshops/{id}")>{title.clone()}</a></td>
-                                    <td class="code">{codes::display(code)}</td>
-                                    <td>{status.as_str()}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                    </div>
-                }.into_any()
-            }}
-            <h2>"New workshop"</h2>
-            <FormError message=Signal::derive(error) />
-            <ActionForm action=create attr:class="admin-form">
-                <div class="field">
-                    <label for="w-title">"Title"</label>
-                    <input id="w-title" name="title" type="text" required=true maxlength=MAX_TITLE />
-                </div>
-                <div class="field">
-                    <label for="w-instrument">"Questionnaire"</label>
-                    <select id="w-instrument" name="instrument">
-                        {list.instruments.iter().map(|i| view! { <option value=i.id.clone()>{i.title.clone()}</option> }).collect_view()}
-                    </select>
-                </div>
-                {list.instruments.iter().map(|i| view! {
-                    <fieldset>
-                        <legend>{format!("Categories to reflect on ({})", i.title)}</legend>
-                        {i.categories.iter().map(|c| view! {
-                            <label class="choice">
-                                <input type="checkbox" name=format!("categories[{}]", c.id) value="yes" />
-                                {c.title.clone()}
-                            </label>
-                            <details class="parts">
-                                <summary>{format!("Only some parts of “{}”", c.title)}</summary>
-                                <p class="help">"Tick parts to ask only those; none ticked asks the whole category."</p>
-                                {c.parts.iter().map(|(key, title)| view! {
-                                    <label class="choice">
-                                        <input type="checkbox" name=format!("parts[{key}]") value="yes" />
-                                        {title.clone()}
-                                    </label>
-                                }).collect_view()}
-                            </details>
-                        }).collect_view()}
-                    </fieldset>
-                }).collect_view()}
-                <label class="choice">
-                    <input type="checkbox" name="ask_poll" value="yes" checked=true />
-                    "Ask “Which category needs most work in your school?” (the chosen categories are the options)"
-                </label>
-                <div class="field">
-                    <label for="w-word">"One-word question (optional)"</label>
-                    <input id="w-word" name="word_prompt" type="text" maxlength=MAX_WORD_PROMPT
-                        placeholder="What one word do you link to Professional Learning Network most?" />
-                </div>
-                <button type="submit" class="primary">"Create the workshop"</button>
-            </ActionForm>
-        }.into_any() />
+                    <SignedInBar user=user />
+                    <h1>"Workshops"</h1>
+                    {if list.workshops.is_empty() {
+                        view! { <p>"No workshops yet."</p> }.into_any()
+                    } else {
+                        view! {
+                            <div
+                                class="table-wrap"
+                                role="region"
+                                aria-label="Your workshops"
+                                tabindex="0"
+                            >
+                                <table class="data">
+                                    <caption class="visually-hidden">"Your workshops"</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Workshop"</th>
+                                            <th scope="col">"Join code"</th>
+                                            <th scope="col">"Status"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list
+                                            .workshops
+                                            .iter()
+                                            .map(|(id, title, code, status)| {
+                                                view! {
+                                                    <tr>
+                                                        <td>
+                                                            <a href=format!("/workshops/{id}")>{title.clone()}</a>
+                                                        </td>
+                                                        <td class="code">{codes::display(code)}</td>
+                                                        <td>{status.as_str()}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                            .into_any()
+                    }}
+                    <h2>"New workshop"</h2>
+                    <FormError message=Signal::derive(error) />
+                    <ActionForm action=create attr:class="admin-form">
+                        <div class="field">
+                            <label for="w-title">"Title"</label>
+                            <input
+                                id="w-title"
+                                name="title"
+                                type="text"
+                                required=true
+                                maxlength=MAX_TITLE
+                            />
+                        </div>
+                        <div class="field">
+                            <label for="w-instrument">"Questionnaire"</label>
+                            <select id="w-instrument" name="instrument">
+                                {list
+                                    .instruments
+                                    .iter()
+                                    .map(|i| {
+                                        view! {
+                                            <option value=i.id.clone()>{i.title.clone()}</option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                        {list
+                            .instruments
+                            .iter()
+                            .map(|i| {
+                                view! {
+                                    <fieldset>
+                                        <legend>
+                                            {format!("Categories to reflect on ({})", i.title)}
+                                        </legend>
+                                        {i
+                                            .categories
+                                            .iter()
+                                            .map(|c| {
+                                                view! {
+                                                    <label class="choice">
+                                                        <input
+                                                            type="checkbox"
+                                                            name=format!("categories[{}]", c.id)
+                                                            value="yes"
+                                                        />
+                                                        {c.title.clone()}
+                                                    </label>
+                                                    <details class="parts">
+                                                        <summary>
+                                                            {format!("Only some parts of “{}”", c.title)}
+                                                        </summary>
+                                                        <p class="help">
+                                                            "Tick parts to ask only those; none ticked asks the whole category."
+                                                        </p>
+                                                        {c
+                                                            .parts
+                                                            .iter()
+                                                            .map(|(key, title)| {
+                                                                view! {
+                                                                    <label class="choice">
+                                                                        <input
+                                                                            type="checkbox"
+                                                                            name=format!("parts[{key}]")
+                                                                            value="yes"
+                                                                        />
+                                                                        {title.clone()}
+                                                                    </label>
+                                                                }
+                                                            })
+                                                            .collect_view()}
+                                                    </details>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </fieldset>
+                                }
+                            })
+                            .collect_view()}
+                        <label class="choice">
+                            <input type="checkbox" name="ask_poll" value="yes" checked=true />
+                            "Ask “Which category needs most work in your school?” (the chosen categories are the options)"
+                        </label>
+                        <div class="field">
+                            <label for="w-word">"One-word question (optional)"</label>
+                            <input
+                                id="w-word"
+                                name="word_prompt"
+                                type="text"
+                                maxlength=MAX_WORD_PROMPT
+                                placeholder="What one word do you link to Professional Learning Network most?"
+                            />
+                        </div>
+                        <button type="submit" class="primary">
+                            "Create the workshop"
+                        </button>
+                    </ActionForm>
+                }
+                    .into_any()
+            }
+        />
     }
 }
 
@@ -118,35 +197,70 @@ pub fn WorkshopPage() -> impl IntoView {
         },
     );
     view! {
-        <Loaded load=move || data children=move |(w, room)| {
-            let open = w.status == WorkshopStatus::Open;
-            view! {
-                <Title text=format!("{} – workshop – Reflect", w.title) />
-                <p><a href="/workshops">"All workshops"</a></p>
-                <h1>{w.title.clone()}</h1>
-                <p class="lead">{w.instrument_title.clone()}</p>
-                <section class="join-panel">
-                    <p>"Join at " <strong>{join_page(&w.join_url)}</strong> " with the code"</p>
-                    <p class="join-code">{codes::display(&w.code)}</p>
-                    <div class="qr" inner_html=w.qr_svg.clone()></div>
-                    <p class="help">{format!("The QR code opens {}", w.join_url)}</p>
-                </section>
-                <p class=if open { "ok" } else { "withheld" } role="status">
-                    {if open { "Open: participants can join and answer." } else { "Closed: no one can join or answer." }}
-                </p>
-                <FormError message=Signal::derive(error) />
-                <ActionForm action=status>
-                    <input type="hidden" name="id" value=w.id.clone() />
-                    <input type="hidden" name="status" value=if open { WorkshopStatus::Closed.as_str() } else { WorkshopStatus::Open.as_str() } />
-                    <button type="submit">{if open { "Close the workshop" } else { "Reopen the workshop" }}</button>
-                </ActionForm>
-                <h2>"Categories"</h2>
-                <ul>{w.categories.iter().map(|(_, t)| view! { <li>{t.clone()}</li> }).collect_view()}</ul>
-                {w.ask_poll.then(|| view! { <p>"Poll: “Which category needs most work in your school?”"</p> })}
-                {w.word_prompt.clone().map(|p| view! { <p>{format!("One-word question: “{p}”")}</p> })}
-                <RoomControls initial=room />
-            }.into_any()
-        } />
+        <Loaded
+            load=move || data
+            children=move |(w, room)| {
+                let open = w.status == WorkshopStatus::Open;
+                view! {
+                    <Title text=format!("{} – workshop – Reflect", w.title) />
+                    <p>
+                        <a href="/workshops">"All workshops"</a>
+                    </p>
+                    <h1>{w.title.clone()}</h1>
+                    <p class="lead">{w.instrument_title.clone()}</p>
+                    <section class="join-panel">
+                        <p>"Join at " <strong>{join_page(&w.join_url)}</strong> " with the code"</p>
+                        <p class="join-code">{codes::display(&w.code)}</p>
+                        <div class="qr" inner_html=w.qr_svg.clone()></div>
+                        <p class="help">{format!("The QR code opens {}", w.join_url)}</p>
+                    </section>
+                    <p class=if open { "ok" } else { "withheld" } role="status">
+                        {if open {
+                            "Open: participants can join and answer."
+                        } else {
+                            "Closed: no one can join or answer."
+                        }}
+                    </p>
+                    <FormError message=Signal::derive(error) />
+                    <ActionForm action=status>
+                        <input type="hidden" name="id" value=w.id.clone() />
+                        <input
+                            type="hidden"
+                            name="status"
+                            value=if open {
+                                WorkshopStatus::Closed.as_str()
+                            } else {
+                                WorkshopStatus::Open.as_str()
+                            }
+                        />
+                        <button type="submit">
+                            {if open { "Close the workshop" } else { "Reopen the workshop" }}
+                        </button>
+                    </ActionForm>
+                    <h2>"Categories"</h2>
+                    <ul>
+                        {w
+                            .categories
+                            .iter()
+                            .map(|(_, t)| view! { <li>{t.clone()}</li> })
+                            .collect_view()}
+                    </ul>
+                    {w
+                        .ask_poll
+                        .then(|| {
+                            view! {
+                                <p>"Poll: “Which category needs most work in your school?”"</p>
+                            }
+                        })}
+                    {w
+                        .word_prompt
+                        .clone()
+                        .map(|p| view! { <p>{format!("One-word question: “{p}”")}</p> })}
+                    <RoomControls initial=room />
+                }
+                    .into_any()
+            }
+        />
     }
 }
 
@@ -165,10 +279,21 @@ pub fn JoinPage() -> impl IntoView {
         <ActionForm action=join attr:class="join-form">
             <div class="field">
                 <label for="code">"Workshop code"</label>
-                <input id="code" name="code" type="text" inputmode="numeric" autocomplete="off"
-                    maxlength="20" required=true placeholder="9161 8750" value=code />
+                <input
+                    id="code"
+                    name="code"
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="off"
+                    maxlength="20"
+                    required=true
+                    placeholder="9161 8750"
+                    value=code
+                />
             </div>
-            <button type="submit" class="primary">"Join"</button>
+            <button type="submit" class="primary">
+                "Join"
+            </button>
         </ActionForm>
     }
 }
@@ -242,10 +367,19 @@ pub fn PresenterPage() -> impl IntoView {
                 let qr = qr.await;
                 data.await.map(|(room, comparison)| (qr, room, comparison))
             }
-            children=move |(qr, room, comparison)| view! {
-                <Title text=format!("{} – presenter – Reflect", room.title) />
-                <Presenter initial=room qr=qr comparison=comparison reveal=reveal error=Signal::derive(error) />
-            }.into_any()
+            children=move |(qr, room, comparison)| {
+                view! {
+                    <Title text=format!("{} – presenter – Reflect", room.title) />
+                    <Presenter
+                        initial=room
+                        qr=qr
+                        comparison=comparison
+                        reveal=reveal
+                        error=Signal::derive(error)
+                    />
+                }
+                    .into_any()
+            }
         />
     }
 }
@@ -377,38 +511,65 @@ fn Presenter(
     let back_href = format!("/workshops/{}", urlencoding::encode(&id));
     view! {
         <script src="/vendor/echarts.min.js"></script>
-        <div class="presenter" id="presenter" class:js=move || js.get()
-            class:shown=move || stage.get() == RoomStage::Shown>
+        <div
+            class="presenter"
+            id="presenter"
+            class:js=move || js.get()
+            class:shown=move || stage.get() == RoomStage::Shown
+        >
             <header class="presenter-head">
                 <h1>{move || room.with(|r| r.title.clone())}</h1>
                 <p class="presenter-counts" role="status" aria-live="polite">
-                    <span id="room-joined">{move || room.with(|r| r.joined)}</span>" joined: "
-                    <span id="room-answering">{move || room.with(answering)}</span>" answering, "
-                    <span id="room-finished">{move || room.with(|r| r.finished)}</span>" finished"
+                    <span id="room-joined">{move || room.with(|r| r.joined)}</span>
+                    " joined: "
+                    <span id="room-answering">{move || room.with(answering)}</span>
+                    " answering, "
+                    <span id="room-finished">{move || room.with(|r| r.finished)}</span>
+                    " finished"
                     {move || (!room.with(|r| r.open)).then_some(" · closed")}
                 </p>
             </header>
             <div class="presenter-join">
                 <p>"Join at " <strong class="join-url">{join_at}</strong></p>
                 <p>"Code " <strong class="join-code">{code}</strong></p>
-                {qr.map(|svg| view! { <div class="qr" role="img" aria-label=qr_label inner_html=svg></div> })}
+                {qr
+                    .map(|svg| {
+                        view! {
+                            <div class="qr" role="img" aria-label=qr_label inner_html=svg></div>
+                        }
+                    })}
             </div>
             <div class="presenter-main">
                 {move || match stage.get() {
-                    RoomStage::TooFew => view! {
-                        <p class="presenter-wait" id="room-stage">
-                            {move || {
-                                let (more, k) = room.with(|r| (r.more_needed(), r.k));
-                                format!("The results appear once at least {k} people have answered: {more} more to go.")
-                            }}
-                        </p>
-                    }.into_any(),
-                    RoomStage::Waiting => view! {
-                        <p class="presenter-wait" id="room-stage">
-                            {move || format!("{} people have answered. The results show when the facilitator reveals them.", room.with(|r| r.answered))}
-                        </p>
-                    }.into_any(),
-                    RoomStage::Shown => view! { <RoomResults room=room comparison=comparison /> }.into_any(),
+                    RoomStage::TooFew => {
+                        view! {
+                            <p class="presenter-wait" id="room-stage">
+                                {move || {
+                                    let (more, k) = room.with(|r| (r.more_needed(), r.k));
+                                    format!(
+                                        "The results appear once at least {k} people have answered: {more} more to go.",
+                                    )
+                                }}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    RoomStage::Waiting => {
+                        view! {
+                            <p class="presenter-wait" id="room-stage">
+                                {move || {
+                                    format!(
+                                        "{} people have answered. The results show when the facilitator reveals them.",
+                                        room.with(|r| r.answered),
+                                    )
+                                }}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    RoomStage::Shown => {
+                        view! { <RoomResults room=room comparison=comparison /> }.into_any()
+                    }
                 }}
             </div>
             <footer class="presenter-controls">
@@ -416,14 +577,26 @@ fn Presenter(
                 <ActionForm action=reveal>
                     <input type="hidden" name="id" value=id.clone() />
                     <input type="hidden" name="back" value="present" />
-                    <input type="hidden" name="reveal" value=move || { YesNo::of(!room.with(|r| r.revealed)).as_str() } />
+                    <input
+                        type="hidden"
+                        name="reveal"
+                        value=move || { YesNo::of(!room.with(|r| r.revealed)).as_str() }
+                    />
                     <button type="submit" id="reveal-button">
-                        {move || if room.with(|r| r.revealed) { "Hide the results" } else { "Reveal the results" }}
+                        {move || {
+                            if room.with(|r| r.revealed) {
+                                "Hide the results"
+                            } else {
+                                "Reveal the results"
+                            }
+                        }}
                     </button>
                 </ActionForm>
                 <a href=compare_href>"Compare with all respondents"</a>
                 <a href=back_href>"Workshop page (moderate words)"</a>
-                <noscript>" Without JavaScript this page does not update by itself: reload it to see new answers."</noscript>
+                <noscript>
+                    " Without JavaScript this page does not update by itself: reload it to see new answers."
+                </noscript>
             </footer>
         </div>
     }
@@ -448,69 +621,190 @@ fn RoomResults(
             <section class="presenter-categories" aria-labelledby="room-cat-title">
                 <h2 id="room-cat-title">"Our room, per category"</h2>
                 <ul class="room-means" id="room-means">
-                    {move || room.with(|r| r.categories.iter().map(|c| {
-                        let (class, text) = match c.mean {
-                            Some(m) => ("has-mean", super::chart::mean_label(m, r.scale.len())),
-                            None => ("pending", format!("{} more needed", c.more_needed)),
-                        };
-                        view! {
-                            <li class=class>
-                                <span class="room-cat">{format!("{}: ", c.title)}</span>
-                                <span class="room-mean">{text}</span>
-                            </li>
-                        }
-                    }).collect_view())}
+                    {move || {
+                        room.with(|r| {
+                            r.categories
+                                .iter()
+                                .map(|c| {
+                                    let (class, text) = match c.mean {
+                                        Some(m) => {
+                                            ("has-mean", super::chart::mean_label(m, r.scale.len()))
+                                        }
+                                        None => {
+                                            ("pending", format!("{} more needed", c.more_needed))
+                                        }
+                                    };
+                                    view! {
+                                        <li class=class>
+                                            <span class="room-cat">{format!("{}: ", c.title)}</span>
+                                            <span class="room-mean">{text}</span>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()
+                        })
+                    }}
                 </ul>
-                {move || comparison.with_value(|c| c.clone()).map(|c| match c.withheld {
-                    Some(why) => view! { <p class="room-compare">{compare_withheld(why)}</p> }.into_any(),
-                    None => view! {
-                        <p class="room-compare" id="room-compare">
-                            {format!("All respondents ({}): ", c.respondents)}
-                            {room.with(|r| r.categories.iter().zip(c.means.iter()).map(|(cat, m)| {
-                                format!("{} {}", cat.title, m.map(one_decimal).unwrap_or_else(|| "–".into()))
-                            }).collect::<Vec<_>>().join(" · "))}
-                        </p>
-                    }.into_any(),
-                })}
-                {move || charted.get().then(|| view! {
-                    <div id=DISTRIBUTION class="chart" role="img"
-                        aria-label=move || room.with(super::chart::distribution_text)></div>
-                })}
-            </section>
-            {move || beside.get().then(|| view! {
-                <div class="presenter-beside">
-                    {move || ask_poll.get().then(|| view! {
-                        <section class="presenter-poll" id="room-poll" aria-labelledby="room-poll-title">
-                            <h2 id="room-poll-title">"Which category needs most work in your school?"</h2>
-                            {move || if poll_empty.get() {
-                                view! { <p class="presenter-wait">{move || format!("{} votes so far; the bars show from {}.", room.with(|r| r.poll_answers), room.with(|r| r.k))}</p> }.into_any()
-                            } else {
-                                view! { <ol class="room-poll" id="room-poll-list">{move || room.with(poll_rows)}</ol> }.into_any()
-                            }}
-                        </section>
-                    })}
-                    {move || prompt.get().map(|prompt| view! {
-                        <section class="presenter-words" aria-labelledby="room-words-title">
-                            <h2 id="room-words-title">{prompt}</h2>
-                            {move || if words_empty.get() {
-                                view! { <p class="presenter-wait">{move || format!("{} words so far; the cloud shows from {}.", room.with(|r| r.word_answers), room.with(|r| r.k))}</p> }.into_any()
-                            } else {
+                {move || {
+                    comparison
+                        .with_value(|c| c.clone())
+                        .map(|c| match c.withheld {
+                            Some(why) => {
+                                view! { <p class="room-compare">{compare_withheld(why)}</p> }
+                                    .into_any()
+                            }
+                            None => {
                                 view! {
-                                    <ul class="word-cloud" id="word-cloud">
-                                        {move || room.with(|r| {
-                                            let max = r.words.iter().map(|w| w.count).max().unwrap_or(1);
-                                            r.words.iter().map(|w| view! {
-                                                <li style=format!("font-size:{}em", super::room::word_size(w.count, max))
-                                                    title=format!("{} × {}", w.word, w.count)>{w.word.clone()}</li>
-                                            }).collect_view()
-                                        })}
-                                    </ul>
-                                }.into_any()
-                            }}
-                        </section>
-                    })}
-                </div>
-            })}
+                                    <p class="room-compare" id="room-compare">
+                                        {format!("All respondents ({}): ", c.respondents)}
+                                        {room
+                                            .with(|r| {
+                                                r.categories
+                                                    .iter()
+                                                    .zip(c.means.iter())
+                                                    .map(|(cat, m)| {
+                                                        format!(
+                                                            "{} {}",
+                                                            cat.title,
+                                                            m.map(one_decimal).unwrap_or_else(|| "–".into()),
+                                                        )
+                                                    })
+                                                    .collect::<Vec<_>>()
+                                                    .join(" · ")
+                                            })}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+                {move || {
+                    charted
+                        .get()
+                        .then(|| {
+                            view! {
+                                <div
+                                    id=DISTRIBUTION
+                                    class="chart"
+                                    role="img"
+                                    aria-label=move || room.with(super::chart::distribution_text)
+                                ></div>
+                            }
+                        })
+                }}
+            </section>
+            {move || {
+                beside
+                    .get()
+                    .then(|| {
+                        view! {
+                            <div class="presenter-beside">
+                                {move || {
+                                    ask_poll
+                                        .get()
+                                        .then(|| {
+                                            view! {
+                                                <section
+                                                    class="presenter-poll"
+                                                    id="room-poll"
+                                                    aria-labelledby="room-poll-title"
+                                                >
+                                                    <h2 id="room-poll-title">
+                                                        "Which category needs most work in your school?"
+                                                    </h2>
+                                                    {move || {
+                                                        if poll_empty.get() {
+                                                            view! {
+                                                                <p class="presenter-wait">
+                                                                    {move || {
+                                                                        format!(
+                                                                            "{} votes so far; the bars show from {}.",
+                                                                            room.with(|r| r.poll_answers),
+                                                                            room.with(|r| r.k),
+                                                                        )
+                                                                    }}
+                                                                </p>
+                                                            }
+                                                                .into_any()
+                                                        } else {
+                                                            view! {
+                                                                <ol class="room-poll" id="room-poll-list">
+                                                                    {move || room.with(poll_rows)}
+                                                                </ol>
+                                                            }
+                                                                .into_any()
+                                                        }
+                                                    }}
+                                                </section>
+                                            }
+                                        })
+                                }}
+                                {move || {
+                                    prompt
+                                        .get()
+                                        .map(|prompt| {
+                                            view! {
+                                                <section
+                                                    class="presenter-words"
+                                                    aria-labelledby="room-words-title"
+                                                >
+                                                    <h2 id="room-words-title">{prompt}</h2>
+                                                    {move || {
+                                                        if words_empty.get() {
+                                                            view! {
+                                                                <p class="presenter-wait">
+                                                                    {move || {
+                                                                        format!(
+                                                                            "{} words so far; the cloud shows from {}.",
+                                                                            room.with(|r| r.word_answers),
+                                                                            room.with(|r| r.k),
+                                                                        )
+                                                                    }}
+                                                                </p>
+                                                            }
+                                                                .into_any()
+                                                        } else {
+                                                            view! {
+                                                                <ul class="word-cloud" id="word-cloud">
+                                                                    {move || {
+                                                                        room.with(|r| {
+                                                                            let max = r
+                                                                                .words
+                                                                                .iter()
+                                                                                .map(|w| w.count)
+                                                                                .max()
+                                                                                .unwrap_or(1);
+                                                                            r.words
+                                                                                .iter()
+                                                                                .map(|w| {
+                                                                                    view! {
+                                                                                        <li
+                                                                                            style=format!(
+                                                                                                "font-size:{}em",
+                                                                                                super::room::word_size(w.count, max),
+                                                                                            )
+                                                                                            title=format!("{} × {}", w.word, w.count)
+                                                                                        >
+                                                                                            {w.word.clone()}
+                                                                                        </li>
+                                                                                    }
+                                                                                })
+                                                                                .collect_view()
+                                                                        })
+                                                                    }}
+                                                                </ul>
+                                                            }
+                                                                .into_any()
+                                                        }
+                                                    }}
+                                                </section>
+                                            }
+                                        })
+                                }}
+                            </div>
+                        }
+                    })
+            }}
         </div>
     }
 }
@@ -523,14 +817,22 @@ fn poll_rows(r: &RoomView) -> impl IntoView + use<> {
     r.poll
         .iter()
         .map(|(title, n)| {
-            let share = if total > 0 { 100.0 * *n as f64 / total as f64 } else { 0.0 };
+            let share = if total > 0 {
+                100.0 * *n as f64 / total as f64
+            } else {
+                0.0
+            };
             let unit = if *n == 1 { " vote" } else { " votes" };
             let class = if *n == top && top > 0 { "top" } else { "" };
             view! {
                 <li class=class>
                     <span class="room-cat">{format!("{title}: ")}</span>
-                    <span class="poll-bar" aria-hidden="true"><span style=format!("width:{share:.1}%")></span></span>
-                    <span class="room-mean">{n.to_string()}<span class="sr-only">{unit}</span></span>
+                    <span class="poll-bar" aria-hidden="true">
+                        <span style=format!("width:{share:.1}%")></span>
+                    </span>
+                    <span class="room-mean">
+                        {n.to_string()}<span class="sr-only">{unit}</span>
+                    </span>
                 </li>
             }
         })
@@ -558,8 +860,15 @@ fn RoomControls(initial: RoomView) -> impl IntoView {
                 <ActionForm action=moderate attr:class="inline-form">
                     <input type="hidden" name="id" value=id />
                     <input type="hidden" name="word" value=w.word.clone() />
-                    <input type="hidden" name="hidden" value={ YesNo::of(!hidden).as_str() } />
-                    <button type="submit" aria-label=format!("{} “{}”", if hidden { "Show again" } else { "Hide" }, w.word)>
+                    <input type="hidden" name="hidden" value=YesNo::of(!hidden).as_str() />
+                    <button
+                        type="submit"
+                        aria-label=format!(
+                            "{} “{}”",
+                            if hidden { "Show again" } else { "Hide" },
+                            w.word,
+                        )
+                    >
                         {if hidden { "Show again" } else { "Hide" }}
                     </button>
                 </ActionForm>
@@ -569,47 +878,97 @@ fn RoomControls(initial: RoomView) -> impl IntoView {
     view! {
         <section class="room-controls" id="room">
             <h2>"The room"</h2>
-            <p><a href=present_href class="button primary">"Open the presenter view"</a></p>
+            <p>
+                <a href=present_href class="button primary">
+                    "Open the presenter view"
+                </a>
+            </p>
             <p role="status" id="room-status">
-                {move || room.with(|r| {
-                    let stage = match r.stage {
-                        RoomStage::TooFew => format!("results hidden: {} more need to answer", r.more_needed()),
-                        RoomStage::Waiting => "results ready, not revealed".to_string(),
-                        RoomStage::Shown => "results revealed".to_string(),
-                    };
-                    format!("{} joined: {} answering, {} finished; {stage}.", r.joined, answering(r), r.finished)
-                })}
+                {move || {
+                    room.with(|r| {
+                        let stage = match r.stage {
+                            RoomStage::TooFew => {
+                                format!("results hidden: {} more need to answer", r.more_needed())
+                            }
+                            RoomStage::Waiting => "results ready, not revealed".to_string(),
+                            RoomStage::Shown => "results revealed".to_string(),
+                        };
+                        format!(
+                            "{} joined: {} answering, {} finished; {stage}.",
+                            r.joined,
+                            answering(r),
+                            r.finished,
+                        )
+                    })
+                }}
             </p>
             <FormError message=Signal::derive(move || reveal_error().or_else(moderate_error)) />
             <ActionForm action=reveal>
                 <input type="hidden" name="id" value=id.clone() />
-                <input type="hidden" name="reveal" value=move || { YesNo::of(!room.with(|r| r.revealed)).as_str() } />
+                <input
+                    type="hidden"
+                    name="reveal"
+                    value=move || { YesNo::of(!room.with(|r| r.revealed)).as_str() }
+                />
                 <button type="submit">
-                    {move || if room.with(|r| r.revealed) { "Hide the results" } else { "Reveal the results" }}
+                    {move || {
+                        if room.with(|r| r.revealed) {
+                            "Hide the results"
+                        } else {
+                            "Reveal the results"
+                        }
+                    }}
                 </button>
             </ActionForm>
-            {move || asks_word.get().then(|| view! {
-                <h3>"Words"</h3>
-                {move || {
-                    let (words, hidden, n, k) = room.with(|r| (r.words.clone(), r.hidden_words.clone(), r.word_answers, r.k));
-                    if n < k {
-                        view! { <p>{format!("{n} words so far; they show from {k}.")}</p> }.into_any()
-                    } else {
+            {move || {
+                asks_word
+                    .get()
+                    .then(|| {
                         view! {
-                            <p class="help">"Hide a word and it vanishes from every screen at once. Words show on the presenter view once the results are revealed."</p>
-                            <ul class="word-list" id="word-list">
-                                {words.into_iter().map(|w| word_row(w, false)).collect_view()}
-                            </ul>
-                            {(!hidden.is_empty()).then(|| view! {
-                                <h4>"Hidden"</h4>
-                                <ul class="word-list" id="hidden-word-list">
-                                    {hidden.into_iter().map(|w| word_row(w, true)).collect_view()}
-                                </ul>
-                            })}
-                        }.into_any()
-                    }
-                }}
-            })}
+                            <h3>"Words"</h3>
+                            {move || {
+                                let (words, hidden, n, k) = room
+                                    .with(|r| (
+                                        r.words.clone(),
+                                        r.hidden_words.clone(),
+                                        r.word_answers,
+                                        r.k,
+                                    ));
+                                if n < k {
+                                    view! {
+                                        <p>{format!("{n} words so far; they show from {k}.")}</p>
+                                    }
+                                        .into_any()
+                                } else {
+                                    view! {
+                                        <p class="help">
+                                            "Hide a word and it vanishes from every screen at once. Words show on the presenter view once the results are revealed."
+                                        </p>
+                                        <ul class="word-list" id="word-list">
+                                            {words
+                                                .into_iter()
+                                                .map(|w| word_row(w, false))
+                                                .collect_view()}
+                                        </ul>
+                                        {(!hidden.is_empty())
+                                            .then(|| {
+                                                view! {
+                                                    <h4>"Hidden"</h4>
+                                                    <ul class="word-list" id="hidden-word-list">
+                                                        {hidden
+                                                            .into_iter()
+                                                            .map(|w| word_row(w, true))
+                                                            .collect_view()}
+                                                    </ul>
+                                                }
+                                            })}
+                                    }
+                                        .into_any()
+                                }
+                            }}
+                        }
+                    })
+            }}
         </section>
     }
 }
