@@ -452,6 +452,9 @@ mod tests {
     use crate::export::db::ExportFilter;
     use crate::export::prepare::{ItemPlace, Symbols};
 
+    const TEACHER: &str = crate::values::RespondentRole::Teacher.as_str();
+    const LEADERS: &str = crate::values::RoleGroup::Leaders.as_str();
+
     type Answers =
         std::pin::Pin<Box<dyn futures::Stream<Item = Result<Vec<Answered>, sqlx::Error>> + Send>>;
 
@@ -470,17 +473,17 @@ mod tests {
         let leads = vec![
             lead(
                 "R0002",
-                ["S0001", "nl", "teacher", "data_use", "1", "2026-03"],
+                ["S0001", "nl", TEACHER, "data_use", "1", "2026-03"],
                 true,
             ),
             lead(
                 "R0001",
-                ["other", "other", "leaders", "any", "1", "2026"],
+                ["other", "other", LEADERS, "any", "1", "2026"],
                 false,
             ),
             lead(
                 "R0003",
-                ["S0001", "nl", "teacher", "data_use", "1", "2026-03"],
+                ["S0001", "nl", TEACHER, "data_use", "1", "2026-03"],
                 true,
             ),
         ];

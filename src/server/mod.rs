@@ -317,9 +317,7 @@ async fn server_fn_handler(
     leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), req).await
 }
 
-/// Server functions answer every error with 500; this gives an `AppError` its own status
-/// (422 invalid input, 404 unknown, 409 conflict, 400 malformed) so clients and logs can tell a
-/// bad request from a failure.
+/// Rebuilds the aggregates from the answers (`reflect recompute-aggregates`).
 async fn recompute_aggregates(config: &Config) -> Result<(usize, usize), StartupError> {
     let db = Db::connect(&config.database_url).await?;
     let files = store::load_dir(&config.instruments_dir).map_err(|errs| {
