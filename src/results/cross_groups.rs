@@ -11,7 +11,7 @@
 //! it lands the property test is ignored and runs with `cargo test -- --ignored`.
 use super::adversary::{cell, every_view_over, isolates};
 use super::privacy::{
-    CellCount, Tree, ViewFilter, Visibility, count, suppress_tree, units_allow, view_shows,
+    CellCount, Tree, ViewFilter, Withheld, count, suppress_tree, units_allow, view_shows,
 };
 use crate::values::RespondentRole as R;
 use proptest::prelude::*;
@@ -100,11 +100,11 @@ fn a_smaller_view_of_everyone_inside_a_school_view_withholds_it() {
         to: Some("2024-01".into()),
         ..Default::default()
     };
-    assert_eq!(view_shows(&all, &[], &january, 3), Visibility::Shows);
+    assert_eq!(view_shows(&all, &[], &january, 3), None);
     assert_eq!(count(&all, &january), 3);
     assert_eq!(
         view_shows(&school, &[&country, &all], &ViewFilter::default(), 3),
-        Visibility::WouldReveal
+        Some(Withheld::WouldReveal)
     );
 }
 
@@ -123,19 +123,19 @@ proptest! {
         // (members, views that show)
         let mut seen: Vec<(Vec<usize>, ViewFilter)> = Vec::new();
         for f in views(&school, k) {
-            if view_shows(&school, &[&country, &all], &f, k) == Visibility::Shows {
+            if view_shows(&school, &[&country, &all], &f, k) == None {
                 seen.push((vec![0], f));
             }
         }
         for f in views(&country, k) {
-            if view_shows(&country, &[&all], &f, k) == Visibility::Shows
+            if view_shows(&country, &[&all], &f, k) == None
                 && tree_allows(&world, &f, true, k)
             {
                 seen.push((vec![0, 1, 2], f));
             }
         }
         for f in views(&all, k) {
-            if view_shows(&all, &[], &f, k) == Visibility::Shows && tree_allows(&world, &f, false, k) {
+            if view_shows(&all, &[], &f, k) == None && tree_allows(&world, &f, false, k) {
                 seen.push((vec![0, 1, 2, 3], f));
             }
         }

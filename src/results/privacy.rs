@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::pieces::Pieces;
 use super::suppression::threshold;
+pub use crate::values::Withheld;
 
 /// Respondents of one group in one filter cell (from the running aggregates).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -156,18 +157,6 @@ pub fn snap(f: &ViewFilter, periods: &[(String, String)]) -> ViewFilter {
     }
 }
 
-/// Why a view does not show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Visibility {
-    Shows,
-    /// Fewer than k respondents.
-    TooFew {
-        more_needed: i64,
-    },
-    /// A view the pages could show contains this one and differs from it by 1..k-1 respondents.
-    WouldReveal,
-}
-
 /// The filters without dates that contain every cell of `support` (cells with respondents): the
 /// versions, role options and innovations the pages offer that cover all of them.
 fn covering_filters(support: &[&CellCount]) -> Vec<ViewFilter> {
@@ -209,17 +198,18 @@ fn covering_filters(support: &[&CellCount]) -> Vec<ViewFilter> {
     out
 }
 
-/// Decides one view. `own` = the cells of the view's group; `enclosing` = the cells of every group
-/// that contains it (for a school: its network, its country, all; for a country: all; for all:
-/// none). `f` must already be snapped: `snap(f, &periods(own, f, k))`.
+/// Decides one view: `None` when it shows, else why not. `own` = the cells of the view's group;
+/// `enclosing` = the cells of every group that contains it (for a school: its network, its
+/// country, all; for a country: all; for all: none). `f` must already be snapped:
+/// `snap(f, &periods(own, f, k))`.
 ///
-/// 1. n = count(own, f); fewer than k → `TooFew`.
+/// 1. n = count(own, f); fewer than k → `MoreNeeded(k - n)`.
 /// 2. Within the group: the view must be a union of the group's pieces (see `pieces.rs`), so that
 ///    no sum or difference of any number of the group's shown views isolates 1..k-1 respondents.
 /// 3. Across groups: for every group g in `enclosing` and every view of g that may show (a union of
 ///    g's pieces) and contains this view's respondents, if it holds 1..k-1 more respondents →
 ///    `WouldReveal`.
-/// 4. Otherwise `Shows`.
+/// 4. Otherwise `None`: it shows.
 ///
 /// "Contains" goes by the respondents, not by the shape of the filter: the candidate filters are
 /// every version, role option and innovation that covers all the cells with respondents of this
@@ -233,7 +223,7 @@ pub fn view_shows(
     enclosing: &[&[CellCount]],
     f: &ViewFilter,
     k: i64,
-) -> Visibility {
+) -> Option<Withheld> {
     let own_pieces = super::pieces::pieces(own, k);
     let pieces: Vec<Pieces> = enclosing
         .iter()
@@ -251,11 +241,11 @@ pub fn view_shows_with(
     enclosing: &[(&[CellCount], &Pieces)],
     f: &ViewFilter,
     k: i64,
-) -> Visibility {
+) -> Option<Withheld> {
     let k = threshold(k);
     let n = count(own, f);
     if n < k {
-        return Visibility::TooFew { more_needed: k - n };
+        return Some(Withheld::MoreNeeded(k - n));
     }
     let mut months: Vec<&str> = std::iter::once(own)
         .chain(enclosing.iter().map(|(g, _)| *g))
@@ -270,10 +260,10 @@ pub fn view_shows_with(
         support.iter().map(|c| index(c)).min(),
         support.iter().map(|c| index(c)).max(),
     ) else {
-        return Visibility::TooFew { more_needed: k - n };
+        return Some(Withheld::MoreNeeded(k - n));
     };
     if !own_pieces.shows(f) {
-        return Visibility::WouldReveal;
+        return Some(Withheld::WouldReveal);
     }
     let candidates = covering_filters(&support);
     let mut monthly = vec![0i64; months.len()];
@@ -315,7 +305,7 @@ pub fn view_shows_with(
                         ..h.clone()
                     };
                     if shown.shows(&w) {
-                        return Visibility::WouldReveal;
+                        return Some(Withheld::WouldReveal);
                     }
                 }
             }
@@ -376,13 +366,13 @@ pub fn view_shows_with(
                         ..h.clone()
                     };
                     if shown.shows(&w) {
-                        return Visibility::WouldReveal;
+                        return Some(Withheld::WouldReveal);
                     }
                 }
             }
         }
     }
-    Visibility::Shows
+    None
 }
 
 /// Every filter without dates the pages offer for a group: each version, role option and
@@ -712,7 +702,7 @@ mod tests {
         );
     }
 
-    fn decide(own: &[CellCount], enclosing: &[&[CellCount]], f: &ViewFilter, k: i64) -> Visibility {
+    fn decide(own: &[CellCount], enclosing: &[&[CellCount]], f: &ViewFilter, k: i64) -> Option<Withheld> {
         view_shows(own, enclosing, &snap(f, &periods(own, f, k)), k)
     }
 
@@ -731,11 +721,11 @@ mod tests {
         ];
         assert_eq!(
             decide(&school, &[], &only(TEACHER_ROLES), 5),
-            Visibility::WouldReveal
+            Some(Withheld::WouldReveal)
         );
         assert_eq!(
             decide(&school, &[], &ViewFilter::default(), 5),
-            Visibility::Shows
+            None
         );
         let school = [
             teachers("2024-01", 6),
@@ -743,20 +733,20 @@ mod tests {
         ];
         assert_eq!(
             decide(&school, &[], &only(TEACHER_ROLES), 5),
-            Visibility::Shows
+            None
         );
         assert_eq!(
             decide(&school, &[], &only(&[R::Headteacher]), 5),
-            Visibility::Shows
+            None
         );
         let school = [teachers("2024-01", 4)];
         assert_eq!(
             decide(&school, &[], &ViewFilter::default(), 5),
-            Visibility::TooFew { more_needed: 1 }
+            Some(Withheld::MoreNeeded(1))
         );
         assert_eq!(
             decide(&[], &[], &ViewFilter::default(), 5),
-            Visibility::TooFew { more_needed: 5 }
+            Some(Withheld::MoreNeeded(5))
         );
     }
 
@@ -767,16 +757,16 @@ mod tests {
         let all = [teachers("2024-01", 30)];
         assert_eq!(
             decide(&school, &[&country, &all], &ViewFilter::default(), 5),
-            Visibility::WouldReveal
+            Some(Withheld::WouldReveal)
         );
         assert_eq!(
             decide(&country, &[&all], &ViewFilter::default(), 5),
-            Visibility::Shows
+            None
         );
         let country = [teachers("2024-01", 15)];
         assert_eq!(
             decide(&school, &[&country, &all], &ViewFilter::default(), 5),
-            Visibility::Shows
+            None
         );
     }
 
@@ -791,14 +781,14 @@ mod tests {
         ];
         assert_eq!(
             decide(&school, &[&country], &ViewFilter::default(), 5),
-            Visibility::WouldReveal
+            Some(Withheld::WouldReveal)
         );
         // an open window holding only March respondents is inside the country's March window
         let school = [teachers("2024-03", 6)];
         let country = [teachers("2024-01", 9), teachers("2024-03", 7)];
         assert_eq!(
             decide(&school, &[&country], &ViewFilter::default(), 5),
-            Visibility::WouldReveal
+            Some(Withheld::WouldReveal)
         );
     }
 
@@ -816,7 +806,7 @@ mod tests {
             for to in months {
                 let f = window(from, to);
                 let s = snap(&f, &periods(&school, &f, 5));
-                if view_shows(&school, &[], &s, 5) == Visibility::Shows
+                if view_shows(&school, &[], &s, 5) == None
                     && !shown.iter().any(|(v, _)| *v == s)
                 {
                     shown.push((s.clone(), count(&school, &s)));
@@ -1074,7 +1064,7 @@ mod tests {
                 .filter(|&h| h != g && w.groups[h].0 & mask == mask)
                 .map(|h| (w.groups[h].1.as_slice(), &pieces[h]))
                 .collect();
-            view_shows_with(&w.groups[g].1, &pieces[g], &enclosing, f, k) == Visibility::Shows
+            view_shows_with(&w.groups[g].1, &pieces[g], &enclosing, f, k) == None
         }
     }
 
@@ -1174,7 +1164,7 @@ mod tests {
             let all = w.groups.len() - 1;
             let n = count(&w.groups[all].1, &ViewFilter::default());
             prop_assert_eq!(
-                view_shows(&w.groups[all].1, &[], &ViewFilter::default(), k) == Visibility::Shows,
+                view_shows(&w.groups[all].1, &[], &ViewFilter::default(), k) == None,
                 n >= k
             );
         }

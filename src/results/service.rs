@@ -4,7 +4,7 @@ use super::compute::{GroupResults, compute};
 use super::db;
 use super::model::*;
 use super::pieces::{self, Pieces};
-use super::privacy::{self, CellCount, Tree, ViewFilter, Visibility};
+use super::privacy::{self, CellCount, Tree, ViewFilter};
 use crate::accounts::model::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::instrument::{Instrument, ItemType};
@@ -380,7 +380,7 @@ async fn check(
     k: i64,
 ) -> AppResult<Option<Withheld>> {
     let (own, enclosing, all) = (&cells.own, &cells.enclosing, &cells.all);
-    let visibility = if k == state.config.min_group_size {
+    let withheld = if k == state.config.min_group_size {
         let (own_pieces, up) = cells.pieces(k);
         let up: Vec<(&[CellCount], &Pieces)> =
             enclosing.iter().map(Vec::as_slice).zip(up).collect();
@@ -389,17 +389,14 @@ async fn check(
         let refs: Vec<&[CellCount]> = enclosing.iter().map(Vec::as_slice).collect();
         privacy::view_shows(own, &refs, snapped, k)
     };
-    Ok(match visibility {
-        Visibility::TooFew { more_needed } => Some(Withheld::MoreNeeded(more_needed)),
-        Visibility::WouldReveal => Some(Withheld::WouldReveal),
-        Visibility::Shows => {
-            let n_all = privacy::count(all, snapped);
-            if tree_allows(state, instrument, scope, snapped, n_all, k).await? {
-                None
-            } else {
-                Some(Withheld::WouldReveal)
-            }
-        }
+    if withheld.is_some() {
+        return Ok(withheld);
+    }
+    let n_all = privacy::count(all, snapped);
+    Ok(if tree_allows(state, instrument, scope, snapped, n_all, k).await? {
+        None
+    } else {
+        Some(Withheld::WouldReveal)
     })
 }
 
