@@ -123,19 +123,19 @@ proptest! {
         // (members, views that show)
         let mut seen: Vec<(Vec<usize>, ViewFilter)> = Vec::new();
         for f in views(&school, k) {
-            if view_shows(&school, &[&country, &all], &f, k) == None {
+            if view_shows(&school, &[&country, &all], &f, k).is_none() {
                 seen.push((vec![0], f));
             }
         }
         for f in views(&country, k) {
-            if view_shows(&country, &[&all], &f, k) == None
+            if view_shows(&country, &[&all], &f, k).is_none()
                 && tree_allows(&world, &f, true, k)
             {
                 seen.push((vec![0, 1, 2], f));
             }
         }
         for f in views(&all, k) {
-            if view_shows(&all, &[], &f, k) == None && tree_allows(&world, &f, false, k) {
+            if view_shows(&all, &[], &f, k).is_none() && tree_allows(&world, &f, false, k) {
                 seen.push((vec![0, 1, 2, 3], f));
             }
         }

@@ -702,7 +702,12 @@ mod tests {
         );
     }
 
-    fn decide(own: &[CellCount], enclosing: &[&[CellCount]], f: &ViewFilter, k: i64) -> Option<Withheld> {
+    fn decide(
+        own: &[CellCount],
+        enclosing: &[&[CellCount]],
+        f: &ViewFilter,
+        k: i64,
+    ) -> Option<Withheld> {
         view_shows(own, enclosing, &snap(f, &periods(own, f, k)), k)
     }
 
@@ -723,22 +728,13 @@ mod tests {
             decide(&school, &[], &only(TEACHER_ROLES), 5),
             Some(Withheld::WouldReveal)
         );
-        assert_eq!(
-            decide(&school, &[], &ViewFilter::default(), 5),
-            None
-        );
+        assert_eq!(decide(&school, &[], &ViewFilter::default(), 5), None);
         let school = [
             teachers("2024-01", 6),
             cell(R::Headteacher, "coaching", 1, "2024-01", 6),
         ];
-        assert_eq!(
-            decide(&school, &[], &only(TEACHER_ROLES), 5),
-            None
-        );
-        assert_eq!(
-            decide(&school, &[], &only(&[R::Headteacher]), 5),
-            None
-        );
+        assert_eq!(decide(&school, &[], &only(TEACHER_ROLES), 5), None);
+        assert_eq!(decide(&school, &[], &only(&[R::Headteacher]), 5), None);
         let school = [teachers("2024-01", 4)];
         assert_eq!(
             decide(&school, &[], &ViewFilter::default(), 5),
@@ -759,10 +755,7 @@ mod tests {
             decide(&school, &[&country, &all], &ViewFilter::default(), 5),
             Some(Withheld::WouldReveal)
         );
-        assert_eq!(
-            decide(&country, &[&all], &ViewFilter::default(), 5),
-            None
-        );
+        assert_eq!(decide(&country, &[&all], &ViewFilter::default(), 5), None);
         let country = [teachers("2024-01", 15)];
         assert_eq!(
             decide(&school, &[&country, &all], &ViewFilter::default(), 5),
@@ -806,8 +799,7 @@ mod tests {
             for to in months {
                 let f = window(from, to);
                 let s = snap(&f, &periods(&school, &f, 5));
-                if view_shows(&school, &[], &s, 5) == None
-                    && !shown.iter().any(|(v, _)| *v == s)
+                if view_shows(&school, &[], &s, 5).is_none() && !shown.iter().any(|(v, _)| *v == s)
                 {
                     shown.push((s.clone(), count(&school, &s)));
                 }
@@ -1064,7 +1056,7 @@ mod tests {
                 .filter(|&h| h != g && w.groups[h].0 & mask == mask)
                 .map(|h| (w.groups[h].1.as_slice(), &pieces[h]))
                 .collect();
-            view_shows_with(&w.groups[g].1, &pieces[g], &enclosing, f, k) == None
+            view_shows_with(&w.groups[g].1, &pieces[g], &enclosing, f, k).is_none()
         }
     }
 
@@ -1164,7 +1156,7 @@ mod tests {
             let all = w.groups.len() - 1;
             let n = count(&w.groups[all].1, &ViewFilter::default());
             prop_assert_eq!(
-                view_shows(&w.groups[all].1, &[], &ViewFilter::default(), k) == None,
+                view_shows(&w.groups[all].1, &[], &ViewFilter::default(), k).is_none(),
                 n >= k
             );
         }

@@ -393,11 +393,13 @@ async fn check(
         return Ok(withheld);
     }
     let n_all = privacy::count(all, snapped);
-    Ok(if tree_allows(state, instrument, scope, snapped, n_all, k).await? {
-        None
-    } else {
-        Some(Withheld::WouldReveal)
-    })
+    Ok(
+        if tree_allows(state, instrument, scope, snapped, n_all, k).await? {
+            None
+        } else {
+            Some(Withheld::WouldReveal)
+        },
+    )
 }
 
 /// The written answers of a shown group: only from `FREE_TEXT_K` respondents (and never fewer
