@@ -3,8 +3,11 @@
 //! Forms, URLs and SQL carry them as strings; they are checked against these lists at the edge.
 
 /// A respondent's role in their school. Stored, posted and put in addresses as [`Self::as_str`];
-/// parsed back with [`Self::parse`] at those edges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// parsed back with [`Self::parse`] at those edges (serde writes the same ids).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum RespondentRole {
     Headteacher,
     Deputy,
@@ -60,12 +63,6 @@ impl RespondentRole {
     }
 }
 
-impl AsRef<str> for RespondentRole {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 /// The role groups results and exports compare: the leaders beside the teachers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RoleGroup {
@@ -94,7 +91,19 @@ impl RoleGroup {
         }
     }
 
-    /// The stored ids of the group's roles, sorted.
+    /// The group's roles, in the roles' order.
+    pub const fn roles(self) -> &'static [RespondentRole] {
+        match self {
+            Self::Leaders => &[
+                RespondentRole::Headteacher,
+                RespondentRole::Deputy,
+                RespondentRole::MiddleLeader,
+            ],
+            Self::Teachers => &[RespondentRole::Teacher],
+        }
+    }
+
+    /// The stored ids of the group's roles, in the same order.
     pub const fn members(self) -> &'static [&'static str] {
         match self {
             Self::Leaders => LEADER_ROLES,
@@ -104,9 +113,7 @@ impl RoleGroup {
 
     /// The group a role belongs to (none for "other").
     pub fn of(role: RespondentRole) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|g| g.members().contains(&role.as_str()))
+        Self::ALL.into_iter().find(|g| g.roles().contains(&role))
     }
 }
 
@@ -135,10 +142,10 @@ pub const ROLE_IDS: &[&str] = &{
     out
 };
 
-/// The leadership roles as one group, sorted by stored id.
+/// The stored ids of the leadership roles, in the roles' order ([`RoleGroup::Leaders`]).
 pub const LEADER_ROLES: &[&str] = &[
-    RespondentRole::Deputy.as_str(),
     RespondentRole::Headteacher.as_str(),
+    RespondentRole::Deputy.as_str(),
     RespondentRole::MiddleLeader.as_str(),
 ];
 /// The teachers as a group.
@@ -271,9 +278,17 @@ mod tests {
     fn role_ids_are_the_roles_in_order() {
         let ids: Vec<&str> = ROLES.iter().map(|(id, _)| *id).collect();
         assert_eq!(ids, ROLE_IDS);
-        for group in [LEADER_ROLES, TEACHER_ROLES] {
-            assert!(group.iter().all(|r| ROLE_IDS.contains(r)));
-            assert!(group.is_sorted());
+        for group in RoleGroup::ALL {
+            let ids: Vec<&str> = group.roles().iter().map(|r| r.as_str()).collect();
+            assert_eq!(ids, group.members());
+            assert!(group.roles().is_sorted());
+        }
+        // serde writes the stored ids
+        for r in RespondentRole::ALL {
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!("\"{}\"", r.as_str())
+            );
         }
     }
 

@@ -6,15 +6,9 @@ use super::privacy::{CellCount, ViewFilter, periods, role_options, snap};
 use crate::values::RespondentRole as R;
 use proptest::prelude::*;
 
-pub fn cell(
-    role: impl AsRef<str>,
-    innovation: &str,
-    version: i64,
-    month: &str,
-    n: i64,
-) -> CellCount {
+pub fn cell(role: R, innovation: &str, version: i64, month: &str, n: i64) -> CellCount {
     CellCount {
-        role: role.as_ref().into(),
+        role,
         innovation: innovation.into(),
         version,
         month: month.into(),
@@ -23,8 +17,8 @@ pub fn cell(
 }
 
 /// A role filter of exactly these roles.
-pub fn roles<S: AsRef<str>>(rs: &[S]) -> ViewFilter {
-    let mut rs: Vec<String> = rs.iter().map(|r| r.as_ref().to_string()).collect();
+pub fn roles(rs: &[R]) -> ViewFilter {
+    let mut rs: Vec<R> = rs.to_vec();
     rs.sort();
     ViewFilter {
         roles: Some(rs),

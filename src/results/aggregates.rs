@@ -196,25 +196,29 @@ async fn release_if_due(
     .bind(instrument)
     .fetch_all(&mut **tx)
     .await?;
-    let count = |role, innovation, version, month, n| CellCount {
-        role,
-        innovation,
-        version,
-        month,
-        n,
+    let count = |role: &str, innovation, version, month, n| {
+        Ok::<_, sqlx::Error>(CellCount {
+            role: super::db::stored_role(role)?,
+            innovation,
+            version,
+            month,
+            n,
+        })
     };
     let released: Vec<CellCount> = released
         .into_iter()
-        .map(|(r, i, v, m, n)| count(r, i, v, m, n))
-        .collect();
+        .map(|(r, i, v, m, n)| count(&r, i, v, m, n))
+        .collect::<Result<_, _>>()?;
     let changes: Vec<Change> = pending
         .into_iter()
-        .map(|(r, i, v, m, school, n, changes)| Change {
-            cell: count(r, i, v, m, n),
-            changes,
-            school: Some(school).filter(|s| !s.is_empty()),
+        .map(|(r, i, v, m, school, n, changes)| {
+            Ok(Change {
+                cell: count(&r, i, v, m, n)?,
+                changes,
+                school: Some(school).filter(|s| !s.is_empty()),
+            })
         })
-        .collect();
+        .collect::<Result<_, sqlx::Error>>()?;
     if !super::release::may_release(&released, &changes, level != "school", k) {
         return Ok(false);
     }

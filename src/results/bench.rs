@@ -194,7 +194,7 @@ pub async fn run(
         "results query (respondents)", "respondents", "median", "p95", "max"
     );
     let teachers = Filter {
-        roles: Some(vec![crate::values::RespondentRole::Teacher.as_str().into()]),
+        roles: Some(vec![crate::values::RespondentRole::Teacher]),
         ..Default::default()
     };
     let cases = [

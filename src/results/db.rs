@@ -80,18 +80,31 @@ pub async fn cells(
     .bind(key)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(role, innovation, version, month, n)| super::privacy::CellCount {
-                role,
+    rows.into_iter()
+        .map(|(role, innovation, version, month, n)| {
+            Ok(super::privacy::CellCount {
+                role: stored_role(&role)?,
                 innovation,
                 version,
                 month,
                 n,
-            },
+            })
+        })
+        .collect()
+}
+
+/// A role as the aggregates store it. Every stored role was parsed when its reflection started,
+/// so another value is a damaged table: an error, never a guess.
+pub fn stored_role(raw: &str) -> Result<crate::values::RespondentRole, sqlx::Error> {
+    crate::values::RespondentRole::parse(raw).ok_or_else(|| {
+        sqlx::Error::Decode(
+            format!(
+                "unknown role {:?} in the aggregates",
+                raw.chars().take(40).collect::<String>()
+            )
+            .into(),
         )
-        .collect())
+    })
 }
 
 /// A school's id, network, country and respondents.
@@ -224,7 +237,7 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_in_order() {
         let f = Filter {
-            roles: Some(vec![R::Teacher.as_str().into()]),
+            roles: Some(vec![R::Teacher]),
             from: Some("2026-01".into()),
             version: Some(2),
             ..Default::default()
@@ -245,10 +258,7 @@ mod tests {
         );
         assert_eq!(sql.args, text(&["i", "all", "", "*", "*", "*"]));
         let leaders = Filter {
-            roles: Some(vec![
-                R::Deputy.as_str().into(),
-                R::Headteacher.as_str().into(),
-            ]),
+            roles: Some(vec![R::Deputy, R::Headteacher]),
             ..Default::default()
         };
         let mut sql = Sql::default();

@@ -44,17 +44,17 @@ impl RoleOption {
         }
     }
 
-    /// The stored ids of the roles the option stands for, sorted.
-    pub fn roles(self) -> Vec<String> {
+    /// The roles the option stands for, sorted.
+    pub fn roles(self) -> Vec<RespondentRole> {
         match self {
-            Self::Group(g) => g.members().iter().map(|r| r.to_string()).collect(),
-            Self::One(r) => vec![r.as_str().to_string()],
+            Self::Group(g) => g.roles().to_vec(),
+            Self::One(r) => vec![r],
         }
     }
 }
 
 /// The roles a role option's key stands for.
-pub fn roles_of(option: &str) -> Option<Vec<String>> {
+pub fn roles_of(option: &str) -> Option<Vec<RespondentRole>> {
     RoleOption::parse(option).map(RoleOption::roles)
 }
 
@@ -255,11 +255,13 @@ mod tests {
                     .all(|r| crate::values::ROLE_IDS.contains(&r.as_str()))
             );
         }
-        let deputy = RespondentRole::Deputy.as_str();
-        assert_eq!(roles_of(deputy).unwrap(), [deputy]);
+        assert_eq!(
+            roles_of(RespondentRole::Deputy.as_str()).unwrap(),
+            [RespondentRole::Deputy]
+        );
         assert_eq!(
             roles_of(RoleGroup::Leaders.as_str()).unwrap(),
-            crate::values::LEADER_ROLES
+            RoleGroup::Leaders.roles()
         );
         // the single role "teacher" is offered as the option "teachers"
         assert_eq!(roles_of(RespondentRole::Teacher.as_str()), None);

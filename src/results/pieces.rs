@@ -21,9 +21,9 @@
 //! of pieces cuts nothing further, so the rule holds for any set of requests. Pure.
 use std::collections::HashMap;
 
-use super::privacy::{CellCount, LEADER_ROLES, ViewFilter, periods, role_options};
+use super::privacy::{CellCount, ViewFilter, periods, role_options};
 use super::suppression::threshold;
-use crate::values::RespondentRole;
+use crate::values::{RespondentRole, RoleGroup};
 
 /// The group's respondents cut into pieces. Cells without respondents belong to no piece.
 #[derive(Debug, Clone)]
@@ -131,13 +131,12 @@ impl Pieces {
 }
 
 /// The rank of a role option: all roles, the leaders, the teachers, others, then single roles.
-fn role_rank(roles: &Option<Vec<String>>) -> usize {
+fn role_rank(roles: &Option<Vec<RespondentRole>>) -> usize {
     let Some(rs) = roles else { return 0 };
-    let leaders: Vec<String> = LEADER_ROLES.iter().map(|r| r.to_string()).collect();
     match rs.as_slice() {
-        x if *x == leaders[..] => 1,
-        [r] if *r == RespondentRole::Teacher.as_str() => 2,
-        [r] if *r == RespondentRole::Other.as_str() => 3,
+        x if x == RoleGroup::Leaders.roles() => 1,
+        [RespondentRole::Teacher] => 2,
+        [RespondentRole::Other] => 3,
         _ => 4,
     }
 }
@@ -242,7 +241,7 @@ pub fn pieces(own: &[CellCount], k: i64) -> Pieces {
 mod tests {
     use super::*;
     use crate::results::adversary::*;
-    use crate::results::privacy::{ROLES, TEACHER_ROLES, count};
+    use crate::results::privacy::count;
     use crate::values::RespondentRole as R;
     use proptest::prelude::*;
 
@@ -257,8 +256,8 @@ mod tests {
         ];
         let p = pieces(&school, 5);
         assert!(p.shows(&ViewFilter::default()));
-        let leaders = p.shows(&roles(LEADER_ROLES));
-        let teachers = p.shows(&roles(TEACHER_ROLES));
+        let leaders = p.shows(&roles(RoleGroup::Leaders.roles()));
+        let teachers = p.shows(&roles(RoleGroup::Teachers.roles()));
         assert!(
             leaders ^ teachers,
             "exactly one part of the partition shows"
@@ -268,7 +267,10 @@ mod tests {
         let mut bigger = school.clone();
         bigger[1].n = 5;
         let p = pieces(&bigger, 5);
-        assert!(p.shows(&roles(LEADER_ROLES)) && !p.shows(&roles(TEACHER_ROLES)));
+        assert!(
+            p.shows(&roles(RoleGroup::Leaders.roles()))
+                && !p.shows(&roles(RoleGroup::Teachers.roles()))
+        );
     }
 
     #[test]
@@ -300,8 +302,8 @@ mod tests {
         ];
         let p = pieces(&school, 5);
         assert!(p.shows(&inn("a")) && p.shows(&inn("b")));
-        assert!(p.shows(&roles(TEACHER_ROLES)) && p.shows(&roles(&[R::Other])));
-        assert!(p.shows(&roles(LEADER_ROLES)));
+        assert!(p.shows(&roles(RoleGroup::Teachers.roles())) && p.shows(&roles(&[R::Other])));
+        assert!(p.shows(&roles(RoleGroup::Leaders.roles())));
         assert_eq!(p.sizes().iter().filter(|n| **n > 0).count(), 3);
     }
 
@@ -315,7 +317,7 @@ mod tests {
         let views = [
             ViewFilter::default(),
             roles(&[R::Headteacher]),
-            roles(TEACHER_ROLES),
+            roles(RoleGroup::Teachers.roles()),
         ];
         let found = isolated(&school, &views, 5).expect("all − head − teachers");
         assert_eq!(found.len(), 1);
@@ -348,7 +350,7 @@ mod tests {
             let total = count(&own, &ViewFilter::default());
             prop_assert_eq!(p.shows(&ViewFilter::default()), total >= k);
             // roles all covered: the role list used by the pages is the one tested here
-            prop_assert!(T_ROLES.iter().all(|r| ROLES.contains(&r.as_str())));
+            prop_assert!(T_ROLES.iter().all(|r| RespondentRole::ALL.contains(r)));
         }
     }
 }

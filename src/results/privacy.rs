@@ -21,7 +21,7 @@ pub use crate::values::Withheld;
 /// Respondents of one group in one filter cell (from the running aggregates).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CellCount {
-    pub role: String,
+    pub role: RespondentRole,
     pub innovation: String,
     pub version: i64,
     /// "YYYY-MM"
@@ -34,7 +34,7 @@ pub struct CellCount {
 pub struct ViewFilter {
     pub version: Option<i64>,
     /// Kept sorted and deduplicated (see [`role_options`]).
-    pub roles: Option<Vec<String>>,
+    pub roles: Option<Vec<RespondentRole>>,
     pub innovation: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
@@ -60,20 +60,20 @@ impl ViewFilter {
     }
 }
 
-pub use crate::values::{LEADER_ROLES, ROLE_IDS as ROLES, TEACHER_ROLES};
+pub use crate::values::{LEADER_ROLES, RespondentRole, RoleGroup, TEACHER_ROLES};
 
 /// The role options the pages offer: all roles (`None`), each single role, the leaders and the
 /// teachers; each sorted, without duplicates (the teachers are the single role "teacher").
-pub fn role_options() -> Vec<Option<Vec<String>>> {
-    let lists = ROLES
-        .iter()
-        .map(|r| vec![*r])
-        .chain([LEADER_ROLES.to_vec(), TEACHER_ROLES.to_vec()]);
-    let mut out: Vec<Option<Vec<String>>> = vec![None];
+pub fn role_options() -> Vec<Option<Vec<RespondentRole>>> {
+    let lists = RespondentRole::ALL
+        .into_iter()
+        .map(|r| vec![r])
+        .chain(RoleGroup::ALL.map(|g| g.roles().to_vec()));
+    let mut out: Vec<Option<Vec<RespondentRole>>> = vec![None];
     for mut list in lists {
         list.sort_unstable();
         list.dedup();
-        let option = Some(list.into_iter().map(String::from).collect());
+        let option = Some(list);
         if !out.contains(&option) {
             out.push(option);
         }
@@ -174,7 +174,7 @@ fn covering_filters(support: &[&CellCount]) -> Vec<ViewFilter> {
     let innovations: Vec<Option<String>> = std::iter::once(None)
         .chain(only(support.iter().map(|c| c.innovation.clone()).collect()).map(Some))
         .collect();
-    let roles: Vec<Option<Vec<String>>> = role_options()
+    let roles: Vec<Option<Vec<RespondentRole>>> = role_options()
         .into_iter()
         .filter(|o| {
             o.as_ref()
@@ -512,15 +512,9 @@ mod tests {
     use crate::values::RespondentRole as R;
     use proptest::prelude::*;
 
-    fn cell(
-        role: impl AsRef<str>,
-        innovation: &str,
-        version: i64,
-        month: &str,
-        n: i64,
-    ) -> CellCount {
+    fn cell(role: R, innovation: &str, version: i64, month: &str, n: i64) -> CellCount {
         CellCount {
-            role: role.as_ref().into(),
+            role,
             innovation: innovation.into(),
             version,
             month: month.into(),
@@ -532,8 +526,8 @@ mod tests {
         cell(R::Teacher, "coaching", 1, month, n)
     }
 
-    fn roles<S: AsRef<str>>(rs: &[S]) -> Option<Vec<String>> {
-        let mut v: Vec<String> = rs.iter().map(|r| r.as_ref().to_string()).collect();
+    fn roles(rs: &[R]) -> Option<Vec<R>> {
+        let mut v: Vec<R> = rs.to_vec();
         v.sort();
         Some(v)
     }
@@ -562,7 +556,7 @@ mod tests {
         assert_eq!(f(|f| f.version = Some(1)), 8);
         assert_eq!(f(|f| f.version = Some(3)), 0);
         assert_eq!(f(|f| f.roles = roles(&[R::Headteacher, R::Teacher])), 7);
-        assert_eq!(f(|f| f.roles = roles(LEADER_ROLES)), 4);
+        assert_eq!(f(|f| f.roles = roles(RoleGroup::Leaders.roles())), 4);
         assert_eq!(f(|f| f.innovation = Some("coaching".into())), 8);
         assert_eq!(f(|f| f.from = Some("2024-02".into())), 9);
         assert_eq!(f(|f| f.to = Some("2024-02".into())), 7);
@@ -576,7 +570,7 @@ mod tests {
         assert_eq!(o[0], None);
         assert_eq!(
             o.len(),
-            1 + ROLES.len() + 1,
+            1 + RespondentRole::ALL.len() + 1,
             "teachers = the single role teacher"
         );
         assert!(o.contains(&roles(&[R::MiddleLeader, R::Headteacher, R::Deputy])));
@@ -647,7 +641,7 @@ mod tests {
             teachers("2024-03", 5),
         ];
         let f = ViewFilter {
-            roles: roles(TEACHER_ROLES),
+            roles: roles(RoleGroup::Teachers.roles()),
             ..Default::default()
         };
         assert_eq!(
@@ -688,7 +682,7 @@ mod tests {
         // the other dimensions stay
         let f = ViewFilter {
             version: Some(2),
-            roles: roles(TEACHER_ROLES),
+            roles: roles(RoleGroup::Teachers.roles()),
             innovation: Some("coaching".into()),
             from: s("2024-06"),
             to: None,
@@ -711,7 +705,7 @@ mod tests {
         view_shows(own, enclosing, &snap(f, &periods(own, f, k)), k)
     }
 
-    fn only<S: AsRef<str>>(rs: &[S]) -> ViewFilter {
+    fn only(rs: &[R]) -> ViewFilter {
         ViewFilter {
             roles: roles(rs),
             ..Default::default()
@@ -725,7 +719,7 @@ mod tests {
             cell(R::Headteacher, "coaching", 1, "2024-01", 1),
         ];
         assert_eq!(
-            decide(&school, &[], &only(TEACHER_ROLES), 5),
+            decide(&school, &[], &only(RoleGroup::Teachers.roles()), 5),
             Some(Withheld::WouldReveal)
         );
         assert_eq!(decide(&school, &[], &ViewFilter::default(), 5), None);
@@ -733,7 +727,10 @@ mod tests {
             teachers("2024-01", 6),
             cell(R::Headteacher, "coaching", 1, "2024-01", 6),
         ];
-        assert_eq!(decide(&school, &[], &only(TEACHER_ROLES), 5), None);
+        assert_eq!(
+            decide(&school, &[], &only(RoleGroup::Teachers.roles()), 5),
+            None
+        );
         assert_eq!(decide(&school, &[], &only(&[R::Headteacher]), 5), None);
         let school = [teachers("2024-01", 4)];
         assert_eq!(
@@ -1138,7 +1135,7 @@ mod tests {
                 for from in T_MONTHS {
                     for to in T_MONTHS {
                         let f = ViewFilter {
-                            roles: roles(TEACHER_ROLES),
+                            roles: roles(RoleGroup::Teachers.roles()),
                             ..window(Some(from), Some(to))
                         };
                         let ps = periods(own, &f, k);

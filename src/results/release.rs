@@ -38,7 +38,7 @@ pub struct Change {
 type Key<'a> = (&'a str, &'a str, i64, &'a str);
 
 fn key(c: &CellCount) -> Key<'_> {
-    (&c.role, &c.innovation, c.version, &c.month)
+    (c.role.as_str(), &c.innovation, c.version, &c.month)
 }
 
 /// The group's cells after the pending changes.
@@ -133,7 +133,7 @@ pub fn may_release(released: &[CellCount], pending: &[Change], above_school: boo
 mod tests {
     use super::*;
     use crate::results::adversary::*;
-    use crate::results::privacy::{LEADER_ROLES, TEACHER_ROLES, ViewFilter};
+    use crate::results::privacy::{RoleGroup, ViewFilter};
     use crate::values::RespondentRole as R;
     use proptest::prelude::*;
 
@@ -194,7 +194,10 @@ mod tests {
             cell(R::Teacher, "a", 1, "2024-01", 6),
         ];
         let p = pieces(&school, 5);
-        assert!(p.shows(&roles(LEADER_ROLES)) && p.shows(&roles(TEACHER_ROLES)));
+        assert!(
+            p.shows(&roles(RoleGroup::Leaders.roles()))
+                && p.shows(&roles(RoleGroup::Teachers.roles()))
+        );
         let pending = [
             change(R::Teacher, 4, 4, None),
             change(R::Headteacher, 1, 1, None),

@@ -10,6 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::instrument::{Instrument, ItemType};
 use crate::server::AppState;
 use crate::values::INNOVATIONS;
+use crate::values::RoleGroup;
 use std::sync::Arc;
 
 const DEFAULT_INSTRUMENT: &str = "leadership-reflection";
@@ -503,9 +504,9 @@ pub async fn view(
             false => Ok(FreeText::NoQuestions),
         }
     };
-    let side = |roles: &'static [&'static str]| {
+    let side = |group: RoleGroup| {
         let side = ViewFilter {
-            roles: Some(roles.iter().map(|r| r.to_string()).collect()),
+            roles: Some(group.roles().to_vec()),
             ..decided.filter.clone()
         };
         let (scope, cells, id, inst) = (&scope, &cells, &instrument_id, &inst);
@@ -520,7 +521,7 @@ pub async fn view(
     let wants_gap = shown && f.roles.is_none();
     let gap_sides = async {
         if wants_gap {
-            let (l, t) = tokio::join!(side(privacy::LEADER_ROLES), side(privacy::TEACHER_ROLES));
+            let (l, t) = tokio::join!(side(RoleGroup::Leaders), side(RoleGroup::Teachers));
             Ok::<_, AppError>(Some((l?, t?)))
         } else {
             Ok(None)
@@ -743,7 +744,7 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        assert_eq!(ok.roles.unwrap(), crate::values::LEADER_ROLES);
+        assert_eq!(ok.roles.unwrap(), RoleGroup::Leaders.roles());
         for bad in [
             ResultsQuery {
                 role: Some("pupil".into()),

@@ -70,6 +70,12 @@ impl From<String> for Arg {
     }
 }
 
+impl From<&crate::values::RespondentRole> for Arg {
+    fn from(v: &crate::values::RespondentRole) -> Self {
+        Self::Text(v.as_str().to_string())
+    }
+}
+
 impl From<i64> for Arg {
     fn from(v: i64) -> Self {
         Self::Int(v)
