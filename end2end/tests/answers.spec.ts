@@ -274,7 +274,7 @@ test('answers picked before the page is ready are saved when it is', async ({ pa
   const token = tokenOf(page);
   const ids = await itemIds(page);
   // a slow phone: the WebAssembly arrives seconds after the page
-  await page.route('**/pkg/*.wasm', async (route) => {
+  await page.route('**/pkg/**/*.wasm', async (route) => {
     await new Promise((r) => setTimeout(r, 3000));
     await route.continue();
   });

@@ -241,6 +241,7 @@ pub async fn run(
         leptos_options: leptos::prelude::LeptosOptions::builder()
             .output_name("reflect")
             .build(),
+        assets: std::sync::Arc::new(crate::server::assets::Assets::scan("target/site", "pkg")),
         db: db.clone(),
         instruments: std::sync::Arc::new(registry),
         config: std::sync::Arc::new(crate::server::Config::local(database_url, instruments_dir)),

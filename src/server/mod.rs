@@ -1,5 +1,6 @@
 //! Server-only set-up: configuration, state, database, router and the command line.
 #[cfg(feature = "bench")]
+pub mod assets;
 pub mod bench;
 pub mod clients;
 pub mod db;
@@ -23,7 +24,12 @@ use std::sync::Arc;
 /// through Leptos context; nothing here is global.
 #[derive(Clone, FromRef)]
 pub struct AppState {
+    /// As configured, but `site_pkg_dir` names the versioned address of the built files
+    /// (`pkg/<version>`, see `assets.rs`), which is where pages link them.
     pub leptos_options: LeptosOptions,
+    /// The built files and their version.
+    #[from_ref(skip)]
+    pub assets: Arc<assets::Assets>,
     pub db: Db,
     pub instruments: Arc<Registry>,
     pub config: Arc<Config>,
@@ -204,8 +210,10 @@ pub enum StartupError {
 /// Builds the state: database (migrated), instruments (validated and versioned).
 pub async fn build_state(
     config: Config,
-    leptos_options: LeptosOptions,
+    mut leptos_options: LeptosOptions,
 ) -> Result<AppState, StartupError> {
+    let assets = assets::Assets::scan(&leptos_options.site_root, &leptos_options.site_pkg_dir);
+    leptos_options.site_pkg_dir = assets.linked_dir().into();
     let db = Db::connect(&config.database_url).await?;
     let files = store::load_dir(&config.instruments_dir).map_err(|errs| {
         StartupError::Instruments(errs.iter().map(ToString::to_string).collect())
@@ -230,6 +238,7 @@ pub async fn build_state(
     Ok(AppState {
         live,
         leptos_options,
+        assets: Arc::new(assets),
         saves: crate::reflection::saves::SaveWriter::spawn(
             db.for_writer(&config.database_url).await?,
         ),
@@ -269,6 +278,10 @@ pub fn router(state: AppState) -> Router {
             "/workshops/{id}/live",
             axum::routing::get(crate::workshops::live::stream),
         )
+        .route(
+            &format!("/{}/{{version}}/{{*file}}", state.assets.pkg_path),
+            axum::routing::get(assets::versioned),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -301,6 +314,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(limits::explain_limits))
         .layer(axum::middleware::from_fn(limits::security_headers))
+        .layer(axum::middleware::from_fn(assets::cache_control))
         // wasm, CSS and ECharts go out compressed (gzip or brotli, as the browser accepts)
         .layer(tower_http::compression::CompressionLayer::new())
         // a panic in one request is that request's 500, never the end of the server

@@ -7,6 +7,7 @@ mod common;
 
 mod accounts;
 mod aggregates;
+mod assets;
 mod crash;
 mod export;
 mod hardening;
