@@ -166,6 +166,45 @@ fn the_literal_check_finds_a_role_and_a_status() {
     assert!(found[1].ends_with(":2: \"teacher\" written out"));
 }
 
+/// Every `mod bench;` not right under `#[cfg(feature = "bench")]`: benchmark code the shipped
+/// binary would compile.
+fn ungated_benches(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for file in sources_all(root) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        for (i, line) in lines.iter().enumerate() {
+            let declares = *line == "mod bench;" || *line == "pub mod bench;";
+            if declares && (i == 0 || lines[i - 1] != "#[cfg(feature = \"bench\")]") {
+                out.push(format!(
+                    "{}:{}: mod bench without the bench feature",
+                    file.display(),
+                    i + 1
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn benchmarks_are_only_in_the_bench_build() {
+    let found = ungated_benches(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    // the check finds one
+    let root = std::env::temp_dir().join(format!("reflect-benches-{}", std::process::id()));
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        root.join("mod.rs"),
+        "#[cfg(feature = \"bench\")]\npub mod assets;\npub mod bench;\n",
+    )
+    .unwrap();
+    let planted = ungated_benches(&root);
+    std::fs::remove_dir_all(&root).unwrap();
+    assert_eq!(planted.len(), 1, "{planted:?}");
+    assert!(planted[0].ends_with(":3: mod bench without the bench feature"));
+}
+
 #[test]
 fn every_domain_keeps_to_the_layout() {
     let found = breaches(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));

@@ -155,7 +155,7 @@ proptest! {
             let named: Vec<String> = set
                 .iter()
                 .map(|i| format!("{}:{}/{}/{} ({})", ["A", "B", "E", "alone"][i / CELLS],
-                    cells[i % CELLS].role, cells[i % CELLS].innovation, cells[i % CELLS].month, sizes[*i]))
+                    cells[i % CELLS].role.as_str(), cells[i % CELLS].innovation, cells[i % CELLS].month, sizes[*i]))
                 .collect();
             let views: Vec<String> = seen.iter().map(|(w, f)| format!("{w:?} {f:?}")).collect();
             prop_assert!(false, "isolated {:?} with {} views: {:#?}", named, views.len(), views);

@@ -321,7 +321,7 @@ mod tests {
         ];
         let found = isolated(&school, &views, 5).expect("all − head − teachers");
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].role, R::Other.as_str());
+        assert_eq!(found[0].role, R::Other);
         let p = pieces(&school, 5);
         let shown: Vec<ViewFilter> = views.into_iter().filter(|f| p.shows(f)).collect();
         assert_eq!(isolated(&school, &shown, 5), None);

@@ -96,10 +96,7 @@ fn collect(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<(String,
         let path = e.path();
         if path.is_dir() {
             collect(root, &path, out);
-        } else if !path
-            .extension()
-            .is_some_and(|x| x == "br" || x == "gz")
-        {
+        } else if !path.extension().is_some_and(|x| x == "br" || x == "gz") {
             let name = path
                 .strip_prefix(root)
                 .unwrap_or(&path)

@@ -1,6 +1,6 @@
 //! Server-only set-up: configuration, state, database, router and the command line.
-#[cfg(feature = "bench")]
 pub mod assets;
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod clients;
 pub mod db;

@@ -48,7 +48,11 @@ async fn built_files_are_versioned_kept_and_precompressed(app: &mut common::Test
     // a page links the versioned files and is revalidated
     let page = site_app.get("/").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains(&format!("/pkg/{v}/reflect.js")), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("/pkg/{v}/reflect.js")),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains(&format!("/pkg/{v}/reflect.css")));
     assert!(!page.body.contains("\"/pkg/reflect"), "an unversioned link");
     assert_eq!(cache(&page), REVALIDATE);
@@ -60,7 +64,9 @@ async fn built_files_are_versioned_kept_and_precompressed(app: &mut common::Test
         assert_eq!(cache(&r), IMMUTABLE, "{file}");
     }
     // the precompressed copy for a browser that takes brotli, the gzip one for one that does not
-    let br = site_app.get_compressed(&format!("/pkg/{v}/reflect_bg.wasm")).await;
+    let br = site_app
+        .get_compressed(&format!("/pkg/{v}/reflect_bg.wasm"))
+        .await;
     assert_eq!(br.headers[header::CONTENT_ENCODING], "br");
     assert_eq!(br.body, "BROTLI WASM");
     assert_eq!(cache(&br), IMMUTABLE);

@@ -73,7 +73,7 @@ async fn group_results_come_from_the_aggregates(app: &mut common::TestApp) {
         4
     );
     let teachers = Filter {
-        roles: Some(vec!["teacher".into()]),
+        roles: Some(vec![reflect::values::RespondentRole::Teacher]),
         ..Default::default()
     };
     assert_eq!(
