@@ -20,19 +20,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The source files under `dir` that the graph covers (benchmarks are outside it).
 fn sources(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(sources(&p));
-        } else if p.extension().is_some_and(|x| x == "rs")
-            && p.file_name().is_some_and(|n| n != "bench.rs")
-        {
-            out.push(p);
-        }
-    }
-    out
+    sources_all(dir)
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n != "bench.rs"))
+        .collect()
 }
 
 /// The lines of a file that are code (not comments).
