@@ -103,6 +103,14 @@ impl RoleGroup {
         }
     }
 
+    /// The stored ids of the group's roles, in the same order.
+    pub const fn members(self) -> &'static [&'static str] {
+        match self {
+            Self::Leaders => LEADER_ROLES,
+            Self::Teachers => TEACHER_ROLES,
+        }
+    }
+
     /// The group a role belongs to (none for "other").
     pub fn of(role: RespondentRole) -> Option<Self> {
         Self::ALL.into_iter().find(|g| g.roles().contains(&role))
@@ -133,6 +141,15 @@ pub const ROLE_IDS: &[&str] = &{
     }
     out
 };
+
+/// The stored ids of the leadership roles, in the roles' order ([`RoleGroup::Leaders`]).
+pub const LEADER_ROLES: &[&str] = &[
+    RespondentRole::Headteacher.as_str(),
+    RespondentRole::Deputy.as_str(),
+    RespondentRole::MiddleLeader.as_str(),
+];
+/// The teachers as a group.
+pub const TEACHER_ROLES: &[&str] = &[RespondentRole::Teacher.as_str()];
 
 /// The innovations a reflection is about: (stored id, label).
 pub const INNOVATIONS: &[(&str, &str)] = &[
@@ -262,6 +279,8 @@ mod tests {
         let ids: Vec<&str> = ROLES.iter().map(|(id, _)| *id).collect();
         assert_eq!(ids, ROLE_IDS);
         for group in RoleGroup::ALL {
+            let ids: Vec<&str> = group.roles().iter().map(|r| r.as_str()).collect();
+            assert_eq!(ids, group.members());
             assert!(group.roles().is_sorted());
         }
         // serde writes the stored ids

@@ -59,7 +59,7 @@ pub fn check(state: &AppState, p: &ExportParams) -> AppResult<ExportFilter> {
         }
     }
     let role = some(&p.role);
-    if role.is_some_and(|r| crate::values::RespondentRole::parse(r).is_none()) {
+    if role.is_some_and(|r| !crate::values::ROLE_IDS.contains(&r)) {
         return Err(AppError::invalid("Choose a role from the list."));
     }
     let innovation = some(&p.innovation);

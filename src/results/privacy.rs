@@ -60,7 +60,7 @@ impl ViewFilter {
     }
 }
 
-pub use crate::values::{RespondentRole, RoleGroup};
+pub use crate::values::{LEADER_ROLES, RespondentRole, RoleGroup, TEACHER_ROLES};
 
 /// The role options the pages offer: all roles (`None`), each single role, the leaders and the
 /// teachers; each sorted, without duplicates (the teachers are the single role "teacher").

@@ -5,8 +5,8 @@
 //! start. A new build gets a new address, so a browser keeps each file for a year (`immutable`)
 //! and does not even ask again on the next visit; thirty phones in a workshop download it once
 //! each, then never again until Reflect changes. Pages and every other file are sent `no-cache`
-//! (the browser asks each time and gets a 304 when nothing changed) unless they chose their own
-//! (exports: `no-store`); server functions and a private link's pages are always `no-store`.
+//! (the browser asks each time and gets a 304 when nothing changed), server functions `no-store`.
+//! Unless a response chose its own `Cache-Control` (a private link's pages: `no-store`).
 //!
 //! `cargo leptos build --release --precompress` writes a `.br` and a `.gz` beside each file. The
 //! `.br` (brotli at its best, 764 KB for the 3 MB wasm) goes to browsers that accept it, so the
@@ -164,18 +164,15 @@ pub async fn versioned(State(state): State<AppState>, req: Request) -> Response 
     }
 }
 
-/// Every response's `Cache-Control`, decided here: a private link's pages (the respondent's own)
-/// and server functions `no-store`, always; anything else keeps its own choice (versioned files,
-/// exports) or gets `no-cache`.
+/// Gives every response that chose none its `Cache-Control`: server functions `no-store`,
+/// everything else `no-cache`.
 pub async fn cache_control(req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let never_kept = path.starts_with("/r/") || path.starts_with("/api/");
+    let api = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    if never_kept {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE));
-    } else if !h.contains_key(header::CACHE_CONTROL) {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(REVALIDATE));
+    if !res.headers().contains_key(header::CACHE_CONTROL) {
+        let value = if api { NO_STORE } else { REVALIDATE };
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     }
     res
 }

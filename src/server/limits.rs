@@ -40,8 +40,13 @@ pub async fn security_headers(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response<Body> {
+    // a private link's pages are the respondent's own: never kept by a browser or proxy cache
+    let private = req.uri().path().starts_with("/r/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if private {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(
             header::CONTENT_SECURITY_POLICY,
