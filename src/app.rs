@@ -32,7 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=format!("/{}/reflect.css", options.site_pkg_dir) />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <IslandScripts options />
                 <MetaTags />
             </head>
             <body>
@@ -42,19 +42,48 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Hydrates the page's islands: loads the WebAssembly only on a page that has one, and without
+/// preload hints, so that a browser with JavaScript off (or a page with nothing interactive)
+/// downloads the HTML and the stylesheet only. Marks the body `data-hydrated` when done (the
+/// end-to-end tests wait for it). Replaces Leptos's `HydrationScripts`, whose preload links
+/// download the WebAssembly even where no script runs.
+#[component]
+fn IslandScripts(options: LeptosOptions) -> impl IntoView {
+    // as `HydrationScripts islands=true` does: outside islands the server renders plain HTML
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    let nonce = leptos::nonce::use_nonce();
+    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    // cargo-leptos names the WebAssembly after the output; a plain wasm-bindgen run adds `_bg`
+    let wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
+        format!("{pkg}.wasm")
+    } else {
+        format!("{pkg}_bg.wasm")
+    };
+    let script = format!(
+        r#"(async () => {{
+  const islands = document.querySelectorAll("leptos-island");
+  if (islands.length > 0) {{
+    const app = await import({js:?});
+    await app.default({{ module_or_path: {wasm:?} }});
+    app.hydrate();
+    for (const island of islands) {{
+      const hydrate = app[island.dataset.component];
+      if (hydrate) hydrate(island); else console.warn("no island", island.dataset.component);
+    }}
+  }}
+  performance.mark("reflect-interactive");
+  document.body.setAttribute("data-hydrated", "true");
+}})();"#,
+        js = format!("{pkg}.js"),
+    );
+    view! { <script type="module" nonce=nonce inner_html=script></script> }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Marks the page once the WebAssembly has taken over (the end-to-end tests wait for it).
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.body())
-        {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Title text="Reflect – leadership reflection" />
         <Router>

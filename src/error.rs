@@ -31,6 +31,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("Something went wrong on our side. Your earlier answers are safe; please try again.")]
     Internal,
+    /// The browser did not reach the server (no connection). Made in the browser only.
+    #[error("The connection to the server is lost.")]
+    Unreachable,
 }
 
 impl AppError {
@@ -70,6 +73,7 @@ impl AppError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -108,8 +112,10 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(m)
             | ServerFnErrorErr::MissingArg(m)
             | ServerFnErrorErr::Deserialization(m)
-            | ServerFnErrorErr::Request(m)
             | ServerFnErrorErr::UnsupportedRequestMethod(m) => Self::BadRequest(m),
+            // the browser's request did not go through (in the browser: no connection)
+            ServerFnErrorErr::Request(_) if cfg!(feature = "hydrate") => Self::Unreachable,
+            ServerFnErrorErr::Request(m) => Self::BadRequest(m),
             ServerFnErrorErr::Registration(m) => Self::NotFound(m),
             other => {
                 #[cfg(feature = "ssr")]
@@ -232,6 +238,7 @@ impl AppError {
             Self::TooManyRequests(_) => "too-many",
             Self::BadRequest(_) => "bad-request",
             Self::Internal => "internal",
+            Self::Unreachable => "unreachable",
         }
     }
 
@@ -265,6 +272,7 @@ pub fn form_message(code: &str) -> Option<String> {
         "too-many" => "Too many attempts. Wait a minute and try again.",
         "bad-request" => "The request could not be read. Reload the page and try again.",
         "internal" => return Some(AppError::Internal.to_string()),
+        "unreachable" => return Some(AppError::Unreachable.to_string()),
         _ => return None,
     };
     Some(general.to_string())
@@ -374,7 +382,7 @@ mod tests {
                 prop_assert!(
                     FORM_MESSAGES.contains(&m.as_str())
                         || ["invalid", "not-found", "conflict", "sign-in", "forbidden", "too-many",
-                            "bad-request", "internal"].contains(&code.as_str())
+                            "bad-request", "internal", "unreachable"].contains(&code.as_str())
                 );
                 prop_assert!(!m.contains(&code) || code.len() < 3);
             }

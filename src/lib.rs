@@ -61,6 +61,7 @@ pub fn register_server_fns() {
         register_explicit::<GetWorkshop>();
         register_explicit::<SetWorkshopStatus>();
         register_explicit::<JoinWorkshop>();
+        register_explicit::<RoomChart>();
     }
     {
         use schools::api::*;
@@ -74,5 +75,13 @@ pub fn register_server_fns() {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Islands: the page is the server's HTML; the script in `app::IslandScripts` hydrates each
+    // `<leptos-island>` after this. A server function's redirect (a form sent by an island) loads
+    // the new page: there is no client-side router.
+    leptos::mount::hydrate_islands();
+    let _ = server_fn::redirect::set_redirect_hook(|to: &str| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().assign(to);
+        }
+    });
 }

@@ -87,6 +87,33 @@ pub fn form_error<T: Send + Sync + 'static>(
     }
 }
 
+/// The message of `?error=` on this page (a plain form post that failed), read on the server.
+/// An island gets it as a prop: in the browser it has no router to read the address from.
+pub fn query_error(param: &'static str) -> Option<String> {
+    use_query_map()
+        .read_untracked()
+        .get(param)
+        .and_then(|code| crate::error::form_message(&code))
+}
+
+/// [`form_error`] inside an island: the action's message once it ran, else `initial` (the
+/// page's [`query_error`]).
+pub fn island_form_error<T: Send + Sync + 'static>(
+    value: MappedSignal<Option<Result<T, AppError>>>,
+    initial: Option<String>,
+) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+    let initial = StoredValue::new(initial);
+    move || {
+        value
+            .with(|v| match v {
+                Some(Err(e)) => Some(Some(e.to_string())),
+                Some(Ok(_)) => Some(None),
+                None => None,
+            })
+            .unwrap_or_else(|| initial.get_value())
+    }
+}
+
 /// `text` broken at spaces into lines of at most `width` characters (a longer word is cut), for
 /// chart labels: ECharts does not wrap category names, and on a phone a long name pushes the bars
 /// off the chart.
@@ -160,72 +187,126 @@ pub fn FormError(message: Signal<Option<String>>) -> impl IntoView {
     }
 }
 
-/// Renders the charts once the ECharts script (a plain `<script>` on the page) has loaded and
-/// their boxes are on the page.
-#[allow(unused_variables)]
-pub fn render_charts(charts: Vec<(String, charming::Chart, u32)>) {
-    #[cfg(feature = "hydrate")]
-    {
-        fn ready() -> bool {
-            web_sys::window()
-                .and_then(|w| js_sys::Reflect::get(&w, &"echarts".into()).ok())
-                .is_some_and(|v| !v.is_undefined())
+/// A chart for the browser to draw: the id of its box, its ECharts option (JSON, made on the
+/// server) and its height in pixels.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChartSpec {
+    pub id: String,
+    pub option: String,
+    pub height: u32,
+}
+
+impl ChartSpec {
+    /// `chart` for box `id`, its axis labels given a line height (see [`label_line_heights`]).
+    pub fn new(id: impl Into<String>, chart: &charming::Chart, height: u32) -> Self {
+        let mut option = serde_json::to_value(chart).unwrap_or_default();
+        let patch = label_line_heights(&option);
+        merge(&mut option, patch);
+        ChartSpec {
+            id: id.into(),
+            option: option.to_string(),
+            height,
         }
-        fn attempt(charts: Vec<(String, charming::Chart, u32)>, tries: u32) {
-            // a chart whose box is not on the page yet (a part still rendering) waits for it
-            let mut waiting = Vec::new();
-            if ready() {
-                for (id, chart, height) in charts {
-                    let Some(element) = web_sys::window()
-                        .and_then(|w| w.document())
-                        .and_then(|d| d.get_element_by_id(&id))
-                    else {
-                        waiting.push((id, chart, height));
-                        continue;
-                    };
-                    let width = element.client_width().max(280) as u32;
-                    match charming::WasmRenderer::new(width, height).render(&id, &chart) {
-                        Ok(_) => set_label_line_heights(&element, &chart),
-                        Err(e) => leptos::logging::warn!("chart {id}: {e:?}"),
-                    }
-                }
-            } else {
-                waiting = charts;
-            }
-            if !waiting.is_empty() && tries < 100 {
-                set_timeout(
-                    move || attempt(waiting, tries + 1),
-                    std::time::Duration::from_millis(50),
-                );
-            }
-        }
-        attempt(charts, 0);
     }
 }
 
-/// Gives the axis labels of a drawn chart a line height: ECharts (as charming sets it up) drew the
-/// lines of a wrapped label on top of each other, and charming 0.6's `AxisLabel` has no
-/// `lineHeight`, so it is set on the chart afterwards.
+/// Each (box id, chart, height) as a [`ChartSpec`].
+pub fn chart_specs(charts: Vec<(String, charming::Chart, u32)>) -> Vec<ChartSpec> {
+    charts
+        .into_iter()
+        .map(|(id, chart, height)| ChartSpec::new(id, &chart, height))
+        .collect()
+}
+
+/// `patch` written into `target`: objects key by key, arrays item by item, anything else replaced.
+fn merge(target: &mut serde_json::Value, patch: serde_json::Value) {
+    use serde_json::Value;
+    match (target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            for (k, v) in p {
+                merge(t.entry(k).or_insert(Value::Null), v);
+            }
+        }
+        (Value::Array(t), Value::Array(p)) => {
+            for (t, v) in t.iter_mut().zip(p) {
+                merge(t, v);
+            }
+        }
+        (t, p) => *t = p,
+    }
+}
+
+/// Draws `charts` in their boxes once the page runs: the island holds no markup, only the
+/// options (the server made them, so no chart library is compiled to WebAssembly). The ECharts
+/// script is a plain `<script>` on the pages with charts.
+#[island]
+pub fn Charts(charts: Vec<ChartSpec>) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| draw_charts(charts.clone()));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = charts;
+}
+
+/// Draws each chart once the ECharts script has loaded and its box is on the page (a chart whose
+/// box is not there yet waits for it, for five seconds at most).
 #[cfg(feature = "hydrate")]
-fn set_label_line_heights(element: &web_sys::Element, chart: &charming::Chart) {
-    use wasm_bindgen::JsCast;
-    let Ok(option) = serde_json::to_value(chart) else {
-        return;
-    };
-    let Ok(patch) = js_sys::JSON::parse(&label_line_heights(&option).to_string()) else {
-        return;
-    };
-    let call = |target: &wasm_bindgen::JsValue, name: &str, arg: &wasm_bindgen::JsValue| {
+pub fn draw_charts(charts: Vec<ChartSpec>) {
+    fn attempt(charts: Vec<ChartSpec>, tries: u32) {
+        let echarts = web_sys::window()
+            .and_then(|w| js_sys::Reflect::get(&w, &"echarts".into()).ok())
+            .filter(|v| !v.is_undefined());
+        let waiting: Vec<ChartSpec> = match echarts {
+            Some(echarts) => charts
+                .into_iter()
+                .filter(|spec| {
+                    let element = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.get_element_by_id(&spec.id));
+                    match element {
+                        Some(element) => {
+                            draw(&echarts, &element, spec);
+                            false
+                        }
+                        None => true,
+                    }
+                })
+                .collect(),
+            None => charts,
+        };
+        if !waiting.is_empty() && tries < 100 {
+            set_timeout(
+                move || attempt(waiting, tries + 1),
+                std::time::Duration::from_millis(50),
+            );
+        }
+    }
+    attempt(charts, 0);
+}
+
+/// `echarts.init(element, null, {width, height}).setOption(option)`.
+#[cfg(feature = "hydrate")]
+fn draw(echarts: &wasm_bindgen::JsValue, element: &web_sys::Element, spec: &ChartSpec) {
+    use wasm_bindgen::{JsCast, JsValue};
+    let call = |target: &JsValue, name: &str, args: &js_sys::Array| {
         js_sys::Reflect::get(target, &name.into())
             .ok()
             .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-            .and_then(|f| f.call1(target, arg).ok())
+            .and_then(|f| f.apply(target, args).ok())
     };
-    if let Some(echarts) =
-        web_sys::window().and_then(|w| js_sys::Reflect::get(&w, &"echarts".into()).ok())
-        && let Some(instance) = call(&echarts, "getInstanceByDom", element)
-    {
-        call(&instance, "setOption", &patch);
+    let Ok(option) = js_sys::JSON::parse(&spec.option) else {
+        leptos::logging::warn!("chart {}: the option is not JSON", spec.id);
+        return;
+    };
+    let size = js_sys::Object::new();
+    let width = element.client_width().max(280);
+    let _ = js_sys::Reflect::set(&size, &"width".into(), &JsValue::from(width));
+    let _ = js_sys::Reflect::set(&size, &"height".into(), &JsValue::from(spec.height));
+    if let Some(chart) = call(
+        echarts,
+        "init",
+        &js_sys::Array::of3(element, &JsValue::NULL, &size),
+    ) {
+        call(&chart, "setOption", &js_sys::Array::of1(&option));
     }
 }
 

@@ -64,10 +64,12 @@ impl FormState {
     }
 }
 
-/// Whether a failed save is worth sending again (the connection or the server) or was refused
-/// for good (the answer itself, the reflection's state).
+/// Whether a failed save is worth sending again or was refused for good (the answer itself, the
+/// reflection's state); and of those sent again, whether the server was not reached at all (no
+/// connection: the answers wait on the device) or failed itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
+    Unreachable,
     Retry,
     Refused,
 }
@@ -78,7 +80,7 @@ pub enum Failure {
 pub struct SaveQueue {
     waiting: Vec<(String, String)>,
     in_flight: Option<(String, String)>,
-    error: Option<String>,
+    error: Option<(String, Failure)>,
     saved: usize,
 }
 
@@ -93,6 +95,9 @@ pub enum SaveState {
     Saved,
     /// The last attempt failed; the answers still to send stay on the page.
     NotSaved(String),
+    /// The server could not be reached: the answers still to send wait on the device and go
+    /// when the connection returns.
+    Waiting,
 }
 
 impl SaveQueue {
@@ -124,12 +129,28 @@ impl SaveQueue {
     /// answer to the same item is waiting); a refused one is dropped.
     pub fn failed(&mut self, message: String, kind: Failure) {
         if let Some((item, value)) = self.in_flight.take()
-            && kind == Failure::Retry
+            && kind != Failure::Refused
             && !self.waiting.iter().any(|(i, _)| *i == item)
         {
             self.waiting.insert(0, (item, value));
         }
-        self.error = Some(message);
+        self.error = Some((message, kind));
+    }
+
+    /// Every answer not known to be stored, in the order it goes: the one on its way, then the
+    /// waiting ones. What the page keeps on the device in case it is closed or reloaded.
+    pub fn pending(&self) -> Vec<(String, String)> {
+        self.in_flight
+            .iter()
+            .chain(self.waiting.iter())
+            .cloned()
+            .collect()
+    }
+
+    /// Whether answers wait for the connection to return (the last attempt did not reach the
+    /// server).
+    pub fn waits_for_connection(&self) -> bool {
+        matches!(self.error, Some((_, Failure::Unreachable))) && !self.waiting.is_empty()
     }
 
     pub fn is_idle(&self) -> bool {
@@ -137,10 +158,13 @@ impl SaveQueue {
     }
 
     pub fn state(&self) -> SaveState {
-        if let Some(e) = &self.error
+        if let Some((e, kind)) = &self.error
             && self.in_flight.is_none()
         {
-            return SaveState::NotSaved(e.clone());
+            return match kind {
+                Failure::Unreachable if !self.waiting.is_empty() => SaveState::Waiting,
+                _ => SaveState::NotSaved(e.clone()),
+            };
         }
         if !self.is_idle() {
             SaveState::Saving
@@ -263,6 +287,45 @@ mod tests {
     }
 
     #[test]
+    fn without_a_connection_answers_wait_and_are_kept_in_order() {
+        let mut q = SaveQueue::default();
+        q.push("a".into(), "1".into());
+        q.push("b".into(), "2".into());
+        q.start_next();
+        assert_eq!(
+            q.pending(),
+            vec![("a".into(), "1".into()), ("b".into(), "2".into())],
+            "the answer on its way is kept too"
+        );
+        q.failed("Failed to fetch".into(), Failure::Unreachable);
+        assert_eq!(q.state(), SaveState::Waiting);
+        assert!(q.waits_for_connection());
+        q.push("a".into(), "3".into());
+        assert_eq!(
+            q.pending(),
+            vec![("b".into(), "2".into()), ("a".into(), "3".into())],
+            "a newer answer replaces the kept one and goes last"
+        );
+        // the connection returns: everything goes, in order
+        assert_eq!(q.start_next(), Some(("b".into(), "2".into())));
+        q.succeeded();
+        assert_eq!(q.start_next(), Some(("a".into(), "3".into())));
+        q.succeeded();
+        assert!(q.pending().is_empty());
+        assert!(!q.waits_for_connection());
+        assert_eq!(q.state(), SaveState::Saved);
+        // a server failure is not a lost connection
+        q.push("c".into(), "1".into());
+        q.start_next();
+        q.failed("Something went wrong".into(), Failure::Retry);
+        assert_eq!(
+            q.state(),
+            SaveState::NotSaved("Something went wrong".into())
+        );
+        assert!(!q.waits_for_connection());
+    }
+
+    #[test]
     fn advance_only_on_the_first_answer_to_the_last_statement_by_pointer() {
         assert!(starts_advance(true, true, true, false));
         assert!(
@@ -293,6 +356,13 @@ mod tests {
                 if let Some((i, v)) = q.start_next() {
                     if op == 0 {
                         q.failed("offline".into(), Failure::Retry);
+                    } else if op == 1 {
+                        q.failed("Failed to fetch".into(), Failure::Unreachable);
+                        // what the device keeps holds every item's last value
+                        let kept: HashMap<String, String> = q.pending().into_iter().collect();
+                        for (item, v) in &kept {
+                            prop_assert_eq!(Some(v), last_pushed.get(item));
+                        }
                     } else {
                         last_sent.insert(i, v);
                         q.succeeded();

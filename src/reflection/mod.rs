@@ -2,6 +2,8 @@
 //! personal profile.
 pub mod api;
 pub mod chart;
+#[cfg(feature = "hydrate")]
+mod device;
 pub mod form;
 pub mod model;
 pub mod pages;

@@ -4,13 +4,13 @@ use super::form::{ADVANCE_SECONDS, Failure, SaveQueue, SaveState, starts_advance
 use super::model::*;
 use crate::error::AppError;
 use crate::instrument::{Item, ItemType, NOT_APPLICABLE, Scale};
-use crate::ui::{ErrorBox, FormError, Loaded, form_error, render_charts};
+use crate::ui::{
+    ChartSpec, Charts, ErrorBox, FormError, Loaded, form_error, island_form_error, query_error,
+};
 use crate::values::Withheld;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
-#[cfg(feature = "hydrate")]
-use leptos_router::hooks::use_navigate;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -241,18 +241,18 @@ pub fn CategoryPage() -> impl IntoView {
         )
     };
     let page = Resource::new(key, |(token, n)| get_category(token, n));
+    let error = query_error("error");
+    let unanswered = use_query_map()
+        .read_untracked()
+        .get("unanswered")
+        .and_then(|n| n.parse::<usize>().ok());
     view! {
-        // Keyed by reflection and category: another category is new markup, never the inputs of
-        // the page before (a reused radio button keeps its tick).
         <Loaded
             load=move || page
-            children=|view| {
+            children=move |view| {
                 view! {
-                    <For
-                        each=move || std::iter::once(view.clone())
-                        key=|v| (v.token.clone(), v.index)
-                        children=|view| view! { <CategoryForm view /> }
-                    />
+                    <Title text=format!("{} – {}", view.category.title, view.instrument_title) />
+                    <CategoryForm view error=error.clone() unanswered />
                 }
                     .into_any()
             }
@@ -270,13 +270,22 @@ fn save_message(state: &SaveState, hydrated: bool) -> String {
         SaveState::NotSaved(e) => format!(
             "Not saved yet: {e} Your choices stay on this page; they are sent again with your next change, or press “Next” to send the page."
         ),
+        SaveState::Waiting => "Waiting for the connection – your answers are kept on this device and sent when it returns.".into(),
     }
 }
 
-#[component]
-fn CategoryForm(view: CategoryView) -> impl IntoView {
+/// The category page below its title: an island, so that each answer is saved at once and the
+/// page moves on by itself. From the page's address (the island has no router in the browser):
+/// `error`, the `?error=` message of a refused form post, and `unanswered`, the statements left
+/// open after Next or Finish (`?unanswered=N`).
+#[island]
+fn CategoryForm(
+    view: CategoryView,
+    error: Option<String>,
+    unanswered: Option<usize>,
+) -> impl IntoView {
     let submit = ServerAction::<SubmitCategory>::new();
-    let action_error = form_error(submit.value(), "error");
+    let action_error = island_form_error(submit.value(), error);
     let (index, total) = (view.index, view.total);
     let token = StoredValue::new(view.token.clone());
     let last = index == total;
@@ -314,6 +323,65 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
     on_cleanup(move || generation.update_value(|g| *g += 1));
 
     let pump = save_pump(queue, token, answered);
+    // Next, Back or Finish pressed while answers are on their way (or wait for the connection):
+    // the page goes once every answer is stored
+    let going = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    let held = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    let hold_submit = move |_ev: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(button) = _ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok())
+            else {
+                return;
+            };
+            if button.type_() != "submit" || queue.with_untracked(SaveQueue::is_idle) {
+                return;
+            }
+            _ev.prevent_default();
+            held.set_value(Some(button.into()));
+            going.set(true);
+            pump();
+        }
+    };
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if going.get() && queue.with(SaveQueue::is_idle) {
+            going.set(false);
+            if let (Some(form), Some(button)) = (form_ref.get_untracked(), held.get_value()) {
+                let _ = form.request_submit_with_submitter(Some(&button));
+            }
+        }
+    });
+    // answers not yet stored are kept on the device (see `device`), and sent again every few
+    // seconds and as soon as the connection returns
+    #[cfg(feature = "hydrate")]
+    {
+        Effect::new(move |_| {
+            let pending = queue.with(SaveQueue::pending);
+            if live.get() {
+                super::device::keep(&token.get_value(), &pending);
+            }
+        });
+        let online = window_event_listener(leptos::ev::online, move |_| pump());
+        let retry = set_interval_with_handle(
+            move || {
+                if queue.try_with_untracked(|q| !q.is_idle()) == Some(true) {
+                    pump();
+                }
+            },
+            std::time::Duration::from_secs(5),
+        );
+        on_cleanup(move || {
+            online.remove();
+            if let Ok(retry) = retry {
+                retry.clear();
+            }
+        });
+    }
 
     // every change is saved at once; the first answer to the last open statement, by pointer,
     // starts the countdown to the next category
@@ -351,15 +419,27 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
         let Some(_form) = form_ref.get() else {
             return false;
         };
-        live.set(true);
         #[cfg(feature = "hydrate")]
         if !finished {
+            // answers kept on this device from before (a dropped connection, a reload) show
+            // again; those of another page go straight to the queue
+            let mut elsewhere = Vec::new();
+            for (item, value) in super::device::load(&token.get_value()) {
+                if !super::device::show(&_form, &item, &value) {
+                    elsewhere.push((item, value));
+                }
+            }
             let shown = read_form(&_form);
             let changes = order.with_value(|o| stored.with_value(|s| shown.unsaved(o, s)));
             for (item, value) in changes {
                 on_answer(item, value);
             }
+            for (item, value) in elsewhere {
+                queue.update(|q| q.push(item, value));
+            }
+            pump();
         }
+        live.set(true);
         // after moving here within the app, focus goes to the new heading (which names the step)
         #[cfg(feature = "hydrate")]
         if !initial && let Some(h) = heading.get_untracked() {
@@ -381,7 +461,6 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
     });
     let category = view.category.clone();
     view! {
-        <Title text=format!("{} – {}", category.title, view.instrument_title) />
         <ProgressNav title=view.instrument_title.clone() answered total_items=view.total_items />
         <KeepLink url=view.resume_url.clone() id="keep-top" />
         <h1 node_ref=heading tabindex="-1">
@@ -404,6 +483,7 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
                 by_pointer.set_value(false);
                 cancel_advance();
             }
+            on:click=hold_submit
         >
             <input type="hidden" name="token" value=token.get_value() />
             <input type="hidden" name="index" value=index.to_string() />
@@ -420,10 +500,10 @@ fn CategoryForm(view: CategoryView) -> impl IntoView {
                 .map(|prompt| {
                     view! { <ReflectionNote prompt note=view.note.clone() disabled=finished /> }
                 })}
-            <SaveStatus queue last live page_complete pump />
+            <SaveStatus queue last live going page_complete pump />
             <AdvanceNotice countdown cancel=cancel_advance />
             <PageButtons last finished index />
-            <UnansweredConfirm last />
+            <UnansweredConfirm last asked=unanswered />
         </ActionForm>
         <PrivateLinkAside token=token.get_value() url=view.resume_url.clone() />
     }
@@ -445,7 +525,7 @@ fn FinishedNotice(token: String) -> impl IntoView {
         <div class="notice" role="status">
             <p>
                 "This reflection is finished; answers can no longer be changed. "
-                <A href=format!("/r/{token}/profile")>"See your profile"</A>
+                <a href=format!("/r/{token}/profile")>"See your profile"</a>
             </p>
         </div>
     }
@@ -504,6 +584,7 @@ fn save_pump(
                     }
                     Err(e) => {
                         let kind = match e {
+                            AppError::Unreachable => Failure::Unreachable,
                             AppError::Internal
                             | AppError::BadRequest(_)
                             | AppError::TooManyRequests(_) => Failure::Retry,
@@ -537,7 +618,9 @@ fn advance_tick(
                     advance_tick(g, generation, countdown, queue, go);
                 }
                 Some(_) => match queue.try_with_untracked(|q| q.state()) {
-                    Some(SaveState::Saving) => advance_tick(g, generation, countdown, queue, go),
+                    Some(SaveState::Saving | SaveState::Waiting) => {
+                        advance_tick(g, generation, countdown, queue, go)
+                    }
                     Some(SaveState::NotSaved(_)) | None => {
                         let _ = countdown.try_set(None);
                     }
@@ -559,9 +642,6 @@ fn advance_starter(
     token: StoredValue<String>,
     index: usize,
 ) -> impl Fn() + Copy + Send + Sync + 'static {
-    // only in the browser: a local value made on the server would be dropped on another thread
-    #[cfg(feature = "hydrate")]
-    let navigate = StoredValue::new_local(use_navigate());
     #[cfg(not(feature = "hydrate"))]
     let _ = (token, index);
     move || {
@@ -570,8 +650,10 @@ fn advance_starter(
         countdown.set(Some(ADVANCE_SECONDS));
         let go = move || {
             #[cfg(feature = "hydrate")]
-            if let (Some(t), Some(nav)) = (token.try_get_value(), navigate.try_get_value()) {
-                nav(&format!("/r/{t}/c/{}", index + 1), Default::default());
+            if let Some(t) = token.try_get_value() {
+                let _ = window()
+                    .location()
+                    .assign(&format!("/r/{t}/c/{}", index + 1));
             }
         };
         advance_tick(g, generation, countdown, queue, go);
@@ -646,6 +728,7 @@ fn SaveStatus(
     queue: RwSignal<SaveQueue>,
     last: bool,
     live: RwSignal<bool>,
+    going: RwSignal<bool>,
     page_complete: impl Fn() -> bool + Copy + Send + Sync + 'static,
     pump: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -655,6 +738,11 @@ fn SaveStatus(
                 let state = queue.with(|q| q.state());
                 if last && page_complete() && state == SaveState::Saved {
                     "All answered – press “Finish” to see your profile.".to_string()
+                } else if going.get() {
+                    format!(
+                        "{} The page goes on once every answer is stored.",
+                        save_message(&state, live.get()),
+                    )
                 } else {
                     save_message(&state, live.get())
                 }
@@ -738,21 +826,15 @@ fn PageButtons(last: bool, finished: bool, index: usize) -> impl IntoView {
     }
 }
 
-/// The server's question after Next or Finish with statements left open (`?unanswered=N`).
+/// The server's question after Next or Finish with statements left open (`?unanswered=N`, read
+/// by the page: `asked`).
 #[component]
-fn UnansweredConfirm(last: bool) -> impl IntoView {
-    let query = use_query_map();
-    let asked = move || {
-        query
-            .read()
-            .get("unanswered")
-            .and_then(|n| n.parse::<usize>().ok())
-            .filter(|n| *n > 0)
-    };
+fn UnansweredConfirm(last: bool, asked: Option<usize>) -> impl IntoView {
     let going = if last { "finish" } else { "next" };
     view! {
         {move || {
-            asked()
+            asked
+                .filter(|n| *n > 0)
                 .map(|n| {
                     view! {
                         <div class="notice confirm" id="confirm" role="alert">
@@ -785,7 +867,7 @@ fn UnansweredConfirm(last: bool) -> impl IntoView {
 /// The private link, folded away near the top of long pages, with a copy button once the page
 /// runs (the clipboard needs JavaScript; without it the link can be selected and copied).
 #[component]
-fn KeepLink(url: String, id: &'static str) -> impl IntoView {
+fn KeepLink(url: String, #[prop(into)] id: String) -> impl IntoView {
     let copied = RwSignal::new(None::<bool>);
     let live = RwSignal::new(false);
     let input = NodeRef::<leptos::html::Input>::new();
@@ -806,7 +888,7 @@ fn KeepLink(url: String, id: &'static str) -> impl IntoView {
             <summary>"Your private link – keep it to continue later"</summary>
             <p class="help">"Anyone who has this link can see and change your answers."</p>
             <div class="keep-row">
-                <label for=id class="visually-hidden">
+                <label for=id.clone() class="visually-hidden">
                     "Your private link"
                 </label>
                 <input id=id type="text" readonly=true value=url node_ref=input />
@@ -825,6 +907,12 @@ fn KeepLink(url: String, id: &'static str) -> impl IntoView {
             </p>
         </details>
     }
+}
+
+/// [`KeepLink`] on a page with no other island (inside an island it is a plain component).
+#[island]
+fn KeepLinkIsland(url: String, id: String) -> impl IntoView {
+    view! { <KeepLink url id /> }
 }
 
 /// What the form's fields hold right now (answers given before the page was ready included).
@@ -1085,10 +1173,7 @@ fn Profile(view: ProfileView) -> impl IntoView {
         1 => format!("Needs most work: {weakest}"),
         _ => format!("Need most work, equally low: {weakest}"),
     };
-    let charts = StoredValue::new(profile_charts(&p));
-    Effect::new(move |_| {
-        charts.with_value(|c| render_charts(c.clone()));
-    });
+    let charts = profile_charts(&p);
     view! {
         <Title text=format!("Your profile – {}", view.instrument_title) />
         // ECharts, served by the app itself; loaded only on this page.
@@ -1103,7 +1188,7 @@ fn Profile(view: ProfileView) -> impl IntoView {
             )}
         </p>
         <Verdict verdict max=p.scale_max scale_labels=view.scale_labels.clone() />
-        <KeepLink url=view.resume_url.clone() id="keep-top" />
+        <KeepLinkIsland url=view.resume_url.clone() id="keep-top".to_string() />
         {view.room.clone().map(|q| view! { <RoomSection q=q token=view.token.clone() /> })}
         <AllCategories
             profile=p.clone()
@@ -1126,19 +1211,21 @@ fn Profile(view: ProfileView) -> impl IntoView {
             </p>
         </section>
         <DeleteAnswers token=view.token.clone() />
+        <Charts charts />
     }
 }
 
 /// The profile's charts: all categories (`chart-overview`), then each category's parts
 /// (`chart-cat-{i}`).
-fn profile_charts(p: &super::scoring::Profile) -> Vec<(String, charming::Chart, u32)> {
-    std::iter::once((
-        "chart-overview".to_string(),
-        super::chart::overview_chart(p),
+fn profile_charts(p: &super::scoring::Profile) -> Vec<ChartSpec> {
+    std::iter::once(ChartSpec::new(
+        "chart-overview",
+        &super::chart::overview_chart(p),
         300,
     ))
     .chain((0..p.categories.len()).filter_map(|i| {
-        super::chart::category_chart(p, i).map(|c| (format!("chart-cat-{i}"), c, 200))
+        super::chart::category_chart(p, i)
+            .map(|c| ChartSpec::new(format!("chart-cat-{i}"), &c, 200))
     }))
     .collect()
 }

@@ -7,7 +7,7 @@ use super::model::*;
 use super::stats::{Distribution, Estimate};
 use crate::accounts::pages::SignedInBar;
 use crate::instrument::scale_span;
-use crate::ui::{ErrorBox, Loaded, render_charts};
+use crate::ui::{Charts, ErrorBox, Loaded, chart_specs};
 use crate::values::INNOVATIONS;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -408,14 +408,13 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
             chart::height(&names, 1)
         })
         .collect();
-    let charts = StoredValue::new(group_charts(
+    let charts = chart_specs(group_charts(
         &view,
         &results,
         &first,
         overview_height,
         &sub_heights,
     ));
-    Effect::new(move |_| charts.with_value(|c| render_charts(c.clone())));
     let other = view.other_scales.clone();
     let labels_of = {
         let (other, labels) = (other.clone(), labels.clone());
@@ -455,6 +454,7 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
             .collect_view()}
         <GapSection gap=view.gap.clone() k=view.k />
         <FreeTextSection text=view.free_text.clone() />
+        <Charts charts />
     }
 }
 
@@ -949,10 +949,10 @@ fn Comparison(c: CountryComparison) -> impl IntoView {
             )
         })
         .collect();
-    let charts = StoredValue::new(charts);
-    Effect::new(move |_| charts.with_value(|c| render_charts(c.clone())));
+    let charts = chart_specs(charts);
     view! {
         <script src="/vendor/echarts.min.js"></script>
+        <Charts charts />
         <h1>"Countries compared"</h1>
         <p class="lead">{c.instrument_title.clone()}</p>
         <form method="get" action="/results/countries" class="filters">

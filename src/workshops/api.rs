@@ -150,6 +150,24 @@ pub async fn compare_room(id: String) -> Result<RoomComparison, AppError> {
     service::comparison(&state, &user, &id).await
 }
 
+/// The presenter's chart of `room`, for a box `width` pixels wide on a screen `screen` pixels
+/// wide. Made on the server so that no chart code is compiled to WebAssembly; it reads nothing
+/// stored (the room is what the presenter already shows), and only a signed-in user may ask.
+#[server(endpoint = "room_chart", input = server_fn::codec::Json)]
+pub async fn room_chart(
+    room: RoomView,
+    screen: f64,
+    width: f64,
+) -> Result<crate::ui::ChartSpec, AppError> {
+    let _ = facilitator().await?;
+    let fit = super::chart::Fit::new(screen.clamp(200.0, 10_000.0), width.clamp(0.0, 10_000.0));
+    let (chart, height) = super::chart::distribution_chart(&room, fit);
+    Ok(crate::ui::ChartSpec::new(ROOM_CHART, &chart, height))
+}
+
+/// The id of the presenter chart's box.
+pub const ROOM_CHART: &str = "room-distribution";
+
 /// Where a facilitator's form returns to: the workshop page, or its presenter view.
 pub fn back_to(id: &str, back: Option<&str>) -> String {
     let page = format!("/workshops/{}", urlencoding::encode(id));

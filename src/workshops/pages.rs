@@ -5,7 +5,7 @@ use super::codes;
 use super::model::*;
 use crate::accounts::pages::SignedInBar;
 use crate::error::AppError;
-use crate::ui::{FormError, Loaded, form_error};
+use crate::ui::{FormError, Loaded, form_error, island_form_error, query_error};
 use crate::values::YesNo;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -183,6 +183,7 @@ pub fn WorkshopPage() -> impl IntoView {
     let params = use_params_map();
     let status = ServerAction::<SetWorkshopStatus>::new();
     let error = form_error(status.value(), "error");
+    let room_error = query_error("error");
     let data = Resource::new(
         move || {
             (
@@ -256,7 +257,7 @@ pub fn WorkshopPage() -> impl IntoView {
                         .word_prompt
                         .clone()
                         .map(|p| view! { <p>{format!("One-word question: “{p}”")}</p> })}
-                    <RoomControls initial=room />
+                    <RoomControls initial=room error=room_error.clone() />
                 }
                     .into_any()
             }
@@ -342,11 +343,10 @@ pub fn PresenterPage() -> impl IntoView {
     let query = use_query_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let compare = move || query.read().get("compare").is_some_and(|c| c == "1");
-    let reveal = ServerAction::<RevealRoom>::new();
-    let error = form_error(reveal.value(), "error");
+    let error = query_error("error");
     let data = Resource::new(
-        move || (id(), compare(), reveal.version().get()),
-        |(id, compare, _)| async move {
+        move || (id(), compare()),
+        |(id, compare)| async move {
             let room = get_room(id.clone()).await?;
             let comparison = if compare {
                 Some(compare_room(id).await?)
@@ -370,13 +370,7 @@ pub fn PresenterPage() -> impl IntoView {
             children=move |(qr, room, comparison)| {
                 view! {
                     <Title text=format!("{} – presenter – Reflect", room.title) />
-                    <Presenter
-                        initial=room
-                        qr=qr
-                        comparison=comparison
-                        reveal=reveal
-                        error=Signal::derive(error)
-                    />
+                    <Presenter initial=room qr=qr comparison=comparison error=error.clone() />
                 }
                     .into_any()
             }
@@ -403,8 +397,6 @@ fn join_page(join_url: &str) -> String {
 fn answering(r: &RoomView) -> i64 {
     (r.joined - r.finished).max(0)
 }
-
-const DISTRIBUTION: &str = "room-distribution";
 
 /// The window and the chart's box as the browser measures them.
 #[cfg(feature = "hydrate")]
@@ -449,7 +441,9 @@ mod measure {
 }
 
 /// Draws the room's chart while the results show: again whenever the room changes, and afresh
-/// when its box changes size (a window moved to the projector, full screen, a new category).
+/// when its box changes size (a window moved to the projector, full screen, a new category). The
+/// server makes the chart for the measured size ([`room_chart`]); an answer that arrives after a
+/// newer request was sent is dropped.
 fn draw_chart(room: RwSignal<RoomView>) {
     #[cfg(not(feature = "hydrate"))]
     let _ = room;
@@ -461,6 +455,7 @@ fn draw_chart(room: RwSignal<RoomView>) {
         on_cleanup(move || handle.remove());
         // the box's width and the chart's height when last drawn
         let drawn = StoredValue::new(None::<(i32, u32)>);
+        let asked = StoredValue::new(0u64);
         Effect::new(move |_| {
             resized.track();
             let r = room.get();
@@ -468,33 +463,47 @@ fn draw_chart(room: RwSignal<RoomView>) {
                 return;
             }
             let screen = measure::screen_width();
-            let width = measure::box_width(DISTRIBUTION);
+            let width = measure::box_width(ROOM_CHART);
             // before the box is on the page: about its width in the layout of style/main.css
             let guess = if screen >= 960.0 {
                 screen * 0.55
             } else {
                 screen * 0.9
             };
-            let fit = super::chart::Fit::new(screen, width.map_or(guess, f64::from));
-            let (chart, height) = super::chart::distribution_chart(&r, fit);
-            let size = (width.unwrap_or(0), height);
-            if drawn.get_value().is_some_and(|d| d != size) {
-                measure::forget_chart(DISTRIBUTION);
-            }
-            drawn.set_value(Some(size));
-            crate::ui::render_charts(vec![(DISTRIBUTION.to_string(), chart, height)]);
+            asked.update_value(|n| *n += 1);
+            let this = asked.get_value();
+            leptos::task::spawn_local(async move {
+                let chart = room_chart(r, screen, width.map_or(guess, f64::from)).await;
+                if asked.try_get_value() != Some(this) {
+                    return;
+                }
+                match chart {
+                    Ok(spec) => {
+                        let size = (width.unwrap_or(0), spec.height);
+                        if drawn.get_value().is_some_and(|d| d != size) {
+                            measure::forget_chart(ROOM_CHART);
+                        }
+                        drawn.set_value(Some(size));
+                        crate::ui::draw_charts(vec![spec]);
+                    }
+                    Err(e) => leptos::logging::warn!("the room's chart: {e}"),
+                }
+            });
         });
     }
 }
 
-#[component]
+/// The presenter view: an island, live (server-sent events) once the page runs. `error` is the
+/// page's `?error=` message (a plain form post refused).
+#[island]
 fn Presenter(
     initial: RoomView,
     qr: Option<String>,
     comparison: Option<RoomComparison>,
-    reveal: ServerAction<RevealRoom>,
-    error: Signal<Option<String>>,
+    error: Option<String>,
 ) -> impl IntoView {
+    let reveal = ServerAction::<RevealRoom>::new();
+    let error = Signal::derive(island_form_error(reveal.value(), error));
     let id = initial.workshop_id.clone();
     let code = codes::display(&initial.code);
     let join_at = join_page(&initial.join_url);
@@ -684,7 +693,7 @@ fn RoomResults(
                         .then(|| {
                             view! {
                                 <div
-                                    id=DISTRIBUTION
+                                    id=ROOM_CHART
                                     class="chart"
                                     role="img"
                                     aria-label=move || room.with(super::chart::distribution_text)
@@ -840,15 +849,16 @@ fn poll_rows(r: &RoomView) -> impl IntoView + use<> {
 }
 
 /// The facilitator's controls on the workshop page: where the room stands, reveal, and the words
-/// to moderate (hidden words vanish from every presenter screen at once).
-#[component]
-fn RoomControls(initial: RoomView) -> impl IntoView {
+/// to moderate (hidden words vanish from every presenter screen at once). An island, live once
+/// the page runs; `error` is the page's `?error=` message.
+#[island]
+fn RoomControls(initial: RoomView, error: Option<String>) -> impl IntoView {
     let id = initial.workshop_id.clone();
     let room = live_room(initial);
     let reveal = ServerAction::<RevealRoom>::new();
     let moderate = ServerAction::<ModerateWord>::new();
-    let reveal_error = form_error(reveal.value(), "error");
-    let moderate_error = form_error(moderate.value(), "error");
+    let reveal_error = island_form_error(reveal.value(), error.clone());
+    let moderate_error = island_form_error(moderate.value(), error);
     let present_href = format!("/workshops/{}/present", urlencoding::encode(&id));
     let asks_word = Memo::new(move |_| room.with(|r| r.word_prompt.is_some()));
     let word_row = move |w: WordCount, hidden: bool| {
