@@ -28,7 +28,7 @@ cargo test --features ssr
 step "fuzzing the instrument parser (30 s; scripts/fuzz.sh SECONDS for longer)"
 scripts/fuzz.sh "${REFLECT_FUZZ_SECONDS:-30}"
 
-step "end-to-end tests (Playwright, Debian chromium, hydrated and JavaScript off)"
+step "end-to-end tests and the page-weight budget (release build; Playwright, Debian chromium, hydrated and JavaScript off)"
 E2E_DIR="target/e2e"
 rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
 export DATABASE_URL="sqlite://$E2E_DIR/reflect.db"
@@ -40,10 +40,13 @@ export REFLECT_LIVE_MIN_GROUP_SIZE=3
 export REFLECT_ADMIN_EMAIL="admin@e2e.test"
 REFLECT_ADMIN_PASSWORD="e2e-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 export REFLECT_ADMIN_PASSWORD
+# On the release build, precompressed as served (scripts/serve.sh): the real process, and the one
+# whose page weight tests/weight.spec.ts holds to its budget.
+export REFLECT_E2E_RELEASE=1
 # cargo-leptos 0.3.10 can exit 0 when the server does not compile; read the run's own summary too.
 log="$E2E_DIR/end-to-end.log"
 set +e
-cargo leptos end-to-end 2>&1 | tee "$log"
+cargo leptos end-to-end --release --precompress 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -ne 0 ] || grep -qE "error: could not compile|[0-9]+ failed" "$log" \

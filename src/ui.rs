@@ -390,6 +390,28 @@ mod tests {
     }
 
     #[test]
+    fn a_chart_spec_is_the_option_with_line_heights_merged_in() {
+        use charming::component::Axis;
+        use charming::element::{AxisLabel, AxisType};
+        let chart = charming::Chart::new()
+            .x_axis(Axis::new().type_(AxisType::Value).max(5))
+            .y_axis(
+                Axis::new()
+                    .type_(AxisType::Category)
+                    .axis_label(AxisLabel::new().font_size(20))
+                    .data(vec!["Vision", "People"]),
+            );
+        let spec = super::ChartSpec::new("chart-x", &chart, 240);
+        assert_eq!((spec.id.as_str(), spec.height), ("chart-x", 240));
+        let option: serde_json::Value = serde_json::from_str(&spec.option).unwrap();
+        let mut expected = serde_json::to_value(&chart).unwrap();
+        // exactly the line heights are added; everything else is the chart as charming made it
+        expected["yAxis"]["axisLabel"]["lineHeight"] = 26.0.into();
+        expected["xAxis"]["axisLabel"] = serde_json::json!({ "lineHeight": 16.0 });
+        assert_eq!(option, expected);
+    }
+
+    #[test]
     fn every_axis_label_gets_a_line_height() {
         use serde_json::json;
         let option = json!({

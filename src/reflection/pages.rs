@@ -302,8 +302,6 @@ fn CategoryForm(
     let queue = RwSignal::new(SaveQueue::default());
     // true once the WebAssembly runs this page (the server's HTML says answers go with the form)
     let live = RwSignal::new(false);
-    // created while the server's page is hydrated (not after moving here within the app)
-    let initial = Owner::current_shared_context().is_some_and(|sc| sc.during_hydration());
     let by_pointer = StoredValue::new(false);
     let countdown = RwSignal::new(None::<u32>);
     let generation = StoredValue::new(0u64);
@@ -440,9 +438,11 @@ fn CategoryForm(
             pump();
         }
         live.set(true);
-        // after moving here within the app, focus goes to the new heading (which names the step)
+        // focus goes to the heading, which names the step, unless the person is already on
+        // something (every category is a page load: after Next, Back or moving on by itself a
+        // screen reader says where they are)
         #[cfg(feature = "hydrate")]
-        if !initial && let Some(h) = heading.get_untracked() {
+        if let Some(h) = heading.get_untracked() {
             let lost = document()
                 .active_element()
                 .is_none_or(|a| a.tag_name() == "BODY" || !a.is_connected());
@@ -451,7 +451,7 @@ fn CategoryForm(
             }
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (stored, heading, initial);
+        let _ = (stored, heading);
         true
     });
 
