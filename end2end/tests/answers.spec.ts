@@ -268,6 +268,19 @@ test('auto-advance waits visibly, any interaction cancels it, and a revisited pa
   expect(await shown(page)).toEqual({});
 });
 
+test('Next pressed during the countdown goes on at once', async ({ page }, info) => {
+  test.skip(!hydrated(info), 'auto-advance needs JavaScript');
+  await startLeadership(page, info);
+  const token = tokenOf(page);
+  const ids = await itemIds(page);
+  for (const id of ids) await pick(page, id, '4', false);
+  await expect(page.locator('.advance')).toContainText(/Moving on/);
+  // the press must not move the button away (the countdown's notice vanishing under it)
+  await page.getByRole('button', { name: 'Next category' }).click();
+  await expect(page).toHaveURL(/\/c\/2$/, { timeout: 2000 });
+  expect(await stored(page, token, 1)).toEqual(Object.fromEntries(ids.map((id) => [id, '4'])));
+});
+
 test('answers picked before the page is ready are saved when it is', async ({ page }, info) => {
   test.skip(!hydrated(info), 'about the time before hydration');
   await startLeadership(page, info);

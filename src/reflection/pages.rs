@@ -260,6 +260,26 @@ pub fn CategoryPage() -> impl IntoView {
     }
 }
 
+/// Whether a pointer went down on a button. Such a press does not cancel the countdown to the next
+/// category at once: its click (after the pointer is released) does. Cancelling on the press
+/// removed the countdown's notice, the buttons moved up, and the release landed beside the
+/// button, so a tap on Next during the countdown did nothing.
+fn on_button(ev: &leptos::ev::PointerEvent) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        ev.target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("button").ok().flatten())
+            .is_some()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        false
+    }
+}
+
 /// The words of a category page's save state.
 fn save_message(state: &SaveState, hydrated: bool) -> String {
     match state {
@@ -336,6 +356,7 @@ fn CategoryForm(
             else {
                 return;
             };
+            cancel_advance();
             if button.type_() != "submit" || queue.with_untracked(SaveQueue::is_idle) {
                 return;
             }
@@ -475,9 +496,11 @@ fn CategoryForm(
             node_ref=form_ref
             attr:class="category-form"
             attr:novalidate=true
-            on:pointerdown=move |_| {
+            on:pointerdown=move |ev| {
                 by_pointer.set_value(true);
-                cancel_advance();
+                if !on_button(&ev) {
+                    cancel_advance();
+                }
             }
             on:keydown=move |_| {
                 by_pointer.set_value(false);
