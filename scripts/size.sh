@@ -9,7 +9,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh --e2e
-cargo leptos build --release --precompress >/dev/null
+build_log=$(mktemp)
+cargo leptos build --release --precompress >"$build_log" 2>&1 || { cat "$build_log"; exit 1; }
+rm -f "$build_log"
 size() { if [ -f "$1" ]; then stat -c %s "$1"; else echo 0; fi; }
 pkg=target/site/pkg
 printf '%-28s %10s %10s %10s\n' file raw gzip brotli

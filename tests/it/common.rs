@@ -188,6 +188,16 @@ impl TestApp {
         self.post_raw(name, &encode(form), "application/json").await
     }
 
+    /// A server function call with a JSON body (server functions declared `input = Json`).
+    pub async fn call_json(&self, name: &str, body: &serde_json::Value) -> Reply {
+        let req = Request::post(format!("/api/{name}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        self.send(req).await
+    }
+
     /// A server function call as a plain HTML form makes it (JavaScript off).
     pub async fn form(&self, name: &str, form: &[(&str, &str)], referer: &str) -> Reply {
         let req = Request::post(format!("/api/{name}"))

@@ -494,6 +494,23 @@ async fn the_room_goes_live(app: &mut common::TestApp) {
         page.body
     );
 
+    // the presenter's chart is made on the server from the room it shows, for signed-in users
+    let ask = serde_json::json!({ "room": shown, "screen": 1280.0, "width": 700.0 });
+    let chart = app.call_json("room_chart", &ask).await;
+    assert_eq!(chart.status, StatusCode::OK, "{}", chart.body);
+    let spec: reflect::ui::ChartSpec = chart.json();
+    assert_eq!(spec.id, reflect::workshops::api::ROOM_CHART);
+    assert!(spec.height > 0);
+    let option: serde_json::Value = serde_json::from_str(&spec.option).unwrap();
+    assert!(
+        option["series"].as_array().is_some_and(|s| !s.is_empty()),
+        "{option}"
+    );
+    let cookie = app.cookie.lock().unwrap().take();
+    let refused = app.call_json("room_chart", &ask).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.body);
+    *app.cookie.lock().unwrap() = cookie;
+
     // a hidden word vanishes from every screen at once; bad moderation changes nothing
     for (word, hidden) in [("", "yes"), ("two words", "yes"), ("trust", "maybe")] {
         let r = app
