@@ -65,26 +65,13 @@ where
     }
 }
 
-/// The message of a failed form post: from the action (hydrated) or from `?error=` (plain form).
+/// The message of a failed form post: from the action (in an island) or from `?error=` (a plain
+/// form post, read on the server). See [`island_form_error`].
 pub fn form_error<T: Send + Sync + 'static>(
     value: MappedSignal<Option<Result<T, AppError>>>,
     param: &'static str,
 ) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
-    let query = use_query_map();
-    move || {
-        value
-            .with(|v| match v {
-                Some(Err(e)) => Some(Some(e.to_string())),
-                Some(Ok(_)) => Some(None),
-                None => None,
-            })
-            .unwrap_or_else(|| {
-                query
-                    .read()
-                    .get(param)
-                    .and_then(|code| crate::error::form_message(&code))
-            })
-    }
+    island_form_error(value, query_error(param))
 }
 
 /// The message of `?error=` on this page (a plain form post that failed), read on the server.
