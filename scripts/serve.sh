@@ -8,4 +8,4 @@ source scripts/setup.sh
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 echo "[serve] building; when it is ready Reflect prints its URL (http://$LEPTOS_SITE_ADDR)"
 # --precompress writes .br and .gz beside each built file; the server sends them as they are
-exec cargo leptos serve --release --precompress
+exec cargo leptos serve --release --precompress --split

@@ -10,15 +10,19 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh --e2e
 build_log=$(mktemp)
-cargo leptos build --release --precompress >"$build_log" 2>&1 || { cat "$build_log"; exit 1; }
+cargo leptos build --release --precompress --split >"$build_log" 2>&1 || { cat "$build_log"; exit 1; }
 rm -f "$build_log"
 size() { if [ -f "$1" ]; then stat -c %s "$1"; else echo 0; fi; }
 pkg=target/site/pkg
-printf '%-28s %10s %10s %10s\n' file raw gzip brotli
-for f in "$pkg/reflect.wasm" "$pkg/reflect_bg.wasm" "$pkg/reflect.js" "$pkg/reflect.css" target/site/vendor/echarts.min.js; do
+# the main WebAssembly and its JavaScript, then the lazy islands' parts (cargo leptos --split:
+# split_<island>_loader_… and the chunks they share), the stylesheet and the chart library
+printf '%-58s %10s %10s %10s\n' file raw gzip brotli
+for f in "$pkg/reflect.wasm" "$pkg/reflect.js" "$pkg"/__wasm_split*.js "$pkg"/split_*.wasm "$pkg"/chunk_*.wasm \
+         "$pkg/reflect.css" target/site/vendor/echarts.min.js; do
   [ -f "$f" ] || continue
-  printf '%-28s %10d %10d %10d\n' "$(basename "$f")" "$(size "$f")" "$(size "$f.gz")" "$(size "$f.br")"
+  printf '%-58s %10d %10d %10d\n' "$(basename "$f")" "$(size "$f")" "$(size "$f.gz")" "$(size "$f.br")"
 done
+echo "which parts each lazy island loads: $pkg/__wasm_split_manifest.json"
 
 dir=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$dir"' EXIT

@@ -46,7 +46,7 @@ export REFLECT_E2E_RELEASE=1
 # cargo-leptos 0.3.10 can exit 0 when the server does not compile; read the run's own summary too.
 log="$E2E_DIR/end-to-end.log"
 set +e
-cargo leptos end-to-end --release --precompress 2>&1 | tee "$log"
+cargo leptos end-to-end --release --precompress --split 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -ne 0 ] || grep -qE "error: could not compile|[0-9]+ failed" "$log" \

@@ -44,7 +44,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// Hydrates the page's islands: loads the WebAssembly only on a page that has one, and without
 /// preload hints, so that a browser with JavaScript off (or a page with nothing interactive)
-/// downloads the HTML and the stylesheet only. Marks the body `data-hydrated` when done (the
+/// downloads the HTML and the stylesheet only. The WebAssembly and its JavaScript are fetched side
+/// by side (one round trip less on a slow connection). Marks the body `data-hydrated` when done (the
 /// end-to-end tests wait for it). Replaces Leptos's `HydrationScripts`, whose preload links
 /// download the WebAssembly even where no script runs.
 #[component]
@@ -65,13 +66,17 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
         r#"(async () => {{
   const islands = document.querySelectorAll("leptos-island");
   if (islands.length > 0) {{
+    const wasm = fetch({wasm:?});
     const app = await import({js:?});
-    await app.default({{ module_or_path: {wasm:?} }});
+    await app.default({{ module_or_path: wasm }});
     app.hydrate();
+    // a lazy island hydrates once its own part of the WebAssembly is in (a promise)
+    const hydrating = [];
     for (const island of islands) {{
       const hydrate = app[island.dataset.component];
-      if (hydrate) hydrate(island); else console.warn("no island", island.dataset.component);
+      if (hydrate) hydrating.push(hydrate(island)); else console.warn("no island", island.dataset.component);
     }}
+    await Promise.allSettled(hydrating);
   }}
   performance.mark("reflect-interactive");
   document.body.setAttribute("data-hydrated", "true");

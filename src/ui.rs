@@ -226,7 +226,7 @@ fn merge(target: &mut serde_json::Value, patch: serde_json::Value) {
 /// Draws `charts` in their boxes once the page runs: the island holds no markup, only the
 /// options (the server made them, so no chart library is compiled to WebAssembly). The ECharts
 /// script is a plain `<script>` on the pages with charts.
-#[island]
+#[island(lazy)]
 pub fn Charts(charts: Vec<ChartSpec>) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| draw_charts(charts.clone()));

@@ -42,6 +42,48 @@ pub struct CategoryView {
     pub status: Status,
 }
 
+/// What the island of a category page needs to save answers and move on. The heading, the
+/// statements and the buttons are rendered on the server (the island's children), so no
+/// instrument text goes to the browser twice and no code to draw them is in the WebAssembly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryFormData {
+    pub token: String,
+    pub resume_url: String,
+    pub instrument_title: String,
+    /// 1-based position of this category and how many there are.
+    pub index: usize,
+    pub total: usize,
+    /// The page's item ids, in page order (answers are sent in this order).
+    pub items: Vec<String>,
+    /// item id → stored value, for the items of this page
+    pub answers: HashMap<String, String>,
+    pub answered_items: usize,
+    pub total_items: usize,
+    pub finished: bool,
+}
+
+impl From<&CategoryView> for CategoryFormData {
+    fn from(view: &CategoryView) -> Self {
+        let items: Vec<String> = view.category.items().map(|i| i.id.clone()).collect();
+        let answers = items
+            .iter()
+            .filter_map(|id| view.answers.get(id).map(|v| (id.clone(), v.clone())))
+            .collect();
+        Self {
+            token: view.token.clone(),
+            resume_url: view.resume_url.clone(),
+            instrument_title: view.instrument_title.clone(),
+            index: view.index,
+            total: view.total,
+            items,
+            answers,
+            answered_items: view.answered_items,
+            total_items: view.total_items,
+            finished: view.status == Status::Finished,
+        }
+    }
+}
+
 /// One statement with the respondent's answer, for the weakest category.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatementAnswer {

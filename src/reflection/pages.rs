@@ -4,9 +4,7 @@ use super::form::{ADVANCE_SECONDS, Failure, SaveQueue, SaveState, starts_advance
 use super::model::*;
 use crate::error::AppError;
 use crate::instrument::{Item, ItemType, NOT_APPLICABLE, Scale};
-use crate::ui::{
-    ChartSpec, Charts, ErrorBox, FormError, Loaded, form_error, island_form_error, query_error,
-};
+use crate::ui::{ChartSpec, Charts, ErrorBox, FormError, Loaded, form_error, query_error};
 use crate::values::Withheld;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -250,9 +248,40 @@ pub fn CategoryPage() -> impl IntoView {
         <Loaded
             load=move || page
             children=move |view| {
+                let page = CategoryFormData::from(&view);
+                let (index, total, finished) = (page.index, page.total, page.finished);
+                let last = index == total;
+                let (token, url) = (view.token.clone(), view.resume_url.clone());
+                let aside_token = token.clone();
+                let category = view.category;
+                let error = error.clone();
                 view! {
-                    <Title text=format!("{} – {}", view.category.title, view.instrument_title) />
-                    <CategoryForm view error=error.clone() unanswered />
+                    <Title text=format!("{} – {}", category.title, view.instrument_title) />
+                    <CategoryForm page>
+                        <h1 tabindex="-1">
+                            <span class="step">{format!("Category {index} of {total}")}</span>
+                            {category.title.clone()}
+                        </h1>
+                        <p class="purpose">{category.purpose.clone()}</p>
+                        {finished.then(|| view! { <FinishedNotice token=token.clone() /> })}
+                        <FormError message=Signal::stored(error) />
+                        <input type="hidden" name="token" value=token.clone() />
+                        <input type="hidden" name="index" value=index.to_string() />
+                        <Statements
+                            subcategories=category.subcategories
+                            answers=view.answers
+                            scales=view.scales
+                            disabled=finished
+                        />
+                        {category
+                            .reflection_prompt
+                            .map(|prompt| {
+                                view! { <ReflectionNote prompt note=view.note disabled=finished /> }
+                            })}
+                        <PageButtons last finished index />
+                        <UnansweredConfirm last asked=unanswered />
+                    </CategoryForm>
+                    <PrivateLinkAside token=aside_token url />
                 }
                     .into_any()
             }
@@ -294,31 +323,36 @@ fn save_message(state: &SaveState, hydrated: bool) -> String {
     }
 }
 
-/// The category page below its title: an island, so that each answer is saved at once and the
-/// page moves on by itself. From the page's address (the island has no router in the browser):
-/// `error`, the `?error=` message of a refused form post, and `unanswered`, the statements left
-/// open after Next or Finish (`?unanswered=N`).
+/// Where a category page's form goes (Next, Back, Finish): the server function's address.
+const SUBMIT_URL: &str = <SubmitCategory as server_fn::ServerFn>::PATH;
+
+/// A category page: an island, so that each answer is saved at once and the page moves on by
+/// itself. Everything that does not change while the page is open (the heading, the statements,
+/// the buttons, a refused post's `?error=` message, the `?unanswered=N` question) comes from the
+/// server as the island's `children`, inside its form: the island listens to the form's changes
+/// and draws only the progress, the save state and the countdown, which keeps the WebAssembly
+/// small. Next, Back and Finish post the form itself (a page load, as without JavaScript).
 #[island]
-fn CategoryForm(
-    view: CategoryView,
-    error: Option<String>,
-    unanswered: Option<usize>,
-) -> impl IntoView {
-    let submit = ServerAction::<SubmitCategory>::new();
-    let action_error = island_form_error(submit.value(), error);
-    let (index, total) = (view.index, view.total);
-    let token = StoredValue::new(view.token.clone());
+fn CategoryForm(page: CategoryFormData, children: Children) -> impl IntoView {
+    let CategoryFormData {
+        token,
+        resume_url,
+        instrument_title,
+        index,
+        total,
+        items,
+        answers,
+        answered_items,
+        total_items,
+        finished,
+    } = page;
     let last = index == total;
-    let finished = view.status == Status::Finished;
-    let order = StoredValue::new(
-        view.category
-            .items()
-            .map(|i| i.id.clone())
-            .collect::<Vec<String>>(),
-    );
-    let stored = StoredValue::new(view.answers.clone());
-    let answered = RwSignal::new(view.answered_items);
-    let done = RwSignal::new(answered_ids(&view.answers));
+    let done = RwSignal::new(answered_ids(&answers));
+    let token = StoredValue::new(token);
+    let order = StoredValue::new(items);
+    // what the server has, or has been sent, per item: a change of the form is compared with it
+    let known = StoredValue::new(answers);
+    let answered = RwSignal::new(answered_items);
     let queue = RwSignal::new(SaveQueue::default());
     // true once the WebAssembly runs this page (the server's HTML says answers go with the form)
     let live = RwSignal::new(false);
@@ -327,7 +361,6 @@ fn CategoryForm(
     let generation = StoredValue::new(0u64);
     let start_advance = advance_starter(generation, countdown, queue, token, index);
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    let heading = NodeRef::<leptos::html::H1>::new();
 
     // every statement of the page has an answer (tracked, so the status line follows it)
     let page_complete =
@@ -416,6 +449,9 @@ fn CategoryForm(
             }
         });
         let complete = untrack(page_complete);
+        known.update_value(|k| {
+            k.insert(item.clone(), value.clone());
+        });
         queue.update(|q| q.push(item, value));
         pump();
         if !finished
@@ -428,6 +464,20 @@ fn CategoryForm(
         {
             start_advance();
         }
+    };
+    // what the form shows that differs from what the server has: each such answer is saved (the
+    // statements are the server's HTML, so the form's own change event tells of every answer)
+    let changed = move || {
+        #[cfg(feature = "hydrate")]
+        if let Some(form) = form_ref.get_untracked() {
+            let shown = read_form(&form);
+            let changes = order.with_value(|o| known.with_value(|k| shown.unsaved(o, k)));
+            for (item, value) in changes {
+                on_answer(item, value);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = on_answer;
     };
 
     // answers picked before the page was ready: read from the form and saved now
@@ -448,11 +498,7 @@ fn CategoryForm(
                     elsewhere.push((item, value));
                 }
             }
-            let shown = read_form(&_form);
-            let changes = order.with_value(|o| stored.with_value(|s| shown.unsaved(o, s)));
-            for (item, value) in changes {
-                on_answer(item, value);
-            }
+            changed();
             for (item, value) in elsewhere {
                 queue.update(|q| q.push(item, value));
             }
@@ -463,39 +509,33 @@ fn CategoryForm(
         // something (every category is a page load: after Next, Back or moving on by itself a
         // screen reader says where they are)
         #[cfg(feature = "hydrate")]
-        if let Some(h) = heading.get_untracked() {
+        {
+            use wasm_bindgen::JsCast;
+            let heading = _form
+                .query_selector("h1")
+                .ok()
+                .flatten()
+                .and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok());
             let lost = document()
                 .active_element()
                 .is_none_or(|a| a.tag_name() == "BODY" || !a.is_connected());
-            if lost {
+            if let Some(h) = heading.filter(|_| lost) {
                 let _ = h.focus();
             }
         }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (stored, heading);
         true
     });
 
-    let error = Signal::derive(move || match queue.with(|q| q.state()) {
-        SaveState::NotSaved(_) => None,
-        _ => action_error(),
-    });
-    let category = view.category.clone();
     view! {
-        <ProgressNav title=view.instrument_title.clone() answered total_items=view.total_items />
-        <KeepLink url=view.resume_url.clone() id="keep-top" />
-        <h1 node_ref=heading tabindex="-1">
-            <span class="step">{format!("Category {index} of {total}")}</span>
-            {category.title.clone()}
-        </h1>
-        <p class="purpose">{category.purpose.clone()}</p>
-        {finished.then(|| view! { <FinishedNotice token=token.get_value() /> })}
-        <FormError message=error />
-        <ActionForm
-            action=submit
+        <ProgressNav title=instrument_title answered total_items />
+        <KeepLink url=resume_url id="keep-top" />
+        <form
+            method="post"
+            action=SUBMIT_URL
             node_ref=form_ref
-            attr:class="category-form"
-            attr:novalidate=true
+            class="category-form"
+            novalidate=true
+            on:change=move |_| changed()
             on:pointerdown=move |ev| {
                 by_pointer.set_value(true);
                 if !on_button(&ev) {
@@ -508,27 +548,10 @@ fn CategoryForm(
             }
             on:click=hold_submit
         >
-            <input type="hidden" name="token" value=token.get_value() />
-            <input type="hidden" name="index" value=index.to_string() />
-            <Statements
-                subcategories=category.subcategories.clone()
-                answers=view.answers.clone()
-                scales=view.scales.clone()
-                disabled=finished
-                save=on_answer
-            />
-            {category
-                .reflection_prompt
-                .clone()
-                .map(|prompt| {
-                    view! { <ReflectionNote prompt note=view.note.clone() disabled=finished /> }
-                })}
+            {children()}
             <SaveStatus queue last live going page_complete pump />
             <AdvanceNotice countdown cancel=cancel_advance />
-            <PageButtons last finished index />
-            <UnansweredConfirm last asked=unanswered />
-        </ActionForm>
-        <PrivateLinkAside token=token.get_value() url=view.resume_url.clone() />
+        </form>
     }
 }
 
@@ -709,14 +732,14 @@ fn ProgressNav(title: String, answered: RwSignal<usize>, total_items: usize) -> 
     }
 }
 
-/// The statements of a category page, part by part; `save` is called with each change.
+/// The statements of a category page, part by part (rendered on the server: the island's form
+/// hears each change).
 #[component]
 fn Statements(
     subcategories: Vec<crate::instrument::Subcategory>,
     answers: HashMap<String, String>,
     scales: BTreeMap<String, Scale>,
     disabled: bool,
-    save: impl Fn(String, String) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     subcategories
         .iter()
@@ -734,7 +757,6 @@ fn Statements(
                                     value=answers.get(&item.id).cloned()
                                     scale=item.scale.as_ref().and_then(|s| scales.get(s)).cloned()
                                     disabled=disabled
-                                    save=save.clone()
                                 />
                             }
                         })
@@ -933,7 +955,7 @@ fn KeepLink(url: String, #[prop(into)] id: String) -> impl IntoView {
 }
 
 /// [`KeepLink`] on a page with no other island (inside an island it is a plain component).
-#[island]
+#[island(lazy)]
 fn KeepLinkIsland(url: String, id: String) -> impl IntoView {
     view! { <KeepLink url id /> }
 }
@@ -964,15 +986,10 @@ fn ItemInput(
     value: Option<String>,
     scale: Option<Scale>,
     disabled: bool,
-    save: impl Fn(String, String) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let id = item.id.clone();
     let name = format!("answers[{id}]");
     let help = item.help.clone().map(|h| view! { <p class="help">{h}</p> });
-    let on_change = {
-        let (save, id) = (save.clone(), id.clone());
-        move |ev: leptos::ev::Event| save(id.clone(), event_target_value(&ev))
-    };
     match item.kind {
         ItemType::Likert | ItemType::SingleChoice => {
             let mut options: Vec<(String, String)> = match (&item.kind, &scale) {
@@ -1018,7 +1035,6 @@ fn ItemInput(
                                             value=v
                                             checked=checked
                                             disabled=disabled
-                                            on:change=on_change.clone()
                                         />
                                         <span>{l}</span>
                                     </label>
@@ -1036,20 +1052,6 @@ fn ItemInput(
                 .split(',')
                 .map(str::to_string)
                 .collect();
-            let boxes = StoredValue::new(Vec::<(String, NodeRef<leptos::html::Input>)>::new());
-            let collect = {
-                let (save, id) = (save.clone(), id.clone());
-                move |_| {
-                    let joined = boxes.with_value(|b| {
-                        b.iter()
-                            .filter(|(_, r)| r.get_untracked().is_some_and(|el| el.checked()))
-                            .map(|(v, _)| v.clone())
-                            .collect::<Vec<_>>()
-                            .join(",")
-                    });
-                    save(id.clone(), joined);
-                }
-            };
             let hint = item
                 .max_choices
                 .map(|m| view! { <p class="help">{format!("Choose at most {m}.")}</p> });
@@ -1063,18 +1065,14 @@ fn ItemInput(
                             .options
                             .iter()
                             .map(|o| {
-                                let node = NodeRef::<leptos::html::Input>::new();
-                                boxes.update_value(|b| b.push((o.value.clone(), node)));
                                 view! {
                                     <label class="option">
                                         <input
                                             type="checkbox"
-                                            node_ref=node
                                             name=format!("multi[{id}][{}]", o.value)
                                             value="on"
                                             checked=chosen.contains(&o.value)
                                             disabled=disabled
-                                            on:change=collect.clone()
                                         />
                                         <span>{o.label.clone()}</span>
                                     </label>
@@ -1105,7 +1103,6 @@ fn ItemInput(
                         step=if item.integer.unwrap_or(true) { "1" } else { "any" }
                         value=value.unwrap_or_default()
                         disabled=disabled
-                        on:change=on_change
                     />
                     {unit}
                 </div>
@@ -1122,7 +1119,6 @@ fn ItemInput(
                     rows="4"
                     maxlength=item.text_limit()
                     disabled=disabled
-                    on:change=on_change
                 >
                     {value.unwrap_or_default()}
                 </textarea>
@@ -1140,7 +1136,6 @@ fn ItemInput(
                     maxlength=item.text_limit()
                     disabled=disabled
                     value=value.unwrap_or_default()
-                    on:change=on_change
                 />
             </div>
         }

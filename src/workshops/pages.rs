@@ -495,7 +495,7 @@ fn draw_chart(room: RwSignal<RoomView>) {
 
 /// The presenter view: an island, live (server-sent events) once the page runs. `error` is the
 /// page's `?error=` message (a plain form post refused).
-#[island]
+#[island(lazy)]
 fn Presenter(
     initial: RoomView,
     qr: Option<String>,
@@ -851,7 +851,7 @@ fn poll_rows(r: &RoomView) -> impl IntoView + use<> {
 /// The facilitator's controls on the workshop page: where the room stands, reveal, and the words
 /// to moderate (hidden words vanish from every presenter screen at once). An island, live once
 /// the page runs; `error` is the page's `?error=` message.
-#[island]
+#[island(lazy)]
 fn RoomControls(initial: RoomView, error: Option<String>) -> impl IntoView {
     let id = initial.workshop_id.clone();
     let room = live_room(initial);
