@@ -179,3 +179,56 @@ pub struct SaveOutcome {
     pub answered_items: usize,
     pub total_items: usize,
 }
+
+#[cfg(test)]
+#[cfg(feature = "ssr")]
+mod tests {
+    use super::*;
+
+    fn category() -> Category {
+        let text = "id='c'\ntitle='C'\npurpose='p'\n\
+            [[subcategories]]\nid='s1'\ntitle='S1'\n\
+            [[subcategories.items]]\nid='b'\ntype='short_text'\ntext='x'\n\
+            [[subcategories.items]]\nid='a'\ntype='short_text'\ntext='x'\n\
+            [[subcategories]]\nid='s2'\ntitle='S2'\n\
+            [[subcategories.items]]\nid='c'\ntype='short_text'\ntext='x'\n";
+        toml::from_str(text).unwrap()
+    }
+
+    fn view(status: Status) -> CategoryView {
+        CategoryView {
+            token: "t".into(),
+            resume_url: "http://r/r/t".into(),
+            instrument_title: "I".into(),
+            index: 2,
+            total: 3,
+            category: category(),
+            scales: BTreeMap::new(),
+            answers: [("a", "1"), ("elsewhere", "5"), ("c", "")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            note: None,
+            answered_items: 7,
+            total_items: 12,
+            status,
+        }
+    }
+
+    /// The island gets the page's items in page order and only their stored answers (another
+    /// page's answer is not its business), and whether the reflection is finished.
+    #[test]
+    fn the_category_island_gets_this_page_only() {
+        let data = CategoryFormData::from(&view(Status::InProgress));
+        assert_eq!(data.items, ["b", "a", "c"]);
+        let expected: HashMap<String, String> = [("a", "1"), ("c", "")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(data.answers, expected);
+        assert_eq!((data.index, data.total), (2, 3));
+        assert_eq!((data.answered_items, data.total_items), (7, 12));
+        assert!(!data.finished);
+        assert!(CategoryFormData::from(&view(Status::Finished)).finished);
+    }
+}
