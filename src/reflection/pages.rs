@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::{use_params_map, use_query_map};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -347,14 +347,11 @@ fn CategoryForm(page: CategoryFormData, children: Children) -> impl IntoView {
         finished,
     } = page;
     let last = index == total;
+    let done = RwSignal::new(answered_ids(&answers));
     let token = StoredValue::new(token);
     let order = StoredValue::new(items);
-    // what the server has, or has been sent, per item: a change of the form is compared with it,
-    // and a statement counts as answered when its value is not blank
-    let known = RwSignal::new(answers);
-    let answered_item = move |k: &HashMap<String, String>, item: &str| {
-        k.get(item).is_some_and(|v| !v.trim().is_empty())
-    };
+    // what the server has, or has been sent, per item: a change of the form is compared with it
+    let known = StoredValue::new(answers);
     let answered = RwSignal::new(answered_items);
     let queue = RwSignal::new(SaveQueue::default());
     // true once the WebAssembly runs this page (the server's HTML says answers go with the form)
@@ -367,7 +364,7 @@ fn CategoryForm(page: CategoryFormData, children: Children) -> impl IntoView {
 
     // every statement of the page has an answer (tracked, so the status line follows it)
     let page_complete =
-        move || order.with_value(|o| known.with(|k| o.iter().all(|i| answered_item(k, i))));
+        move || order.with_value(|o| done.with(|d| o.iter().all(|i| d.contains(i))));
     let cancel_advance = move || {
         generation.update_value(|g| *g += 1);
         if countdown.get_untracked().is_some() {
@@ -443,11 +440,18 @@ fn CategoryForm(page: CategoryFormData, children: Children) -> impl IntoView {
     let on_answer = move |item: String, value: String| {
         cancel_advance();
         let given = !value.trim().is_empty();
-        let was_unanswered = !known.with_untracked(|k| answered_item(k, &item));
-        known.update(|k| {
-            k.insert(item.clone(), value.clone());
+        let was_unanswered = !done.with_untracked(|d| d.contains(&item));
+        done.update(|d| {
+            if given {
+                d.insert(item.clone());
+            } else {
+                d.remove(&item);
+            }
         });
         let complete = untrack(page_complete);
+        known.update_value(|k| {
+            k.insert(item.clone(), value.clone());
+        });
         queue.update(|q| q.push(item, value));
         pump();
         if !finished
@@ -467,7 +471,7 @@ fn CategoryForm(page: CategoryFormData, children: Children) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         if let Some(form) = form_ref.get_untracked() {
             let shown = read_form(&form);
-            let changes = order.with_value(|o| known.with_untracked(|k| shown.unsaved(o, k)));
+            let changes = order.with_value(|o| known.with_value(|k| shown.unsaved(o, k)));
             for (item, value) in changes {
                 on_answer(item, value);
             }
@@ -549,6 +553,15 @@ fn CategoryForm(page: CategoryFormData, children: Children) -> impl IntoView {
             <AdvanceNotice countdown cancel=cancel_advance />
         </form>
     }
+}
+
+/// The statements of `answers` that have an answer (not only spaces).
+fn answered_ids(answers: &HashMap<String, String>) -> HashSet<String> {
+    answers
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, _)| k.clone())
+        .collect()
 }
 
 /// Above the form of a finished reflection: answers can no longer change.
