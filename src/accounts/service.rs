@@ -118,15 +118,16 @@ pub async fn bootstrap_admin(
 }
 
 /// Sign-in attempts (the `governor` crate, in memory):
-/// - per e-mail address: 5 at once, then one a minute. Guessing a password becomes slow; the cost
-///   is that someone who knows an address can keep its owner waiting, which a lock-out of an hour
-///   would make worse;
+/// - per e-mail address, failed attempts only: 5 at once, then one a minute ([`Failures`]).
+///   Guessing a password becomes slow; the cost is that someone who knows an address can keep its
+///   owner waiting, which a lock-out of an hour would make worse. Signing in rightly costs nothing
+///   here, so a person who signs in and out all day is never refused;
 /// - per client: 20 at once, then one every 6 seconds, so one client cannot try many addresses;
 /// - across the server: at most [`HASHES_AT_ONCE`] password hashes at once (each costs ~30 ms of a
 ///   core); a sign-in that cannot get a turn within 2 seconds is refused with 429, so a flood of
 ///   sign-ins never takes the cores from everyone else.
 pub struct SignInLimiter {
-    per_address: governor::DefaultKeyedRateLimiter<String>,
+    per_address: std::sync::Mutex<Failures>,
     per_client: governor::DefaultKeyedRateLimiter<String>,
     hashes: tokio::sync::Semaphore,
 }
@@ -136,13 +137,11 @@ pub const HASHES_AT_ONCE: usize = 2;
 impl Default for SignInLimiter {
     fn default() -> Self {
         let burst = |n| std::num::NonZeroU32::new(n).unwrap_or(std::num::NonZeroU32::MIN);
-        let per_address =
-            governor::Quota::per_minute(std::num::NonZeroU32::MIN).allow_burst(burst(5));
         let per_client = governor::Quota::with_period(std::time::Duration::from_secs(6))
-            .unwrap_or(per_address)
+            .unwrap_or(governor::Quota::per_minute(std::num::NonZeroU32::MIN))
             .allow_burst(burst(20));
         Self {
-            per_address: governor::RateLimiter::keyed(per_address),
+            per_address: std::sync::Mutex::new(Failures::default()),
             per_client: governor::RateLimiter::keyed(per_client),
             hashes: tokio::sync::Semaphore::new(HASHES_AT_ONCE),
         }
@@ -163,12 +162,24 @@ impl SignInLimiter {
                 "Too many sign-in attempts from this device. Wait a minute and try again.".into(),
             ));
         }
-        if Self::limited(&self.per_address, email) {
+        let now = std::time::Instant::now();
+        let blocked = self
+            .per_address
+            .lock()
+            .map_or(true, |f| f.blocked(email, now));
+        if blocked {
             return Err(AppError::TooManyRequests(
                 "Too many sign-in attempts for this address. Wait a minute and try again.".into(),
             ));
         }
         Ok(())
+    }
+
+    /// Counts a failed attempt against the address.
+    fn failed(&self, email: &str) {
+        if let Ok(mut f) = self.per_address.lock() {
+            f.fail(email, std::time::Instant::now());
+        }
     }
 
     /// A turn to hash a password, waiting at most 2 seconds.
@@ -210,7 +221,50 @@ pub async fn authenticate(
     drop(turn);
     match row {
         Some(r) if ok => Ok(r.id),
-        _ => Err(wrong()),
+        _ => {
+            limiter.failed(&email);
+            Err(wrong())
+        }
+    }
+}
+
+/// Failed sign-ins per address: a bucket of [`Failures::BURST`] that refills one every
+/// [`Failures::REFILL`]; an address whose bucket is empty is refused until one has come back.
+#[derive(Default)]
+pub struct Failures {
+    buckets: std::collections::HashMap<String, (f64, std::time::Instant)>,
+}
+
+impl Failures {
+    pub const BURST: f64 = 5.0;
+    pub const REFILL: std::time::Duration = std::time::Duration::from_secs(60);
+
+    fn level(&self, email: &str, now: std::time::Instant) -> f64 {
+        self.buckets.get(email).map_or(Self::BURST, |(tokens, at)| {
+            let back =
+                now.saturating_duration_since(*at).as_secs_f64() / Self::REFILL.as_secs_f64();
+            (tokens + back).min(Self::BURST)
+        })
+    }
+
+    /// Whether an attempt for this address is refused now.
+    pub fn blocked(&self, email: &str, now: std::time::Instant) -> bool {
+        self.level(email, now) < 1.0
+    }
+
+    /// Counts one failed attempt.
+    pub fn fail(&mut self, email: &str, now: std::time::Instant) {
+        if self.buckets.len() > 10_000 {
+            // forget addresses whose buckets are full again
+            let full = |(tokens, at): &(f64, std::time::Instant)| {
+                tokens
+                    + now.saturating_duration_since(*at).as_secs_f64() / Self::REFILL.as_secs_f64()
+                    >= Self::BURST
+            };
+            self.buckets.retain(|_, b| !full(b));
+        }
+        let level = (self.level(email, now) - 1.0).max(0.0);
+        self.buckets.insert(email.to_string(), (level, now));
     }
 }
 
@@ -363,6 +417,26 @@ mod tests {
         assert!(check_password("short").is_err());
         assert!(check_password(&"x".repeat(MIN_PASSWORD)).is_ok());
         assert!(check_password(&"x".repeat(MAX_PASSWORD + 1)).is_err());
+    }
+
+    #[test]
+    fn only_failed_sign_ins_count_against_an_address() {
+        let t0 = std::time::Instant::now();
+        let mut f = Failures::default();
+        for n in 0..5 {
+            assert!(!f.blocked("a@x.org", t0), "failure {n} is allowed");
+            f.fail("a@x.org", t0);
+        }
+        assert!(f.blocked("a@x.org", t0), "the sixth attempt waits");
+        assert!(!f.blocked("b@x.org", t0), "another address is not affected");
+        assert!(f.blocked("a@x.org", t0 + Failures::REFILL / 2));
+        assert!(
+            !f.blocked("a@x.org", t0 + Failures::REFILL),
+            "one more a minute later"
+        );
+        f.fail("a@x.org", t0 + Failures::REFILL);
+        assert!(f.blocked("a@x.org", t0 + Failures::REFILL));
+        assert!(!f.blocked("a@x.org", t0 + Failures::REFILL * 6));
     }
 
     #[test]

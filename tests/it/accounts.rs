@@ -413,6 +413,59 @@ async fn sign_in_attempts_are_rate_limited(app: &mut common::TestApp) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// Only failed attempts count against an address: a person who signs in and out all day (a
+/// facilitator between workshops) is never refused, and a wrong guess afterwards is still counted.
+async fn signing_in_rightly_is_never_refused(app: &mut common::TestApp) {
+    reflect::accounts::service::create_user(
+        &app.state.db,
+        reflect::accounts::service::NewUser {
+            email: "f@x.org",
+            password: "the right password",
+            role: "researcher",
+            school_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    for n in 0..10 {
+        let r = app
+            .call(
+                "login",
+                &[("email", "f@x.org"), ("password", "the right password")],
+            )
+            .await;
+        assert!(
+            r.status.is_redirection() || r.status.is_success(),
+            "{n}: {} {}",
+            r.status,
+            r.body
+        );
+        assert_ne!(app.call("whoami", &[]).await.body, "null", "{n}: signed in");
+        let r = app.call("logout", &[]).await;
+        assert!(
+            r.status.is_redirection() || r.status.is_success(),
+            "{n}: {}",
+            r.body
+        );
+    }
+    for _ in 0..5 {
+        let r = app
+            .call(
+                "login",
+                &[("email", "f@x.org"), ("password", "a wrong guess")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    }
+    let r = app
+        .call(
+            "login",
+            &[("email", "f@x.org"), ("password", "the right password")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+}
+
 /// One client trying many addresses (each under its own limit) is limited as a client: 20 at
 /// once, then one every 6 seconds (a slow debug-build hash may earn it a few more on the way).
 async fn one_client_cannot_try_many_addresses(app: &mut common::TestApp) {
@@ -442,5 +495,6 @@ on_both_backends!(
     sign_in_sessions_and_the_first_admin,
     admins_manage_schools_networks_and_accounts,
     sign_in_attempts_are_rate_limited,
+    signing_in_rightly_is_never_refused,
     one_client_cannot_try_many_addresses
 );
