@@ -1,6 +1,7 @@
 //! The app shell, routes and the pages that belong to no single domain.
 use crate::accounts::pages::LoginPage;
 use crate::export::pages::ExportPage;
+use crate::i18n::td_string;
 use crate::reflection::pages::{
     CategoryPage, DeletedPage, HomePage, ProfilePage, ResumeFormPage, ResumePage, StartPage,
 };
@@ -23,9 +24,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     {
         response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, policy);
     }
+    let lang = crate::lang::code(crate::lang::current());
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -89,20 +91,22 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let l = crate::lang::current();
     view! {
-        <Title text="Reflect – leadership reflection" />
+        <Title text=td_string!(l, common.site_title) />
         <Router>
             <a class="skip-link" href="#main">
-                "Skip to content"
+                {td_string!(l, common.skip_to_content)}
             </a>
             <header class="site-header">
                 <A href="/" attr:class="brand">
                     "Reflect"
                 </A>
-                <span class="tagline">"Leadership reflection for schools"</span>
+                <span class="tagline">{td_string!(l, common.tagline)}</span>
                 <a href="/results" class="staff-link">
-                    "Results (staff)"
+                    {td_string!(l, common.staff_link)}
                 </a>
+                <crate::lang::LanguageSwitch />
             </header>
             <main id="main">
                 // Every page waits for its data on the server (SsrMode::Async), so pages are
@@ -137,10 +141,7 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <footer class="site-footer">
-                <p>
-                    "Reflect stores no names, IP addresses or browser details with your answers. "
-                    "Your private link is the only way back to them."
-                </p>
+                <p>{td_string!(l, common.footer_privacy)}</p>
             </footer>
         </Router>
     }
@@ -152,9 +153,13 @@ fn NotFound() -> impl IntoView {
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.set_status(axum::http::StatusCode::NOT_FOUND);
     }
+    let l = crate::lang::current();
     view! {
-        <Title text="Page not found – Reflect" />
-        <h1>"Page not found"</h1>
-        <p>"There is nothing at this address. " <A href="/">"Go to the start page"</A></p>
+        <Title text=td_string!(l, common.not_found_title) />
+        <h1>{td_string!(l, common.not_found_heading)}</h1>
+        <p>
+            {td_string!(l, common.not_found_text)} " "
+            <A href="/">{td_string!(l, common.go_to_start)}</A>
+        </p>
     }
 }

@@ -102,7 +102,14 @@ impl FromServerFnError for AppError {
     fn ser(&self) -> server_fn::Bytes {
         #[cfg(feature = "ssr")]
         self.set_status();
-        serde_json::to_vec(self)
+        // the browser shows the message as it comes: in the language of the request
+        #[cfg(feature = "ssr")]
+        let localized = self.localized(crate::lang::current());
+        #[cfg(feature = "ssr")]
+        let this = &localized;
+        #[cfg(not(feature = "ssr"))]
+        let this = self;
+        serde_json::to_vec(this)
             .map(server_fn::Bytes::from)
             .unwrap_or_else(|_| server_fn::Bytes::from_static(br#""Internal""#))
     }
@@ -254,9 +261,143 @@ impl AppError {
     }
 }
 
-/// The message for a code from [`AppError::form_code`]; `None` for anything else, so text in the
-/// address never reaches the page.
+impl AppError {
+    /// The same error with its fixed message in language `l` (see [`in_language`]).
+    pub fn localized(&self, l: crate::lang::Locale) -> AppError {
+        match self {
+            Self::Invalid(m) => Self::Invalid(in_language(l, m)),
+            Self::NotFound(m) => Self::NotFound(in_language(l, m)),
+            Self::Conflict(m) => Self::Conflict(in_language(l, m)),
+            Self::Unauthorized(m) => Self::Unauthorized(in_language(l, m)),
+            Self::Forbidden(m) => Self::Forbidden(in_language(l, m)),
+            Self::TooManyRequests(m) => Self::TooManyRequests(in_language(l, m)),
+            other => other.clone(),
+        }
+    }
+
+    /// The message in language `l`: a fixed message where it is translated, the general
+    /// messages of internal errors, unreadable requests and a lost connection; a message built
+    /// with values (a name, a length) as it is.
+    pub fn message_in(&self, l: crate::lang::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            Self::Internal => td_string!(l, errors.internal).to_string(),
+            Self::Unreachable => td_string!(l, errors.unreachable).to_string(),
+            Self::BadRequest(_) => td_string!(l, errors.bad_request).to_string(),
+            other => in_language(l, &other.to_string()),
+        }
+    }
+}
+
+/// A fixed message in language `l`, where it is translated: the messages a respondent or a
+/// workshop participant can meet (staff pages speak English for now; see docs/i18n.md).
+pub fn in_language(l: crate::lang::Locale, english: &str) -> String {
+    use crate::i18n::td_string;
+    let t = |s: &str| s.to_string();
+    match english {
+        "No reflection belongs to this link. Check that you copied the whole private link." => {
+            t(td_string!(l, errors.unknown_reflection))
+        }
+        "Choose your role." => t(td_string!(l, errors.choose_role)),
+        "Choose the innovation you reflect on." => t(td_string!(l, errors.choose_innovation)),
+        "Say in a few words which innovation you reflect on." => {
+            t(td_string!(l, errors.describe_innovation))
+        }
+        "Say whether your answers may be used for research (yes or no)." => {
+            t(td_string!(l, errors.consent))
+        }
+        "A school code has at most 16 characters." => t(td_string!(l, errors.school_code_long)),
+        "No school has this code. Check it, or leave the field empty." => {
+            t(td_string!(l, errors.school_code_unknown))
+        }
+        "This workshop uses another questionnaire: open it from the workshop's join page." => {
+            t(td_string!(l, errors.workshop_other_questionnaire))
+        }
+        "The workshop is closed, so it accepts no more answers. Your earlier answers are kept." => {
+            t(td_string!(l, errors.workshop_closed_kept))
+        }
+        "This reflection is finished, so its answers can no longer be changed. Your profile shows them." => {
+            t(td_string!(l, errors.finished))
+        }
+        "This category has no reflection question." => {
+            t(td_string!(l, errors.no_reflection_question))
+        }
+        "Finish the reflection first; the action plan belongs to its profile." => {
+            t(td_string!(l, errors.finish_first))
+        }
+        "The action plan contains characters that cannot be stored." => {
+            t(td_string!(l, errors.plan_characters))
+        }
+        "Write one or two steps first: an empty action plan is not saved." => {
+            t(td_string!(l, errors.plan_empty))
+        }
+        "Tick the box to confirm that all your answers should be deleted." => {
+            t(td_string!(l, errors.confirm_delete))
+        }
+        "Too many new reflections from this device. Wait a minute and try again." => {
+            t(td_string!(l, errors.too_many_reflections))
+        }
+        "Very many reflections were started with this school code just now. Wait a minute and try again." => {
+            t(td_string!(l, errors.school_code_busy))
+        }
+        "Many people are joining this workshop from your network just now. Wait a few seconds and press Start again." => {
+            t(td_string!(l, errors.workshop_busy))
+        }
+        "A workshop code has 8 digits, like 9161 8750." => {
+            t(td_string!(l, errors.workshop_code_form))
+        }
+        "No workshop has this code. Check it on the screen." => {
+            t(td_string!(l, errors.workshop_code_unknown))
+        }
+        "This workshop is closed: it accepts no answers now." => {
+            t(td_string!(l, errors.workshop_closed))
+        }
+        "The workshop is closed, so it accepts no more answers." => {
+            t(td_string!(l, errors.workshop_closed_short))
+        }
+        JOIN_TOO_MANY => t(td_string!(l, errors.join_wrong_codes)),
+        SCHOOL_TOO_MANY => t(td_string!(l, errors.school_wrong_codes)),
+        "Please sign in to see this page." => t(td_string!(l, errors.sign_in)),
+        "Your account may not see or change this." => t(td_string!(l, errors.forbidden)),
+        other => other.to_string(),
+    }
+}
+
+/// The message for a code from [`AppError::form_code`], in the page's language; `None` for
+/// anything else, so text in the address never reaches the page.
 pub fn form_message(code: &str) -> Option<String> {
+    let l = crate::lang::current();
+    form_message_in(l, code)
+}
+
+/// [`form_message`] in language `l`.
+pub fn form_message_in(l: crate::lang::Locale, code: &str) -> Option<String> {
+    use crate::i18n::td_string;
+    if let Some(hex) = code.strip_prefix('m') {
+        return FORM_MESSAGES
+            .iter()
+            .find(|m| format!("{:08x}", fingerprint(m)) == hex)
+            .map(|m| in_language(l, m));
+    }
+    let t = |s: &str| Some(s.to_string());
+    match code {
+        "invalid" => t(td_string!(l, errors.invalid)),
+        "not-found" => t(td_string!(l, errors.not_found)),
+        "conflict" => t(td_string!(l, errors.conflict)),
+        "sign-in" => t(td_string!(l, errors.sign_in)),
+        "forbidden" => t(td_string!(l, errors.forbidden)),
+        "too-many" => t(td_string!(l, errors.too_many_attempts)),
+        "bad-request" => t(td_string!(l, errors.bad_request)),
+        "internal" => t(td_string!(l, errors.internal)),
+        "unreachable" => t(td_string!(l, errors.unreachable)),
+        _ => None,
+    }
+}
+
+/// The English messages as the source writes them, for the check that the `errors` translations
+/// match them word for word.
+#[cfg(test)]
+fn form_message_english(code: &str) -> Option<String> {
     if let Some(hex) = code.strip_prefix('m') {
         return FORM_MESSAGES
             .iter()
@@ -282,6 +423,49 @@ pub fn form_message(code: &str) -> Option<String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn messages_speak_the_page_language() {
+        use crate::lang::Locale;
+        let general = [
+            "invalid",
+            "not-found",
+            "conflict",
+            "sign-in",
+            "forbidden",
+            "too-many",
+            "bad-request",
+            "internal",
+            "unreachable",
+        ];
+        let codes = general.iter().map(ToString::to_string).chain(
+            FORM_MESSAGES
+                .iter()
+                .map(|m| format!("m{:08x}", fingerprint(m))),
+        );
+        for code in codes {
+            assert_eq!(
+                form_message_in(Locale::en, &code),
+                form_message_english(&code),
+                "{code}"
+            );
+            for &l in crate::lang::all().iter().filter(|l| **l != Locale::en) {
+                let m = form_message_in(l, &code).unwrap();
+                if general.contains(&code.as_str()) {
+                    assert_ne!(Some(m), form_message_english(&code), "{code} in {l}");
+                }
+            }
+        }
+        // the messages a respondent meets are translated: each arm of `in_language` names its
+        // message word for word
+        for &l in crate::lang::all().iter().filter(|l| **l != Locale::en) {
+            let translated = FORM_MESSAGES
+                .iter()
+                .filter(|m| in_language(l, m) != **m)
+                .count();
+            assert_eq!(translated, 26, "{l}");
+        }
+    }
 
     /// The fixed messages in the source (outside tests and benchmarks): every `AppError` variant
     /// or `AppError::invalid` called with a string literal.

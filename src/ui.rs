@@ -1,5 +1,6 @@
 //! Small pieces of user interface shared by every part of the product.
 use crate::error::AppError;
+use crate::i18n::td_string;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -10,20 +11,21 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     error.set_status();
     let sign_in = matches!(error, AppError::Unauthorized(_));
+    let l = crate::lang::current();
     view! {
         <div class="error" role="alert">
-            <p>{error.to_string()}</p>
+            <p>{error.message_in(crate::lang::current())}</p>
             {if sign_in {
                 view! {
                     <p>
-                        <a href="/login">"Sign in"</a>
+                        <a href="/login">{td_string!(l, common.sign_in)}</a>
                     </p>
                 }
                     .into_any()
             } else {
                 view! {
                     <p>
-                        <A href="/">"Go to the start page"</A>
+                        <A href="/">{td_string!(l, common.go_to_start)}</A>
                     </p>
                 }
                     .into_any()
@@ -48,9 +50,10 @@ where
     C: Fn(T) -> AnyView + Send + Sync + 'static,
 {
     let (load, children) = (std::sync::Arc::new(load), std::sync::Arc::new(children));
+    let loading = td_string!(crate::lang::current(), common.loading);
     view! {
-        <Suspense fallback=|| {
-            view! { <p>"Loading…"</p> }
+        <Suspense fallback=move || {
+            view! { <p>{loading}</p> }
         }>
             {move || {
                 let (load, children) = (load.clone(), children.clone());

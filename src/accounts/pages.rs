@@ -1,6 +1,7 @@
 //! Sign-in page, the signed-in bar, and the accounts section of the admin page.
 use super::api::*;
 use super::model::{CurrentUser, Role, UserSummary};
+use crate::i18n::td_string;
 use crate::ui::{FormError, form_error};
 use leptos::html::Form;
 use leptos::prelude::*;
@@ -10,6 +11,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
+    let l = crate::lang::current();
     let error = form_error(action.value(), "error");
     let query = use_query_map();
     let next = move || {
@@ -19,21 +21,18 @@ pub fn LoginPage() -> impl IntoView {
             .unwrap_or_else(|| "/results".into())
     };
     view! {
-        <Title text="Sign in – Reflect" />
-        <h1>"Sign in"</h1>
-        <p>
-            "For school coordinators, researchers, facilitators and administrators. "
-            "Respondents need no account."
-        </p>
+        <Title text=td_string!(l, staff.login_title) />
+        <h1>{td_string!(l, staff.login_heading)}</h1>
+        <p>{td_string!(l, staff.login_lead)}</p>
         <FormError message=Signal::derive(error) />
         <ActionForm action=action attr:class="login-form">
             <input type="hidden" name="next" value=next />
             <div class="field">
-                <label for="email">"E-mail address"</label>
+                <label for="email">{td_string!(l, staff.email_label)}</label>
                 <input id="email" name="email" type="email" autocomplete="username" required=true />
             </div>
             <div class="field">
-                <label for="password">"Password"</label>
+                <label for="password">{td_string!(l, staff.password_label)}</label>
                 <input
                     id="password"
                     name="password"
@@ -43,7 +42,7 @@ pub fn LoginPage() -> impl IntoView {
                 />
             </div>
             <button type="submit" class="primary">
-                "Sign in"
+                {td_string!(l, staff.login_button)}
             </button>
         </ActionForm>
     }
@@ -52,15 +51,25 @@ pub fn LoginPage() -> impl IntoView {
 /// "Signed in as … · Sign out".
 #[component]
 pub fn SignedInBar(user: CurrentUser) -> impl IntoView {
+    let l = crate::lang::current();
     let logout = ServerAction::<Logout>::new();
+    let signed_in = td_string!(
+        l,
+        staff.signed_in_as,
+        email = &user.email,
+        role = user.role.label()
+    )
+    .to_string();
     view! {
         <div class="signed-in">
-            <span>{format!("Signed in as {} ({})", user.email, user.role.label())}</span>
-            {user.is_admin().then(|| view! { <a href="/admin">"Admin"</a> })}
-            <a href="/results">"Results"</a>
+            <span>{signed_in}</span>
+            {user
+                .is_admin()
+                .then(|| view! { <a href="/admin">{td_string!(l, staff.admin_link)}</a> })}
+            <a href="/results">{td_string!(l, staff.results_link)}</a>
             <ActionForm action=logout attr:class="inline-form">
                 <button type="submit" class="link-button">
-                    "Sign out"
+                    {td_string!(l, staff.sign_out)}
                 </button>
             </ActionForm>
         </div>
@@ -78,17 +87,23 @@ pub fn AccountsAdmin(
     form: NodeRef<Form>,
     created: Signal<Option<String>>,
 ) -> impl IntoView {
+    let l = crate::lang::current();
     let error = form_error(action.value(), "user_error");
     view! {
         <section id="accounts">
-            <h2>"Accounts"</h2>
-            <div class="table-wrap" role="region" aria-label="Accounts" tabindex="0">
+            <h2>{td_string!(l, staff.accounts_heading)}</h2>
+            <div
+                class="table-wrap"
+                role="region"
+                aria-label=td_string!(l, staff.accounts_table)
+                tabindex="0"
+            >
                 <table class="data">
                     <thead>
                         <tr>
-                            <th scope="col">"E-mail"</th>
-                            <th scope="col">"Role"</th>
-                            <th scope="col">"Schools"</th>
+                            <th scope="col">{td_string!(l, staff.col_email)}</th>
+                            <th scope="col">{td_string!(l, staff.col_role)}</th>
+                            <th scope="col">{td_string!(l, staff.col_schools)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -107,7 +122,7 @@ pub fn AccountsAdmin(
                     </tbody>
                 </table>
             </div>
-            <h3>"New account"</h3>
+            <h3>{td_string!(l, staff.new_account_heading)}</h3>
             {move || {
                 created
                     .get()
@@ -115,12 +130,9 @@ pub fn AccountsAdmin(
                         view! {
                             <p class="ok" role="status">
                                 {if who.is_empty() {
-                                    "Account created. Give them their password privately."
-                                        .to_string()
+                                    td_string!(l, staff.account_created).to_string()
                                 } else {
-                                    format!(
-                                        "Account created for {who}. Give them their password privately.",
-                                    )
+                                    td_string!(l, staff.account_created_for, who = who).to_string()
                                 }}
                             </p>
                         }
@@ -129,7 +141,7 @@ pub fn AccountsAdmin(
             <FormError message=Signal::derive(error) />
             <ActionForm action=action node_ref=form attr:class="admin-form">
                 <div class="field">
-                    <label for="user-email">"E-mail address"</label>
+                    <label for="user-email">{td_string!(l, staff.email_label)}</label>
                     <input
                         id="user-email"
                         name="email"
@@ -140,10 +152,8 @@ pub fn AccountsAdmin(
                 </div>
                 <div class="field">
                     <label for="user-password">
-                        {format!(
-                            "Password (at least {} characters; give it to them privately)",
-                            super::model::MIN_PASSWORD,
-                        )}
+                        {td_string!(l, staff.new_password_label, count = super::model::MIN_PASSWORD)
+                            .to_string()}
                     </label>
                     <input
                         id="user-password"
@@ -154,7 +164,7 @@ pub fn AccountsAdmin(
                     />
                 </div>
                 <div class="field">
-                    <label for="user-role">"Role"</label>
+                    <label for="user-role">{td_string!(l, staff.role_label)}</label>
                     <select id="user-role" name="role">
                         // the most powerful role last, so it is never picked by accident
                         {[Role::Coordinator, Role::Researcher, Role::Facilitator, Role::Admin]
@@ -164,7 +174,7 @@ pub fn AccountsAdmin(
                     </select>
                 </div>
                 <div class="field">
-                    <label for="user-school">"School (for a school coordinator)"</label>
+                    <label for="user-school">{td_string!(l, staff.coordinator_school_label)}</label>
                     <select id="user-school" name="school">
                         <option value="">"—"</option>
                         {schools
@@ -173,7 +183,7 @@ pub fn AccountsAdmin(
                             .collect_view()}
                     </select>
                 </div>
-                <button type="submit">"Create the account"</button>
+                <button type="submit">{td_string!(l, staff.create_account)}</button>
             </ActionForm>
         </section>
     }

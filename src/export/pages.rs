@@ -3,33 +3,32 @@
 use super::api::{export_choices, preview_export};
 use super::model::*;
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang::Locale;
 use crate::ui::{FilterSelect, Loaded};
 use crate::values::{INNOVATIONS, ROLES, YesNo};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-fn plural(n: i64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// The preview's counts in words; with no respondent left, that there is nothing to export.
-fn counts_text(pv: &ExportPreview) -> String {
-    let k = plural(pv.minimum_group_size, "respondent", "respondents");
+/// The preview's counts in words, in language `l`; with no respondent left, that there is
+/// nothing to export.
+fn counts_text(l: Locale, pv: &ExportPreview) -> String {
+    let k = pv.minimum_group_size;
     if pv.respondents == 0 {
-        format!(
-            "Nothing to export with these filters: no respondent who agreed to research use is in a group of at least {k}. Choose fewer filters or a longer period."
-        )
+        td_string!(l, staff.nothing_to_export, count = k).to_string()
     } else {
         format!(
-            "{} selected. Every group holds at least {k}.",
-            plural(pv.respondents, "respondent", "respondents"),
+            "{} {}",
+            td_string!(l, staff.selected_respondents, count = pv.respondents),
+            td_string!(l, staff.group_minimum, count = k),
         )
     }
 }
 
 #[component]
 pub fn ExportPage() -> impl IntoView {
+    let l = crate::lang::current();
     let query = use_query_map();
     let params = move || {
         let q = query.read();
@@ -60,16 +59,14 @@ pub fn ExportPage() -> impl IntoView {
         Ok::<_, AppError>((user, choices, p, preview))
     });
     view! {
-        <Title text="Research export – Reflect" />
+        <Title text=td_string!(l, staff.export_title) />
         <Loaded
             load=move || data
-            children=|(user, choices, p, preview)| {
+            children=move |(user, choices, p, preview)| {
                 view! {
                     <crate::accounts::pages::SignedInBar user=user />
-                    <h1>"Research export"</h1>
-                    <p class="lead">
-                        "Anonymised answers of respondents who agreed to research use, with a codebook. Every download is logged (who, when, filters, rows — not the data)."
-                    </p>
+                    <h1>{td_string!(l, staff.export_heading)}</h1>
+                    <p class="lead">{td_string!(l, staff.export_lead)}</p>
                     <ExportFilters choices p=p.clone() />
                     {preview
                         .map(|r| match r {
@@ -95,6 +92,7 @@ pub fn ExportPage() -> impl IntoView {
 /// The export's filters: a plain GET form to `/export`, filled in with the current `p`.
 #[component]
 fn ExportFilters(choices: FilterChoices, p: ExportParams) -> impl IntoView {
+    let l = crate::lang::current();
     let chosen = p.instrument.clone().unwrap_or_default();
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     let role = value(&p.role);
@@ -118,12 +116,12 @@ fn ExportFilters(choices: FilterChoices, p: ExportParams) -> impl IntoView {
             <FilterSelect
                 id="x-instrument"
                 name="instrument"
-                label="Questionnaire"
+                label=td_string!(l, staff.filter_questionnaire)
                 options=choices.instruments.clone()
                 selected=chosen
             />
             <div class="field">
-                <label for="x-version">"Version (empty: all)"</label>
+                <label for="x-version">{td_string!(l, staff.filter_version)}</label>
                 <input
                     id="x-version"
                     name="version"
@@ -133,50 +131,50 @@ fn ExportFilters(choices: FilterChoices, p: ExportParams) -> impl IntoView {
                 />
             </div>
             <div class="field">
-                <label for="x-from">"From (day finished)"</label>
+                <label for="x-from">{td_string!(l, staff.filter_from)}</label>
                 <input id="x-from" name="from" type="date" value=value(&p.from) />
             </div>
             <div class="field">
-                <label for="x-to">"To"</label>
+                <label for="x-to">{td_string!(l, staff.filter_to)}</label>
                 <input id="x-to" name="to" type="date" value=value(&p.to) />
             </div>
             <FilterSelect
                 id="x-country"
                 name="country"
-                label="Country"
-                all="All countries"
+                label=td_string!(l, staff.filter_country)
+                all=td_string!(l, staff.all_countries)
                 options=countries
                 selected=country
             />
             <FilterSelect
                 id="x-network"
                 name="network"
-                label="Network"
-                all="All networks"
+                label=td_string!(l, staff.filter_network)
+                all=td_string!(l, staff.all_networks)
                 options=choices.networks.clone()
                 selected=network
             />
             <FilterSelect
                 id="x-school"
                 name="school"
-                label="School"
-                all="All schools"
+                label=td_string!(l, staff.filter_school)
+                all=td_string!(l, staff.all_schools)
                 options=choices.schools.clone()
                 selected=school
             />
             <FilterSelect
                 id="x-role"
                 name="role"
-                label="Role"
-                all="All roles"
+                label=td_string!(l, staff.filter_role)
+                all=td_string!(l, staff.all_roles)
                 options=roles
                 selected=role
             />
             <FilterSelect
                 id="x-innovation"
                 name="innovation"
-                label="Innovation"
-                all="All innovations"
+                label=td_string!(l, staff.filter_innovation)
+                all=td_string!(l, staff.all_innovations)
                 options=innovations
                 selected=innovation
             />
@@ -187,7 +185,7 @@ fn ExportFilters(choices: FilterChoices, p: ExportParams) -> impl IntoView {
                     value="yes"
                     checked=YesNo::ticked(p.unfinished.as_deref())
                 />
-                "Include unfinished reflections"
+                {td_string!(l, staff.include_unfinished)}
             </label>
             <label class="choice">
                 <input
@@ -196,10 +194,10 @@ fn ExportFilters(choices: FilterChoices, p: ExportParams) -> impl IntoView {
                     value="yes"
                     checked=YesNo::ticked(p.text.as_deref())
                 />
-                "Include written answers (only from groups of at least 10 respondents)"
+                {td_string!(l, staff.include_text)}
             </label>
             <button type="submit" class="primary">
-                "Preview"
+                {td_string!(l, staff.preview_button)}
             </button>
         </form>
     }
@@ -209,23 +207,24 @@ fn ExportFilters(choices: FilterChoices, p: ExportParams) -> impl IntoView {
 /// (`query`: the filters as a query string).
 #[component]
 fn PreviewSection(preview: ExportPreview, query: String) -> impl IntoView {
+    let l = crate::lang::current();
     let (pv, q) = (preview, query);
     // with nobody to export, only the codebook (the questions) is worth a download
     let answers = (pv.respondents > 0).then(|| {
         view! {
             <li>
                 <a href=format!("/export/responses.csv?{q}") download>
-                    "Answers, long CSV (one row per answer)"
+                    {td_string!(l, staff.download_long_csv)}
                 </a>
             </li>
             <li>
                 <a href=format!("/export/responses-wide.csv?{q}") download>
-                    "Answers, wide CSV (one row per respondent, with scale scores)"
+                    {td_string!(l, staff.download_wide_csv)}
                 </a>
             </li>
             <li>
                 <a href=format!("/export/responses.json?{q}") download>
-                    "Answers, JSON (one object per respondent, with scale scores)"
+                    {td_string!(l, staff.download_json)}
                 </a>
             </li>
         }
@@ -234,15 +233,15 @@ fn PreviewSection(preview: ExportPreview, query: String) -> impl IntoView {
         view! {
             <li>
                 <a href=format!("/export/reflect-wide.R?{q}") download>
-                    "R script: reads the wide CSV with labels as factors"
+                    {td_string!(l, staff.download_r_script)}
                 </a>
             </li>
         }
     });
     view! {
         <section class="export-preview" aria-labelledby="preview-title">
-            <h2 id="preview-title">"This export"</h2>
-            <p id="export-counts">{counts_text(&pv)}</p>
+            <h2 id="preview-title">{td_string!(l, staff.preview_heading)}</h2>
+            <p id="export-counts">{counts_text(l, &pv)}</p>
             {(!pv.suppression.is_empty())
                 .then(|| {
                     view! {
@@ -252,8 +251,14 @@ fn PreviewSection(preview: ExportPreview, query: String) -> impl IntoView {
                                 .iter()
                                 .map(|(what, n)| {
                                     let how_many = match n {
-                                        Some(n) => plural(*n, "respondent", "respondents"),
-                                        None => format!("Fewer than {}", pv.minimum_group_size),
+                                        Some(n) => {
+                                            td_string!(l, staff.respondent_count, count = *n)
+                                                .to_string()
+                                        }
+                                        None => {
+                                            td_string!(l, staff.fewer_than, k = pv.minimum_group_size)
+                                                .to_string()
+                                        }
                                     };
                                     view! { <li>{format!("{how_many}: {what}")}</li> }
                                 })
@@ -264,11 +269,11 @@ fn PreviewSection(preview: ExportPreview, query: String) -> impl IntoView {
             <ul class="downloads">
                 {answers} <li>
                     <a href=format!("/export/codebook.json?{q}") download>
-                        "Codebook (JSON)"
+                        {td_string!(l, staff.codebook_json)}
                     </a>
                 </li> <li>
                     <a href=format!("/export/codebook.md?{q}") download>
-                        "Codebook (Markdown)"
+                        {td_string!(l, staff.codebook_markdown)}
                     </a>
                 </li> {script}
             </ul>
@@ -291,18 +296,30 @@ mod tests {
     #[test]
     fn counts_say_how_many_respondents() {
         assert_eq!(
-            counts_text(&preview(12)),
+            counts_text(Locale::en, &preview(12)),
             "12 respondents selected. Every group holds at least 5 respondents."
         );
     }
 
     #[test]
     fn no_respondents_is_nothing_to_export() {
-        let text = counts_text(&preview(0));
+        let text = counts_text(Locale::en, &preview(0));
         assert!(
             text.starts_with("Nothing to export with these filters"),
             "{text}"
         );
         assert!(!text.contains("Every group holds"), "{text}");
+    }
+
+    #[test]
+    fn counts_speak_the_page_language() {
+        assert_eq!(
+            counts_text(Locale::nl, &preview(1)),
+            "1 respondent geselecteerd. Elke groep telt ten minste 5 respondenten."
+        );
+        let english = counts_text(Locale::en, &preview(12));
+        for &l in crate::lang::all().iter().filter(|&&l| l != Locale::en) {
+            assert_ne!(counts_text(l, &preview(12)), english, "{l:?}");
+        }
     }
 }

@@ -458,10 +458,13 @@ pub async fn choices(
     may_export(user)?;
     let d = crate::schools::service::directory(&state.db).await?;
     Ok(super::model::FilterChoices {
-        instruments: crate::reflection::service::list_instruments(state)
-            .into_iter()
-            .map(|i| (i.id, i.title))
-            .collect(),
+        instruments: crate::reflection::service::list_instruments(
+            state,
+            crate::lang::Locale::default(),
+        )
+        .into_iter()
+        .map(|i| (i.id, i.title))
+        .collect(),
         networks: d.networks.into_iter().map(|n| (n.id, n.name)).collect(),
         schools: d.schools.into_iter().map(|s| (s.id, s.name)).collect(),
         countries: d.countries,

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 pub mod parse;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod translate;
 
 pub const NOT_APPLICABLE: &str = "na";
 pub const MAX_SHORT_TEXT: usize = 500;
@@ -25,6 +26,9 @@ pub struct Instrument {
     #[serde(default)]
     pub scales: BTreeMap<String, Scale>,
     pub categories: Vec<Category>,
+    /// In a translation: some of its own texts are still the source language's (shown so).
+    #[serde(skip)]
+    pub untranslated: bool,
 }
 
 fn default_language() -> String {
@@ -38,6 +42,9 @@ pub struct Scale {
     pub labels: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_applicable: Option<String>,
+    /// In a translation: some of its own texts are still the source language's (shown so).
+    #[serde(skip)]
+    pub untranslated: bool,
 }
 
 impl Scale {
@@ -63,6 +70,9 @@ pub struct Category {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scored: Option<bool>,
     pub subcategories: Vec<Subcategory>,
+    /// In a translation: some of its own texts are still the source language's (shown so).
+    #[serde(skip)]
+    pub untranslated: bool,
 }
 
 impl Category {
@@ -88,6 +98,9 @@ pub struct Subcategory {
     pub id: String,
     pub title: String,
     pub items: Vec<Item>,
+    /// In a translation: some of its own texts are still the source language's (shown so).
+    #[serde(skip)]
+    pub untranslated: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,6 +154,9 @@ pub struct Item {
     /// anyone out.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub identifying: bool,
+    /// In a translation: some of its own texts are still the source language's (shown so).
+    #[serde(skip)]
+    pub untranslated: bool,
 }
 
 impl Item {

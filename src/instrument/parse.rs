@@ -46,3 +46,30 @@ pub fn parse_instrument(file: &Path, text: &str) -> Result<Instrument, FileError
         })
     }
 }
+
+/// The line (1-based) of the first place in `text` where `needle` starts, if any.
+pub fn line_of(text: &str, needle: &str) -> Option<usize> {
+    text.find(needle)
+        .map(|at| text[..at].matches('\n').count() + 1)
+}
+
+/// Parses one translation file's text (`<id>.<language>.toml`); syntax and type errors carry the
+/// line. Whether it fits its instrument is `translate::missing` and `translate::unknown`.
+pub fn parse_translation(
+    file: &Path,
+    text: &str,
+) -> Result<super::translate::Translation, FileError> {
+    toml::from_str(text).map_err(|e| {
+        let place = e
+            .span()
+            .map(|s| {
+                let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                format!("line {line}: ")
+            })
+            .unwrap_or_default();
+        FileError {
+            file: file.to_path_buf(),
+            problems: vec![format!("{place}{}", e.message())],
+        }
+    })
+}

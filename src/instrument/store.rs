@@ -1,6 +1,7 @@
 //! Loading instrument files from disk and keeping their versions in the database (server only).
 use super::Instrument;
-pub use super::parse::{FileError, parse_instrument};
+pub use super::parse::{FileError, parse_instrument, parse_translation};
+use super::translate::{self, Translation};
 use crate::server::db::Db;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -17,7 +18,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Instrument)>, Vec<FileError>
     })?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && translation_of(p).is_none())
         .collect();
     files.sort();
     let mut ok = Vec::new();
@@ -61,6 +62,120 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Instrument)>, Vec<FileError>
     }
 }
 
+/// `(instrument id, language)` of a translation file's name (`<id>.<language>.toml`).
+fn translation_of(file: &Path) -> Option<(String, String)> {
+    let stem = file.file_stem()?.to_str()?;
+    let (id, lang) = stem.rsplit_once('.')?;
+    Some((id.to_string(), lang.to_string()))
+}
+
+/// What the translations in a folder hold: the usable ones, and every text they lack as
+/// "file:line: what" (the page shows such a text in English, marked as such).
+#[derive(Debug, Default)]
+pub struct Translations {
+    pub ok: Vec<(PathBuf, Translation)>,
+    pub gaps: Vec<String>,
+}
+
+/// Reads every translation file (`<id>.<language>.toml`) in `dir` for the given instruments.
+/// A file that cannot be read, names no loaded instrument or a language Reflect does not speak,
+/// or has texts for ids the instrument lacks is an error; a missing text is a gap.
+pub fn load_translations(
+    dir: &Path,
+    instruments: &[(PathBuf, Instrument)],
+) -> Result<Translations, Vec<FileError>> {
+    let mut files: Vec<(PathBuf, (String, String))> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .filter_map(|p| translation_of(&p).map(|t| (p, t)))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut out = Translations::default();
+    let mut errors = Vec::new();
+    for (file, (id, lang)) in files {
+        let fail = |problems: Vec<String>| FileError {
+            file: file.clone(),
+            problems,
+        };
+        let text = match std::fs::read_to_string(&file) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(fail(vec![format!("cannot read: {e}")]));
+                continue;
+            }
+        };
+        let tr = match parse_translation(&file, &text) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let mut problems = Vec::new();
+        if tr.instrument != id || tr.language != lang {
+            problems.push(format!(
+                "line {}: the file's name says {id} in “{lang}”, the file says {} in “{}”",
+                super::parse::line_of(&text, "instrument").unwrap_or(1),
+                tr.instrument,
+                tr.language
+            ));
+        }
+        let source_language = instruments.iter().find(|(_, i)| i.id == id);
+        let Some((source_file, inst)) = source_language else {
+            problems.push(format!("there is no instrument “{id}” to translate"));
+            errors.push(fail(problems));
+            continue;
+        };
+        if crate::lang::parse(&lang).is_none_or(|l| crate::lang::code(l) != lang)
+            || lang == inst.language
+        {
+            problems.push(format!(
+                "“{lang}” is not a language Reflect translates into"
+            ));
+        }
+        for path in translate::unknown(inst, &tr) {
+            // the table the text is in (`[items.x]`, `[items.x.options]`), or a top-level key
+            let table: Vec<&str> = path.splitn(3, '.').take(2).collect();
+            let line = if table.len() == 2 {
+                let header = table.join(".");
+                super::parse::line_of(&text, &format!("[{header}]"))
+                    .or_else(|| super::parse::line_of(&text, &format!("[{header}.")))
+            } else {
+                super::parse::line_of(&text, &format!("\n{path} ")).map(|l| l + 1)
+            }
+            .unwrap_or(1);
+            problems.push(format!(
+                "line {line}: {path}: the instrument has no such text"
+            ));
+        }
+        if !problems.is_empty() {
+            errors.push(fail(problems));
+            continue;
+        }
+        let source = std::fs::read_to_string(source_file).unwrap_or_default();
+        for gap in translate::missing(inst, &tr) {
+            let line = super::parse::line_of(&source, &format!("id = \"{}\"", gap.id)).unwrap_or(1);
+            out.gaps.push(format!(
+                "{}: {} has no text in “{lang}” (the source: {}:{line}); shown in {} until translated",
+                file.display(),
+                gap.path,
+                source_file.display(),
+                inst.language
+            ));
+        }
+        out.ok.push((file, tr));
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
 fn files_empty(ok: &[(PathBuf, Instrument)], errors: &[FileError]) -> bool {
     ok.is_empty() && errors.is_empty()
 }
@@ -78,6 +193,8 @@ pub struct Loaded {
 pub struct Registry {
     current: Vec<(String, Loaded)>,
     all: HashMap<(String, i64), Arc<Instrument>>,
+    /// Translations by instrument id and language code.
+    translations: HashMap<(String, String), Arc<Translation>>,
 }
 
 impl Registry {
@@ -100,6 +217,40 @@ impl Registry {
     }
     pub fn get(&self, id: &str, version: i64) -> Option<Arc<Instrument>> {
         self.all.get(&(id.to_string(), version)).cloned()
+    }
+
+    /// Adds the translations of the instruments (from [`load_translations`]).
+    pub fn with_translations(mut self, translations: Translations) -> Self {
+        for (_, tr) in translations.ok {
+            self.translations
+                .insert((tr.instrument.clone(), tr.language.clone()), Arc::new(tr));
+        }
+        self
+    }
+
+    /// The instrument in language `l`: itself in its own language; else its translation, with
+    /// what the translation lacks marked `untranslated`; with no translation at all, itself
+    /// marked `untranslated`, so that pages say it is shown in the source language.
+    pub fn localized(&self, inst: &Arc<Instrument>, l: crate::lang::Locale) -> Arc<Instrument> {
+        let code = crate::lang::code(l);
+        if code == inst.language {
+            return inst.clone();
+        }
+        match self.translations.get(&(inst.id.clone(), code.to_string())) {
+            Some(tr) => Arc::new(translate::localize(inst, tr)),
+            None => {
+                let mut same = Instrument::clone(inst);
+                same.untranslated = true;
+                Arc::new(same)
+            }
+        }
+    }
+
+    /// The note a translation carries for respondents (whose translation, not validated).
+    pub fn translation_note(&self, id: &str, l: crate::lang::Locale) -> Option<String> {
+        self.translations
+            .get(&(id.to_string(), crate::lang::code(l).to_string()))
+            .map(|t| t.translation_note.clone())
     }
 }
 

@@ -10,12 +10,15 @@ use super::service;
 
 #[server(endpoint = "list_instruments")]
 pub async fn list_instruments() -> Result<Vec<InstrumentSummary>, AppError> {
-    Ok(service::list_instruments(&crate::server::state()?))
+    Ok(service::list_instruments(
+        &crate::server::state()?,
+        crate::lang::current(),
+    ))
 }
 
 #[server(endpoint = "get_instrument")]
 pub async fn get_instrument(id: String) -> Result<InstrumentSummary, AppError> {
-    service::list_instruments(&crate::server::state()?)
+    service::list_instruments(&crate::server::state()?, crate::lang::current())
         .into_iter()
         .find(|i| i.id == id)
         .ok_or_else(|| {
@@ -36,6 +39,7 @@ pub async fn start_reflection(
     innovation_detail: Option<String>,
     consent: Option<String>,
     workshop: Option<String>,
+    language: Option<String>,
 ) -> Result<String, AppError> {
     let state = crate::server::state()?;
     let workshop = workshop.unwrap_or_default();
@@ -57,6 +61,10 @@ pub async fn start_reflection(
         consent: consent.unwrap_or_default(),
         workshop,
         client: crate::server::client_key().await,
+        language: language
+            .as_deref()
+            .and_then(crate::lang::parse)
+            .unwrap_or_else(crate::lang::current),
     };
     let result = service::start(&state, input).await;
     crate::server::forms::respond_to_form(result, |token| format!("/r/{token}/c/1"), &back, "error")

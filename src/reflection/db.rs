@@ -19,6 +19,8 @@ pub struct ReflectionRow {
     pub school_id: Option<String>,
     pub finished_at: Option<String>,
     pub workshop_id: Option<String>,
+    /// The language it is answered in (a `lang::Locale` code).
+    pub language: String,
     /// The workshop the reflection belongs to, loaded by the service.
     #[sqlx(skip)]
     pub workshop: Option<crate::workshops::model::RoomFrame>,
@@ -42,14 +44,15 @@ pub struct NewReflection<'a> {
     pub innovation_detail: Option<&'a str>,
     pub consent_research: bool,
     pub workshop_id: Option<&'a str>,
+    pub language: &'a str,
     pub today: &'a str,
     pub now: &'a str,
 }
 
 pub async fn insert(tx: &mut Tx, r: NewReflection<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(&format!(
-        "INSERT INTO reflections (id, token_hash, instrument_id, instrument_version, role, school_id, innovation, innovation_detail, consent_research, status, started_on, updated_at, workshop_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}', $10, $11, $12)",
+        "INSERT INTO reflections (id, token_hash, instrument_id, instrument_version, role, school_id, innovation, innovation_detail, consent_research, status, started_on, updated_at, workshop_id, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}', $10, $11, $12, $13)",
         Status::InProgress.as_str()
     ))
     .bind(r.id)
@@ -64,12 +67,38 @@ pub async fn insert(tx: &mut Tx, r: NewReflection<'_>) -> Result<(), sqlx::Error
     .bind(r.today)
     .bind(r.now)
     .bind(r.workshop_id)
+    .bind(r.language)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-const COLUMNS: &str = "id, instrument_id, instrument_version, role, innovation, innovation_detail, status, action_plan, school_id, finished_at, workshop_id";
+const COLUMNS: &str = "id, instrument_id, instrument_version, role, innovation, innovation_detail, status, action_plan, school_id, finished_at, workshop_id, language";
+
+/// The language of the reflection behind a token hash, if there is one.
+pub async fn language_by_token(
+    pool: &AnyPool,
+    token_hash: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT language FROM reflections WHERE token_hash = $1")
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Sets the language a reflection is answered in (also once finished: its profile speaks it).
+pub async fn set_language(
+    tx: &mut Tx,
+    token_hash: &str,
+    language: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE reflections SET language = $1 WHERE token_hash = $2 AND language <> $1")
+        .bind(language)
+        .bind(token_hash)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
 
 pub async fn find_by_token(
     pool: &AnyPool,

@@ -19,6 +19,10 @@ pub struct InstrumentSummary {
     pub notice: Option<String>,
     pub categories: Vec<String>,
     pub items: usize,
+    /// In a translation: whose it is, and that it is not a validated version.
+    pub translation_note: Option<String>,
+    /// Some of its texts are still in the source language.
+    pub untranslated: bool,
 }
 
 pub use crate::values::Status;

@@ -3,55 +3,130 @@ use super::api::*;
 use super::form::{ADVANCE_SECONDS, Failure, SaveQueue, SaveState, starts_advance};
 use super::model::*;
 use crate::error::AppError;
+use crate::i18n::td_string;
 use crate::instrument::{Item, ItemType, NOT_APPLICABLE, Scale};
+use crate::lang::Locale;
 use crate::ui::{ChartSpec, Charts, ErrorBox, FormError, Loaded, form_error, query_error};
-use crate::values::Withheld;
+use crate::values::{RespondentRole, Withheld};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::{use_params_map, use_query_map};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// The language instrument texts are written in: a text a translation lacks shows in it.
+const SOURCE_LANGUAGE: &str = "en";
+
+/// The `lang` of an instrument text on a page in language `l`: the source language's when the
+/// translation lacks the text (`untranslated`), else none (the page's own).
+fn text_lang(l: Locale, untranslated: bool) -> Option<&'static str> {
+    (untranslated && crate::lang::code(l) != SOURCE_LANGUAGE).then_some(SOURCE_LANGUAGE)
+}
+
+/// An instrument text (a title, a statement) on a page in language `l`: as it is, or, when the
+/// translation lacks it, marked as English with a visible "(not yet translated)" after it.
+fn instrument_text(l: Locale, text: String, untranslated: bool) -> AnyView {
+    match text_lang(l, untranslated) {
+        Some(lang) => view! {
+            <span lang=lang>{text}</span>
+            " "
+            <span class="untranslated">{td_string!(l, reflection.not_yet_translated)}</span>
+        }
+        .into_any(),
+        None => text.into_any(),
+    }
+}
+
+/// The label of a respondent role in language `l`.
+fn role_label(l: Locale, role: RespondentRole) -> &'static str {
+    match role {
+        RespondentRole::Headteacher => td_string!(l, reflection.role_headteacher),
+        RespondentRole::Deputy => td_string!(l, reflection.role_deputy),
+        RespondentRole::MiddleLeader => td_string!(l, reflection.role_middle_leader),
+        RespondentRole::Teacher => td_string!(l, reflection.role_teacher),
+        RespondentRole::Other => td_string!(l, reflection.role_other),
+    }
+}
+
+/// The label of an innovation (`id`, English `label` from [`INNOVATIONS`]) in language `l`.
+fn innovation_label(l: Locale, id: &str, label: &'static str) -> &'static str {
+    match id {
+        "data_use" => td_string!(l, reflection.innovation_data_use),
+        "pln" => td_string!(l, reflection.innovation_pln),
+        "other" => td_string!(l, reflection.innovation_other),
+        _ => label,
+    }
+}
+
+/// The profile's innovation ("Label" or "Label: the respondent's words", made by the service
+/// from [`INNOVATIONS`] in English) with its label in language `l`. A bridge: once
+/// `ProfileView` carries the innovation's id, the label is picked from it instead.
+fn innovation_in(l: Locale, innovation: &str) -> String {
+    INNOVATIONS
+        .iter()
+        .find_map(|(id, label)| {
+            let rest = innovation.strip_prefix(label)?;
+            (rest.is_empty() || rest.starts_with(": "))
+                .then(|| format!("{}{rest}", innovation_label(l, id, label)))
+        })
+        .unwrap_or_else(|| innovation.to_string())
+}
+
+/// Names in a sentence, in language `l`: "A", "A and B", "A, B and C".
+fn join_names(l: Locale, names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => {
+            td_string!(l, reflection.names_and, rest = rest.join(", "), last = last).to_string()
+        }
+    }
+}
+
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let l = crate::lang::current();
     let instruments = Resource::new(|| (), |_| list_instruments());
     let resume = ServerAction::<OpenLink>::new();
     let resume_error = form_error(resume.value(), "resume_error");
     view! {
-        <Title text="Reflect – leadership reflection" />
-        <h1>"Reflect on how an innovation is led in your school"</h1>
-        <p class="lead">
-            "Pick one innovation in your school – such as data use or a professional learning network – "
-            "and answer a few statements per leadership category. It takes 10–15 minutes. "
-            "At the end you see which category needs the most work. No account needed."
-        </p>
+        <Title text=td_string!(l, common.site_title) />
+        <h1>{td_string!(l, reflection.home_heading)}</h1>
+        <p class="lead">{td_string!(l, reflection.home_lead)}</p>
         <p class="join-entry">
-            "In a workshop? " <A href="/join" attr:class="button">
-                "Join a workshop"
-            </A> " with the code on the screen."
+            {td_string!(l, reflection.home_join_before)} " " <A href="/join" attr:class="button">
+                {td_string!(l, reflection.home_join_link)}
+            </A> " " {td_string!(l, reflection.home_join_after)}
         </p>
         <Loaded
             load=move || instruments
-            children=|list| {
+            children=move |list| {
                 view! {
-                    <h2>"Choose a questionnaire"</h2>
+                    <h2>{td_string!(l, reflection.choose_questionnaire)}</h2>
                     <ul class="cards">
                         {list
                             .into_iter()
                             .map(|i| {
                                 view! {
                                     <li class="card">
-                                        <h3>{i.title.clone()}</h3>
+                                        <h3>
+                                            {instrument_text(l, i.title.clone(), i.untranslated)}
+                                        </h3>
                                         <p>{i.description.clone()}</p>
                                         <p class="meta">
                                             {format!(
-                                                "{} categories · {} questions",
-                                                i.categories.len(),
-                                                i.items,
+                                                "{} · {}",
+                                                td_string!(
+                                                    l, reflection.category_count, count = i.categories.len()
+                                                ),
+                                                td_string!(l, reflection.question_count, count = i.items),
                                             )}
                                         </p>
                                         <A href=format!("/start/{}", i.id) attr:class="button">
-                                            {format!("Start: {}", i.title)}
+                                            {td_string!(
+                                                l, reflection.start_button, title = i.title.clone()
+                                            )
+                                                .to_string()}
                                         </A>
                                     </li>
                                 }
@@ -63,11 +138,11 @@ pub fn HomePage() -> impl IntoView {
             }
         />
         <section class="resume">
-            <h2>"Continue a reflection"</h2>
+            <h2>{td_string!(l, reflection.resume_heading)}</h2>
             // posted, so the private link never stands in an address or a server log
             <FormError message=Signal::derive(resume_error) />
             <ActionForm action=resume>
-                <label for="link">"Your private link"</label>
+                <label for="link">{td_string!(l, reflection.private_link)}</label>
                 <input
                     id="link"
                     name="link"
@@ -75,7 +150,7 @@ pub fn HomePage() -> impl IntoView {
                     autocomplete="off"
                     placeholder="https://…/r/…"
                 />
-                <button type="submit">"Continue"</button>
+                <button type="submit">{td_string!(l, reflection.continue_button)}</button>
             </ActionForm>
         </section>
     }
@@ -83,6 +158,7 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 pub fn StartPage() -> impl IntoView {
+    let l = crate::lang::current();
     let params = use_params_map();
     let id = move || params.read().get("instrument").unwrap_or_default();
     let instrument = Resource::new(id, get_instrument);
@@ -95,46 +171,57 @@ pub fn StartPage() -> impl IntoView {
             load=move || instrument
             children=move |i| {
                 view! {
-                    <Title text=format!("Start – {}", i.title) />
-                    <h1>{i.title.clone()}</h1>
+                    <Title text=td_string!(l, reflection.start_title, title = i.title.clone())
+                        .to_string() />
+                    <h1>{instrument_text(l, i.title.clone(), i.untranslated)}</h1>
                     <p>{i.description.clone()}</p>
                     {i.notice.clone().map(|n| view! { <p class="notice">{n}</p> })}
+                    {i
+                        .translation_note
+                        .clone()
+                        .map(|n| view! { <p class="notice translation-note">{n}</p> })}
                     <FormError message=Signal::derive(error) />
                     <ActionForm action=start attr:class="context-form">
                         <input type="hidden" name="instrument" value=i.id.clone() />
                         <input type="hidden" name="workshop" value=workshop />
+                        // the reflection keeps speaking the language it was started in
+                        <input type="hidden" name="language" value=crate::lang::code(l) />
                         {move || {
                             (!workshop().is_empty())
                                 .then(|| {
                                     view! {
                                         <p class="notice">
-                                            {format!(
-                                                "You are joining workshop {}: you reflect on the categories the facilitator chose.",
-                                                crate::workshops::codes::display(&workshop()),
-                                            )}
+                                            {td_string!(
+                                                l,
+                                                reflection.joining_workshop,
+                                                code = crate::workshops::codes::display(&workshop())
+                                            )
+                                                .to_string()}
                                         </p>
                                     }
                                 })
                         }}
                         <fieldset>
-                            <legend>"Your role"</legend>
+                            <legend>{td_string!(l, reflection.role_legend)}</legend>
                             {ROLES
                                 .iter()
-                                .map(|(k, l)| {
+                                .map(|(k, label)| {
+                                    let label = RespondentRole::parse(k)
+                                        .map_or(*label, |r| role_label(l, r));
                                     view! {
                                         <label class="choice">
                                             <input type="radio" name="role" value=*k required=true />
-                                            {*l}
+                                            {label}
                                         </label>
                                     }
                                 })
                                 .collect_view()}
                         </fieldset>
                         <fieldset>
-                            <legend>"The innovation you reflect on"</legend>
+                            <legend>{td_string!(l, reflection.innovation_legend)}</legend>
                             {INNOVATIONS
                                 .iter()
-                                .map(|(k, l)| {
+                                .map(|(k, label)| {
                                     view! {
                                         <label class="choice">
                                             <input
@@ -143,13 +230,13 @@ pub fn StartPage() -> impl IntoView {
                                                 value=*k
                                                 required=true
                                             />
-                                            {*l}
+                                            {innovation_label(l, k, label)}
                                         </label>
                                     }
                                 })
                                 .collect_view()}
                             <label for="innovation_detail">
-                                "In a few words (needed for “Other”)"
+                                {td_string!(l, reflection.innovation_detail_label)}
                             </label>
                             <input
                                 id="innovation_detail"
@@ -165,7 +252,9 @@ pub fn StartPage() -> impl IntoView {
                                 .then(|| {
                                     view! {
                                         <div class="field">
-                                            <label for="school_code">"School code (optional)"</label>
+                                            <label for="school_code">
+                                                {td_string!(l, reflection.school_code_label)}
+                                            </label>
                                             <input
                                                 id="school_code"
                                                 name="school_code"
@@ -175,25 +264,25 @@ pub fn StartPage() -> impl IntoView {
                                                 aria-describedby="school_code_help"
                                             />
                                             <p class="help" id="school_code_help">
-                                                "If your school gave you a code, enter it; otherwise leave it empty."
+                                                {td_string!(l, reflection.school_code_help)}
                                             </p>
                                         </div>
                                     }
                                 })
                         }}
                         <fieldset>
-                            <legend>"May your anonymous answers be used for research?"</legend>
+                            <legend>{td_string!(l, reflection.consent_legend)}</legend>
                             <label class="choice">
                                 <input type="radio" name="consent" value="yes" required=true />
-                                "Yes"
+                                {td_string!(l, reflection.consent_yes)}
                             </label>
                             <label class="choice">
                                 <input type="radio" name="consent" value="no" required=true />
-                                "No"
+                                {td_string!(l, reflection.consent_no)}
                             </label>
                         </fieldset>
                         <button type="submit" class="primary">
-                            "Start the reflection"
+                            {td_string!(l, reflection.start_submit)}
                         </button>
                     </ActionForm>
                 }
@@ -244,11 +333,13 @@ pub fn CategoryPage() -> impl IntoView {
         .read_untracked()
         .get("unanswered")
         .and_then(|n| n.parse::<usize>().ok());
+    let l = crate::lang::current();
     view! {
         <Loaded
             load=move || page
             children=move |view| {
                 let page = CategoryFormData::from(&view);
+                let words = CategoryFormWords::new(l);
                 let (index, total, finished) = (page.index, page.total, page.finished);
                 let last = index == total;
                 let (token, url) = (view.token.clone(), view.resume_url.clone());
@@ -257,10 +348,15 @@ pub fn CategoryPage() -> impl IntoView {
                 let error = error.clone();
                 view! {
                     <Title text=format!("{} – {}", category.title, view.instrument_title) />
-                    <CategoryForm page>
+                    <CategoryForm page words>
                         <h1 tabindex="-1">
-                            <span class="step">{format!("Category {index} of {total}")}</span>
-                            {category.title.clone()}
+                            <span class="step">
+                                {td_string!(
+                                    l, reflection.category_step, index = index, total = total
+                                )
+                                    .to_string()}
+                            </span>
+                            {instrument_text(l, category.title.clone(), category.untranslated)}
                         </h1>
                         <p class="purpose">{category.purpose.clone()}</p>
                         {finished.then(|| view! { <FinishedNotice token=token.clone() /> })}
@@ -309,17 +405,94 @@ fn on_button(ev: &leptos::ev::PointerEvent) -> bool {
     }
 }
 
+/// The words a category page's island shows, in the page's language. The island runs in the
+/// browser, where no translation is compiled in (a page there would always be English), so the
+/// server puts them in; a text with a number holds a `{…}` placeholder the island fills in.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CategoryFormWords {
+    pub progress: String,
+    /// "{answered} of {total} questions answered"
+    pub progress_answered: String,
+    pub progress_bar: String,
+    pub save_on_leave: String,
+    pub save_idle: String,
+    pub save_saving: String,
+    pub save_saved: String,
+    /// "Not saved yet: {error} …"
+    pub save_not_saved: String,
+    pub save_waiting: String,
+    /// "{message} The page goes on once every answer is stored."
+    pub save_going: String,
+    pub all_answered_finish: String,
+    pub try_again: String,
+    /// "All answered. Moving on to the next category in {seconds} s…"
+    pub advance: String,
+    pub stay: String,
+    pub keep_link: KeepLinkWords,
+}
+
+impl CategoryFormWords {
+    /// The words in language `l` (on the server: see the type).
+    pub fn new(l: Locale) -> Self {
+        Self {
+            progress: td_string!(l, reflection.progress).into(),
+            progress_answered: td_string!(
+                l,
+                reflection.progress_answered,
+                answered = "{answered}",
+                total = "{total}"
+            )
+            .to_string(),
+            progress_bar: td_string!(l, reflection.progress_bar).into(),
+            save_on_leave: td_string!(l, reflection.save_on_leave).into(),
+            save_idle: td_string!(l, reflection.save_idle).into(),
+            save_saving: td_string!(l, reflection.save_saving).into(),
+            save_saved: td_string!(l, reflection.save_saved).into(),
+            save_not_saved: td_string!(l, reflection.save_not_saved, error = "{error}").to_string(),
+            save_waiting: td_string!(l, reflection.save_waiting).into(),
+            save_going: td_string!(l, reflection.save_going, message = "{message}").to_string(),
+            all_answered_finish: td_string!(l, reflection.all_answered_finish).into(),
+            try_again: td_string!(l, reflection.try_again).into(),
+            advance: td_string!(l, reflection.advance_countdown, seconds = "{seconds}").to_string(),
+            stay: td_string!(l, reflection.stay_on_page).into(),
+            keep_link: KeepLinkWords::new(l),
+        }
+    }
+}
+
+/// The words of [`KeepLink`], in the page's language (see [`CategoryFormWords`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct KeepLinkWords {
+    pub summary: String,
+    pub help: String,
+    pub label: String,
+    pub copy: String,
+    pub copied: String,
+    pub copy_failed: String,
+}
+
+impl KeepLinkWords {
+    pub fn new(l: Locale) -> Self {
+        Self {
+            summary: td_string!(l, reflection.keep_link_summary).into(),
+            help: td_string!(l, reflection.keep_link_help).into(),
+            label: td_string!(l, reflection.private_link).into(),
+            copy: td_string!(l, reflection.copy).into(),
+            copied: td_string!(l, reflection.copied).into(),
+            copy_failed: td_string!(l, reflection.copy_failed).into(),
+        }
+    }
+}
+
 /// The words of a category page's save state.
-fn save_message(state: &SaveState, hydrated: bool) -> String {
+fn save_message(state: &SaveState, hydrated: bool, w: &CategoryFormWords) -> String {
     match state {
-        _ if !hydrated => "Your answers on this page are saved when you go to another page.".into(),
-        SaveState::Idle => "Each answer is saved as soon as you choose it.".into(),
-        SaveState::Saving => "Saving…".into(),
-        SaveState::Saved => "All answers on this page are saved.".into(),
-        SaveState::NotSaved(e) => format!(
-            "Not saved yet: {e} Your choices stay on this page; they are sent again with your next change, or press “Next” to send the page."
-        ),
-        SaveState::Waiting => "Waiting for the connection – your answers are kept on this device and sent when it returns.".into(),
+        _ if !hydrated => w.save_on_leave.clone(),
+        SaveState::Idle => w.save_idle.clone(),
+        SaveState::Saving => w.save_saving.clone(),
+        SaveState::Saved => w.save_saved.clone(),
+        SaveState::NotSaved(e) => w.save_not_saved.replace("{error}", e),
+        SaveState::Waiting => w.save_waiting.clone(),
     }
 }
 
@@ -333,7 +506,11 @@ const SUBMIT_URL: &str = <SubmitCategory as server_fn::ServerFn>::PATH;
 /// and draws only the progress, the save state and the countdown, which keeps the WebAssembly
 /// small. Next, Back and Finish post the form itself (a page load, as without JavaScript).
 #[island]
-fn CategoryForm(page: CategoryFormData, children: Children) -> impl IntoView {
+fn CategoryForm(
+    page: CategoryFormData,
+    words: CategoryFormWords,
+    children: Children,
+) -> impl IntoView {
     let CategoryFormData {
         token,
         resume_url,
@@ -347,6 +524,13 @@ fn CategoryForm(page: CategoryFormData, children: Children) -> impl IntoView {
         finished,
     } = page;
     let last = index == total;
+    let keep_words = words.keep_link.clone();
+    let (progress_label, progress_answered, progress_bar) = (
+        words.progress.clone(),
+        words.progress_answered.clone(),
+        words.progress_bar.clone(),
+    );
+    let words = StoredValue::new(words);
     let done = RwSignal::new(answered_ids(&answers));
     let token = StoredValue::new(token);
     let order = StoredValue::new(items);
@@ -527,8 +711,15 @@ fn CategoryForm(page: CategoryFormData, children: Children) -> impl IntoView {
     });
 
     view! {
-        <ProgressNav title=instrument_title answered total_items />
-        <KeepLink url=resume_url id="keep-top" />
+        <ProgressNav
+            title=instrument_title
+            answered
+            total_items
+            label=progress_label
+            answered_template=progress_answered
+            bar_label=progress_bar
+        />
+        <KeepLink url=resume_url id="keep-top" words=keep_words />
         <form
             method="post"
             action=SUBMIT_URL
@@ -549,8 +740,8 @@ fn CategoryForm(page: CategoryFormData, children: Children) -> impl IntoView {
             on:click=hold_submit
         >
             {children()}
-            <SaveStatus queue last live going page_complete pump />
-            <AdvanceNotice countdown cancel=cancel_advance />
+            <SaveStatus queue last live going page_complete pump words />
+            <AdvanceNotice countdown cancel=cancel_advance words />
         </form>
     }
 }
@@ -567,11 +758,12 @@ fn answered_ids(answers: &HashMap<String, String>) -> HashSet<String> {
 /// Above the form of a finished reflection: answers can no longer change.
 #[component]
 fn FinishedNotice(token: String) -> impl IntoView {
+    let l = crate::lang::current();
     view! {
         <div class="notice" role="status">
             <p>
-                "This reflection is finished; answers can no longer be changed. "
-                <a href=format!("/r/{token}/profile")>"See your profile"</a>
+                {td_string!(l, reflection.finished_notice)} " "
+                <a href=format!("/r/{token}/profile")>{td_string!(l, reflection.see_profile)}</a>
             </p>
         </div>
     }
@@ -580,9 +772,12 @@ fn FinishedNotice(token: String) -> impl IntoView {
 /// The category's optional question for the respondent's own reflection.
 #[component]
 fn ReflectionNote(prompt: String, note: Option<String>, disabled: bool) -> impl IntoView {
+    let l = crate::lang::current();
     view! {
         <div class="field reflection-note">
-            <label for="note">{prompt}" (optional)"</label>
+            <label for="note">
+                {td_string!(l, reflection.note_label, prompt = prompt).to_string()}
+            </label>
             <textarea id="note" name="note" rows="4" maxlength=MAX_NOTE disabled=disabled>
                 {note.unwrap_or_default()}
             </textarea>
@@ -593,12 +788,11 @@ fn ReflectionNote(prompt: String, note: Option<String>, disabled: bool) -> impl 
 /// The private link below a category page's form.
 #[component]
 fn PrivateLinkAside(token: String, url: String) -> impl IntoView {
+    let l = crate::lang::current();
     view! {
         <aside class="resume-link">
-            <h2>"Your private link"</h2>
-            <p>
-                "Keep this link to continue later on any device. Anyone who has it can see and change your answers."
-            </p>
+            <h2>{td_string!(l, reflection.private_link)}</h2>
+            <p>{td_string!(l, reflection.private_link_keep)}</p>
             <p>
                 <a href=format!("/r/{token}") class="private-link">
                     {url}
@@ -706,16 +900,29 @@ fn advance_starter(
     }
 }
 
-/// The progress bar above a category page: questions answered of all.
+/// The progress bar above a category page: questions answered of all. `answered_template` holds
+/// `{answered}` and `{total}` (words of the page's language, from the server).
 #[component]
-fn ProgressNav(title: String, answered: RwSignal<usize>, total_items: usize) -> impl IntoView {
+fn ProgressNav(
+    title: String,
+    answered: RwSignal<usize>,
+    total_items: usize,
+    label: String,
+    answered_template: String,
+    bar_label: String,
+) -> impl IntoView {
     let progress_pct = move || (answered.get() * 100).checked_div(total_items).unwrap_or(0);
+    let total = total_items.to_string();
     view! {
-        <nav class="progress" aria-label="Progress">
+        <nav class="progress" aria-label=label>
             <p>
                 {title} " · "
                 <span>
-                    {move || format!("{} of {} questions answered", answered.get(), total_items)}
+                    {move || {
+                        answered_template
+                            .replace("{answered}", &answered.get().to_string())
+                            .replace("{total}", &total)
+                    }}
                 </span>
             </p>
             <div
@@ -724,7 +931,7 @@ fn ProgressNav(title: String, answered: RwSignal<usize>, total_items: usize) -> 
                 aria-valuemin="0"
                 aria-valuemax="100"
                 aria-valuenow=move || progress_pct().to_string()
-                aria-label="Questions answered"
+                aria-label=bar_label
             >
                 <div class="fill" style=move || format!("width: {}%", progress_pct())></div>
             </div>
@@ -741,12 +948,13 @@ fn Statements(
     scales: BTreeMap<String, Scale>,
     disabled: bool,
 ) -> impl IntoView {
+    let l = crate::lang::current();
     subcategories
         .iter()
         .map(|sub| {
             view! {
                 <section class="subcategory">
-                    <h2>{sub.title.clone()}</h2>
+                    <h2>{instrument_text(l, sub.title.clone(), sub.untranslated)}</h2>
                     {sub
                         .items
                         .iter()
@@ -776,21 +984,22 @@ fn SaveStatus(
     going: RwSignal<bool>,
     page_complete: impl Fn() -> bool + Copy + Send + Sync + 'static,
     pump: impl Fn() + Copy + Send + Sync + 'static,
+    words: StoredValue<CategoryFormWords>,
 ) -> impl IntoView {
     view! {
         <p class="save-status" role="status" aria-live="polite">
             {move || {
                 let state = queue.with(|q| q.state());
-                if last && page_complete() && state == SaveState::Saved {
-                    "All answered – press “Finish” to see your profile.".to_string()
-                } else if going.get() {
-                    format!(
-                        "{} The page goes on once every answer is stored.",
-                        save_message(&state, live.get()),
-                    )
-                } else {
-                    save_message(&state, live.get())
-                }
+                words
+                    .with_value(|w| {
+                        if last && page_complete() && state == SaveState::Saved {
+                            w.all_answered_finish.clone()
+                        } else if going.get() {
+                            w.save_going.replace("{message}", &save_message(&state, live.get(), w))
+                        } else {
+                            save_message(&state, live.get(), w)
+                        }
+                    })
             }}
             {move || {
                 matches!(queue.with(|q| q.state()), SaveState::NotSaved(_))
@@ -798,7 +1007,7 @@ fn SaveStatus(
                         view! {
                             " "
                             <button type="button" class="link" on:click=move |_| pump()>
-                                "Try again"
+                                {words.with_value(|w| w.try_again.clone())}
                             </button>
                         }
                     })
@@ -812,20 +1021,19 @@ fn SaveStatus(
 fn AdvanceNotice(
     countdown: RwSignal<Option<u32>>,
     cancel: impl Fn() + Copy + Send + Sync + 'static,
+    words: StoredValue<CategoryFormWords>,
 ) -> impl IntoView {
     view! {
         <Show when=move || countdown.get().is_some()>
             <div class="advance" role="status">
                 <p>
                     {move || {
-                        format!(
-                            "All answered. Moving on to the next category in {} s…",
-                            countdown.get().unwrap_or(0),
-                        )
+                        let seconds = countdown.get().unwrap_or(0).to_string();
+                        words.with_value(|w| w.advance.replace("{seconds}", &seconds))
                     }}
                 </p>
                 <button type="button" on:click=move |_| cancel()>
-                    "Stay on this page"
+                    {words.with_value(|w| w.stay.clone())}
                 </button>
             </div>
         </Show>
@@ -836,6 +1044,7 @@ fn AdvanceNotice(
 /// button, so Enter in a text field goes on rather than back; the style puts Back on the left.
 #[component]
 fn PageButtons(last: bool, finished: bool, index: usize) -> impl IntoView {
+    let l = crate::lang::current();
     view! {
         <div class="buttons">
             {if last {
@@ -847,14 +1056,14 @@ fn PageButtons(last: bool, finished: bool, index: usize) -> impl IntoView {
                         class="primary"
                         disabled=finished
                     >
-                        "Finish and see my profile"
+                        {td_string!(l, reflection.finish_button)}
                     </button>
                 }
                     .into_any()
             } else {
                 view! {
                     <button type="submit" name="go" value="next" class="primary">
-                        "Next category"
+                        {td_string!(l, reflection.next_button)}
                     </button>
                 }
                     .into_any()
@@ -863,7 +1072,7 @@ fn PageButtons(last: bool, finished: bool, index: usize) -> impl IntoView {
                 .then(|| {
                     view! {
                         <button type="submit" name="go" value="back">
-                            "Back"
+                            {td_string!(l, reflection.back_button)}
                         </button>
                     }
                 })}
@@ -875,6 +1084,7 @@ fn PageButtons(last: bool, finished: bool, index: usize) -> impl IntoView {
 /// by the page: `asked`).
 #[component]
 fn UnansweredConfirm(last: bool, asked: Option<usize>) -> impl IntoView {
+    let l = crate::lang::current();
     let going = if last { "finish" } else { "next" };
     view! {
         {move || {
@@ -885,22 +1095,19 @@ fn UnansweredConfirm(last: bool, asked: Option<usize>) -> impl IntoView {
                         <div class="notice confirm" id="confirm" role="alert">
                             <p>
                                 {if last {
-                                    format!(
-                                        "{n} {} of this reflection {} not answered. Finish anyway?",
-                                        if n == 1 { "statement" } else { "statements" },
-                                        if n == 1 { "is" } else { "are" },
-                                    )
+                                    td_string!(l, reflection.unanswered_finish, count = n)
+                                        .to_string()
                                 } else {
-                                    format!(
-                                        "{n} {} on this page {} not answered. Go on anyway?",
-                                        if n == 1 { "statement" } else { "statements" },
-                                        if n == 1 { "is" } else { "are" },
-                                    )
+                                    td_string!(l, reflection.unanswered_next, count = n).to_string()
                                 }}
                             </p>
                             <input type="hidden" name="confirmed" value=going />
                             <button type="submit" name="go" value=going>
-                                {if last { "Finish anyway" } else { "Go on anyway" }}
+                                {if last {
+                                    td_string!(l, reflection.finish_anyway)
+                                } else {
+                                    td_string!(l, reflection.go_on_anyway)
+                                }}
                             </button>
                         </div>
                     }
@@ -910,9 +1117,18 @@ fn UnansweredConfirm(last: bool, asked: Option<usize>) -> impl IntoView {
 }
 
 /// The private link, folded away near the top of long pages, with a copy button once the page
-/// runs (the clipboard needs JavaScript; without it the link can be selected and copied).
+/// runs (the clipboard needs JavaScript; without it the link can be selected and copied). It
+/// runs in islands, so its `words` come from the server.
 #[component]
-fn KeepLink(url: String, #[prop(into)] id: String) -> impl IntoView {
+fn KeepLink(url: String, #[prop(into)] id: String, words: KeepLinkWords) -> impl IntoView {
+    let KeepLinkWords {
+        summary,
+        help,
+        label,
+        copy: copy_text,
+        copied: copied_text,
+        copy_failed,
+    } = words;
     let copied = RwSignal::new(None::<bool>);
     let live = RwSignal::new(false);
     let input = NodeRef::<leptos::html::Input>::new();
@@ -930,24 +1146,24 @@ fn KeepLink(url: String, #[prop(into)] id: String) -> impl IntoView {
     };
     view! {
         <details class="keep-link no-print">
-            <summary>"Your private link – keep it to continue later"</summary>
-            <p class="help">"Anyone who has this link can see and change your answers."</p>
+            <summary>{summary}</summary>
+            <p class="help">{help}</p>
             <div class="keep-row">
                 <label for=id.clone() class="visually-hidden">
-                    "Your private link"
+                    {label}
                 </label>
                 <input id=id type="text" readonly=true value=url node_ref=input />
                 <Show when=move || live.get()>
                     <button type="button" on:click=copy>
-                        "Copy"
+                        {copy_text.clone()}
                     </button>
                 </Show>
             </div>
             <p role="status" class="help">
                 {move || match copied.get() {
-                    Some(true) => "Copied.",
-                    Some(false) => "Select the link and copy it.",
-                    None => "",
+                    Some(true) => copied_text.clone(),
+                    Some(false) => copy_failed.clone(),
+                    None => String::new(),
                 }}
             </p>
         </details>
@@ -956,8 +1172,8 @@ fn KeepLink(url: String, #[prop(into)] id: String) -> impl IntoView {
 
 /// [`KeepLink`] on a page with no other island (inside an island it is a plain component).
 #[island(lazy)]
-fn KeepLinkIsland(url: String, id: String) -> impl IntoView {
-    view! { <KeepLink url id /> }
+fn KeepLinkIsland(url: String, id: String, words: KeepLinkWords) -> impl IntoView {
+    view! { <KeepLink url id words /> }
 }
 
 /// What the form's fields hold right now (answers given before the page was ready included).
@@ -987,23 +1203,39 @@ fn ItemInput(
     scale: Option<Scale>,
     disabled: bool,
 ) -> impl IntoView {
+    let l = crate::lang::current();
     let id = item.id.clone();
     let name = format!("answers[{id}]");
-    let help = item.help.clone().map(|h| view! { <p class="help">{h}</p> });
+    // a statement the translation lacks is shown in English, marked
+    let lang = text_lang(l, item.untranslated);
+    let text = instrument_text(l, item.text.clone(), item.untranslated);
+    let help = item.help.clone().map(|h| {
+        view! {
+            <p class="help" lang=lang>
+                {h}
+            </p>
+        }
+    });
     match item.kind {
         ItemType::Likert | ItemType::SingleChoice => {
-            let mut options: Vec<(String, String)> = match (&item.kind, &scale) {
-                (ItemType::Likert, Some(s)) => s
-                    .labels
-                    .iter()
-                    .enumerate()
-                    .map(|(i, l)| ((i + 1).to_string(), l.clone()))
-                    .collect(),
-                _ => item
-                    .options
-                    .iter()
-                    .map(|o| (o.value.clone(), o.label.clone()))
-                    .collect(),
+            // the scale's labels are the scale's (translated with it), the options the item's
+            let (mut options, options_lang): (Vec<(String, String)>, _) = match (&item.kind, &scale)
+            {
+                (ItemType::Likert, Some(s)) => (
+                    s.labels
+                        .iter()
+                        .enumerate()
+                        .map(|(i, label)| ((i + 1).to_string(), label.clone()))
+                        .collect(),
+                    None,
+                ),
+                _ => (
+                    item.options
+                        .iter()
+                        .map(|o| (o.value.clone(), o.label.clone()))
+                        .collect(),
+                    lang,
+                ),
             };
             if let Some(na) = scale.as_ref().and_then(|s| s.not_applicable.clone()) {
                 options.push((NOT_APPLICABLE.to_string(), na));
@@ -1015,17 +1247,17 @@ fn ItemInput(
             };
             view! {
                 <fieldset class=class id=format!("item-{id}")>
-                    <legend>{item.text.clone()}</legend>
+                    <legend>{text}</legend>
                     {help}
                     <div class="options">
                         {options
                             .into_iter()
-                            .map(|(v, l)| {
+                            .map(|(v, label)| {
                                 let checked = value.as_deref() == Some(v.as_str());
-                                let class = if v == NOT_APPLICABLE {
-                                    "option na"
+                                let (class, lang) = if v == NOT_APPLICABLE {
+                                    ("option na", None)
                                 } else {
-                                    "option"
+                                    ("option", options_lang)
                                 };
                                 view! {
                                     <label class=class>
@@ -1036,7 +1268,7 @@ fn ItemInput(
                                             checked=checked
                                             disabled=disabled
                                         />
-                                        <span>{l}</span>
+                                        <span lang=lang>{label}</span>
                                     </label>
                                 }
                             })
@@ -1052,12 +1284,12 @@ fn ItemInput(
                 .split(',')
                 .map(str::to_string)
                 .collect();
-            let hint = item
-                .max_choices
-                .map(|m| view! { <p class="help">{format!("Choose at most {m}.")}</p> });
+            let hint = item.max_choices.map(|m| {
+                view! { <p class="help">{td_string!(l, reflection.choose_at_most, max = m).to_string()}</p> }
+            });
             view! {
                 <fieldset class="item choice-list" id=format!("item-{id}")>
-                    <legend>{item.text.clone()}</legend>
+                    <legend>{text}</legend>
                     {help}
                     {hint}
                     <div class="options">
@@ -1074,7 +1306,7 @@ fn ItemInput(
                                             checked=chosen.contains(&o.value)
                                             disabled=disabled
                                         />
-                                        <span>{o.label.clone()}</span>
+                                        <span lang=lang>{o.label.clone()}</span>
                                     </label>
                                 }
                             })
@@ -1085,13 +1317,16 @@ fn ItemInput(
             .into_any()
         }
         ItemType::Number => {
-            let unit = item
-                .unit
-                .clone()
-                .map(|u| view! { <span class="unit">{u}</span> });
+            let unit = item.unit.clone().map(|u| {
+                view! {
+                    <span class="unit" lang=lang>
+                        {u}
+                    </span>
+                }
+            });
             view! {
                 <div class="item field" id=format!("item-{id}")>
-                    <label for=format!("in-{id}")>{item.text.clone()}</label>
+                    <label for=format!("in-{id}")>{text}</label>
                     {help}
                     <input
                         id=format!("in-{id}")
@@ -1111,7 +1346,7 @@ fn ItemInput(
         }
         ItemType::LongText => view! {
             <div class="item field" id=format!("item-{id}")>
-                <label for=format!("in-{id}")>{item.text.clone()}</label>
+                <label for=format!("in-{id}")>{text}</label>
                 {help}
                 <textarea
                     id=format!("in-{id}")
@@ -1127,7 +1362,7 @@ fn ItemInput(
         .into_any(),
         ItemType::ShortText | ItemType::OneWord => view! {
             <div class="item field" id=format!("item-{id}")>
-                <label for=format!("in-{id}")>{item.text.clone()}</label>
+                <label for=format!("in-{id}")>{text}</label>
                 {help}
                 <input
                     id=format!("in-{id}")
@@ -1150,20 +1385,21 @@ pub fn ProfilePage() -> impl IntoView {
         move || params.read().get("token").unwrap_or_default(),
         get_profile,
     );
+    let l = crate::lang::current();
     view! {
         <Loaded
             load=move || profile
-            children=|p| {
+            children=move |p| {
                 if p.status == Status::InProgress {
                     view! {
-                        <Title text="Not finished yet – Reflect" />
-                        <h1>"Your reflection is not finished yet"</h1>
+                        <Title text=td_string!(l, reflection.not_finished_title) />
+                        <h1>{td_string!(l, reflection.not_finished_heading)}</h1>
                         <p>
                             <A
                                 href=format!("/r/{}/c/{}", p.token, p.first_open_category)
                                 attr:class="button"
                             >
-                                "Continue where you left off"
+                                {td_string!(l, reflection.continue_where_left)}
                             </A>
                         </p>
                     }
@@ -1182,31 +1418,39 @@ fn fmt_mean(m: Option<f64>) -> String {
 
 #[component]
 fn Profile(view: ProfileView) -> impl IntoView {
+    let l = crate::lang::current();
     let p = view.profile.clone();
-    let weakest = crate::values::join_names(&view.weakest_titles);
+    let weakest = join_names(l, &view.weakest_titles);
     let any_scored = view.profile.categories.iter().any(|c| c.tally.n > 0);
     let verdict = match view.weakest_titles.len() {
-        0 if !any_scored => "You gave no scored answers, so no category stands out.".to_string(),
-        0 => "No category has enough answers to say which needs most work.".to_string(),
-        1 => format!("Needs most work: {weakest}"),
-        _ => format!("Need most work, equally low: {weakest}"),
+        0 if !any_scored => td_string!(l, reflection.verdict_no_scored).to_string(),
+        0 => td_string!(l, reflection.verdict_insufficient).to_string(),
+        1 => td_string!(l, reflection.verdict_single, names = &weakest).to_string(),
+        _ => td_string!(l, reflection.verdict_tie, names = &weakest).to_string(),
     };
     let charts = profile_charts(&p);
     view! {
-        <Title text=format!("Your profile – {}", view.instrument_title) />
+        <Title text=td_string!(l, reflection.profile_title, title = &view.instrument_title)
+            .to_string() />
         // ECharts, served by the app itself; loaded only on this page.
         <script src="/vendor/echarts.min.js"></script>
-        <h1>"Your leadership profile"</h1>
+        <h1>{td_string!(l, reflection.profile_heading)}</h1>
         <p class="meta">
-            {format!(
-                "{} (version {}) · innovation: {}",
-                view.instrument_title,
-                view.instrument_version,
-                view.innovation,
-            )}
+            {td_string!(
+                l,
+                reflection.profile_meta,
+                title = &view.instrument_title,
+                version = view.instrument_version,
+                innovation = innovation_in(l, &view.innovation)
+            )
+                .to_string()}
         </p>
         <Verdict verdict max=p.scale_max scale_labels=view.scale_labels.clone() />
-        <KeepLinkIsland url=view.resume_url.clone() id="keep-top".to_string() />
+        <KeepLinkIsland
+            url=view.resume_url.clone()
+            id="keep-top".to_string()
+            words=KeepLinkWords::new(l)
+        />
         {view.room.clone().map(|q| view! { <RoomSection q=q token=view.token.clone() /> })}
         <AllCategories
             profile=p.clone()
@@ -1218,12 +1462,11 @@ fn Profile(view: ProfileView) -> impl IntoView {
         {(!view.notes.is_empty()).then(|| view! { <Reflections notes=view.notes.clone() /> })}
         <ActionPlan token=view.token.clone() weakest plan=view.action_plan.clone() />
         <section class="no-print">
-            <h2>"Print or keep"</h2>
+            <h2>{td_string!(l, reflection.print_heading)}</h2>
+            <p>{td_string!(l, reflection.print_text)}</p>
             <p>
-                "Use your browser's Print command to print this page or save it as a PDF; the layout is made for paper."
-            </p>
-            <p>
-                "Your private link: " <a href=format!("/r/{}", view.token) class="private-link">
+                {td_string!(l, reflection.private_link_lead)} " "
+                <a href=format!("/r/{}", view.token) class="private-link">
                     {view.resume_url.clone()}
                 </a>
             </p>
@@ -1251,6 +1494,7 @@ fn profile_charts(p: &super::scoring::Profile) -> Vec<ChartSpec> {
 /// Which category needs most work, and how to read the means.
 #[component]
 fn Verdict(verdict: String, max: i64, scale_labels: Vec<String>) -> impl IntoView {
+    let l = crate::lang::current();
     let labels: BTreeMap<usize, String> = scale_labels
         .iter()
         .enumerate()
@@ -1260,15 +1504,16 @@ fn Verdict(verdict: String, max: i64, scale_labels: Vec<String>) -> impl IntoVie
         <div class="verdict" id="weakest">
             <p class="verdict-title">{verdict}</p>
             <p>
-                {format!(
-                    "Means are on the answer scale from 1 ({}) to {max} ({}); “don't know / not applicable” is left out.",
-                    labels.get(&1).cloned().unwrap_or_default(),
-                    labels.get(&(max as usize)).cloned().unwrap_or_default(),
-                )}
+                {td_string!(
+                    l,
+                    reflection.means_scale,
+                    low = labels.get(&1).cloned().unwrap_or_default(),
+                    max = max,
+                    high = labels.get(&(max as usize)).cloned().unwrap_or_default()
+                )
+                    .to_string()}
             </p>
-            <p class="rule">
-                "A category is compared only when at least half of its statements have an answer on the scale."
-            </p>
+            <p class="rule">{td_string!(l, reflection.compared_rule)}</p>
         </div>
     }
 }
@@ -1281,6 +1526,7 @@ fn AllCategories(
     comparisons: Vec<Comparison>,
     other_scales: BTreeMap<String, String>,
 ) -> impl IntoView {
+    let l = crate::lang::current();
     let p = profile;
     let (shown, hidden): (Vec<Comparison>, Vec<Comparison>) = comparisons
         .iter()
@@ -1288,22 +1534,27 @@ fn AllCategories(
         .partition(|c| c.withheld.is_none());
     view! {
         <section>
-            <h2>"All categories"</h2>
+            <h2>{td_string!(l, reflection.all_categories)}</h2>
             <div
                 id="chart-overview"
                 class="chart"
                 role="img"
-                aria-label="Bar chart of your mean per category. The table below shows the same numbers."
+                aria-label=td_string!(l, reflection.overview_chart_label)
             ></div>
-            <div class="table-wrap" role="region" aria-label="Your mean per category" tabindex="0">
+            <div
+                class="table-wrap"
+                role="region"
+                aria-label=td_string!(l, reflection.overview_table_label)
+                tabindex="0"
+            >
                 <table class="data">
-                    <caption>"Your mean per category (the lowest is marked)"</caption>
+                    <caption>{td_string!(l, reflection.overview_caption)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Category"</th>
-                            <th scope="col">"Your mean"</th>
-                            <th scope="col">"Answered on the scale"</th>
-                            <th scope="col">"Not applicable"</th>
+                            <th scope="col">{td_string!(l, reflection.col_category)}</th>
+                            <th scope="col">{td_string!(l, reflection.col_your_mean)}</th>
+                            <th scope="col">{td_string!(l, reflection.col_answered_on_scale)}</th>
+                            <th scope="col">{td_string!(l, reflection.col_not_applicable)}</th>
                             {shown
                                 .iter()
                                 .map(|c| {
@@ -1327,21 +1578,41 @@ fn AllCategories(
                                     other_scales
                                         .get(&c.id)
                                         .map(|labels| {
-                                            format!(" (on another scale: {labels}; not compared)")
+                                            format!(
+                                                " {}",
+                                                td_string!(l, reflection.on_other_scale, labels = labels),
+                                            )
                                         })
                                 } else if !c.ranked && c.tally.n > 0 {
-                                    Some(" (too few answers to compare)".to_string())
+                                    Some(
+                                        format!(" {}", td_string!(l, reflection.too_few_to_compare)),
+                                    )
                                 } else {
                                     None
                                 };
+                                let low_mark = low
+                                    .then(|| {
+                                        format!(
+                                            " {}",
+                                            td_string!(l, reflection.needs_most_work_mark),
+                                        )
+                                    });
                                 view! {
                                     <tr class:weakest=low>
                                         <th scope="row">
-                                            {c.title.clone()}{low.then_some(" (needs most work)")}
+                                            {c.title.clone()}{low_mark}
                                             {why.map(|w| view! { <span class="meta">{w}</span> })}
                                         </th>
                                         <td>{fmt_mean(c.mean)}</td>
-                                        <td>{format!("{} of {}", c.tally.n, c.statements())}</td>
+                                        <td>
+                                            {td_string!(
+                                                l,
+                                                reflection.answered_of,
+                                                n = c.tally.n,
+                                                total = c.statements()
+                                            )
+                                                .to_string()}
+                                        </td>
                                         <td>{c.not_applicable}</td>
                                         {shown
                                             .iter()
@@ -1365,25 +1636,27 @@ fn AllCategories(
                         <p class="meta comparison-hidden">
                             {match g.withheld {
                                 Some(Withheld::WouldReveal) | None => {
-                                    format!(
-                                        "{}: hidden for now, because beside the other results it would reveal the answers of a smaller group.",
-                                        g.label,
-                                    )
+                                    td_string!(l, reflection.group_would_reveal, group = &g.label)
+                                        .to_string()
                                 }
                                 Some(Withheld::MoreNeeded(more)) if g.respondents == 0 => {
-                                    format!(
-                                        "{}: no figures released yet. They are first released once at least {} respondents have finished.",
-                                        g.label,
-                                        more,
+                                    td_string!(
+                                        l,
+                                        reflection.group_none_released,
+                                        count = more,
+                                        group = &g.label
                                     )
+                                        .to_string()
                                 }
                                 Some(Withheld::MoreNeeded(more)) => {
-                                    format!(
-                                        "{}: shown from {} respondents, to keep answers anonymous ({} more needed).",
-                                        g.label,
-                                        g.respondents + more,
-                                        more,
+                                    td_string!(
+                                        l,
+                                        reflection.group_more_needed,
+                                        count = more,
+                                        group = &g.label,
+                                        from = g.respondents + more
                                     )
+                                        .to_string()
                                 }
                             }}
                         </p>
@@ -1392,11 +1665,7 @@ fn AllCategories(
                 .collect_view()}
             {(!comparisons.is_empty())
                 .then(|| {
-                    view! {
-                        <p class="meta">
-                            "Group figures change only in releases, each once enough respondents of the group have finished or left since the last one, so that nobody can compare before and after one person answers. Your own answers may not be in them yet."
-                        </p>
-                    }
+                    view! { <p class="meta">{td_string!(l, reflection.group_figures_note)}</p> }
                 })}
         </section>
     }
@@ -1406,27 +1675,28 @@ fn AllCategories(
 /// names), lowest first.
 #[component]
 fn WeakestStatements(weakest: String, statements: Vec<StatementAnswer>) -> impl IntoView {
+    let l = crate::lang::current();
     view! {
         <section class="statements">
-            <h2>"What lies behind it"</h2>
+            <h2>{td_string!(l, reflection.weakest_heading)}</h2>
             {if statements.is_empty() {
-                view! { <p>"No statements to show."</p> }.into_any()
+                view! { <p>{td_string!(l, reflection.no_statements)}</p> }.into_any()
             } else {
                 view! {
-                    <p>{format!("Your answers to the statements of {weakest}, lowest first:")}</p>
+                    <p>{td_string!(l, reflection.weakest_intro, names = weakest).to_string()}</p>
                     <div
                         class="table-wrap"
                         role="region"
-                        aria-label="Statements in the category that needs most work"
+                        aria-label=td_string!(l, reflection.weakest_table_label)
                         tabindex="0"
                     >
                         <table class="data">
-                            <caption>"Statements in the category that needs most work"</caption>
+                            <caption>{td_string!(l, reflection.weakest_table_label)}</caption>
                             <thead>
                                 <tr>
-                                    <th scope="col">"Statement"</th>
-                                    <th scope="col">"Part"</th>
-                                    <th scope="col">"Your answer"</th>
+                                    <th scope="col">{td_string!(l, reflection.col_statement)}</th>
+                                    <th scope="col">{td_string!(l, reflection.col_part)}</th>
+                                    <th scope="col">{td_string!(l, reflection.col_your_answer)}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -1455,39 +1725,50 @@ fn WeakestStatements(weakest: String, statements: Vec<StatementAnswer>) -> impl 
 /// Each category's chart and table of its parts' means.
 #[component]
 fn CategoryByCategory(profile: super::scoring::Profile) -> impl IntoView {
+    let l = crate::lang::current();
     view! {
         <section class="per-category">
-            <h2>"Category by category"</h2>
+            <h2>{td_string!(l, reflection.by_category_heading)}</h2>
             {profile
                 .categories
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
+                    let per_part = td_string!(l, reflection.mean_per_part, category = &c.title)
+                        .to_string();
                     view! {
                         <div class="category-result">
-                            <h3>{c.title.clone()}{format!(" – mean {}", fmt_mean(c.mean))}</h3>
+                            <h3>
+                                {c.title.clone()} " – "
+                                {td_string!(l, reflection.category_mean, mean = fmt_mean(c.mean))
+                                    .to_string()}
+                            </h3>
                             <div
                                 id=format!("chart-cat-{i}")
                                 class="chart small"
                                 role="img"
-                                aria-label=format!(
-                                    "Bar chart of your means in {}. The table next to it shows the same numbers.",
-                                    c.title,
+                                aria-label=td_string!(
+                                    l,
+                                    reflection.category_chart_label,
+                                    category = &c.title
                                 )
+                                    .to_string()
                             ></div>
                             <div
                                 class="table-wrap"
                                 role="region"
-                                aria-label=format!("{}: mean per part", c.title)
+                                aria-label=per_part.clone()
                                 tabindex="0"
                             >
                                 <table class="data">
-                                    <caption>{format!("{}: mean per part", c.title)}</caption>
+                                    <caption>{per_part.clone()}</caption>
                                     <thead>
                                         <tr>
-                                            <th scope="col">"Part"</th>
-                                            <th scope="col">"Mean"</th>
-                                            <th scope="col">"Answered"</th>
+                                            <th scope="col">{td_string!(l, reflection.col_part)}</th>
+                                            <th scope="col">{td_string!(l, reflection.col_mean)}</th>
+                                            <th scope="col">
+                                                {td_string!(l, reflection.col_answered)}
+                                            </th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -1518,9 +1799,10 @@ fn CategoryByCategory(profile: super::scoring::Profile) -> impl IntoView {
 /// The respondent's notes, category by category: (category title, note).
 #[component]
 fn Reflections(notes: Vec<(String, String)>) -> impl IntoView {
+    let l = crate::lang::current();
     view! {
         <section>
-            <h2>"Your reflections"</h2>
+            <h2>{td_string!(l, reflection.reflections_heading)}</h2>
             <dl>
                 {notes
                     .iter()
@@ -1540,6 +1822,7 @@ fn Reflections(notes: Vec<(String, String)>) -> impl IntoView {
 /// none stands out), with the saved `plan` filled in.
 #[component]
 fn ActionPlan(token: String, weakest: String, plan: Option<String>) -> impl IntoView {
+    let l = crate::lang::current();
     let plan_action = ServerAction::<SaveActionPlan>::new();
     let plan_error = form_error(plan_action.value(), "plan_error");
     let query = use_query_map();
@@ -1559,7 +1842,7 @@ fn ActionPlan(token: String, weakest: String, plan: Option<String>) -> impl Into
     };
     view! {
         <section id="action-plan" class="action-plan">
-            <h2>"Your action plan"</h2>
+            <h2>{td_string!(l, reflection.plan_heading)}</h2>
             <FormError message=Signal::derive(plan_error) />
             {move || {
                 saved()
@@ -1567,8 +1850,8 @@ fn ActionPlan(token: String, weakest: String, plan: Option<String>) -> impl Into
                         view! {
                             <p class="ok" role="status">
                                 {match done {
-                                    PlanSaved::Saved => "Your action plan is saved.",
-                                    PlanSaved::Removed => "Your action plan is removed.",
+                                    PlanSaved::Saved => td_string!(l, reflection.plan_saved),
+                                    PlanSaved::Removed => td_string!(l, reflection.plan_removed),
                                 }}
                             </p>
                         }
@@ -1577,15 +1860,16 @@ fn ActionPlan(token: String, weakest: String, plan: Option<String>) -> impl Into
             <ActionForm action=plan_action>
                 <input type="hidden" name="token" value=token />
                 <label for="plan">
-                    {format!(
-                        "One or two concrete steps for {} in the coming months",
-                        if weakest.is_empty() { "your school".to_string() } else { weakest.clone() },
-                    )}
+                    {if weakest.is_empty() {
+                        td_string!(l, reflection.plan_label_school).to_string()
+                    } else {
+                        td_string!(l, reflection.plan_label, names = &weakest).to_string()
+                    }}
                 </label>
                 <textarea id="plan" name="plan" rows="5" maxlength=MAX_ACTION_PLAN>
                     {plan.unwrap_or_default()}
                 </textarea>
-                <button type="submit">"Save my action plan"</button>
+                <button type="submit">{td_string!(l, reflection.plan_save)}</button>
             </ActionForm>
         </section>
     }
@@ -1594,20 +1878,21 @@ fn ActionPlan(token: String, weakest: String, plan: Option<String>) -> impl Into
 /// The form that deletes the reflection for good (with a tick to confirm).
 #[component]
 fn DeleteAnswers(token: String) -> impl IntoView {
+    let l = crate::lang::current();
     let delete_action = ServerAction::<DeleteReflection>::new();
     let delete_error = form_error(delete_action.value(), "delete_error");
     view! {
         <section class="danger no-print">
-            <h2>"Delete my answers"</h2>
+            <h2>{td_string!(l, reflection.delete_heading)}</h2>
             <FormError message=Signal::derive(delete_error) />
             <ActionForm action=delete_action>
                 <input type="hidden" name="token" value=token />
                 <label class="choice">
                     <input type="checkbox" name="confirm" value="yes" />
-                    "Yes, delete all my answers and this profile for good."
+                    {td_string!(l, reflection.delete_confirm)}
                 </label>
                 <button type="submit" class="danger">
-                    "Delete all my answers"
+                    {td_string!(l, reflection.delete_button)}
                 </button>
             </ActionForm>
         </section>
@@ -1617,6 +1902,7 @@ fn DeleteAnswers(token: String) -> impl IntoView {
 /// A workshop participant's answers for the room: which category needs most work, one word.
 #[component]
 fn RoomSection(q: crate::workshops::model::RoomQuestions, token: String) -> impl IntoView {
+    let l = crate::lang::current();
     let action = ServerAction::<super::api::AnswerRoom>::new();
     let error = form_error(action.value(), "room_error");
     let query = use_query_map();
@@ -1627,13 +1913,15 @@ fn RoomSection(q: crate::workshops::model::RoomQuestions, token: String) -> impl
     let poll_answer = q.poll_answer.clone();
     view! {
         <section id="room" class="room">
-            <h2>{format!("For the room: {}", q.workshop_title)}</h2>
+            <h2>
+                {td_string!(l, reflection.room_heading, workshop = &q.workshop_title).to_string()}
+            </h2>
             {if q.open {
                 view! {
                     <FormError message=Signal::derive(error) />
                     <Show when=saved>
                         <p class="ok" role="status">
-                            "Thank you: the room sees your answers together with everyone else's."
+                            {td_string!(l, reflection.room_thanks)}
                         </p>
                     </Show>
                     <ActionForm action=action>
@@ -1643,7 +1931,7 @@ fn RoomSection(q: crate::workshops::model::RoomQuestions, token: String) -> impl
                                 view! {
                                     <fieldset>
                                         <legend>
-                                            "Which category needs most work in your school?"
+                                            {td_string!(l, reflection.room_poll_legend)}
                                         </legend>
                                         {q
                                             .poll_options
@@ -1681,19 +1969,19 @@ fn RoomSection(q: crate::workshops::model::RoomQuestions, token: String) -> impl
                                             value=q.word_answer.clone().unwrap_or_default()
                                         />
                                         <p class="help">
-                                            "One word. It is shown in the room's word cloud, without your name."
+                                            {td_string!(l, reflection.room_word_help)}
                                         </p>
                                     </div>
                                 }
                             })}
                         <button type="submit" class="primary">
-                            "Send to the room"
+                            {td_string!(l, reflection.room_send)}
                         </button>
                     </ActionForm>
                 }
                     .into_any()
             } else {
-                view! { <p class="withheld">"The workshop is closed."</p> }.into_any()
+                view! { <p class="withheld">{td_string!(l, reflection.room_closed)}</p> }.into_any()
             }}
         </section>
     }
@@ -1701,14 +1989,116 @@ fn RoomSection(q: crate::workshops::model::RoomQuestions, token: String) -> impl
 
 #[component]
 pub fn DeletedPage() -> impl IntoView {
+    let l = crate::lang::current();
     view! {
-        <Title text="Answers deleted – Reflect" />
-        <h1>"Your answers are deleted"</h1>
+        <Title text=td_string!(l, reflection.deleted_title) />
+        <h1>{td_string!(l, reflection.deleted_heading)}</h1>
+        <p>{td_string!(l, reflection.deleted_text)}</p>
         <p>
-            "Your reflection, its answers and its action plan are gone from Reflect. The private link no longer works."
+            <A href="/">{td_string!(l, reflection.start_new)}</A>
         </p>
-        <p>
-            <A href="/">"Start a new reflection"</A>
-        </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The island's words come with the placeholders it fills in, in every language, and the
+    /// English ones read as the page always did (the end-to-end tests match them).
+    #[test]
+    fn the_island_words_keep_their_placeholders_in_every_language() {
+        for &l in crate::lang::all() {
+            let w = CategoryFormWords::new(l);
+            let code = crate::lang::code(l);
+            assert!(w.progress_answered.contains("{answered}"), "{code}");
+            assert!(w.progress_answered.contains("{total}"), "{code}");
+            assert!(w.save_not_saved.contains("{error}"), "{code}");
+            assert!(w.save_going.contains("{message}"), "{code}");
+            assert!(w.advance.contains("{seconds}"), "{code}");
+        }
+        let english = CategoryFormWords::new(Locale::default());
+        assert_eq!(
+            english
+                .progress_answered
+                .replace("{answered}", "3")
+                .replace("{total}", "12"),
+            "3 of 12 questions answered"
+        );
+        assert_eq!(
+            english.advance.replace("{seconds}", "3"),
+            "All answered. Moving on to the next category in 3 s…"
+        );
+        assert_eq!(
+            save_message(&SaveState::NotSaved("Oops.".into()), true, &english),
+            "Not saved yet: Oops. Your choices stay on this page; they are sent again with your \
+             next change, or press “Next” to send the page."
+        );
+        assert_eq!(
+            english.save_going.replace(
+                "{message}",
+                &save_message(&SaveState::Saving, true, &english)
+            ),
+            "Saving… The page goes on once every answer is stored."
+        );
+        assert_eq!(
+            save_message(&SaveState::Idle, false, &english),
+            "Your answers on this page are saved when you go to another page."
+        );
+    }
+
+    /// Plurals and lists in English as the pages wrote them before translations.
+    #[test]
+    fn english_plurals_and_lists_read_as_before() {
+        let english = Locale::default();
+        assert_eq!(
+            td_string!(english, reflection.unanswered_next, count = 1usize).to_string(),
+            "1 statement on this page is not answered. Go on anyway?"
+        );
+        assert_eq!(
+            td_string!(english, reflection.unanswered_finish, count = 3usize).to_string(),
+            "3 statements of this reflection are not answered. Finish anyway?"
+        );
+        assert_eq!(
+            td_string!(english, reflection.category_count, count = 4usize).to_string(),
+            "4 categories"
+        );
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_names(english, &names(&["A"])), "A");
+        assert_eq!(join_names(english, &names(&["A", "B", "C"])), "A, B and C");
+        let dutch = crate::lang::parse("nl").unwrap();
+        assert_eq!(join_names(dutch, &names(&["A", "B"])), "A en B");
+        // Czech and Slovenian pick their own forms
+        let czech = crate::lang::parse("cs").unwrap();
+        assert_eq!(
+            td_string!(czech, reflection.question_count, count = 3usize).to_string(),
+            "3 otázky"
+        );
+        let slovene = crate::lang::parse("sl").unwrap();
+        assert_eq!(
+            td_string!(slovene, reflection.category_count, count = 2usize).to_string(),
+            "2 kategoriji"
+        );
+    }
+
+    /// Only a text the translation lacks, on a page not in English, is marked as English.
+    #[test]
+    fn only_untranslated_text_on_a_translated_page_is_marked_english() {
+        let dutch = crate::lang::parse("nl").unwrap();
+        assert_eq!(text_lang(dutch, true), Some("en"));
+        assert_eq!(text_lang(dutch, false), None);
+        assert_eq!(text_lang(Locale::default(), true), None);
+    }
+
+    #[test]
+    fn the_profile_names_the_innovation_in_its_language() {
+        let dutch = crate::lang::parse("nl").unwrap();
+        assert_eq!(innovation_in(dutch, "Data use"), "Datagebruik");
+        assert_eq!(innovation_in(dutch, "Other: reading"), "Anders: reading");
+        assert_eq!(innovation_in(dutch, "Otherwise"), "Otherwise");
+        assert_eq!(
+            innovation_in(Locale::default(), "Data use: ours"),
+            "Data use: ours"
+        );
     }
 }

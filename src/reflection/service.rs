@@ -11,28 +11,24 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub fn list_instruments(state: &AppState) -> Vec<InstrumentSummary> {
+/// The current instruments, in language `lang` where translated.
+pub fn list_instruments(state: &AppState, lang: crate::lang::Locale) -> Vec<InstrumentSummary> {
     state
         .instruments
         .current()
-        .map(|(id, l)| InstrumentSummary {
-            id: id.to_string(),
-            version: l.version,
-            title: l.instrument.title.clone(),
-            description: l.instrument.description.clone(),
-            notice: l.instrument.notice.clone(),
-            categories: l
-                .instrument
-                .categories
-                .iter()
-                .map(|c| c.title.clone())
-                .collect(),
-            items: l
-                .instrument
-                .categories
-                .iter()
-                .map(|c| c.items().count())
-                .sum(),
+        .map(|(id, l)| {
+            let inst = state.instruments.localized(&l.instrument, lang);
+            InstrumentSummary {
+                id: id.to_string(),
+                version: l.version,
+                title: inst.title.clone(),
+                description: inst.description.clone(),
+                notice: inst.notice.clone(),
+                categories: inst.categories.iter().map(|c| c.title.clone()).collect(),
+                items: inst.categories.iter().map(|c| c.items().count()).sum(),
+                translation_note: state.instruments.translation_note(id, lang),
+                untranslated: inst.untranslated,
+            }
         })
         .collect()
 }
@@ -57,6 +53,25 @@ fn well_formed_token(token: &str) -> bool {
     token.len() == 48 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// The language the reflection behind `token` is answered in; `None` for no such reflection.
+pub async fn language(state: &AppState, token: &str) -> AppResult<Option<crate::lang::Locale>> {
+    if !well_formed_token(token) {
+        return Ok(None);
+    }
+    let code = db::language_by_token(&state.db.pool, &token_hash(token)).await?;
+    Ok(code.map(|c| crate::lang::parse(&c).unwrap_or_default()))
+}
+
+/// Goes on in another language (the switch on a reflection's page).
+pub async fn set_language(state: &AppState, token: &str, l: crate::lang::Locale) -> AppResult<()> {
+    if well_formed_token(token) {
+        let mut tx = state.db.begin_write().await?;
+        db::set_language(&mut tx, &token_hash(token), crate::lang::code(l)).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
 pub struct StartInput {
     pub instrument: String,
     pub role: String,
@@ -68,6 +83,8 @@ pub struct StartInput {
     pub workshop: String,
     /// Who is asking, for the rate limit on wrong workshop codes (never stored).
     pub client: String,
+    /// The language of the page it was started from; its pages keep speaking it.
+    pub language: crate::lang::Locale,
 }
 
 pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
@@ -160,6 +177,7 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
             innovation_detail: (!detail.is_empty()).then_some(detail),
             consent_research: consent,
             workshop_id: workshop_id.as_deref(),
+            language: crate::lang::code(input.language),
             today: &today,
             now: &now,
         },
@@ -208,6 +226,17 @@ pub(crate) async fn load(
         }
     }
     Ok((row, inst))
+}
+
+/// The instrument in the language the reflection is answered in (for what a page shows; answers
+/// are checked against ids and values, the same in every language).
+fn in_its_language(
+    state: &AppState,
+    row: &ReflectionRow,
+    inst: &Arc<Instrument>,
+) -> Arc<Instrument> {
+    let l = crate::lang::parse(&row.language).unwrap_or_default();
+    state.instruments.localized(inst, l)
 }
 
 fn workshop_closed_error() -> AppError {
@@ -457,6 +486,7 @@ pub async fn category_view(
     index: usize,
 ) -> AppResult<CategoryView> {
     let (row, inst) = load(state, token).await?;
+    let inst = in_its_language(state, &row, &inst);
     let category = index
         .checked_sub(1)
         .and_then(|i| inst.categories.get(i))
@@ -504,6 +534,7 @@ pub async fn resume_target(state: &AppState, token: &str) -> AppResult<String> {
 
 pub async fn profile_view(state: &AppState, base: &str, token: &str) -> AppResult<ProfileView> {
     let (row, inst) = load(state, token).await?;
+    let inst = in_its_language(state, &row, &inst);
     let rows = db::answers(&state.db.pool, &row.id).await?;
     let scores: HashMap<String, Option<i64>> = rows
         .iter()

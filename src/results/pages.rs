@@ -6,9 +6,12 @@ use super::compute::{CategoryResult, GroupResults, ranking_text};
 use super::model::*;
 use super::stats::{Distribution, Estimate};
 use crate::accounts::pages::SignedInBar;
+use crate::i18n::td_string;
 use crate::instrument::scale_span;
+use crate::lang::Locale;
 use crate::ui::{Charts, ErrorBox, Loaded, chart_specs};
 use crate::values::INNOVATIONS;
+use crate::values::{RespondentRole, RoleGroup};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -18,8 +21,27 @@ fn height_style(px: u32) -> String {
     format!("height:{px}px")
 }
 
-fn plural(n: i64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// The label of a results filter's role option (people with that role) in language `l`.
+fn role_option_label(l: Locale, o: RoleOption) -> &'static str {
+    match o {
+        RoleOption::Group(RoleGroup::Leaders) => td_string!(l, results.role_leaders),
+        RoleOption::Group(RoleGroup::Teachers) => td_string!(l, results.role_teachers),
+        RoleOption::One(RespondentRole::Headteacher) => td_string!(l, results.role_headteachers),
+        RoleOption::One(RespondentRole::Deputy) => td_string!(l, results.role_deputies),
+        RoleOption::One(RespondentRole::MiddleLeader) => td_string!(l, results.role_middle_leaders),
+        RoleOption::One(RespondentRole::Teacher) => td_string!(l, results.role_teachers),
+        RoleOption::One(RespondentRole::Other) => td_string!(l, results.role_other_roles),
+    }
+}
+
+/// The label of an innovation (`id`, English `label` from [`INNOVATIONS`]) in language `l`.
+fn innovation_label(l: Locale, id: &str, label: &'static str) -> &'static str {
+    match id {
+        "data_use" => td_string!(l, results.innovation_data_use),
+        "pln" => td_string!(l, results.innovation_pln),
+        "other" => td_string!(l, results.innovation_something_else),
+        _ => label,
+    }
 }
 
 /// The colours of a distribution chart's answers: HTML, so that the key wraps on a phone. The
@@ -59,11 +81,12 @@ fn interval(e: &Option<Estimate>) -> String {
 #[component]
 pub fn ResultsIndexPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| list_result_groups());
+    let l = crate::lang::current();
     view! {
-        <Title text="Results – Reflect" />
+        <Title text=td_string!(l, results.index_title) />
         <Loaded
             load=move || data
-            children=|(user, index)| {
+            children=move |(user, index)| {
                 view! {
                     {matches!(
                         user.role,
@@ -73,31 +96,27 @@ pub fn ResultsIndexPage() -> impl IntoView {
                         .then(|| {
                             view! {
                                 <p class="export-link">
-                                    <a href="/export">
-                                        "Research export (anonymised answers and codebook)"
-                                    </a>
+                                    <a href="/export">{td_string!(l, results.export_link)}</a>
                                 </p>
                             }
                         })}
                     <SignedInBar user=user />
-                    <h1>"Results"</h1>
-                    <p>
-                        "Which leadership category needs most work? Results of groups of respondents, never of one person."
-                    </p>
+                    <h1>{td_string!(l, results.index_heading)}</h1>
+                    <p>{td_string!(l, results.index_lead)}</p>
                     <ul class="group-list">
                         <li>
-                            <a href="/results/all">"All respondents"</a>
+                            <a href="/results/all">{td_string!(l, results.all_respondents_link)}</a>
                         </li>
                         <li>
                             <a href="/results/countries">
-                                "Compare countries, question by question"
+                                {td_string!(l, results.compare_countries_link)}
                             </a>
                         </li>
                     </ul>
                     {(!index.schools.is_empty())
                         .then(|| {
                             view! {
-                                <h2>"Schools"</h2>
+                                <h2>{td_string!(l, results.schools_heading)}</h2>
                                 <ul class="group-list">
                                     {index
                                         .schools
@@ -106,7 +125,7 @@ pub fn ResultsIndexPage() -> impl IntoView {
                                             view! {
                                                 <li>
                                                     <a href=format!("/results/school/{id}")>{name.clone()}</a>
-                                                    " · join code for your staff: "
+                                                    {format!(" · {} ", td_string!(l, results.join_code))}
                                                     <span class="code">
                                                         {crate::schools::codes::display(code)}
                                                     </span>
@@ -120,7 +139,7 @@ pub fn ResultsIndexPage() -> impl IntoView {
                     {(!index.networks.is_empty())
                         .then(|| {
                             view! {
-                                <h2>"Networks"</h2>
+                                <h2>{td_string!(l, results.networks_heading)}</h2>
                                 <ul class="group-list">
                                     {index
                                         .networks
@@ -139,7 +158,7 @@ pub fn ResultsIndexPage() -> impl IntoView {
                     {(!index.countries.is_empty())
                         .then(|| {
                             view! {
-                                <h2>"Countries"</h2>
+                                <h2>{td_string!(l, results.countries_heading)}</h2>
                                 <ul class="group-list">
                                     {index
                                         .countries
@@ -185,9 +204,10 @@ pub fn ResultsPage() -> impl IntoView {
         },
     );
     let user = Resource::new(|| (), |_| crate::accounts::api::whoami());
+    let loading = td_string!(crate::lang::current(), common.loading);
     view! {
-        <Suspense fallback=|| {
-            view! { <p>"Loading…"</p> }
+        <Suspense fallback=move || {
+            view! { <p>{loading}</p> }
         }>
             {move || Suspend::new(async move {
                 let bar = user.await.ok().flatten().map(|u| view! { <SignedInBar user=u /> });
@@ -216,10 +236,11 @@ pub fn ResultsPage() -> impl IntoView {
 fn Filters(view: ResultsView) -> impl IntoView {
     let q = view.query.clone();
     let sel = |cur: &Option<String>, v: &str| cur.as_deref() == Some(v);
+    let l = crate::lang::current();
     view! {
         <form method="get" action=format!("/results/{}", view.path) class="filters">
             <div class="field">
-                <label for="f-instrument">"Questionnaire"</label>
+                <label for="f-instrument">{td_string!(l, results.filter_questionnaire)}</label>
                 <select id="f-instrument" name="instrument">
                     {view
                         .instruments
@@ -235,16 +256,16 @@ fn Filters(view: ResultsView) -> impl IntoView {
                 </select>
             </div>
             <div class="field">
-                <label for="f-version">"Version"</label>
+                <label for="f-version">{td_string!(l, results.filter_version)}</label>
                 <select id="f-version" name="version">
-                    <option value="">"All versions"</option>
+                    <option value="">{td_string!(l, results.all_versions)}</option>
                     {view
                         .versions
                         .iter()
                         .map(|v| {
                             view! {
                                 <option value=v.to_string() selected=q.version == Some(*v)>
-                                    {format!("Version {v}")}
+                                    {td_string!(l, results.version_option, version = v).to_string()}
                                 </option>
                             }
                         })
@@ -252,15 +273,15 @@ fn Filters(view: ResultsView) -> impl IntoView {
                 </select>
             </div>
             <div class="field">
-                <label for="f-role">"Role"</label>
+                <label for="f-role">{td_string!(l, results.filter_role)}</label>
                 <select id="f-role" name="role">
-                    <option value="">"Everyone"</option>
+                    <option value="">{td_string!(l, results.everyone)}</option>
                     {RoleOption::all()
                         .into_iter()
                         .map(|o| {
                             view! {
                                 <option value=o.as_str() selected=sel(&q.role, o.as_str())>
-                                    {o.label()}
+                                    {role_option_label(l, o)}
                                 </option>
                             }
                         })
@@ -268,15 +289,15 @@ fn Filters(view: ResultsView) -> impl IntoView {
                 </select>
             </div>
             <div class="field">
-                <label for="f-innovation">"Innovation"</label>
+                <label for="f-innovation">{td_string!(l, results.filter_innovation)}</label>
                 <select id="f-innovation" name="innovation">
-                    <option value="">"Any"</option>
+                    <option value="">{td_string!(l, results.innovation_any)}</option>
                     {INNOVATIONS
                         .iter()
-                        .map(|(k, l)| {
+                        .map(|(k, label)| {
                             view! {
                                 <option value=*k selected=sel(&q.innovation, k)>
-                                    {*l}
+                                    {innovation_label(l, k, label)}
                                 </option>
                             }
                         })
@@ -284,7 +305,7 @@ fn Filters(view: ResultsView) -> impl IntoView {
                 </select>
             </div>
             <div class="field">
-                <label for="f-from">"From (month)"</label>
+                <label for="f-from">{td_string!(l, results.filter_from)}</label>
                 <input
                     id="f-from"
                     name="from"
@@ -293,44 +314,38 @@ fn Filters(view: ResultsView) -> impl IntoView {
                 />
             </div>
             <div class="field">
-                <label for="f-to">"To (month)"</label>
+                <label for="f-to">{td_string!(l, results.filter_to)}</label>
                 <input id="f-to" name="to" type="month" value=q.to.clone().unwrap_or_default() />
             </div>
-            <button type="submit">"Show"</button>
+            <button type="submit">{td_string!(l, results.show_button)}</button>
         </form>
     }
 }
 
 #[component]
 fn Results(view: ResultsView) -> impl IntoView {
-    let title = format!("{} – results – Reflect", view.title);
+    let l = crate::lang::current();
+    let title = td_string!(l, results.page_title, group = &view.title).to_string();
     let body = match (&view.results, &view.withheld) {
         (Some(r), _) => view! { <Shown view=view.clone() results=r.clone() /> }.into_any(),
         (None, Some(Withheld::MoreNeeded(_))) if view.released_at.is_none() => view! {
             <p class="withheld" role="status">
-                {format!(
-                    "No results yet: a group's results are first released once at least {} of its respondents have finished.",
-                    view.k,
-                )}
+                {td_string!(l, results.no_results_yet, count = view.k).to_string()}
             </p>
-        }.into_any(),
+        }
+        .into_any(),
         (None, Some(Withheld::MoreNeeded(m))) => view! {
             <p class="withheld" role="status">
-                {format!(
-                    "Not enough respondents yet: this group needs {m} more {} before its results show (minimum group size {}).",
-                    if *m == 1 { "respondent" } else { "respondents" },
-                    view.k,
-                )}
+                {td_string!(l, results.more_needed, count = *m, k = view.k).to_string()}
             </p>
-        }.into_any(),
+        }
+        .into_any(),
         (None, _) => view! {
             <p class="withheld" role="status">
-                {format!(
-                    "These results are hidden: shown beside other results, they would let someone work out the answers of a group smaller than {}. Choose fewer filters or a wider period.",
-                    view.k,
-                )}
+                {td_string!(l, results.hidden_would_reveal, k = view.k).to_string()}
             </p>
-        }.into_any(),
+        }
+        .into_any(),
     };
     view! {
         <Title text=title />
@@ -342,12 +357,13 @@ fn Results(view: ResultsView) -> impl IntoView {
             .map(|at| {
                 view! {
                     <p class="release" role="note">
-                        {format!(
-                            "Figures as released on {}. They change only in releases, so that nobody can compare before and after one person answers: the next release comes once at least {} respondents of this group have finished or left since, with no part shown changing by fewer than {}.",
-                            at.get(..10).unwrap_or(&at),
-                            view.k,
-                            view.k,
-                        )}
+                        {td_string!(
+                            l,
+                            results.release_note,
+                            count = view.k,
+                            date = at.get(..10).unwrap_or(&at)
+                        )
+                            .to_string()}
                     </p>
                 }
             })}
@@ -357,11 +373,17 @@ fn Results(view: ResultsView) -> impl IntoView {
             .then(|| {
                 view! {
                     <p class="notice">
-                        {format!(
-                            "The months were widened to {} – {} so that no small group can be singled out by its dates.",
-                            view.query.from.clone().unwrap_or_else(|| "the start".into()),
-                            view.query.to.clone().unwrap_or_else(|| "now".into()),
-                        )}
+                        {td_string!(
+                            l,
+                            results.widened,
+                            from = view
+                                .query
+                                .from
+                                .as_deref()
+                                .unwrap_or(td_string!(l, results.widened_start)),
+                            to = view.query.to.as_deref().unwrap_or(td_string!(l, results.widened_now))
+                        )
+                            .to_string()}
                     </p>
                 }
             })}
@@ -370,11 +392,11 @@ fn Results(view: ResultsView) -> impl IntoView {
 }
 
 /// The column headers of a distribution table: the scale's labels, then "Not applicable".
-fn scale_header(labels: &[String]) -> impl IntoView + use<> {
+fn scale_header(l: Locale, labels: &[String]) -> impl IntoView + use<> {
     let labels = labels.to_vec();
     view! {
-        {labels.into_iter().map(|l| view! { <th scope="col">{l}</th> }).collect_view()}
-        <th scope="col">"Not applicable"</th>
+        {labels.into_iter().map(|label| view! { <th scope="col">{label}</th> }).collect_view()}
+        <th scope="col">{td_string!(l, results.col_not_applicable)}</th>
     }
 }
 
@@ -420,9 +442,12 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
         let (other, labels) = (other.clone(), labels.clone());
         move |id: &str| other.get(id).cloned().unwrap_or_else(|| labels.clone())
     };
+    let l = crate::lang::current();
     view! {
         <script src="/vendor/echarts.min.js"></script>
-        <p class="respondents">{plural(results.respondents, "respondent", "respondents")}</p>
+        <p class="respondents">
+            {td_string!(l, results.respondents, count = results.respondents).to_string()}
+        </p>
         <RankingSection lines=ranking_text(&results) />
         <MeansSection
             categories=results.categories.clone()
@@ -524,13 +549,12 @@ fn group_charts(
 /// Which category needs most work, in words (`lines`: the ranking, lowest first).
 #[component]
 fn RankingSection(lines: Vec<String>) -> impl IntoView {
+    let l = crate::lang::current();
     view! {
         <section class="ranking">
-            <h2>"Which category needs most work"</h2>
+            <h2>{td_string!(l, results.ranking_heading)}</h2>
             <ol>{lines.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ol>
-            <p class="help">
-                "Categories are ranked by their mean (lowest first). Categories whose 95% intervals overlap count as equally low: the answers cannot tell them apart."
-            </p>
+            <p class="help">{td_string!(l, results.ranking_help)}</p>
         </section>
     }
 }
@@ -545,29 +569,35 @@ fn MeansSection(
     other: BTreeMap<String, Vec<String>>,
     height: u32,
 ) -> impl IntoView {
+    let l = crate::lang::current();
     let scale_caption = match scale_span(&labels) {
-        span if span.is_empty() => "Mean per category".to_string(),
-        span => format!("Mean per category ({span})"),
+        span if span.is_empty() => td_string!(l, results.means_caption).to_string(),
+        span => td_string!(l, results.means_caption_scale, scale = span).to_string(),
     };
     view! {
         <section>
-            <h2>"Means with 95% intervals"</h2>
+            <h2>{td_string!(l, results.means_heading)}</h2>
             <div
                 id="chart-means"
                 class="chart"
                 style=height_style(height)
                 role="img"
-                aria-label="Mean per category with its 95% interval; the table below has the same numbers"
+                aria-label=td_string!(l, results.means_chart_label)
             ></div>
-            <div class="table-wrap" role="region" aria-label="Mean per category" tabindex="0">
+            <div
+                class="table-wrap"
+                role="region"
+                aria-label=td_string!(l, results.means_caption)
+                tabindex="0"
+            >
                 <table class="data">
                     <caption>{scale_caption}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Category"</th>
-                            <th scope="col">"Mean"</th>
-                            <th scope="col">"95% interval"</th>
-                            <th scope="col">"Answers"</th>
+                            <th scope="col">{td_string!(l, results.col_category)}</th>
+                            <th scope="col">{td_string!(l, results.col_mean)}</th>
+                            <th scope="col">{td_string!(l, results.col_interval)}</th>
+                            <th scope="col">{td_string!(l, results.col_answers)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -580,12 +610,12 @@ fn MeansSection(
                                             {c.title.clone()}
                                             {other
                                                 .get(&c.id)
-                                                .map(|l| {
+                                                .map(|o| {
                                                     view! {
                                                         <span class="meta">
                                                             {format!(
-                                                                " (on another scale: {}; not ranked)",
-                                                                scale_span(l),
+                                                                " {}",
+                                                                td_string!(l, results.other_scale, scale = scale_span(o)),
                                                             )}
                                                         </span>
                                                     }
@@ -629,29 +659,30 @@ fn DistributionSection(
             None => other_groups.push((l, vec![c.clone()])),
         }
     }
+    let l = crate::lang::current();
     view! {
         <section>
-            <h2>"How people answered"</h2>
+            <h2>{td_string!(l, results.distribution_heading)}</h2>
             <ScaleKey labels=labels.clone() />
             <div
                 id="chart-distribution"
                 class="chart"
                 style=height_style(height)
                 role="img"
-                aria-label="Share of each answer per category; the table below has the same numbers"
+                aria-label=td_string!(l, results.distribution_chart_label)
             ></div>
             <div
                 class="table-wrap"
                 role="region"
-                aria-label="Share of answers per category"
+                aria-label=td_string!(l, results.distribution_caption)
                 tabindex="0"
             >
                 <table class="data">
-                    <caption>"Share of answers per category"</caption>
+                    <caption>{td_string!(l, results.distribution_caption)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Category"</th>
-                            {scale_header(&labels)}
+                            <th scope="col">{td_string!(l, results.col_category)}</th>
+                            {scale_header(l, &labels)}
                         </tr>
                     </thead>
                     <tbody>
@@ -672,9 +703,12 @@ fn DistributionSection(
             </div>
             {other_groups
                 .into_iter()
-                .map(|(l, cs)| {
-                    let caption = format!("Share of answers per category ({})", scale_span(&l));
-                    let n = l.len();
+                .map(|(scale, cs)| {
+                    let caption = td_string!(
+                        l, results.distribution_caption_scale, scale = scale_span(&scale)
+                    )
+                        .to_string();
+                    let n = scale.len();
                     view! {
                         <div
                             class="table-wrap"
@@ -686,8 +720,8 @@ fn DistributionSection(
                                 <caption>{caption.clone()}</caption>
                                 <thead>
                                     <tr>
-                                        <th scope="col">"Category"</th>
-                                        {scale_header(&l)}
+                                        <th scope="col">{td_string!(l, results.col_category)}</th>
+                                        {scale_header(l, &scale)}
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -723,6 +757,7 @@ fn CategorySection(
 ) -> impl IntoView {
     let (i, c, own) = (index, category, labels);
     let own_points = own.len();
+    let l = crate::lang::current();
     view! {
         <section class="category-results">
             <h2>{c.title.clone()}</h2>
@@ -732,19 +767,16 @@ fn CategorySection(
                 class="chart"
                 style=height_style(height)
                 role="img"
-                aria-label=format!(
-                    "Share of each answer per subcategory of {}; the table below has the same numbers",
-                    c.title,
-                )
+                aria-label=td_string!(l, results.sub_chart_label, category = &c.title).to_string()
             ></div>
             <div class="table-wrap" role="region" aria-label=c.title.clone() tabindex="0">
                 <table class="data">
                     <thead>
                         <tr>
-                            <th scope="col">"Subcategory"</th>
-                            <th scope="col">"Mean"</th>
-                            <th scope="col">"95% interval"</th>
-                            {scale_header(&own)}
+                            <th scope="col">{td_string!(l, results.col_subcategory)}</th>
+                            <th scope="col">{td_string!(l, results.col_mean)}</th>
+                            <th scope="col">{td_string!(l, results.col_interval)}</th>
+                            {scale_header(l, &own)}
                         </tr>
                     </thead>
                     <tbody>
@@ -776,37 +808,40 @@ fn CategorySection(
 
 #[component]
 fn FreeTextSection(text: FreeText) -> impl IntoView {
+    let l = crate::lang::current();
     match text {
         FreeText::NoQuestions => ().into_any(),
         FreeText::Withheld(w) => view! {
             <section class="free-text">
-                <h2>"Written answers"</h2>
+                <h2>{td_string!(l, results.written_heading)}</h2>
                 <p class="withheld">
                     {match w {
                         Withheld::MoreNeeded(m) => {
-                            format!(
-                                "Written answers show from {FREE_TEXT_K} respondents: this group needs {m} more.",
+                            td_string!(
+                                l, results.written_more_needed, count = m, from = FREE_TEXT_K
                             )
+                                .to_string()
                         }
                         Withheld::WouldReveal => {
-                            "Written answers are hidden: beside other results they would single out a smaller group."
-                                .to_string()
+                            td_string!(l, results.written_would_reveal).to_string()
                         }
                     }}
                 </p>
             </section>
-        }.into_any(),
+        }
+        .into_any(),
         FreeText::Shown(questions) => view! {
             <section class="free-text">
-                <h2>"Written answers"</h2>
-                <p class="help">"In alphabetical order, without names or dates."</p>
+                <h2>{td_string!(l, results.written_heading)}</h2>
+                <p class="help">{td_string!(l, results.written_help)}</p>
                 {questions
                     .into_iter()
                     .map(|(q, answers)| {
                         view! {
                             <h3>{q}</h3>
                             {if answers.is_empty() {
-                                view! { <p class="meta">"No answers."</p> }.into_any()
+                                view! { <p class="meta">{td_string!(l, results.no_answers)}</p> }
+                                    .into_any()
                             } else {
                                 view! {
                                     <ul class="answers">
@@ -822,48 +857,47 @@ fn FreeTextSection(text: FreeText) -> impl IntoView {
                     })
                     .collect_view()}
             </section>
-        }.into_any(),
+        }
+        .into_any(),
     }
 }
 
 #[component]
 fn GapSection(gap: Gap, k: i64) -> impl IntoView {
     let height = gap_height(&gap);
+    let l = crate::lang::current();
     match gap {
         Gap::NotApplicable => ().into_any(),
         Gap::Withheld => view! {
             <section class="gap">
-                <h2>"Leaders and teachers"</h2>
-                <p class="withheld">
-                    {format!(
-                        "The leaders' and the teachers' views show side by side once each group, and the rest of the group too, has at least {k} respondents.",
-                    )}
-                </p>
+                <h2>{td_string!(l, results.gap_heading)}</h2>
+                <p class="withheld">{td_string!(l, results.gap_withheld, count = k).to_string()}</p>
             </section>
-        }.into_any(),
+        }
+        .into_any(),
         Gap::Shown(rows) => view! {
             <section class="gap">
-                <h2>"Leaders and teachers"</h2>
+                <h2>{td_string!(l, results.gap_heading)}</h2>
                 <div
                     id="chart-gap"
                     class="chart"
                     style=height_style(height)
                     role="img"
-                    aria-label="Leaders' and teachers' mean per category; the table below has the same numbers"
+                    aria-label=td_string!(l, results.gap_chart_label)
                 ></div>
                 <div
                     class="table-wrap"
                     role="region"
-                    aria-label="Leaders and teachers"
+                    aria-label=td_string!(l, results.gap_heading)
                     tabindex="0"
                 >
                     <table class="data">
                         <thead>
                             <tr>
-                                <th scope="col">"Category"</th>
-                                <th scope="col">"Leaders"</th>
-                                <th scope="col">"Teachers"</th>
-                                <th scope="col">"Gap (teachers − leaders)"</th>
+                                <th scope="col">{td_string!(l, results.col_category)}</th>
+                                <th scope="col">{td_string!(l, results.col_leaders)}</th>
+                                <th scope="col">{td_string!(l, results.col_teachers)}</th>
+                                <th scope="col">{td_string!(l, results.col_gap)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -871,7 +905,7 @@ fn GapSection(gap: Gap, k: i64) -> impl IntoView {
                                 .into_iter()
                                 .map(|r| {
                                     let gap = match (r.leaders, r.teachers) {
-                                        (Some(l), Some(t)) => format!("{:+.2}", t - l),
+                                        (Some(lead), Some(t)) => format!("{:+.2}", t - lead),
                                         _ => "–".into(),
                                     };
                                     view! {
@@ -892,7 +926,8 @@ fn GapSection(gap: Gap, k: i64) -> impl IntoView {
                     </table>
                 </div>
             </section>
-        }.into_any(),
+        }
+        .into_any(),
     }
 }
 
@@ -913,7 +948,7 @@ pub fn CountryComparisonPage() -> impl IntoView {
     let query = use_query_map();
     let data = Resource::new(move || query.read().get("instrument"), compare_countries);
     view! {
-        <Title text="Countries compared – Reflect" />
+        <Title text=td_string!(crate::lang::current(), results.comparison_title) />
         <Loaded load=move || data children=|c| view! { <Comparison c=c /> }.into_any() />
     }
 }
@@ -950,46 +985,49 @@ fn Comparison(c: CountryComparison) -> impl IntoView {
         })
         .collect();
     let charts = chart_specs(charts);
+    let l = crate::lang::current();
     view! {
         <script src="/vendor/echarts.min.js"></script>
         <Charts charts />
-        <h1>"Countries compared"</h1>
+        <h1>{td_string!(l, results.comparison_heading)}</h1>
         <p class="lead">{c.instrument_title.clone()}</p>
         <form method="get" action="/results/countries" class="filters">
             <div class="field">
-                <label for="c-instrument">"Questionnaire"</label>
+                <label for="c-instrument">{td_string!(l, results.filter_questionnaire)}</label>
                 <select id="c-instrument" name="instrument">
                     <option
                         value="networking-baseline"
                         selected=c.instrument_id == "networking-baseline"
                     >
-                        "Networking baseline"
+                        {td_string!(l, results.instrument_networking)}
                     </option>
                     <option
                         value="leadership-reflection"
                         selected=c.instrument_id == "leadership-reflection"
                     >
-                        "Leadership reflection"
+                        {td_string!(l, results.instrument_leadership)}
                     </option>
                 </select>
             </div>
-            <button type="submit">"Show"</button>
+            <button type="submit">{td_string!(l, results.show_button)}</button>
         </form>
         {(c.withheld_countries > 0)
             .then(|| {
                 view! {
                     <p class="notice">
-                        {format!(
-                            "{} {} not shown: fewer than {} respondents, or shown they would single out a smaller group.",
-                            c.withheld_countries,
-                            if c.withheld_countries == 1 { "country is" } else { "countries are" },
-                            c.k,
-                        )}
+                        {td_string!(
+                            l, results.countries_withheld, count = c.withheld_countries, k = c.k
+                        )
+                            .to_string()}
                     </p>
                 }
             })}
         {if columns.is_empty() {
-            view! { <p class="withheld">{format!("No group has {} respondents yet.", c.k)}</p> }
+            view! {
+                <p class="withheld">
+                    {td_string!(l, results.no_group_yet, count = c.k).to_string()}
+                </p>
+            }
                 .into_any()
         } else {
             c.questions
@@ -1007,7 +1045,7 @@ fn Comparison(c: CountryComparison) -> impl IntoView {
                                 class="chart"
                                 style=height_style(comparison_height)
                                 role="img"
-                                aria-label="Share of each answer by country; the table below has the same numbers"
+                                aria-label=td_string!(l, results.comparison_chart_label)
                             ></div>
                             <div
                                 class="table-wrap"
@@ -1018,7 +1056,7 @@ fn Comparison(c: CountryComparison) -> impl IntoView {
                                 <table class="data">
                                     <thead>
                                         <tr>
-                                            <th scope="col">"Answer"</th>
+                                            <th scope="col">{td_string!(l, results.col_answer)}</th>
                                             {cols
                                                 .iter()
                                                 .map(|(n, size)| {

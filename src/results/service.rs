@@ -48,7 +48,11 @@ fn instrument(state: &AppState, q: &ResultsQuery) -> AppResult<(String, Arc<Inst
             .get(&id, v)
             .ok_or_else(|| AppError::invalid(format!("The questionnaire has no version {v}.")))?,
     };
-    Ok((id, inst))
+    // in the page's language (ids, and so every number, are the same in all)
+    Ok((
+        id,
+        state.instruments.localized(&inst, crate::lang::current()),
+    ))
 }
 
 /// The filter of a query, checked: every bad value is a clear error.
@@ -590,7 +594,12 @@ fn instruments(state: &AppState) -> Vec<(String, String)> {
     state
         .instruments
         .current()
-        .map(|(id, l)| (id.to_string(), l.instrument.title.clone()))
+        .map(|(id, l)| {
+            let inst = state
+                .instruments
+                .localized(&l.instrument, crate::lang::current());
+            (id.to_string(), inst.title.clone())
+        })
         .collect()
 }
 

@@ -6,6 +6,7 @@ use crate::accounts::api::{CreateUser, list_users, whoami};
 use crate::accounts::model::Role;
 use crate::accounts::pages::{AccountsAdmin, SignedInBar};
 use crate::error::AppError;
+use crate::i18n::td_string;
 use crate::ui::{FormError, Loaded, clear_on_success, form_error, last_input};
 use leptos::html::Form;
 use leptos::prelude::*;
@@ -28,6 +29,7 @@ fn created_name<T: Send + Sync + 'static>(
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
+    let l = crate::lang::current();
     let school_action = ServerAction::<CreateSchool>::new();
     let network_action = ServerAction::<CreateNetwork>::new();
     let user_action = ServerAction::<CreateUser>::new();
@@ -87,13 +89,13 @@ pub fn AdminPage() -> impl IntoView {
             .or_else(|| query.read().get("created"))
     };
     view! {
-        <Title text="Admin – Reflect" />
+        <Title text=td_string!(l, staff.admin_title) />
         <Loaded
             load=move || data
             children=move |(user, dir, users)| {
                 view! {
                     <SignedInBar user=user />
-                    <h1>"Schools, networks and accounts"</h1>
+                    <h1>{td_string!(l, staff.admin_heading)}</h1>
                     <SchoolsSection
                         schools=dir.schools.clone()
                         networks=dir.networks.clone()
@@ -134,32 +136,36 @@ fn SchoolsSection(
     created: Signal<Option<String>>,
     error: Signal<Option<String>>,
 ) -> impl IntoView {
+    let l = crate::lang::current();
     view! {
         <section id="schools">
-            <h2>"Schools"</h2>
+            <h2>{td_string!(l, staff.schools_heading)}</h2>
             {move || {
                 created
                     .get()
                     .map(|c| {
                         view! {
                             <p class="ok" role="status">
-                                {format!(
-                                    "School created. Its join code is {}.",
-                                    codes::display(&c),
-                                )}
+                                {td_string!(l, staff.school_created, code = codes::display(&c))
+                                    .to_string()}
                             </p>
                         }
                     })
             }}
-            <div class="table-wrap" role="region" aria-label="Schools" tabindex="0">
+            <div
+                class="table-wrap"
+                role="region"
+                aria-label=td_string!(l, staff.schools_table)
+                tabindex="0"
+            >
                 <table class="data">
                     <thead>
                         <tr>
-                            <th scope="col">"School"</th>
-                            <th scope="col">"Join code"</th>
-                            <th scope="col">"Network"</th>
-                            <th scope="col">"Country"</th>
-                            <th scope="col">"Results"</th>
+                            <th scope="col">{td_string!(l, staff.col_school)}</th>
+                            <th scope="col">{td_string!(l, staff.col_join_code)}</th>
+                            <th scope="col">{td_string!(l, staff.col_network)}</th>
+                            <th scope="col">{td_string!(l, staff.col_country)}</th>
+                            <th scope="col">{td_string!(l, staff.col_results)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -175,7 +181,10 @@ fn SchoolsSection(
                                             {s.country.clone().unwrap_or_default().to_uppercase()}
                                         </td>
                                         <td>
-                                            <a href=format!("/results/school/{}", s.id)>"Results"</a>
+                                            <a href=format!(
+                                                "/results/school/{}",
+                                                s.id,
+                                            )>{td_string!(l, staff.results_link)}</a>
                                         </td>
                                     </tr>
                                 }
@@ -184,11 +193,11 @@ fn SchoolsSection(
                     </tbody>
                 </table>
             </div>
-            <h3>"New school"</h3>
+            <h3>{td_string!(l, staff.new_school_heading)}</h3>
             <FormError message=error />
             <ActionForm action=action node_ref=form attr:class="admin-form">
                 <div class="field">
-                    <label for="school-name">"Name"</label>
+                    <label for="school-name">{td_string!(l, staff.school_name_label)}</label>
                     <input
                         id="school-name"
                         name="name"
@@ -198,7 +207,7 @@ fn SchoolsSection(
                     />
                 </div>
                 <div class="field">
-                    <label for="school-network">"Network"</label>
+                    <label for="school-network">{td_string!(l, staff.school_network_label)}</label>
                     <select id="school-network" name="network">
                         <option value="">"—"</option>
                         {networks
@@ -208,10 +217,10 @@ fn SchoolsSection(
                     </select>
                 </div>
                 <div class="field">
-                    <label for="school-country">"Country (two-letter code, e.g. NL)"</label>
+                    <label for="school-country">{td_string!(l, staff.school_country_label)}</label>
                     <input id="school-country" name="country" type="text" maxlength="2" size="3" />
                 </div>
-                <button type="submit">"Create the school"</button>
+                <button type="submit">{td_string!(l, staff.create_school)}</button>
             </ActionForm>
         </section>
     }
@@ -227,9 +236,10 @@ fn NetworksSection(
     created: Signal<Option<String>>,
     error: Signal<Option<String>>,
 ) -> impl IntoView {
+    let l = crate::lang::current();
     view! {
         <section id="networks">
-            <h2>"Networks"</h2>
+            <h2>{td_string!(l, staff.networks_heading)}</h2>
             <ul>
                 {networks
                     .iter()
@@ -237,11 +247,14 @@ fn NetworksSection(
                         view! {
                             <li>
                                 {format!(
-                                    "{} ({} {}) ",
+                                    "{} ({}) ",
                                     n.name,
-                                    n.schools,
-                                    if n.schools == 1 { "school" } else { "schools" },
-                                )}<a href=format!("/results/network/{}", n.id)>"Results"</a>
+                                    td_string!(l, staff.network_schools, count = n.schools),
+                                )}
+                                <a href=format!(
+                                    "/results/network/{}",
+                                    n.id,
+                                )>{td_string!(l, staff.results_link)}</a>
                             </li>
                         }
                     })
@@ -254,9 +267,10 @@ fn NetworksSection(
                         view! {
                             <p class="ok" role="status">
                                 {if name.is_empty() {
-                                    "Network created.".to_string()
+                                    td_string!(l, staff.network_created).to_string()
                                 } else {
-                                    format!("Network created: {name}.")
+                                    td_string!(l, staff.network_created_named, name = name)
+                                        .to_string()
                                 }}
                             </p>
                         }
@@ -265,7 +279,7 @@ fn NetworksSection(
             <FormError message=error />
             <ActionForm action=action node_ref=form attr:class="admin-form">
                 <div class="field">
-                    <label for="network-name">"New network"</label>
+                    <label for="network-name">{td_string!(l, staff.new_network_label)}</label>
                     <input
                         id="network-name"
                         name="name"
@@ -274,7 +288,7 @@ fn NetworksSection(
                         maxlength=super::model::MAX_NAME
                     />
                 </div>
-                <button type="submit">"Create the network"</button>
+                <button type="submit">{td_string!(l, staff.create_network)}</button>
             </ActionForm>
         </section>
     }

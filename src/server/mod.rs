@@ -5,6 +5,7 @@ pub mod bench;
 pub mod clients;
 pub mod db;
 pub mod forms;
+pub mod language;
 pub mod limits;
 
 use crate::app::{App, shell};
@@ -218,7 +219,16 @@ pub async fn build_state(
     let files = store::load_dir(&config.instruments_dir).map_err(|errs| {
         StartupError::Instruments(errs.iter().map(ToString::to_string).collect())
     })?;
-    let instruments = store::sync(&db, files).await?;
+    let translations =
+        store::load_translations(&config.instruments_dir, &files).map_err(|errs| {
+            StartupError::Instruments(errs.iter().map(ToString::to_string).collect())
+        })?;
+    for gap in &translations.gaps {
+        tracing::warn!("{gap}");
+    }
+    let instruments = store::sync(&db, files)
+        .await?
+        .with_translations(translations);
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     match crate::accounts::service::bootstrap_admin(
         &db,
@@ -299,6 +309,10 @@ pub fn router(state: AppState) -> Router {
                 .public_url
                 .as_deref()
                 .is_some_and(|u| u.starts_with("https://")),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            language::choose,
         ))
         .layer(axum::middleware::from_fn(limits::reject_nul))
         .layer(axum::middleware::from_fn_with_state(
@@ -418,8 +432,12 @@ pub async fn main() -> std::process::ExitCode {
                 .get(1)
                 .map(PathBuf::from)
                 .unwrap_or(config.instruments_dir.clone());
-            return match store::load_dir(&dir) {
-                Ok(list) => {
+            let loaded = store::load_dir(&dir).and_then(|list| {
+                let translations = store::load_translations(&dir, &list)?;
+                Ok((list, translations))
+            });
+            return match loaded {
+                Ok((list, translations)) => {
                     for (file, inst) in list {
                         println!(
                             "ok  {}  {} ({} categories)",
@@ -428,7 +446,23 @@ pub async fn main() -> std::process::ExitCode {
                             inst.categories.len()
                         );
                     }
-                    ExitCode::SUCCESS
+                    for (file, tr) in &translations.ok {
+                        println!(
+                            "ok  {}  {} in {}",
+                            file.display(),
+                            tr.instrument,
+                            tr.language
+                        );
+                    }
+                    // a missing translation is shown in the source language: usable, but not done
+                    for gap in &translations.gaps {
+                        eprintln!("missing: {gap}");
+                    }
+                    if translations.gaps.is_empty() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    }
                 }
                 Err(errs) => {
                     for e in errs {

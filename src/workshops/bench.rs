@@ -143,6 +143,7 @@ pub async fn run(
                     consent: "yes".into(),
                     workshop: code.clone(),
                     client: format!("bench-{}", tokens.len()),
+                    language: crate::lang::Locale::default(),
                 },
             )
             .await

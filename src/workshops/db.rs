@@ -17,6 +17,8 @@ pub struct Row {
     pub revealed: bool,
     /// JSON array of chosen "category/subcategory" ids (none: whole categories).
     pub parts: String,
+    /// The presenter view's language (a `lang::Locale` code).
+    pub language: String,
 }
 
 type Tuple = (
@@ -31,9 +33,10 @@ type Tuple = (
     String,
     i64,
     String,
+    String,
 );
 
-const COLUMNS: &str = "id, facilitator_id, title, instrument_id, categories, ask_poll, word_prompt, code, status, revealed, parts";
+const COLUMNS: &str = "id, facilitator_id, title, instrument_id, categories, ask_poll, word_prompt, code, status, revealed, parts, language";
 
 fn row(t: Tuple) -> Row {
     Row {
@@ -50,10 +53,15 @@ fn row(t: Tuple) -> Row {
             .unwrap_or(super::model::WorkshopStatus::Closed),
         revealed: t.9 != 0,
         parts: t.10,
+        language: t.11,
     }
 }
 
 impl Row {
+    /// The presenter view's language.
+    pub fn locale(&self) -> crate::lang::Locale {
+        crate::lang::parse(&self.language).unwrap_or_default()
+    }
     /// The chosen category ids.
     pub fn category_ids(&self) -> Vec<String> {
         serde_json::from_str(&self.categories).unwrap_or_default()
@@ -85,7 +93,7 @@ impl Row {
 /// Inserts a workshop unless its code is taken (then false, nothing stored).
 pub async fn insert(pool: &AnyPool, r: &Row, now: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(&format!(
-        "INSERT INTO workshops ({COLUMNS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (code) DO NOTHING"
+        "INSERT INTO workshops ({COLUMNS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (code) DO NOTHING"
     ))
     .bind(&r.id)
     .bind(&r.facilitator_id)
@@ -98,6 +106,7 @@ pub async fn insert(pool: &AnyPool, r: &Row, now: &str) -> Result<bool, sqlx::Er
     .bind(r.status.as_str())
     .bind(i64::from(r.revealed))
     .bind(&r.parts)
+    .bind(&r.language)
     .bind(now)
     .execute(pool)
     .await?;

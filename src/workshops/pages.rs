@@ -5,6 +5,8 @@ use super::codes;
 use super::model::*;
 use crate::accounts::pages::SignedInBar;
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang::Locale;
 use crate::ui::{FormError, Loaded, form_error, island_form_error, query_error};
 use crate::values::YesNo;
 use leptos::prelude::*;
@@ -13,6 +15,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn WorkshopsPage() -> impl IntoView {
+    let l = crate::lang::current();
     let create = ServerAction::<CreateWorkshop>::new();
     let error = form_error(create.value(), "error");
     let data = Resource::new(
@@ -25,30 +28,34 @@ pub fn WorkshopsPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Workshops – Reflect" />
+        <Title text=td_string!(l, workshops.list_title) />
         <Loaded
             load=move || data
             children=move |(user, list)| {
                 view! {
                     <SignedInBar user=user />
-                    <h1>"Workshops"</h1>
+                    <h1>{td_string!(l, workshops.list_heading)}</h1>
                     {if list.workshops.is_empty() {
-                        view! { <p>"No workshops yet."</p> }.into_any()
+                        view! { <p>{td_string!(l, workshops.no_workshops)}</p> }.into_any()
                     } else {
                         view! {
                             <div
                                 class="table-wrap"
                                 role="region"
-                                aria-label="Your workshops"
+                                aria-label=td_string!(l, workshops.your_workshops)
                                 tabindex="0"
                             >
                                 <table class="data">
-                                    <caption class="visually-hidden">"Your workshops"</caption>
+                                    <caption class="visually-hidden">
+                                        {td_string!(l, workshops.your_workshops)}
+                                    </caption>
                                     <thead>
                                         <tr>
-                                            <th scope="col">"Workshop"</th>
-                                            <th scope="col">"Join code"</th>
-                                            <th scope="col">"Status"</th>
+                                            <th scope="col">{td_string!(l, workshops.col_workshop)}</th>
+                                            <th scope="col">
+                                                {td_string!(l, workshops.col_join_code)}
+                                            </th>
+                                            <th scope="col">{td_string!(l, workshops.col_status)}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -62,7 +69,7 @@ pub fn WorkshopsPage() -> impl IntoView {
                                                             <a href=format!("/workshops/{id}")>{title.clone()}</a>
                                                         </td>
                                                         <td class="code">{codes::display(code)}</td>
-                                                        <td>{status.as_str()}</td>
+                                                        <td>{status_name(l, *status)}</td>
                                                     </tr>
                                                 }
                                             })
@@ -73,11 +80,11 @@ pub fn WorkshopsPage() -> impl IntoView {
                         }
                             .into_any()
                     }}
-                    <h2>"New workshop"</h2>
+                    <h2>{td_string!(l, workshops.new_heading)}</h2>
                     <FormError message=Signal::derive(error) />
                     <ActionForm action=create attr:class="admin-form">
                         <div class="field">
-                            <label for="w-title">"Title"</label>
+                            <label for="w-title">{td_string!(l, workshops.title_label)}</label>
                             <input
                                 id="w-title"
                                 name="title"
@@ -87,7 +94,9 @@ pub fn WorkshopsPage() -> impl IntoView {
                             />
                         </div>
                         <div class="field">
-                            <label for="w-instrument">"Questionnaire"</label>
+                            <label for="w-instrument">
+                                {td_string!(l, workshops.questionnaire_label)}
+                            </label>
                             <select id="w-instrument" name="instrument">
                                 {list
                                     .instruments
@@ -107,7 +116,10 @@ pub fn WorkshopsPage() -> impl IntoView {
                                 view! {
                                     <fieldset>
                                         <legend>
-                                            {format!("Categories to reflect on ({})", i.title)}
+                                            {td_string!(
+                                                l, workshops.categories_legend, title = i.title.clone()
+                                            )
+                                                .to_string()}
                                         </legend>
                                         {i
                                             .categories
@@ -124,11 +136,12 @@ pub fn WorkshopsPage() -> impl IntoView {
                                                     </label>
                                                     <details class="parts">
                                                         <summary>
-                                                            {format!("Only some parts of “{}”", c.title)}
+                                                            {td_string!(
+                                                                l, workshops.some_parts, category = c.title.clone()
+                                                            )
+                                                                .to_string()}
                                                         </summary>
-                                                        <p class="help">
-                                                            "Tick parts to ask only those; none ticked asks the whole category."
-                                                        </p>
+                                                        <p class="help">{td_string!(l, workshops.parts_help)}</p>
                                                         {c
                                                             .parts
                                                             .iter()
@@ -155,20 +168,20 @@ pub fn WorkshopsPage() -> impl IntoView {
                             .collect_view()}
                         <label class="choice">
                             <input type="checkbox" name="ask_poll" value="yes" checked=true />
-                            "Ask “Which category needs most work in your school?” (the chosen categories are the options)"
+                            {td_string!(l, workshops.ask_poll)}
                         </label>
                         <div class="field">
-                            <label for="w-word">"One-word question (optional)"</label>
+                            <label for="w-word">{td_string!(l, workshops.word_label)}</label>
                             <input
                                 id="w-word"
                                 name="word_prompt"
                                 type="text"
                                 maxlength=MAX_WORD_PROMPT
-                                placeholder="What one word do you link to Professional Learning Network most?"
+                                placeholder=td_string!(l, workshops.word_placeholder)
                             />
                         </div>
                         <button type="submit" class="primary">
-                            "Create the workshop"
+                            {td_string!(l, workshops.create_button)}
                         </button>
                     </ActionForm>
                 }
@@ -180,6 +193,7 @@ pub fn WorkshopsPage() -> impl IntoView {
 
 #[component]
 pub fn WorkshopPage() -> impl IntoView {
+    let l = crate::lang::current();
     let params = use_params_map();
     let status = ServerAction::<SetWorkshopStatus>::new();
     let error = form_error(status.value(), "error");
@@ -203,23 +217,31 @@ pub fn WorkshopPage() -> impl IntoView {
             children=move |(w, room)| {
                 let open = w.status == WorkshopStatus::Open;
                 view! {
-                    <Title text=format!("{} – workshop – Reflect", w.title) />
+                    <Title text=td_string!(l, workshops.workshop_title, title = w.title.clone())
+                        .to_string() />
                     <p>
-                        <a href="/workshops">"All workshops"</a>
+                        <a href="/workshops">{td_string!(l, workshops.all_workshops)}</a>
                     </p>
                     <h1>{w.title.clone()}</h1>
                     <p class="lead">{w.instrument_title.clone()}</p>
                     <section class="join-panel">
-                        <p>"Join at " <strong>{join_page(&w.join_url)}</strong> " with the code"</p>
+                        <p>
+                            {td_string!(l, workshops.join_at)} " "
+                            <strong>{join_page(&w.join_url)}</strong> " "
+                            {td_string!(l, workshops.with_the_code)}
+                        </p>
                         <p class="join-code">{codes::display(&w.code)}</p>
                         <div class="qr" inner_html=w.qr_svg.clone()></div>
-                        <p class="help">{format!("The QR code opens {}", w.join_url)}</p>
+                        <p class="help">
+                            {td_string!(l, workshops.qr_opens, url = w.join_url.clone())
+                                .to_string()}
+                        </p>
                     </section>
                     <p class=if open { "ok" } else { "withheld" } role="status">
                         {if open {
-                            "Open: participants can join and answer."
+                            td_string!(l, workshops.open_status)
                         } else {
-                            "Closed: no one can join or answer."
+                            td_string!(l, workshops.closed_status)
                         }}
                     </p>
                     <FormError message=Signal::derive(error) />
@@ -235,10 +257,14 @@ pub fn WorkshopPage() -> impl IntoView {
                             }
                         />
                         <button type="submit">
-                            {if open { "Close the workshop" } else { "Reopen the workshop" }}
+                            {if open {
+                                td_string!(l, workshops.close_button)
+                            } else {
+                                td_string!(l, workshops.reopen_button)
+                            }}
                         </button>
                     </ActionForm>
-                    <h2>"Categories"</h2>
+                    <h2>{td_string!(l, workshops.categories_heading)}</h2>
                     <ul>
                         {w
                             .categories
@@ -249,15 +275,21 @@ pub fn WorkshopPage() -> impl IntoView {
                     {w
                         .ask_poll
                         .then(|| {
-                            view! {
-                                <p>"Poll: “Which category needs most work in your school?”"</p>
-                            }
+                            view! { <p>{td_string!(l, workshops.poll_line)}</p> }
                         })}
                     {w
                         .word_prompt
                         .clone()
-                        .map(|p| view! { <p>{format!("One-word question: “{p}”")}</p> })}
-                    <RoomControls initial=room error=room_error.clone() />
+                        .map(|p| {
+                            view! {
+                                <p>{td_string!(l, workshops.word_line, prompt = p).to_string()}</p>
+                            }
+                        })}
+                    <RoomControls
+                        initial=room
+                        error=room_error.clone()
+                        texts=RoomControlsWords::new(l)
+                    />
                 }
                     .into_any()
             }
@@ -268,18 +300,19 @@ pub fn WorkshopPage() -> impl IntoView {
 /// `/join`: a participant types the code (or arrives from the QR code with it filled in).
 #[component]
 pub fn JoinPage() -> impl IntoView {
+    let l = crate::lang::current();
     let join = ServerAction::<JoinWorkshop>::new();
     let error = form_error(join.value(), "error");
     let query = use_query_map();
     let code = move || query.read().get("code").unwrap_or_default();
     view! {
-        <Title text="Join a workshop – Reflect" />
-        <h1>"Join a workshop"</h1>
-        <p>"Type the code on the screen. No account and no name needed."</p>
+        <Title text=td_string!(l, workshops.join_title) />
+        <h1>{td_string!(l, workshops.join_heading)}</h1>
+        <p>{td_string!(l, workshops.join_lead)}</p>
         <FormError message=Signal::derive(error) />
         <ActionForm action=join attr:class="join-form">
             <div class="field">
-                <label for="code">"Workshop code"</label>
+                <label for="code">{td_string!(l, workshops.code_label)}</label>
                 <input
                     id="code"
                     name="code"
@@ -293,7 +326,7 @@ pub fn JoinPage() -> impl IntoView {
                 />
             </div>
             <button type="submit" class="primary">
-                "Join"
+                {td_string!(l, workshops.join_button)}
             </button>
         </ActionForm>
     }
@@ -339,6 +372,7 @@ fn live_room(initial: RoomView) -> RwSignal<RoomView> {
 /// the page shows the room as it was when loaded.
 #[component]
 pub fn PresenterPage() -> impl IntoView {
+    let l = crate::lang::current();
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.read().get("id").unwrap_or_default();
@@ -369,8 +403,15 @@ pub fn PresenterPage() -> impl IntoView {
             }
             children=move |(qr, room, comparison)| {
                 view! {
-                    <Title text=format!("{} – presenter – Reflect", room.title) />
-                    <Presenter initial=room qr=qr comparison=comparison error=error.clone() />
+                    <Title text=td_string!(l, workshops.presenter_title, title = room.title.clone())
+                        .to_string() />
+                    <Presenter
+                        initial=room
+                        qr=qr
+                        comparison=comparison
+                        error=error.clone()
+                        words=PresenterWords::new(l)
+                    />
                 }
                     .into_any()
             }
@@ -396,6 +437,193 @@ fn join_page(join_url: &str) -> String {
 /// the participants with at least one answer, counts towards the minimum group size instead.)
 fn answering(r: &RoomView) -> i64 {
     (r.joined - r.finished).max(0)
+}
+
+/// A workshop's status in words.
+fn status_name(l: Locale, status: WorkshopStatus) -> &'static str {
+    match status {
+        WorkshopStatus::Open => td_string!(l, workshops.status_open),
+        WorkshopStatus::Closed => td_string!(l, workshops.status_closed),
+    }
+}
+
+/// The words of the [`Presenter`] island, in the page's language. The island runs in the
+/// browser, where no translation is compiled in (a page there would always be English), so the
+/// server puts them in; a text with a number holds `{…}` placeholders the island fills in
+/// ([`fill`]). What participants typed (the words of the cloud) is never translated.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PresenterWords {
+    /// "{joined} joined: {answering} answering, {finished} finished"
+    pub counts: String,
+    pub closed_mark: String,
+    pub join_at: String,
+    pub code_before: String,
+    /// "QR code: opens {url}"
+    pub qr_label: String,
+    /// "The results appear once at least {k} people have answered: {more} more to go."
+    pub pending: String,
+    /// "{answered} people have answered. …"
+    pub waiting: String,
+    pub reveal: String,
+    pub hide_results: String,
+    pub compare_link: String,
+    pub back_link: String,
+    pub noscript: String,
+    pub room_per_category: String,
+    /// "{more} more needed"
+    pub more_needed: String,
+    /// "All respondents ({n}):"
+    pub all_respondents: String,
+    pub compare_would_reveal: String,
+    /// "All respondents: hidden until {more} more …"
+    pub compare_more_needed: String,
+    pub poll_heading: String,
+    /// "{n} votes so far; the bars show from {k}."
+    pub votes_so_far: String,
+    /// "{n} words so far; the cloud shows from {k}."
+    pub cloud_so_far: String,
+    pub unit_vote: String,
+    pub unit_votes: String,
+}
+
+impl PresenterWords {
+    /// The words in language `l` (on the server: see the type).
+    pub fn new(l: Locale) -> Self {
+        Self {
+            counts: td_string!(
+                l,
+                workshops.counts,
+                joined = "{joined}",
+                answering = "{answering}",
+                finished = "{finished}"
+            )
+            .to_string(),
+            closed_mark: td_string!(l, workshops.closed_mark).into(),
+            join_at: td_string!(l, workshops.join_at).into(),
+            code_before: td_string!(l, workshops.code_before).into(),
+            qr_label: td_string!(l, workshops.qr_label, url = "{url}").to_string(),
+            pending: td_string!(l, workshops.results_pending, k = "{k}", more = "{more}")
+                .to_string(),
+            waiting: td_string!(l, workshops.waiting, answered = "{answered}").to_string(),
+            reveal: td_string!(l, workshops.reveal_button).into(),
+            hide_results: td_string!(l, workshops.hide_button).into(),
+            compare_link: td_string!(l, workshops.compare_link).into(),
+            back_link: td_string!(l, workshops.back_link).into(),
+            noscript: td_string!(l, workshops.noscript).into(),
+            room_per_category: td_string!(l, workshops.room_per_category).into(),
+            more_needed: td_string!(l, workshops.more_needed, more = "{more}").to_string(),
+            all_respondents: td_string!(l, workshops.all_respondents, n = "{n}").to_string(),
+            compare_would_reveal: td_string!(l, workshops.compare_would_reveal).into(),
+            compare_more_needed: td_string!(l, workshops.compare_more_needed, more = "{more}")
+                .to_string(),
+            poll_heading: td_string!(l, workshops.poll_heading).into(),
+            votes_so_far: td_string!(l, workshops.votes_so_far, n = "{n}", k = "{k}").to_string(),
+            cloud_so_far: td_string!(l, workshops.cloud_so_far, n = "{n}", k = "{k}").to_string(),
+            unit_vote: td_string!(l, workshops.unit_vote).into(),
+            unit_votes: td_string!(l, workshops.unit_votes).into(),
+        }
+    }
+}
+
+/// The words of the [`RoomControls`] island, in the page's language (see [`PresenterWords`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RoomControlsWords {
+    pub heading: String,
+    pub open_presenter: String,
+    /// "{joined} joined: {answering} answering, {finished} finished; {stage}."
+    pub status: String,
+    /// "results hidden: {more} more need to answer"
+    pub stage_pending: String,
+    pub stage_waiting: String,
+    pub stage_shown: String,
+    pub reveal: String,
+    pub hide_results: String,
+    pub words_heading: String,
+    /// "{n} words so far; they show from {k}."
+    pub words_so_far: String,
+    pub words_help: String,
+    pub hidden_heading: String,
+    pub hide: String,
+    pub show_again: String,
+    /// "Hide “{word}”"
+    pub hide_word: String,
+    /// "Show again “{word}”"
+    pub show_word_again: String,
+}
+
+impl RoomControlsWords {
+    /// The words in language `l` (on the server: see [`PresenterWords`]).
+    pub fn new(l: Locale) -> Self {
+        Self {
+            heading: td_string!(l, workshops.room_heading).into(),
+            open_presenter: td_string!(l, workshops.open_presenter).into(),
+            status: td_string!(
+                l,
+                workshops.room_status,
+                joined = "{joined}",
+                answering = "{answering}",
+                finished = "{finished}",
+                stage = "{stage}"
+            )
+            .to_string(),
+            stage_pending: td_string!(l, workshops.stage_pending, more = "{more}").to_string(),
+            stage_waiting: td_string!(l, workshops.stage_waiting).into(),
+            stage_shown: td_string!(l, workshops.stage_shown).into(),
+            reveal: td_string!(l, workshops.reveal_button).into(),
+            hide_results: td_string!(l, workshops.hide_button).into(),
+            words_heading: td_string!(l, workshops.words_heading).into(),
+            words_so_far: td_string!(l, workshops.words_so_far, n = "{n}", k = "{k}").to_string(),
+            words_help: td_string!(l, workshops.words_help).into(),
+            hidden_heading: td_string!(l, workshops.hidden_heading).into(),
+            hide: td_string!(l, workshops.hide).into(),
+            show_again: td_string!(l, workshops.show_again).into(),
+            hide_word: td_string!(l, workshops.hide_word, word = "{word}").to_string(),
+            show_word_again: td_string!(l, workshops.show_word_again, word = "{word}").to_string(),
+        }
+    }
+}
+
+/// A piece of a text with `{name}` placeholders: text as it is, or a placeholder's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Text(String),
+    Slot(String),
+}
+
+/// `template` cut into its text and its `{name}` placeholders, in order (an unclosed `{` is
+/// text).
+fn pieces(template: &str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        if start > 0 {
+            out.push(Piece::Text(rest[..start].to_string()));
+        }
+        out.push(Piece::Slot(rest[start + 1..start + len].to_string()));
+        rest = &rest[start + len + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest.to_string()));
+    }
+    out
+}
+
+/// `template` with each `{name}` replaced by its value, in one pass (a value that holds
+/// braces, such as a typed word, stays as it is); a placeholder without a value stays.
+fn fill(template: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String {
+    pieces(template)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Text(t) => t,
+            Piece::Slot(name) => values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or_else(|| format!("{{{name}}}"), |(_, v)| v.to_string()),
+        })
+        .collect()
 }
 
 /// The window and the chart's box as the browser measures them.
@@ -501,13 +729,20 @@ fn Presenter(
     qr: Option<String>,
     comparison: Option<RoomComparison>,
     error: Option<String>,
+    words: PresenterWords,
 ) -> impl IntoView {
     let reveal = ServerAction::<RevealRoom>::new();
     let error = Signal::derive(island_form_error(reveal.value(), error));
     let id = initial.workshop_id.clone();
     let code = codes::display(&initial.code);
     let join_at = join_page(&initial.join_url);
-    let qr_label = format!("QR code: opens {}", initial.join_url);
+    let qr_label = fill(&words.qr_label, &[("url", &initial.join_url)]);
+    let counts = pieces(&words.counts);
+    let closed = format!(" {}", words.closed_mark);
+    let (join_label, code_label) = (words.join_at.clone(), words.code_before.clone());
+    let (compare_link, back_link) = (words.compare_link.clone(), words.back_link.clone());
+    let noscript = format!(" {}", words.noscript);
+    let words = StoredValue::new(words);
     let room = live_room(initial);
     let comparison = StoredValue::new(comparison);
     // hydrated: the chart shows the means, and their list stays for screen readers only
@@ -529,18 +764,39 @@ fn Presenter(
             <header class="presenter-head">
                 <h1>{move || room.with(|r| r.title.clone())}</h1>
                 <p class="presenter-counts" role="status" aria-live="polite">
-                    <span id="room-joined">{move || room.with(|r| r.joined)}</span>
-                    " joined: "
-                    <span id="room-answering">{move || room.with(answering)}</span>
-                    " answering, "
-                    <span id="room-finished">{move || room.with(|r| r.finished)}</span>
-                    " finished"
-                    {move || (!room.with(|r| r.open)).then_some(" · closed")}
+                    {counts
+                        .into_iter()
+                        .map(|piece| match piece {
+                            Piece::Slot(s) if s == "joined" => {
+                                view! {
+                                    <span id="room-joined">{move || room.with(|r| r.joined)}</span>
+                                }
+                                    .into_any()
+                            }
+                            Piece::Slot(s) if s == "answering" => {
+                                view! {
+                                    <span id="room-answering">{move || room.with(answering)}</span>
+                                }
+                                    .into_any()
+                            }
+                            Piece::Slot(s) if s == "finished" => {
+                                view! {
+                                    <span id="room-finished">
+                                        {move || room.with(|r| r.finished)}
+                                    </span>
+                                }
+                                    .into_any()
+                            }
+                            Piece::Slot(s) => format!("{{{s}}}").into_any(),
+                            Piece::Text(t) => t.into_any(),
+                        })
+                        .collect_view()}
+                    {move || (!room.with(|r| r.open)).then(|| closed.clone())}
                 </p>
             </header>
             <div class="presenter-join">
-                <p>"Join at " <strong class="join-url">{join_at}</strong></p>
-                <p>"Code " <strong class="join-code">{code}</strong></p>
+                <p>{join_label} " " <strong class="join-url">{join_at}</strong></p>
+                <p>{code_label} " " <strong class="join-code">{code}</strong></p>
                 {qr
                     .map(|svg| {
                         view! {
@@ -555,9 +811,11 @@ fn Presenter(
                             <p class="presenter-wait" id="room-stage">
                                 {move || {
                                     let (more, k) = room.with(|r| (r.more_needed(), r.k));
-                                    format!(
-                                        "The results appear once at least {k} people have answered: {more} more to go.",
-                                    )
+                                    words
+                                        .with_value(|w| fill(
+                                            &w.pending,
+                                            &[("k", &k), ("more", &more)],
+                                        ))
                                 }}
                             </p>
                         }
@@ -567,17 +825,20 @@ fn Presenter(
                         view! {
                             <p class="presenter-wait" id="room-stage">
                                 {move || {
-                                    format!(
-                                        "{} people have answered. The results show when the facilitator reveals them.",
-                                        room.with(|r| r.answered),
-                                    )
+                                    let answered = room.with(|r| r.answered);
+                                    words
+                                        .with_value(|w| fill(
+                                            &w.waiting,
+                                            &[("answered", &answered)],
+                                        ))
                                 }}
                             </p>
                         }
                             .into_any()
                     }
                     RoomStage::Shown => {
-                        view! { <RoomResults room=room comparison=comparison /> }.into_any()
+                        view! { <RoomResults room=room comparison=comparison words=words /> }
+                            .into_any()
                     }
                 }}
             </div>
@@ -593,19 +854,17 @@ fn Presenter(
                     />
                     <button type="submit" id="reveal-button">
                         {move || {
-                            if room.with(|r| r.revealed) {
-                                "Hide the results"
-                            } else {
-                                "Reveal the results"
-                            }
+                            let revealed = room.with(|r| r.revealed);
+                            words
+                                .with_value(|w| {
+                                    if revealed { w.hide_results.clone() } else { w.reveal.clone() }
+                                })
                         }}
                     </button>
                 </ActionForm>
-                <a href=compare_href>"Compare with all respondents"</a>
-                <a href=back_href>"Workshop page (moderate words)"</a>
-                <noscript>
-                    " Without JavaScript this page does not update by itself: reload it to see new answers."
-                </noscript>
+                <a href=compare_href>{compare_link}</a>
+                <a href=back_href>{back_link}</a>
+                <noscript>{noscript}</noscript>
             </footer>
         </div>
     }
@@ -618,6 +877,7 @@ fn Presenter(
 fn RoomResults(
     room: RwSignal<RoomView>,
     comparison: StoredValue<Option<RoomComparison>>,
+    words: StoredValue<PresenterWords>,
 ) -> impl IntoView {
     let charted = Memo::new(move |_| room.with(|r| r.categories.iter().any(|c| c.mean.is_some())));
     let ask_poll = Memo::new(move |_| room.with(|r| r.ask_poll));
@@ -628,7 +888,7 @@ fn RoomResults(
     view! {
         <div class="presenter-results" class:single=move || !beside.get()>
             <section class="presenter-categories" aria-labelledby="room-cat-title">
-                <h2 id="room-cat-title">"Our room, per category"</h2>
+                <h2 id="room-cat-title">{words.with_value(|w| w.room_per_category.clone())}</h2>
                 <ul class="room-means" id="room-means">
                     {move || {
                         room.with(|r| {
@@ -640,7 +900,14 @@ fn RoomResults(
                                             ("has-mean", super::chart::mean_label(m, r.scale.len()))
                                         }
                                         None => {
-                                            ("pending", format!("{} more needed", c.more_needed))
+                                            (
+                                                "pending",
+                                                words
+                                                    .with_value(|w| fill(
+                                                        &w.more_needed,
+                                                        &[("more", &c.more_needed)],
+                                                    )),
+                                            )
                                         }
                                     };
                                     view! {
@@ -659,13 +926,20 @@ fn RoomResults(
                         .with_value(|c| c.clone())
                         .map(|c| match c.withheld {
                             Some(why) => {
-                                view! { <p class="room-compare">{compare_withheld(why)}</p> }
+                                view! {
+                                    <p class="room-compare">
+                                        {words.with_value(|w| compare_withheld(why, w))}
+                                    </p>
+                                }
                                     .into_any()
                             }
                             None => {
                                 view! {
                                     <p class="room-compare" id="room-compare">
-                                        {format!("All respondents ({}): ", c.respondents)}
+                                        {words
+                                            .with_value(|w| {
+                                                fill(&w.all_respondents, &[("n", &c.respondents)]) + " "
+                                            })}
                                         {room
                                             .with(|r| {
                                                 r.categories
@@ -719,18 +993,19 @@ fn RoomResults(
                                                     aria-labelledby="room-poll-title"
                                                 >
                                                     <h2 id="room-poll-title">
-                                                        "Which category needs most work in your school?"
+                                                        {words.with_value(|w| w.poll_heading.clone())}
                                                     </h2>
                                                     {move || {
                                                         if poll_empty.get() {
                                                             view! {
                                                                 <p class="presenter-wait">
                                                                     {move || {
-                                                                        format!(
-                                                                            "{} votes so far; the bars show from {}.",
-                                                                            room.with(|r| r.poll_answers),
-                                                                            room.with(|r| r.k),
-                                                                        )
+                                                                        let (n, k) = room.with(|r| (r.poll_answers, r.k));
+                                                                        words
+                                                                            .with_value(|w| fill(
+                                                                                &w.votes_so_far,
+                                                                                &[("n", &n), ("k", &k)],
+                                                                            ))
                                                                     }}
                                                                 </p>
                                                             }
@@ -738,7 +1013,9 @@ fn RoomResults(
                                                         } else {
                                                             view! {
                                                                 <ol class="room-poll" id="room-poll-list">
-                                                                    {move || room.with(poll_rows)}
+                                                                    {move || {
+                                                                        words.with_value(|w| room.with(|r| poll_rows(r, w)))
+                                                                    }}
                                                                 </ol>
                                                             }
                                                                 .into_any()
@@ -763,11 +1040,12 @@ fn RoomResults(
                                                             view! {
                                                                 <p class="presenter-wait">
                                                                     {move || {
-                                                                        format!(
-                                                                            "{} words so far; the cloud shows from {}.",
-                                                                            room.with(|r| r.word_answers),
-                                                                            room.with(|r| r.k),
-                                                                        )
+                                                                        let (n, k) = room.with(|r| (r.word_answers, r.k));
+                                                                        words
+                                                                            .with_value(|w| fill(
+                                                                                &w.cloud_so_far,
+                                                                                &[("n", &n), ("k", &k)],
+                                                                            ))
                                                                     }}
                                                                 </p>
                                                             }
@@ -820,7 +1098,7 @@ fn RoomResults(
 
 /// The poll's rows: each category's name above a bar of its share of the votes (from 0, so one
 /// vote is a bar too) and the number of votes; the most voted in the highlight colour.
-fn poll_rows(r: &RoomView) -> impl IntoView + use<> {
+fn poll_rows(r: &RoomView, w: &PresenterWords) -> impl IntoView + use<> {
     let total: i64 = r.poll.iter().map(|(_, n)| n).sum();
     let top = r.poll.iter().map(|(_, n)| *n).max().unwrap_or(0);
     r.poll
@@ -831,7 +1109,7 @@ fn poll_rows(r: &RoomView) -> impl IntoView + use<> {
             } else {
                 0.0
             };
-            let unit = if *n == 1 { " vote" } else { " votes" };
+            let unit = format!(" {}", if *n == 1 { &w.unit_vote } else { &w.unit_votes });
             let class = if *n == top && top > 0 { "top" } else { "" };
             view! {
                 <li class=class>
@@ -852,7 +1130,11 @@ fn poll_rows(r: &RoomView) -> impl IntoView + use<> {
 /// to moderate (hidden words vanish from every presenter screen at once). An island, live once
 /// the page runs; `error` is the page's `?error=` message.
 #[island(lazy)]
-fn RoomControls(initial: RoomView, error: Option<String>) -> impl IntoView {
+fn RoomControls(
+    initial: RoomView,
+    error: Option<String>,
+    texts: RoomControlsWords,
+) -> impl IntoView {
     let id = initial.workshop_id.clone();
     let room = live_room(initial);
     let reveal = ServerAction::<RevealRoom>::new();
@@ -861,8 +1143,20 @@ fn RoomControls(initial: RoomView, error: Option<String>) -> impl IntoView {
     let moderate_error = island_form_error(moderate.value(), error);
     let present_href = format!("/workshops/{}/present", urlencoding::encode(&id));
     let asks_word = Memo::new(move |_| room.with(|r| r.word_prompt.is_some()));
+    let (heading, open_presenter) = (texts.heading.clone(), texts.open_presenter.clone());
+    let texts = StoredValue::new(texts);
     let word_row = move |w: WordCount, hidden: bool| {
         let id = room.with_untracked(|r| r.workshop_id.clone());
+        let (label, button) = texts.with_value(|t| {
+            if hidden {
+                (
+                    fill(&t.show_word_again, &[("word", &w.word)]),
+                    t.show_again.clone(),
+                )
+            } else {
+                (fill(&t.hide_word, &[("word", &w.word)]), t.hide.clone())
+            }
+        });
         view! {
             <li>
                 <span class="word">{w.word.clone()}</span>
@@ -871,15 +1165,8 @@ fn RoomControls(initial: RoomView, error: Option<String>) -> impl IntoView {
                     <input type="hidden" name="id" value=id />
                     <input type="hidden" name="word" value=w.word.clone() />
                     <input type="hidden" name="hidden" value=YesNo::of(!hidden).as_str() />
-                    <button
-                        type="submit"
-                        aria-label=format!(
-                            "{} “{}”",
-                            if hidden { "Show again" } else { "Hide" },
-                            w.word,
-                        )
-                    >
-                        {if hidden { "Show again" } else { "Hide" }}
+                    <button type="submit" aria-label=label>
+                        {button}
                     </button>
                 </ActionForm>
             </li>
@@ -887,28 +1174,34 @@ fn RoomControls(initial: RoomView, error: Option<String>) -> impl IntoView {
     };
     view! {
         <section class="room-controls" id="room">
-            <h2>"The room"</h2>
+            <h2>{heading}</h2>
             <p>
                 <a href=present_href class="button primary">
-                    "Open the presenter view"
+                    {open_presenter}
                 </a>
             </p>
             <p role="status" id="room-status">
                 {move || {
                     room.with(|r| {
-                        let stage = match r.stage {
-                            RoomStage::TooFew => {
-                                format!("results hidden: {} more need to answer", r.more_needed())
-                            }
-                            RoomStage::Waiting => "results ready, not revealed".to_string(),
-                            RoomStage::Shown => "results revealed".to_string(),
-                        };
-                        format!(
-                            "{} joined: {} answering, {} finished; {stage}.",
-                            r.joined,
-                            answering(r),
-                            r.finished,
-                        )
+                        texts
+                            .with_value(|t| {
+                                let stage = match r.stage {
+                                    RoomStage::TooFew => {
+                                        fill(&t.stage_pending, &[("more", &r.more_needed())])
+                                    }
+                                    RoomStage::Waiting => t.stage_waiting.clone(),
+                                    RoomStage::Shown => t.stage_shown.clone(),
+                                };
+                                fill(
+                                    &t.status,
+                                    &[
+                                        ("joined", &r.joined),
+                                        ("answering", &answering(r)),
+                                        ("finished", &r.finished),
+                                        ("stage", &stage),
+                                    ],
+                                )
+                            })
                     })
                 }}
             </p>
@@ -922,11 +1215,11 @@ fn RoomControls(initial: RoomView, error: Option<String>) -> impl IntoView {
                 />
                 <button type="submit">
                     {move || {
-                        if room.with(|r| r.revealed) {
-                            "Hide the results"
-                        } else {
-                            "Reveal the results"
-                        }
+                        let revealed = room.with(|r| r.revealed);
+                        texts
+                            .with_value(|t| {
+                                if revealed { t.hide_results.clone() } else { t.reveal.clone() }
+                            })
                     }}
                 </button>
             </ActionForm>
@@ -935,7 +1228,7 @@ fn RoomControls(initial: RoomView, error: Option<String>) -> impl IntoView {
                     .get()
                     .then(|| {
                         view! {
-                            <h3>"Words"</h3>
+                            <h3>{texts.with_value(|t| t.words_heading.clone())}</h3>
                             {move || {
                                 let (words, hidden, n, k) = room
                                     .with(|r| (
@@ -946,13 +1239,19 @@ fn RoomControls(initial: RoomView, error: Option<String>) -> impl IntoView {
                                     ));
                                 if n < k {
                                     view! {
-                                        <p>{format!("{n} words so far; they show from {k}.")}</p>
+                                        <p>
+                                            {texts
+                                                .with_value(|t| fill(
+                                                    &t.words_so_far,
+                                                    &[("n", &n), ("k", &k)],
+                                                ))}
+                                        </p>
                                     }
                                         .into_any()
                                 } else {
                                     view! {
                                         <p class="help">
-                                            "Hide a word and it vanishes from every screen at once. Words show on the presenter view once the results are revealed."
+                                            {texts.with_value(|t| t.words_help.clone())}
                                         </p>
                                         <ul class="word-list" id="word-list">
                                             {words
@@ -963,7 +1262,7 @@ fn RoomControls(initial: RoomView, error: Option<String>) -> impl IntoView {
                                         {(!hidden.is_empty())
                                             .then(|| {
                                                 view! {
-                                                    <h4>"Hidden"</h4>
+                                                    <h4>{texts.with_value(|t| t.hidden_heading.clone())}</h4>
                                                     <ul class="word-list" id="hidden-word-list">
                                                         {hidden
                                                             .into_iter()
@@ -984,13 +1283,86 @@ fn RoomControls(initial: RoomView, error: Option<String>) -> impl IntoView {
 }
 
 /// Why everyone's means do not show beside the room, in words.
-fn compare_withheld(why: crate::values::Withheld) -> String {
+fn compare_withheld(why: crate::values::Withheld, w: &PresenterWords) -> String {
     match why {
-        crate::values::Withheld::WouldReveal => {
-            "All respondents: hidden for now, as showing them would reveal a small group.".into()
-        }
+        crate::values::Withheld::WouldReveal => w.compare_would_reveal.clone(),
         crate::values::Withheld::MoreNeeded(more) => {
-            format!("All respondents: hidden until {more} more have finished this questionnaire.")
+            fill(&w.compare_more_needed, &[("more", &more)])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_cut_a_template_at_its_placeholders() {
+        assert_eq!(
+            pieces("{joined} joined: {answering} answering"),
+            [
+                Piece::Slot("joined".into()),
+                Piece::Text(" joined: ".into()),
+                Piece::Slot("answering".into()),
+                Piece::Text(" answering".into()),
+            ]
+        );
+        assert_eq!(pieces("no { end"), [Piece::Text("no { end".into())]);
+        assert!(pieces("").is_empty());
+    }
+
+    #[test]
+    fn fill_replaces_each_placeholder_once_and_leaves_typed_braces() {
+        assert_eq!(
+            fill("Hide “{word}”", &[("word", &"{word}")]),
+            "Hide “{word}”"
+        );
+        assert_eq!(
+            fill(
+                "{n} words so far; they show from {k}.",
+                &[("n", &2), ("k", &5)]
+            ),
+            "2 words so far; they show from 5."
+        );
+        assert_eq!(fill("{x} left", &[]), "{x} left");
+    }
+
+    #[test]
+    fn every_language_fills_the_island_templates() {
+        for l in crate::lang::all() {
+            let w = PresenterWords::new(*l);
+            let slots = |t: &str| {
+                pieces(t)
+                    .into_iter()
+                    .filter_map(|p| match p {
+                        Piece::Slot(s) => Some(s),
+                        Piece::Text(_) => None,
+                    })
+                    .collect::<std::collections::BTreeSet<_>>()
+            };
+            assert_eq!(
+                slots(&w.counts),
+                ["answering", "finished", "joined"].map(String::from).into(),
+                "{l:?}"
+            );
+            assert_eq!(
+                slots(&w.pending),
+                ["k", "more"].map(String::from).into(),
+                "{l:?}"
+            );
+            let c = RoomControlsWords::new(*l);
+            assert_eq!(
+                slots(&c.status),
+                ["answering", "finished", "joined", "stage"]
+                    .map(String::from)
+                    .into(),
+                "{l:?}"
+            );
+            assert_eq!(
+                slots(&c.hide_word),
+                ["word"].map(String::from).into(),
+                "{l:?}"
+            );
         }
     }
 }

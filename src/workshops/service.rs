@@ -114,6 +114,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, w: NewWorkshop<'_>) ->
             status: WorkshopStatus::Open,
             revealed: false,
             parts: parts.clone(),
+            language: crate::lang::code(crate::lang::current()).to_string(),
         };
         if db::insert(&state.db.pool, &row, &crate::server::now()).await? {
             return Ok(row.id);
@@ -138,23 +139,27 @@ pub async fn list(state: &AppState, user: &CurrentUser) -> AppResult<WorkshopLis
         instruments: state
             .instruments
             .current()
-            .map(|(id, l)| InstrumentChoice {
-                id: id.to_string(),
-                title: l.instrument.title.clone(),
-                categories: l
-                    .instrument
-                    .categories
-                    .iter()
-                    .map(|c| CategoryChoice {
-                        id: c.id.clone(),
-                        title: c.title.clone(),
-                        parts: c
-                            .subcategories
-                            .iter()
-                            .map(|s| (part_key(&c.id, &s.id), s.title.clone()))
-                            .collect(),
-                    })
-                    .collect(),
+            .map(|(id, l)| {
+                let inst = state
+                    .instruments
+                    .localized(&l.instrument, crate::lang::current());
+                InstrumentChoice {
+                    id: id.to_string(),
+                    title: inst.title.clone(),
+                    categories: inst
+                        .categories
+                        .iter()
+                        .map(|c| CategoryChoice {
+                            id: c.id.clone(),
+                            title: c.title.clone(),
+                            parts: c
+                                .subcategories
+                                .iter()
+                                .map(|s| (part_key(&c.id, &s.id), s.title.clone()))
+                                .collect(),
+                        })
+                        .collect(),
+                }
             })
             .collect(),
     })
@@ -186,10 +191,11 @@ pub async fn get(
     id: &str,
 ) -> AppResult<Workshop> {
     let r = own(state, user, id).await?;
-    let inst = state
-        .instruments
-        .latest(&r.instrument_id)
-        .map(|l| l.instrument.clone());
+    let inst = state.instruments.latest(&r.instrument_id).map(|l| {
+        state
+            .instruments
+            .localized(&l.instrument, crate::lang::current())
+    });
     let categories = inst
         .as_ref()
         .map(|i| {
@@ -285,9 +291,14 @@ pub async fn room_questions(
     if !w.ask_poll && w.word_prompt.is_none() {
         return Ok(None);
     }
-    let poll_options = match (w.ask_poll, state.instruments.latest(&w.instrument_id)) {
-        (true, Some(l)) => l
-            .instrument
+    // in the participant's language (the page's: their reflection's)
+    let latest = state.instruments.latest(&w.instrument_id).map(|l| {
+        state
+            .instruments
+            .localized(&l.instrument, crate::lang::current())
+    });
+    let poll_options = match (w.ask_poll, latest) {
+        (true, Some(inst)) => inst
             .categories
             .iter()
             .filter(|c| w.category_ids.contains(&c.id))
@@ -394,7 +405,7 @@ async fn room_view_of(state: &AppState, base: &str, w: &db::Row) -> AppResult<Ro
     let inst = state
         .instruments
         .latest(&w.instrument_id)
-        .map(|l| w.limit(&l.instrument));
+        .map(|l| w.limit(&state.instruments.localized(&l.instrument, w.locale())));
     let (cats, scale) = match &inst {
         Some(i) => (
             room_categories(i),
@@ -524,7 +535,7 @@ pub async fn comparison(
             "The workshop's questionnaire is gone.".into(),
         ));
     };
-    let inst = &latest.instrument;
+    let inst = &state.instruments.localized(&latest.instrument, w.locale());
     // a category asked whole compares with its mean; one asked in one part with that part's;
     // several parts of a category have no comparable mean here
     let columns: Vec<MeanOf> = w

@@ -126,3 +126,116 @@ async fn failed_migration_stops_start_up(app: &mut common::TestApp) {
 }
 
 on_both_backends!(failed_migration_stops_start_up);
+
+/// The shipped translations: every instrument in every language Reflect speaks, complete (no
+/// gaps, so `reflect check-instruments` passes), and every id the same as the source's.
+#[test]
+fn shipped_translations_are_complete() {
+    use reflect::instrument::store;
+    let dir = common::instruments_dir();
+    let list = store::load_dir(&dir).unwrap();
+    let translations = store::load_translations(&dir, &list).unwrap();
+    assert_eq!(translations.gaps, Vec::<String>::new());
+    for (_, inst) in &list {
+        for &l in reflect::lang::all()
+            .iter()
+            .filter(|l| reflect::lang::code(**l) != inst.language)
+        {
+            let found = translations
+                .ok
+                .iter()
+                .any(|(_, t)| t.instrument == inst.id && t.language == reflect::lang::code(l));
+            assert!(found, "{} has no translation into {l}", inst.id);
+        }
+    }
+    assert_eq!(translations.ok.len(), list.len() * 5);
+}
+
+/// What a translation lacks is reported with the file, the text and the source's line; texts for
+/// ids the instrument does not have, a wrong name or language, and syntax errors stop loading.
+#[test]
+fn translation_problems_are_reported_with_file_and_line() {
+    use reflect::instrument::store;
+    let dir = copy_instruments();
+    let src = common::instruments_dir().join("leadership-reflection.nl.toml");
+    let dutch = std::fs::read_to_string(&src).unwrap();
+    let path = dir.join("leadership-reflection.nl.toml");
+    let list = store::load_dir(&dir).unwrap();
+
+    // a missing help text: a gap, the rest loads
+    let without_help = dutch
+        .lines()
+        .filter(|l| !l.starts_with("help ="))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&path, &without_help).unwrap();
+    let t = store::load_translations(&dir, &list).unwrap();
+    assert_eq!(t.ok.len(), 1);
+    let gap = t
+        .gaps
+        .iter()
+        .find(|g| g.contains("items.org_resource_1.help"))
+        .expect("the gap");
+    let source_line = std::fs::read_to_string(dir.join("leadership-reflection.toml"))
+        .unwrap()
+        .lines()
+        .position(|l| l == "id = \"org_resource_1\"")
+        .unwrap()
+        + 1;
+    assert!(gap.contains("leadership-reflection.nl.toml"), "{gap}");
+    assert!(
+        gap.contains(&format!("leadership-reflection.toml:{source_line}")),
+        "{gap}"
+    );
+
+    // a text for an item the instrument does not have
+    std::fs::write(
+        &path,
+        format!("{dutch}\n[items.no_such_item]\ntext = \"x\"\n"),
+    )
+    .unwrap();
+    let errs = store::load_translations(&dir, &list).unwrap_err();
+    let line = dutch.lines().count() + 2;
+    assert!(
+        errs[0]
+            .problems
+            .iter()
+            .any(|p| p
+                == &format!("line {line}: items.no_such_item: the instrument has no such text")),
+        "{:?}",
+        errs[0].problems
+    );
+
+    // the name and the file disagree; a language Reflect does not speak
+    std::fs::write(
+        &path,
+        dutch.replacen("language = \"nl\"", "language = \"sv\"", 1),
+    )
+    .unwrap();
+    assert!(store::load_translations(&dir, &list).is_err());
+    std::fs::remove_file(&path).unwrap();
+    std::fs::write(
+        dir.join("leadership-reflection.fr.toml"),
+        dutch.replacen("language = \"nl\"", "language = \"fr\"", 1),
+    )
+    .unwrap();
+    let errs = store::load_translations(&dir, &list).unwrap_err();
+    assert!(
+        errs[0]
+            .to_string()
+            .contains("not a language Reflect translates into"),
+        "{}",
+        errs[0]
+    );
+    std::fs::remove_file(dir.join("leadership-reflection.fr.toml")).unwrap();
+
+    // a syntax error names its line
+    std::fs::write(&path, format!("{dutch}\ntitle = \n")).unwrap();
+    let errs = store::load_translations(&dir, &list).unwrap_err();
+    assert!(
+        errs[0].problems[0].starts_with("line "),
+        "{:?}",
+        errs[0].problems
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -13,6 +13,7 @@ mod export;
 mod hardening;
 mod hostile;
 mod instruments;
+mod languages;
 mod reflection;
 mod results;
 mod validators;

@@ -1,0 +1,285 @@
+//! Reflect in its users' languages (issue 17): how a page's language is chosen, that a reflection
+//! keeps the language it is answered in, and that every respondent page in every language is in
+//! that language — no English left where a translation exists.
+use crate::common;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use reflect::lang::{self, Locale};
+
+const LANGUAGES: [&str; 6] = ["en", "nl", "cs", "sl", "es", "sv"];
+
+async fn get_with(
+    app: &common::TestApp,
+    path: &str,
+    headers: &[(header::HeaderName, &str)],
+) -> common::Reply {
+    let mut req = Request::get(path).header(header::ACCEPT, "text/html");
+    for (k, v) in headers {
+        req = req.header(k, *v);
+    }
+    app.send(req.body(Body::empty()).unwrap()).await
+}
+
+fn html_lang(body: &str) -> String {
+    let at = body
+        .find("<html lang=\"")
+        .expect("an html element with lang")
+        + 12;
+    body[at..].split('"').next().unwrap().to_string()
+}
+
+/// Every string value in a locale file, by key path.
+fn strings(value: &serde_json::Value, prefix: &str, out: &mut Vec<(String, String)>) {
+    if let Some(map) = value.as_object() {
+        for (k, v) in map {
+            let key = format!("{prefix}.{k}");
+            match v {
+                serde_json::Value::String(s) => out.push((key, s.clone())),
+                _ => strings(v, &key, out),
+            }
+        }
+    }
+}
+
+fn locale_strings(lang: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for ns in [
+        "common",
+        "errors",
+        "reflection",
+        "results",
+        "staff",
+        "workshops",
+    ] {
+        let path = format!("{}/locales/{lang}/{ns}.json", env!("CARGO_MANIFEST_DIR"));
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        strings(&json, ns, &mut out);
+    }
+    out
+}
+
+/// English sentences that `lang` translates differently, long enough to be unmistakable (no
+/// "Reflect", no placeholders): any of them on a page in `lang` is a fallback.
+fn english_only(lang: &str) -> Vec<String> {
+    let theirs: std::collections::HashMap<String, String> =
+        locale_strings(lang).into_iter().collect();
+    locale_strings("en")
+        .into_iter()
+        .filter(|(k, en)| {
+            en.len() >= 24 && !en.contains("{{") && theirs.get(k).is_some_and(|t| t != en)
+        })
+        .map(|(_, en)| en.replace('&', "&amp;").replace('\'', "&#39;"))
+        .collect()
+}
+
+/// The statements and category titles of the English instrument files that a translation words
+/// differently.
+fn english_instrument_texts(app: &common::TestApp, lang: Locale) -> Vec<String> {
+    let en = common::leadership(app);
+    let theirs = app.state.instruments.localized(&en, lang);
+    let mut out = Vec::new();
+    for (c, t) in en.categories.iter().zip(&theirs.categories) {
+        if c.title != t.title {
+            out.push(c.title.clone());
+        }
+        for (i, ti) in c.items().zip(t.items()) {
+            if i.text != ti.text {
+                out.push(i.text.replace('\'', "&#39;"));
+            }
+        }
+    }
+    out
+}
+
+/// `?lang=`, then the cookie it leaves, then the browser's languages, then English; `<html lang>`
+/// follows, and the switch links to the same page in every other language.
+async fn the_page_language_follows_the_rule(app: &mut common::TestApp) {
+    let r = get_with(app, "/", &[]).await;
+    assert_eq!(html_lang(&r.body), "en");
+    let r = get_with(
+        app,
+        "/",
+        &[(header::ACCEPT_LANGUAGE, "de-DE, nl;q=0.8, en;q=0.5")],
+    )
+    .await;
+    assert_eq!(
+        html_lang(&r.body),
+        "nl",
+        "the browser's best language Reflect speaks"
+    );
+    let r = get_with(app, "/join?lang=cs", &[(header::ACCEPT_LANGUAGE, "nl")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(html_lang(&r.body), "cs", "the address wins");
+    let cookie = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("reflect_lang="))
+        .expect("the choice is kept in a cookie");
+    assert!(
+        cookie.starts_with("reflect_lang=cs;") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let kept = cookie.split(';').next().unwrap().to_string();
+    // the test client keeps one cookie; from here on each request names its own
+    *app.cookie.lock().unwrap() = None;
+    let r = get_with(
+        app,
+        "/",
+        &[(header::COOKIE, &kept), (header::ACCEPT_LANGUAGE, "nl")],
+    )
+    .await;
+    assert_eq!(html_lang(&r.body), "cs", "the cookie beats the browser");
+    assert!(
+        r.body.contains("href=\"/?lang=sv\"") && r.body.contains(">Svenska<"),
+        "the switch links to this page in Swedish"
+    );
+    // something Reflect does not speak changes nothing
+    *app.cookie.lock().unwrap() = None;
+    let r = get_with(app, "/?lang=xx", &[(header::ACCEPT_LANGUAGE, "sv")]).await;
+    assert_eq!(html_lang(&r.body), "sv");
+    assert!(
+        r.headers
+            .get(header::SET_COOKIE)
+            .is_none_or(|c| !c.to_str().unwrap().contains("reflect_lang"))
+    );
+}
+
+/// A reflection started in Dutch opens in Dutch from a browser set to English (its private link
+/// resumes in it); the switch on its pages changes the language it is kept in.
+async fn a_reflection_keeps_its_language(app: &mut common::TestApp) {
+    let r = app
+        .call(
+            "start_reflection",
+            &[
+                ("instrument", "leadership-reflection"),
+                ("role", "headteacher"),
+                ("innovation", "pln"),
+                ("consent", "yes"),
+                ("language", "nl"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let token: String = r.json();
+    let dutch = app
+        .state
+        .instruments
+        .localized(&common::leadership(app), Locale::nl);
+    let english = common::leadership(app);
+    let english_browser = [(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.9")];
+    let page = get_with(app, &format!("/r/{token}/c/1"), &english_browser).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(html_lang(&page.body), "nl");
+    let first = &dutch.categories[0];
+    assert!(page.body.contains(&first.title), "the Dutch category title");
+    let statement = first.items().next().unwrap();
+    assert!(
+        page.body.contains(&statement.text.replace('\'', "&#39;")),
+        "the Dutch statement"
+    );
+    assert!(
+        !page
+            .body
+            .contains(&english.categories[0].items().next().unwrap().text)
+    );
+    // the answers are stored by id and value, whatever the language
+    let r = app
+        .call(
+            "save_answer",
+            &[("token", &token), ("item", &statement.id), ("value", "4")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let stored: (String, String) = sqlx::query_as("SELECT item_id, value FROM answers")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, (statement.id.clone(), "4".to_string()));
+    // the private link resumes in Dutch
+    let r = get_with(app, &format!("/r/{token}"), &english_browser).await;
+    assert!(
+        r.status.is_redirection() || r.status.is_success(),
+        "{}",
+        r.status
+    );
+    // switching on its page moves the reflection to Swedish, from any browser after that
+    let r = get_with(app, &format!("/r/{token}/c/1?lang=sv"), &english_browser).await;
+    assert_eq!(html_lang(&r.body), "sv");
+    let r = get_with(
+        app,
+        &format!("/r/{token}/c/2"),
+        &[(header::ACCEPT_LANGUAGE, "nl")],
+    )
+    .await;
+    assert_eq!(html_lang(&r.body), "sv");
+    let language: String = sqlx::query_scalar("SELECT language FROM reflections")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(language, "sv");
+}
+
+/// Every respondent page in every language: `<html lang>` is the language, no English sentence of
+/// the interface that the language translates is on it, and no statement or category title is
+/// left in English where the instrument's translation words it.
+async fn every_page_speaks_every_language(app: &mut common::TestApp) {
+    for code in LANGUAGES {
+        let l = lang::parse(code).unwrap();
+        let token =
+            common::leadership_reflection(app, &[("language", code)], 0, |_, _, _| "3".into())
+                .await;
+        let finished =
+            common::leadership_reflection(app, &[("language", code)], 99, |_, _, _| "3".into())
+                .await;
+        let total = common::leadership(app).categories.len();
+        let mut pages: Vec<String> = vec![
+            format!("/?lang={code}"),
+            format!("/start/leadership-reflection?lang={code}"),
+            format!("/start/networking-baseline?lang={code}"),
+            format!("/resume?lang={code}"),
+            format!("/join?lang={code}"),
+            format!("/deleted?lang={code}"),
+            format!("/no-such-page?lang={code}"),
+            format!("/r/{finished}/profile"),
+        ];
+        pages.extend((1..=total).map(|n| format!("/r/{token}/c/{n}")));
+        let english = if code == "en" {
+            Vec::new()
+        } else {
+            english_only(code)
+        };
+        let statements = if code == "en" {
+            Vec::new()
+        } else {
+            english_instrument_texts(app, l)
+        };
+        for path in &pages {
+            let r = get_with(app, path, &[]).await;
+            assert!(
+                r.status == StatusCode::OK || r.status == StatusCode::NOT_FOUND,
+                "{code} {path}: {}",
+                r.status
+            );
+            assert_eq!(html_lang(&r.body), code, "{path}");
+            for sentence in english.iter().chain(&statements) {
+                assert!(
+                    !r.body.contains(sentence.as_str()),
+                    "{code} {path}: English left: “{sentence}”"
+                );
+            }
+            assert!(
+                !r.body.contains("class=\"untranslated\""),
+                "{code} {path}: a fallback is marked"
+            );
+        }
+    }
+}
+
+on_both_backends!(
+    the_page_language_follows_the_rule,
+    a_reflection_keeps_its_language,
+    every_page_speaks_every_language
+);
