@@ -361,7 +361,7 @@ fn Results(view: ResultsView) -> impl IntoView {
                             l,
                             results.release_note,
                             count = view.k,
-                            date = at.get(..10).unwrap_or(&at)
+                            date = crate::lang::date(l, &at)
                         )
                             .to_string()}
                     </p>
