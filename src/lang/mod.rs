@@ -136,12 +136,33 @@ pub fn date(l: Locale, day: &str) -> String {
     }
 }
 
-/// The current address with `lang=` set to `l` (every other parameter kept).
+/// Whether a parameter of the address may be carried into the switch's links: a page's own
+/// parameters are ids, codes, numbers and dates; anything else (words someone put in a link) is
+/// dropped, so no text from the address reaches the page. `?error=` only with a known code.
+fn carried(param: &str) -> bool {
+    let Some((name, value)) = param.split_once('=') else {
+        return false;
+    };
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 64
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_-.:%".contains(&b))
+            && !s.contains("%20")
+    };
+    match name {
+        "lang" => false,
+        "error" => crate::error::form_message_in(Locale::default(), value).is_some(),
+        _ => plain(name) && (value.is_empty() || plain(value)) && !value.contains('%'),
+    }
+}
+
+/// The current address with `lang=` set to `l` (the page's own parameters kept: [`carried`]).
 fn switched(path: &str, query: Option<&str>, l: Locale) -> String {
     let mut params: Vec<&str> = query
         .unwrap_or_default()
         .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+        .filter(|p| carried(p))
         .collect();
     let lang = format!("lang={}", code(l));
     params.push(&lang);
@@ -274,9 +295,34 @@ mod tests {
     #[test]
     fn the_switch_keeps_the_rest_of_the_address() {
         assert_eq!(switched("/", None, Locale::nl), "/?lang=nl");
+        // words someone put in the address are not carried into the page
         assert_eq!(
-            switched("/r/abc/c/2", Some("lang=cs&error=m1"), Locale::nl),
-            "/r/abc/c/2?error=m1&lang=nl"
+            switched(
+                "/start/x",
+                Some("error=Call%200800-FRAUD&workshop=91618750"),
+                Locale::nl
+            ),
+            "/start/x?workshop=91618750&lang=nl"
+        );
+        assert_eq!(
+            switched(
+                "/",
+                Some("error=m12345678&x=%3Cscript%3E&y=a%20b"),
+                Locale::nl
+            ),
+            "/?lang=nl"
+        );
+        assert_eq!(
+            switched(
+                "/results/all",
+                Some("role=teacher&from=2026-01&error=invalid"),
+                Locale::sv
+            ),
+            "/results/all?role=teacher&from=2026-01&error=invalid&lang=sv"
+        );
+        assert_eq!(
+            switched("/r/abc/c/2", Some("lang=cs&error=invalid"), Locale::nl),
+            "/r/abc/c/2?error=invalid&lang=nl"
         );
     }
 }
