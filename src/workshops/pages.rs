@@ -453,7 +453,7 @@ fn status_name(l: Locale, status: WorkshopStatus) -> &'static str {
 /// ([`fill`]). What participants typed (the words of the cloud) is never translated.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PresenterWords {
-    /// "{joined} joined: {answering} answering, {finished} finished"
+    /// "{joined} joined: {answering} answering, {done} finished"
     pub counts: String,
     pub closed_mark: String,
     pub join_at: String,
@@ -495,7 +495,7 @@ impl PresenterWords {
                 workshops.counts,
                 joined = "{joined}",
                 answering = "{answering}",
-                finished = "{finished}"
+                finished = "{done}"
             )
             .to_string(),
             closed_mark: td_string!(l, workshops.closed_mark).into(),
@@ -530,7 +530,7 @@ impl PresenterWords {
 pub struct RoomControlsWords {
     pub heading: String,
     pub open_presenter: String,
-    /// "{joined} joined: {answering} answering, {finished} finished; {stage}."
+    /// "{joined} joined: {answering} answering, {done} finished; {stage}."
     pub status: String,
     /// "results hidden: {more} more need to answer"
     pub stage_pending: String,
@@ -562,7 +562,7 @@ impl RoomControlsWords {
                 workshops.room_status,
                 joined = "{joined}",
                 answering = "{answering}",
-                finished = "{finished}",
+                finished = "{done}",
                 stage = "{stage}"
             )
             .to_string(),
@@ -779,7 +779,7 @@ fn Presenter(
                                 }
                                     .into_any()
                             }
-                            Piece::Slot(s) if s == "finished" => {
+                            Piece::Slot(s) if s == "done" => {
                                 view! {
                                     <span id="room-finished">
                                         {move || room.with(|r| r.finished)}
@@ -1197,7 +1197,7 @@ fn RoomControls(
                                     &[
                                         ("joined", &r.joined),
                                         ("answering", &answering(r)),
-                                        ("finished", &r.finished),
+                                        ("done", &r.finished),
                                         ("stage", &stage),
                                     ],
                                 )
@@ -1342,7 +1342,7 @@ mod tests {
             };
             assert_eq!(
                 slots(&w.counts),
-                ["answering", "finished", "joined"].map(String::from).into(),
+                ["answering", "done", "joined"].map(String::from).into(),
                 "{l:?}"
             );
             assert_eq!(
@@ -1353,7 +1353,7 @@ mod tests {
             let c = RoomControlsWords::new(*l);
             assert_eq!(
                 slots(&c.status),
-                ["answering", "finished", "joined", "stage"]
+                ["answering", "done", "joined", "stage"]
                     .map(String::from)
                     .into(),
                 "{l:?}"
