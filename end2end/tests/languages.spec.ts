@@ -31,6 +31,7 @@ test.describe('in Dutch', () => {
   test.use({ locale: 'nl-NL' });
 
   test('a Dutch leader reflects in Dutch and resumes in Dutch from an English browser', async ({ page, browser }, info) => {
+    test.setTimeout(180_000);
     expect(categories.map(dutchTitle)).toHaveLength(4);
     await page.goto('/');
     await ready(page, info);
