@@ -342,12 +342,18 @@ mod tests {
             if let Some(set) = isolated(&own, &shown, k) {
                 prop_assert!(false, "isolated {:?} from {} views", set, shown.len());
             }
-            // every piece holds 0 or ≥ k
-            for n in p.sizes() {
-                prop_assert!(n == 0 || n >= k, "piece of {n}");
+            let total = count(&own, &ViewFilter::default());
+            if total < k {
+                // a group of fewer than k is one piece of its own size and shows nothing at all
+                prop_assert!(shown.is_empty(), "a group of {total} shows {} views", shown.len());
+                prop_assert_eq!(p.sizes(), vec![total]);
+            } else {
+                // every piece holds 0 or ≥ k
+                for n in p.sizes() {
+                    prop_assert!(n == 0 || n >= k, "piece of {n}");
+                }
             }
             // a group of ≥ k always shows its whole
-            let total = count(&own, &ViewFilter::default());
             prop_assert_eq!(p.shows(&ViewFilter::default()), total >= k);
             // roles all covered: the role list used by the pages is the one tested here
             prop_assert!(T_ROLES.iter().all(|r| RespondentRole::ALL.contains(r)));
