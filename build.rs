@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 
 /// English first: the source language, and the fallback that must never be needed.
 const LANGUAGES: [&str; 6] = ["en", "nl", "cs", "sl", "es", "sv"];
-const NAMESPACES: [&str; 6] = [
+const NAMESPACES: [&str; 7] = [
     "common",
     "errors",
+    "export",
     "reflection",
     "results",
     "staff",

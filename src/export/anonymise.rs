@@ -1,29 +1,37 @@
 //! Group sizes in an export: every combination of the quasi-identifiers an export carries —
-//! country × school × role × innovation × version × period — holds at least k respondents, or it
-//! is coarsened until it does. The period is the month finished (or started); the exact day is
-//! never exported, since "who filled it in on the training day" is easily known in a school.
+//! country × school × role × innovation × language × version × period — holds at least k
+//! respondents, or it is coarsened until it does. The period is the month finished (or started);
+//! the exact day is never exported, since "who filled it in on the training day" is easily known
+//! in a school. The language is the one the reflection was answered in: one Swedish-speaking
+//! teacher in a Dutch school is as easy to name as its only headteacher.
 //!
 //! For each country × school (within one version and year) whose cells are too small, one step at a
 //! time:
 //! 1. the month becomes its year;
-//! 2. the innovation becomes "any";
-//! 3. roles become role groups (leaders, teachers, other);
-//! 4. role groups become "any";
-//! 5. the school becomes "other" (merged with the other small schools of its country);
-//! 6. the country becomes "other";
-//! 7. what is still in a cell under k — only ever cells already at "other / other / any / any /
-//!    year" — is left out of the export.
+//! 2. the language becomes "any";
+//! 3. the innovation becomes "any";
+//! 4. roles become role groups (leaders, teachers, other);
+//! 5. role groups become "any";
+//! 6. the school becomes "other" (merged with the other small schools of its country);
+//! 7. the country becomes "other";
+//! 8. what is still in a cell under k — only ever cells already at "other / other / any / any /
+//!    any / year" — is left out of the export.
+//!
+//! The language goes before the innovation: it says less about the questions asked (the answers
+//! are item ids and values, the same in every language), and a lone speaker of another language
+//! is the likelier small group in a school.
 //!
 //! The version is never coarsened: answers are read by their version's questions.
 //!
 //! All small cells take their next step together, then the cells are counted again, until none
-//! is under k. Every step and its count is reported for the codebook.
+//! is under k. Every step and its count is reported for the codebook ([`Step`]; its words are the
+//! codebook's, in the codebook's language).
 use crate::values::{RespondentRole, RoleGroup};
 use std::collections::{BTreeMap, HashMap};
 
 /// What stands in the export for a merged school or country.
 pub const OTHER: &str = "other";
-/// What stands in the export for a role coarsened away.
+/// What stands in the export for a role, innovation or language coarsened away.
 pub const ANY: &str = "any";
 
 /// A respondent's quasi-identifiers as stored.
@@ -36,6 +44,8 @@ pub struct Person {
     pub version: i64,
     /// "YYYY-MM": the month finished (or started, when unfinished).
     pub month: String,
+    /// The language answered in (a `lang::Locale` code).
+    pub language: String,
 }
 
 /// The same, as the export may show them.
@@ -52,6 +62,8 @@ pub struct Shown {
     pub version: i64,
     /// "YYYY-MM", or "YYYY" when coarsened.
     pub period: String,
+    /// The language answered in, or [`ANY`].
+    pub language: String,
 }
 
 impl Shown {
@@ -61,6 +73,7 @@ impl Shown {
             && self.school == OTHER
             && self.role == ANY
             && self.innovation == ANY
+            && self.language == ANY
             && self.period.len() == 4
     }
 }
@@ -75,21 +88,49 @@ pub fn role_group(role: &str) -> &'static str {
         .map_or(OTHER_ROLES, RoleGroup::as_str)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Step {
+/// How far a school's respondents are coarsened, in the order the steps are taken (the module's
+/// list); the report counts the respondents at each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Step {
+    /// Shown as they are.
     Exact,
+    /// The month shown as its year.
     Year,
+    /// The language left out too.
+    AnyLanguage,
+    /// The innovation left out too.
     AnyInnovation,
+    /// The role shown as its role group.
     RoleGroup,
+    /// The role left out.
     AnyRole,
+    /// The school merged into "other".
     OtherSchool,
+    /// The country merged into "other".
     OtherCountry,
+    /// Left out of the export: a group under k even when merged.
     LeftOut,
+}
+
+impl Step {
+    /// The step after this one.
+    fn next(self) -> Self {
+        match self {
+            Step::Exact => Step::Year,
+            Step::Year => Step::AnyLanguage,
+            Step::AnyLanguage => Step::AnyInnovation,
+            Step::AnyInnovation => Step::RoleGroup,
+            Step::RoleGroup => Step::AnyRole,
+            Step::AnyRole => Step::OtherSchool,
+            Step::OtherSchool => Step::OtherCountry,
+            Step::OtherCountry | Step::LeftOut => Step::LeftOut,
+        }
+    }
 }
 
 fn show(p: &Person, step: Step) -> Option<Shown> {
     let role = match step {
-        Step::Exact | Step::Year | Step::AnyInnovation => p.role.clone(),
+        Step::Exact | Step::Year | Step::AnyLanguage | Step::AnyInnovation => p.role.clone(),
         Step::RoleGroup => role_group(&p.role).to_string(),
         _ => ANY.to_string(),
     };
@@ -97,8 +138,12 @@ fn show(p: &Person, step: Step) -> Option<Shown> {
         Step::Exact => p.month.clone(),
         _ => p.month.chars().take(4).collect(),
     };
+    let language = match step {
+        Step::Exact | Step::Year => p.language.clone(),
+        _ => ANY.to_string(),
+    };
     let innovation = match step {
-        Step::Exact | Step::Year => p.innovation.clone(),
+        Step::Exact | Step::Year | Step::AnyLanguage => p.innovation.clone(),
         _ => ANY.to_string(),
     };
     let school = match (&p.school, step >= Step::OtherSchool) {
@@ -116,6 +161,7 @@ fn show(p: &Person, step: Step) -> Option<Shown> {
         innovation,
         version: p.version,
         period,
+        language,
     })
 }
 
@@ -123,8 +169,8 @@ fn show(p: &Person, step: Step) -> Option<Shown> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Anonymised {
     pub shown: Vec<Option<Shown>>,
-    /// Respondents per step beyond "exact": (what was done, how many respondents it touched).
-    pub report: Vec<(String, usize)>,
+    /// Respondents per step beyond "exact": (the step, how many respondents it touched).
+    pub report: Vec<(Step, usize)>,
 }
 
 /// Applies the rules to `people` with minimum group size `k`.
@@ -153,7 +199,7 @@ pub fn anonymise(people: &[Person], k: usize) -> Anonymised {
 pub fn anonymise_counted(
     tuples: &[(Person, usize)],
     k: usize,
-) -> (Vec<Option<Shown>>, Vec<(String, usize)>) {
+) -> (Vec<Option<Shown>>, Vec<(Step, usize)>) {
     // Steps are taken per country × school, within one version and year: those never merge, so a
     // small group of one version or year does not drag the others of its school along.
     type Pair = (Option<String>, Option<String>, i64, String);
@@ -193,15 +239,7 @@ pub fn anonymise_counted(
         advanced.dedup();
         for p in advanced {
             let s = step.entry(p).or_insert(Step::Exact);
-            *s = match *s {
-                Step::Exact => Step::Year,
-                Step::Year => Step::AnyInnovation,
-                Step::AnyInnovation => Step::RoleGroup,
-                Step::RoleGroup => Step::AnyRole,
-                Step::AnyRole => Step::OtherSchool,
-                Step::OtherSchool => Step::OtherCountry,
-                Step::OtherCountry | Step::LeftOut => Step::LeftOut,
-            };
+            *s = s.next();
         }
     }
     let mut counts: BTreeMap<Step, usize> = BTreeMap::new();
@@ -216,22 +254,6 @@ pub fn anonymise_counted(
     let report = counts
         .into_iter()
         .filter(|(s, _)| *s != Step::Exact)
-        .map(|(s, n)| {
-            let what = match s {
-                Step::Year => "month shown as its year",
-                Step::AnyInnovation => "month shown as its year, innovation left out (\"any\")",
-                Step::RoleGroup => {
-                    "year only, innovation left out, role shown as its role group (leaders, teachers, other roles)"
-                }
-                Step::AnyRole => "year only, innovation and role left out (\"any\")",
-                Step::OtherSchool => "school merged into \"other\", role left out",
-                Step::OtherCountry => "school and country merged into \"other\", role left out",
-                Step::LeftOut | Step::Exact => {
-                    "left out of the export: a group under k even when merged"
-                }
-            };
-            (what.to_string(), n)
-        })
         .collect();
     (shown, report)
 }
@@ -296,6 +318,7 @@ mod tests {
             innovation: "pln".into(),
             version: 1,
             month: "2026-11".into(),
+            language: "nl".into(),
         }
     }
 
@@ -361,11 +384,44 @@ mod tests {
             schools[11], None,
             "one respondent in a country of one: left out"
         );
-        assert!(
-            a.report
-                .iter()
-                .any(|(w, n)| w.starts_with("left out") && *n == 1)
-        );
+        assert!(a.report.contains(&(Step::LeftOut, 1)), "{:?}", a.report);
+    }
+
+    #[test]
+    fn a_lone_speaker_of_another_language_makes_the_school_s_language_any() {
+        // six teachers answered in Dutch, one in Swedish: the Swedish one alone is a group of one
+        let mut people = many(6, person("nl", "a", R::Teacher));
+        let mut swede = person("nl", "a", R::Teacher);
+        swede.language = "sv".into();
+        people.push(swede);
+        let k = 5;
+        let a = anonymise(&people, k);
+        let expected = Shown {
+            country: "nl".into(),
+            school: "a".into(),
+            role: R::Teacher.as_str().into(),
+            innovation: "pln".into(),
+            version: 1,
+            period: "2026".into(),
+            language: ANY.into(),
+        };
+        // the month first (still 6 + 1), then the language: all seven one group, nothing more
+        assert_eq!(a.shown, vec![Some(expected); 7]);
+        assert_eq!(a.report, [(Step::AnyLanguage, 7)]);
+        let mut cells: HashMap<&Shown, usize> = HashMap::new();
+        for s in a.shown.iter().flatten() {
+            *cells.entry(s).or_default() += 1;
+        }
+        assert!(cells.values().all(|n| *n >= k), "{cells:?}");
+        // five of each language: big enough groups keep their language and month
+        let mut people = many(5, person("nl", "a", R::Teacher));
+        let mut swede = person("nl", "a", R::Teacher);
+        swede.language = "sv".into();
+        people.extend(many(5, swede));
+        let a = anonymise(&people, k);
+        assert!(a.report.is_empty(), "{:?}", a.report);
+        assert_eq!(a.shown[9].as_ref().unwrap().language, "sv");
+        assert_eq!(a.shown[9].as_ref().unwrap().period, "2026-11");
     }
 
     #[test]
@@ -390,7 +446,7 @@ mod tests {
         #[test]
         fn no_exported_group_is_under_k(
             groups in proptest::collection::vec(
-                (0..3usize, 0..8usize, 0..5usize, 1..9usize, (0..3usize, 1..3i64, 0..4usize)),
+                (0..3usize, 0..8usize, 0..5usize, 1..9usize, (0..3usize, 1..3i64, 0..4usize, 0..3usize)),
                 1..30,
             ),
             k in 3..7usize,
@@ -399,14 +455,16 @@ mod tests {
             let roles = R::ALL;
             let innovations = ["pln", "data_use", "other"];
             let months = ["2025-11", "2026-01", "2026-02", "2026-11"];
+            let languages = ["nl", "sv", "en"];
             let mut people = Vec::new();
-            for (c, s, r, n, (i, v, m)) in groups {
+            for (c, s, r, n, (i, v, m, l)) in groups {
                 // a school lies in one country; "" is no school / no country
                 let school = if s == 7 { String::new() } else { format!("{}-{s}", countries[c]) };
                 let mut p = person(countries[c], &school, roles[r]);
                 p.innovation = innovations[i].into();
                 p.version = v;
                 p.month = months[m].into();
+                p.language = languages[l].into();
                 people.extend(many(n, p));
             }
             let a = anonymise(&people, k);
@@ -415,17 +473,33 @@ mod tests {
             let mut schools: HashMap<&str, usize> = HashMap::new();
             let mut countries_n: HashMap<&str, usize> = HashMap::new();
             let mut roles_n: HashMap<(&str, &str), usize> = HashMap::new();
+            let mut languages_n: HashMap<(&str, &str), usize> = HashMap::new();
             for s in a.shown.iter().flatten() {
                 *cells.entry(s).or_default() += 1;
                 *schools.entry(&s.school).or_default() += 1;
                 *countries_n.entry(&s.country).or_default() += 1;
                 *roles_n.entry((&s.country, &s.role)).or_default() += 1;
+                *languages_n.entry((&s.school, &s.language)).or_default() += 1;
             }
             for (cell, n) in &cells {
                 prop_assert!(*n >= k, "{:?} has {} < {}", cell, n, k);
             }
             // sums of cells of at least k are at least k: each single dimension too
-            prop_assert!(schools.values().chain(countries_n.values()).chain(roles_n.values()).all(|n| *n >= k));
+            prop_assert!(schools
+                .values()
+                .chain(countries_n.values())
+                .chain(roles_n.values())
+                .chain(languages_n.values())
+                .all(|n| *n >= k));
+            // a language is shown as answered or as "any"; in the order of the steps: "any" language
+            // only with the year, "any" innovation only with "any" language
+            for (s, p) in a.shown.iter().zip(&people) {
+                if let Some(s) = s {
+                    prop_assert!(s.language == p.language || s.language == ANY, "{:?}", s);
+                    prop_assert!(s.language != ANY || s.period.len() == 4, "{:?}", s);
+                    prop_assert!(s.innovation != ANY || s.language == ANY, "{:?}", s);
+                }
+            }
             // only the last, fully merged groups under k are left out: per version and year
             let mut left_out: HashMap<(i64, String), usize> = HashMap::new();
             for (s, p) in a.shown.iter().zip(&people) {

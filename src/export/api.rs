@@ -3,18 +3,19 @@ use super::model::{ExportParams, ExportPreview, FilterChoices};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// What an export with these filters would hold (researchers and admins).
+/// What an export with these filters would hold (researchers and admins), in the page's language.
 #[server(endpoint = "preview_export")]
 pub async fn preview_export(params: ExportParams) -> Result<ExportPreview, AppError> {
     let state = crate::server::state()?;
     let user = crate::accounts::service::require(&state.db).await?;
-    super::service::preview(&state, &user, &params).await
+    super::service::preview(&state, &user, &params, crate::lang::current()).await
 }
 
-/// The questionnaires, networks, schools and countries to filter by (researchers and admins).
+/// The questionnaires (in the page's language), networks, schools and countries to filter by
+/// (researchers and admins).
 #[server(endpoint = "export_choices")]
 pub async fn export_choices() -> Result<FilterChoices, AppError> {
     let state = crate::server::state()?;
     let user = crate::accounts::service::require(&state.db).await?;
-    super::service::choices(&state, &user).await
+    super::service::choices(&state, &user, crate::lang::current()).await
 }

@@ -1,17 +1,30 @@
 //! `reflect export WHAT --as EMAIL [--FILTER VALUE …]`: the web downloads for scripts, written to
 //! standard output. The account named by `--as` (a researcher or an admin) is who the export log
-//! records; the same rules as on the web apply.
+//! records; the same rules as on the web apply. `--lang CODE` chooses the language of the codebook
+//! and the R script (English by default); `--language CODE` is the filter on the language
+//! answered in, as on the web.
 use crate::server::AppState;
 use std::io::Write;
 
 pub const USAGE: &str = "Usage: reflect export responses|responses-wide|responses-json|codebook-json|codebook-md|r-script \
 --as EMAIL --instrument ID [--version N] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--country CC] \
-[--network ID] [--school ID] [--role ROLE] [--innovation ID] [--unfinished yes] [--text yes]";
+[--network ID] [--school ID] [--role ROLE] [--innovation ID] [--language CODE] [--unfinished yes] [--text yes] \
+[--lang CODE]";
+
+/// What the command line asks for: who, the filters, and the language of the codebook and R
+/// script.
+#[derive(Debug)]
+struct Asked {
+    email: String,
+    params: super::model::ExportParams,
+    lang: crate::lang::Locale,
+}
 
 /// Parses `--name value` pairs after the format.
-fn params(args: &[String]) -> Result<(String, super::model::ExportParams), String> {
+fn params(args: &[String]) -> Result<Asked, String> {
     let mut p = super::model::ExportParams::default();
     let mut email = None;
+    let mut lang = None;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let value = it
@@ -29,13 +42,32 @@ fn params(args: &[String]) -> Result<(String, super::model::ExportParams), Strin
             "--school" => &mut p.school,
             "--role" => &mut p.role,
             "--innovation" => &mut p.innovation,
+            "--language" => &mut p.language,
+            "--lang" => &mut lang,
             "--unfinished" => &mut p.unfinished,
             "--text" => &mut p.text,
             other => return Err(format!("unknown option {other}")),
         };
         *slot = Some(value);
     }
-    Ok((email.ok_or("--as EMAIL is required")?, p))
+    let lang = match lang {
+        None => crate::lang::Locale::default(),
+        Some(code) => crate::lang::parse(&code).ok_or_else(|| {
+            format!(
+                "--lang {code}: not one of {}",
+                crate::lang::all()
+                    .iter()
+                    .map(|l| crate::lang::code(*l))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?,
+    };
+    Ok(Asked {
+        email: email.ok_or("--as EMAIL is required")?,
+        params: p,
+        lang,
+    })
 }
 
 /// Writes a download's chunks as they come.
@@ -54,7 +86,11 @@ async fn pipe(
 
 pub async fn run(state: &AppState, args: &[String]) -> Result<(), String> {
     let what = args.first().ok_or(USAGE)?.as_str();
-    let (email, p) = params(&args[1..])?;
+    let Asked {
+        email,
+        params: p,
+        lang: l,
+    } = params(&args[1..])?;
     let email = crate::accounts::service::normalise_email(&email).map_err(|e| e.to_string())?;
     let user = crate::accounts::service::by_email(&state.db, &email)
         .await
@@ -81,19 +117,20 @@ pub async fn run(state: &AppState, args: &[String]) -> Result<(), String> {
         "responses-json" => Stream(super::service::json(state, &user, &p).await.map_err(e)?),
         "codebook-json" => Text(
             serde_json::to_string_pretty(
-                &super::service::codebook(state, &user, &p)
+                &super::service::codebook(state, &user, &p, l)
                     .await
                     .map_err(e)?,
             )
             .map_err(|e| e.to_string())?,
         ),
         "codebook-md" => Text(super::codebook::markdown(
-            &super::service::codebook(state, &user, &p)
+            &super::service::codebook(state, &user, &p, l)
                 .await
                 .map_err(e)?,
+            l,
         )),
         "r-script" => Text(
-            super::service::r_script(state, &user, &p)
+            super::service::r_script(state, &user, &p, l)
                 .await
                 .map_err(e)?,
         ),
@@ -123,14 +160,26 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let (email, p) = params(&args).unwrap();
+        let Asked {
+            email,
+            params: p,
+            lang,
+        } = params(&args).unwrap();
         assert_eq!(email, "r@x.org");
+        assert_eq!(lang, crate::lang::Locale::en, "English unless asked");
         assert_eq!(p.instrument.as_deref(), Some("leadership-reflection"));
         assert_eq!(
             p.role.as_deref(),
             Some(crate::values::RespondentRole::Teacher.as_str())
         );
         assert!(params(&args[..3]).is_err(), "a flag without its value");
+        let mut more = args.clone();
+        more.extend(["--lang", "cs", "--language", "sv"].map(String::from));
+        let asked = params(&more).unwrap();
+        assert_eq!(asked.lang, crate::lang::Locale::cs);
+        assert_eq!(asked.params.language.as_deref(), Some("sv"));
+        more.extend(["--lang", "klingon"].map(String::from));
+        assert!(params(&more).unwrap_err().contains("klingon"));
         assert!(params(&["--colour".into(), "red".into()]).is_err());
         assert!(
             params(&["--instrument".into(), "x".into()]).is_err(),

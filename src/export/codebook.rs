@@ -1,12 +1,23 @@
 //! The codebook of an export: every exported item with its text, type, values and labels,
 //! category and subcategory, per questionnaire version; each category's Cronbach's alpha and n;
-//! the anonymisation applied, with what was coarsened or left out and why. JSON and Markdown.
+//! the anonymisation applied, with what was coarsened or left out and why. JSON and Markdown, in
+//! any of Reflect's languages: the words here (namespace `export` of `locales/`), the
+//! questionnaire's texts from its translation. Ids and values are the same in every language.
+use super::anonymise::Step;
+use super::prepare::Suppression;
+use crate::i18n::td_string;
+use crate::lang::Locale;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Codebook {
     pub instrument: String,
     pub title: String,
+    /// The language of its texts (a language code).
+    pub language: String,
+    /// Whose translation the texts are (and that it is not validated), or that there is none;
+    /// `None` in the questionnaire's own language.
+    pub translation_note: Option<String>,
     pub versions: Vec<i64>,
     /// The filters of the export, as given.
     pub filters: serde_json::Value,
@@ -25,7 +36,9 @@ pub struct CodebookItem {
     pub version: i64,
     pub id: String,
     pub category: String,
+    pub category_title: String,
     pub subcategory: String,
+    pub subcategory_title: String,
     pub text: String,
     #[serde(rename = "type")]
     pub kind: String,
@@ -48,94 +61,403 @@ pub struct CategoryReliability {
     pub n: usize,
 }
 
-/// The rules every export follows, for the codebook.
-pub fn rules(k: usize, text: bool, text_k: usize) -> Vec<String> {
+/// The name of language `of` in language `l` ("Dutch", "Nederlands", "nizozemština").
+pub fn language_name(l: Locale, of: Locale) -> &'static str {
+    match of {
+        Locale::en => td_string!(l, export.name_en),
+        Locale::nl => td_string!(l, export.name_nl),
+        Locale::cs => td_string!(l, export.name_cs),
+        Locale::sl => td_string!(l, export.name_sl),
+        Locale::es => td_string!(l, export.name_es),
+        Locale::sv => td_string!(l, export.name_sv),
+    }
+}
+
+/// Every language code with its name in language `l`: "en = English, nl = Dutch, …".
+pub fn language_codes(l: Locale) -> String {
+    crate::lang::all()
+        .iter()
+        .map(|&of| format!("{} = {}", crate::lang::code(of), language_name(l, of)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The rules every export follows, for the codebook, in language `l`.
+pub fn rules(l: Locale, k: usize, text: bool, text_k: usize) -> Vec<String> {
     vec![
-        "Only respondents who consented to research use; finished reflections unless unfinished ones were asked for.".into(),
-        "Respondents (R…) and schools (S…) carry random pseudonyms made for this export only: two exports cannot be joined by them, and their numbers say nothing about order.".into(),
-        "No resume tokens, account ids, names, IP addresses or browser details (none is stored with answers).".into(),
-        "Dates are cut to the month (finished, or started for unfinished reflections); a day range selects the whole months inside it.".into(),
+        td_string!(l, export.rule_consent).to_string(),
+        td_string!(l, export.rule_pseudonyms).to_string(),
+        td_string!(l, export.rule_no_identifiers).to_string(),
+        td_string!(l, export.rule_months).to_string(),
         if text {
-            format!("Written answers (short and long text, one word) were asked for: they are exported as typed, only for respondents whose group (country × school × role as exported) holds at least {text_k} respondents. Read them before sharing: a name in a text is not removed. In a spreadsheet, a text that begins with = + - or @ may be taken for a formula.")
+            td_string!(l, export.rule_text_asked, n = text_k).to_string()
         } else {
-            "Written answers (short and long text, one word) are left out; they can be asked for, and then come only from groups of at least 10.".into()
+            td_string!(l, export.rule_text_left_out, n = text_k).to_string()
         },
-        "Descriptions of the innovation, category notes and action plans are never exported.".into(),
-        format!("Every combination of country × school × role holds at least k = {k} respondents. Where one did not: roles became role groups (leaders, teachers, other roles), then \"any\"; then the school became \"other\"; then the country \"other\"; respondents still in a group under k were left out (see suppression)."),
-        format!("Answers that describe the respondent (items marked identifying, such as country, type of school or years in the role) are quasi-identifiers too: where respondents of one country × school × role cell with the same such answers number fewer than k = {k}, those answers are left out (and more, until no group of them, nor of those without them, is under k)."),
-        "Networks are not exported.".into(),
+        td_string!(l, export.rule_never).to_string(),
+        td_string!(l, export.rule_groups, k = k).to_string(),
+        td_string!(l, export.rule_identifying, k = k).to_string(),
+        td_string!(l, export.rule_filters).to_string(),
+        td_string!(l, export.rule_languages).to_string(),
+        td_string!(l, export.rule_networks).to_string(),
     ]
 }
 
-/// The codebook as Markdown, for reading.
-pub fn markdown(c: &Codebook) -> String {
+/// The long CSV's columns (`service::LONG_COLUMNS`) with their meaning in language `l`.
+pub fn columns(l: Locale) -> Vec<(String, String)> {
+    let languages = language_codes(l);
+    [
+        (
+            "respondent",
+            td_string!(l, export.col_respondent).to_string(),
+        ),
+        ("school", td_string!(l, export.col_school).to_string()),
+        ("country", td_string!(l, export.col_country).to_string()),
+        ("role", td_string!(l, export.col_role).to_string()),
+        (
+            "innovation",
+            td_string!(l, export.col_innovation).to_string(),
+        ),
+        (
+            "instrument",
+            td_string!(l, export.col_instrument).to_string(),
+        ),
+        ("version", td_string!(l, export.col_version).to_string()),
+        ("period", td_string!(l, export.col_period).to_string()),
+        (
+            "language",
+            td_string!(l, export.col_language, languages = languages).to_string(),
+        ),
+        ("category", td_string!(l, export.col_category).to_string()),
+        (
+            "subcategory",
+            td_string!(l, export.col_subcategory).to_string(),
+        ),
+        ("item", td_string!(l, export.col_item).to_string()),
+        ("value", td_string!(l, export.col_value).to_string()),
+    ]
+    .into_iter()
+    .map(|(name, meaning)| (name.to_string(), meaning))
+    .collect()
+}
+
+/// What was coarsened, left out or withheld, in language `l`.
+pub fn suppression_text(l: Locale, s: &Suppression) -> String {
+    match s {
+        Suppression::Coarsened(step) => match step {
+            Step::Year => td_string!(l, export.step_year),
+            Step::AnyLanguage => td_string!(l, export.step_any_language),
+            Step::AnyInnovation => td_string!(l, export.step_any_innovation),
+            Step::RoleGroup => td_string!(l, export.step_role_group),
+            Step::AnyRole => td_string!(l, export.step_any_role),
+            Step::OtherSchool => td_string!(l, export.step_other_school),
+            Step::OtherCountry => td_string!(l, export.step_other_country),
+            // "exact" is never reported
+            Step::LeftOut | Step::Exact => td_string!(l, export.step_left_out),
+        }
+        .to_string(),
+        Suppression::WrittenAnswers(n) => {
+            td_string!(l, export.written_left_out, n = *n).to_string()
+        }
+        Suppression::Filtered => td_string!(l, export.filtered_out).to_string(),
+        Suppression::Identifying(items) => {
+            td_string!(l, export.identifying_left_out, items = items.join(", ")).to_string()
+        }
+    }
+}
+
+/// For a codebook in language `l` of a questionnaire without a translation into it: its texts are
+/// in the language it was written in (`source`, a code).
+pub fn untranslated_note(l: Locale, source: &str) -> String {
+    let source = crate::lang::parse(source)
+        .map_or_else(|| source.to_string(), |s| language_name(l, s).to_string());
+    td_string!(l, export.untranslated, source = source).to_string()
+}
+
+/// A Markdown table's cell: no line breaks, no column bars.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// The codebook as Markdown, for reading, in language `l` (its headings and sentences; the
+/// texts of `c` are in `c.language` already).
+pub fn markdown(c: &Codebook, l: Locale) -> String {
+    let versions = c
+        .versions
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let title = td_string!(l, export.md_title, title = &c.title, id = &c.instrument);
+    let summary = td_string!(
+        l,
+        export.md_summary,
+        versions = versions,
+        respondents = c.respondents,
+        k = c.minimum_group_size
+    );
     let mut md = format!(
-        "# Codebook: {} ({})\n\nVersions: {}. Respondents: {}. Minimum group size k = {}.\n\nFilters: `{}`\n\n## Anonymisation\n\n",
-        c.title,
-        c.instrument,
-        c.versions
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-        c.respondents,
-        c.minimum_group_size,
+        "# {title}\n\n{summary}\n\n{}: `{}`\n\n",
+        td_string!(l, export.md_filters),
         c.filters
     );
+    if let Some(note) = &c.translation_note {
+        md.push_str(&format!(
+            "## {}\n\n{}\n\n",
+            td_string!(l, export.md_translation),
+            note
+        ));
+    }
+    md.push_str(&format!(
+        "## {}\n\n",
+        td_string!(l, export.md_anonymisation)
+    ));
     for r in &c.anonymisation {
         md.push_str(&format!("- {r}\n"));
     }
-    md.push_str("\n## Suppression in this export\n\n");
+    md.push_str(&format!(
+        "\n## {}\n\n",
+        td_string!(l, export.md_suppression)
+    ));
     if c.suppression.is_empty() {
-        md.push_str("Nothing was coarsened or left out.\n");
+        md.push_str(&format!(
+            "{}\n",
+            td_string!(l, export.md_nothing_suppressed)
+        ));
     }
+    let k = i64::try_from(c.minimum_group_size).unwrap_or(i64::MAX);
     for (what, n) in &c.suppression {
-        match n {
-            Some(n) => md.push_str(&format!("- {n} respondents: {what}\n")),
-            None => md.push_str(&format!(
-                "- fewer than {} respondents: {what}\n",
-                c.minimum_group_size
-            )),
-        }
+        let line = match n {
+            Some(n) => td_string!(l, export.md_respondents, count = *n, what = what).to_string(),
+            None => td_string!(l, export.md_fewer_than, count = k, what = what).to_string(),
+        };
+        md.push_str(&format!("- {line}\n"));
     }
-    md.push_str("\n## Columns (long CSV)\n\n| column | meaning |\n|---|---|\n");
+    md.push_str(&format!(
+        "\n## {}\n\n| {} | {} |\n|---|---|\n",
+        td_string!(l, export.md_columns),
+        td_string!(l, export.md_column),
+        td_string!(l, export.md_meaning)
+    ));
     for (name, meaning) in &c.columns {
-        md.push_str(&format!("| `{name}` | {meaning} |\n"));
+        md.push_str(&format!("| `{name}` | {} |\n", cell(meaning)));
     }
-    md.push_str("\n## Categories: scale scores and reliability\n\n| version | category | items | Cronbach's alpha | n (complete) |\n|---|---|---|---|---|\n");
+    md.push_str(&format!(
+        "\n## {}\n\n| {} | {} | {} | {} | {} |\n|---|---|---|---|---|\n",
+        td_string!(l, export.md_categories),
+        td_string!(l, export.md_version),
+        td_string!(l, export.md_category),
+        td_string!(l, export.md_item_count),
+        td_string!(l, export.md_alpha),
+        td_string!(l, export.md_complete)
+    ));
     for r in &c.categories {
         md.push_str(&format!(
             "| {} | {} (`{}`) | {} | {} | {} |\n",
             r.version,
-            r.title,
+            cell(&r.title),
             r.id,
             r.items.len(),
             r.alpha.map_or("–".into(), |a| format!("{a:.3}")),
             r.n
         ));
     }
-    md.push_str("\n## Items\n\n| version | item | category / subcategory | type | text | values |\n|---|---|---|---|---|---|\n");
+    md.push_str(&format!(
+        "\n## {}\n\n| {} | {} | {} | {} | {} | {} |\n|---|---|---|---|---|---|\n",
+        td_string!(l, export.md_items),
+        td_string!(l, export.md_version),
+        td_string!(l, export.md_item),
+        td_string!(l, export.md_category_subcategory),
+        td_string!(l, export.md_type),
+        td_string!(l, export.md_text),
+        td_string!(l, export.md_values)
+    ));
+    let identifying = td_string!(l, export.md_identifying);
     for i in &c.items {
         let values = i
             .values
             .iter()
-            .map(|(v, l)| format!("{v} = {l}"))
+            .map(|(v, label)| format!("{v} = {label}"))
             .collect::<Vec<_>>()
             .join("; ");
         md.push_str(&format!(
-            "| {} | `{}` | {} / {} | {} | {} | {} |\n",
+            "| {} | `{}` | {} (`{}`) / {} (`{}`) | {} | {} | {} |\n",
             i.version,
             i.id,
+            cell(&i.category_title),
             i.category,
+            cell(&i.subcategory_title),
             i.subcategory,
             if i.identifying {
-                format!("{} (identifying)", i.kind)
+                format!("{} ({identifying})", i.kind)
             } else {
                 i.kind.clone()
             },
-            i.text.replace('|', "\\|"),
-            values.replace('|', "\\|")
+            cell(&i.text),
+            cell(&values)
         ));
     }
     md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codebook() -> Codebook {
+        Codebook {
+            instrument: "demo".into(),
+            title: "Demo | test".into(),
+            language: "en".into(),
+            translation_note: None,
+            versions: vec![1, 2],
+            filters: serde_json::json!({"instrument": "demo"}),
+            respondents: 12,
+            minimum_group_size: 5,
+            anonymisation: rules(Locale::en, 5, false, 10),
+            suppression: vec![
+                (
+                    suppression_text(Locale::en, &Suppression::Coarsened(Step::AnyLanguage)),
+                    Some(7),
+                ),
+                (
+                    suppression_text(Locale::en, &Suppression::Coarsened(Step::LeftOut)),
+                    None,
+                ),
+            ],
+            columns: columns(Locale::en),
+            items: vec![CodebookItem {
+                version: 2,
+                id: "q1".into(),
+                category: "lead".into(),
+                category_title: "Leading".into(),
+                subcategory: "vision".into(),
+                subcategory_title: "Vision".into(),
+                text: "We share a vision.".into(),
+                kind: "likert".into(),
+                values: vec![
+                    ("1".into(), "Disagree".into()),
+                    ("2".into(), "Agree".into()),
+                ],
+                identifying: true,
+            }],
+            categories: vec![],
+        }
+    }
+
+    #[test]
+    fn the_columns_are_the_long_csv_s() {
+        for &l in crate::lang::all() {
+            let names: Vec<String> = columns(l).into_iter().map(|(n, _)| n).collect();
+            assert_eq!(names, super::super::service::LONG_COLUMNS, "{l}");
+        }
+    }
+
+    #[test]
+    fn a_questionnaire_without_a_translation_says_so() {
+        assert_eq!(
+            untranslated_note(Locale::nl, "en"),
+            "Deze vragenlijst heeft geen vertaling in deze taal: de teksten staan in de taal waarin hij is geschreven (Engels)."
+        );
+        assert!(untranslated_note(Locale::en, "xx").contains("(xx)"));
+    }
+
+    #[test]
+    fn the_language_column_names_every_code() {
+        let (_, meaning) = columns(Locale::en)
+            .into_iter()
+            .find(|(n, _)| n == "language")
+            .unwrap();
+        for &l in crate::lang::all() {
+            assert!(meaning.contains(crate::lang::code(l)), "{meaning}");
+        }
+        assert!(
+            meaning.contains("sv = Swedish") && meaning.contains("\"any\""),
+            "{meaning}"
+        );
+        let (_, dutch) = columns(Locale::nl)
+            .into_iter()
+            .find(|(n, _)| n == "language")
+            .unwrap();
+        assert!(dutch.contains("sv = Zweeds"), "{dutch}");
+    }
+
+    #[test]
+    fn markdown_in_english_and_in_dutch() {
+        let c = codebook();
+        let md = markdown(&c, Locale::en);
+        assert!(md.starts_with("# Codebook: Demo | test (demo)\n"), "{md}");
+        assert!(md.contains("## Anonymisation\n"));
+        assert!(
+            md.contains("- 7 respondents: month shown as its year, language left out (\"any\")\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("- fewer than 5 respondents: left out of the export"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| 2 | `q1` | Leading (`lead`) / Vision (`vision`) | likert (identifying) | We share a vision. | 1 = Disagree; 2 = Agree |"),
+            "{md}"
+        );
+        let nl = markdown(&c, Locale::nl);
+        assert!(nl.starts_with("# Codeboek: Demo | test (demo)\n"), "{nl}");
+        assert!(nl.contains("## Anonimisering\n"), "{nl}");
+        assert!(!nl.contains("## Anonymisation"));
+        // every language has its own headings (a word such as "Items" may be the same)
+        let headings = |md: &str| -> Vec<String> {
+            md.lines()
+                .filter(|l| l.starts_with('#'))
+                .map(String::from)
+                .collect()
+        };
+        let english = headings(&md);
+        for &l in crate::lang::all().iter().filter(|&&l| l != Locale::en) {
+            let other = headings(&markdown(&c, l));
+            assert_eq!(other.len(), english.len(), "{l}");
+            let same = other.iter().zip(&english).filter(|(a, b)| a == b).count();
+            assert!(same <= 1, "{l}: {other:?}");
+        }
+    }
+
+    #[test]
+    fn every_step_has_words_in_every_language() {
+        let steps = [
+            Step::Year,
+            Step::AnyLanguage,
+            Step::AnyInnovation,
+            Step::RoleGroup,
+            Step::AnyRole,
+            Step::OtherSchool,
+            Step::OtherCountry,
+            Step::LeftOut,
+        ];
+        for &l in crate::lang::all() {
+            let words: Vec<String> = steps
+                .iter()
+                .map(|s| suppression_text(l, &Suppression::Coarsened(*s)))
+                .collect();
+            let mut distinct = words.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!(distinct.len(), steps.len(), "{l}: {words:?}");
+            if l != Locale::en {
+                assert_ne!(
+                    words,
+                    steps.map(|s| suppression_text(Locale::en, &Suppression::Coarsened(s))),
+                    "{l}"
+                );
+            }
+            let rules = rules(l, 5, true, 10);
+            assert!(rules.iter().any(|r| r.contains("k = 5")), "{l}: {rules:?}");
+            assert!(rules.iter().any(|r| r.contains("10")), "{l}: {rules:?}");
+        }
+        assert_eq!(
+            suppression_text(
+                Locale::en,
+                &Suppression::Identifying(vec!["a".into(), "b".into()])
+            ),
+            "answers describing the respondent (a, b) left out: with the exported country × school × role × innovation × language × version × period they made a group under k"
+        );
+    }
 }

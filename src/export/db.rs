@@ -15,6 +15,8 @@ pub struct ExportFilter {
     pub school: Option<String>,
     pub role: Option<String>,
     pub innovation: Option<String>,
+    /// The language answered in (a `lang::Locale` code).
+    pub language: Option<String>,
     /// Also unfinished reflections (finished ones only by default).
     pub unfinished: bool,
     /// Written answers asked for (then only for groups of at least `service::TEXT_MIN_GROUP`).
@@ -31,6 +33,8 @@ pub struct Respondent {
     pub role: String,
     pub innovation: String,
     pub instrument_version: i64,
+    /// The language answered in (a `lang::Locale` code).
+    pub language: String,
     /// The day finished (or started, when unfinished): timestamps are cut to the day.
     pub day: String,
 }
@@ -57,6 +61,7 @@ fn filter_into(sql: &mut Sql, f: &ExportFilter) {
         (" AND r.school_id = ?".to_string(), &f.school),
         (" AND r.role = ?".to_string(), &f.role),
         (" AND r.innovation = ?".to_string(), &f.innovation),
+        (" AND r.language = ?".to_string(), &f.language),
     ];
     for (piece, value) in conditions {
         if let Some(v) = value {
@@ -75,7 +80,7 @@ pub async fn each_respondent(
     use futures::TryStreamExt;
     let mut sql = Sql::new(
         "SELECT r.id, r.school_id, s.network_id, s.country, r.role, r.innovation, r.instrument_version,
-                COALESCE(SUBSTR(r.finished_at, 1, 10), r.started_on) AS day
+                r.language, COALESCE(SUBSTR(r.finished_at, 1, 10), r.started_on) AS day
          FROM reflections r LEFT JOIN schools s ON s.id = r.school_id
          WHERE ",
     );

@@ -1,7 +1,9 @@
 //! Downloads for researchers and admins, all with the same filters (`?instrument=…&…`):
 //! `GET /export/responses.csv` (long CSV), `/export/responses-wide.csv` (one row per
 //! respondent), `/export/responses.json` (all three streamed), `/export/codebook.json`,
-//! `/export/codebook.md` and `/export/reflect-wide.R` (reads the wide CSV with labels).
+//! `/export/codebook.md` and `/export/reflect-wide.R` (reads the wide CSV with labels). The codebook
+//! and the R script speak the request's language (`?lang=`, the cookie, `Accept-Language`: chosen
+//! by `server::language`); the data are the same in every language.
 use crate::accounts::service::SignedIn;
 use crate::server::AppState;
 use axum::extract::{Query, State};
@@ -35,8 +37,10 @@ pub async fn codebook(
     State(state): State<AppState>,
     axum::extract::Path(file): axum::extract::Path<String>,
     Query(params): Query<super::service::ExportParams>,
+    language: Option<axum::Extension<crate::lang::Locale>>,
     SignedIn(user): SignedIn,
 ) -> Response {
+    let l = language.map(|axum::Extension(l)| l).unwrap_or_default();
     let result = async {
         let s = &state;
         Ok::<_, crate::error::AppError>(match file.as_str() {
@@ -52,13 +56,18 @@ pub async fn codebook(
                 .into_response(),
             "codebook.json" => (
                 attachment("codebook", "json", "application/json"),
-                serde_json::to_string_pretty(&super::service::codebook(s, &user, &params).await?)
-                    .map_err(|_| crate::error::AppError::Internal)?,
+                serde_json::to_string_pretty(
+                    &super::service::codebook(s, &user, &params, l).await?,
+                )
+                .map_err(|_| crate::error::AppError::Internal)?,
             )
                 .into_response(),
             "codebook.md" => (
                 attachment("codebook", "md", "text/markdown; charset=utf-8"),
-                super::codebook::markdown(&super::service::codebook(s, &user, &params).await?),
+                super::codebook::markdown(
+                    &super::service::codebook(s, &user, &params, l).await?,
+                    l,
+                ),
             )
                 .into_response(),
             "reflect-wide.R" => (
@@ -73,7 +82,7 @@ pub async fn codebook(
                     ),
                     (header::CACHE_CONTROL, "no-store".to_string()),
                 ],
-                super::service::r_script(s, &user, &params).await?,
+                super::service::r_script(s, &user, &params, l).await?,
             )
                 .into_response(),
             _ => return Err(crate::error::AppError::NotFound("No such download.".into())),

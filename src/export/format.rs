@@ -263,7 +263,7 @@ impl Wide {
     }
 
     fn header(&self) -> Vec<String> {
-        let mut header: Vec<String> = LONG_COLUMNS[..8].iter().map(|c| c.to_string()).collect();
+        let mut header: Vec<String> = LONG_COLUMNS[..9].iter().map(|c| c.to_string()).collect();
         header.extend(self.columns.iter().cloned());
         header.extend(self.scored.iter().map(|(c, _)| format!("score_{c}")));
         header
@@ -458,12 +458,12 @@ mod tests {
     type Answers =
         std::pin::Pin<Box<dyn futures::Stream<Item = Result<Vec<Answered>, sqlx::Error>> + Send>>;
 
-    /// Three respondents of questionnaire `demo` version 1: R0002 (written answers exported),
-    /// R0001 (a coarsened group: their written answer stays out; one item missing, one "na"),
-    /// R0003 (no answers at all).
+    /// Three respondents of questionnaire `demo` version 1: R0002 (answered in Dutch, written
+    /// answers exported), R0001 (a coarsened group, language "any": their written answer stays
+    /// out; one item missing, one "na"), R0003 (answered in Swedish, no answers at all).
     fn prepared() -> Prepared {
         let mut symbols = Symbols::default();
-        let mut lead = |pseudonym: &str, columns: [&str; 6], text: bool| Lead {
+        let mut lead = |pseudonym: &str, columns: [&str; 7], text: bool| Lead {
             pseudonym: pseudonym.into(),
             version: 1,
             columns: columns.map(|c| symbols.of(c)),
@@ -473,17 +473,17 @@ mod tests {
         let leads = vec![
             lead(
                 "R0002",
-                ["S0001", "nl", TEACHER, "data_use", "1", "2026-03"],
+                ["S0001", "nl", TEACHER, "data_use", "1", "2026-03", "nl"],
                 true,
             ),
             lead(
                 "R0001",
-                ["other", "other", LEADERS, "any", "1", "2026"],
+                ["other", "other", LEADERS, "any", "1", "2026", "any"],
                 false,
             ),
             lead(
                 "R0003",
-                ["S0001", "nl", TEACHER, "data_use", "1", "2026-03"],
+                ["S0001", "nl", TEACHER, "data_use", "1", "2026-03", "sv"],
                 true,
             ),
         ];
@@ -559,28 +559,28 @@ mod tests {
     }
 
     const LONG_CSV: &str = "\
-respondent,school,country,role,innovation,instrument,version,period,category,subcategory,item,value
-R0002,S0001,nl,teacher,data_use,demo,1,2026-03,about,you,note,\"Yes, \"\"really\"\"
+respondent,school,country,role,innovation,instrument,version,period,language,category,subcategory,item,value
+R0002,S0001,nl,teacher,data_use,demo,1,2026-03,nl,about,you,note,\"Yes, \"\"really\"\"
 second line\"
-R0002,S0001,nl,teacher,data_use,demo,1,2026-03,lead,vision,q1,4
-R0002,S0001,nl,teacher,data_use,demo,1,2026-03,lead,vision,q2,5
-R0002,S0001,nl,teacher,data_use,demo,1,2026-03,about,you,years,12
-R0001,other,other,leaders,any,demo,1,2026,lead,vision,q1,3
-R0001,other,other,leaders,any,demo,1,2026,lead,vision,q2,na
+R0002,S0001,nl,teacher,data_use,demo,1,2026-03,nl,lead,vision,q1,4
+R0002,S0001,nl,teacher,data_use,demo,1,2026-03,nl,lead,vision,q2,5
+R0002,S0001,nl,teacher,data_use,demo,1,2026-03,nl,about,you,years,12
+R0001,other,other,leaders,any,demo,1,2026,any,lead,vision,q1,3
+R0001,other,other,leaders,any,demo,1,2026,any,lead,vision,q2,na
 ";
 
     const WIDE_CSV: &str = "\
-respondent,school,country,role,innovation,instrument,version,period,q1,q2,years,note,score_lead
-R0002,S0001,nl,teacher,data_use,demo,1,2026-03,4,5,12,\"Yes, \"\"really\"\"
+respondent,school,country,role,innovation,instrument,version,period,language,q1,q2,years,note,score_lead
+R0002,S0001,nl,teacher,data_use,demo,1,2026-03,nl,4,5,12,\"Yes, \"\"really\"\"
 second line\",4.5000
-R0001,other,other,leaders,any,demo,1,2026,3,na,,,3.0000
-R0003,S0001,nl,teacher,data_use,demo,1,2026-03,,,,,
+R0001,other,other,leaders,any,demo,1,2026,any,3,na,,,3.0000
+R0003,S0001,nl,teacher,data_use,demo,1,2026-03,sv,,,,,
 ";
 
     const JSON: &str = r#"{"codebook":"The codebook with the same filters gives every item's text, values and labels.","instrument":"demo","minimum_group_size":5,"versions":[1],"written_answers":true,"respondents":[
-{"answers":{"note":"Yes, \"really\"\nsecond line","q1":"4","q2":"5","years":"12"},"country":"nl","innovation":"data_use","instrument":"demo","period":"2026-03","respondent":"R0002","role":"teacher","school":"S0001","scores":{"lead":4.5},"version":1},
-{"answers":{"q1":"3","q2":"na"},"country":"other","innovation":"any","instrument":"demo","period":"2026","respondent":"R0001","role":"leaders","school":"other","scores":{"lead":3.0},"version":1},
-{"answers":{},"country":"nl","innovation":"data_use","instrument":"demo","period":"2026-03","respondent":"R0003","role":"teacher","school":"S0001","scores":{"lead":null},"version":1}
+{"answers":{"note":"Yes, \"really\"\nsecond line","q1":"4","q2":"5","years":"12"},"country":"nl","innovation":"data_use","instrument":"demo","language":"nl","period":"2026-03","respondent":"R0002","role":"teacher","school":"S0001","scores":{"lead":4.5},"version":1},
+{"answers":{"q1":"3","q2":"na"},"country":"other","innovation":"any","instrument":"demo","language":"any","period":"2026","respondent":"R0001","role":"leaders","school":"other","scores":{"lead":3.0},"version":1},
+{"answers":{},"country":"nl","innovation":"data_use","instrument":"demo","language":"sv","period":"2026-03","respondent":"R0003","role":"teacher","school":"S0001","scores":{"lead":null},"version":1}
 ]}
 "#;
 
@@ -689,7 +689,7 @@ R0003,S0001,nl,teacher,data_use,demo,1,2026-03,,,,,
         assert_eq!(lines, [1, 499, 101]);
         let all = text(&chunks);
         assert!(all.starts_with(&format!("{}\n", LONG_COLUMNS.join(","))));
-        assert!(all.ends_with("R0001,other,other,leaders,any,demo,1,2026,c,s,i299,1\n"));
+        assert!(all.ends_with("R0001,other,other,leaders,any,demo,1,2026,any,c,s,i299,1\n"));
     }
 
     #[tokio::test]

@@ -5,7 +5,8 @@
 //! (`anonymise`), the R script (`rscript`). The respondents of an export after those rules, held
 //! compactly (`prepare`). Downloads for researchers and admins, logged: long and wide CSV and
 //! JSON of consenting respondents, streamed (`service`, `db`, `download`; one driver and a
-//! writer per format in `format`), the codebook (`codebook`); the researcher page `/export` with
+//! writer per format in `format`), the codebook (`codebook`; it and the R script in the request's
+//! language); the researcher page `/export` with
 //! a preview (`pages`, `api`); `reflect export` writes the same to standard output (`cli`);
 //! `reflect-bench export` measures it (`bench`).
 pub mod api;

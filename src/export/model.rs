@@ -13,6 +13,8 @@ pub struct ExportParams {
     pub school: Option<String>,
     pub role: Option<String>,
     pub innovation: Option<String>,
+    /// The language answered in (a language code: en, nl, cs, sl, es, sv).
+    pub language: Option<String>,
     pub unfinished: Option<String>,
     /// "yes": written answers too (only from groups of at least 10).
     pub text: Option<String>,
@@ -31,6 +33,7 @@ impl ExportParams {
             ("school", &self.school),
             ("role", &self.role),
             ("innovation", &self.innovation),
+            ("language", &self.language),
             ("unfinished", &self.unfinished),
             ("text", &self.text),
         ]

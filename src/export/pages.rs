@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::i18n::td_string;
 use crate::lang::Locale;
 use crate::ui::{FilterSelect, Loaded};
-use crate::values::{INNOVATIONS, ROLES, YesNo};
+use crate::values::{INNOVATIONS, RespondentRole, YesNo, innovation_label};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -42,6 +42,7 @@ pub fn ExportPage() -> impl IntoView {
             school: q.get("school"),
             role: q.get("role"),
             innovation: q.get("innovation"),
+            language: q.get("language"),
             unfinished: q.get("unfinished"),
             text: q.get("text"),
         }
@@ -97,15 +98,31 @@ fn ExportFilters(choices: FilterChoices, p: ExportParams) -> impl IntoView {
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     let role = value(&p.role);
     let innovation = value(&p.innovation);
+    let language = value(&p.language);
     let country = value(&p.country).to_lowercase();
     let network = value(&p.network);
     let school = value(&p.school);
-    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
-        list.iter()
-            .map(|(k, l)| (k.to_string(), l.to_string()))
-            .collect()
-    };
-    let (roles, innovations) = (pairs(ROLES), pairs(INNOVATIONS));
+    let roles: Vec<(String, String)> = RespondentRole::ALL
+        .iter()
+        .map(|r| (r.as_str().to_string(), r.label(l).to_string()))
+        .collect();
+    let innovations: Vec<(String, String)> = INNOVATIONS
+        .iter()
+        .map(|i| {
+            let name = innovation_label(l, i).unwrap_or(i);
+            (i.to_string(), name.to_string())
+        })
+        .collect();
+    // each language by its own name, as the language switch names it
+    let languages: Vec<(String, String)> = crate::lang::all()
+        .iter()
+        .map(|&x| {
+            (
+                crate::lang::code(x).to_string(),
+                td_string!(x, common.language_name).to_string(),
+            )
+        })
+        .collect();
     let countries: Vec<(String, String)> = choices
         .countries
         .iter()
@@ -177,6 +194,14 @@ fn ExportFilters(choices: FilterChoices, p: ExportParams) -> impl IntoView {
                 all=td_string!(l, staff.all_innovations)
                 options=innovations
                 selected=innovation
+            />
+            <FilterSelect
+                id="x-language"
+                name="language"
+                label=td_string!(l, export.filter_language)
+                all=td_string!(l, export.all_languages)
+                options=languages
+                selected=language
             />
             <label class="choice">
                 <input

@@ -1,7 +1,7 @@
 //! An export's respondents after the privacy rules, held compactly (an export may hold a hundred
 //! thousand respondents): per respondent a pseudonym and a few numbers into a table of the
 //! export's distinct values; then the answers walked one respondent at a time.
-use super::anonymise::{OTHER, Person, Shown, anonymise_counted, withhold_identifying};
+use super::anonymise::{OTHER, Person, Shown, Step, anonymise_counted, withhold_identifying};
 use super::db::{self, Answered, ExportFilter};
 use super::pseudonym::{Pseudonyms, shuffled};
 use crate::instrument::ItemType;
@@ -18,6 +18,21 @@ pub fn is_text(kind: ItemType) -> bool {
         kind,
         ItemType::ShortText | ItemType::LongText | ItemType::OneWord
     )
+}
+
+/// What an export did beyond showing everyone as they are, and why; counted per respondent in
+/// [`Prepared::report`]. Its words, in any language, are the codebook's
+/// (`codebook::suppression_text`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Suppression {
+    /// Coarsened, or left out, by the group-size rules: the step their school got to.
+    Coarsened(Step),
+    /// Written answers left out: their exported group holds fewer than this many.
+    WrittenAnswers(usize),
+    /// Left out by the filters: what the filter asks for is exported coarser for them.
+    Filtered,
+    /// These answers describing the respondent (item ids) left out.
+    Identifying(Vec<String>),
 }
 
 /// The export's distinct strings (schools, countries, roles, days, …), each held once.
@@ -47,8 +62,8 @@ impl Symbols {
 pub struct Lead {
     pub pseudonym: Box<str>,
     pub version: i64,
-    /// school, country, role, innovation, version, period — as the export shows them.
-    pub columns: [u32; 6],
+    /// school, country, role, innovation, version, period, language — as the export shows them.
+    pub columns: [u32; 7],
     /// Their written answers may be exported.
     pub text: bool,
     /// Their answers that describe them (items marked `identifying`) are left out.
@@ -76,7 +91,7 @@ pub struct Prepared {
     pub items: HashMap<String, Vec<ItemPlace>>,
     pub versions: Vec<i64>,
     /// What was coarsened, left out or withheld, with how many respondents.
-    pub report: Vec<(String, usize)>,
+    pub report: Vec<(Suppression, usize)>,
     pub k: usize,
 }
 
@@ -90,8 +105,8 @@ impl Prepared {
         })
     }
 
-    /// The eight leading columns of a respondent's rows.
-    pub fn lead_columns<'a>(&'a self, lead: &'a Lead) -> [&'a str; 8] {
+    /// The nine leading columns of a respondent's rows (`service::LONG_COLUMNS`).
+    pub fn lead_columns<'a>(&'a self, lead: &'a Lead) -> [&'a str; 9] {
         let c = |i: usize| self.symbols.get(lead.columns[i]);
         [
             &lead.pseudonym,
@@ -102,6 +117,7 @@ impl Prepared {
             &self.filter.instrument,
             c(4),
             c(5),
+            c(6),
         ]
     }
 
@@ -190,10 +206,11 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
     }
     // The group-size rules run over everyone of the questionnaire (finished, or unfinished too when
     // asked for); every filter then picks respondents by what the export shows of them (country,
-    // school, role, innovation, version, period). So every export is a set of rows of one
-    // anonymised whole: a filter that the whole shows coarser (a small school as "other", a
-    // headteacher as "leaders", a month as its year) selects nobody there, and two exports joined
-    // on their answers show nothing a single export does not.
+    // school, role, innovation, language, version, period). So every export is a set of rows of
+    // one anonymised whole: a filter that the whole shows coarser (a small school as "other", a
+    // headteacher as "leaders", a month as its year, a lone Swedish speaker's language as "any")
+    // selects nobody there, and two exports joined on their answers show nothing a single export
+    // does not.
     let base = ExportFilter {
         instrument: f.instrument.clone(),
         unfinished: f.unfinished,
@@ -211,6 +228,7 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
             innovation: r.innovation,
             version: r.instrument_version,
             month: r.day.chars().take(7).collect(),
+            language: r.language,
         };
         let tuple = match tuple_index.get(&person) {
             Some(t) => *t,
@@ -233,7 +251,11 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
     drop(tuple_index);
 
     let k = usize::try_from(state.config.min_group_size).unwrap_or(5);
-    let (shown, mut report) = anonymise_counted(&tuples, k);
+    let (shown, steps) = anonymise_counted(&tuples, k);
+    let mut report: Vec<(Suppression, usize)> = steps
+        .into_iter()
+        .map(|(step, n)| (Suppression::Coarsened(step), n))
+        .collect();
     // written answers: only from exported groups of at least TEXT_MIN_GROUP
     let mut cells: HashMap<&Shown, usize> = HashMap::new();
     for (s, (_, n)) in shown.iter().zip(&tuples) {
@@ -258,13 +280,7 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
             .map(|((_, (_, n)), _)| n)
             .sum();
         if withheld > 0 {
-            report.push((
-                format!(
-                    "written answers left out: their group (country × school × role as exported) has fewer than {} respondents",
-                    TEXT_MIN_GROUP.max(k)
-                ),
-                withheld,
-            ));
+            report.push((Suppression::WrittenAnswers(TEXT_MIN_GROUP.max(k)), withheld));
         }
     }
     let schools = Pseudonyms::new(
@@ -275,9 +291,9 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
             .map(|s| s.school.as_str())
             .filter(|s| *s != OTHER),
     );
-    // per tuple: the shown school (pseudonymised), country, role, innovation, version and period
-    // as symbols
-    let shown_columns: Vec<Option<[u32; 6]>> = shown
+    // per tuple: the shown school (pseudonymised), country, role, innovation, version, period and
+    // language as symbols
+    let shown_columns: Vec<Option<[u32; 7]>> = shown
         .iter()
         .map(|s| {
             s.as_ref().map(|s| {
@@ -288,6 +304,7 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
                     symbols.of(&s.innovation),
                     symbols.of(&s.version.to_string()),
                     symbols.of(&s.period),
+                    symbols.of(&s.language),
                 ]
             })
         })
@@ -301,6 +318,7 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
             && f.school.as_ref().is_none_or(|x| s.school == *x)
             && f.role.as_ref().is_none_or(|r| s.role == *r)
             && f.innovation.as_ref().is_none_or(|i| s.innovation == *i)
+            && f.language.as_ref().is_none_or(|l| s.language == *l)
             && f.version.is_none_or(|v| s.version == v)
             && period_within(&s.period, f.from.as_deref(), f.to.as_deref())
             && f.network
@@ -316,10 +334,7 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
         })
         .count();
     if coarser > 0 {
-        report.push((
-            "left out by the filters: their school, country, role, innovation or period is exported coarser than the filter asks (a filter cannot make a group smaller than the rules allow)".into(),
-            coarser,
-        ));
+        report.push((Suppression::Filtered, coarser));
     }
     let kept = pending.iter().filter(|p| selected(p)).count();
     let mut pseudonyms = shuffled("R", kept).into_iter();
@@ -387,13 +402,7 @@ pub async fn prepare(state: &AppState, f: ExportFilter) -> Result<Prepared, sqlx
     }
     let hidden = hide_identifying(state, &f, &identifying, &index, &mut leads, k).await?;
     if hidden > 0 {
-        report.push((
-            format!(
-                "answers describing the respondent ({}) left out: with the exported country × school × role × innovation × version × period they made a group under k",
-                identifying.join(", ")
-            ),
-            hidden,
-        ));
+        report.push((Suppression::Identifying(identifying.clone()), hidden));
     }
     Ok(Prepared {
         filter: f,
@@ -426,11 +435,12 @@ fn period_within(period: &str, from: Option<&str>, to: Option<&str>) -> bool {
     from.is_none_or(|d| first.as_str() >= d) && to.is_none_or(|d| last.as_str() <= d)
 }
 
-/// Whether a respondent's real country, school, network, role, innovation, version and day match
-/// the filter (the day by their month: the export never holds the day).
+/// Whether a respondent's real country, school, network, role, innovation, language, version and
+/// day match the filter (the day by their month: the export never holds the day).
 fn raw_match(f: &ExportFilter, p: &Person, network: Option<&str>) -> bool {
     let (first, last) = period_days(&p.month);
     f.innovation.as_ref().is_none_or(|i| p.innovation == *i)
+        && f.language.as_ref().is_none_or(|l| p.language == *l)
         && f.version.is_none_or(|v| p.version == v)
         && f.from.as_deref().is_none_or(|d| last.as_str() >= d)
         && f.to.as_deref().is_none_or(|d| first.as_str() <= d)
@@ -466,7 +476,7 @@ async fn hide_identifying(
             given[*i as usize].push((item, value));
         }
     }
-    let mut cells: HashMap<[u32; 6], u32> = HashMap::new();
+    let mut cells: HashMap<[u32; 7], u32> = HashMap::new();
     let mut tuples: HashMap<Vec<(String, String)>, u32> = HashMap::new();
     let people: Vec<(u32, Option<u32>)> = leads
         .iter()

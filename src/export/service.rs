@@ -6,6 +6,7 @@ use super::prepare::{Prepared, TEXT_MIN_GROUP, is_text, prepare};
 use crate::accounts::model::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::instrument::ItemType;
+use crate::lang::Locale;
 use crate::server::AppState;
 use crate::values::YesNo;
 use std::collections::HashMap;
@@ -63,13 +64,17 @@ pub fn check(state: &AppState, p: &ExportParams) -> AppResult<ExportFilter> {
         return Err(AppError::invalid("Choose a role from the list."));
     }
     let innovation = some(&p.innovation);
-    if innovation.is_some_and(|i| {
-        !crate::reflection::model::INNOVATIONS
-            .iter()
-            .any(|(k, _)| k == &i)
-    }) {
+    if innovation.is_some_and(|i| !crate::values::INNOVATIONS.contains(&i)) {
         return Err(AppError::invalid("Choose an innovation from the list."));
     }
+    let language = match some(&p.language) {
+        None => None,
+        Some(code) => Some(
+            crate::lang::parse(code)
+                .map(crate::lang::code)
+                .ok_or_else(|| AppError::invalid("Choose a language from the list."))?,
+        ),
+    };
     let country = some(&p.country).map(str::to_lowercase);
     if country
         .as_deref()
@@ -97,6 +102,7 @@ pub fn check(state: &AppState, p: &ExportParams) -> AppResult<ExportFilter> {
         school: some(&p.school).map(str::to_string),
         role: role.map(str::to_string),
         innovation: innovation.map(str::to_string),
+        language: language.map(str::to_string),
         unfinished,
         text,
     })
@@ -112,6 +118,7 @@ pub const LONG_COLUMNS: &[&str] = &[
     "instrument",
     "version",
     "period",
+    "language",
     "category",
     "subcategory",
     "item",
@@ -248,27 +255,6 @@ pub async fn json(state: &AppState, user: &CurrentUser, p: &ExportParams) -> App
     prepared_download(state, user, p, "json", |prep| Json::of(state, prep)).await
 }
 
-/// The long CSV's columns with their meaning, for the codebook.
-fn column_meanings() -> Vec<(String, String)> {
-    [
-        ("respondent", "respondent pseudonym (this export only)"),
-        ("school", "school pseudonym (this export only), or \"other\""),
-        ("country", "two-letter country code, or \"other\""),
-        ("role", "role, role group or \"any\" (see anonymisation)"),
-        ("innovation", "the innovation reflected on: data_use, pln, other, or \"any\" (see anonymisation)"),
-        ("instrument", "questionnaire id"),
-        ("version", "questionnaire version"),
-        ("period", "month finished (or started, when unfinished), YYYY-MM, or only its year YYYY where the month would single out a small group"),
-        ("category", "category id"),
-        ("subcategory", "subcategory id"),
-        ("item", "item id (see Items)"),
-        ("value", "the answer as stored: a scale point, \"na\", an option value (several joined by commas), a number, or written text"),
-    ]
-    .into_iter()
-    .map(|(a, b)| (a.to_string(), b.to_string()))
-    .collect()
-}
-
 /// A category with Likert items in one version: its reliability goes into the codebook.
 struct ScoredCategory {
     version: i64,
@@ -277,10 +263,13 @@ struct ScoredCategory {
     items: Vec<String>,
 }
 
-/// Every exported item of the export's versions, and per (version, category) its Likert items.
+/// The questionnaire's title, every exported item of the export's versions, and per (version,
+/// category) its Likert items; texts, names and labels in language `l` where translated (ids and
+/// values are the same in every language).
 fn codebook_items(
     state: &AppState,
     prep: &Prepared,
+    l: Locale,
 ) -> (
     String,
     Vec<super::codebook::CodebookItem>,
@@ -295,6 +284,7 @@ fn codebook_items(
         let Some(inst) = state.instruments.get(&f.instrument, v) else {
             continue;
         };
+        let inst = state.instruments.localized(&inst, l);
         title = inst.title.clone();
         for c in &inst.categories {
             let mut likert = Vec::new();
@@ -323,7 +313,9 @@ fn codebook_items(
                         version: v,
                         id: i.id.clone(),
                         category: c.id.clone(),
+                        category_title: c.title.clone(),
                         subcategory: s.id.clone(),
+                        subcategory_title: s.title.clone(),
                         text: i.text.clone(),
                         kind: serde_json::to_value(i.kind)
                             .ok()
@@ -347,17 +339,31 @@ fn codebook_items(
     (title, items, scored)
 }
 
-/// The codebook of the export these filters make, with each category's reliability over it
-/// (gathered while the answers stream past, in constant memory).
+/// What a reader of the codebook or R script in language `l` should know of its texts: the
+/// translation's own note (whose translation, not validated), or that there is no translation.
+fn translation_note(state: &AppState, instrument: &str, l: Locale) -> Option<String> {
+    let inst = state.instruments.latest(instrument)?.instrument.clone();
+    if crate::lang::code(l) == inst.language {
+        return None;
+    }
+    state
+        .instruments
+        .translation_note(instrument, l)
+        .or_else(|| Some(super::codebook::untranslated_note(l, &inst.language)))
+}
+
+/// The codebook of the export these filters make, in language `l`, with each category's
+/// reliability over it (gathered while the answers stream past, in constant memory).
 pub async fn codebook(
     state: &AppState,
     user: &CurrentUser,
     p: &ExportParams,
+    l: Locale,
 ) -> AppResult<super::codebook::Codebook> {
     use super::codebook::*;
     use super::stats::AlphaSums;
     let prep = prepared(state, user, p).await?;
-    let (title, items, scored) = codebook_items(state, &prep);
+    let (title, items, scored) = codebook_items(state, &prep, l);
     let mut sums: Vec<AlphaSums> = scored
         .iter()
         .map(|c| AlphaSums::new(c.items.len()))
@@ -396,52 +402,71 @@ pub async fn codebook(
     Ok(Codebook {
         instrument: prep.filter.instrument.clone(),
         title,
+        language: crate::lang::code(l).to_string(),
+        translation_note: translation_note(state, &prep.filter.instrument, l),
         versions: prep.versions.clone(),
         filters: serde_json::to_value(&prep.filter).unwrap_or_default(),
         respondents: prep.leads.len(),
         minimum_group_size: prep.k,
-        anonymisation: rules(prep.k, prep.filter.text, TEXT_MIN_GROUP.max(prep.k)),
-        suppression: prep
-            .report
-            .iter()
-            .map(|(what, n)| (what.clone(), coarse(*n, prep.k)))
-            .collect(),
-        columns: column_meanings(),
+        anonymisation: rules(l, prep.k, prep.filter.text, TEXT_MIN_GROUP.max(prep.k)),
+        suppression: suppression(l, &prep),
+        columns: columns(l),
         items,
         categories,
     })
 }
 
-/// The R script that reads this export's wide CSV and applies the codebook's labels. It holds
-/// no data, so it is not logged.
-pub async fn r_script(state: &AppState, user: &CurrentUser, p: &ExportParams) -> AppResult<String> {
+/// The R script that reads this export's wide CSV and applies the codebook's labels, in language
+/// `l` (its comments, messages and labels). It holds no data, so it is not logged.
+pub async fn r_script(
+    state: &AppState,
+    user: &CurrentUser,
+    p: &ExportParams,
+    l: Locale,
+) -> AppResult<String> {
     let prep = prepared(state, user, p).await?;
-    let (title, items, _) = codebook_items(state, &prep);
+    let (title, items, _) = codebook_items(state, &prep, l);
     let wide = Wide::of(state, &prep);
+    let note = translation_note(state, &prep.filter.instrument, l);
     Ok(super::rscript::script(
-        &title,
-        &prep.filter.instrument,
+        &super::rscript::Heading {
+            title: &title,
+            instrument: &prep.filter.instrument,
+            language: l,
+            translation_note: note.as_deref(),
+        },
         &items,
         &wide.scored_categories(),
     ))
 }
 
+/// What was coarsened, left out or withheld, in language `l`, with how many respondents (`None`
+/// for fewer than k).
+fn suppression(l: Locale, prep: &Prepared) -> Vec<(String, Option<i64>)> {
+    prep.report
+        .iter()
+        .map(|(what, n)| {
+            (
+                super::codebook::suppression_text(l, what),
+                coarse(*n, prep.k),
+            )
+        })
+        .collect()
+}
+
 /// What an export with these filters would hold, without the data (the researcher page's
-/// preview). Not logged: it shows counts only, after the same rules.
+/// preview, in language `l`). Not logged: it shows counts only, after the same rules.
 pub async fn preview(
     state: &AppState,
     user: &CurrentUser,
     p: &ExportParams,
+    l: Locale,
 ) -> AppResult<super::model::ExportPreview> {
     let prep = prepared(state, user, p).await?;
     Ok(super::model::ExportPreview {
         respondents: prep.leads.len() as i64,
         minimum_group_size: prep.k as i64,
-        suppression: prep
-            .report
-            .iter()
-            .map(|(what, n)| (what.clone(), coarse(*n, prep.k)))
-            .collect(),
+        suppression: suppression(l, &prep),
     })
 }
 
@@ -450,21 +475,20 @@ fn coarse(n: usize, k: usize) -> Option<i64> {
     (n == 0 || n >= k).then(|| i64::try_from(n).unwrap_or(i64::MAX))
 }
 
-/// The schools, networks and countries the page's filters offer (researchers and admins).
+/// The questionnaires (titled in language `l`), schools, networks and countries the page's
+/// filters offer (researchers and admins).
 pub async fn choices(
     state: &AppState,
     user: &CurrentUser,
+    l: Locale,
 ) -> AppResult<super::model::FilterChoices> {
     may_export(user)?;
     let d = crate::schools::service::directory(&state.db).await?;
     Ok(super::model::FilterChoices {
-        instruments: crate::reflection::service::list_instruments(
-            state,
-            crate::lang::Locale::default(),
-        )
-        .into_iter()
-        .map(|i| (i.id, i.title))
-        .collect(),
+        instruments: crate::reflection::service::list_instruments(state, l)
+            .into_iter()
+            .map(|i| (i.id, i.title))
+            .collect(),
         networks: d.networks.into_iter().map(|n| (n.id, n.name)).collect(),
         schools: d.schools.into_iter().map(|s| (s.id, s.name)).collect(),
         countries: d.countries,

@@ -1,5 +1,6 @@
 //! Research export (long CSV): consent honoured, unfinished only on request, pseudonyms, small
-//! groups left out, filters, permissions, streaming download parsed back with the csv crate — on
+//! groups left out, filters, permissions, streaming download parsed back with the csv crate; the
+//! language answered in as a column and a filter; the codebook and R script in any language — on
 //! SQLite and PostgreSQL.
 use crate::common;
 
@@ -21,6 +22,15 @@ async fn reflection(app: &common::TestApp, school: &str, consent: &str, seed: us
     .await;
 }
 
+/// The long CSV's columns by name.
+const SCHOOL: usize = 1;
+const PERIOD: usize = 7;
+const LANGUAGE: usize = 8;
+const ITEM: usize = 11;
+const VALUE: usize = 12;
+/// The leading columns of the wide CSV (the long CSV's up to `language`).
+const LEAD: usize = 9;
+
 /// Per respondent (by pseudonym) their sorted (item, value) pairs.
 type ByRespondent = BTreeMap<String, Vec<(String, String)>>;
 
@@ -37,7 +47,7 @@ fn parse(csv_text: &str) -> (Vec<csv::StringRecord>, ByRespondent) {
     for r in &rows {
         by.entry(r[0].to_string())
             .or_default()
-            .push((r[10].to_string(), r[11].to_string()));
+            .push((r[ITEM].to_string(), r[VALUE].to_string()));
     }
     for v in by.values_mut() {
         v.sort();
@@ -158,8 +168,12 @@ async fn researchers_export_anonymised_answers(app: &mut common::TestApp) {
         assert!(r[0].starts_with('R') && r[1].starts_with('S'), "{r:?}");
         assert_eq!((&r[2], &r[3], &r[4]), ("nl", "teacher", "data_use"));
         assert!(
-            r[7].len() == 7 && r[7].as_bytes()[4] == b'-',
+            r[PERIOD].len() == 7 && r[PERIOD].as_bytes()[4] == b'-',
             "a month, never the day: {r:?}"
+        );
+        assert_eq!(
+            &r[LANGUAGE], "en",
+            "answered in English (no other asked for)"
         );
     }
     assert!(!r.body.contains("school-a") && !r.body.contains("ABCD2345"));
@@ -182,7 +196,11 @@ async fn researchers_export_anonymised_answers(app: &mut common::TestApp) {
     assert_eq!(wide.status, StatusCode::OK, "{}", wide.body);
     let mut reader = csv::Reader::from_reader(wide.body.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(header[..8], reflect::export::service::LONG_COLUMNS[..8]);
+    assert_eq!(
+        header[..LEAD],
+        reflect::export::service::LONG_COLUMNS[..LEAD]
+    );
+    assert_eq!(header[LEAD - 1], "language");
     let inst = common::leadership(app);
     let wide_rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(wide_rows.len(), 6);
@@ -191,7 +209,7 @@ async fn researchers_export_anonymised_answers(app: &mut common::TestApp) {
         let mut answers: Vec<(String, String)> = header
             .iter()
             .zip(row.iter())
-            .skip(8)
+            .skip(LEAD)
             .filter(|(h, v)| !h.starts_with("score_") && !v.is_empty())
             .map(|(h, v)| (h.clone(), v.to_string()))
             .collect();
@@ -249,7 +267,7 @@ async fn researchers_export_anonymised_answers(app: &mut common::TestApp) {
     assert_eq!(cb["minimum_group_size"], 5);
     let items = cb["items"].as_array().unwrap();
     let exported_items: std::collections::BTreeSet<&str> =
-        rows.iter().map(|r| r.get(10).unwrap()).collect();
+        rows.iter().map(|r| r.get(ITEM).unwrap()).collect();
     assert_eq!(items.len(), exported_items.len());
     let first = &items[0];
     assert_eq!(first["type"], "likert");
@@ -441,14 +459,16 @@ async fn innovation_and_dates_are_quasi_identifiers(app: &mut common::TestApp) {
     // version, date) holds at least k respondents
     let mut groups: BTreeMap<Vec<String>, std::collections::BTreeSet<String>> = BTreeMap::new();
     for r in &rows {
-        let key = [1, 2, 3, 4, 6, 7].map(|i| r[i].to_string()).to_vec();
+        let key = [1, 2, 3, 4, 6, PERIOD, LANGUAGE]
+            .map(|i| r[i].to_string())
+            .to_vec();
         groups.entry(key).or_default().insert(r[0].to_string());
     }
     for (key, who) in &groups {
         assert!(who.len() >= 5, "{key:?} holds {} respondents", who.len());
     }
     assert!(
-        rows.iter().all(|r| &r[4] == "any" && r[7].len() == 4),
+        rows.iter().all(|r| &r[4] == "any" && r[PERIOD].len() == 4),
         "innovation left out, the month shown as its year"
     );
     // filters select by what the export shows: the six on data use cannot be picked out
@@ -459,6 +479,410 @@ async fn innovation_and_dates_are_quasi_identifiers(app: &mut common::TestApp) {
 }
 
 on_both_backends!(innovation_and_dates_are_quasi_identifiers);
+
+/// A finished leadership reflection of a teacher in a school, answered in `language`; the first two
+/// statements tell `seed` (below 25) apart, the others are all 3.
+async fn answered_in(app: &common::TestApp, school: &str, language: &str, seed: usize) {
+    let start = [
+        ("innovation", "data_use"),
+        ("consent", "yes"),
+        ("school_code", school),
+        ("language", language),
+    ];
+    common::leadership_reflection(app, &start, usize::MAX, |c, i, _| {
+        match (c, i) {
+            (0, 0) => 1 + seed % 5,
+            (0, 1) => 1 + seed / 5 % 5,
+            _ => 3,
+        }
+        .to_string()
+    })
+    .await;
+}
+
+/// Per stored reflection its language, by its sorted answers (unique per respondent here).
+async fn languages_by_answers(app: &common::TestApp) -> BTreeMap<Vec<(String, String)>, String> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT r.id, r.language, a.item_id, a.value FROM answers a JOIN reflections r ON r.id = a.reflection_id",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    let mut by: BTreeMap<String, (String, Vec<(String, String)>)> = BTreeMap::new();
+    for (id, language, item, value) in rows {
+        let entry = by.entry(id).or_insert_with(|| (language, Vec::new()));
+        entry.1.push((item, value));
+    }
+    by.into_values()
+        .map(|(language, mut answers)| {
+            answers.sort();
+            (answers, language)
+        })
+        .collect()
+}
+
+/// School A: five teachers answered in Dutch, five in Swedish — two groups of k, shown as they
+/// are. School B: six in Dutch and one in Swedish — the one would be named by their language, so
+/// the school's language is "any" (and its month a year). A filter on a language selects by what
+/// the export shows.
+async fn the_language_answered_in_is_exported_and_anonymised(app: &mut common::TestApp) {
+    common::add_school(app, "school-a", "ABCD2345", "nl").await;
+    common::add_school(app, "school-b", "EFGH6789", "nl").await;
+    for seed in 0..5 {
+        answered_in(app, "ABCD2345", "nl", seed).await;
+        answered_in(app, "ABCD2345", "sv", seed + 5).await;
+    }
+    for seed in 10..16 {
+        answered_in(app, "EFGH6789", "nl", seed).await;
+    }
+    answered_in(app, "EFGH6789", "sv", 16).await;
+    let stored = languages_by_answers(app).await;
+    assert_eq!(
+        stored.len(),
+        17,
+        "every respondent's answers tell them apart"
+    );
+    app.sign_in_as("r@x.org", "researcher", None).await;
+
+    let url = "/export/responses.csv?instrument=leadership-reflection";
+    let r = app.get(url).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (rows, by) = parse(&r.body);
+    assert_eq!(by.len(), 17);
+    // per exported school: its respondents' languages as the export shows them
+    let mut schools: BTreeMap<String, BTreeMap<String, std::collections::BTreeSet<String>>> =
+        BTreeMap::new();
+    for r in &rows {
+        schools
+            .entry(r[SCHOOL].to_string())
+            .or_default()
+            .entry(r[LANGUAGE].to_string())
+            .or_default()
+            .insert(r[0].to_string());
+    }
+    let shown: Vec<Vec<(String, usize)>> = schools
+        .values()
+        .map(|languages| {
+            languages
+                .iter()
+                .map(|(l, who)| (l.clone(), who.len()))
+                .collect()
+        })
+        .collect();
+    let expected = |pairs: &[(&str, usize)]| -> Vec<(String, usize)> {
+        pairs.iter().map(|(l, n)| (l.to_string(), *n)).collect()
+    };
+    assert!(
+        shown.contains(&expected(&[("nl", 5), ("sv", 5)]))
+            && shown.contains(&expected(&[("any", 7)])),
+        "{shown:?}"
+    );
+    // each language shown is the one the respondent answered in
+    for (pseudonym, answers) in &by {
+        let row = rows.iter().find(|r| &r[0] == pseudonym).unwrap();
+        let language = &stored[answers];
+        if &row[LANGUAGE] == "any" {
+            assert_eq!(row[PERIOD].len(), 4, "the month went first: {row:?}");
+        } else {
+            assert_eq!(&row[LANGUAGE], language.as_str(), "{row:?}");
+            assert_eq!(row[PERIOD].len(), 7, "{row:?}");
+        }
+    }
+    // every group of the quasi-identifiers as exported holds at least k respondents
+    let mut groups: BTreeMap<Vec<String>, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for r in &rows {
+        let key = [1, 2, 3, 4, 6, PERIOD, LANGUAGE]
+            .map(|i| r[i].to_string())
+            .to_vec();
+        groups.entry(key).or_default().insert(r[0].to_string());
+    }
+    assert!(groups.values().all(|who| who.len() >= 5), "{groups:?}");
+
+    // the wide CSV and the JSON carry the same column
+    let wide = app
+        .get("/export/responses-wide.csv?instrument=leadership-reflection")
+        .await;
+    let mut reader = csv::Reader::from_reader(wide.body.as_bytes());
+    assert_eq!(&reader.headers().unwrap()[LANGUAGE], "language");
+    let mut wide_languages: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[LANGUAGE].to_string())
+        .collect();
+    wide_languages.sort();
+    let json = app
+        .get("/export/responses.json?instrument=leadership-reflection")
+        .await;
+    let doc: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    let mut json_languages: Vec<String> = doc["respondents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["language"].as_str().unwrap().to_string())
+        .collect();
+    json_languages.sort();
+    let mut csv_languages: Vec<String> = by
+        .keys()
+        .map(|p| rows.iter().find(|r| &r[0] == p).unwrap()[LANGUAGE].to_string())
+        .collect();
+    csv_languages.sort();
+    assert_eq!(wide_languages, csv_languages);
+    assert_eq!(json_languages, csv_languages);
+    assert_eq!(csv_languages.iter().filter(|l| *l == "any").count(), 7);
+
+    // the filter: school A's five Swedish-speaking teachers; school B's one is "any" there
+    let (rows, swedes) = parse(&app.get(&format!("{url}&language=sv")).await.body);
+    assert_eq!(swedes.len(), 5);
+    assert!(rows.iter().all(|r| &r[LANGUAGE] == "sv"));
+    for answers in swedes.values() {
+        assert_eq!(stored[answers], "sv");
+    }
+    let (_, dutch) = parse(&app.get(&format!("{url}&language=nl")).await.body);
+    assert_eq!(dutch.len(), 5, "school B's six Dutch are shown as \"any\"");
+    assert!(dutch.values().all(|answers| stored[answers] == "nl"));
+    let (none, _) = parse(&app.get(&format!("{url}&language=es")).await.body);
+    assert!(none.is_empty());
+    assert_eq!(
+        app.get(&format!("{url}&language=klingon")).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let preview = |language: &'static str| {
+        let app = &*app;
+        async move {
+            app.call(
+                "preview_export",
+                &[
+                    ("params[instrument]", "leadership-reflection"),
+                    ("params[language]", language),
+                ],
+            )
+            .await
+            .json::<reflect::export::model::ExportPreview>()
+        }
+    };
+    let pv = preview("sv").await;
+    assert_eq!(pv.respondents, 5);
+    assert!(
+        pv.suppression
+            .iter()
+            .any(|(w, n)| w.starts_with("left out by the filters") && n.is_none()),
+        "the lone Swedish speaker: fewer than k, never the count: {:?}",
+        pv.suppression
+    );
+    let pv = preview("nl").await;
+    assert!(
+        pv.suppression
+            .iter()
+            .any(|(w, n)| w.starts_with("left out by the filters") && *n == Some(6)),
+        "{:?}",
+        pv.suppression
+    );
+    // the page offers the filter, each language by its own name
+    let page = app
+        .get("/export?instrument=leadership-reflection&language=sv")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("name=\"language\"")
+            && page.body.contains(">Svenska<")
+            && page.body.contains(">Čeština<"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("/export/responses.csv?instrument=leadership-reflection&amp;language=sv"),
+        "{}",
+        page.body
+    );
+
+    // the codebook names the column's codes and counts the coarsening
+    let cb: serde_json::Value = serde_json::from_str(
+        &app.get("/export/codebook.json?instrument=leadership-reflection")
+            .await
+            .body,
+    )
+    .unwrap();
+    let columns = cb["columns"].as_array().unwrap();
+    let language = columns.iter().find(|c| c[0] == "language").unwrap();
+    let meaning = language[1].as_str().unwrap();
+    assert!(
+        meaning.contains("sv = Swedish") && meaning.contains("nl = Dutch"),
+        "{meaning}"
+    );
+    assert!(
+        cb["suppression"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s[0] == "month shown as its year, language left out (\"any\")" && s[1] == 7),
+        "{}",
+        cb["suppression"]
+    );
+}
+
+/// The codebook and the R script speak the request's language: their headings, sentences, item
+/// texts and labels; the ids and values stay as they are.
+async fn codebook_and_r_script_in_the_request_s_language(app: &mut common::TestApp) {
+    use reflect::lang::Locale;
+    common::add_school(app, "school-a", "ABCD2345", "nl").await;
+    for seed in 0..5 {
+        answered_in(app, "ABCD2345", "nl", seed).await;
+    }
+    app.sign_in_as("r@x.org", "researcher", None).await;
+    let inst = common::leadership(app);
+    let first = &inst.categories[0].subcategories[0].items[0];
+    let dutch = app.state.instruments.localized(&inst, Locale::nl);
+    let dutch_first = &dutch.categories[0].subcategories[0].items[0];
+    assert_eq!(dutch_first.id, first.id);
+    assert_ne!(
+        dutch_first.text, first.text,
+        "the questionnaire has a Dutch text"
+    );
+    let query = "instrument=leadership-reflection";
+
+    // no language asked for, none in the browser: English
+    let en = app.get(&format!("/export/codebook.md?{query}")).await;
+    assert_eq!(en.status, StatusCode::OK, "{}", en.body);
+    assert!(en.body.starts_with("# Codebook: "), "{}", en.body);
+    assert!(en.body.contains("\n## Anonymisation\n") && en.body.contains("\n## Items\n"));
+    assert!(en.body.contains(&first.text) && !en.body.contains(&dutch_first.text));
+    assert!(!en.body.contains("## Translation"), "English is the source");
+
+    // ?lang=nl: Dutch headings, sentences and item texts; the same ids
+    let nl = app
+        .get(&format!("/export/codebook.md?{query}&lang=nl"))
+        .await;
+    assert_eq!(nl.status, StatusCode::OK, "{}", nl.body);
+    assert!(nl.body.starts_with("# Codeboek: "), "{}", nl.body);
+    for heading in [
+        "## Vertaling",
+        "## Anonimisering",
+        "## Onderdrukking in deze export",
+        "## Kolommen (lange CSV)",
+    ] {
+        assert!(nl.body.contains(heading), "{heading}: {}", nl.body);
+    }
+    assert!(nl.body.contains(&dutch_first.text), "{}", nl.body);
+    assert!(!nl.body.contains(&first.text), "no English item text");
+    assert!(nl.body.contains(&format!("`{}`", first.id)));
+    assert!(
+        nl.body.contains("Vertaling door het Reflect-team"),
+        "the translation's own note: {}",
+        nl.body
+    );
+    assert!(!nl.body.contains("## Anonymisation"));
+    // the address's choice is kept in a cookie, which here stood for the session: sign in again
+    app.sign_in("r@x.org", "a long test password").await;
+
+    // the JSON codebook: the language named, the texts and labels translated, values the same
+    let cb: serde_json::Value = serde_json::from_str(
+        &app.get(&format!("/export/codebook.json?{query}&lang=nl"))
+            .await
+            .body,
+    )
+    .unwrap();
+    app.sign_in("r@x.org", "a long test password").await;
+    assert_eq!(cb["language"], "nl");
+    assert!(cb["translation_note"].as_str().unwrap().contains("Reflect"));
+    let item = &cb["items"][0];
+    assert_eq!(item["id"], first.id.as_str());
+    assert_eq!(item["text"], dutch_first.text.as_str());
+    let scale = dutch.scale(dutch_first).unwrap();
+    assert_eq!(item["values"][0][0], "1");
+    assert_eq!(item["values"][0][1], scale.labels[0].as_str());
+    assert_ne!(scale.labels[0], inst.scale(first).unwrap().labels[0]);
+    let rules = cb["anonymisation"].to_string();
+    assert!(rules.contains("taal × versie × periode"), "{rules}");
+
+    // the browser's language when none is asked for
+    let swedish = app
+        .send(
+            axum::http::Request::get(format!("/export/codebook.md?{query}"))
+                .header(axum::http::header::ACCEPT_LANGUAGE, "sv-SE, en;q=0.5")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(swedish.status, StatusCode::OK);
+    assert!(swedish.body.starts_with("# Kodbok: "), "{}", swedish.body);
+
+    // the R script in Czech: comments, messages and labels; the code the same
+    let english_script = app.get(&format!("/export/reflect-wide.R?{query}")).await;
+    assert!(
+        english_script
+            .body
+            .starts_with("# Reads a Reflect research export")
+    );
+    let czech = app.state.instruments.localized(&inst, Locale::cs);
+    let czech_label = &czech
+        .scale(&czech.categories[0].subcategories[0].items[0])
+        .unwrap()
+        .labels[0];
+    assert_ne!(czech_label, &inst.scale(first).unwrap().labels[0]);
+    let script = app
+        .get(&format!("/export/reflect-wide.R?{query}&lang=cs"))
+        .await;
+    app.sign_in("r@x.org", "a long test password").await;
+    assert_eq!(script.status, StatusCode::OK, "{}", script.body);
+    assert!(
+        script.body.starts_with("# Načte výzkumný export"),
+        "{}",
+        script.body
+    );
+    assert!(
+        script.body.contains("Překlad"),
+        "the translation's note: {}",
+        script.body
+    );
+    assert!(
+        script.body.contains(&format!(
+            "{} = c(\"1\" = {}",
+            reflect::export::rscript::r_string(&first.id),
+            reflect::export::rscript::r_string(czech_label)
+        )),
+        "{}",
+        script.body
+    );
+    assert!(!script.body.contains("Reads a Reflect research export"));
+    for code in [
+        "reflect <- read.csv(path, colClasses = \"character\"",
+        "for (column in c(\"school\", \"country\", \"role\", \"innovation\", \"language\"))",
+    ] {
+        assert!(
+            script.body.contains(code) && english_script.body.contains(code),
+            "{code}"
+        );
+    }
+
+    // the CLI: --lang
+    let out = cli(
+        app,
+        &[
+            "codebook-md",
+            "--as",
+            "r@x.org",
+            "--instrument",
+            "leadership-reflection",
+            "--lang",
+            "nl",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.starts_with("# Codeboek: ") && md.contains(&dutch_first.text),
+        "{md}"
+    );
+}
+
+on_both_backends!(
+    the_language_answered_in_is_exported_and_anonymised,
+    codebook_and_r_script_in_the_request_s_language
+);
 
 /// A networking-baseline respondent of a school (unfinished: their first answers only): a scale
 /// answer, a school type and two written answers.
@@ -531,15 +955,15 @@ async fn written_answers_json_r_and_cli(app: &mut common::TestApp) {
     // by default no written answers at all
     let (rows, by) = parse(&app.get(&format!("/export/responses.csv?{base}")).await.body);
     assert_eq!(by.len(), 15);
-    assert!(rows.iter().all(|r| !WRITTEN.contains(&&r[10])));
+    assert!(rows.iter().all(|r| !WRITTEN.contains(&&r[ITEM])));
     // the school type is a quasi-identifier: school A's one "secondary" would single them out,
     // and the other nine left alone would tell it by elimination, so A's types all stay out
     let types: Vec<&csv::StringRecord> = rows
         .iter()
-        .filter(|r| &r[10] == "resp_school_type")
+        .filter(|r| &r[ITEM] == "resp_school_type")
         .collect();
     assert_eq!(types.len(), 5, "school B's five, all the same");
-    assert!(types.iter().all(|r| &r[11] == "primary"));
+    assert!(types.iter().all(|r| &r[VALUE] == "primary"));
     assert_eq!(
         app.get(&format!("/export/responses.csv?{base}&text=perhaps"))
             .await
@@ -557,19 +981,21 @@ async fn written_answers_json_r_and_cli(app: &mut common::TestApp) {
     assert_eq!(by.len(), 15, "everyone's other answers still go out");
     let mut words: Vec<&str> = rows
         .iter()
-        .filter(|r| &r[10] == "plnf_one_word")
-        .map(|r| r.get(11).unwrap())
+        .filter(|r| &r[ITEM] == "plnf_one_word")
+        .map(|r| r.get(VALUE).unwrap())
         .collect();
     words.sort();
     let mut expected: Vec<String> = (0..10).map(|n| format!("trust{n}")).collect();
     expected.sort();
     assert_eq!(words, expected);
-    let texts: Vec<&csv::StringRecord> =
-        rows.iter().filter(|r| WRITTEN.contains(&&r[10])).collect();
+    let texts: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|r| WRITTEN.contains(&&r[ITEM]))
+        .collect();
     assert_eq!(texts.len(), 20);
-    let school_a = &texts[0][1];
+    let school_a = &texts[0][SCHOOL];
     assert!(
-        texts.iter().all(|r| &r[1] == school_a),
+        texts.iter().all(|r| &r[SCHOOL] == school_a),
         "one school's group only"
     );
     let pv: reflect::export::model::ExportPreview = app
@@ -835,7 +1261,7 @@ stopifnot(all(as.character(reflect$ti_collab_time) %in% levels(reflect$ti_collab
 stopifnot(is.factor(reflect$resp_school_type), sum(!is.na(reflect$resp_school_type)) == 5)
 stopifnot(all(reflect$resp_school_type == "Primary", na.rm = TRUE))
 stopifnot(is.numeric(reflect$score_teacher_involvement))
-stopifnot(is.factor(reflect$period))
+stopifnot(is.factor(reflect$period), is.factor(reflect$language))
 cat("R checks passed\n")"#
     );
     let out = std::process::Command::new("Rscript")
