@@ -3,16 +3,40 @@
 //! integer row reduction.
 use super::pieces::pieces;
 use super::privacy::{CellCount, ViewFilter, periods, role_options, snap};
+use crate::lang::Locale;
 use crate::values::RespondentRole as R;
 use proptest::prelude::*;
+use std::collections::HashSet;
 
+/// A cell of respondents who answered in English.
 pub fn cell(role: R, innovation: &str, version: i64, month: &str, n: i64) -> CellCount {
+    cell_in(Locale::en, role, innovation, version, month, n)
+}
+
+/// A cell of respondents who answered in `language`.
+pub fn cell_in(
+    language: Locale,
+    role: R,
+    innovation: &str,
+    version: i64,
+    month: &str,
+    n: i64,
+) -> CellCount {
     CellCount {
         role,
         innovation: innovation.into(),
         version,
         month: month.into(),
+        language,
         n,
+    }
+}
+
+/// A language filter.
+pub fn language(l: Locale) -> ViewFilter {
+    ViewFilter {
+        language: Some(l),
+        ..Default::default()
     }
 }
 
@@ -30,8 +54,10 @@ pub const T_ROLES: [R; 4] = [R::Headteacher, R::Deputy, R::Teacher, R::Other];
 pub const T_INNOVATIONS: [&str; 2] = ["a", "b"];
 pub const T_VERSIONS: [i64; 2] = [1, 2];
 pub const T_MONTHS: [&str; 3] = ["2024-01", "2024-02", "2024-03"];
-/// Cells of the test world: roles × innovations × versions × months.
-pub const T_CELLS: usize = T_ROLES.len() * T_INNOVATIONS.len() * T_VERSIONS.len() * T_MONTHS.len();
+pub const T_LANGUAGES: [Locale; 2] = [Locale::en, Locale::nl];
+/// Cells of the test world: roles × innovations × versions × months × languages.
+pub const T_CELLS: usize =
+    T_ROLES.len() * T_INNOVATIONS.len() * T_VERSIONS.len() * T_MONTHS.len() * T_LANGUAGES.len();
 
 /// The test world's cells with these respondents (`T_CELLS` numbers, in cell order).
 pub fn world_cells(ns: &[i64]) -> Vec<CellCount> {
@@ -41,7 +67,9 @@ pub fn world_cells(ns: &[i64]) -> Vec<CellCount> {
         for i in T_INNOVATIONS {
             for v in T_VERSIONS {
                 for m in T_MONTHS {
-                    cells.push(cell(r, i, v, m, *it.next().unwrap()));
+                    for l in T_LANGUAGES {
+                        cells.push(cell_in(l, r, i, v, m, *it.next().unwrap()));
+                    }
                 }
             }
         }
@@ -51,39 +79,51 @@ pub fn world_cells(ns: &[i64]) -> Vec<CellCount> {
 
 /// Every view the pages can ask for, snapped the way the pages snap it.
 pub fn every_view(own: &[CellCount], k: i64) -> Vec<ViewFilter> {
-    every_view_over(own, k, &T_VERSIONS, &T_INNOVATIONS, &T_MONTHS)
+    every_view_over(own, k, &T_VERSIONS, &T_INNOVATIONS, &T_LANGUAGES, &T_MONTHS)
 }
 
-/// Every view the pages can ask for in a world of these versions, innovations and months (every
-/// role option), snapped the way the pages snap it, each once.
+/// Every view the pages can ask for in a world of these versions, innovations, languages and
+/// months (every role option), snapped the way the pages snap it, each once.
 pub fn every_view_over(
     own: &[CellCount],
     k: i64,
     versions: &[i64],
     innovations: &[&str],
+    languages: &[Locale],
     months: &[&str],
 ) -> Vec<ViewFilter> {
     let months: Vec<Option<String>> = std::iter::once(None)
         .chain(months.iter().map(|m| Some(m.to_string())))
         .collect();
+    let mut seen: HashSet<ViewFilter> = HashSet::new();
     let mut out = Vec::new();
     for version in std::iter::once(None).chain(versions.iter().copied().map(Some)) {
         for roles in role_options() {
             for innovation in
                 std::iter::once(None).chain(innovations.iter().map(|i| Some(i.to_string())))
             {
-                for from in &months {
-                    for to in &months {
-                        let f = ViewFilter {
-                            version,
-                            roles: roles.clone(),
-                            innovation: innovation.clone(),
-                            from: from.clone(),
-                            to: to.clone(),
-                        };
-                        let s = snap(&f, &periods(own, &f, k));
-                        if !out.contains(&s) {
-                            out.push(s);
+                for language in std::iter::once(None).chain(languages.iter().copied().map(Some)) {
+                    let undated = ViewFilter {
+                        version,
+                        roles: roles.clone(),
+                        innovation: innovation.clone(),
+                        language,
+                        from: None,
+                        to: None,
+                    };
+                    // the periods ignore the filter's dates: the same for every window
+                    let ps = periods(own, &undated, k);
+                    for from in &months {
+                        for to in &months {
+                            let f = ViewFilter {
+                                from: from.clone(),
+                                to: to.clone(),
+                                ..undated.clone()
+                            };
+                            let s = snap(&f, &ps);
+                            if seen.insert(s.clone()) {
+                                out.push(s);
+                            }
                         }
                     }
                 }

@@ -3,6 +3,7 @@
 use super::privacy::CellCount;
 use super::release::Change;
 use crate::instrument::{Instrument, ItemType};
+use crate::lang::{self, Locale};
 use crate::server::db::{Db, value_rows};
 use crate::values::Status;
 use sqlx::{Any, Transaction};
@@ -10,7 +11,8 @@ use std::collections::BTreeMap;
 
 type Tx = Transaction<'static, Any>;
 
-/// One aggregate cell: a group (level and key) × instrument version × role × innovation × month.
+/// One aggregate cell: a group (level and key) × instrument version × role × innovation × month
+/// × language answered in (a code of `lang::Locale`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Cell {
     pub level: String,
@@ -20,6 +22,7 @@ pub struct Cell {
     pub role: String,
     pub innovation: String,
     pub month: String,
+    pub language: String,
 }
 
 /// What a finished reflection is, for the aggregates.
@@ -30,6 +33,8 @@ pub struct Respondent {
     pub school_id: Option<String>,
     pub role: String,
     pub innovation: String,
+    /// The language it was answered in.
+    pub language: Locale,
     /// RFC 3339 time or date it was finished.
     pub finished_at: String,
 }
@@ -41,7 +46,8 @@ pub struct Membership {
     pub country: Option<String>,
 }
 
-/// Role, innovation and month of a group's total row (results without filters read only these).
+/// Role, innovation, month and language of a group's total row (results without filters read
+/// only these).
 pub const TOTAL: &str = "*";
 
 /// Every cell a finished reflection counts in: everyone, and its school, network and country,
@@ -61,7 +67,7 @@ pub fn cells(r: &Respondent, m: &Membership) -> Vec<Cell> {
     groups
         .into_iter()
         .flat_map(|(level, group_key)| {
-            let cell = |role: &str, innovation: &str, month: &str| Cell {
+            let cell = |role: &str, innovation: &str, month: &str, language: &str| Cell {
                 level: level.into(),
                 group_key: group_key.clone(),
                 instrument_id: r.instrument_id.clone(),
@@ -69,14 +75,22 @@ pub fn cells(r: &Respondent, m: &Membership) -> Vec<Cell> {
                 role: role.into(),
                 innovation: innovation.into(),
                 month: month.into(),
+                language: language.into(),
             };
             // the detailed cell for filtered views, and the group's total for the unfiltered one
             [
-                cell(&r.role, &r.innovation, &month),
-                cell(TOTAL, TOTAL, TOTAL),
+                cell(&r.role, &r.innovation, &month, lang::code(r.language)),
+                cell(TOTAL, TOTAL, TOTAL, TOTAL),
             ]
         })
         .collect()
+}
+
+/// The language a stored reflection was answered in, as its own pages read it (English for a
+/// code Reflect does not speak, which only a damaged row holds): the finish, the deletion and the
+/// rebuild from the answers all count it so.
+pub fn answered_in(stored: &str) -> Locale {
+    lang::parse(stored).unwrap_or_default()
 }
 
 /// A school's network and country, read inside the caller's transaction.
@@ -175,8 +189,8 @@ async fn release_if_due(
     k: i64,
     now: &str,
 ) -> Result<bool, sqlx::Error> {
-    let pending: Vec<(String, String, i64, String, String, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT role, innovation, instrument_version, month, school_key, n, changes
+    let pending: Vec<GroupCellRow> = sqlx::query_as(&format!(
+        "SELECT role, innovation, instrument_version, month, language, school_key, n, changes
          FROM pending_respondent_counts WHERE {GROUP} AND month <> '*'"
     ))
     .bind(level)
@@ -184,11 +198,11 @@ async fn release_if_due(
     .bind(instrument)
     .fetch_all(&mut **tx)
     .await?;
-    if pending.iter().map(|p| p.6).sum::<i64>() < super::suppression::threshold(k) {
+    if pending.iter().map(|p| p.changes).sum::<i64>() < super::suppression::threshold(k) {
         return Ok(false);
     }
-    let released: Vec<(String, String, i64, String, i64)> = sqlx::query_as(&format!(
-        "SELECT role, innovation, instrument_version, month, n FROM respondent_counts
+    let released: Vec<GroupCellRow> = sqlx::query_as(&format!(
+        "SELECT role, innovation, instrument_version, month, language, n FROM respondent_counts
          WHERE {GROUP} AND month <> '*' AND n > 0"
     ))
     .bind(level)
@@ -196,24 +210,16 @@ async fn release_if_due(
     .bind(instrument)
     .fetch_all(&mut **tx)
     .await?;
-    let count = |role: &str, innovation, version, month, n| {
-        Ok::<_, sqlx::Error>(CellCount {
-            role: super::db::stored_role(role)?,
-            innovation,
-            version,
-            month,
-            n,
-        })
-    };
     let released: Vec<CellCount> = released
         .into_iter()
-        .map(|(r, i, v, m, n)| count(&r, i, v, m, n))
+        .map(GroupCellRow::count)
         .collect::<Result<_, _>>()?;
     let changes: Vec<Change> = pending
         .into_iter()
-        .map(|(r, i, v, m, school, n, changes)| {
+        .map(|p| {
+            let (changes, school) = (p.changes, p.school_key.clone());
             Ok(Change {
-                cell: count(&r, i, v, m, n)?,
+                cell: p.count()?,
                 changes,
                 school: Some(school).filter(|s| !s.is_empty()),
             })
@@ -282,7 +288,7 @@ async fn record_release(
     Ok(())
 }
 
-/// Binds a cell's seven key columns, in table order, as the next parameters of a query
+/// Binds a cell's eight key columns, in table order, as the next parameters of a query
 /// (`Query` or `QueryAs`: a macro, as the two share no trait with `bind`).
 macro_rules! bind_cell {
     ($q:expr, $c:expr) => {
@@ -293,16 +299,17 @@ macro_rules! bind_cell {
             .bind(&$c.role)
             .bind(&$c.innovation)
             .bind(&$c.month)
+            .bind(&$c.language)
     };
 }
 
-const CELL_KEY: &str = "level = $1 AND group_key = $2 AND instrument_id = $3 AND instrument_version = $4 AND role = $5 AND innovation = $6 AND month = $7";
+const CELL_KEY: &str = "level = $1 AND group_key = $2 AND instrument_id = $3 AND instrument_version = $4 AND role = $5 AND innovation = $6 AND month = $7 AND language = $8";
 
 /// The released answer counts, and what waits for the next release.
 const RELEASED_ANSWERS: &str = "answer_counts";
 const PENDING_ANSWERS: &str = "pending_answer_counts";
 
-/// Rows a multi-row statement carries at most (10 parameters each: well inside both backends'
+/// Rows a multi-row statement carries at most (11 parameters each: well inside both backends'
 /// limits on bound parameters).
 const ROWS_PER_STATEMENT: usize = 500;
 
@@ -322,7 +329,7 @@ async fn add_answers(
              ON CONFLICT ({CELL_COLUMNS}, item_id, value)
              DO UPDATE SET n = {table}.n + excluded.n
              RETURNING {CELL_COLUMNS}, item_id, value, n",
-            value_rows(1, chunk.len(), 10)
+            value_rows(1, chunk.len(), 11)
         );
         let mut q = sqlx::query_as::<_, CountRow>(&sql);
         for (c, item, value, n) in chunk {
@@ -337,7 +344,7 @@ async fn add_answers(
     }
     for r in &gone {
         let sql = format!(
-            "DELETE FROM {table} WHERE {CELL_KEY} AND item_id = $8 AND value = $9 AND n = $10"
+            "DELETE FROM {table} WHERE {CELL_KEY} AND item_id = $9 AND value = $10 AND n = $11"
         );
         let cell = r.cell();
         bind_cell!(sqlx::query(&sql), cell)
@@ -366,7 +373,7 @@ async fn add_pending_respondents(
          ON CONFLICT ({CELL_COLUMNS}, school_key)
          DO UPDATE SET n = pending_respondent_counts.n + excluded.n,
              changes = pending_respondent_counts.changes + excluded.changes",
-        value_rows(1, cells.len(), 10)
+        value_rows(1, cells.len(), 11)
     );
     let mut q = sqlx::query(&sql);
     for c in cells {
@@ -377,12 +384,11 @@ async fn add_pending_respondents(
 }
 
 async fn bump_respondents(tx: &mut Tx, c: &Cell, by: i64) -> Result<(), sqlx::Error> {
-    let q = sqlx::query(
-        "INSERT INTO respondent_counts (level, group_key, instrument_id, instrument_version, role, innovation, month, n)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (level, group_key, instrument_id, instrument_version, role, innovation, month)
-         DO UPDATE SET n = respondent_counts.n + excluded.n",
+    let sql = format!(
+        "INSERT INTO respondent_counts ({CELL_COLUMNS}, n) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT ({CELL_COLUMNS}) DO UPDATE SET n = respondent_counts.n + excluded.n"
     );
+    let q = sqlx::query(&sql);
     bind_cell!(q, c).bind(by).execute(&mut **tx).await?;
     if by < 0 {
         let sql = format!("DELETE FROM respondent_counts WHERE {CELL_KEY} AND n <= 0");
@@ -400,6 +406,7 @@ struct CountRow {
     role: String,
     innovation: String,
     month: String,
+    language: String,
     #[sqlx(default)]
     item_id: String,
     #[sqlx(default)]
@@ -417,7 +424,38 @@ impl CountRow {
             role: self.role.clone(),
             innovation: self.innovation.clone(),
             month: self.month.clone(),
+            language: self.language.clone(),
         }
+    }
+}
+
+/// A cell of one group as the release rule reads it: released (without `school_key` and
+/// `changes`) or pending.
+#[derive(sqlx::FromRow)]
+struct GroupCellRow {
+    role: String,
+    innovation: String,
+    instrument_version: i64,
+    month: String,
+    language: String,
+    #[sqlx(default)]
+    school_key: String,
+    n: i64,
+    #[sqlx(default)]
+    changes: i64,
+}
+
+impl GroupCellRow {
+    /// The cell's respondents, its role and language parsed (another value is a damaged table).
+    fn count(self) -> Result<CellCount, sqlx::Error> {
+        Ok(CellCount {
+            role: super::db::stored_role(&self.role)?,
+            innovation: self.innovation,
+            version: self.instrument_version,
+            month: self.month,
+            language: super::db::stored_language(&self.language)?,
+            n: self.n,
+        })
     }
 }
 
@@ -429,11 +467,12 @@ struct FinishedRow {
     school_id: Option<String>,
     role: String,
     innovation: String,
+    language: String,
     finished_at: String,
 }
 
 const CELL_COLUMNS: &str =
-    "level, group_key, instrument_id, instrument_version, role, innovation, month";
+    "level, group_key, instrument_id, instrument_version, role, innovation, month, language";
 
 /// The aggregates as they are: what each group released plus what waits for its next release
 /// (so equal to [`from_answers`] at every moment).
@@ -489,7 +528,7 @@ pub async fn from_answers(
     })
     .collect();
     let rows: Vec<FinishedRow> = sqlx::query_as(
-        "SELECT id, instrument_id, instrument_version, school_id, role, innovation, finished_at FROM reflections WHERE status = $1",
+        "SELECT id, instrument_id, instrument_version, school_id, role, innovation, language, finished_at FROM reflections WHERE status = $1",
     )
     .bind(Status::Finished.as_str())
     .fetch_all(&db.pool)
@@ -508,6 +547,7 @@ pub async fn from_answers(
             school_id: r.school_id,
             role: r.role,
             innovation: r.innovation,
+            language: answered_in(&r.language),
             finished_at: r.finished_at,
         };
         let cs = cells(&respondent, &m);

@@ -17,6 +17,7 @@ pub async fn get_results(
     version: Option<String>,
     role: Option<String>,
     innovation: Option<String>,
+    language: Option<String>,
     from: Option<String>,
     to: Option<String>,
 ) -> Result<ResultsView, AppError> {
@@ -37,6 +38,7 @@ pub async fn get_results(
         version,
         role,
         innovation,
+        language,
         from,
         to,
     };

@@ -101,6 +101,8 @@ pub async fn run(
             v.to_string()
         }
     };
+    // the generated reflections are answered in the default language (the column's default)
+    let language = crate::lang::code(crate::lang::Locale::default());
     let mut rows: Vec<String> = Vec::new();
     let mut written = 0usize;
     let mut tx = db.begin_write().await?;
@@ -113,7 +115,7 @@ pub async fn run(
         let g = k / (dims[5] * dims[4] * dims[3] * dims[2] * dims[1]);
         let (level, key) = group_key(g);
         rows.push(format!(
-            "('{level}', '{key}', 'leadership-reflection', {}, '{}', '{}', '2026-{:02}', '{}', '{}', {n})",
+            "('{level}', '{key}', 'leadership-reflection', {}, '{}', '{}', '2026-{:02}', '{language}', '{}', '{}', {n})",
             loaded.version, ROLES[r], INNOVATIONS[i], m + 1, items[it], value_of(v)
         ));
         if rows.len() == 1000 {
@@ -136,7 +138,7 @@ pub async fn run(
         let g = k / (dims[3] * dims[2] * dims[1]);
         let (level, key) = group_key(g);
         rows.push(format!(
-            "('{level}', '{key}', 'leadership-reflection', {}, '{}', '{}', '2026-{:02}', {n})",
+            "('{level}', '{key}', 'leadership-reflection', {}, '{}', '{}', '2026-{:02}', '{language}', {n})",
             loaded.version,
             ROLES[r],
             INNOVATIONS[i],
@@ -146,7 +148,7 @@ pub async fn run(
     for g in 0..groups {
         let (level, key) = group_key(g);
         rows.push(format!(
-            "('{level}', '{key}', 'leadership-reflection', {}, '*', '*', '*', {})",
+            "('{level}', '{key}', 'leadership-reflection', {}, '*', '*', '*', '*', {})",
             loaded.version,
             totals[g * (values + 1) + values]
         ));
@@ -159,7 +161,7 @@ pub async fn run(
         let (v, it, g) = (k % values, (k / values) % dims[4], k / (values * dims[4]));
         let (level, key) = group_key(g);
         rows.push(format!(
-            "('{level}', '{key}', 'leadership-reflection', {}, '*', '*', '*', '{}', '{}', {n})",
+            "('{level}', '{key}', 'leadership-reflection', {}, '*', '*', '*', '*', '{}', '{}', {n})",
             loaded.version,
             items[it],
             value_of(v)
@@ -324,9 +326,9 @@ async fn aggregates_insert(
         return Ok(());
     }
     let columns = if table == "answer_counts" {
-        "level, group_key, instrument_id, instrument_version, role, innovation, month, item_id, value, n"
+        "level, group_key, instrument_id, instrument_version, role, innovation, month, language, item_id, value, n"
     } else {
-        "level, group_key, instrument_id, instrument_version, role, innovation, month, n"
+        "level, group_key, instrument_id, instrument_version, role, innovation, month, language, n"
     };
     sqlx::query(&format!(
         "INSERT INTO {table} ({columns}) VALUES {}",
@@ -393,6 +395,7 @@ pub async fn finish(
             school_id: Some(format!("school-{school}")),
             role: ROLES[rng.gen_range(0..ROLES.len())].into(),
             innovation: INNOVATIONS[rng.gen_range(0..INNOVATIONS.len())].into(),
+            language: crate::lang::Locale::default(),
             finished_at: format!("2026-11-{:02}T10:00:00Z", 1 + i % 28),
         };
         let answers: Vec<(String, String)> = items

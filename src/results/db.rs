@@ -23,10 +23,15 @@ fn where_into(
     if let Some(key) = key {
         sql.bind(&format!(" AND {t}group_key = ?"), key);
     }
-    if f.roles.is_none() && f.innovation.is_none() && f.from.is_none() && f.to.is_none() {
+    if f.roles.is_none()
+        && f.innovation.is_none()
+        && f.language.is_none()
+        && f.from.is_none()
+        && f.to.is_none()
+    {
         // no filter: the group's total rows alone
         let total = super::aggregates::TOTAL;
-        for column in ["role", "innovation", "month"] {
+        for column in ["role", "innovation", "month", "language"] {
             sql.bind(&format!(" AND {t}{column} = ?"), total);
         }
     } else {
@@ -37,6 +42,9 @@ fn where_into(
     }
     if let Some(i) = &f.innovation {
         sql.bind(&format!(" AND {t}innovation = ?"), i);
+    }
+    if let Some(l) = f.language {
+        sql.bind(&format!(" AND {t}language = ?"), crate::lang::code(l));
     }
     if let Some(d) = &f.from {
         sql.bind(&format!(" AND {t}month >= ?"), d);
@@ -63,16 +71,16 @@ fn group_query(select: &str, instrument: &str, scope: &Scope, f: &Filter) -> Sql
     sql
 }
 
-/// A group's respondents per filter cell (role × innovation × version × month), the input of the
-/// privacy rules. Reads the group's month rows only.
+/// A group's respondents per filter cell (role × innovation × version × month × language), the
+/// input of the privacy rules. Reads the group's month rows only.
 pub async fn cells(
     db: &Db,
     instrument: &str,
     scope: &Scope,
 ) -> Result<Vec<super::privacy::CellCount>, sqlx::Error> {
     let (level, key) = (scope.level(), scope.key());
-    let rows = sqlx::query_as::<_, (String, String, i64, String, i64)>(
-        "SELECT role, innovation, instrument_version, month, n FROM respondent_counts
+    let rows = sqlx::query_as::<_, (String, String, i64, String, String, i64)>(
+        "SELECT role, innovation, instrument_version, month, language, n FROM respondent_counts
          WHERE instrument_id = $1 AND level = $2 AND group_key = $3 AND month <> '*' AND n > 0",
     )
     .bind(instrument)
@@ -81,16 +89,35 @@ pub async fn cells(
     .fetch_all(&db.pool)
     .await?;
     rows.into_iter()
-        .map(|(role, innovation, version, month, n)| {
+        .map(|(role, innovation, version, month, language, n)| {
             Ok(super::privacy::CellCount {
                 role: stored_role(&role)?,
                 innovation,
                 version,
                 month,
+                language: stored_language(&language)?,
                 n,
             })
         })
         .collect()
+}
+
+/// A language as the aggregates store it (a `lang::Locale` code, written from one). Another
+/// value is a damaged table: an error, never a guess.
+pub fn stored_language(raw: &str) -> Result<crate::lang::Locale, sqlx::Error> {
+    crate::lang::all()
+        .iter()
+        .copied()
+        .find(|l| crate::lang::code(*l) == raw)
+        .ok_or_else(|| {
+            sqlx::Error::Decode(
+                format!(
+                    "unknown language {:?} in the aggregates",
+                    raw.chars().take(40).collect::<String>()
+                )
+                .into(),
+            )
+        })
 }
 
 /// A role as the aggregates store it. Every stored role was parsed when its reflection started,
@@ -179,6 +206,9 @@ pub async fn text_answers(
     if let Some(i) = &f.innovation {
         sql.bind(" AND r.innovation = ?", i);
     }
+    if let Some(l) = f.language {
+        sql.bind(" AND r.language = ?", crate::lang::code(l));
+    }
     if let Some(m) = &f.from {
         sql.bind(" AND SUBSTR(r.finished_at, 1, 7) >= ?", m);
     }
@@ -254,9 +284,20 @@ mod tests {
         let sql = group_query("", "i", &Scope::All, &Filter::default());
         assert_eq!(
             sql.text,
-            "instrument_id = $1 AND level = $2 AND group_key = $3 AND role = $4 AND innovation = $5 AND month = $6"
+            "instrument_id = $1 AND level = $2 AND group_key = $3 AND role = $4 AND innovation = $5 AND month = $6 AND language = $7"
         );
-        assert_eq!(sql.args, text(&["i", "all", "", "*", "*", "*"]));
+        assert_eq!(sql.args, text(&["i", "all", "", "*", "*", "*", "*"]));
+        // a language alone reads the detailed rows of that language
+        let dutch = Filter {
+            language: Some(crate::lang::Locale::nl),
+            ..Default::default()
+        };
+        let sql = group_query("", "i", &Scope::All, &dutch);
+        assert_eq!(
+            sql.text,
+            "instrument_id = $1 AND level = $2 AND group_key = $3 AND month <> '*' AND language = $4"
+        );
+        assert_eq!(sql.args, text(&["i", "all", "", "nl"]));
         let leaders = Filter {
             roles: Some(vec![R::Deputy, R::Headteacher]),
             ..Default::default()
@@ -271,5 +312,15 @@ mod tests {
             sql.args,
             text(&["i", "school", R::Deputy.as_str(), R::Headteacher.as_str()])
         );
+    }
+
+    #[test]
+    fn a_stored_language_is_a_code_or_an_error() {
+        for &l in crate::lang::all() {
+            assert_eq!(stored_language(crate::lang::code(l)).unwrap(), l);
+        }
+        for bad in ["", "NL", "nl-BE", "xx", "*"] {
+            assert!(stored_language(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -37,13 +37,6 @@ impl RoleOption {
         Self::all().into_iter().find(|o| o.as_str() == raw)
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Group(g) => g.label(),
-            Self::One(r) => r.plural_label(),
-        }
-    }
-
     /// The roles the option stands for, sorted.
     pub fn roles(self) -> Vec<RespondentRole> {
         match self {
@@ -66,6 +59,8 @@ pub struct ResultsQuery {
     /// A key of a [`RoleOption`].
     pub role: Option<String>,
     pub innovation: Option<String>,
+    /// The code of the language answered in (`lang::code`).
+    pub language: Option<String>,
     /// `YYYY-MM`, inclusive.
     pub from: Option<String>,
     pub to: Option<String>,
@@ -122,6 +117,10 @@ pub struct ResultsView {
     pub instrument_title: String,
     pub instruments: Vec<(String, String)>,
     pub versions: Vec<i64>,
+    /// The languages the group's released respondents answered in (and the one asked for, if
+    /// none did), in the order of `lang::all`: the language filter's options.
+    #[serde(default)]
+    pub languages: Vec<crate::lang::Locale>,
     /// The query after dates were widened to whole periods (see `widened`).
     pub query: ResultsQuery,
     pub widened: bool,

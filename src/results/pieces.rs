@@ -1,6 +1,6 @@
 //! Disclosure control against sums and differences of any number of views of one group.
 //!
-//! Every view of a group (a filter on role, innovation, version and months) is a set of its
+//! Every view of a group (a filter on role, innovation, language, version and months) is a set of its
 //! respondents. A viewer who sees several views can add and subtract their counts and means:
 //! "all − leaders − teachers" is the school's one "other" respondent although each of the three
 //! views holds ≥ k. The rule here makes every such combination safe at once:
@@ -21,7 +21,7 @@
 //! of pieces cuts nothing further, so the rule holds for any set of requests. Pure.
 use std::collections::HashMap;
 
-use super::privacy::{CellCount, ViewFilter, periods, role_options};
+use super::privacy::{CellCount, ViewFilter, language_options, periods, role_options};
 use super::suppression::threshold;
 use crate::values::{RespondentRole, RoleGroup};
 
@@ -110,8 +110,9 @@ impl Pieces {
         self.size.len()
     }
 
-    /// The piece of each cell with respondents, by role, innovation, version and month.
-    pub fn by_cell(&self) -> HashMap<(&str, &str, i64, &str), usize> {
+    /// The piece of each cell with respondents, by role, innovation, version, month and
+    /// language.
+    pub fn by_cell(&self) -> HashMap<(&str, &str, i64, &str, &str), usize> {
         self.cells
             .iter()
             .zip(&self.piece)
@@ -122,6 +123,7 @@ impl Pieces {
                         c.innovation.as_str(),
                         c.version,
                         c.month.as_str(),
+                        crate::lang::code(c.language),
                     ),
                     *p,
                 )
@@ -142,8 +144,9 @@ fn role_rank(roles: &Option<Vec<RespondentRole>>) -> usize {
 }
 
 /// The views the pages offer for a group, without dates, in the order they are offered to
-/// [`Pieces`]: fewer filters first; single filters by kind (roles, innovations, versions); then
-/// larger views first.
+/// [`Pieces`]: fewer filters first; single filters by kind (roles, innovations, languages,
+/// versions); then larger views first. Languages: those the group's respondents answered in, none
+/// when they all answered in one (see [`language_options`]).
 fn candidates(own: &[CellCount]) -> Vec<ViewFilter> {
     let mut versions: Vec<i64> = own.iter().filter(|c| c.n > 0).map(|c| c.version).collect();
     versions.sort_unstable();
@@ -155,34 +158,40 @@ fn candidates(own: &[CellCount]) -> Vec<ViewFilter> {
         .collect();
     innovations.sort_unstable();
     innovations.dedup();
+    let languages = language_options(own);
     let mut out: Vec<((usize, usize), i64, usize, ViewFilter)> = Vec::new();
     for version in std::iter::once(None).chain(versions.into_iter().map(Some)) {
         for roles in role_options() {
             for innovation in std::iter::once(None).chain(innovations.iter().cloned().map(Some)) {
-                let f = ViewFilter {
-                    version,
-                    roles: roles.clone(),
-                    innovation,
-                    from: None,
-                    to: None,
-                };
-                let dims = usize::from(f.version.is_some())
-                    + usize::from(f.roles.is_some())
-                    + usize::from(f.innovation.is_some());
-                // among single filters: roles (leaders beside teachers is the comparison schools
-                // come for), then innovations, then versions
-                let kind = match (&f.roles, &f.innovation) {
-                    _ if dims != 1 => 0,
-                    (Some(_), _) => 0,
-                    (None, Some(_)) => 1,
-                    (None, None) => 2,
-                };
-                let n = super::privacy::count(own, &f);
-                out.push(((dims, kind), -n, role_rank(&f.roles), f));
+                for language in std::iter::once(None).chain(languages.iter().copied().map(Some)) {
+                    let f = ViewFilter {
+                        version,
+                        roles: roles.clone(),
+                        innovation: innovation.clone(),
+                        language,
+                        from: None,
+                        to: None,
+                    };
+                    let dims = usize::from(f.version.is_some())
+                        + usize::from(f.roles.is_some())
+                        + usize::from(f.innovation.is_some())
+                        + usize::from(f.language.is_some());
+                    // among single filters: roles (leaders beside teachers is the comparison
+                    // schools come for), then innovations, then languages, then versions
+                    let kind = match (&f.roles, &f.innovation, &f.language) {
+                        _ if dims != 1 => 0,
+                        (Some(_), _, _) => 0,
+                        (None, Some(_), _) => 1,
+                        (None, None, Some(_)) => 2,
+                        (None, None, None) => 3,
+                    };
+                    let n = super::privacy::count(own, &f);
+                    out.push(((dims, kind), -n, role_rank(&f.roles), f));
+                }
             }
         }
     }
-    // stable: equal keys keep the generation order (version, role, innovation)
+    // stable: equal keys keep the generation order (version, role, innovation, language)
     out.sort_by_key(|(dims, n, rank, _)| (*dims, *n, *rank));
     out.into_iter().map(|(_, _, _, f)| f).collect()
 }
@@ -240,6 +249,7 @@ pub fn pieces(own: &[CellCount], k: i64) -> Pieces {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Locale;
     use crate::results::adversary::*;
     use crate::results::privacy::count;
     use crate::values::RespondentRole as R;
@@ -305,6 +315,78 @@ mod tests {
         assert!(p.shows(&roles(RoleGroup::Teachers.roles())) && p.shows(&roles(&[R::Other])));
         assert!(p.shows(&roles(RoleGroup::Leaders.roles())));
         assert_eq!(p.sizes().iter().filter(|n| **n > 0).count(), 3);
+    }
+
+    #[test]
+    fn a_lone_answer_in_another_language_cannot_be_worked_out() {
+        // a Dutch school: 6 teachers answered in Dutch, 5 in English, 1 in Swedish. All − Dutch −
+        // English is the Swedish one: only the larger language (Dutch) shows beside all.
+        let school = [
+            cell_in(Locale::nl, R::Teacher, "x", 1, "2024-01", 6),
+            cell_in(Locale::en, R::Teacher, "x", 1, "2024-01", 5),
+            cell_in(Locale::sv, R::Teacher, "x", 1, "2024-01", 1),
+        ];
+        let p = pieces(&school, 5);
+        assert!(p.shows(&ViewFilter::default()));
+        assert!(p.shows(&language(Locale::nl)));
+        assert!(!p.shows(&language(Locale::en)));
+        assert!(!p.shows(&language(Locale::sv)));
+        let answered = [Locale::nl, Locale::en, Locale::sv];
+        let shown: Vec<ViewFilter> = every_view_over(&school, 5, &[1], &["x"], &answered, &[])
+            .into_iter()
+            .filter(|f| p.shows(f))
+            .collect();
+        assert_eq!(isolated(&school, &shown, 5), None, "{shown:?}");
+        // a rule that only counts shows Dutch and English too, and gives the Swedish one away
+        let counted = [
+            ViewFilter::default(),
+            language(Locale::nl),
+            language(Locale::en),
+        ];
+        let found = isolated(&school, &counted, 5).expect("all − Dutch − English");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].language, Locale::sv);
+        // with 6 English answers it is the same: one of the two languages stays hidden
+        let mut bigger = school.clone();
+        bigger[1].n = 6;
+        let p = pieces(&bigger, 5);
+        assert!(p.shows(&language(Locale::nl)) ^ p.shows(&language(Locale::en)));
+        // a school where everyone answered in one language offers no language filter of its own,
+        // and its language's view is the whole group's
+        let p = pieces(&school[..1], 5);
+        assert!(p.shows(&language(Locale::nl)) && p.shows(&ViewFilter::default()));
+        assert!(!p.shows(&language(Locale::en)));
+        assert_eq!(p.count(), 1);
+    }
+
+    #[test]
+    fn languages_show_when_every_part_is_large() {
+        let school = [
+            cell_in(Locale::nl, R::Teacher, "x", 1, "2024-01", 6),
+            cell_in(Locale::en, R::Headteacher, "x", 1, "2024-01", 2),
+            cell_in(Locale::en, R::Teacher, "x", 1, "2024-01", 4),
+        ];
+        let p = pieces(&school, 5);
+        assert!(p.shows(&language(Locale::nl)) && p.shows(&language(Locale::en)));
+        assert_eq!(count(&school, &language(Locale::en)), 6);
+        // the teachers (10) are left out: the rest would be 2 headteachers
+        assert!(!p.shows(&roles(RoleGroup::Teachers.roles())));
+    }
+
+    #[test]
+    fn roles_come_before_languages() {
+        // leaders and teachers, each 3 in Dutch and 3 in English: the roles or the languages can
+        // show, not both (English leaders = 3). Roles are offered first, so they show.
+        let school = [
+            cell_in(Locale::nl, R::Headteacher, "x", 1, "2024-01", 3),
+            cell_in(Locale::en, R::Headteacher, "x", 1, "2024-01", 3),
+            cell_in(Locale::nl, R::Teacher, "x", 1, "2024-01", 3),
+            cell_in(Locale::en, R::Teacher, "x", 1, "2024-01", 3),
+        ];
+        let p = pieces(&school, 5);
+        assert!(p.shows(&roles(RoleGroup::Leaders.roles())));
+        assert!(p.shows(&roles(RoleGroup::Teachers.roles())));
+        assert!(!p.shows(&language(Locale::nl)) && !p.shows(&language(Locale::en)));
     }
 
     #[test]

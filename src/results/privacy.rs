@@ -1,5 +1,5 @@
 //! Which results views may show. A view is a group of respondents (a school, a network, a
-//! country, all) seen through a filter (version, roles, innovation, months). Every number shown
+//! country, all) seen through a filter (version, roles, innovation, language, months). Every number shown
 //! must be backed by ≥ k respondents, and no hidden small group (1..k-1 respondents) may be worked
 //! out by subtracting one shown view from another (e.g. "the school minus its teachers = its one
 //! headteacher"), nor by subtracting a group's shown children from its total. Pure: the caller
@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::pieces::Pieces;
 use super::suppression::threshold;
+use crate::lang::{self, Locale};
 pub use crate::values::Withheld;
 
 /// Respondents of one group in one filter cell (from the running aggregates).
@@ -26,6 +27,8 @@ pub struct CellCount {
     pub version: i64,
     /// "YYYY-MM"
     pub month: String,
+    /// The language the respondents answered in.
+    pub language: Locale,
     pub n: i64,
 }
 
@@ -36,6 +39,8 @@ pub struct ViewFilter {
     /// Kept sorted and deduplicated (see [`role_options`]).
     pub roles: Option<Vec<RespondentRole>>,
     pub innovation: Option<String>,
+    /// The language answered in.
+    pub language: Option<Locale>,
     pub from: Option<String>,
     pub to: Option<String>,
 }
@@ -43,7 +48,9 @@ pub struct ViewFilter {
 impl ViewFilter {
     /// Whether a cell falls in the view: it matches every dimension that is set.
     pub fn matches(&self, c: &CellCount) -> bool {
+        // the cheap comparisons first
         self.version.is_none_or(|v| v == c.version)
+            && self.language.is_none_or(|l| l == c.language)
             && self.roles.as_ref().is_none_or(|rs| rs.contains(&c.role))
             && self.innovation.as_ref().is_none_or(|i| *i == c.innovation)
             && self.from.as_ref().is_none_or(|m| c.month >= *m)
@@ -79,6 +86,29 @@ pub fn role_options() -> Vec<Option<Vec<RespondentRole>>> {
         }
     }
     out
+}
+
+/// The languages answered in by the cells with respondents, in the order of [`lang::all`].
+pub fn languages<'a>(cells: impl IntoIterator<Item = &'a CellCount>) -> Vec<Locale> {
+    let mut seen: Vec<Locale> = Vec::new();
+    for c in cells {
+        if c.n > 0 && !seen.contains(&c.language) {
+            seen.push(c.language);
+        }
+    }
+    lang::all()
+        .iter()
+        .copied()
+        .filter(|l| seen.contains(l))
+        .collect()
+}
+
+/// The language filters worth trying on a group besides none: each language its respondents
+/// answered in — none when they all answered in one, whose filter holds the same respondents as
+/// no filter at all.
+pub fn language_options<'a>(cells: impl IntoIterator<Item = &'a CellCount>) -> Vec<Locale> {
+    let ls = languages(cells);
+    if ls.len() < 2 { Vec::new() } else { ls }
 }
 
 /// Respondents in the view: the sum of `n` over the cells matching every set dimension of `f`.
@@ -158,7 +188,7 @@ pub fn snap(f: &ViewFilter, periods: &[(String, String)]) -> ViewFilter {
 }
 
 /// The filters without dates that contain every cell of `support` (cells with respondents): the
-/// versions, role options and innovations the pages offer that cover all of them.
+/// versions, role options, innovations and languages the pages offer that cover all of them.
 fn covering_filters(support: &[&CellCount]) -> Vec<ViewFilter> {
     fn only<T: Ord + Clone>(mut xs: Vec<T>) -> Option<T> {
         xs.sort_unstable();
@@ -174,6 +204,12 @@ fn covering_filters(support: &[&CellCount]) -> Vec<ViewFilter> {
     let innovations: Vec<Option<String>> = std::iter::once(None)
         .chain(only(support.iter().map(|c| c.innovation.clone()).collect()).map(Some))
         .collect();
+    let languages: Vec<Option<Locale>> = std::iter::once(None)
+        .chain(match languages(support.iter().copied()).as_slice() {
+            [l] => Some(Some(*l)),
+            _ => None,
+        })
+        .collect();
     let roles: Vec<Option<Vec<RespondentRole>>> = role_options()
         .into_iter()
         .filter(|o| {
@@ -185,13 +221,16 @@ fn covering_filters(support: &[&CellCount]) -> Vec<ViewFilter> {
     for version in &versions {
         for r in &roles {
             for innovation in &innovations {
-                out.push(ViewFilter {
-                    version: *version,
-                    roles: r.clone(),
-                    innovation: innovation.clone(),
-                    from: None,
-                    to: None,
-                });
+                for language in &languages {
+                    out.push(ViewFilter {
+                        version: *version,
+                        roles: r.clone(),
+                        innovation: innovation.clone(),
+                        language: *language,
+                        from: None,
+                        to: None,
+                    });
+                }
             }
         }
     }
@@ -212,9 +251,10 @@ fn covering_filters(support: &[&CellCount]) -> Vec<ViewFilter> {
 /// 4. Otherwise `None`: it shows.
 ///
 /// "Contains" goes by the respondents, not by the shape of the filter: the candidate filters are
-/// every version, role option and innovation that covers all the cells with respondents of this
-/// view (so a view of all roles in a school with only teachers is checked against the teachers of
-/// its country too), and every window of g's periods under that filter (open or a period start,
+/// every version, role option, innovation and language that covers all the cells with respondents
+/// of this view (so a view of all roles in a school with only teachers is checked against the
+/// teachers of its country too, and a view of a school where everyone answered in Dutch against
+/// its country's Dutch answers), and every window of g's periods under that filter (open or a period start,
 /// to open or a period end — exactly the windows [`snap`] yields) that covers this view's first and
 /// last month with respondents. This is stricter than comparing filters by their fields; it is
 /// what makes "no shown view contains another by 1..k-1 respondents" hold.
@@ -314,6 +354,7 @@ pub fn view_shows_with(
     // The other way round: a view of an enclosing group that may show and lies wholly inside this
     // view, 1..k-1 smaller (everyone's "up to January" being three of a school's four).
     let inside: Vec<(usize, &CellCount)> = support.iter().map(|c| (index(c), *c)).collect();
+    let answered = languages(support.iter().copied());
     let mut mine = vec![0i64; months.len()];
     let mut mine_prefix = vec![0i64; months.len() + 1];
     for (g, shown) in enclosing {
@@ -323,6 +364,10 @@ pub fn view_shows_with(
             .map(|c| (index(c), c))
             .collect();
         for h in every_filter(g) {
+            // a language none of this view's respondents answered in holds none of them
+            if h.language.is_some_and(|l| !answered.contains(&l)) {
+                continue;
+            }
             mine.fill(0);
             for (m, c) in &inside {
                 if h.matches(c) {
@@ -375,8 +420,8 @@ pub fn view_shows_with(
     None
 }
 
-/// Every filter without dates the pages offer for a group: each version, role option and
-/// innovation it has, and none.
+/// Every filter without dates the pages offer for a group: each version, role option, innovation
+/// and language it has (see [`language_options`]), and none.
 fn every_filter(cells: &[CellCount]) -> Vec<ViewFilter> {
     let mut versions: Vec<i64> = cells
         .iter()
@@ -392,19 +437,25 @@ fn every_filter(cells: &[CellCount]) -> Vec<ViewFilter> {
         .collect();
     innovations.sort_unstable();
     innovations.dedup();
+    let languages: Vec<Option<Locale>> = std::iter::once(None)
+        .chain(language_options(cells).into_iter().map(Some))
+        .collect();
     let mut out = Vec::new();
     for version in std::iter::once(None).chain(versions.into_iter().map(Some)) {
         for roles in role_options() {
             for innovation in
                 std::iter::once(None).chain(innovations.iter().map(|i| Some(i.to_string())))
             {
-                out.push(ViewFilter {
-                    version,
-                    roles: roles.clone(),
-                    innovation,
-                    from: None,
-                    to: None,
-                });
+                for language in &languages {
+                    out.push(ViewFilter {
+                        version,
+                        roles: roles.clone(),
+                        innovation: innovation.clone(),
+                        language: *language,
+                        from: None,
+                        to: None,
+                    });
+                }
             }
         }
     }
@@ -518,6 +569,7 @@ mod tests {
             innovation: innovation.into(),
             version,
             month: month.into(),
+            language: Locale::en,
             n,
         }
     }
@@ -545,7 +597,10 @@ mod tests {
         let cells = [
             cell(R::Teacher, "coaching", 1, "2024-01", 3),
             cell(R::Headteacher, "feedback", 2, "2024-02", 4),
-            cell(R::Other, "coaching", 1, "2024-03", 5),
+            CellCount {
+                language: Locale::nl,
+                ..cell(R::Other, "coaching", 1, "2024-03", 5)
+            },
         ];
         assert_eq!(count(&cells, &ViewFilter::default()), 12);
         let f = |g: fn(&mut ViewFilter)| {
@@ -558,10 +613,33 @@ mod tests {
         assert_eq!(f(|f| f.roles = roles(&[R::Headteacher, R::Teacher])), 7);
         assert_eq!(f(|f| f.roles = roles(RoleGroup::Leaders.roles())), 4);
         assert_eq!(f(|f| f.innovation = Some("coaching".into())), 8);
+        assert_eq!(f(|f| f.language = Some(Locale::nl)), 5);
+        assert_eq!(f(|f| f.language = Some(Locale::en)), 7);
+        assert_eq!(f(|f| f.language = Some(Locale::sv)), 0);
         assert_eq!(f(|f| f.from = Some("2024-02".into())), 9);
         assert_eq!(f(|f| f.to = Some("2024-02".into())), 7);
         assert_eq!(count(&cells, &window(Some("2024-02"), Some("2024-02"))), 4);
         assert_eq!(count(&[], &ViewFilter::default()), 0);
+    }
+
+    #[test]
+    fn languages_are_those_answered_in() {
+        let in_ = |l, month, n| CellCount {
+            language: l,
+            ..teachers(month, n)
+        };
+        let cells = [
+            in_(Locale::sv, "2024-02", 1),
+            in_(Locale::nl, "2024-01", 2),
+            in_(Locale::es, "2024-01", 0),
+        ];
+        // in the order of lang::all, without languages of nobody
+        assert_eq!(languages(&cells), [Locale::nl, Locale::sv]);
+        assert_eq!(language_options(&cells), [Locale::nl, Locale::sv]);
+        // one language: its filter would be no filter
+        assert_eq!(languages(&cells[1..]), [Locale::nl]);
+        assert!(language_options(&cells[1..]).is_empty());
+        assert!(languages(&[]).is_empty());
     }
 
     #[test]
@@ -684,6 +762,7 @@ mod tests {
             version: Some(2),
             roles: roles(RoleGroup::Teachers.roles()),
             innovation: Some("coaching".into()),
+            language: Some(Locale::cs),
             from: s("2024-06"),
             to: None,
         };
@@ -907,8 +986,30 @@ mod tests {
     const T_ROLES: [R; 3] = [R::Headteacher, R::Teacher, R::Other];
     const T_INNOVATIONS: [&str; 2] = ["coaching", "feedback"];
     const T_MONTHS: [&str; 4] = ["2024-01", "2024-02", "2024-03", "2024-04"];
-    const CELLS: usize = 24;
+    const T_LANGUAGES: [Locale; 2] = [Locale::nl, Locale::sv];
+    const CELLS: usize = T_ROLES.len() * T_INNOVATIONS.len() * T_MONTHS.len() * T_LANGUAGES.len();
     const LEAVES: usize = 4;
+
+    /// A set of (leaf, cell) respondents.
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+    struct Bits([u128; 2]);
+
+    const _: () = assert!(LEAVES * CELLS <= 256);
+
+    impl Bits {
+        fn set(&mut self, i: usize) {
+            self.0[i / 128] |= 1 << (i % 128);
+        }
+
+        fn has(&self, i: usize) -> bool {
+            self.0[i / 128] & (1 << (i % 128)) != 0
+        }
+
+        /// Whether every member of `self` is in `other`.
+        fn within(&self, other: &Bits) -> bool {
+            self.0.iter().zip(&other.0).all(|(a, b)| a & !b == 0)
+        }
+    }
 
     /// Four disjoint leaves of respondents and the groups made of them: school A, school B,
     /// country = A + B + rest, all = country + rest2.
@@ -918,7 +1019,8 @@ mod tests {
     }
 
     impl std::fmt::Debug for World {
-        /// The respondents per leaf, cell by cell (role, then innovation, then month).
+        /// The respondents per leaf, cell by cell (role, then innovation, then month, then
+        /// language).
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             let ns: Vec<Vec<i64>> = self
                 .leaves
@@ -939,7 +1041,12 @@ mod tests {
                     for r in T_ROLES {
                         for i in T_INNOVATIONS {
                             for m in T_MONTHS {
-                                cells.push(cell(r, i, 1, m, *it.next().unwrap()));
+                                for l in T_LANGUAGES {
+                                    cells.push(CellCount {
+                                        language: l,
+                                        ..cell(r, i, 1, m, *it.next().unwrap())
+                                    });
+                                }
                             }
                         }
                     }
@@ -965,31 +1072,32 @@ mod tests {
 
         /// The respondents a view covers, as (leaf, cell) bits, worked out by hand from the
         /// cells: a cell is in when it has respondents and lies in the filter.
-        fn members(&self, group: usize, f: &ViewFilter) -> u128 {
+        fn members(&self, group: usize, f: &ViewFilter) -> Bits {
             let covers = |c: &CellCount| {
                 (f.version.is_none() || f.version == Some(c.version))
                     && (f.roles.is_none() || f.roles.as_ref().unwrap().contains(&c.role))
                     && (f.innovation.is_none() || f.innovation.as_deref() == Some(&*c.innovation))
+                    && (f.language.is_none() || f.language == Some(c.language))
                     && (f.from.is_none() || f.from.as_deref().unwrap() <= c.month.as_str())
                     && (f.to.is_none() || f.to.as_deref().unwrap() >= c.month.as_str())
             };
-            let mut bits = 0u128;
+            let mut bits = Bits::default();
             for l in 0..LEAVES {
                 if self.groups[group].0 & (1 << l) == 0 {
                     continue;
                 }
                 for (ci, c) in self.leaves[l].iter().enumerate() {
                     if c.n > 0 && covers(c) {
-                        bits |= 1 << (l * CELLS + ci);
+                        bits.set(l * CELLS + ci);
                     }
                 }
             }
             bits
         }
 
-        fn size(&self, bits: u128) -> i64 {
+        fn size(&self, bits: Bits) -> i64 {
             (0..LEAVES * CELLS)
-                .filter(|b| bits & (1 << b) != 0)
+                .filter(|b| bits.has(*b))
                 .map(|b| self.leaves[b / CELLS][b % CELLS].n)
                 .sum()
         }
@@ -999,7 +1107,7 @@ mod tests {
             (0..self.groups.len())
                 .flat_map(|g| {
                     let own = &self.groups[g].1;
-                    every_view_over(own, k, &[1], &T_INNOVATIONS, &T_MONTHS)
+                    every_view_over(own, k, &[1], &T_INNOVATIONS, &T_LANGUAGES, &T_MONTHS)
                         .into_iter()
                         .map(move |f| (g, f))
                 })
@@ -1012,7 +1120,8 @@ mod tests {
             k: i64,
             shows: impl Fn(&World, usize, &ViewFilter) -> bool,
         ) -> Result<(), String> {
-            let mut shown: Vec<(u8, u128, i64, usize, ViewFilter)> = Vec::new();
+            let mut shown: Vec<(u8, Bits, i64, usize, ViewFilter)> = Vec::new();
+            let mut sets: std::collections::HashSet<(u8, Bits)> = Default::default();
             for (g, f) in self.views(k) {
                 let bits = self.members(g, &f);
                 let n = self.size(bits);
@@ -1023,12 +1132,16 @@ mod tests {
                     if n < k {
                         return Err(format!("group {g} {f:?} shows {n} < {k}"));
                     }
-                    shown.push((self.groups[g].0, bits, n, g, f));
+                    // views of a group with the same members are the same to the check below:
+                    // one of them stands for all
+                    if sets.insert((self.groups[g].0, bits)) {
+                        shown.push((self.groups[g].0, bits, n, g, f));
+                    }
                 }
             }
             for (ga, a, na, gi, fa) in &shown {
                 for (gb, b, nb, gj, fb) in &shown {
-                    if gb & ga == *gb && b & !a == 0 && (1..k).contains(&(na - nb)) {
+                    if gb & ga == *gb && b.within(a) && (1..k).contains(&(na - nb)) {
                         return Err(format!(
                             "group {gi} {fa:?} ({na}) − group {gj} {fb:?} ({nb}) reveals {}",
                             na - nb
@@ -1067,12 +1180,21 @@ mod tests {
         let naive = |w: &World, g: usize, f: &ViewFilter| count(&w.groups[g].1, f) >= 5;
         assert!(w.check(5, naive).is_err());
         assert_eq!(w.check(5, rule(&w, 5)), Ok(()));
+        // school A: 6 teachers answered in Dutch, 1 in Swedish: all − Dutch = the Swedish one
+        let mut ns = vec![0i64; LEAVES * CELLS];
+        ns[CELLS / 3] = 6; // teacher, coaching, January, Dutch
+        ns[CELLS / 3 + 1] = 1; // teacher, coaching, January, Swedish
+        let w = World::new(&ns);
+        assert!(w.check(5, naive).is_err());
+        assert_eq!(w.check(5, rule(&w, 5)), Ok(()));
         // Jan 10, Feb 1, Mar 10 teachers: once snapped, even counting alone shows no window
         // that isolates February
         let mut ns = vec![0i64; LEAVES * CELLS];
+        // (months are T_LANGUAGES.len() cells apart)
+        let month = T_LANGUAGES.len();
         ns[CELLS / 3] = 10;
-        ns[CELLS / 3 + 1] = 1;
-        ns[CELLS / 3 + 2] = 10;
+        ns[CELLS / 3 + month] = 1;
+        ns[CELLS / 3 + 2 * month] = 10;
         let w = World::new(&ns);
         assert_eq!(w.check(5, naive), Ok(()));
         assert_eq!(w.check(5, rule(&w, 5)), Ok(()));
@@ -1140,7 +1262,7 @@ mod tests {
                         };
                         let ps = periods(own, &f, k);
                         let s = snap(&f, &ps);
-                        prop_assert_eq!(w.members(g, &f) & !w.members(g, &s), 0);
+                        prop_assert!(w.members(g, &f).within(&w.members(g, &s)));
                         prop_assert_eq!(snap(&s, &ps), s.clone());
                         for (a, b) in &ps {
                             let n = count(own, &ViewFilter { from: Some(a.clone()), to: Some(b.clone()), ..f.clone() });

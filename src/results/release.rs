@@ -34,11 +34,17 @@ pub struct Change {
     pub school: Option<String>,
 }
 
-/// A cell's key: role, innovation, version, month.
-type Key<'a> = (&'a str, &'a str, i64, &'a str);
+/// A cell's key: role, innovation, version, month, language.
+type Key<'a> = (&'a str, &'a str, i64, &'a str, &'a str);
 
 fn key(c: &CellCount) -> Key<'_> {
-    (c.role.as_str(), &c.innovation, c.version, &c.month)
+    (
+        c.role.as_str(),
+        &c.innovation,
+        c.version,
+        &c.month,
+        crate::lang::code(c.language),
+    )
 }
 
 /// The group's cells after the pending changes.
@@ -211,6 +217,28 @@ mod tests {
     }
 
     #[test]
+    fn a_language_that_shows_never_changes_by_fewer_than_k() {
+        use crate::lang::Locale;
+        // Dutch and English answers both show; four Dutch and one Swedish teacher finished: five
+        // changes, but "all" before and after differs from "Dutch" before and after by one
+        let school = [
+            cell_in(Locale::nl, R::Teacher, "a", 1, "2024-01", 6),
+            cell_in(Locale::en, R::Teacher, "a", 1, "2024-01", 6),
+        ];
+        let p = pieces(&school, 5);
+        assert!(p.shows(&language(Locale::nl)) && p.shows(&language(Locale::en)));
+        let finished = |l: Locale, n: i64| Change {
+            cell: cell_in(l, R::Teacher, "a", 1, "2024-03", n),
+            changes: n,
+            school: None,
+        };
+        let pending = [finished(Locale::nl, 4), finished(Locale::sv, 1)];
+        assert!(!may_release(&school, &pending, false, 5));
+        let pending = [finished(Locale::nl, 5), finished(Locale::en, 5)];
+        assert!(may_release(&school, &pending, false, 5));
+    }
+
+    #[test]
     fn above_school_level_one_school_cannot_make_a_release() {
         let network = [cell(R::Teacher, "a", 1, "2024-01", 30)];
         let pending = [
@@ -271,17 +299,17 @@ mod tests {
         // teachers' view before and after differs by one person
         let before = world_cells(&{
             let mut ns = vec![0; T_CELLS];
-            ns[0] = 6; // headteacher a v1 2024-01
-            ns[T_CELLS / 2] = 6; // teacher a v1 2024-01
+            ns[0] = 6; // headteacher a v1 2024-01 en
+            ns[T_CELLS / 2] = 6; // teacher a v1 2024-01 en
             ns
         });
         let mut came = vec![0; T_CELLS];
-        came[2] = 4; // headteacher a v1 2024-03
-        came[T_CELLS / 2 + 2] = 1; // teacher a v1 2024-03
+        came[4] = 4; // headteacher a v1 2024-03 en
+        came[T_CELLS / 2 + 4] = 1; // teacher a v1 2024-03 en
         let left = vec![0; T_CELLS];
         let (sizes, views) = two_releases(&before, &left, &came, 5);
         let found = isolates(&sizes, &views, 5).expect("the teacher who finished");
-        assert_eq!(found, [3 * (T_CELLS / 2 + 2) + 2]);
+        assert_eq!(found, [3 * (T_CELLS / 2 + 4) + 2]);
         let pending: Vec<Change> = before
             .iter()
             .zip(&came)

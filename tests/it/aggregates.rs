@@ -1,5 +1,6 @@
-//! Running aggregates agree with a recompute from the answers after random workloads (start,
-//! answer, change, finish, delete), on SQLite and PostgreSQL.
+//! Running aggregates agree with a recompute from the answers after random workloads (start in
+//! any language, answer, change, finish, delete), on SQLite and PostgreSQL; and the counts made
+//! before languages were counted (migration 0013) are English.
 use crate::common;
 
 use axum::http::StatusCode;
@@ -14,6 +15,7 @@ enum Step {
         instrument: usize,
         role: usize,
         innovation: usize,
+        language: usize,
     },
     Answer {
         who: usize,
@@ -35,7 +37,7 @@ fn step() -> impl Strategy<Value = Step> {
         value,
     });
     prop_oneof![
-        1 => (0..2usize, 0..5usize, 0..3usize).prop_map(|(instrument, role, innovation)| Step::Start { instrument, role, innovation }),
+        1 => (0..2usize, 0..5usize, 0..3usize, 0..3usize).prop_map(|(instrument, role, innovation, language)| Step::Start { instrument, role, innovation, language }),
         3 => answer,
         1 => (0..8usize).prop_map(|who| Step::Finish { who }),
         1 => (0..8usize).prop_map(|who| Step::Delete { who }),
@@ -46,6 +48,7 @@ async fn aggregates_agree_with_a_recompute(app: &mut common::TestApp) {
     let instruments = ["leadership-reflection", "networking-baseline"];
     let roles = ["headteacher", "deputy", "middle_leader", "teacher", "other"];
     let innovations = ["data_use", "pln", "other"];
+    let languages = ["en", "nl", "sv"];
     let mut runner = TestRunner::new_with_rng(
         Config::default(),
         TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha),
@@ -62,6 +65,7 @@ async fn aggregates_agree_with_a_recompute(app: &mut common::TestApp) {
                     instrument,
                     role,
                     innovation,
+                    language,
                 } => {
                     let r = app
                         .call(
@@ -72,6 +76,7 @@ async fn aggregates_agree_with_a_recompute(app: &mut common::TestApp) {
                                 ("innovation", innovations[innovation]),
                                 ("consent", "yes"),
                                 ("innovation_detail", "x"),
+                                ("language", languages[language]),
                             ],
                         )
                         .await;
@@ -192,6 +197,170 @@ async fn aggregates_agree_with_a_recompute(app: &mut common::TestApp) {
         .count("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM respondent_counts WHERE level = 'all' AND role = '*'")
         .await;
     assert_eq!(finished, counted);
+    // the workload counted several languages, each by itself
+    let languages_counted = app
+        .count("SELECT COUNT(DISTINCT language) FROM respondent_counts WHERE level = 'all' AND language <> '*'")
+        .await;
+    assert!(languages_counted > 1, "{languages_counted}");
 }
 
 on_both_backends!(aggregates_agree_with_a_recompute);
+
+/// A database of its own for a migration test, on the app's backend.
+enum Fresh {
+    File(std::path::PathBuf),
+    Database(String),
+}
+
+/// A new, empty database: its address, and what to remove afterwards ([`remove`]).
+async fn fresh_database(app: &common::TestApp) -> (String, Fresh) {
+    use sqlx::Connection;
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    match app.backend {
+        common::Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("reflect-migration-{id}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let url = format!("sqlite://{}?mode=rwc", dir.join("old.db").display());
+            (url, Fresh::File(dir))
+        }
+        common::Backend::Postgres => {
+            let admin = common::pg_admin_url();
+            let name = format!("reflect_migration_{id}");
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            conn.close().await.ok();
+            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+            (format!("{base}/{name}"), Fresh::Database(name))
+        }
+    }
+}
+
+async fn remove(fresh: Fresh) {
+    use sqlx::Connection;
+    match fresh {
+        Fresh::File(dir) => {
+            std::fs::remove_dir_all(dir).ok();
+        }
+        Fresh::Database(name) => {
+            if let Ok(mut conn) = sqlx::PgConnection::connect(&common::pg_admin_url()).await {
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await
+                    .ok();
+            }
+        }
+    }
+}
+
+/// Migration 0013 on a database with counts from before it: every row is kept, a detailed row as
+/// English (every reflection before 0011 was answered in English), a group's total row with
+/// language '*'; the results read them as before, and as English.
+async fn counts_from_before_languages_are_english(app: &mut common::TestApp) {
+    use reflect::results::model::Scope;
+    use reflect::results::privacy::ViewFilter;
+    use reflect::server::db::MIGRATOR;
+    let (url, fresh) = fresh_database(app).await;
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let before = sqlx::migrate::Migrator {
+        migrations: std::borrow::Cow::Owned(
+            MIGRATOR
+                .migrations
+                .iter()
+                .filter(|m| m.version < 13)
+                .cloned()
+                .collect(),
+        ),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    assert_eq!(before.migrations.len(), 12);
+    before.run(&pool).await.unwrap();
+    let group = "'all', '', 'leadership-reflection', 1";
+    for sql in [
+        format!("INSERT INTO respondent_counts VALUES ({group}, 'teacher', 'pln', '2026-11', 7)"),
+        format!("INSERT INTO respondent_counts VALUES ({group}, '*', '*', '*', 7)"),
+        format!(
+            "INSERT INTO answer_counts VALUES ({group}, 'teacher', 'pln', '2026-11', 'tl_1', '2', 7)"
+        ),
+        format!("INSERT INTO answer_counts VALUES ({group}, '*', '*', '*', 'tl_1', '2', 7)"),
+        format!(
+            "INSERT INTO pending_respondent_counts VALUES ({group}, 'teacher', 'pln', '2026-12', '', 2, 2)"
+        ),
+        format!("INSERT INTO pending_respondent_counts VALUES ({group}, '*', '*', '*', '', 2, 2)"),
+        format!(
+            "INSERT INTO pending_answer_counts VALUES ({group}, 'teacher', 'pln', '2026-12', 'tl_1', '4', 2)"
+        ),
+        format!(
+            "INSERT INTO pending_answer_counts VALUES ({group}, '*', '*', '*', 'tl_1', '4', 2)"
+        ),
+    ] {
+        sqlx::query(&sql).execute(&pool).await.unwrap();
+    }
+    MIGRATOR.run(&pool).await.unwrap();
+    for table in [
+        "respondent_counts",
+        "answer_counts",
+        "pending_respondent_counts",
+        "pending_answer_counts",
+    ] {
+        let mut rows: Vec<(String, String)> =
+            sqlx::query_as(&format!("SELECT month, language FROM {table}"))
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        rows.sort();
+        let month = if table.starts_with("pending") {
+            "2026-12"
+        } else {
+            "2026-11"
+        };
+        assert_eq!(
+            rows,
+            [
+                ("*".to_string(), "*".to_string()),
+                (month.to_string(), "en".to_string())
+            ],
+            "{table}"
+        );
+    }
+    let n: i64 = sqlx::query_scalar(
+        "SELECT CAST(SUM(n) AS BIGINT) FROM answer_counts WHERE language = 'en' AND value = '2'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(n, 7);
+    // the language is part of the key: the same cell in Dutch is a row of its own
+    sqlx::query(&format!(
+        "INSERT INTO respondent_counts VALUES ({group}, 'teacher', 'pln', '2026-11', 'nl', 1)"
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    // the app starts on the migrated database and reads the counts by language
+    let state = common::TestApp::state_for(&url, common::instruments_dir())
+        .await
+        .unwrap();
+    let count = |language: Option<reflect::lang::Locale>| {
+        let f = ViewFilter {
+            language,
+            ..Default::default()
+        };
+        let db = state.db.clone();
+        async move {
+            reflect::results::service::respondents(&db, "leadership-reflection", &Scope::All, &f)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count(None).await, 7, "the total row");
+    assert_eq!(count(Some(reflect::lang::Locale::en)).await, 7);
+    assert_eq!(count(Some(reflect::lang::Locale::nl)).await, 1);
+    common::close(&state.db.pool).await;
+    remove(fresh).await;
+}
+
+on_both_backends!(counts_from_before_languages_are_english);

@@ -780,3 +780,194 @@ async fn figures_change_only_in_releases(app: &mut common::TestApp) {
 }
 
 on_both_backends!(figures_change_only_in_releases);
+
+/// A finished leadership reflection answered in `language` (a code), every answer 3.
+async fn answered_in(app: &common::TestApp, school_code: &str, language: &str) {
+    let start = [
+        ("role", "teacher"),
+        ("school_code", school_code),
+        ("language", language),
+    ];
+    common::leadership_reflection(app, &start, usize::MAX, |_, _, _| "3".to_string()).await;
+}
+
+/// The language filter of a results page (its `<select>`).
+fn language_select(page: &str) -> &str {
+    let at = page
+        .find("<select id=\"f-language\"")
+        .unwrap_or_else(|| panic!("no language filter: {page}"));
+    let end = page[at..].find("</select>").unwrap();
+    &page[at..at + end]
+}
+
+/// The opening tag of the language filter's option for `code`.
+fn language_option<'a>(select: &'a str, code: &str) -> Option<&'a str> {
+    let at = select.find(&format!("<option value=\"{code}\""))?;
+    select[at..].split_inclusive('>').next()
+}
+
+/// Results by the language answered in (issue 17): each language that holds at least k shows with
+/// its own count, the filter is kept on the page, and a lone answer in another language is never
+/// given away — not as its own view, and not as all minus the other languages, in its school or
+/// above it.
+async fn results_filter_by_the_language_answered_in(app: &mut common::TestApp) {
+    use reflect::lang::Locale;
+    common::add_school(app, "school-a", "ABCD2345", "nl").await;
+    for _ in 0..6 {
+        answered_in(app, "ABCD2345", "nl").await;
+    }
+    for _ in 0..5 {
+        answered_in(app, "ABCD2345", "en").await;
+    }
+    common::release_all(app).await;
+    app.sign_in_as("coord@a.org", "coordinator", Some("school-a"))
+        .await;
+    let school = |language: &'static str| {
+        let mut form = vec![("level", "school"), ("key", "school-a")];
+        if !language.is_empty() {
+            form.push(("language", language));
+        }
+        form
+    };
+    let shown = |v: &ResultsView| v.results.as_ref().map(|r| r.respondents);
+    let all = results(&app.call("get_results", &school("")).await);
+    assert_eq!(shown(&all), Some(11));
+    assert_eq!(
+        all.languages,
+        [Locale::en, Locale::nl],
+        "the languages answered in"
+    );
+    let dutch = results(&app.call("get_results", &school("nl")).await);
+    assert_eq!((dutch.withheld, shown(&dutch)), (None, Some(6)));
+    assert_eq!(dutch.query.language.as_deref(), Some("nl"));
+    let english = results(&app.call("get_results", &school("en")).await);
+    assert_eq!((english.withheld, shown(&english)), (None, Some(5)));
+    // the code as the address may write it, kept as the language's code
+    let upper = results(&app.call("get_results", &school("NL")).await);
+    assert_eq!(upper.query.language.as_deref(), Some("nl"));
+    assert_eq!(shown(&upper), Some(6));
+    // a language nobody answered in: nobody, and it stays chosen in the list
+    let czech = results(&app.call("get_results", &school("cs")).await);
+    assert_eq!(czech.withheld, Some(Withheld::MoreNeeded(5)));
+    assert_eq!(czech.languages, [Locale::en, Locale::nl, Locale::cs]);
+    // the page: the filter lists the languages answered in, each named in itself, and keeps the
+    // chosen one
+    let page = app.get("/results/school/school-a?language=nl").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Language answered in"), "{}", page.body);
+    let select = language_select(&page.body);
+    assert!(select.contains("All languages"), "{select}");
+    assert!(
+        select.contains(">Nederlands<") && select.contains(">English<"),
+        "{select}"
+    );
+    assert!(
+        !select.contains(">Svenska<"),
+        "nobody answered in Swedish: {select}"
+    );
+    let nl = language_option(select, "nl").expect("a Dutch option");
+    let en = language_option(select, "en").expect("an English option");
+    assert!(
+        nl.contains("selected") && !en.contains("selected"),
+        "{nl} {en}"
+    );
+    assert!(page.body.contains("6 respondents"), "{}", page.body);
+    // a bad language: the same clear 422 as the other filters, and nothing shown
+    let r = app.call("get_results", &school("xx")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.error()
+            .to_string()
+            .contains("Choose a language from the list"),
+        "{}",
+        r.body
+    );
+    let page = app.get("/results/school/school-a?language=xx").await;
+    assert!(
+        page.body.contains("Choose a language from the list"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("id=\"f-language\""),
+        "no results, no filters"
+    );
+
+    // one teacher of the school answers in Swedish; five more on their own in Dutch
+    answered_in(app, "ABCD2345", "sv").await;
+    for _ in 0..5 {
+        answered_in(app, "", "nl").await;
+    }
+    common::release_all(app).await;
+    // who is where: (in school A, language) → respondents
+    let atoms: [(bool, &str, i64); 4] = [
+        (true, "en", 5),
+        (true, "nl", 6),
+        (true, "sv", 1),
+        (false, "nl", 5),
+    ];
+    let a = results(&app.call("get_results", &school("")).await);
+    assert_eq!(shown(&a), Some(12));
+    assert_eq!(a.languages, [Locale::en, Locale::nl, Locale::sv]);
+    let sv = results(&app.call("get_results", &school("sv")).await);
+    assert_eq!(
+        (sv.withheld, sv.results),
+        (Some(Withheld::MoreNeeded(4)), None)
+    );
+    let page = app.get("/results/school/school-a?language=en").await;
+    assert!(
+        page.body.contains("These results are hidden"),
+        "{}",
+        page.body
+    );
+    // every view A's coordinator can open by language, at every level: what shows, and its
+    // members
+    let mut rows: Vec<Vec<bool>> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for (level, key) in [("school", "school-a"), ("country", "nl"), ("all", "")] {
+        // everyone in school A is in its school and its country; everyone at all is in all
+        let in_scope = |in_a: bool| in_a || level == "all";
+        for language in ["", "en", "nl", "sv"] {
+            let mut form = vec![("level", level), ("key", key)];
+            if !language.is_empty() {
+                form.push(("language", language));
+            }
+            let v = results(&app.call("get_results", &form).await);
+            let Some(n) = shown(&v) else { continue };
+            let row: Vec<bool> = atoms
+                .iter()
+                .map(|(in_a, l, _)| in_scope(*in_a) && (language.is_empty() || language == *l))
+                .collect();
+            let expected: i64 = atoms
+                .iter()
+                .zip(&row)
+                .filter(|(_, r)| **r)
+                .map(|(a, _)| a.2)
+                .sum();
+            assert_eq!(n, expected, "{level} {language}");
+            rows.push(row);
+            seen.push(format!("{level} {language:?} = {n}"));
+        }
+    }
+    assert!(
+        seen.contains(&"school \"\" = 12".to_string())
+            && seen.contains(&"school \"nl\" = 6".to_string())
+            && seen.contains(&"all \"nl\" = 11".to_string()),
+        "the large views show: {seen:?}"
+    );
+    let sizes: Vec<i64> = atoms.iter().map(|a| a.2).collect();
+    assert_eq!(
+        reflect::results::span::isolates(&sizes, &rows, 5),
+        None,
+        "views shown: {seen:?}"
+    );
+    // the check finds the Swedish teacher when "English" shows beside "all" and "Dutch"
+    let mut leaky = rows.clone();
+    leaky.push(vec![true, false, false, false]);
+    assert_eq!(
+        reflect::results::span::isolates(&sizes, &leaky, 5),
+        Some(vec![2])
+    );
+}
+
+on_both_backends!(results_filter_by_the_language_answered_in);
