@@ -176,6 +176,7 @@ const FORM_MESSAGES: &[&str] = &[
     "Dates are written as YYYY-MM-DD.",
     "Choose a role from the list.",
     "Choose an innovation from the list.",
+    "Choose a language from the list.",
     "A country is a two-letter code, e.g. NL.",
     "Choose your role.",
     "Choose the innovation you reflect on.",
@@ -275,7 +276,7 @@ impl AppError {
         }
     }
 
-    /// The message in language `l`: a fixed message where it is translated, the general
+    /// The message in language `l`: a fixed message (see [`in_language`]), the general
     /// messages of internal errors, unreadable requests and a lost connection; a message built
     /// with values (a name, a length) as it is.
     pub fn message_in(&self, l: crate::lang::Locale) -> String {
@@ -289,8 +290,8 @@ impl AppError {
     }
 }
 
-/// A fixed message in language `l`, where it is translated: the messages a respondent or a
-/// workshop participant can meet (staff pages speak English for now; see docs/i18n.md).
+/// A fixed message (one of [`FORM_MESSAGES`]) in language `l`, staff messages included; a message
+/// built with values (a name, a length) as it is.
 pub fn in_language(l: crate::lang::Locale, english: &str) -> String {
     use crate::i18n::td_string;
     let t = |s: &str| s.to_string();
@@ -359,6 +360,79 @@ pub fn in_language(l: crate::lang::Locale, english: &str) -> String {
         SCHOOL_TOO_MANY => t(td_string!(l, errors.school_wrong_codes)),
         "Please sign in to see this page." => t(td_string!(l, errors.sign_in)),
         "Your account may not see or change this." => t(td_string!(l, errors.forbidden)),
+        "Enter a valid e-mail address." => t(td_string!(l, errors.email_invalid)),
+        "Choose a role for the account." => t(td_string!(l, errors.account_role)),
+        "A school coordinator needs a school." => t(td_string!(l, errors.coordinator_school)),
+        "That school does not exist." => t(td_string!(l, errors.school_missing)),
+        "An account with this e-mail address exists already." => {
+            t(td_string!(l, errors.account_exists))
+        }
+        "Too many sign-in attempts from this device. Wait a minute and try again." => {
+            t(td_string!(l, errors.sign_in_device))
+        }
+        "Too many sign-in attempts for this address. Wait a minute and try again." => {
+            t(td_string!(l, errors.sign_in_address))
+        }
+        "Many people are signing in right now. Try again in a moment." => {
+            t(td_string!(l, errors.sign_in_busy))
+        }
+        "The e-mail address or the password is not right." => {
+            t(td_string!(l, errors.sign_in_wrong))
+        }
+        "No such download." => t(td_string!(l, errors.no_download)),
+        "Only researchers and administrators export responses." => {
+            t(td_string!(l, errors.export_forbidden))
+        }
+        "Choose a questionnaire to export." => t(td_string!(l, errors.export_questionnaire)),
+        "Choose a version of the questionnaire." => t(td_string!(l, errors.export_version)),
+        "Dates are written as YYYY-MM-DD." => t(td_string!(l, errors.date_form)),
+        "Choose a role from the list." => t(td_string!(l, errors.role_from_list)),
+        "Choose an innovation from the list." => t(td_string!(l, errors.innovation_from_list)),
+        "Choose a language from the list." => t(td_string!(l, errors.language_from_list)),
+        "A country is a two-letter code, e.g. NL." => t(td_string!(l, errors.country_code)),
+        "There is no such results page." => t(td_string!(l, errors.no_results_page)),
+        "A version is a whole number." => t(td_string!(l, errors.version_number)),
+        "There is no such questionnaire." => t(td_string!(l, errors.no_questionnaire)),
+        "Choose an innovation focus from the list." => t(td_string!(l, errors.innovation_focus)),
+        "Give months as YYYY-MM, e.g. 2026-09." => t(td_string!(l, errors.month_form)),
+        "The first month comes after the last one." => t(td_string!(l, errors.months_reversed)),
+        "There is no such country." => t(td_string!(l, errors.no_country)),
+        "There is no such network." => t(td_string!(l, errors.no_network)),
+        "There is no such school." => t(td_string!(l, errors.no_school)),
+        "Only the school's coordinators and administrators see a school's results." => {
+            t(td_string!(l, errors.school_results_forbidden))
+        }
+        "A country is its two-letter ISO code, e.g. NL, BE or GB." => {
+            t(td_string!(l, errors.country_iso))
+        }
+        "That network does not exist." => t(td_string!(l, errors.network_missing)),
+        "Only facilitators and administrators run workshops." => {
+            t(td_string!(l, errors.workshops_forbidden))
+        }
+        "There is no such workshop." => t(td_string!(l, errors.no_workshop)),
+        "Choose a questionnaire from the list." => t(td_string!(l, errors.questionnaire_from_list)),
+        "Choose parts of categories from the questionnaire's list." => {
+            t(td_string!(l, errors.parts_from_list))
+        }
+        "Choose at least one category for the workshop." => {
+            t(td_string!(l, errors.workshop_no_category))
+        }
+        "Choose categories from the questionnaire's list." => {
+            t(td_string!(l, errors.categories_from_list))
+        }
+        "The poll “Which category needs most work?” needs at least two categories." => {
+            t(td_string!(l, errors.poll_two_categories))
+        }
+        "A workshop is open or closed." => t(td_string!(l, errors.workshop_status)),
+        "This reflection belongs to no workshop with questions for the room." => {
+            t(td_string!(l, errors.no_room_questions))
+        }
+        "Choose one of the workshop's categories." => t(td_string!(l, errors.workshop_category)),
+        "This workshop asks no one-word question." => t(td_string!(l, errors.no_word_question)),
+        "Say which word to hide." => t(td_string!(l, errors.word_to_hide)),
+        "The workshop's questionnaire is gone." => {
+            t(td_string!(l, errors.workshop_questionnaire_gone))
+        }
         other => other.to_string(),
     }
 }
@@ -456,14 +530,14 @@ mod tests {
                 }
             }
         }
-        // the messages a respondent meets are translated: each arm of `in_language` names its
-        // message word for word
+        // every fixed message is translated, staff messages included: each arm of `in_language`
+        // names its message word for word
         for &l in crate::lang::all().iter().filter(|l| **l != Locale::en) {
             let translated = FORM_MESSAGES
                 .iter()
                 .filter(|m| in_language(l, m) != **m)
                 .count();
-            assert_eq!(translated, 26, "{l}");
+            assert_eq!(translated, FORM_MESSAGES.len(), "{l}");
         }
     }
 
