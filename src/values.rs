@@ -40,25 +40,15 @@ impl RespondentRole {
         Self::ALL.into_iter().find(|r| r.as_str() == raw)
     }
 
-    /// The label a respondent picks from.
-    pub const fn label(self) -> &'static str {
+    /// The role's name in language `l`, as a respondent picks it.
+    pub fn label(self, l: crate::lang::Locale) -> &'static str {
+        use crate::i18n::td_string;
         match self {
-            Self::Headteacher => "Headteacher / principal",
-            Self::Deputy => "Deputy or assistant head",
-            Self::MiddleLeader => "Middle leader (e.g. team or subject lead)",
-            Self::Teacher => "Teacher",
-            Self::Other => "Other",
-        }
-    }
-
-    /// The label of the role as a results filter (people with that role).
-    pub const fn plural_label(self) -> &'static str {
-        match self {
-            Self::Headteacher => "Headteachers / principals",
-            Self::Deputy => "Deputy or assistant heads",
-            Self::MiddleLeader => "Middle leaders",
-            Self::Teacher => "Teachers",
-            Self::Other => "Other roles",
+            Self::Headteacher => td_string!(l, common.role_headteacher),
+            Self::Deputy => td_string!(l, common.role_deputy),
+            Self::MiddleLeader => td_string!(l, common.role_middle_leader),
+            Self::Teacher => td_string!(l, common.role_teacher),
+            Self::Other => td_string!(l, common.role_other),
         }
     }
 }
@@ -82,13 +72,6 @@ impl RoleGroup {
 
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|g| g.as_str() == raw)
-    }
-
-    pub const fn label(self) -> &'static str {
-        match self {
-            Self::Leaders => "All leaders",
-            Self::Teachers => "Teachers",
-        }
     }
 
     /// The group's roles, in the roles' order.
@@ -117,21 +100,7 @@ impl RoleGroup {
     }
 }
 
-/// The respondent roles: (stored id, label), in the order forms offer them.
-pub const ROLES: &[(&str, &str)] = &{
-    let mut out = [("", ""); RespondentRole::ALL.len()];
-    let mut i = 0;
-    while i < out.len() {
-        out[i] = (
-            RespondentRole::ALL[i].as_str(),
-            RespondentRole::ALL[i].label(),
-        );
-        i += 1;
-    }
-    out
-};
-
-/// The stored ids of [`ROLES`], in the same order.
+/// The stored ids of the respondent roles, in the order forms offer them.
 pub const ROLE_IDS: &[&str] = &{
     let mut out = [""; RespondentRole::ALL.len()];
     let mut i = 0;
@@ -151,12 +120,19 @@ pub const LEADER_ROLES: &[&str] = &[
 /// The teachers as a group.
 pub const TEACHER_ROLES: &[&str] = &[RespondentRole::Teacher.as_str()];
 
-/// The innovations a reflection is about: (stored id, label).
-pub const INNOVATIONS: &[(&str, &str)] = &[
-    ("data_use", "Data use"),
-    ("pln", "Professional learning network (PLN)"),
-    ("other", "Other"),
-];
+/// The stored ids of the innovations a reflection is about, in the order forms offer them.
+pub const INNOVATIONS: &[&str] = &["data_use", "pln", "other"];
+
+/// An innovation's name in language `l`; `None` for an id that is not one of [`INNOVATIONS`].
+pub fn innovation_label(l: crate::lang::Locale, id: &str) -> Option<&'static str> {
+    use crate::i18n::td_string;
+    match id {
+        "data_use" => Some(td_string!(l, common.innovation_data_use)),
+        "pln" => Some(td_string!(l, common.innovation_pln)),
+        "other" => Some(td_string!(l, common.innovation_other)),
+        _ => None,
+    }
+}
 
 /// Where a reflection stands: answering, or finished (its answers closed, its profile made).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -226,26 +202,9 @@ impl YesNo {
     }
 }
 
-/// The label of `key` in a list of (id, label); the key itself when it is not in the list.
-pub fn label_of(list: &[(&str, &str)], key: &str) -> String {
-    list.iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, l)| l.to_string())
-        .unwrap_or_else(|| key.to_string())
-}
-
 /// The key of a part (subcategory) of a category, as forms and the database name it.
 pub fn part_key(category: &str, subcategory: &str) -> String {
     format!("{category}/{subcategory}")
-}
-
-/// "vision and goals", "A and B", "A, B and C".
-pub fn join_names(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {}", rest.join(", "), last),
-    }
 }
 
 #[cfg(test)]
@@ -276,8 +235,21 @@ mod tests {
 
     #[test]
     fn role_ids_are_the_roles_in_order() {
-        let ids: Vec<&str> = ROLES.iter().map(|(id, _)| *id).collect();
+        let ids: Vec<&str> = RespondentRole::ALL.iter().map(|r| r.as_str()).collect();
         assert_eq!(ids, ROLE_IDS);
+        // every innovation has a name in every language, and nothing else has one
+        for &l in crate::lang::all() {
+            assert!(INNOVATIONS.iter().all(|i| innovation_label(l, i).is_some()));
+            assert_eq!(innovation_label(l, "any"), None);
+        }
+        assert_eq!(
+            innovation_label(crate::lang::Locale::nl, "data_use"),
+            Some("Datagebruik")
+        );
+        assert_eq!(
+            RespondentRole::Headteacher.label(crate::lang::Locale::nl),
+            "Schoolleider / directeur"
+        );
         for group in RoleGroup::ALL {
             let ids: Vec<&str> = group.roles().iter().map(|r| r.as_str()).collect();
             assert_eq!(ids, group.members());
@@ -303,14 +275,5 @@ mod tests {
         assert!(!YesNo::ticked(Some("on")));
         assert!(!YesNo::ticked(None));
         assert_eq!(YesNo::of(true), YesNo::Yes);
-    }
-
-    #[test]
-    fn names_are_listed_as_in_a_sentence() {
-        let n = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert_eq!(join_names(&n(&[])), "");
-        assert_eq!(join_names(&n(&["A"])), "A");
-        assert_eq!(join_names(&n(&["A", "B"])), "A and B");
-        assert_eq!(join_names(&n(&["A", "B", "C"])), "A, B and C");
     }
 }

@@ -1,6 +1,12 @@
 import { test, expect, APIRequestContext, Page, TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { hydrated, open, ready } from './helpers';
+
+// The Czech category titles as the translation file words them
+const czechToml = readFileSync(join(__dirname, '..', '..', 'instruments', 'leadership-reflection.cs.toml'), 'utf8');
+const czechTitle = (id: string) => czechToml.match(new RegExp(`\\[categories\\.${id}\\]\\s*\\ntitle = "([^"]+)"`))![1];
 
 const ADMIN = process.env.REFLECT_ADMIN_EMAIL ?? 'admin@e2e.test';
 const PASSWORD = process.env.REFLECT_ADMIN_PASSWORD ?? '';
@@ -62,6 +68,7 @@ test('a school of 6 shows its first release of 5, a school of 4 no results yet',
   // the school of 6
   await page.getByRole('row', { name: new RegExp(`Oak School ${run}`) }).getByRole('link', { name: 'Results' }).click();
   await expect(page.getByRole('heading', { level: 1, name: `Oak School ${run}` })).toBeVisible();
+  const oakResults = new URL(page.url()).pathname;
   // the fifth made the group's first release; the sixth waits for the next one
   await expect(page.getByText('5 respondents', { exact: true })).toBeVisible();
   await expect(page.getByText(/Figures as released on [A-Z][a-z]{2} \d{1,2}, \d{4}\. They change only in releases/)).toBeVisible();
@@ -94,6 +101,21 @@ test('a school of 6 shows its first release of 5, a school of 4 no results yet',
   await expect(page.getByText("No results yet: a group's results are first released once at least 5 of its respondents have finished.")).toBeVisible();
   await expect(page.getByRole('table')).toHaveCount(0);
   await expect(page.getByText('needs most work')).toHaveCount(0);
+
+  // the school of 6 in Czech: the Czech category names, the ranking and the numbers in Czech
+  await open(page, info, `${oakResults}?lang=cs`);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'cs');
+  const teaching = czechTitle('teaching_learning');
+  expect(teaching).toBe('Řízení programu výuky a učení');
+  await expect(page.getByText(`Nejvíce pozornosti potřebuje: ${teaching}.`)).toBeVisible();
+  const czechMeans = page.getByRole('table', { name: /Průměr v jednotlivých kategoriích/ });
+  await expect(czechMeans.getByRole('row', { name: new RegExp(`${teaching} 2,00`) })).toBeVisible();
+  await expect(czechMeans.getByRole('row', { name: new RegExp(`${czechTitle('organising').replace(/[()]/g, '.')} 4,00`) })).toBeVisible();
+  await expect(page.getByText('Managing the teaching and learning programme', { exact: false })).toHaveCount(0);
+  if (hydrated(info)) {
+    await ready(page, info);
+    await expect(page.locator('#chart-means canvas')).toHaveCount(1);
+  }
 });
 
 test('results need a signed-in account', async ({ page }, info) => {

@@ -31,12 +31,14 @@ impl Role {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    /// The role's name in language `l`.
+    pub fn label(self, l: crate::lang::Locale) -> &'static str {
+        use crate::i18n::td_string;
         match self {
-            Role::Admin => "Administrator",
-            Role::Coordinator => "School coordinator",
-            Role::Researcher => "Researcher",
-            Role::Facilitator => "Workshop facilitator",
+            Role::Admin => td_string!(l, staff.account_role_admin),
+            Role::Coordinator => td_string!(l, staff.account_role_coordinator),
+            Role::Researcher => td_string!(l, staff.account_role_researcher),
+            Role::Facilitator => td_string!(l, staff.account_role_facilitator),
         }
     }
 

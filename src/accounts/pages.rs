@@ -57,7 +57,7 @@ pub fn SignedInBar(user: CurrentUser) -> impl IntoView {
         l,
         staff.signed_in_as,
         email = &user.email,
-        role = user.role.label()
+        role = user.role.label(l)
     )
     .to_string();
     view! {
@@ -113,7 +113,7 @@ pub fn AccountsAdmin(
                                 view! {
                                     <tr>
                                         <td>{u.email}</td>
-                                        <td>{u.role.label()}</td>
+                                        <td>{u.role.label(l)}</td>
                                         <td>{u.schools.join(", ")}</td>
                                     </tr>
                                 }
@@ -169,7 +169,7 @@ pub fn AccountsAdmin(
                         // the most powerful role last, so it is never picked by accident
                         {[Role::Coordinator, Role::Researcher, Role::Facilitator, Role::Admin]
                             .iter()
-                            .map(|r| view! { <option value=r.as_str()>{r.label()}</option> })
+                            .map(|r| view! { <option value=r.as_str()>{r.label(l)}</option> })
                             .collect_view()}
                     </select>
                 </div>

@@ -195,7 +195,12 @@ pub struct Registry {
     all: HashMap<(String, i64), Arc<Instrument>>,
     /// Translations by instrument id and language code.
     translations: HashMap<(String, String), Arc<Translation>>,
+    /// Instruments already put into a language, by the source's address and the language: each
+    /// is made once, not per page. The source is kept with it, so that its address is not reused.
+    localized: std::sync::Mutex<LocalizedCache>,
 }
+
+type LocalizedCache = HashMap<(usize, &'static str), (Arc<Instrument>, Arc<Instrument>)>;
 
 impl Registry {
     pub fn current(&self) -> impl Iterator<Item = (&str, &Loaded)> {
@@ -225,6 +230,10 @@ impl Registry {
             self.translations
                 .insert((tr.instrument.clone(), tr.language.clone()), Arc::new(tr));
         }
+        self.localized
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
         self
     }
 
@@ -236,14 +245,24 @@ impl Registry {
         if code == inst.language {
             return inst.clone();
         }
-        match self.translations.get(&(inst.id.clone(), code.to_string())) {
+        let key = (Arc::as_ptr(inst) as usize, code);
+        let mut cache = self
+            .localized
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, done)) = cache.get(&key) {
+            return done.clone();
+        }
+        let done = match self.translations.get(&(inst.id.clone(), code.to_string())) {
             Some(tr) => Arc::new(translate::localize(inst, tr)),
             None => {
                 let mut same = Instrument::clone(inst);
                 same.untranslated = true;
                 Arc::new(same)
             }
-        }
+        };
+        cache.insert(key, (inst.clone(), done.clone()));
+        done
     }
 
     /// The note a translation carries for respondents (whose translation, not validated).

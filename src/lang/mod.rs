@@ -106,6 +106,37 @@ pub fn decimal(l: Locale, x: f64, places: u8) -> String {
     leptos_i18n::formatting::td_format_string!(l, d, formatter: number).to_string()
 }
 
+/// Names in a sentence as language `l` joins them: "A", "A and B", "A, B and C" ("A, B en C").
+pub fn join_names(l: Locale, names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => {
+            crate::i18n::td_string!(l, common.names_and, rest = rest.join(", "), last = last)
+                .to_string()
+        }
+    }
+}
+
+/// A share in percent, rounded to a whole number, as language `l` writes it ("25%", "25 %").
+pub fn percent(l: Locale, x: f64) -> String {
+    let n = decimal(l, x, 0);
+    crate::i18n::td_string!(l, common.percent, n).to_string()
+}
+
+/// A difference with its sign ("+0.25", "−0,25"), `places` decimals, as language `l` writes it.
+pub fn signed(l: Locale, x: f64, places: u8) -> String {
+    let magnitude = decimal(l, x.abs(), places);
+    let zero = decimal(l, 0.0, places);
+    if magnitude == zero {
+        magnitude
+    } else if x < 0.0 {
+        format!("−{magnitude}")
+    } else {
+        format!("+{magnitude}")
+    }
+}
+
 /// A whole number as language `l` writes it ("1,234", "1.234", "1 234").
 pub fn integer(l: Locale, n: i64) -> String {
     leptos_i18n::formatting::td_format_string!(l, n, formatter: number).to_string()
@@ -248,6 +279,26 @@ mod tests {
         assert_eq!(choose(None, None, None), Locale::default());
         assert_eq!(code(Locale::default()), "en");
         assert_eq!(Locale::default(), Locale::en);
+    }
+
+    #[test]
+    fn shares_and_differences_as_each_language_writes_them() {
+        assert_eq!(percent(Locale::en, 24.6), "25%");
+        assert_eq!(percent(Locale::cs, 24.6), "25\u{a0}%");
+        assert_eq!(signed(Locale::en, 0.254, 2), "+0.25");
+        assert_eq!(signed(Locale::nl, -0.254, 2), "−0,25");
+        assert_eq!(signed(Locale::nl, -0.001, 2), "0,00");
+        assert_eq!(decimal(Locale::sv, 3.256, 2), "3,26");
+    }
+
+    #[test]
+    fn names_are_joined_as_each_language_writes_a_list() {
+        let n = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_names(Locale::en, &n(&[])), "");
+        assert_eq!(join_names(Locale::en, &n(&["A"])), "A");
+        assert_eq!(join_names(Locale::en, &n(&["A", "B"])), "A and B");
+        assert_eq!(join_names(Locale::en, &n(&["A", "B", "C"])), "A, B and C");
+        assert_eq!(join_names(Locale::sv, &n(&["A", "B", "C"])), "A, B och C");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use crate::instrument::{Category, Scale};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-pub use crate::values::{INNOVATIONS, ROLES, label_of};
+pub use crate::values::INNOVATIONS;
 
 pub const MAX_INNOVATION_DETAIL: usize = 200;
 pub const MAX_ACTION_PLAN: usize = 2000;
@@ -104,7 +104,11 @@ pub struct ProfileView {
     pub resume_url: String,
     pub instrument_title: String,
     pub instrument_version: i64,
+    /// The innovation's id (see `values::INNOVATIONS`); the page names it in its language.
     pub innovation: String,
+    /// The respondent's own words for it, as typed.
+    #[serde(default)]
+    pub innovation_detail: Option<String>,
     pub status: Status,
     pub profile: Profile,
     pub scale_labels: Vec<String>,

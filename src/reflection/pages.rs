@@ -5,7 +5,7 @@ use super::model::*;
 use crate::error::AppError;
 use crate::i18n::td_string;
 use crate::instrument::{Item, ItemType, NOT_APPLICABLE, Scale};
-use crate::lang::Locale;
+use crate::lang::{Locale, join_names};
 use crate::ui::{ChartSpec, Charts, ErrorBox, FormError, Loaded, form_error, query_error};
 use crate::values::{RespondentRole, Withheld};
 use leptos::prelude::*;
@@ -37,49 +37,12 @@ fn instrument_text(l: Locale, text: String, untranslated: bool) -> AnyView {
     }
 }
 
-/// The label of a respondent role in language `l`.
-fn role_label(l: Locale, role: RespondentRole) -> &'static str {
-    match role {
-        RespondentRole::Headteacher => td_string!(l, reflection.role_headteacher),
-        RespondentRole::Deputy => td_string!(l, reflection.role_deputy),
-        RespondentRole::MiddleLeader => td_string!(l, reflection.role_middle_leader),
-        RespondentRole::Teacher => td_string!(l, reflection.role_teacher),
-        RespondentRole::Other => td_string!(l, reflection.role_other),
-    }
-}
-
-/// The label of an innovation (`id`, English `label` from [`INNOVATIONS`]) in language `l`.
-fn innovation_label(l: Locale, id: &str, label: &'static str) -> &'static str {
-    match id {
-        "data_use" => td_string!(l, reflection.innovation_data_use),
-        "pln" => td_string!(l, reflection.innovation_pln),
-        "other" => td_string!(l, reflection.innovation_other),
-        _ => label,
-    }
-}
-
-/// The profile's innovation ("Label" or "Label: the respondent's words", made by the service
-/// from [`INNOVATIONS`] in English) with its label in language `l`. A bridge: once
-/// `ProfileView` carries the innovation's id, the label is picked from it instead.
-fn innovation_in(l: Locale, innovation: &str) -> String {
-    INNOVATIONS
-        .iter()
-        .find_map(|(id, label)| {
-            let rest = innovation.strip_prefix(label)?;
-            (rest.is_empty() || rest.starts_with(": "))
-                .then(|| format!("{}{rest}", innovation_label(l, id, label)))
-        })
-        .unwrap_or_else(|| innovation.to_string())
-}
-
-/// Names in a sentence, in language `l`: "A", "A and B", "A, B and C".
-fn join_names(l: Locale, names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => {
-            td_string!(l, reflection.names_and, rest = rest.join(", "), last = last).to_string()
-        }
+/// The profile's innovation in language `l`: its name, and the respondent's own words after it.
+fn innovation_in(l: Locale, id: &str, detail: Option<&str>) -> String {
+    let name = crate::values::innovation_label(l, id).unwrap_or(id);
+    match detail {
+        Some(d) => format!("{name}: {d}"),
+        None => name.to_string(),
     }
 }
 
@@ -203,15 +166,18 @@ pub fn StartPage() -> impl IntoView {
                         }}
                         <fieldset>
                             <legend>{td_string!(l, reflection.role_legend)}</legend>
-                            {ROLES
+                            {RespondentRole::ALL
                                 .iter()
-                                .map(|(k, label)| {
-                                    let label = RespondentRole::parse(k)
-                                        .map_or(*label, |r| role_label(l, r));
+                                .map(|r| {
                                     view! {
                                         <label class="choice">
-                                            <input type="radio" name="role" value=*k required=true />
-                                            {label}
+                                            <input
+                                                type="radio"
+                                                name="role"
+                                                value=r.as_str()
+                                                required=true
+                                            />
+                                            {r.label(l)}
                                         </label>
                                     }
                                 })
@@ -221,7 +187,7 @@ pub fn StartPage() -> impl IntoView {
                             <legend>{td_string!(l, reflection.innovation_legend)}</legend>
                             {INNOVATIONS
                                 .iter()
-                                .map(|(k, label)| {
+                                .map(|k| {
                                     view! {
                                         <label class="choice">
                                             <input
@@ -230,7 +196,7 @@ pub fn StartPage() -> impl IntoView {
                                                 value=*k
                                                 required=true
                                             />
-                                            {innovation_label(l, k, label)}
+                                            {crate::values::innovation_label(l, k)}
                                         </label>
                                     }
                                 })
@@ -1441,7 +1407,7 @@ fn Profile(view: ProfileView) -> impl IntoView {
                 reflection.profile_meta,
                 title = &view.instrument_title,
                 version = view.instrument_version,
-                innovation = innovation_in(l, &view.innovation)
+                innovation = innovation_in(l, &view.innovation, view.innovation_detail.as_deref())
             )
                 .to_string()}
         </p>
@@ -2093,12 +2059,15 @@ mod tests {
     #[test]
     fn the_profile_names_the_innovation_in_its_language() {
         let dutch = crate::lang::parse("nl").unwrap();
-        assert_eq!(innovation_in(dutch, "Data use"), "Datagebruik");
-        assert_eq!(innovation_in(dutch, "Other: reading"), "Anders: reading");
-        assert_eq!(innovation_in(dutch, "Otherwise"), "Otherwise");
+        assert_eq!(innovation_in(dutch, "data_use", None), "Datagebruik");
         assert_eq!(
-            innovation_in(Locale::default(), "Data use: ours"),
-            "Data use: ours"
+            innovation_in(dutch, "other", Some("Data use")),
+            "Anders: Data use",
+            "the respondent's words stay as typed"
+        );
+        assert_eq!(
+            innovation_in(Locale::default(), "pln", Some("ours")),
+            "Professional learning network (PLN): ours"
         );
     }
 }

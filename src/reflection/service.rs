@@ -96,7 +96,7 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
     })?;
     let role = crate::values::RespondentRole::parse(&input.role)
         .ok_or_else(|| AppError::invalid("Choose your role."))?;
-    if !INNOVATIONS.iter().any(|(k, _)| *k == input.innovation) {
+    if !INNOVATIONS.contains(&input.innovation.as_str()) {
         return Err(AppError::invalid("Choose the innovation you reflect on."));
     }
     let detail = input.innovation_detail.trim();
@@ -601,10 +601,6 @@ pub async fn profile_view(state: &AppState, base: &str, token: &str) -> AppResul
                 .map(|x| (x.title.clone(), n))
         })
         .collect();
-    let innovation = match &row.innovation_detail {
-        Some(d) => format!("{}: {d}", label_of(INNOVATIONS, &row.innovation)),
-        None => label_of(INNOVATIONS, &row.innovation),
-    };
     let room = match &row.workshop {
         Some(w) => crate::workshops::service::room_questions(state, &row.id, w).await?,
         None => None,
@@ -615,7 +611,8 @@ pub async fn profile_view(state: &AppState, base: &str, token: &str) -> AppResul
         resume_url: resume_url(base, token),
         instrument_title: inst.title.clone(),
         instrument_version: row.instrument_version,
-        innovation,
+        innovation: row.innovation.clone(),
+        innovation_detail: row.innovation_detail.clone(),
         status: Status::parse(&row.status),
         profile,
         scale_labels,
@@ -749,6 +746,7 @@ fn aggregate_respondent(row: &ReflectionRow, finished_at: &str) -> aggregates::R
         school_id: row.school_id.clone(),
         role: row.role.clone(),
         innovation: row.innovation.clone(),
+        language: aggregates::answered_in(&row.language),
         finished_at: finished_at.to_string(),
     }
 }

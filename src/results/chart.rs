@@ -90,7 +90,12 @@ fn means_axis(max: i64) -> Axis {
 
 /// Per row the mean (a dot; red for the rows that need most work) on its 95% interval (a bar,
 /// kept within the scale's 1 to `max`). Rows without an estimate get no mark.
-pub fn interval_chart(rows: &[(String, Option<Estimate>, bool)], max: i64) -> Chart {
+/// `series`: the names of the interval and of the mean, in the page's language.
+pub fn interval_chart(
+    rows: &[(String, Option<Estimate>, bool)],
+    max: i64,
+    series: [&str; 2],
+) -> Chart {
     let names = rows.iter().map(|r| r.0.clone()).collect();
     let top = max.max(2) as f64;
     // (low, high) of each row's interval on the scale; (0, 0) without an estimate
@@ -126,7 +131,7 @@ pub fn interval_chart(rows: &[(String, Option<Estimate>, bool)], max: i64) -> Ch
         .collect();
     Chart::new()
         .grid(grid(30))
-        .legend(legend(vec!["95% interval", "Mean"]))
+        .legend(legend(series.to_vec()))
         .x_axis(means_axis(max))
         .y_axis(names_axis(names))
         .series(
@@ -138,14 +143,14 @@ pub fn interval_chart(rows: &[(String, Option<Estimate>, bool)], max: i64) -> Ch
         )
         .series(
             Bar::new()
-                .name("95% interval")
+                .name(series[0])
                 .stack("interval")
                 .item_style(ItemStyle::new().color(INTERVAL))
                 .data(width),
         )
         .series(
             Scatter::new()
-                .name("Mean")
+                .name(series[1])
                 .symbol(Symbol::Diamond)
                 .symbol_size(14)
                 .item_style(ItemStyle::new().color(MEAN))
@@ -200,7 +205,8 @@ pub fn share(d: &Distribution, v: usize) -> f64 {
 pub type GapInput = (String, Option<f64>, Option<f64>);
 
 /// Leaders' and teachers' means per category, side by side.
-pub fn gap_chart(rows: &[GapInput], max: i64) -> Chart {
+/// `series`: the names of the leaders and of the teachers, in the page's language.
+pub fn gap_chart(rows: &[GapInput], max: i64, series: [&str; 2]) -> Chart {
     let names = rows.iter().map(|r| r.0.clone()).collect();
     let side = |pick: fn(&GapInput) -> Option<f64>| -> Vec<DataPointItem> {
         rows.iter()
@@ -209,18 +215,18 @@ pub fn gap_chart(rows: &[GapInput], max: i64) -> Chart {
     };
     Chart::new()
         .grid(grid(30))
-        .legend(legend(vec!["Leaders", "Teachers"]))
+        .legend(legend(series.to_vec()))
         .x_axis(means_axis(max))
         .y_axis(names_axis(names))
         .series(
             Bar::new()
-                .name("Leaders")
+                .name(series[0])
                 .item_style(ItemStyle::new().color(MEAN))
                 .data(side(|r| r.1)),
         )
         .series(
             Bar::new()
-                .name("Teachers")
+                .name(series[1])
                 .item_style(ItemStyle::new().color(INTERVAL))
                 .data(side(|r| r.2)),
         )
@@ -230,6 +236,8 @@ pub fn gap_chart(rows: &[GapInput], max: i64) -> Chart {
 mod tests {
     use super::*;
     use serde_json::{Value, json};
+
+    const IM: [&str; 2] = ["95% interval", "Mean"];
 
     /// One axis serialises as an object, several as an array.
     fn axis(chart: &Value, key: &str) -> Value {
@@ -257,6 +265,7 @@ mod tests {
                 ("People".into(), None, false),
             ],
             5,
+            IM,
         );
         let json = serde_json::to_value(&chart).unwrap();
         let series = json["series"].as_array().unwrap();
@@ -275,7 +284,11 @@ mod tests {
     #[test]
     fn the_means_axis_runs_from_0_so_that_a_mean_of_1_shows() {
         // everyone answered 1: the interval reaches below the scale
-        let chart = interval_chart(&[("Vision".into(), Some(estimate(1.0, 0.4, 1.6)), true)], 5);
+        let chart = interval_chart(
+            &[("Vision".into(), Some(estimate(1.0, 0.4, 1.6)), true)],
+            5,
+            IM,
+        );
         let json = serde_json::to_value(&chart).unwrap();
         let x = axis(&json, "xAxis");
         assert_eq!(x["min"], 0);
@@ -290,13 +303,14 @@ mod tests {
         let chart = interval_chart(
             &[("Vision".into(), Some(estimate(4.8, 4.5, 5.3)), false)],
             5,
+            IM,
         );
         let json = serde_json::to_value(&chart).unwrap();
         assert_eq!(json["series"][0]["data"][0]["value"], 4.5);
         assert_eq!(json["series"][1]["data"][0]["value"], 0.5);
         // an interval of one respondent is unknown: it spans the whole scale
         let unknown = estimate(3.0, f64::NEG_INFINITY, f64::INFINITY);
-        let chart = interval_chart(&[("Vision".into(), Some(unknown), false)], 5);
+        let chart = interval_chart(&[("Vision".into(), Some(unknown), false)], 5, IM);
         let json = serde_json::to_value(&chart).unwrap();
         assert_eq!(json["series"][0]["data"][0]["value"], 1.0);
         assert_eq!(json["series"][1]["data"][0]["value"], 4.0);
@@ -304,7 +318,11 @@ mod tests {
 
     #[test]
     fn gap_bars_start_at_0_on_the_scale() {
-        let chart = gap_chart(&[("Vision".into(), Some(1.0), Some(3.456))], 4);
+        let chart = gap_chart(
+            &[("Vision".into(), Some(1.0), Some(3.456))],
+            4,
+            ["Leaders", "Teachers"],
+        );
         let json = serde_json::to_value(&chart).unwrap();
         let x = axis(&json, "xAxis");
         assert_eq!(x["min"], 0);
@@ -349,6 +367,7 @@ mod tests {
                 false,
             )],
             5,
+            IM,
         );
         let json = serde_json::to_value(&chart).unwrap();
         let y = axis(&json, "yAxis");

@@ -138,7 +138,8 @@ pub fn compute(
 }
 
 /// The ranking said plainly, most in need of work first: one sentence per tier.
-pub fn ranking_text(r: &GroupResults) -> Vec<String> {
+pub fn ranking_text(l: crate::lang::Locale, r: &GroupResults) -> Vec<String> {
+    use crate::i18n::td_string;
     let title = |id: &String| {
         r.categories
             .iter()
@@ -151,14 +152,13 @@ pub fn ranking_text(r: &GroupResults) -> Vec<String> {
         .enumerate()
         .map(|(i, tier)| {
             let names: Vec<String> = tier.ids.iter().map(title).collect();
-            let joined = crate::values::join_names(&names);
-            match (i, names.len()) {
-                (0, 1) => format!("{joined} needs most work."),
-                (0, _) => format!(
-                    "{joined} are equally low: they need most work, and the answers cannot tell them apart."
-                ),
-                (_, 1) => format!("Next: {joined}."),
-                (_, _) => format!("Next, equally: {joined}."),
+            let names_ = crate::lang::join_names(l, &names);
+            let names = names_.as_str();
+            match (i, tier.ids.len()) {
+                (0, 1) => td_string!(l, results.ranking_lowest, names).to_string(),
+                (0, _) => td_string!(l, results.ranking_lowest_tied, names).to_string(),
+                (_, 1) => td_string!(l, results.ranking_next, names).to_string(),
+                (_, _) => td_string!(l, results.ranking_next_tied, names).to_string(),
             }
         })
         .collect()
@@ -180,7 +180,7 @@ mod tests {
             }
         }
         let r = compute(&inst, 6, &counts, 5);
-        let text = ranking_text(&r);
+        let text = ranking_text(crate::lang::Locale::en, &r);
         let (a, b) = (&inst.categories[0].title, &inst.categories[2].title);
         assert_eq!(
             text[0],
@@ -189,6 +189,15 @@ mod tests {
             )
         );
         assert!(text[1].starts_with("Next: "), "{text:?}");
+        // the same ranking in Dutch: the page's language, joined as Dutch joins names
+        let dutch = ranking_text(crate::lang::Locale::nl, &r);
+        assert_eq!(
+            dutch[0],
+            format!(
+                "Even laag: {a} en {b}. Deze categorieën hebben de meeste aandacht nodig; op grond van de antwoorden zijn ze niet van elkaar te onderscheiden."
+            )
+        );
+        assert!(dutch[1].starts_with("Daarna: "), "{dutch:?}");
     }
 
     fn inst() -> Instrument {

@@ -34,16 +34,6 @@ fn role_option_label(l: Locale, o: RoleOption) -> &'static str {
     }
 }
 
-/// The label of an innovation (`id`, English `label` from [`INNOVATIONS`]) in language `l`.
-fn innovation_label(l: Locale, id: &str, label: &'static str) -> &'static str {
-    match id {
-        "data_use" => td_string!(l, results.innovation_data_use),
-        "pln" => td_string!(l, results.innovation_pln),
-        "other" => td_string!(l, results.innovation_something_else),
-        _ => label,
-    }
-}
-
 /// The colours of a distribution chart's answers: HTML, so that the key wraps on a phone. The
 /// table beside the chart says the same in words, so screen readers skip it.
 #[component]
@@ -69,12 +59,13 @@ fn ScaleKey(labels: Vec<String>) -> impl IntoView {
     }
 }
 
-fn fmt(v: f64) -> String {
-    format!("{v:.2}")
+/// A mean as the page's language writes it, two decimals.
+fn fmt(l: Locale, v: f64) -> String {
+    crate::lang::decimal(l, v, 2)
 }
 
-fn interval(e: &Option<Estimate>) -> String {
-    e.map(|e| format!("{} – {}", fmt(e.low), fmt(e.high)))
+fn interval(l: Locale, e: &Option<Estimate>) -> String {
+    e.map(|e| format!("{} – {}", fmt(l, e.low), fmt(l, e.high)))
         .unwrap_or_else(|| "–".into())
 }
 
@@ -194,13 +185,24 @@ pub fn ResultsPage() -> impl IntoView {
         (
             p.get("level").unwrap_or_else(|| "all".into()),
             p.get("key"),
-            ["instrument", "version", "role", "innovation", "from", "to"].map(|k| q.get(k)),
+            [
+                "instrument",
+                "version",
+                "role",
+                "innovation",
+                "language",
+                "from",
+                "to",
+            ]
+            .map(|k| q.get(k)),
         )
     };
     let data = Resource::new(
         args,
-        |(level, key, [instrument, version, role, innovation, from, to])| {
-            get_results(level, key, instrument, version, role, innovation, from, to)
+        |(level, key, [instrument, version, role, innovation, language, from, to])| {
+            get_results(
+                level, key, instrument, version, role, innovation, language, from, to,
+            )
         },
     );
     let user = Resource::new(|| (), |_| crate::accounts::api::whoami());
@@ -294,10 +296,28 @@ fn Filters(view: ResultsView) -> impl IntoView {
                     <option value="">{td_string!(l, results.innovation_any)}</option>
                     {INNOVATIONS
                         .iter()
-                        .map(|(k, label)| {
+                        .map(|k| {
                             view! {
                                 <option value=*k selected=sel(&q.innovation, k)>
-                                    {innovation_label(l, k, label)}
+                                    {crate::values::innovation_label(l, k)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-language">{td_string!(l, results.filter_language)}</label>
+                <select id="f-language" name="language">
+                    <option value="">{td_string!(l, results.language_any)}</option>
+                    {view
+                        .languages
+                        .iter()
+                        .map(|&answered| {
+                            let code = crate::lang::code(answered);
+                            view! {
+                                <option value=code selected=sel(&q.language, code) lang=code>
+                                    {td_string!(answered, common.language_name)}
                                 </option>
                             }
                         })
@@ -400,9 +420,9 @@ fn scale_header(l: Locale, labels: &[String]) -> impl IntoView + use<> {
     }
 }
 
-fn distribution_cells(d: &Distribution, points: usize) -> impl IntoView + use<> {
+fn distribution_cells(l: Locale, d: &Distribution, points: usize) -> impl IntoView + use<> {
     let cells: Vec<String> = (0..points)
-        .map(|v| format!("{:.0}%", chart::share(d, v)))
+        .map(|v| crate::lang::percent(l, chart::share(d, v)))
         .collect();
     let na = d.not_applicable;
     view! {
@@ -448,7 +468,7 @@ fn Shown(view: ResultsView, results: GroupResults) -> impl IntoView {
         <p class="respondents">
             {td_string!(l, results.respondents, count = results.respondents).to_string()}
         </p>
-        <RankingSection lines=ranking_text(&results) />
+        <RankingSection lines=ranking_text(l, &results) />
         <MeansSection
             categories=results.categories.clone()
             first
@@ -493,6 +513,7 @@ fn group_charts(
     overview_height: u32,
     sub_heights: &[u32],
 ) -> Vec<(String, charming::Chart, u32)> {
+    let l = crate::lang::current();
     let labels = &view.scale_labels;
     let max = labels.len().max(2) as i64;
     let overview_rows: Vec<(String, Option<Estimate>, bool)> = results
@@ -503,7 +524,14 @@ fn group_charts(
     let mut charts = vec![
         (
             "chart-means".to_string(),
-            chart::interval_chart(&overview_rows, max),
+            chart::interval_chart(
+                &overview_rows,
+                max,
+                [
+                    td_string!(l, results.col_interval),
+                    td_string!(l, results.col_mean),
+                ],
+            ),
             overview_height,
         ),
         (
@@ -539,7 +567,14 @@ fn group_charts(
             .collect();
         charts.push((
             "chart-gap".to_string(),
-            chart::gap_chart(&rows, max),
+            chart::gap_chart(
+                &rows,
+                max,
+                [
+                    td_string!(l, results.col_leaders),
+                    td_string!(l, results.col_teachers),
+                ],
+            ),
             gap_height(&view.gap),
         ));
     }
@@ -624,10 +659,10 @@ fn MeansSection(
                                         <td class="num">
                                             {c
                                                 .estimate
-                                                .map(|e| fmt(e.mean))
+                                                .map(|e| fmt(l, e.mean))
                                                 .unwrap_or_else(|| "–".into())}
                                         </td>
-                                        <td class="num">{interval(&c.estimate)}</td>
+                                        <td class="num">{interval(l, &c.estimate)}</td>
                                         <td class="num">{c.distribution.n()}</td>
                                     </tr>
                                 }
@@ -693,7 +728,7 @@ fn DistributionSection(
                                 view! {
                                     <tr>
                                         <th scope="row">{c.title.clone()}</th>
-                                        {distribution_cells(&c.distribution, points)}
+                                        {distribution_cells(l, &c.distribution, points)}
                                     </tr>
                                 }
                             })
@@ -731,7 +766,7 @@ fn DistributionSection(
                                             view! {
                                                 <tr>
                                                     <th scope="row">{c.title.clone()}</th>
-                                                    {distribution_cells(&c.distribution, n)}
+                                                    {distribution_cells(l, &c.distribution, n)}
                                                 </tr>
                                             }
                                         })
@@ -790,11 +825,11 @@ fn CategorySection(
                                         <td class="num">
                                             {s
                                                 .estimate
-                                                .map(|e| fmt(e.mean))
+                                                .map(|e| fmt(l, e.mean))
                                                 .unwrap_or_else(|| "–".into())}
                                         </td>
-                                        <td class="num">{interval(&s.estimate)}</td>
-                                        {distribution_cells(&s.distribution, own_points)}
+                                        <td class="num">{interval(l, &s.estimate)}</td>
+                                        {distribution_cells(l, &s.distribution, own_points)}
                                     </tr>
                                 }
                             })
@@ -905,17 +940,23 @@ fn GapSection(gap: Gap, k: i64) -> impl IntoView {
                                 .into_iter()
                                 .map(|r| {
                                     let gap = match (r.leaders, r.teachers) {
-                                        (Some(lead), Some(t)) => format!("{:+.2}", t - lead),
+                                        (Some(lead), Some(t)) => crate::lang::signed(l, t - lead, 2),
                                         _ => "–".into(),
                                     };
                                     view! {
                                         <tr>
                                             <th scope="row">{r.category}</th>
                                             <td class="num">
-                                                {r.leaders.map(fmt).unwrap_or_else(|| "–".into())}
+                                                {r
+                                                    .leaders
+                                                    .map(|v| fmt(l, v))
+                                                    .unwrap_or_else(|| "–".into())}
                                             </td>
                                             <td class="num">
-                                                {r.teachers.map(fmt).unwrap_or_else(|| "–".into())}
+                                                {r
+                                                    .teachers
+                                                    .map(|v| fmt(l, v))
+                                                    .unwrap_or_else(|| "–".into())}
                                             </td>
                                             <td class="num">{gap}</td>
                                         </tr>
@@ -1079,7 +1120,10 @@ fn Comparison(c: CountryComparison) -> impl IntoView {
                                                         if total == 0 {
                                                             "–".to_string()
                                                         } else {
-                                                            format!("{:.0}%", 100.0 * col[o] as f64 / total as f64)
+                                                            crate::lang::percent(
+                                                                l,
+                                                                100.0 * col[o] as f64 / total as f64,
+                                                            )
                                                         }
                                                     })
                                                     .collect();

@@ -65,12 +65,19 @@ pub fn filter_of(q: &ResultsQuery) -> AppResult<ViewFilter> {
     };
     let innovation = match q.innovation.as_deref().filter(|r| !r.is_empty()) {
         None => None,
-        Some(i) if INNOVATIONS.iter().any(|(k, _)| *k == i) => Some(i.to_string()),
+        Some(i) if INNOVATIONS.contains(&i) => Some(i.to_string()),
         Some(_) => {
             return Err(AppError::invalid(
                 "Choose an innovation focus from the list.",
             ));
         }
+    };
+    let language = match q.language.as_deref().filter(|l| !l.is_empty()) {
+        None => None,
+        Some(l) => Some(
+            crate::lang::parse(l)
+                .ok_or_else(|| AppError::invalid("Choose a language from the list."))?,
+        ),
     };
     let month = |m: &Option<String>| -> AppResult<Option<String>> {
         match m.as_deref().filter(|m| !m.is_empty()) {
@@ -91,6 +98,7 @@ pub fn filter_of(q: &ResultsQuery) -> AppResult<ViewFilter> {
         version: q.version,
         roles,
         innovation,
+        language,
         from,
         to,
     })
@@ -104,19 +112,28 @@ async fn authorise(
     user: &CurrentUser,
     scope: &Scope,
 ) -> AppResult<(String, Vec<Scope>)> {
+    use crate::i18n::td_string;
+    let l = crate::lang::current();
     match scope {
-        Scope::All => Ok(("All respondents".into(), vec![])),
+        Scope::All => Ok((td_string!(l, results.all_respondents_link).into(), vec![])),
         Scope::Country(c) => {
             if crate::schools::model::normalise_country(c).as_deref() != Some(c.as_str()) {
                 return Err(AppError::NotFound("There is no such country.".into()));
             }
-            Ok((format!("Country: {}", c.to_uppercase()), vec![Scope::All]))
+            let code = c.to_uppercase();
+            Ok((
+                td_string!(l, results.group_country, code).to_string(),
+                vec![Scope::All],
+            ))
         }
         Scope::Network(id) => {
             let name = crate::schools::service::network_name(&state.db, id)
                 .await?
                 .ok_or_else(|| AppError::NotFound("There is no such network.".into()))?;
-            Ok((format!("Network: {name}"), vec![Scope::All]))
+            Ok((
+                td_string!(l, results.group_network, name).to_string(),
+                vec![Scope::All],
+            ))
         }
         Scope::School(id) => {
             let school = crate::schools::service::by_id(&state.db, id)
@@ -566,14 +583,24 @@ pub async fn view(
         })
         .collect();
     let path = scope.path();
+    // the language filter's options: the languages the group's released respondents answered
+    // in, and the one asked for
+    let answered = privacy::languages(&cells.own);
+    let languages = crate::lang::all()
+        .iter()
+        .copied()
+        .filter(|l| answered.contains(l) || f.language == Some(*l))
+        .collect();
     Ok(ResultsView {
         title,
         path,
         instrument_title: inst.title.clone(),
         instruments: instruments(state),
         versions: state.instruments.versions(&instrument_id),
+        languages,
         instrument_id,
         query: ResultsQuery {
+            language: f.language.map(|l| crate::lang::code(l).to_string()),
             from: decided.filter.from.clone(),
             to: decided.filter.to.clone(),
             ..q
@@ -653,7 +680,11 @@ pub async fn by_country(
     let cells = GroupCells::new(all.clone(), vec![], all.clone());
     let d = decide(state, &id, &Scope::All, &cells, &f).await?;
     if d.withheld.is_none() {
-        columns.push(("All".into(), Scope::All));
+        let l = crate::lang::current();
+        columns.push((
+            crate::i18n::td_string!(l, results.column_all).into(),
+            Scope::All,
+        ));
     }
     let mut per_column = Vec::new();
     let mut sizes = Vec::new();
@@ -748,12 +779,24 @@ mod tests {
         let ok = filter_of(&ResultsQuery {
             role: Some(crate::values::RoleGroup::Leaders.as_str().into()),
             innovation: Some("pln".into()),
+            language: Some("nl".into()),
             from: Some("2026-01".into()),
             to: Some("2026-12".into()),
             ..Default::default()
         })
         .unwrap();
         assert_eq!(ok.roles.unwrap(), RoleGroup::Leaders.roles());
+        assert_eq!(ok.language, Some(crate::lang::Locale::nl));
+        // the language as an address may write it; empty is no filter
+        let language = |l: &str| {
+            filter_of(&ResultsQuery {
+                language: Some(l.into()),
+                ..Default::default()
+            })
+            .map(|f| f.language)
+        };
+        assert_eq!(language("SV").unwrap(), Some(crate::lang::Locale::sv));
+        assert_eq!(language("").unwrap(), None);
         for bad in [
             ResultsQuery {
                 role: Some("pupil".into()),
@@ -761,6 +804,14 @@ mod tests {
             },
             ResultsQuery {
                 innovation: Some("x".into()),
+                ..Default::default()
+            },
+            ResultsQuery {
+                language: Some("xx".into()),
+                ..Default::default()
+            },
+            ResultsQuery {
+                language: Some("english".into()),
                 ..Default::default()
             },
             ResultsQuery {

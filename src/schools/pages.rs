@@ -61,8 +61,8 @@ pub fn AdminPage() -> impl IntoView {
     clear_on_success(network_action.value(), network_form);
     clear_on_success(user_action.value(), user_form);
     let network_name = last_input(network_action.input(), |i: &CreateNetwork| i.name.clone());
-    let account = last_input(user_action.input(), |i: &CreateUser| {
-        let role = Role::parse(&i.role).map_or_else(|| i.role.clone(), |r| r.label().to_string());
+    let account = last_input(user_action.input(), move |i: &CreateUser| {
+        let role = Role::parse(&i.role).map_or_else(|| i.role.clone(), |r| r.label(l).to_string());
         format!("{} ({role})", i.email.trim())
     });
     // hydrated: the name just sent; a plain form: `?network=created` / `?account=created` (an

@@ -158,10 +158,11 @@ pub async fn room_chart(
     room: RoomView,
     screen: f64,
     width: f64,
+    words: super::chart::ChartWords,
 ) -> Result<crate::ui::ChartSpec, AppError> {
     let _ = facilitator().await?;
     let fit = super::chart::Fit::new(screen.clamp(200.0, 10_000.0), width.clamp(0.0, 10_000.0));
-    let (chart, height) = super::chart::distribution_chart(&room, fit);
+    let (chart, height) = super::chart::distribution_chart(&room, fit, &words);
     Ok(crate::ui::ChartSpec::new(ROOM_CHART, &chart, height))
 }
 

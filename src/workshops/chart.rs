@@ -71,9 +71,61 @@ impl Fit {
     }
 }
 
-/// A room's mean as the presenter view writes it: "2.7 of 5".
-pub fn mean_label(mean: f64, points: usize) -> String {
-    format!("{mean:.1} of {points}")
+/// The words of the room's chart and of its means, in the workshop's language: made on the server
+/// with the presenter page and handed to its island, which has no translations of its own.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChartWords {
+    /// The mean's series: "Mean".
+    pub mean: String,
+    /// "{mean} of {points}"
+    pub mean_of: String,
+    /// How the language writes the decimal point: "." or ",".
+    pub decimal_point: String,
+    /// "{n}%"
+    pub percent: String,
+    /// The text alternative of an empty chart.
+    pub none: String,
+    /// The text alternative's first sentence.
+    pub lead: String,
+}
+
+impl Default for ChartWords {
+    /// English, as the tests read it.
+    fn default() -> Self {
+        Self {
+            mean: "Mean".into(),
+            mean_of: "{mean} of {points}".into(),
+            decimal_point: ".".into(),
+            percent: "{n}%".into(),
+            none: "Share of each answer per category: none to show yet.".into(),
+            lead: "Share of each answer per category.".into(),
+        }
+    }
+}
+
+impl ChartWords {
+    /// The words in language `l` (on the server, with the presenter page).
+    pub fn new(l: crate::lang::Locale) -> Self {
+        use crate::i18n::td_string;
+        let half = crate::lang::decimal(l, 0.5, 1);
+        Self {
+            mean: td_string!(l, workshops.chart_mean).into(),
+            mean_of: td_string!(l, workshops.mean_of, mean = "{mean}", points = "{points}")
+                .to_string(),
+            decimal_point: half.chars().nth(1).map_or(".".into(), String::from),
+            percent: td_string!(l, common.percent, n = "{n}").to_string(),
+            none: td_string!(l, workshops.chart_none).into(),
+            lead: td_string!(l, workshops.chart_lead).into(),
+        }
+    }
+}
+
+/// A room's mean as the presenter view writes it: "2.7 of 5", "2,7 van 5".
+pub fn mean_label(w: &ChartWords, mean: f64, points: usize) -> String {
+    let m = format!("{mean:.1}").replace('.', &w.decimal_point);
+    w.mean_of
+        .replace("{mean}", &m)
+        .replace("{points}", &points.to_string())
 }
 
 /// The shown categories with their means.
@@ -112,7 +164,7 @@ fn shares(c: &RoomCategory, points: usize) -> Vec<i64> {
 /// The names sit in empty bars above the answers' bar, one bar per line of text with the line as
 /// its label (ECharts draws the lines of one label on top of each other); the mean is the label of
 /// an empty bar at the end of the stack.
-pub fn distribution_chart(room: &RoomView, fit: Fit) -> (Chart, u32) {
+pub fn distribution_chart(room: &RoomView, fit: Fit, words: &ChartWords) -> (Chart, u32) {
     let rows = shown(room);
     let points = room.scale.len();
     let names: Vec<String> = rows.iter().map(|(c, _)| c.title.clone()).collect();
@@ -213,11 +265,11 @@ pub fn distribution_chart(room: &RoomView, fit: Fit) -> (Chart, u32) {
     }
     let means: Vec<DataPointItem> = rows
         .iter()
-        .map(|(_, m)| DataPointItem::new(0).name(mean_label(*m, points)))
+        .map(|(_, m)| DataPointItem::new(0).name(mean_label(words, *m, points)))
         .collect();
     chart = chart.series(
         Bar::new()
-            .name("Mean")
+            .name(words.mean.clone())
             .stack("share")
             .bar_width(fit.bar())
             .bar_gap("0%")
@@ -236,10 +288,10 @@ pub fn distribution_chart(room: &RoomView, fit: Fit) -> (Chart, u32) {
 }
 
 /// The chart's numbers in words, for its text alternative.
-pub fn distribution_text(room: &RoomView) -> String {
+pub fn distribution_text(room: &RoomView, words: &ChartWords) -> String {
     let rows = shown(room);
     if rows.is_empty() {
-        return "Share of each answer per category: none to show yet.".into();
+        return words.none.clone();
     }
     let rows: Vec<String> = rows
         .iter()
@@ -248,12 +300,17 @@ pub fn distribution_text(room: &RoomView) -> String {
                 .scale
                 .iter()
                 .zip(shares(c, room.scale.len()))
-                .map(|(name, share)| format!("{name} {share}%"))
+                .map(|(name, share)| {
+                    format!(
+                        "{name} {}",
+                        words.percent.replace("{n}", &share.to_string())
+                    )
+                })
                 .collect();
             format!("{}: {}", c.title, shares.join(", "))
         })
         .collect();
-    format!("Share of each answer per category. {}.", rows.join(". "))
+    format!("{} {}.", words.lead, rows.join(". "))
 }
 
 #[cfg(test)]
@@ -342,7 +399,8 @@ mod tests {
 
     #[test]
     fn shares_and_means_reach_the_chart_from_zero() {
-        let (chart, height) = distribution_chart(&room(), Fit::new(1280.0, 700.0));
+        let (chart, height) =
+            distribution_chart(&room(), Fit::new(1280.0, 700.0), &ChartWords::default());
         let json = serde_json::to_value(&chart).unwrap();
         let x = axis(&json, "xAxis");
         assert_eq!(
@@ -378,7 +436,7 @@ mod tests {
         let phone = Fit::new(390.0, 350.0);
         assert!(phone.small() >= MIN_FONT && phone.font >= 14.0);
         assert_eq!(Fit::new(1280.0, 700.0).font, 20.0);
-        let (chart, phone_height) = distribution_chart(&room(), phone);
+        let (chart, phone_height) = distribution_chart(&room(), phone, &ChartWords::default());
         let json = serde_json::to_value(&chart).unwrap();
         let long = name_lines(&json, 1);
         assert!(long.len() >= 2, "{long:?}");
@@ -405,7 +463,7 @@ mod tests {
             width: 1200.0,
             ..phone
         };
-        let (_, wide_height) = distribution_chart(&room(), wide);
+        let (_, wide_height) = distribution_chart(&room(), wide, &ChartWords::default());
         assert!(phone_height > wide_height, "{phone_height} {wide_height}");
     }
 
@@ -425,13 +483,28 @@ mod tests {
     }
 
     #[test]
+    fn means_and_shares_speak_the_workshop_s_language() {
+        use crate::lang::Locale;
+        assert_eq!(ChartWords::new(Locale::en), ChartWords::default());
+        let dutch = ChartWords::new(Locale::nl);
+        assert_eq!(mean_label(&dutch, 2.74, 5), "2,7 van 5");
+        assert_eq!(
+            mean_label(&ChartWords::new(Locale::sv), 2.74, 5),
+            "2,7 av 5"
+        );
+        let text = distribution_text(&room(), &ChartWords::new(Locale::cs));
+        assert!(text.starts_with("Podíl jednotlivých odpovědí"), "{text}");
+        assert!(text.contains("No 100\u{a0}%"), "{text}");
+    }
+
+    #[test]
     fn the_text_alternative_has_every_share() {
-        let text = distribution_text(&room());
+        let text = distribution_text(&room(), &ChartWords::default());
         assert!(text.contains("Vision: No 100%, Yes 0%"), "{text}");
         assert!(text.contains("No 75%, Yes 25%"), "{text}");
         assert!(!text.contains("Communication"), "{text}");
         let mut empty = room();
         empty.categories.clear();
-        assert!(!distribution_text(&empty).is_empty());
+        assert!(!distribution_text(&empty, &ChartWords::default()).is_empty());
     }
 }

@@ -484,6 +484,8 @@ pub struct PresenterWords {
     pub cloud_so_far: String,
     pub unit_vote: String,
     pub unit_votes: String,
+    /// The chart's words and how means are written.
+    pub chart: super::chart::ChartWords,
 }
 
 impl PresenterWords {
@@ -521,6 +523,7 @@ impl PresenterWords {
             cloud_so_far: td_string!(l, workshops.cloud_so_far, n = "{n}", k = "{k}").to_string(),
             unit_vote: td_string!(l, workshops.unit_vote).into(),
             unit_votes: td_string!(l, workshops.unit_votes).into(),
+            chart: super::chart::ChartWords::new(l),
         }
     }
 }
@@ -672,9 +675,9 @@ mod measure {
 /// when its box changes size (a window moved to the projector, full screen, a new category). The
 /// server makes the chart for the measured size ([`room_chart`]); an answer that arrives after a
 /// newer request was sent is dropped.
-fn draw_chart(room: RwSignal<RoomView>) {
+fn draw_chart(room: RwSignal<RoomView>, words: super::chart::ChartWords) {
     #[cfg(not(feature = "hydrate"))]
-    let _ = room;
+    let _ = (room, words);
     #[cfg(feature = "hydrate")]
     {
         let resized = RwSignal::new(0u32);
@@ -700,8 +703,9 @@ fn draw_chart(room: RwSignal<RoomView>) {
             };
             asked.update_value(|n| *n += 1);
             let this = asked.get_value();
+            let words = words.clone();
             leptos::task::spawn_local(async move {
-                let chart = room_chart(r, screen, width.map_or(guess, f64::from)).await;
+                let chart = room_chart(r, screen, width.map_or(guess, f64::from), words).await;
                 if asked.try_get_value() != Some(this) {
                     return;
                 }
@@ -748,7 +752,7 @@ fn Presenter(
     // hydrated: the chart shows the means, and their list stays for screen readers only
     let js = RwSignal::new(false);
     Effect::new(move |_| js.set(true));
-    draw_chart(room);
+    draw_chart(room, words.with_value(|w| w.chart.clone()));
     // memos: the parts below are rebuilt only when what they show changes, so the chart's box stays
     let stage = Memo::new(move |_| room.with(|r| r.stage));
     let compare_href = format!("/workshops/{}/present?compare=1", urlencoding::encode(&id));
@@ -897,7 +901,13 @@ fn RoomResults(
                                 .map(|c| {
                                     let (class, text) = match c.mean {
                                         Some(m) => {
-                                            ("has-mean", super::chart::mean_label(m, r.scale.len()))
+                                            (
+                                                "has-mean",
+                                                words
+                                                    .with_value(|w| {
+                                                        super::chart::mean_label(&w.chart, m, r.scale.len())
+                                                    }),
+                                            )
                                         }
                                         None => {
                                             (
@@ -970,7 +980,12 @@ fn RoomResults(
                                     id=ROOM_CHART
                                     class="chart"
                                     role="img"
-                                    aria-label=move || room.with(super::chart::distribution_text)
+                                    aria-label=move || {
+                                        words
+                                            .with_value(|w| {
+                                                room.with(|r| super::chart::distribution_text(r, &w.chart))
+                                            })
+                                    }
                                 ></div>
                             }
                         })

@@ -6,7 +6,11 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use reflect::lang::{self, Locale};
 
-const LANGUAGES: [&str; 6] = ["en", "nl", "cs", "sl", "es", "sv"];
+/// Every language Reflect speaks, English first (the library's list, which build.rs makes from
+/// `locales/`).
+fn languages() -> Vec<&'static str> {
+    lang::all().iter().map(|l| lang::code(*l)).collect()
+}
 
 async fn get_with(
     app: &common::TestApp,
@@ -43,18 +47,20 @@ fn strings(value: &serde_json::Value, prefix: &str, out: &mut Vec<(String, Strin
 
 fn locale_strings(lang: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for ns in [
-        "common",
-        "errors",
-        "reflection",
-        "results",
-        "staff",
-        "workshops",
-    ] {
-        let path = format!("{}/locales/{lang}/{ns}.json", env!("CARGO_MANIFEST_DIR"));
+    // every namespace: every file of the language's folder
+    let dir = format!("{}/locales/{lang}", env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6, "{dir}: {files:?}");
+    for path in files {
+        let ns = path.file_stem().unwrap().to_string_lossy().to_string();
         let json: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        strings(&json, ns, &mut out);
+        strings(&json, &ns, &mut out);
     }
     out
 }
@@ -169,6 +175,10 @@ async fn a_reflection_keeps_its_language(app: &mut common::TestApp) {
         .instruments
         .localized(&common::leadership(app), Locale::nl);
     let english = common::leadership(app);
+    // each language is made once and kept, not per page
+    let again = app.state.instruments.localized(&english, Locale::nl);
+    assert!(std::sync::Arc::ptr_eq(&dutch, &again));
+    assert_ne!(dutch.categories[0].title, english.categories[0].title);
     let english_browser = [(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.9")];
     let page = get_with(app, &format!("/r/{token}/c/1"), &english_browser).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -226,7 +236,8 @@ async fn a_reflection_keeps_its_language(app: &mut common::TestApp) {
 /// the interface that the language translates is on it, and no statement or category title is
 /// left in English where the instrument's translation words it.
 async fn every_page_speaks_every_language(app: &mut common::TestApp) {
-    for code in LANGUAGES {
+    assert_eq!(languages(), ["en", "nl", "cs", "sl", "es", "sv"]);
+    for code in languages() {
         let l = lang::parse(code).unwrap();
         let token =
             common::leadership_reflection(app, &[("language", code)], 0, |_, _, _| "3".into())
@@ -258,28 +269,157 @@ async fn every_page_speaks_every_language(app: &mut common::TestApp) {
         };
         for path in &pages {
             let r = get_with(app, path, &[]).await;
-            assert!(
-                r.status == StatusCode::OK || r.status == StatusCode::NOT_FOUND,
-                "{code} {path}: {}",
-                r.status
-            );
-            assert_eq!(html_lang(&r.body), code, "{path}");
-            for sentence in english.iter().chain(&statements) {
-                assert!(
-                    !r.body.contains(sentence.as_str()),
-                    "{code} {path}: English left: “{sentence}”"
-                );
-            }
-            assert!(
-                !r.body.contains("class=\"untranslated\""),
-                "{code} {path}: a fallback is marked"
-            );
+            speaks(&r, code, path, english.iter().chain(&statements));
         }
+    }
+}
+
+/// A page in language `code`: found (or a page saying it is not), `<html lang>` the language, none
+/// of `english` on it and no fallback marked.
+fn speaks<'a>(
+    r: &common::Reply,
+    code: &str,
+    path: &str,
+    english: impl Iterator<Item = &'a String>,
+) {
+    assert!(
+        r.status == StatusCode::OK || r.status == StatusCode::NOT_FOUND,
+        "{code} {path}: {}",
+        r.status
+    );
+    assert_eq!(html_lang(&r.body), code, "{path}");
+    for sentence in english {
+        assert!(
+            !r.body.contains(sentence.as_str()),
+            "{code} {path}: English left: “{sentence}”"
+        );
+    }
+    assert!(
+        !r.body.contains("class=\"untranslated\""),
+        "{code} {path}: a fallback is marked"
+    );
+}
+
+/// Every page a signed-in user sees (results with a ranking, the country comparison, admin,
+/// export, workshops and the presenter view, the sign-in page) in every language: the same
+/// checks as the respondent pages, and the results speak the language in their own words too —
+/// the ranking sentence, the category names, the numbers.
+async fn every_staff_page_speaks_every_language(app: &mut common::TestApp) {
+    // five respondents (the minimum group size), category 1 lowest, released
+    for _ in 0..5 {
+        common::leadership_reflection(app, &[], 99, |c, _, _| ((c % 4) + 1).to_string()).await;
+    }
+    common::release_all(app).await;
+    app.sign_in_as("admin@example.org", "admin", None).await;
+    // the test client keeps one cookie and `?lang=` leaves the language cookie: the session is put
+    // back before each page
+    let session = app.cookie.lock().unwrap().clone();
+    let signed_in = |app: &common::TestApp| *app.cookie.lock().unwrap() = session.clone();
+    let r = app
+        .call(
+            "create_workshop",
+            &[
+                ("title", "Leading networks"),
+                ("instrument", "leadership-reflection"),
+                ("categories[organising]", "yes"),
+                ("categories[people]", "yes"),
+                ("ask_poll", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let workshop: String = r.json();
+    let english_titles: Vec<String> = common::leadership(app)
+        .categories
+        .iter()
+        .map(|c| c.title.clone())
+        .collect();
+    for code in languages() {
+        let l = lang::parse(code).unwrap();
+        let pages = [
+            format!("/results?lang={code}"),
+            format!("/results/all?lang={code}"),
+            format!("/results/countries?lang={code}"),
+            format!("/admin?lang={code}"),
+            format!("/export?lang={code}"),
+            format!("/workshops?lang={code}"),
+            format!("/workshops/{workshop}?lang={code}"),
+            format!("/workshops/{workshop}/present?lang={code}"),
+        ];
+        let english = if code == "en" {
+            Vec::new()
+        } else {
+            english_only(code)
+        };
+        for path in &pages {
+            signed_in(app);
+            let r = get_with(app, path, &[]).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}");
+            speaks(&r, code, path, english.iter());
+        }
+        signed_in(app);
+        let r = get_with(app, &format!("/results/all?lang={code}"), &[]).await;
+        let first = &app
+            .state
+            .instruments
+            .localized(&common::leadership(app), l)
+            .categories[0];
+        assert!(
+            r.body.contains(&first.title),
+            "{code}: the lowest category in the page's language"
+        );
+        // the ranking and the means in the page's words and numbers
+        let (mean, ranking) = match code {
+            "en" => ("1.00", format!("{} needs most work.", english_titles[0])),
+            "nl" => (
+                "1,00",
+                format!("De meeste aandacht nodig: {}.", first.title),
+            ),
+            "cs" => (
+                "1,00",
+                format!("Nejvíce pozornosti potřebuje: {}.", first.title),
+            ),
+            "sl" => (
+                "1,00",
+                format!("Največ pozornosti potrebuje: {}.", first.title),
+            ),
+            "es" => ("1,00", format!("Necesita más atención: {}.", first.title)),
+            "sv" => ("1,00", format!("Behöver utvecklas mest: {}.", first.title)),
+            other => panic!("a language without expectations: {other}"),
+        };
+        assert!(
+            r.body.contains(&ranking.replace('\'', "&#39;")),
+            "{code}: “{ranking}” on the results page"
+        );
+        assert!(
+            r.body.contains(&format!(">{mean}<")),
+            "{code}: the mean written as {mean}"
+        );
+        if code != "en" {
+            assert!(!r.body.contains("needs most work."), "{code}");
+            for t in &english_titles {
+                assert!(!r.body.contains(t.as_str()), "{code}: English “{t}”");
+            }
+        }
+    }
+    // the sign-in page, signed out
+    app.sign_out_locally();
+    for code in languages() {
+        let english = if code == "en" {
+            Vec::new()
+        } else {
+            english_only(code)
+        };
+        let path = format!("/login?lang={code}");
+        let r = get_with(app, &path, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        speaks(&r, code, &path, english.iter());
     }
 }
 
 on_both_backends!(
     the_page_language_follows_the_rule,
     a_reflection_keeps_its_language,
-    every_page_speaks_every_language
+    every_page_speaks_every_language,
+    every_staff_page_speaks_every_language
 );

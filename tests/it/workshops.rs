@@ -495,7 +495,10 @@ async fn the_room_goes_live(app: &mut common::TestApp) {
     );
 
     // the presenter's chart is made on the server from the room it shows, for signed-in users
-    let ask = serde_json::json!({ "room": shown, "screen": 1280.0, "width": 700.0 });
+    // in the words of the page that asks (here a Dutch presenter view)
+    let words = reflect::workshops::chart::ChartWords::new(reflect::lang::Locale::nl);
+    let ask =
+        serde_json::json!({ "room": shown, "screen": 1280.0, "width": 700.0, "words": words });
     let chart = app.call_json("room_chart", &ask).await;
     assert_eq!(chart.status, StatusCode::OK, "{}", chart.body);
     let spec: reflect::ui::ChartSpec = chart.json();
@@ -505,6 +508,11 @@ async fn the_room_goes_live(app: &mut common::TestApp) {
     assert!(
         option["series"].as_array().is_some_and(|s| !s.is_empty()),
         "{option}"
+    );
+    assert!(
+        spec.option.contains("2,0 van") && spec.option.contains("\"Gemiddelde\""),
+        "the mean in the page's words: {}",
+        spec.option
     );
     let cookie = app.cookie.lock().unwrap().take();
     let refused = app.call_json("room_chart", &ask).await;
