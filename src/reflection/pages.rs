@@ -1378,8 +1378,10 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
-fn fmt_mean(m: Option<f64>) -> String {
-    m.map(|m| format!("{m:.2}")).unwrap_or_else(|| "–".into())
+/// A mean as language `l` writes it, two decimals ("3.25", "3,25"); "–" for none.
+fn fmt_mean(l: Locale, m: Option<f64>) -> String {
+    m.map(|m| crate::lang::decimal(l, m, 2))
+        .unwrap_or_else(|| "–".into())
 }
 
 #[component]
@@ -1569,7 +1571,7 @@ fn AllCategories(
                                             {c.title.clone()}{low_mark}
                                             {why.map(|w| view! { <span class="meta">{w}</span> })}
                                         </th>
-                                        <td>{fmt_mean(c.mean)}</td>
+                                        <td>{fmt_mean(l, c.mean)}</td>
                                         <td>
                                             {td_string!(
                                                 l,
@@ -1584,7 +1586,7 @@ fn AllCategories(
                                             .iter()
                                             .map(|g| {
                                                 view! {
-                                                    <td>{fmt_mean(g.means.get(i).copied().flatten())}</td>
+                                                    <td>{fmt_mean(l, g.means.get(i).copied().flatten())}</td>
                                                 }
                                             })
                                             .collect_view()}
@@ -1706,7 +1708,7 @@ fn CategoryByCategory(profile: super::scoring::Profile) -> impl IntoView {
                         <div class="category-result">
                             <h3>
                                 {c.title.clone()} " – "
-                                {td_string!(l, reflection.category_mean, mean = fmt_mean(c.mean))
+                                {td_string!(l, reflection.category_mean, mean = fmt_mean(l, c.mean))
                                     .to_string()}
                             </h3>
                             <div
@@ -1745,7 +1747,7 @@ fn CategoryByCategory(profile: super::scoring::Profile) -> impl IntoView {
                                                 view! {
                                                     <tr>
                                                         <th scope="row">{s.title.clone()}</th>
-                                                        <td>{fmt_mean(s.mean)}</td>
+                                                        <td>{fmt_mean(l, s.mean)}</td>
                                                         <td>{s.tally.n}</td>
                                                     </tr>
                                                 }

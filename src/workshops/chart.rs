@@ -120,9 +120,14 @@ impl ChartWords {
     }
 }
 
+/// A number with one decimal as the workshop's language writes it ("2.7", "2,7").
+pub fn one_decimal(w: &ChartWords, v: f64) -> String {
+    format!("{v:.1}").replace('.', &w.decimal_point)
+}
+
 /// A room's mean as the presenter view writes it: "2.7 of 5", "2,7 van 5".
 pub fn mean_label(w: &ChartWords, mean: f64, points: usize) -> String {
-    let m = format!("{mean:.1}").replace('.', &w.decimal_point);
+    let m = one_decimal(w, mean);
     w.mean_of
         .replace("{mean}", &m)
         .replace("{points}", &points.to_string())

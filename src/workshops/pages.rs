@@ -419,10 +419,6 @@ pub fn PresenterPage() -> impl IntoView {
     }
 }
 
-fn one_decimal(v: f64) -> String {
-    format!("{v:.1}")
-}
-
 /// The join page of a join link (the link without its `?code=`).
 fn join_page(join_url: &str) -> String {
     join_url
@@ -959,7 +955,11 @@ fn RoomResults(
                                                         format!(
                                                             "{} {}",
                                                             cat.title,
-                                                            m.map(one_decimal).unwrap_or_else(|| "–".into()),
+                                                            m
+                                                                .map(|m| {
+                                                                    words.with_value(|w| super::chart::one_decimal(&w.chart, m))
+                                                                })
+                                                                .unwrap_or_else(|| "–".into()),
                                                         )
                                                     })
                                                     .collect::<Vec<_>>()

@@ -271,6 +271,13 @@ async fn every_page_speaks_every_language(app: &mut common::TestApp) {
             let r = get_with(app, path, &[]).await;
             speaks(&r, code, path, english.iter().chain(&statements));
         }
+        // the profile's means (every answer 3) as the language writes them
+        let profile = get_with(app, &format!("/r/{finished}/profile"), &[]).await;
+        let mean = if code == "en" { ">3.00<" } else { ">3,00<" };
+        assert!(
+            profile.body.contains(mean),
+            "{code}: the mean written as {mean}"
+        );
     }
 }
 
