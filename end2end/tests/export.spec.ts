@@ -58,10 +58,14 @@ test('a researcher previews and downloads an anonymised export', async ({ page, 
   expect(download.suggestedFilename()).toMatch(/^reflect-responses-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = fs.readFileSync((await download.path())!, 'utf8');
   const lines = csv.trim().split('\n');
-  expect(lines[0]).toBe('respondent,school,country,role,innovation,instrument,version,period,category,subcategory,item,value');
+  expect(lines[0]).toBe('respondent,school,country,role,innovation,instrument,version,period,language,category,subcategory,item,value');
   expect(lines.length).toBeGreaterThan(5 * 36);
   // pseudonyms, never resume tokens
   expect(lines[1]).toMatch(/^R\d{4,},/);
+  // the language answered in: a known code, or "any" where the anonymisation coarsened it
+  for (const line of lines.slice(1)) {
+    expect(['en', 'nl', 'cs', 'sl', 'es', 'sv', 'any']).toContain(line.split(',')[8]);
+  }
   expect(csv).not.toMatch(/[0-9a-f]{48}/);
 
   // the same answers as JSON, one object per respondent, and the R script for the wide CSV
