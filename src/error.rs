@@ -151,6 +151,9 @@ pub const JOIN_TOO_MANY: &str =
 /// Too many wrong school codes from one client.
 pub const SCHOOL_TOO_MANY: &str = "Too many wrong school codes from this device. Wait a minute, then ask your school for its code.";
 
+/// A yes-or-no field (a checkbox's or a hidden field's value) holding something else.
+pub const YES_OR_NO: &str = "A yes-or-no field holds another value. Reload the page and try again.";
+
 /// Every message with a fixed text that the server can answer a form with. A plain form (no
 /// JavaScript) goes back to its page with `?error=<code>`, and the page shows the message of that
 /// code: nobody can put words in a page through its address. A message built with values (a name,
@@ -226,6 +229,7 @@ const FORM_MESSAGES: &[&str] = &[
     "The workshop's questionnaire is gone.",
     JOIN_TOO_MANY,
     SCHOOL_TOO_MANY,
+    YES_OR_NO,
 ];
 
 /// FNV-1a: a short, stable fingerprint of a message (the same on the server and in the browser).
@@ -358,6 +362,7 @@ pub fn in_language(l: crate::lang::Locale, english: &str) -> String {
         }
         JOIN_TOO_MANY => t(td_string!(l, errors.join_wrong_codes)),
         SCHOOL_TOO_MANY => t(td_string!(l, errors.school_wrong_codes)),
+        YES_OR_NO => t(td_string!(l, errors.yes_or_no)),
         "Please sign in to see this page." => t(td_string!(l, errors.sign_in)),
         "Your account may not see or change this." => t(td_string!(l, errors.forbidden)),
         "Enter a valid e-mail address." => t(td_string!(l, errors.email_invalid)),

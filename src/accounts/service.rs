@@ -33,15 +33,18 @@ pub fn normalise_email(email: &str) -> AppResult<String> {
 
 pub fn check_password(p: &str) -> AppResult<()> {
     let n = p.chars().count();
+    let l = crate::lang::current();
     if n < MIN_PASSWORD {
-        return Err(AppError::invalid(format!(
-            "The password needs at least {MIN_PASSWORD} characters."
-        )));
+        let n = crate::lang::integer(l, MIN_PASSWORD as i64);
+        return Err(AppError::invalid(
+            crate::i18n::td_string!(l, errors.password_short, n).to_string(),
+        ));
     }
     if n > MAX_PASSWORD {
-        return Err(AppError::invalid(format!(
-            "The password may have at most {MAX_PASSWORD} characters."
-        )));
+        let n = crate::lang::integer(l, MAX_PASSWORD as i64);
+        return Err(AppError::invalid(
+            crate::i18n::td_string!(l, errors.password_long, n).to_string(),
+        ));
     }
     Ok(())
 }

@@ -40,10 +40,11 @@ pub fn check(state: &AppState, p: &ExportParams) -> AppResult<ExportFilter> {
     let instrument = some(&p.instrument)
         .ok_or_else(|| AppError::invalid("Choose a questionnaire to export."))?;
     if state.instruments.latest(instrument).is_none() {
-        return Err(AppError::NotFound(format!(
-            "There is no questionnaire called “{}”.",
-            instrument.chars().take(60).collect::<String>()
-        )));
+        let l = crate::lang::current();
+        let name = instrument.chars().take(60).collect::<String>();
+        return Err(AppError::NotFound(
+            crate::i18n::td_string!(l, errors.no_questionnaire_called, name).to_string(),
+        ));
     }
     let version = match some(&p.version) {
         None => None,
@@ -84,14 +85,14 @@ pub fn check(state: &AppState, p: &ExportParams) -> AppResult<ExportFilter> {
             "A country is a two-letter code, e.g. NL.",
         ));
     }
-    let yes_no = |v: &Option<String>, what: &str| match some(v) {
+    let yes_no = |v: &Option<String>| match some(v) {
         None => Ok(false),
         Some(raw) => YesNo::parse(raw)
             .map(|a| a == YesNo::Yes)
-            .ok_or_else(|| AppError::invalid(format!("{what} is yes or no."))),
+            .ok_or_else(|| AppError::invalid(crate::error::YES_OR_NO)),
     };
-    let unfinished = yes_no(&p.unfinished, "Unfinished")?;
-    let text = yes_no(&p.text, "Written answers")?;
+    let unfinished = yes_no(&p.unfinished)?;
+    let text = yes_no(&p.text)?;
     Ok(ExportFilter {
         instrument: instrument.to_string(),
         version,

@@ -9,6 +9,9 @@ pub mod parse;
 pub mod store;
 pub mod translate;
 
+mod answer_error;
+pub use answer_error::AnswerError;
+
 pub const NOT_APPLICABLE: &str = "na";
 pub const MAX_SHORT_TEXT: usize = 500;
 pub const MAX_LONG_TEXT: usize = 5000;
@@ -235,7 +238,7 @@ impl Instrument {
 
     /// Checks one raw answer (as sent by a form) against its item. Multiple choice answers are
     /// option values joined by commas. Returns a message a respondent can read on error.
-    pub fn parse_answer(&self, item: &Item, raw: &str) -> Result<ParsedAnswer, String> {
+    pub fn parse_answer(&self, item: &Item, raw: &str) -> Result<ParsedAnswer, AnswerError> {
         let raw = raw.trim();
         if raw.is_empty() {
             return Ok(ParsedAnswer::Clear);
@@ -245,37 +248,35 @@ impl Instrument {
         };
         match item.kind {
             ItemType::Likert => {
-                let scale = self
-                    .scale(item)
-                    .ok_or("This statement has no answer scale.")?;
+                let scale = self.scale(item).ok_or(AnswerError::NoScale)?;
                 if raw == NOT_APPLICABLE && scale.not_applicable.is_some() {
                     return store(NOT_APPLICABLE.into(), None);
                 }
                 match raw.parse::<i64>() {
                     Ok(v) if (1..=scale.max()).contains(&v) => store(v.to_string(), Some(v)),
-                    _ => Err(format!(
-                        "“{raw}” is not an answer on this scale: choose a value from 1 to {}{}.",
-                        scale.max(),
-                        if scale.not_applicable.is_some() {
-                            " or “not applicable”"
-                        } else {
-                            ""
-                        }
-                    )),
+                    _ => Err(AnswerError::NotOnScale {
+                        typed: raw.to_string(),
+                        max: scale.max(),
+                        not_applicable: scale.not_applicable.is_some(),
+                    }),
                 }
             }
             ItemType::SingleChoice => {
                 if item.options.iter().any(|o| o.value == raw) {
                     store(raw.into(), None)
                 } else {
-                    Err(format!("“{}” is not one of the options.", shorten(raw)))
+                    Err(AnswerError::NotAnOption {
+                        typed: raw.to_string(),
+                    })
                 }
             }
             ItemType::MultipleChoice => {
                 let mut chosen: Vec<&str> = Vec::new();
                 for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
                     if !item.options.iter().any(|o| o.value == part) {
-                        return Err(format!("“{}” is not one of the options.", shorten(part)));
+                        return Err(AnswerError::NotAnOption {
+                            typed: part.to_string(),
+                        });
                     }
                     if !chosen.contains(&part) {
                         chosen.push(part);
@@ -284,7 +285,7 @@ impl Instrument {
                 if let Some(max) = item.max_choices
                     && chosen.len() > max
                 {
-                    return Err(format!("Choose at most {max} options."));
+                    return Err(AnswerError::TooManyChoices { max });
                 }
                 // canonical order: the order of the options in the instrument
                 let canonical: Vec<&str> = item
@@ -304,19 +305,21 @@ impl Instrument {
                     .parse()
                     .ok()
                     .filter(|v: &f64| v.is_finite())
-                    .ok_or_else(|| format!("“{}” is not a number.", shorten(raw)))?;
+                    .ok_or_else(|| AnswerError::NotANumber {
+                        typed: raw.to_string(),
+                    })?;
                 if item.integer.unwrap_or(true) && v.fract() != 0.0 {
-                    return Err("Give a whole number.".into());
+                    return Err(AnswerError::NotWhole);
                 }
                 if let Some(min) = item.min
                     && v < min
                 {
-                    return Err(format!("Give a number of at least {min}."));
+                    return Err(AnswerError::BelowMin { min });
                 }
                 if let Some(max) = item.max
                     && v > max
                 {
-                    return Err(format!("Give a number of at most {max}."));
+                    return Err(AnswerError::AboveMax { max });
                 }
                 store(format_number(v), None)
             }
@@ -324,19 +327,17 @@ impl Instrument {
                 let limit = item.text_limit();
                 let len = raw.chars().count();
                 if len > limit {
-                    return Err(format!(
-                        "This answer is {len} characters long; the limit is {limit}."
-                    ));
+                    return Err(AnswerError::TooLong { len, limit });
                 }
                 if raw
                     .chars()
                     .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
                 {
-                    return Err("The answer contains characters that cannot be stored.".into());
+                    return Err(AnswerError::Characters);
                 }
                 if item.kind == ItemType::OneWord {
                     if raw.split_whitespace().count() > 1 {
-                        return Err("Give one word only.".into());
+                        return Err(AnswerError::OneWord);
                     }
                     return store(raw.to_string(), None);
                 }
@@ -378,6 +379,7 @@ impl Instrument {
     }
 }
 
+#[cfg(feature = "ssr")]
 fn shorten(s: &str) -> String {
     if s.chars().count() > 40 {
         format!("{}…", s.chars().take(40).collect::<String>())
@@ -778,10 +780,9 @@ text = "w"
                 score: None
             }))
         );
-        assert!(
-            inst.parse_answer(item, "a,b,c")
-                .unwrap_err()
-                .contains("at most 2")
+        assert_eq!(
+            inst.parse_answer(item, "a,b,c"),
+            Err(AnswerError::TooManyChoices { max: 2 })
         );
         assert!(inst.parse_answer(item, "a,z").is_err());
     }
@@ -803,9 +804,8 @@ text = "w"
         let word = &inst.categories[0].subcategories[0].items[3];
         assert!(inst.parse_answer(word, "two words").is_err());
         assert!(
-            inst.parse_answer(word, &"x".repeat(41))
-                .unwrap_err()
-                .contains("limit is 40")
+            inst.parse_answer(word, &"x".repeat(41)).unwrap_err()
+                == AnswerError::TooLong { len: 41, limit: 40 }
         );
         assert!(inst.parse_answer(word, "trust").is_ok());
     }

@@ -21,12 +21,7 @@ pub async fn get_instrument(id: String) -> Result<InstrumentSummary, AppError> {
     service::list_instruments(&crate::server::state()?, crate::lang::current())
         .into_iter()
         .find(|i| i.id == id)
-        .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "There is no questionnaire called “{}”.",
-                service::short(&id)
-            ))
-        })
+        .ok_or_else(|| service::no_questionnaire_called(crate::lang::current(), &id))
 }
 
 /// Starts a reflection and sends the respondent to its first category.

@@ -4,6 +4,7 @@ use super::db::{self, ReflectionRow};
 use super::model::*;
 use super::scoring;
 use crate::error::{AppError, AppResult};
+use crate::i18n::td_string;
 use crate::instrument::{Instrument, ItemType, ParsedAnswer};
 use crate::results::aggregates;
 use crate::server::AppState;
@@ -88,12 +89,11 @@ pub struct StartInput {
 }
 
 pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
-    let loaded = state.instruments.latest(&input.instrument).ok_or_else(|| {
-        AppError::NotFound(format!(
-            "There is no questionnaire called “{}”.",
-            short(&input.instrument)
-        ))
-    })?;
+    let l = input.language;
+    let loaded = state
+        .instruments
+        .latest(&input.instrument)
+        .ok_or_else(|| no_questionnaire_called(l, &input.instrument))?;
     let role = crate::values::RespondentRole::parse(&input.role)
         .ok_or_else(|| AppError::invalid("Choose your role."))?;
     if !INNOVATIONS.contains(&input.innovation.as_str()) {
@@ -101,9 +101,10 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
     }
     let detail = input.innovation_detail.trim();
     if detail.chars().count() > MAX_INNOVATION_DETAIL {
-        return Err(AppError::invalid(format!(
-            "The description of the innovation is too long: at most {MAX_INNOVATION_DETAIL} characters."
-        )));
+        let max = crate::lang::integer(l, MAX_INNOVATION_DETAIL as i64);
+        return Err(AppError::invalid(
+            td_string!(l, errors.innovation_detail_long, max).to_string(),
+        ));
     }
     if input.innovation == "other" && detail.is_empty() {
         return Err(AppError::invalid(
@@ -250,8 +251,20 @@ pub(super) fn finished_error() -> AppError {
     AppError::Conflict("This reflection is finished, so its answers can no longer be changed. Your profile shows them.".into())
 }
 
-fn unknown_item(item: &str) -> AppError {
-    AppError::NotFound(format!("The questionnaire has no item “{}”.", short(item)))
+/// "There is no questionnaire called …" in language `l`.
+pub(super) fn no_questionnaire_called(l: crate::lang::Locale, name: &str) -> AppError {
+    let name = short(name);
+    AppError::NotFound(td_string!(l, errors.no_questionnaire_called, name).to_string())
+}
+
+fn unknown_item(l: crate::lang::Locale, item: &str) -> AppError {
+    let item = short(item);
+    AppError::NotFound(td_string!(l, errors.no_item, item).to_string())
+}
+
+/// The language a reflection is answered in: its pages and its messages speak it.
+fn language_of(row: &ReflectionRow) -> crate::lang::Locale {
+    crate::lang::parse(&row.language).unwrap_or_default()
 }
 
 pub async fn save_answer(
@@ -261,10 +274,13 @@ pub async fn save_answer(
     value: &str,
 ) -> AppResult<SaveOutcome> {
     let (row, inst) = load(state, token).await?;
+    let l = language_of(&row);
     let (cat_index, item) = inst
         .find_item(item_id)
-        .ok_or_else(|| unknown_item(item_id))?;
-    let parsed = inst.parse_answer(item, value).map_err(AppError::Invalid)?;
+        .ok_or_else(|| unknown_item(l, item_id))?;
+    let parsed = inst
+        .parse_answer(item, value)
+        .map_err(|e| AppError::Invalid(e.message_in(l)))?;
     if row.workshop_closed() {
         return Err(workshop_closed_error());
     }
@@ -312,12 +328,14 @@ pub async fn submit_category(
     note: Option<String>,
 ) -> AppResult<String> {
     let (row, inst) = load(state, token).await?;
+    let l = language_of(&row);
     let total = inst.categories.len();
     let category = index
         .checked_sub(1)
         .and_then(|i| inst.categories.get(i))
         .ok_or_else(|| {
-            AppError::NotFound(format!("This questionnaire has no category {index}."))
+            let n = crate::lang::integer(l, index as i64);
+            AppError::NotFound(td_string!(l, errors.no_category, n).to_string())
         })?;
     // Check everything before writing anything.
     let mut parsed: Vec<(String, ParsedAnswer)> = Vec::new();
@@ -325,11 +343,11 @@ pub async fn submit_category(
     for key in answers.keys().chain(multi.keys()) {
         if !category.items().any(|i| &i.id == key) {
             return Err(match inst.find_item(key) {
-                Some(_) => AppError::invalid(format!(
-                    "The item “{}” does not belong to this page.",
-                    short(key)
-                )),
-                None => unknown_item(key),
+                Some(_) => {
+                    let item = short(key);
+                    AppError::invalid(td_string!(l, errors.item_not_on_page, item).to_string())
+                }
+                None => unknown_item(l, key),
             });
         }
     }
@@ -354,7 +372,15 @@ pub async fn submit_category(
         };
         match inst.parse_answer(item, &raw) {
             Ok(p) => parsed.push((item.id.clone(), p)),
-            Err(msg) => problems.push(format!("“{}”: {msg}", short(&item.text))),
+            Err(e) => {
+                // the statement as the respondent reads it
+                let shown = in_its_language(state, &row, &inst);
+                let text = shown
+                    .find_item(&item.id)
+                    .map_or(item.text.as_str(), |(_, i)| i.text.as_str());
+                let (item, problem) = (short(text), e.message_in(l));
+                problems.push(td_string!(l, errors.answer_problem, item, problem).to_string());
+            }
         }
     }
     let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
@@ -365,9 +391,8 @@ pub async fn submit_category(
             ));
         }
         if n.chars().count() > MAX_NOTE {
-            problems.push(format!(
-                "Your reflection is too long: at most {MAX_NOTE} characters."
-            ));
+            let max = crate::lang::integer(l, MAX_NOTE as i64);
+            problems.push(td_string!(l, errors.note_too_long, max).to_string());
         }
     }
     if !problems.is_empty() {
@@ -490,7 +515,11 @@ pub async fn category_view(
     let category = index
         .checked_sub(1)
         .and_then(|i| inst.categories.get(i))
-        .ok_or_else(|| AppError::NotFound(format!("This questionnaire has no page {index}.")))?;
+        .ok_or_else(|| {
+            let l = language_of(&row);
+            let n = crate::lang::integer(l, index as i64);
+            AppError::NotFound(td_string!(l, errors.no_page, n).to_string())
+        })?;
     let (answers, note) = db::page_answers(&state.db.pool, &row.id, &category.id).await?;
     let answers: HashMap<String, String> = answers.into_iter().collect();
     Ok(CategoryView {
@@ -678,9 +707,11 @@ pub async fn save_action_plan(state: &AppState, token: &str, plan: &str) -> AppR
     }
     let plan = plan.trim();
     if plan.chars().count() > MAX_ACTION_PLAN {
-        return Err(AppError::invalid(format!(
-            "The action plan is too long: at most {MAX_ACTION_PLAN} characters."
-        )));
+        let l = language_of(&row);
+        let max = crate::lang::integer(l, MAX_ACTION_PLAN as i64);
+        return Err(AppError::invalid(
+            td_string!(l, errors.plan_too_long, max).to_string(),
+        ));
     }
     if plan
         .chars()

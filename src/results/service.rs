@@ -43,10 +43,11 @@ fn instrument(state: &AppState, q: &ResultsQuery) -> AppResult<(String, Arc<Inst
         .ok_or_else(|| AppError::NotFound("There is no such questionnaire.".into()))?;
     let inst = match q.version {
         None => latest.instrument.clone(),
-        Some(v) => state
-            .instruments
-            .get(&id, v)
-            .ok_or_else(|| AppError::invalid(format!("The questionnaire has no version {v}.")))?,
+        Some(v) => state.instruments.get(&id, v).ok_or_else(|| {
+            let l = crate::lang::current();
+            let v = crate::lang::integer(l, v);
+            AppError::invalid(crate::i18n::td_string!(l, errors.no_version, v).to_string())
+        })?,
     };
     // in the page's language (ids, and so every number, are the same in all)
     Ok((

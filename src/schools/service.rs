@@ -5,15 +5,29 @@ use crate::error::{AppError, AppResult};
 use crate::server::db::Db;
 use rand::Rng;
 
-fn name(raw: &str, what: &str) -> AppResult<String> {
+/// What a name is given to.
+#[derive(Clone, Copy)]
+enum Named {
+    School,
+    Network,
+}
+
+fn name(raw: &str, what: Named) -> AppResult<String> {
+    use crate::i18n::td_string;
+    let l = crate::lang::current();
     let n = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     if n.is_empty() {
-        return Err(AppError::invalid(format!("Give the {what} a name.")));
+        return Err(AppError::invalid(match what {
+            Named::School => td_string!(l, errors.school_name_missing),
+            Named::Network => td_string!(l, errors.network_name_missing),
+        }));
     }
     if n.chars().count() > MAX_NAME {
-        return Err(AppError::invalid(format!(
-            "A {what} name has at most {MAX_NAME} characters."
-        )));
+        let max = crate::lang::integer(l, MAX_NAME as i64);
+        return Err(AppError::invalid(match what {
+            Named::School => td_string!(l, errors.school_name_long, max).to_string(),
+            Named::Network => td_string!(l, errors.network_name_long, max).to_string(),
+        }));
     }
     Ok(n)
 }
@@ -24,7 +38,7 @@ pub async fn create_school(
     network_id: Option<&str>,
     country: Option<&str>,
 ) -> AppResult<School> {
-    let name = name(raw_name, "school")?;
+    let name = name(raw_name, Named::School)?;
     let country = match country.map(str::trim).filter(|c| !c.is_empty()) {
         None => None,
         Some(c) => Some(normalise_country(c).ok_or_else(|| {
@@ -63,14 +77,15 @@ pub async fn create_school(
 }
 
 pub async fn create_network(db: &Db, raw_name: &str) -> AppResult<String> {
-    let name = name(raw_name, "network")?;
+    let name = name(raw_name, Named::Network)?;
     let id = uuid::Uuid::new_v4().to_string();
     if db::insert_network(&db.pool, &id, &name, &crate::server::now()).await? {
         Ok(id)
     } else {
-        Err(AppError::Conflict(format!(
-            "A network called “{name}” exists already."
-        )))
+        let l = crate::lang::current();
+        Err(AppError::Conflict(
+            crate::i18n::td_string!(l, errors.network_exists, name).to_string(),
+        ))
     }
 }
 

@@ -40,9 +40,11 @@ pub async fn create(state: &AppState, user: &CurrentUser, w: NewWorkshop<'_>) ->
     may_run_workshops(user)?;
     let title = w.title.split_whitespace().collect::<Vec<_>>().join(" ");
     if title.is_empty() || title.chars().count() > MAX_TITLE {
-        return Err(AppError::invalid(format!(
-            "Give the workshop a title of at most {MAX_TITLE} characters."
-        )));
+        let l = crate::lang::current();
+        let max = crate::lang::integer(l, MAX_TITLE as i64);
+        return Err(AppError::invalid(
+            crate::i18n::td_string!(l, errors.workshop_title, max).to_string(),
+        ));
     }
     let inst = state
         .instruments
@@ -91,9 +93,11 @@ pub async fn create(state: &AppState, user: &CurrentUser, w: NewWorkshop<'_>) ->
     }
     let word_prompt = w.word_prompt.map(str::trim).filter(|p| !p.is_empty());
     if word_prompt.is_some_and(|p| p.chars().count() > MAX_WORD_PROMPT) {
-        return Err(AppError::invalid(format!(
-            "The one-word question has at most {MAX_WORD_PROMPT} characters."
-        )));
+        let l = crate::lang::current();
+        let max = crate::lang::integer(l, MAX_WORD_PROMPT as i64);
+        return Err(AppError::invalid(
+            crate::i18n::td_string!(l, errors.word_prompt_long, max).to_string(),
+        ));
     }
     let categories = serde_json::to_string(&chosen).map_err(|_| AppError::Internal)?;
     let parts = serde_json::to_string(&parts).map_err(|_| AppError::Internal)?;
@@ -482,10 +486,10 @@ pub async fn may_present(state: &AppState, user: &CurrentUser, id: &str) -> AppR
 }
 
 /// A form's yes/no field.
-fn yes_no(value: &str, what: &str) -> AppResult<bool> {
+fn yes_no(value: &str) -> AppResult<bool> {
     crate::values::YesNo::parse(value)
         .map(|a| a == crate::values::YesNo::Yes)
-        .ok_or_else(|| AppError::invalid(format!("{what} is yes or no.")))
+        .ok_or_else(|| AppError::invalid(crate::error::YES_OR_NO))
 }
 
 /// Reveals the room's results (they still need the live minimum group size) or hides them again.
@@ -496,7 +500,7 @@ pub async fn set_revealed(
     revealed: &str,
 ) -> AppResult<()> {
     let w = own(state, user, id).await?;
-    let revealed = yes_no(revealed, "Reveal")?;
+    let revealed = yes_no(revealed)?;
     db::set_revealed(&state.db.pool, &w.id, revealed).await?;
     super::live::changed(state, Some(&w.id)).await;
     Ok(())
@@ -512,7 +516,7 @@ pub async fn moderate_word(
     hidden: &str,
 ) -> AppResult<()> {
     let w = own(state, user, id).await?;
-    let hidden = yes_no(hidden, "Hide")?;
+    let hidden = yes_no(hidden)?;
     let word = normalise_word(word)
         .map_err(AppError::Invalid)?
         .ok_or_else(|| AppError::invalid("Say which word to hide."))?;

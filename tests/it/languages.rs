@@ -208,6 +208,42 @@ async fn a_reflection_keeps_its_language(app: &mut common::TestApp) {
         .await
         .unwrap();
     assert_eq!(stored, (statement.id.clone(), "4".to_string()));
+    // a refused answer is explained in the reflection's language, from an English browser,
+    // with the statement as the respondent reads it
+    let r = app
+        .call(
+            "save_answer",
+            &[("token", &token), ("item", &statement.id), ("value", "9")],
+        )
+        .await;
+    assert!(!r.status.is_success(), "{}", r.body);
+    assert!(
+        r.body
+            .contains("“9” is geen antwoord op deze schaal: kies een waarde van 1 tot en met 5"),
+        "{}",
+        r.body
+    );
+    let key = format!("answers[{}]", statement.id);
+    let r = app
+        .call(
+            "submit_category",
+            &[
+                ("token", &token),
+                ("index", "1"),
+                ("go", "next"),
+                (&key, "9"),
+            ],
+        )
+        .await;
+    assert!(!r.status.is_success(), "{}", r.body);
+    let dutch_start: String = statement.text.chars().take(30).collect();
+    assert!(r.body.contains(&dutch_start), "{}", r.body);
+    assert!(
+        r.body.contains("is geen antwoord op deze schaal"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("is not an answer"), "{}", r.body);
     // the private link resumes in Dutch
     let r = get_with(app, &format!("/r/{token}"), &english_browser).await;
     assert!(
