@@ -16,19 +16,24 @@ fn reflection_token(path: &str) -> Option<&str> {
     (!token.is_empty()).then_some(token)
 }
 
-pub async fn choose(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let (cookies, accept) = {
-        let header = |name| {
-            req.headers()
-                .get(name)
-                .and_then(|v: &HeaderValue| v.to_str().ok())
-                .map(ToString::to_string)
-        };
-        (header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
+/// The language a request asks for by the rule (`lang::choose`): its `?lang=`, its cookie, its
+/// `Accept-Language`, English. (A reflection's own language is added by [`choose`].)
+pub fn asked_by(req: &Request) -> Locale {
+    let header = |name| {
+        req.headers()
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
     };
-    let query = req.uri().query().map(ToString::to_string);
-    let asked = query.as_deref().and_then(lang::from_query);
-    let mut chosen = lang::choose(query.as_deref(), cookies.as_deref(), accept.as_deref());
+    lang::choose(
+        req.uri().query(),
+        header(header::COOKIE),
+        header(header::ACCEPT_LANGUAGE),
+    )
+}
+
+pub async fn choose(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let asked = req.uri().query().and_then(lang::from_query);
+    let mut chosen = asked_by(&req);
     let token = (req.method() == Method::GET)
         .then(|| reflection_token(req.uri().path()).map(ToString::to_string))
         .flatten();

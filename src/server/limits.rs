@@ -15,6 +15,7 @@
 //!   makes one per request), plus WebAssembly; everything else gets `default-src 'none'`.
 //!   `frame-ancestors 'none'`, `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin`
 //!   (resume links carry the private token in the path), `X-Frame-Options: DENY`.
+use crate::i18n::td_string;
 use axum::body::Body;
 use axum::http::{HeaderValue, Response, StatusCode, header};
 use axum::response::IntoResponse;
@@ -74,16 +75,23 @@ pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Respons
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
     tracing::error!(panic = message, "a request panicked; answered 500");
-    let mut res = Response::new(Body::from(
-        "Something went wrong on our side. Your earlier answers are safe; please try again.",
-    ));
+    let mut res = Response::new(Body::from(td_string!(
+        crate::lang::Locale::en,
+        errors.internal
+    )));
     *res.status_mut() = axum::http::StatusCode::INTERNAL_SERVER_ERROR;
     res.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
+    // worded in the request's language by `explain_refusals`
+    res.extensions_mut().insert(Panicked);
     res
 }
+
+/// Marks the answer to a request that panicked (see [`panic_response`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Panicked;
 
 /// Whether text carries a null character, raw or percent-encoded (`%00`).
 pub fn has_nul(bytes: &[u8]) -> bool {
@@ -100,10 +108,11 @@ pub async fn reject_nul(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response<Body> {
+    let l = super::language::asked_by(&req);
     let refuse = || {
         (
             StatusCode::BAD_REQUEST,
-            "Text may not contain null characters.",
+            td_string!(l, errors.nul_characters),
         )
             .into_response()
     };
@@ -179,41 +188,92 @@ pub async fn same_origin(
     ) {
         return next.run(req).await;
     }
-    (
-        StatusCode::FORBIDDEN,
-        "Requests from other sites are refused. Open Reflect itself and try again.",
-    )
-        .into_response()
+    let l = super::language::asked_by(&req);
+    (StatusCode::FORBIDDEN, td_string!(l, errors.other_site)).into_response()
 }
 
-/// Gives the bare 413 and 408 of the limit layers a message a person can read.
-pub async fn explain_limits(
+/// Gives the bare 413 and 408 of the limit layers, and the 500 of a panic, a message a person
+/// can read, in the language the request asks for. The outermost layer: it sees all three.
+pub async fn explain_refusals(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response<Body> {
+    let l = super::language::asked_by(&req);
     let res = next.run(req).await;
-    let message = match res.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => format!(
-            "The request is too large: at most {} KB are accepted.",
-            MAX_BODY / 1024
-        ),
-        StatusCode::REQUEST_TIMEOUT => {
-            "The request took too long and was stopped. Please try again.".to_string()
+    let message = if res.extensions().get::<Panicked>().is_some() {
+        td_string!(l, errors.internal).to_string()
+    } else {
+        match res.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                let kb = crate::lang::integer(l, (MAX_BODY / 1024) as i64);
+                td_string!(l, errors.too_large, kb).to_string()
+            }
+            StatusCode::REQUEST_TIMEOUT => td_string!(l, errors.timeout).to_string(),
+            _ => return res,
         }
-        _ => return res,
     };
     let (mut parts, _) = res.into_parts();
     parts.headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
+    // the new body is neither the old length nor compressed
     parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_ENCODING);
     Response::from_parts(parts, Body::from(message))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A panic is answered 500 in the language the request asks for, and the server goes on.
+    #[tokio::test]
+    async fn a_panic_is_explained_in_the_request_s_language() {
+        use tower::ServiceExt;
+        let app = axum::Router::new()
+            .route(
+                "/boom",
+                axum::routing::get(|| async {
+                    if std::hint::black_box(true) {
+                        panic!("boom");
+                    }
+                    "never"
+                }),
+            )
+            .route("/ok", axum::routing::get(|| async { "ok" }))
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+                panic_response,
+            ))
+            .layer(axum::middleware::from_fn(explain_refusals));
+        let get = |path: &str, lang: &str| {
+            axum::http::Request::get(path)
+                .header(header::ACCEPT_LANGUAGE, lang)
+                .body(Body::empty())
+                .unwrap()
+        };
+        let text = |res: Response<Body>| async move {
+            let bytes = axum::body::to_bytes(res.into_body(), 10_000).await.unwrap();
+            String::from_utf8(bytes.to_vec()).unwrap()
+        };
+        for (lang, words) in [
+            ("cs", td_string!(crate::lang::Locale::cs, errors.internal)),
+            ("en", "Something went wrong on our side."),
+        ] {
+            let res = app.clone().oneshot(get("/boom", lang)).await.unwrap();
+            assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+            let body = text(res).await;
+            assert!(body.starts_with(words), "{lang}: {body}");
+        }
+        assert_ne!(
+            td_string!(crate::lang::Locale::cs, errors.internal),
+            td_string!(crate::lang::Locale::en, errors.internal)
+        );
+        // other answers pass unchanged
+        let res = app.clone().oneshot(get("/ok", "cs")).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(text(res).await, "ok");
+    }
 
     #[test]
     fn only_this_site_may_change_things() {

@@ -326,7 +326,6 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             limits::MAX_BODY,
         ))
-        .layer(axum::middleware::from_fn(limits::explain_limits))
         .layer(axum::middleware::from_fn(limits::security_headers))
         .layer(axum::middleware::from_fn(assets::cache_control))
         // wasm, CSS and ECharts go out compressed (gzip or brotli, as the browser accepts)
@@ -335,6 +334,7 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             limits::panic_response,
         ))
+        .layer(axum::middleware::from_fn(limits::explain_refusals))
         .with_state(fn_state)
 }
 

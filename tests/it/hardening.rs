@@ -80,14 +80,20 @@ async fn oversized_and_slow_requests_are_refused(app: &mut common::TestApp) {
             .chain(std::iter::repeat_n("y".repeat(64 * 1024), 6))
             .map(|s| Ok::<_, std::io::Error>(axum::body::Bytes::from(s))),
     );
+    // (from a browser set to Dutch: the refusal is in Dutch)
     let req = Request::post("/api/save_answer")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json")
+        .header(header::ACCEPT_LANGUAGE, "nl-BE,nl;q=0.9,en;q=0.5")
         .body(Body::from_stream(pieces))
         .unwrap();
     let r = app.send(req).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
-    assert!(r.body.contains("too large"), "{}", r.body);
+    assert!(
+        r.body.contains("Het verzoek is te groot: maximaal 256 KB"),
+        "{}",
+        r.body
+    );
     assert_eq!(app.count(answers).await, 0, "nothing stored");
 
     // a request that never finishes sending its body is stopped (limit 1 s here)
@@ -150,6 +156,13 @@ async fn other_sites_cannot_change_anything(app: &mut common::TestApp) {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{origin:?} {referer:?}");
         assert!(r.body.contains("other sites"), "{}", r.body);
     }
+    let mut swedish = post(Some("https://evil.example"), None);
+    swedish
+        .headers_mut()
+        .insert(header::ACCEPT_LANGUAGE, "sv".parse().unwrap());
+    let r = app.send(swedish).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("andra webbplatser avvisas"), "{}", r.body);
     assert_eq!(app.count("SELECT COUNT(*) FROM answers").await, 0);
     // the site itself (its public address, or the host it was asked by) may
     let r = app.send(post(Some("http://reflect.test"), None)).await;
