@@ -11,6 +11,16 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::time::Instant;
 
+/// The languages the generated reflections are answered in: one per country (`COUNTRIES`), so
+/// that networks and everyone mix all six, as a study across the partner countries would.
+const LANGUAGES: [&str; 6] = ["en", "nl", "cs", "sl", "es", "sv"];
+const COUNTRY_LANGUAGE: [usize; 10] = [1, 1, 2, 3, 0, 5, 5, 0, 0, 4];
+
+/// The language of a generated school's respondents (the language of its country).
+fn language_of_school(s: usize) -> usize {
+    COUNTRY_LANGUAGE[s % COUNTRIES.len()]
+}
+
 pub async fn run(
     database_url: &str,
     instruments_dir: &std::path::Path,
@@ -34,7 +44,7 @@ pub async fn run(
     let mut rng = StdRng::seed_from_u64(42);
 
     // Aggregates are counted while generating (a flat array over group × role × innovation × month
-    // × item × value) and written once at the end: the production path (`aggregates::apply` per
+    // × language × item × value) and written once at the end: the production path (`aggregates::apply` per
     // finished reflection, `recompute` for repairs) is tested elsewhere; this measures the reads.
     let groups = 1 + SCHOOLS + 20 + COUNTRIES.len();
     let values = 6; // 1..5 and na
@@ -43,14 +53,16 @@ pub async fn run(
         ROLES.len(),
         INNOVATIONS.len(),
         12,
+        LANGUAGES.len(),
         items.len(),
         values,
     ];
-    let idx = |g: usize, r: usize, i: usize, m: usize, it: usize, v: usize| {
-        ((((g * dims[1] + r) * dims[2] + i) * dims[3] + m) * dims[4] + it) * dims[5] + v
+    let idx = |g: usize, r: usize, i: usize, m: usize, l: usize, it: usize, v: usize| {
+        (((((g * dims[1] + r) * dims[2] + i) * dims[3] + m) * dims[4] + l) * dims[5] + it) * dims[6]
+            + v
     };
     let mut answer_counts = vec![0u32; dims.iter().product()];
-    let mut respondent_counts = vec![0u32; groups * dims[1] * dims[2] * dims[3]];
+    let mut respondent_counts = vec![0u32; groups * dims[1] * dims[2] * dims[3] * dims[4]];
     // each group's total rows (role, innovation and month "*"): respondents, and item × value
     let mut totals = vec![0u32; groups * (values + 1)];
     let mut item_totals = vec![0u32; groups * dims[4] * values];
@@ -65,15 +77,19 @@ pub async fn run(
 
     // reflections and answers, counted into the aggregates as they are written
     load_reflections(&db, loaded.version, &items, n, &mut rng, |r| {
+        let l = language_of_school(r.school);
         for g in group_of_school(r.school) {
-            respondent_counts
-                [((g * dims[1] + r.role) * dims[2] + r.innovation) * dims[3] + r.month - 1] += 1;
+            respondent_counts[(((g * dims[1] + r.role) * dims[2] + r.innovation) * dims[3]
+                + r.month
+                - 1)
+                * dims[4]
+                + l] += 1;
             totals[g * (values + 1) + values] += 1;
         }
         for (it, v) in r.values.iter().enumerate() {
             for g in group_of_school(r.school) {
-                answer_counts[idx(g, r.role, r.innovation, r.month - 1, it, *v)] += 1;
-                item_totals[(g * dims[4] + it) * values + v] += 1;
+                answer_counts[idx(g, r.role, r.innovation, r.month - 1, l, it, *v)] += 1;
+                item_totals[(g * dims[5] + it) * values + v] += 1;
             }
         }
     })
@@ -101,22 +117,21 @@ pub async fn run(
             v.to_string()
         }
     };
-    // the generated reflections are answered in the default language (the column's default)
-    let language = crate::lang::code(crate::lang::Locale::default());
     let mut rows: Vec<String> = Vec::new();
     let mut written = 0usize;
     let mut tx = db.begin_write().await?;
     for (k, n) in answer_counts.iter().enumerate().filter(|(_, n)| **n > 0) {
-        let v = k % dims[5];
-        let it = (k / dims[5]) % dims[4];
-        let m = (k / (dims[5] * dims[4])) % dims[3];
-        let i = (k / (dims[5] * dims[4] * dims[3])) % dims[2];
-        let r = (k / (dims[5] * dims[4] * dims[3] * dims[2])) % dims[1];
-        let g = k / (dims[5] * dims[4] * dims[3] * dims[2] * dims[1]);
+        let v = k % dims[6];
+        let it = (k / dims[6]) % dims[5];
+        let l = (k / (dims[6] * dims[5])) % dims[4];
+        let m = (k / (dims[6] * dims[5] * dims[4])) % dims[3];
+        let i = (k / (dims[6] * dims[5] * dims[4] * dims[3])) % dims[2];
+        let r = (k / (dims[6] * dims[5] * dims[4] * dims[3] * dims[2])) % dims[1];
+        let g = k / (dims[6] * dims[5] * dims[4] * dims[3] * dims[2] * dims[1]);
         let (level, key) = group_key(g);
         rows.push(format!(
-            "('{level}', '{key}', 'leadership-reflection', {}, '{}', '{}', '2026-{:02}', '{language}', '{}', '{}', {n})",
-            loaded.version, ROLES[r], INNOVATIONS[i], m + 1, items[it], value_of(v)
+            "('{level}', '{key}', 'leadership-reflection', {}, '{}', '{}', '2026-{:02}', '{}', '{}', '{}', {n})",
+            loaded.version, ROLES[r], INNOVATIONS[i], m + 1, LANGUAGES[l], items[it], value_of(v)
         ));
         if rows.len() == 1000 {
             aggregates_insert(&mut tx, "answer_counts", &rows).await?;
@@ -132,17 +147,19 @@ pub async fn run(
         .enumerate()
         .filter(|(_, n)| **n > 0)
     {
-        let m = k % dims[3];
-        let i = (k / dims[3]) % dims[2];
-        let r = (k / (dims[3] * dims[2])) % dims[1];
-        let g = k / (dims[3] * dims[2] * dims[1]);
+        let l = k % dims[4];
+        let m = (k / dims[4]) % dims[3];
+        let i = (k / (dims[4] * dims[3])) % dims[2];
+        let r = (k / (dims[4] * dims[3] * dims[2])) % dims[1];
+        let g = k / (dims[4] * dims[3] * dims[2] * dims[1]);
         let (level, key) = group_key(g);
         rows.push(format!(
-            "('{level}', '{key}', 'leadership-reflection', {}, '{}', '{}', '2026-{:02}', '{language}', {n})",
+            "('{level}', '{key}', 'leadership-reflection', {}, '{}', '{}', '2026-{:02}', '{}', {n})",
             loaded.version,
             ROLES[r],
             INNOVATIONS[i],
-            m + 1
+            m + 1,
+            LANGUAGES[l]
         ));
     }
     for g in 0..groups {
@@ -158,7 +175,7 @@ pub async fn run(
     }
     let mut rows: Vec<String> = Vec::new();
     for (k, n) in item_totals.iter().enumerate().filter(|(_, n)| **n > 0) {
-        let (v, it, g) = (k % values, (k / values) % dims[4], k / (values * dims[4]));
+        let (v, it, g) = (k % values, (k / values) % dims[5], k / (values * dims[5]));
         let (level, key) = group_key(g);
         rows.push(format!(
             "('{level}', '{key}', 'leadership-reflection', {}, '*', '*', '*', '*', '{}', '{}', {n})",
@@ -395,7 +412,7 @@ pub async fn finish(
             school_id: Some(format!("school-{school}")),
             role: ROLES[rng.gen_range(0..ROLES.len())].into(),
             innovation: INNOVATIONS[rng.gen_range(0..INNOVATIONS.len())].into(),
-            language: crate::lang::Locale::default(),
+            language: crate::lang::parse(LANGUAGES[language_of_school(school)]).unwrap_or_default(),
             finished_at: format!("2026-11-{:02}T10:00:00Z", 1 + i % 28),
         };
         let answers: Vec<(String, String)> = items
