@@ -65,7 +65,7 @@ pub async fn run(
     let mut respondent_counts = vec![0u32; groups * dims[1] * dims[2] * dims[3] * dims[4]];
     // each group's total rows (role, innovation and month "*"): respondents, and item × value
     let mut totals = vec![0u32; groups * (values + 1)];
-    let mut item_totals = vec![0u32; groups * dims[4] * values];
+    let mut item_totals = vec![0u32; groups * dims[5] * values];
     let group_of_school = |s: usize| {
         [
             0,
