@@ -11,9 +11,9 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::time::Instant;
 
-/// The languages the generated reflections are answered in: one per country (`COUNTRIES`), so
-/// that networks and everyone mix all six, as a study across the partner countries would.
-const LANGUAGES: [&str; 6] = ["en", "nl", "cs", "sl", "es", "sv"];
+/// The language of each country's generated respondents (`COUNTRIES`), as an index into
+/// `lang::all()` (en, nl, cs, sl, es, sv): networks and everyone mix all six, as a study across
+/// the partner countries would.
 const COUNTRY_LANGUAGE: [usize; 10] = [1, 1, 2, 3, 0, 5, 5, 0, 0, 4];
 
 /// The language of a generated school's respondents (the language of its country).
@@ -53,7 +53,7 @@ pub async fn run(
         ROLES.len(),
         INNOVATIONS.len(),
         12,
-        LANGUAGES.len(),
+        crate::lang::all().len(),
         items.len(),
         values,
     ];
@@ -131,7 +131,7 @@ pub async fn run(
         let (level, key) = group_key(g);
         rows.push(format!(
             "('{level}', '{key}', 'leadership-reflection', {}, '{}', '{}', '2026-{:02}', '{}', '{}', '{}', {n})",
-            loaded.version, ROLES[r], INNOVATIONS[i], m + 1, LANGUAGES[l], items[it], value_of(v)
+            loaded.version, ROLES[r], INNOVATIONS[i], m + 1, crate::lang::code(crate::lang::all()[l]), items[it], value_of(v)
         ));
         if rows.len() == 1000 {
             aggregates_insert(&mut tx, "answer_counts", &rows).await?;
@@ -159,7 +159,7 @@ pub async fn run(
             ROLES[r],
             INNOVATIONS[i],
             m + 1,
-            LANGUAGES[l]
+            crate::lang::code(crate::lang::all()[l])
         ));
     }
     for g in 0..groups {
@@ -412,7 +412,7 @@ pub async fn finish(
             school_id: Some(format!("school-{school}")),
             role: ROLES[rng.gen_range(0..ROLES.len())].into(),
             innovation: INNOVATIONS[rng.gen_range(0..INNOVATIONS.len())].into(),
-            language: crate::lang::parse(LANGUAGES[language_of_school(school)]).unwrap_or_default(),
+            language: crate::lang::all()[language_of_school(school)],
             finished_at: format!("2026-11-{:02}T10:00:00Z", 1 + i % 28),
         };
         let answers: Vec<(String, String)> = items

@@ -16,19 +16,36 @@ fn reflection_token(path: &str) -> Option<&str> {
     (!token.is_empty()).then_some(token)
 }
 
-/// The language a request asks for by the rule (`lang::choose`): its `?lang=`, its cookie, its
-/// `Accept-Language`, English. (A reflection's own language is added by [`choose`].)
+/// What a request says about its language: its address, cookie and `Accept-Language`, kept as
+/// shared bytes (cheap to take), read by the rule (`lang::choose`) only when a text is needed.
+/// (A reflection's own language is added by [`choose`].)
+pub struct Asked {
+    uri: axum::http::Uri,
+    cookie: Option<HeaderValue>,
+    accept: Option<HeaderValue>,
+}
+
+impl Asked {
+    pub fn of(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Self {
+        Self {
+            uri: uri.clone(),
+            cookie: headers.get(header::COOKIE).cloned(),
+            accept: headers.get(header::ACCEPT_LANGUAGE).cloned(),
+        }
+    }
+
+    /// The language by the rule: `?lang=`, the cookie, `Accept-Language`, English.
+    pub fn locale(&self) -> Locale {
+        fn text(v: &Option<HeaderValue>) -> Option<&str> {
+            v.as_ref().and_then(|v| v.to_str().ok())
+        }
+        lang::choose(self.uri.query(), text(&self.cookie), text(&self.accept))
+    }
+}
+
+/// The language a request asks for (see [`Asked`]).
 pub fn asked_by(req: &Request) -> Locale {
-    let header = |name| {
-        req.headers()
-            .get(name)
-            .and_then(|v: &HeaderValue| v.to_str().ok())
-    };
-    lang::choose(
-        req.uri().query(),
-        header(header::COOKIE),
-        header(header::ACCEPT_LANGUAGE),
-    )
+    Asked::of(req.uri(), req.headers()).locale()
 }
 
 pub async fn choose(State(state): State<AppState>, mut req: Request, next: Next) -> Response {

@@ -108,8 +108,8 @@ pub async fn reject_nul(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response<Body> {
-    let l = super::language::asked_by(&req);
-    let refuse = || {
+    let refuse = |asked: super::language::Asked| {
+        let l = asked.locale();
         (
             StatusCode::BAD_REQUEST,
             td_string!(l, errors.nul_characters),
@@ -118,7 +118,7 @@ pub async fn reject_nul(
     };
     let uri = req.uri();
     if has_nul(uri.path().as_bytes()) || uri.query().is_some_and(|q| has_nul(q.as_bytes())) {
-        return refuse();
+        return refuse(super::language::Asked::of(uri, req.headers()));
     }
     if req.method() == axum::http::Method::GET || req.method() == axum::http::Method::HEAD {
         return next.run(req).await;
@@ -129,7 +129,7 @@ pub async fn reject_nul(
         Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
     };
     if has_nul(&bytes) {
-        return refuse();
+        return refuse(super::language::Asked::of(&parts.uri, &parts.headers));
     }
     next.run(axum::extract::Request::from_parts(parts, Body::from(bytes)))
         .await
@@ -198,17 +198,20 @@ pub async fn explain_refusals(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response<Body> {
-    let l = super::language::asked_by(&req);
+    // read only for a refusal: every request passes here
+    let asked = super::language::Asked::of(req.uri(), req.headers());
     let res = next.run(req).await;
+    let l = || asked.locale();
     let message = if res.extensions().get::<Panicked>().is_some() {
-        td_string!(l, errors.internal).to_string()
+        td_string!(l(), errors.internal).to_string()
     } else {
         match res.status() {
             StatusCode::PAYLOAD_TOO_LARGE => {
+                let l = l();
                 let kb = crate::lang::integer(l, (MAX_BODY / 1024) as i64);
                 td_string!(l, errors.too_large, kb).to_string()
             }
-            StatusCode::REQUEST_TIMEOUT => td_string!(l, errors.timeout).to_string(),
+            StatusCode::REQUEST_TIMEOUT => td_string!(l(), errors.timeout).to_string(),
             _ => return res,
         }
     };
