@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 
 /// English first: the source language, and the fallback that must never be needed.
 const LANGUAGES: [&str; 6] = ["en", "nl", "cs", "sl", "es", "sv"];
-const NAMESPACES: [&str; 7] = [
+const NAMESPACES: [&str; 8] = [
     "common",
     "errors",
     "export",
     "reflection",
     "results",
+    "rounds",
     "staff",
     "workshops",
 ];

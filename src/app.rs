@@ -6,6 +6,7 @@ use crate::reflection::pages::{
     CategoryPage, DeletedPage, HomePage, ProfilePage, ResumeFormPage, ResumePage, StartPage,
 };
 use crate::results::pages::{CountryComparisonPage, ResultsIndexPage, ResultsPage};
+use crate::rounds::pages::{GroupLinkPage, RoundPage, RoundsPage};
 use crate::schools::pages::AdminPage;
 use crate::workshops::pages::{JoinPage, PresenterPage, WorkshopPage, WorkshopsPage};
 use leptos::prelude::*;
@@ -129,6 +130,9 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
+                    <Route path=path!("/rounds") view=RoundsPage ssr=SsrMode::Async />
+                    <Route path=path!("/rounds/:id") view=RoundPage ssr=SsrMode::Async />
+                    <Route path=path!("/g/:link") view=GroupLinkPage ssr=SsrMode::Async />
                     <Route path=path!("/export") view=ExportPage ssr=SsrMode::Async />
                     <Route path=path!("/results") view=ResultsIndexPage ssr=SsrMode::Async />
                     <Route

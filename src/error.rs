@@ -227,6 +227,20 @@ const FORM_MESSAGES: &[&str] = &[
     "This workshop asks no one-word question.",
     "Say which word to hide.",
     "The workshop's questionnaire is gone.",
+    "Only a school's coordinators and administrators run its rounds.",
+    "There is no such round.",
+    "Choose one of your schools.",
+    "Say in a few words which innovation the round is about.",
+    "The last day comes before the first day.",
+    "The last day has passed already.",
+    "Choose leaders or teachers.",
+    "This round takes no invitation codes: anyone with the group link may answer.",
+    "This round is closed: it accepts no new reflections.",
+    "This round has not opened yet. Try again on its first day.",
+    "Make between 1 and 500 codes at once.",
+    "This link opens no round. Ask your school for the current link.",
+    "This round is for invited people: type the code from your invitation.",
+    "This invitation code is not valid or has been used. Check it, or ask your school for a new one.",
     JOIN_TOO_MANY,
     SCHOOL_TOO_MANY,
     YES_OR_NO,
@@ -359,6 +373,36 @@ pub fn in_language(l: crate::lang::Locale, english: &str) -> String {
         }
         "The workshop is closed, so it accepts no more answers." => {
             t(td_string!(l, errors.workshop_closed_short))
+        }
+        "Only a school's coordinators and administrators run its rounds." => {
+            t(td_string!(l, errors.round_forbidden))
+        }
+        "There is no such round." => t(td_string!(l, errors.round_missing)),
+        "Choose one of your schools." => t(td_string!(l, errors.round_school)),
+        "Say in a few words which innovation the round is about." => {
+            t(td_string!(l, errors.round_describe_innovation))
+        }
+        "The last day comes before the first day." => t(td_string!(l, errors.round_dates_reversed)),
+        "The last day has passed already." => t(td_string!(l, errors.round_closes_past)),
+        "Choose leaders or teachers." => t(td_string!(l, errors.round_group)),
+        "This round takes no invitation codes: anyone with the group link may answer." => {
+            t(td_string!(l, errors.round_no_invitations))
+        }
+        "This round is closed: it accepts no new reflections." => {
+            t(td_string!(l, errors.round_closed))
+        }
+        "This round has not opened yet. Try again on its first day." => {
+            t(td_string!(l, errors.round_not_open))
+        }
+        "Make between 1 and 500 codes at once." => t(td_string!(l, errors.round_invitation_count)),
+        "This link opens no round. Ask your school for the current link." => {
+            t(td_string!(l, errors.round_link_unknown))
+        }
+        "This round is for invited people: type the code from your invitation." => {
+            t(td_string!(l, errors.round_invitation_needed))
+        }
+        "This invitation code is not valid or has been used. Check it, or ask your school for a new one." => {
+            t(td_string!(l, errors.round_invitation_unknown))
         }
         JOIN_TOO_MANY => t(td_string!(l, errors.join_wrong_codes)),
         SCHOOL_TOO_MANY => t(td_string!(l, errors.school_wrong_codes)),

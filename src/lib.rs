@@ -14,6 +14,7 @@ pub mod instrument;
 pub mod lang;
 pub mod reflection;
 pub mod results;
+pub mod rounds;
 pub mod schools;
 pub mod ui;
 pub mod values;

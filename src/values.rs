@@ -54,7 +54,10 @@ impl RespondentRole {
 }
 
 /// The role groups results and exports compare: the leaders beside the teachers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum RoleGroup {
     Leaders,
     Teachers,

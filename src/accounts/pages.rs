@@ -67,6 +67,8 @@ pub fn SignedInBar(user: CurrentUser) -> impl IntoView {
                 .is_admin()
                 .then(|| view! { <a href="/admin">{td_string!(l, staff.admin_link)}</a> })}
             <a href="/results">{td_string!(l, staff.results_link)}</a>
+            {matches!(user.role, Role::Coordinator | Role::Admin)
+                .then(|| view! { <a href="/rounds">{td_string!(l, rounds.rounds_link)}</a> })}
             <ActionForm action=logout attr:class="inline-form">
                 <button type="submit" class="link-button">
                     {td_string!(l, staff.sign_out)}

@@ -44,6 +44,8 @@ pub struct NewReflection<'a> {
     pub innovation_detail: Option<&'a str>,
     pub consent_research: bool,
     pub workshop_id: Option<&'a str>,
+    /// The school's round it was started in (through a group link).
+    pub round_id: Option<&'a str>,
     pub language: &'a str,
     pub today: &'a str,
     pub now: &'a str,
@@ -51,8 +53,8 @@ pub struct NewReflection<'a> {
 
 pub async fn insert(tx: &mut Tx, r: NewReflection<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(&format!(
-        "INSERT INTO reflections (id, token_hash, instrument_id, instrument_version, role, school_id, innovation, innovation_detail, consent_research, status, started_on, updated_at, workshop_id, language)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}', $10, $11, $12, $13)",
+        "INSERT INTO reflections (id, token_hash, instrument_id, instrument_version, role, school_id, innovation, innovation_detail, consent_research, status, started_on, updated_at, workshop_id, language, round_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}', $10, $11, $12, $13, $14)",
         Status::InProgress.as_str()
     ))
     .bind(r.id)
@@ -68,6 +70,7 @@ pub async fn insert(tx: &mut Tx, r: NewReflection<'_>) -> Result<(), sqlx::Error
     .bind(r.now)
     .bind(r.workshop_id)
     .bind(r.language)
+    .bind(r.round_id)
     .execute(&mut **tx)
     .await?;
     Ok(())

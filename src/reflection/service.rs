@@ -111,14 +111,7 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
             "Say in a few words which innovation you reflect on.",
         ));
     }
-    let consent = match crate::values::YesNo::parse(&input.consent) {
-        Some(answer) => answer == crate::values::YesNo::Yes,
-        None => {
-            return Err(AppError::invalid(
-                "Say whether your answers may be used for research (yes or no).",
-            ));
-        }
-    };
+    let consent = consent_of(&input.consent)?;
     let code: String = input
         .school_code
         .chars()
@@ -160,16 +153,9 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
         state.start_limit.room(&input.client, &w.id)?;
         Some(w.id)
     };
-    let token = new_token();
-    let id = uuid::Uuid::new_v4().to_string();
-    let hash = token_hash(&token);
-    let (today, now) = (crate::server::today(), crate::server::now());
-    let mut tx = state.db.begin_write().await?;
-    db::insert(
-        &mut tx,
-        db::NewReflection {
-            id: &id,
-            token_hash: &hash,
+    let token = insert_new(
+        state,
+        Stored {
             instrument_id: &loaded.instrument.id,
             instrument_version: loaded.version,
             role,
@@ -178,15 +164,122 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
             innovation_detail: (!detail.is_empty()).then_some(detail),
             consent_research: consent,
             workshop_id: workshop_id.as_deref(),
-            language: crate::lang::code(input.language),
+            language: input.language,
+        },
+        None,
+    )
+    .await?;
+    crate::workshops::live::changed(state, workshop_id.as_deref()).await;
+    Ok(token)
+}
+
+/// A new reflection's fields, checked.
+struct Stored<'a> {
+    instrument_id: &'a str,
+    instrument_version: i64,
+    role: crate::values::RespondentRole,
+    school_id: Option<&'a str>,
+    innovation: &'a str,
+    innovation_detail: Option<&'a str>,
+    consent_research: bool,
+    workshop_id: Option<&'a str>,
+    language: crate::lang::Locale,
+}
+
+/// Stores a new reflection (in a round: using its invitation code in the same transaction, so
+/// the code is used exactly when the reflection exists) and returns its private token.
+async fn insert_new(
+    state: &AppState,
+    r: Stored<'_>,
+    round: Option<(&crate::rounds::service::Entry, &str)>,
+) -> AppResult<String> {
+    let token = new_token();
+    let id = uuid::Uuid::new_v4().to_string();
+    let hash = token_hash(&token);
+    let (today, now) = (crate::server::today(), crate::server::now());
+    let mut tx = state.db.begin_write().await?;
+    if let Some((entry, client)) = round {
+        crate::rounds::service::use_invitation(state, &mut tx, client, entry).await?;
+    }
+    db::insert(
+        &mut tx,
+        db::NewReflection {
+            id: &id,
+            token_hash: &hash,
+            instrument_id: r.instrument_id,
+            instrument_version: r.instrument_version,
+            role: r.role,
+            school_id: r.school_id,
+            innovation: r.innovation,
+            innovation_detail: r.innovation_detail,
+            consent_research: r.consent_research,
+            workshop_id: r.workshop_id,
+            round_id: round.map(|(e, _)| e.round_id.as_str()),
+            language: crate::lang::code(r.language),
             today: &today,
             now: &now,
         },
     )
     .await?;
     tx.commit().await?;
-    crate::workshops::live::changed(state, workshop_id.as_deref()).await;
     Ok(token)
+}
+
+/// What a respondent sends from a round's group link page.
+pub struct RoundStart {
+    pub link: String,
+    pub role: String,
+    pub invitation: String,
+    pub consent: String,
+    /// Who is asking, for the limits on wrong codes and new reflections (never stored).
+    pub client: String,
+    pub language: crate::lang::Locale,
+}
+
+/// Starts a reflection through a round's group link: the school, the role's group, the
+/// questionnaire and the innovation come from the round; an invitation code is used when the
+/// round takes only invited people.
+pub async fn start_in_round(state: &AppState, input: RoundStart) -> AppResult<String> {
+    let consent = consent_of(&input.consent)?;
+    state.start_limit.client(&input.client)?;
+    let entry = crate::rounds::service::entry(
+        state,
+        &input.client,
+        &input.link,
+        &input.role,
+        &input.invitation,
+    )
+    .await?;
+    let loaded = state
+        .instruments
+        .latest(&entry.instrument_id)
+        .ok_or_else(|| no_questionnaire_called(input.language, &entry.instrument_id))?;
+    insert_new(
+        state,
+        Stored {
+            instrument_id: &loaded.instrument.id,
+            instrument_version: loaded.version,
+            role: entry.role,
+            school_id: Some(&entry.school_id),
+            innovation: &entry.innovation,
+            innovation_detail: entry.innovation_detail.as_deref(),
+            consent_research: consent,
+            workshop_id: None,
+            language: input.language,
+        },
+        Some((&entry, &input.client)),
+    )
+    .await
+}
+
+/// The answer to "may your answers be used for research?".
+fn consent_of(raw: &str) -> AppResult<bool> {
+    match crate::values::YesNo::parse(raw) {
+        Some(answer) => Ok(answer == crate::values::YesNo::Yes),
+        None => Err(AppError::invalid(
+            "Say whether your answers may be used for research (yes or no).",
+        )),
+    }
 }
 
 /// A participant's answers to their workshop room's questions (poll and word), saved with the

@@ -285,6 +285,10 @@ pub fn router(state: AppState) -> Router {
             axum::routing::get(crate::export::download::codebook),
         )
         .route(
+            "/rounds/{id}/invitations",
+            axum::routing::post(crate::rounds::invitations::make),
+        )
+        .route(
             "/workshops/{id}/live",
             axum::routing::get(crate::workshops::live::stream),
         )

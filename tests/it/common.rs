@@ -382,6 +382,19 @@ pub async fn leadership_reflection(
     let r = app.call("start_reflection", &form).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let token: String = r.json();
+    answer_pages(app, &token, pages, value).await;
+    token
+}
+
+/// Submits the first `pages` category pages of a started leadership reflection with
+/// `value(category index, item index, category id)` for every item; the last page finishes it.
+pub async fn answer_pages(
+    app: &TestApp,
+    token: &str,
+    pages: usize,
+    value: impl Fn(usize, usize, &str) -> String,
+) {
+    let token = token.to_string();
     let inst = leadership(app);
     let total = inst.categories.len();
     for (c, cat) in inst.categories.iter().enumerate().take(pages) {
@@ -403,7 +416,6 @@ pub async fn leadership_reflection(
         let r = app.call("submit_category", &form).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
-    token
 }
 
 #[derive(Debug)]

@@ -372,6 +372,27 @@ async fn every_staff_page_speaks_every_language(app: &mut common::TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let workshop: String = r.json();
+    common::add_school(app, "s1", "AAAABBBB", "nl").await;
+    let r = app
+        .call(
+            "open_round",
+            &[
+                ("school", "s1"),
+                ("instrument", "leadership-reflection"),
+                ("innovation", "pln"),
+                ("invitations", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let round: String = r.json();
+    let r = app.call("get_round", &[("id", &round)]).await;
+    let link = r.json::<reflect::rounds::model::Round>().groups[0]
+        .link
+        .rsplit_once("/g/")
+        .unwrap()
+        .1
+        .to_string();
     let english_titles: Vec<String> = common::leadership(app)
         .categories
         .iter()
@@ -388,6 +409,9 @@ async fn every_staff_page_speaks_every_language(app: &mut common::TestApp) {
             format!("/workshops?lang={code}"),
             format!("/workshops/{workshop}?lang={code}"),
             format!("/workshops/{workshop}/present?lang={code}"),
+            format!("/rounds?lang={code}"),
+            format!("/rounds/{round}?lang={code}"),
+            format!("/g/{link}?lang={code}"),
         ];
         let english = if code == "en" {
             Vec::new()

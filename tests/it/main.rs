@@ -16,5 +16,6 @@ mod instruments;
 mod languages;
 mod reflection;
 mod results;
+mod rounds;
 mod validators;
 mod workshops;

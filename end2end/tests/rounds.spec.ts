@@ -1,0 +1,107 @@
+import { test, expect, Browser, Page, TestInfo } from '@playwright/test';
+import { answerPage, hydrated, open, ready, signIn } from './helpers';
+
+const ADMIN = process.env.REFLECT_ADMIN_EMAIL ?? 'admin@e2e.test';
+const PASSWORD = process.env.REFLECT_ADMIN_PASSWORD ?? '';
+const COORDINATOR_PASSWORD = 'coordinator password for e2e';
+
+/** On /admin: a school, and a coordinator account for it. */
+async function schoolWithCoordinator(page: Page, info: TestInfo, school: string, email: string) {
+  await page.getByLabel('Name', { exact: true }).fill(school);
+  await page.getByRole('button', { name: 'Create the school' }).click();
+  await expect(page.getByRole('row', { name: new RegExp(school) })).toBeVisible();
+  await ready(page, info);
+  await expect(async () => {
+    await page.getByLabel('E-mail address').fill(email);
+    await page.getByLabel(/^Password \(at least/).fill(COORDINATOR_PASSWORD);
+    await page.getByLabel('Role').selectOption('coordinator');
+    await page.getByLabel('School (for a school coordinator)').selectOption({ label: school });
+    await expect(page.getByLabel('E-mail address')).toHaveValue(email, { timeout: 500 });
+  }).toPass();
+  await page.getByRole('button', { name: 'Create the account' }).click();
+  await expect(page.getByRole('cell', { name: email })).toBeVisible();
+}
+
+/** A teacher on their own phone opens the group link, types their code and starts. */
+async function teacher(browser: Browser, info: TestInfo, link: string, code: string): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: hydrated(info), viewport: { width: 320, height: 640 } });
+  const page = await context.newPage();
+  await open(page, info, link);
+  await expect(page.getByText(/invites its teachers to reflect/)).toBeVisible();
+  await expect(page.getByText('You answer as: Teacher')).toBeVisible();
+  // nothing to type but the invitation code: no school code, no role to pick
+  await expect(page.getByLabel('School code (optional)')).toHaveCount(0);
+  await page.getByLabel('Your invitation code').fill(code);
+  await page.getByRole('group', { name: 'May your anonymous answers be used for research?' }).getByLabel('Yes').check();
+  await page.getByRole('button', { name: 'Start the reflection' }).click();
+  return page;
+}
+
+test('a coordinator opens a round with invitations; teachers start through the group link, each code once; the round closes', async ({ page, browser }, info) => {
+  test.skip(!PASSWORD, 'REFLECT_ADMIN_PASSWORD is set by scripts/test.sh');
+  test.setTimeout(120_000);
+  const run = info.project.name;
+  const school = `Birch School ${run}`;
+  const coordinator = `coordinator-${run}@e2e.test`;
+
+  await signIn(page, info, ADMIN, PASSWORD, '/admin');
+  await schoolWithCoordinator(page, info, school, coordinator);
+  await page.context().clearCookies();
+
+  // the coordinator opens a round from the signed-in bar's link
+  await signIn(page, info, coordinator, COORDINATOR_PASSWORD, '/results');
+  await page.getByRole('link', { name: 'Rounds' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: "Your school's rounds" })).toBeVisible();
+  await ready(page, info);
+  await page.getByLabel('School', { exact: true }).selectOption({ label: school });
+  await page.getByLabel('Questionnaire').selectOption('leadership-reflection');
+  await page.getByLabel('Data use').check();
+  await page.getByLabel(/^Only invited people/).check();
+  await page.getByRole('button', { name: 'Open the round' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `${school}: Leadership reflection` })).toBeVisible();
+  await ready(page, info);
+  await expect(page.getByRole('status')).toContainText('Open');
+  const roundUrl = page.url();
+  const link = await page.getByLabel('Group link').nth(1).inputValue();
+  expect(link).toMatch(/\/g\/[0-9a-f]{32}$/);
+  const teachers = page.locator('section.round-group').nth(1);
+  await expect(teachers.getByRole('heading', { level: 2, name: 'Teachers' })).toBeVisible();
+  await expect(teachers.locator('dd').first()).toHaveText('nobody yet');
+
+  // two invitation codes for the teachers, on a page to print
+  await teachers.getByLabel('Number of codes').fill('2');
+  await teachers.getByRole('button', { name: 'Make codes to print' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Invitations: ${school}, Teachers` })).toBeVisible();
+  const codes = await page.locator('.slip code').allTextContents();
+  expect(codes).toHaveLength(2);
+  for (const c of codes) expect(c).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  await expect(page.locator('.slip .link').first()).toHaveText(link);
+
+  // a teacher starts with the first code (typed in lower case), on a 320 px phone
+  const first = await teacher(browser, info, link, codes[0].toLowerCase());
+  await expect(first).toHaveURL(/\/r\/[0-9a-f]{48}\/c\/1$/);
+  await ready(first, info);
+  await answerPage(first, '4');
+  await first.context().close();
+
+  // the same code again: refused with a message, on the same page
+  const again = await teacher(browser, info, link, codes[0]);
+  await expect(again.getByRole('alert')).toContainText('This invitation code is not valid or has been used');
+  await expect(again).toHaveURL(/\/g\//);
+  await again.context().close();
+
+  // participation shows in bands; closing the round stops new starts
+  await open(page, info, roundUrl);
+  const group = page.locator('section.round-group').nth(1);
+  await expect(group.locator('dd').first()).toHaveText('fewer than 5');
+  await expect(group.getByText('2 invitation codes made for this group.')).toBeVisible();
+  await page.getByRole('button', { name: 'Close the round now' }).click();
+  await expect(page.getByRole('status')).toContainText('Closed');
+  await expect(page.getByRole('button', { name: 'Close the round now' })).toHaveCount(0);
+  const late = await browser.newContext({ javaScriptEnabled: hydrated(info) });
+  const latePage = await late.newPage();
+  await open(latePage, info, link);
+  await expect(latePage.getByText('This round is closed: it accepts no new reflections.')).toBeVisible();
+  await expect(latePage.getByRole('button', { name: 'Start the reflection' })).toHaveCount(0);
+  await late.close();
+});
