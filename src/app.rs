@@ -3,10 +3,11 @@ use crate::accounts::pages::LoginPage;
 use crate::export::pages::ExportPage;
 use crate::i18n::td_string;
 use crate::reflection::pages::{
-    CategoryPage, DeletedPage, HomePage, ProfilePage, ResumeFormPage, ResumePage, StartPage,
+    CategoryPage, DeletedPage, GroupLinkPage, HomePage, ProfilePage, ResumeFormPage, ResumePage,
+    StartPage,
 };
 use crate::results::pages::{CountryComparisonPage, ResultsIndexPage, ResultsPage};
-use crate::rounds::pages::{GroupLinkPage, RoundPage, RoundsPage};
+use crate::rounds::pages::{RoundPage, RoundsPage};
 use crate::schools::pages::AdminPage;
 use crate::workshops::pages::{JoinPage, PresenterPage, WorkshopPage, WorkshopsPage};
 use leptos::prelude::*;

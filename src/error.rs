@@ -241,6 +241,7 @@ const FORM_MESSAGES: &[&str] = &[
     "This link opens no round. Ask your school for the current link.",
     "This round is for invited people: type the code from your invitation.",
     "This invitation code is not valid or has been used. Check it, or ask your school for a new one.",
+    "Finish this reflection first; then you can reflect again and see the change.",
     JOIN_TOO_MANY,
     SCHOOL_TOO_MANY,
     YES_OR_NO,
@@ -403,6 +404,9 @@ pub fn in_language(l: crate::lang::Locale, english: &str) -> String {
         }
         "This invitation code is not valid or has been used. Check it, or ask your school for a new one." => {
             t(td_string!(l, errors.round_invitation_unknown))
+        }
+        "Finish this reflection first; then you can reflect again and see the change." => {
+            t(td_string!(l, errors.retake_unfinished))
         }
         JOIN_TOO_MANY => t(td_string!(l, errors.join_wrong_codes)),
         SCHOOL_TOO_MANY => t(td_string!(l, errors.school_wrong_codes)),

@@ -9,10 +9,18 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("schools", &["accounts"]),
     ("instrument", &[]),
     ("results", &["accounts", "schools", "instrument"]),
+    ("rounds", &["accounts", "schools", "instrument"]),
     ("workshops", &["accounts", "results", "instrument"]),
     (
         "reflection",
-        &["accounts", "schools", "instrument", "results", "workshops"],
+        &[
+            "accounts",
+            "schools",
+            "instrument",
+            "results",
+            "rounds",
+            "workshops",
+        ],
     ),
     (
         "export",

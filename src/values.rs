@@ -123,6 +123,9 @@ pub const LEADER_ROLES: &[&str] = &[
 /// The teachers as a group.
 pub const TEACHER_ROLES: &[&str] = &[RespondentRole::Teacher.as_str()];
 
+/// The longest description of "another innovation", in characters.
+pub const MAX_INNOVATION_DETAIL: usize = 200;
+
 /// The stored ids of the innovations a reflection is about, in the order forms offer them.
 pub const INNOVATIONS: &[&str] = &["data_use", "pln", "other"];
 

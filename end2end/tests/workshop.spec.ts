@@ -101,6 +101,15 @@ test('a facilitator runs a live room: three phones join, the presenter view foll
   await expect(presenter.locator('#room-poll-list').getByRole('listitem').filter({ hasText: PEOPLE })).toContainText('2');
   // the poll once: one bar per category voted for, with and without JavaScript
   await expect(presenter.locator('#room-poll-list .poll-bar')).toHaveCount(2);
+  // the room's vote beside what its answers measured: both categories 2.7, their intervals
+  // overlap, so they share rank 1; the votes differ
+  const beside = presenter.locator('#room-beside');
+  await expect(beside.getByRole('row')).toHaveCount(3);
+  const people = beside.getByRole('row').filter({ hasText: PEOPLE });
+  await expect(people.getByRole('cell').nth(0)).toHaveText('2');
+  await expect(people.getByRole('cell').nth(1)).toHaveText('1 (tie)');
+  await expect(people.getByRole('cell').nth(2)).toHaveText('2.7 (1.0–5.0)');
+  await expect(beside.getByRole('row').filter({ hasText: ORGANISING }).getByRole('cell').nth(0)).toHaveText('1');
   const cloud = presenter.locator('#word-cloud');
   await expect(cloud.getByText('trust', { exact: true })).toBeVisible();
   await expect(cloud.getByText('time', { exact: true })).toBeVisible();

@@ -159,15 +159,37 @@ pub async fn save_action_plan(token: String, plan: String) -> Result<PlanSaved, 
     )
 }
 
+/// "Reflect again": starts a new reflection that retakes this finished one and sends the
+/// respondent to its first category (a new private link).
+#[server(endpoint = "reflect_again")]
+pub async fn reflect_again(token: String) -> Result<String, AppError> {
+    let state = crate::server::state()?;
+    let back = format!("/r/{}/profile", urlencoding::encode(&token));
+    let client = crate::server::client_key().await;
+    let result = service::reflect_again(&state, &token, &client).await;
+    crate::server::forms::respond_to_form(
+        result,
+        |new| format!("/r/{new}/c/1"),
+        &back,
+        "again_error",
+    )
+}
+
 /// Deletes the reflection with all its answers. `confirm` must be `yes`.
 #[server(endpoint = "delete_reflection")]
-pub async fn delete_reflection(token: String, confirm: Option<String>) -> Result<(), AppError> {
+/// `earlier` = `yes` deletes the earlier reflections it retook too (the whole chain).
+pub async fn delete_reflection(
+    token: String,
+    confirm: Option<String>,
+    earlier: Option<String>,
+) -> Result<(), AppError> {
     let state = crate::server::state()?;
     let back = format!("/r/{}/profile", urlencoding::encode(&token));
     let result = service::delete(
         &state,
         &token,
         crate::values::YesNo::ticked(confirm.as_deref()),
+        crate::values::YesNo::ticked(earlier.as_deref()),
     )
     .await;
     crate::server::forms::respond_to_form(result, |_| "/deleted".to_string(), &back, "delete_error")
@@ -189,4 +211,36 @@ pub async fn answer_room(
         &back,
         "room_error",
     )
+}
+
+/// Starts a reflection through a group link and sends the respondent to its first category.
+#[server(endpoint = "start_from_link")]
+pub async fn start_from_link(
+    link: String,
+    role: Option<String>,
+    invitation: Option<String>,
+    consent: Option<String>,
+    language: Option<String>,
+) -> Result<String, AppError> {
+    let back = format!("/g/{}", urlencoding::encode(&link));
+    let result = async {
+        let state = crate::server::state()?;
+        service::start_in_round(
+            &state,
+            service::RoundStart {
+                link,
+                role: role.unwrap_or_default(),
+                invitation: invitation.unwrap_or_default(),
+                consent: consent.unwrap_or_default(),
+                client: crate::server::client_key().await,
+                language: language
+                    .as_deref()
+                    .and_then(crate::lang::parse)
+                    .unwrap_or_else(crate::lang::current),
+            },
+        )
+        .await
+    }
+    .await;
+    crate::server::forms::respond_to_form(result, |token| format!("/r/{token}/c/1"), &back, "error")
 }

@@ -21,6 +21,8 @@ pub struct ReflectionRow {
     pub workshop_id: Option<String>,
     /// The language it is answered in (a `lang::Locale` code).
     pub language: String,
+    /// The earlier reflection this one retakes ("reflect again"), if any.
+    pub previous_id: Option<String>,
     /// The workshop the reflection belongs to, loaded by the service.
     #[sqlx(skip)]
     pub workshop: Option<crate::workshops::model::RoomFrame>,
@@ -46,6 +48,8 @@ pub struct NewReflection<'a> {
     pub workshop_id: Option<&'a str>,
     /// The school's round it was started in (through a group link).
     pub round_id: Option<&'a str>,
+    /// The earlier reflection this one retakes.
+    pub previous_id: Option<&'a str>,
     pub language: &'a str,
     pub today: &'a str,
     pub now: &'a str,
@@ -53,8 +57,8 @@ pub struct NewReflection<'a> {
 
 pub async fn insert(tx: &mut Tx, r: NewReflection<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(&format!(
-        "INSERT INTO reflections (id, token_hash, instrument_id, instrument_version, role, school_id, innovation, innovation_detail, consent_research, status, started_on, updated_at, workshop_id, language, round_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}', $10, $11, $12, $13, $14)",
+        "INSERT INTO reflections (id, token_hash, instrument_id, instrument_version, role, school_id, innovation, innovation_detail, consent_research, status, started_on, updated_at, workshop_id, language, round_id, previous_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}', $10, $11, $12, $13, $14, $15)",
         Status::InProgress.as_str()
     ))
     .bind(r.id)
@@ -71,12 +75,13 @@ pub async fn insert(tx: &mut Tx, r: NewReflection<'_>) -> Result<(), sqlx::Error
     .bind(r.workshop_id)
     .bind(r.language)
     .bind(r.round_id)
+    .bind(r.previous_id)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-const COLUMNS: &str = "id, instrument_id, instrument_version, role, innovation, innovation_detail, status, action_plan, school_id, finished_at, workshop_id, language";
+const COLUMNS: &str = "id, instrument_id, instrument_version, role, innovation, innovation_detail, status, action_plan, school_id, finished_at, workshop_id, language, previous_id";
 
 /// The language of the reflection behind a token hash, if there is one.
 pub async fn language_by_token(
@@ -113,6 +118,31 @@ pub async fn find_by_token(
     .bind(token_hash)
     .fetch_optional(pool)
     .await
+}
+
+/// Whether the reflection's answers may be used for research.
+pub async fn consent_of(pool: &AnyPool, id: &str) -> Result<bool, sqlx::Error> {
+    let c: i64 = sqlx::query_scalar("SELECT consent_research FROM reflections WHERE id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await?;
+    Ok(c != 0)
+}
+
+/// A reflection by its id (for the earlier reflections of a retake chain).
+pub async fn find_by_id(pool: &AnyPool, id: &str) -> Result<Option<ReflectionRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM reflections WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// A reflection by its id, inside the caller's transaction.
+pub async fn find_by_id_in(tx: &mut Tx, id: &str) -> Result<Option<ReflectionRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM reflections WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
 }
 
 /// Locks an in-progress reflection for writing; false when it is unknown or finished (the caller
@@ -322,8 +352,13 @@ pub async fn set_action_plan(
     Ok(())
 }
 
-/// Deletes the reflection and, in the same transaction, its answers and notes.
+/// Deletes the reflection and, in the same transaction, its answers and notes; a later reflection
+/// that retook it no longer points to it.
 pub async fn delete(tx: &mut Tx, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE reflections SET previous_id = NULL WHERE previous_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     sqlx::query("DELETE FROM answers WHERE reflection_id = $1")
         .bind(id)
         .execute(&mut **tx)

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 pub use crate::values::INNOVATIONS;
 
-pub const MAX_INNOVATION_DETAIL: usize = 200;
+pub use crate::values::MAX_INNOVATION_DETAIL;
 pub const MAX_ACTION_PLAN: usize = 2000;
 pub const MAX_NOTE: usize = 2000;
 
@@ -123,8 +123,26 @@ pub struct ProfileView {
     pub first_open_category: usize,
     /// The respondent's school and everyone who answered the same instrument version.
     pub comparisons: Vec<Comparison>,
+    /// The earlier reflections this one retakes ("reflect again"), newest first.
+    #[serde(default)]
+    pub earlier: Vec<Earlier>,
     /// In a workshop: the room's questions (poll, one word).
     pub room: Option<crate::workshops::model::RoomQuestions>,
+}
+
+/// An earlier reflection of a retake chain, beside the profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Earlier {
+    /// The day it was finished (YYYY-MM-DD).
+    pub finished_on: String,
+    /// Aligned with the profile's categories; `None` where it has no mean.
+    pub means: Vec<Option<f64>>,
+    pub action_plan: Option<String>,
+}
+
+/// The change of a category's mean since an earlier reflection, when both have one.
+pub fn change(now: Option<f64>, then: Option<f64>) -> Option<f64> {
+    Some(now? - then?)
 }
 
 /// A group's category means beside the respondent's own, or how many more respondents it needs.

@@ -7,7 +7,7 @@ use crate::i18n::td_string;
 use crate::instrument::{Item, ItemType, NOT_APPLICABLE, Scale};
 use crate::lang::{Locale, join_names};
 use crate::ui::{ChartSpec, Charts, ErrorBox, FormError, Loaded, form_error, query_error};
-use crate::values::{RespondentRole, Withheld};
+use crate::values::{RespondentRole, RoleGroup, Withheld};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
@@ -1425,6 +1425,8 @@ fn Profile(view: ProfileView) -> impl IntoView {
             comparisons=view.comparisons.clone()
             other_scales=view.other_scales.clone()
         />
+        {(!view.earlier.is_empty())
+            .then(|| view! { <Growth profile=p.clone() earlier=view.earlier.clone() /> })}
         <WeakestStatements weakest=weakest.clone() statements=view.weakest_statements.clone() />
         <CategoryByCategory profile=p />
         {(!view.notes.is_empty()).then(|| view! { <Reflections notes=view.notes.clone() /> })}
@@ -1439,7 +1441,8 @@ fn Profile(view: ProfileView) -> impl IntoView {
                 </a>
             </p>
         </section>
-        <DeleteAnswers token=view.token.clone() />
+        <ReflectAgain token=view.token.clone() />
+        <DeleteAnswers token=view.token.clone() earlier=view.earlier.len() />
         <Charts charts />
     }
 }
@@ -1843,9 +1846,112 @@ fn ActionPlan(token: String, weakest: String, plan: Option<String>) -> impl Into
     }
 }
 
-/// The form that deletes the reflection for good (with a tick to confirm).
+/// The change per category since each earlier reflection this one retakes, and the action plan
+/// of the last one, for review.
 #[component]
-fn DeleteAnswers(token: String) -> impl IntoView {
+fn Growth(profile: super::scoring::Profile, earlier: Vec<Earlier>) -> impl IntoView {
+    let l = crate::lang::current();
+    let signed = |x: Option<f64>| match x {
+        Some(d) if d > 0.0 => format!("+{}", crate::lang::decimal(l, d, 2)),
+        Some(d) => crate::lang::decimal(l, d, 2),
+        None => "–".into(),
+    };
+    let last_plan = earlier.first().and_then(|e| {
+        e.action_plan
+            .clone()
+            .map(|plan| (crate::lang::date(l, &e.finished_on), plan))
+    });
+    view! {
+        <section id="growth">
+            <h2>{td_string!(l, reflection.growth_heading)}</h2>
+            <div
+                class="table-wrap"
+                role="region"
+                aria-label=td_string!(l, reflection.growth_heading)
+                tabindex="0"
+            >
+                <table class="data">
+                    <caption>{td_string!(l, reflection.growth_caption)}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{td_string!(l, reflection.col_category)}</th>
+                            <th scope="col">{td_string!(l, reflection.growth_now)}</th>
+                            {earlier
+                                .iter()
+                                .map(|e| {
+                                    let day = crate::lang::date(l, &e.finished_on);
+                                    view! {
+                                        <th scope="col">{day.clone()}</th>
+                                        <th scope="col">
+                                            {td_string!(l, reflection.growth_change_since, day = day)
+                                                .to_string()}
+                                        </th>
+                                    }
+                                })
+                                .collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {profile
+                            .categories
+                            .iter()
+                            .enumerate()
+                            .map(|(i, c)| {
+                                view! {
+                                    <tr>
+                                        <th scope="row">{c.title.clone()}</th>
+                                        <td>{fmt_mean(l, c.mean)}</td>
+                                        {earlier
+                                            .iter()
+                                            .map(|e| {
+                                                let then = e.means.get(i).copied().flatten();
+                                                view! {
+                                                    <td>{fmt_mean(l, then)}</td>
+                                                    <td>{signed(change(c.mean, then))}</td>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {last_plan
+                .map(|(day, plan)| {
+                    view! {
+                        <h3>{td_string!(l, reflection.growth_last_plan, day = day).to_string()}</h3>
+                        <blockquote class="last-plan">{plan}</blockquote>
+                    }
+                })}
+        </section>
+    }
+}
+
+/// "Reflect again": a new reflection that retakes this one, to see the change later.
+#[component]
+fn ReflectAgain(token: String) -> impl IntoView {
+    let l = crate::lang::current();
+    let again = ServerAction::<super::api::ReflectAgain>::new();
+    let error = form_error(again.value(), "again_error");
+    view! {
+        <section id="again" class="no-print">
+            <h2>{td_string!(l, reflection.again_heading)}</h2>
+            <p>{td_string!(l, reflection.again_text)}</p>
+            <FormError message=Signal::derive(error) />
+            <ActionForm action=again>
+                <input type="hidden" name="token" value=token />
+                <button type="submit">{td_string!(l, reflection.again_button)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The form that deletes the reflection for good (with a tick to confirm), and with it, when
+/// asked, the `earlier` reflections it retakes.
+#[component]
+fn DeleteAnswers(token: String, earlier: usize) -> impl IntoView {
     let l = crate::lang::current();
     let delete_action = ServerAction::<DeleteReflection>::new();
     let delete_error = form_error(delete_action.value(), "delete_error");
@@ -1859,6 +1965,16 @@ fn DeleteAnswers(token: String) -> impl IntoView {
                     <input type="checkbox" name="confirm" value="yes" />
                     {td_string!(l, reflection.delete_confirm)}
                 </label>
+                {(earlier > 0)
+                    .then(|| {
+                        view! {
+                            <label class="choice">
+                                <input type="checkbox" name="earlier" value="yes" />
+                                {td_string!(l, reflection.delete_earlier, count = earlier)
+                                    .to_string()}
+                            </label>
+                        }
+                    })}
                 <button type="submit" class="danger">
                     {td_string!(l, reflection.delete_button)}
                 </button>
@@ -2071,5 +2187,159 @@ mod tests {
             innovation_in(Locale::default(), "pln", Some("ours")),
             "Professional learning network (PLN): ours"
         );
+    }
+}
+
+/// `/g/<link>`: a group link, opened by a school's leader or teacher.
+#[component]
+pub fn GroupLinkPage() -> impl IntoView {
+    let l = crate::lang::current();
+    let params = use_params_map();
+    let link = move || params.read().get("link").unwrap_or_default();
+    let data = Resource::new(link, crate::rounds::api::get_round_link);
+    let start = ServerAction::<StartFromLink>::new();
+    let error = form_error(start.value(), "error");
+    view! {
+        <Loaded
+            load=move || data
+            children=move |v| {
+                let lead = match v.group {
+                    RoleGroup::Leaders => {
+                        td_string!(l, rounds.link_lead_leaders, school = v.school_name.clone())
+                            .to_string()
+                    }
+                    RoleGroup::Teachers => {
+                        td_string!(l, rounds.link_lead_teachers, school = v.school_name.clone())
+                            .to_string()
+                    }
+                };
+                let roles: &[RespondentRole] = v.group.roles();
+                view! {
+                    <Title text=v.instrument_title.clone() />
+                    <h1>{v.instrument_title.clone()}</h1>
+                    <p class="lead">{lead}</p>
+                    <p>
+                        {td_string!(
+                            l, rounds.link_innovation, innovation = crate::rounds::pages::innovation_text(l, & v
+                            .innovation, & v.innovation_detail)
+                        )
+                            .to_string()}
+                    </p>
+                    {match v.state {
+                        crate::rounds::model::RoundState::Closed => {
+                            view! {
+                                <p class="withheld" role="status">
+                                    {td_string!(l, rounds.link_closed)}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        crate::rounds::model::RoundState::NotYetOpen => {
+                            view! {
+                                <p class="withheld" role="status">
+                                    {td_string!(l, rounds.link_not_open)}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        crate::rounds::model::RoundState::Open => {
+                            view! {
+                                <FormError message=Signal::derive(error) />
+                                <ActionForm action=start attr:class="context-form">
+                                    <input type="hidden" name="link" value=link() />
+                                    <input
+                                        type="hidden"
+                                        name="language"
+                                        value=crate::lang::code(l)
+                                    />
+                                    {if let [only] = roles {
+                                        view! {
+                                            <input type="hidden" name="role" value=only.as_str() />
+                                            <p>
+                                                {td_string!(l, rounds.you_answer_as, role = only.label(l))
+                                                    .to_string()}
+                                            </p>
+                                        }
+                                            .into_any()
+                                    } else {
+                                        view! {
+                                            <fieldset>
+                                                <legend>{td_string!(l, reflection.role_legend)}</legend>
+                                                {roles
+                                                    .iter()
+                                                    .map(|r| {
+                                                        view! {
+                                                            <label class="choice">
+                                                                <input
+                                                                    type="radio"
+                                                                    name="role"
+                                                                    value=r.as_str()
+                                                                    required=true
+                                                                />
+                                                                {r.label(l)}
+                                                            </label>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                            </fieldset>
+                                        }
+                                            .into_any()
+                                    }}
+                                    {v
+                                        .invitations
+                                        .then(|| {
+                                            view! {
+                                                <div class="field">
+                                                    <label for="invitation">
+                                                        {td_string!(l, rounds.invitation_label)}
+                                                    </label>
+                                                    <input
+                                                        id="invitation"
+                                                        name="invitation"
+                                                        type="text"
+                                                        maxlength="16"
+                                                        autocomplete="off"
+                                                        required=true
+                                                        aria-describedby="invitation_help"
+                                                    />
+                                                    <p class="help" id="invitation_help">
+                                                        {td_string!(l, rounds.invitation_help)}
+                                                    </p>
+                                                </div>
+                                            }
+                                        })}
+                                    <fieldset>
+                                        <legend>{td_string!(l, reflection.consent_legend)}</legend>
+                                        <label class="choice">
+                                            <input
+                                                type="radio"
+                                                name="consent"
+                                                value="yes"
+                                                required=true
+                                            />
+                                            {td_string!(l, reflection.consent_yes)}
+                                        </label>
+                                        <label class="choice">
+                                            <input
+                                                type="radio"
+                                                name="consent"
+                                                value="no"
+                                                required=true
+                                            />
+                                            {td_string!(l, reflection.consent_no)}
+                                        </label>
+                                    </fieldset>
+                                    <button type="submit" class="primary">
+                                        {td_string!(l, reflection.start_submit)}
+                                    </button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }
+                    }}
+                }
+                    .into_any()
+            }
+        />
     }
 }

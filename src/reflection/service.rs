@@ -164,6 +164,7 @@ pub async fn start(state: &AppState, input: StartInput) -> AppResult<String> {
             innovation_detail: (!detail.is_empty()).then_some(detail),
             consent_research: consent,
             workshop_id: workshop_id.as_deref(),
+            previous_id: None,
             language: input.language,
         },
         None,
@@ -183,6 +184,8 @@ struct Stored<'a> {
     innovation_detail: Option<&'a str>,
     consent_research: bool,
     workshop_id: Option<&'a str>,
+    /// The earlier reflection it retakes.
+    previous_id: Option<&'a str>,
     language: crate::lang::Locale,
 }
 
@@ -215,6 +218,7 @@ async fn insert_new(
             consent_research: r.consent_research,
             workshop_id: r.workshop_id,
             round_id: round.map(|(e, _)| e.round_id.as_str()),
+            previous_id: r.previous_id,
             language: crate::lang::code(r.language),
             today: &today,
             now: &now,
@@ -265,11 +269,111 @@ pub async fn start_in_round(state: &AppState, input: RoundStart) -> AppResult<St
             innovation_detail: entry.innovation_detail.as_deref(),
             consent_research: consent,
             workshop_id: None,
+            previous_id: None,
             language: input.language,
         },
         Some((&entry, &input.client)),
     )
     .await
+}
+
+/// "Reflect again": a new reflection on the latest version of the same questionnaire, with the
+/// same role, school, innovation, research consent and language, pointing to this finished one, so
+/// that its profile shows the change per category. Not in a workshop or a round (those are moments
+/// of their own). Returns the new private token.
+pub async fn reflect_again(state: &AppState, token: &str, client: &str) -> AppResult<String> {
+    let (row, _) = load(state, token).await?;
+    if Status::parse(&row.status) != Status::Finished {
+        return Err(AppError::Conflict(
+            "Finish this reflection first; then you can reflect again and see the change.".into(),
+        ));
+    }
+    state.start_limit.client(client)?;
+    let l = language_of(&row);
+    let loaded = state
+        .instruments
+        .latest(&row.instrument_id)
+        .ok_or_else(|| no_questionnaire_called(l, &row.instrument_id))?;
+    let role = crate::values::RespondentRole::parse(&row.role).ok_or(AppError::Internal)?;
+    let consent = db::consent_of(&state.db.pool, &row.id).await?;
+    insert_new(
+        state,
+        Stored {
+            instrument_id: &loaded.instrument.id,
+            instrument_version: loaded.version,
+            role,
+            school_id: row.school_id.as_deref(),
+            innovation: &row.innovation,
+            innovation_detail: row.innovation_detail.as_deref(),
+            consent_research: consent,
+            workshop_id: None,
+            previous_id: Some(&row.id),
+            language: l,
+        },
+        None,
+    )
+    .await
+}
+
+/// How many earlier reflections a profile looks back on at most.
+const MAX_EARLIER: usize = 20;
+
+/// The finished earlier reflections of a retake chain, newest first: each one's means for the
+/// profile's categories (by id, so a newer questionnaire version still lines up) and its action
+/// plan.
+async fn earlier(
+    state: &AppState,
+    row: &ReflectionRow,
+    l: crate::lang::Locale,
+    category_ids: &[String],
+) -> AppResult<Vec<Earlier>> {
+    let mut out = Vec::new();
+    let mut seen = vec![row.id.clone()];
+    let mut next = row.previous_id.clone();
+    while let Some(id) = next.take() {
+        if out.len() >= MAX_EARLIER || seen.contains(&id) {
+            break;
+        }
+        seen.push(id.clone());
+        let Some(r) = db::find_by_id(&state.db.pool, &id).await? else {
+            break;
+        };
+        next = r.previous_id.clone();
+        let (Some(finished_at), Some(inst)) = (
+            r.finished_at.as_deref(),
+            state
+                .instruments
+                .get(&r.instrument_id, r.instrument_version),
+        ) else {
+            continue;
+        };
+        let inst = state.instruments.localized(&inst, l);
+        let scores: HashMap<String, Option<i64>> = db::answers(&state.db.pool, &r.id)
+            .await?
+            .into_iter()
+            .filter(|(item, _, _)| {
+                inst.find_item(item)
+                    .is_some_and(|(_, i)| i.kind == ItemType::Likert)
+            })
+            .map(|(item, _, score)| (item, score))
+            .collect();
+        let profile = scoring::score(&inst, &scores);
+        out.push(Earlier {
+            finished_on: finished_at.chars().take(10).collect(),
+            means: category_ids
+                .iter()
+                .map(|id| {
+                    profile
+                        .categories
+                        .iter()
+                        .find(|c| &c.id == id)
+                        .and_then(|c| c.mean)
+                })
+                .collect(),
+            action_plan: r.action_plan.clone(),
+        });
+    }
+    Ok(out)
 }
 
 /// The answer to "may your answers be used for research?".
@@ -744,6 +848,7 @@ pub async fn profile_view(state: &AppState, base: &str, token: &str) -> AppResul
         action_plan: row.action_plan.clone(),
         notes,
         first_open_category: first_open_category(&inst, &values),
+        earlier: earlier(state, &row, language_of(&row), &profile_ids).await?,
         comparisons: if Status::parse(&row.status) == Status::Finished {
             comparisons(state, &row, &inst, &profile_ids).await?
         } else {
@@ -833,7 +938,12 @@ pub async fn save_action_plan(state: &AppState, token: &str, plan: &str) -> AppR
     })
 }
 
-pub async fn delete(state: &AppState, token: &str, confirmed: bool) -> AppResult<()> {
+pub async fn delete(
+    state: &AppState,
+    token: &str,
+    confirmed: bool,
+    with_earlier: bool,
+) -> AppResult<()> {
     let (row, inst) = load(state, token).await?;
     if !confirmed {
         return Err(AppError::invalid(
@@ -841,13 +951,52 @@ pub async fn delete(state: &AppState, token: &str, confirmed: bool) -> AppResult
         ));
     }
     let mut tx = state.db.begin_write().await?;
+    let mut gone = vec![row.id.clone()];
+    let mut workshops = vec![row.workshop_id.clone()];
+    remove(state, &mut tx, &row, &inst).await?;
+    // the earlier reflections of the chain, when asked: all in the same transaction
+    let mut next = row.previous_id.clone().filter(|_| with_earlier);
+    while let Some(id) = next.take() {
+        if gone.contains(&id) {
+            break;
+        }
+        let Some(r) = db::find_by_id_in(&mut tx, &id).await? else {
+            break;
+        };
+        next = r.previous_id.clone();
+        let inst = state
+            .instruments
+            .get(&r.instrument_id, r.instrument_version)
+            .ok_or(AppError::Internal)?;
+        remove(state, &mut tx, &r, &inst).await?;
+        gone.push(id);
+        workshops.push(r.workshop_id.clone());
+    }
+    tx.commit().await?;
+    for w in workshops {
+        crate::workshops::live::changed(state, w.as_deref()).await;
+    }
+    tracing::info!(
+        reflections = gone.len(),
+        "a respondent deleted their reflection"
+    );
+    Ok(())
+}
+
+/// Takes one reflection (answering `inst`) out of the group results when finished, and deletes
+/// it, in `tx`.
+async fn remove(
+    state: &AppState,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    row: &ReflectionRow,
+    inst: &Instrument,
+) -> AppResult<()> {
     if let Some(finished_at) = row.finished_at.as_deref() {
-        // take the reflection out of the group results in the same transaction
-        let answers = db::answers_in(&mut tx, &row.id).await?;
+        let answers = db::answers_in(tx, &row.id).await?;
         aggregates::apply(
-            &mut tx,
-            &inst,
-            &aggregate_respondent(&row, finished_at),
+            tx,
+            inst,
+            &aggregate_respondent(row, finished_at),
             &answers,
             -1,
             state.config.min_group_size,
@@ -855,10 +1004,7 @@ pub async fn delete(state: &AppState, token: &str, confirmed: bool) -> AppResult
         )
         .await?;
     }
-    db::delete(&mut tx, &row.id).await?;
-    tx.commit().await?;
-    crate::workshops::live::changed(state, row.workshop_id.as_deref()).await;
-    tracing::info!("a respondent deleted their reflection");
+    db::delete(tx, &row.id).await?;
     Ok(())
 }
 

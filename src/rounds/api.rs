@@ -89,35 +89,3 @@ pub async fn get_round_link(link: String) -> Result<LinkView, AppError> {
     let state = crate::server::state()?;
     service::link(&state, &link).await
 }
-
-/// Starts a reflection through a group link and sends the respondent to its first category.
-#[server(endpoint = "start_from_link")]
-pub async fn start_from_link(
-    link: String,
-    role: Option<String>,
-    invitation: Option<String>,
-    consent: Option<String>,
-    language: Option<String>,
-) -> Result<String, AppError> {
-    let back = format!("/g/{}", urlencoding::encode(&link));
-    let result = async {
-        let state = crate::server::state()?;
-        crate::reflection::service::start_in_round(
-            &state,
-            crate::reflection::service::RoundStart {
-                link,
-                role: role.unwrap_or_default(),
-                invitation: invitation.unwrap_or_default(),
-                consent: consent.unwrap_or_default(),
-                client: crate::server::client_key().await,
-                language: language
-                    .as_deref()
-                    .and_then(crate::lang::parse)
-                    .unwrap_or_else(crate::lang::current),
-            },
-        )
-        .await
-    }
-    .await;
-    crate::server::forms::respond_to_form(result, |token| format!("/r/{token}/c/1"), &back, "error")
-}

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::i18n::td_string;
 use crate::lang::Locale;
 use crate::ui::{FormError, Loaded, form_error};
-use crate::values::{INNOVATIONS, RespondentRole, RoleGroup};
+use crate::values::{INNOVATIONS, RoleGroup};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -46,7 +46,7 @@ fn dates(l: Locale, from: &Option<String>, to: &Option<String>) -> String {
     }
 }
 
-fn innovation_text(l: Locale, id: &str, detail: &Option<String>) -> String {
+pub fn innovation_text(l: Locale, id: &str, detail: &Option<String>) -> String {
     let name = crate::values::innovation_label(l, id).unwrap_or(id);
     match detail {
         Some(d) => format!("{name}: {d}"),
@@ -189,7 +189,7 @@ pub fn RoundsPage() -> impl IntoView {
                                         id="r-detail"
                                         name="innovation_detail"
                                         type="text"
-                                        maxlength=crate::reflection::model::MAX_INNOVATION_DETAIL
+                                        maxlength=crate::values::MAX_INNOVATION_DETAIL
                                     />
                                 </fieldset>
                                 <div class="field">
@@ -347,160 +347,6 @@ pub fn RoundPage() -> impl IntoView {
                                 </ActionForm>
                             }
                         })}
-                }
-                    .into_any()
-            }
-        />
-    }
-}
-
-/// `/g/<link>`: a group link, opened by a school's leader or teacher.
-#[component]
-pub fn GroupLinkPage() -> impl IntoView {
-    let l = crate::lang::current();
-    let params = use_params_map();
-    let link = move || params.read().get("link").unwrap_or_default();
-    let data = Resource::new(link, get_round_link);
-    let start = ServerAction::<StartFromLink>::new();
-    let error = form_error(start.value(), "error");
-    view! {
-        <Loaded
-            load=move || data
-            children=move |v| {
-                let lead = match v.group {
-                    RoleGroup::Leaders => {
-                        td_string!(l, rounds.link_lead_leaders, school = v.school_name.clone())
-                            .to_string()
-                    }
-                    RoleGroup::Teachers => {
-                        td_string!(l, rounds.link_lead_teachers, school = v.school_name.clone())
-                            .to_string()
-                    }
-                };
-                let roles: &[RespondentRole] = v.group.roles();
-                view! {
-                    <Title text=v.instrument_title.clone() />
-                    <h1>{v.instrument_title.clone()}</h1>
-                    <p class="lead">{lead}</p>
-                    <p>
-                        {td_string!(
-                            l, rounds.link_innovation, innovation = innovation_text(l, & v
-                            .innovation, & v.innovation_detail)
-                        )
-                            .to_string()}
-                    </p>
-                    {match v.state {
-                        RoundState::Closed => {
-                            view! {
-                                <p class="withheld" role="status">
-                                    {td_string!(l, rounds.link_closed)}
-                                </p>
-                            }
-                                .into_any()
-                        }
-                        RoundState::NotYetOpen => {
-                            view! {
-                                <p class="withheld" role="status">
-                                    {td_string!(l, rounds.link_not_open)}
-                                </p>
-                            }
-                                .into_any()
-                        }
-                        RoundState::Open => {
-                            view! {
-                                <FormError message=Signal::derive(error) />
-                                <ActionForm action=start attr:class="context-form">
-                                    <input type="hidden" name="link" value=link() />
-                                    <input
-                                        type="hidden"
-                                        name="language"
-                                        value=crate::lang::code(l)
-                                    />
-                                    {if let [only] = roles {
-                                        view! {
-                                            <input type="hidden" name="role" value=only.as_str() />
-                                            <p>
-                                                {td_string!(l, rounds.you_answer_as, role = only.label(l))
-                                                    .to_string()}
-                                            </p>
-                                        }
-                                            .into_any()
-                                    } else {
-                                        view! {
-                                            <fieldset>
-                                                <legend>{td_string!(l, reflection.role_legend)}</legend>
-                                                {roles
-                                                    .iter()
-                                                    .map(|r| {
-                                                        view! {
-                                                            <label class="choice">
-                                                                <input
-                                                                    type="radio"
-                                                                    name="role"
-                                                                    value=r.as_str()
-                                                                    required=true
-                                                                />
-                                                                {r.label(l)}
-                                                            </label>
-                                                        }
-                                                    })
-                                                    .collect_view()}
-                                            </fieldset>
-                                        }
-                                            .into_any()
-                                    }}
-                                    {v
-                                        .invitations
-                                        .then(|| {
-                                            view! {
-                                                <div class="field">
-                                                    <label for="invitation">
-                                                        {td_string!(l, rounds.invitation_label)}
-                                                    </label>
-                                                    <input
-                                                        id="invitation"
-                                                        name="invitation"
-                                                        type="text"
-                                                        maxlength="16"
-                                                        autocomplete="off"
-                                                        required=true
-                                                        aria-describedby="invitation_help"
-                                                    />
-                                                    <p class="help" id="invitation_help">
-                                                        {td_string!(l, rounds.invitation_help)}
-                                                    </p>
-                                                </div>
-                                            }
-                                        })}
-                                    <fieldset>
-                                        <legend>{td_string!(l, reflection.consent_legend)}</legend>
-                                        <label class="choice">
-                                            <input
-                                                type="radio"
-                                                name="consent"
-                                                value="yes"
-                                                required=true
-                                            />
-                                            {td_string!(l, reflection.consent_yes)}
-                                        </label>
-                                        <label class="choice">
-                                            <input
-                                                type="radio"
-                                                name="consent"
-                                                value="no"
-                                                required=true
-                                            />
-                                            {td_string!(l, reflection.consent_no)}
-                                        </label>
-                                    </fieldset>
-                                    <button type="submit" class="primary">
-                                        {td_string!(l, reflection.start_submit)}
-                                    </button>
-                                </ActionForm>
-                            }
-                                .into_any()
-                        }
-                    }}
                 }
                     .into_any()
             }

@@ -164,7 +164,7 @@ pub async fn open(state: &AppState, user: &CurrentUser, n: NewRound<'_>) -> AppR
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    let max = crate::reflection::model::MAX_INNOVATION_DETAIL;
+    let max = crate::values::MAX_INNOVATION_DETAIL;
     if detail.chars().count() > max {
         let max = crate::lang::integer(l, max as i64);
         return Err(AppError::invalid(
@@ -325,7 +325,11 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 /// The stored form of an invitation code as typed (separators and case ignored).
 pub fn invitation_hash(typed: &str) -> String {
-    crate::reflection::service::token_hash(&crate::schools::codes::normalise(typed))
+    use sha2::{Digest, Sha256};
+    Sha256::digest(crate::schools::codes::normalise(typed).as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn closed_link() -> AppError {

@@ -340,6 +340,7 @@ mod tests {
             scale: vec!["No".into(), "Yes".into()],
             categories: vec![
                 RoomCategory {
+                    interval: None,
                     id: "a".into(),
                     title: "Vision".into(),
                     respondents: 4,
@@ -348,6 +349,7 @@ mod tests {
                     distribution: vec![4, 0],
                 },
                 RoomCategory {
+                    interval: None,
                     id: "b".into(),
                     title: "Organisational structures and social-cultural interactions".into(),
                     respondents: 4,
@@ -356,6 +358,7 @@ mod tests {
                     distribution: vec![3, 1],
                 },
                 RoomCategory {
+                    interval: None,
                     id: "c".into(),
                     title: "Communication".into(),
                     respondents: 2,
@@ -475,6 +478,7 @@ mod tests {
     #[test]
     fn shares_add_up_to_exactly_100() {
         let category = |distribution: Vec<i64>| RoomCategory {
+            interval: None,
             distribution,
             ..room().categories[0].clone()
         };

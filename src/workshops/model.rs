@@ -183,6 +183,9 @@ pub struct RoomCategory {
     pub more_needed: i64,
     /// The mean of the participants' category means; `None` until shown.
     pub mean: Option<f64>,
+    /// Its 95% interval over the participants; `None` until shown or for fewer than two.
+    #[serde(default)]
+    pub interval: Option<(f64, f64)>,
     /// Answers per scale point (1 = first label); empty until shown.
     pub distribution: Vec<i64>,
 }

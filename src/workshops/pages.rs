@@ -480,6 +480,15 @@ pub struct PresenterWords {
     pub cloud_so_far: String,
     pub unit_vote: String,
     pub unit_votes: String,
+    /// The vote beside the measured ranking: heading, column heads, how a tie reads, the note.
+    pub beside_heading: String,
+    pub beside_category: String,
+    pub beside_votes: String,
+    pub beside_rank: String,
+    pub beside_mean: String,
+    /// "{rank} (tie)"
+    pub beside_tied: String,
+    pub beside_note: String,
     /// The chart's words and how means are written.
     pub chart: super::chart::ChartWords,
 }
@@ -519,6 +528,13 @@ impl PresenterWords {
             cloud_so_far: td_string!(l, workshops.cloud_so_far, n = "{n}", k = "{k}").to_string(),
             unit_vote: td_string!(l, workshops.unit_vote).into(),
             unit_votes: td_string!(l, workshops.unit_votes).into(),
+            beside_heading: td_string!(l, workshops.beside_heading).into(),
+            beside_category: td_string!(l, workshops.beside_category).into(),
+            beside_votes: td_string!(l, workshops.beside_votes).into(),
+            beside_rank: td_string!(l, workshops.beside_rank).into(),
+            beside_mean: td_string!(l, workshops.beside_mean).into(),
+            beside_tied: td_string!(l, workshops.beside_tied, rank = "{rank}").to_string(),
+            beside_note: td_string!(l, workshops.beside_note).into(),
             chart: super::chart::ChartWords::new(l),
         }
     }
@@ -1107,7 +1123,79 @@ fn RoomResults(
                         }
                     })
             }}
+            {move || {
+                let rows = room.with(super::room::vote_beside);
+                (!rows.is_empty())
+                    .then(|| {
+                        view! {
+                            <section
+                                class="presenter-beside-vote"
+                                aria-labelledby="room-beside-title"
+                            >
+                                <h2 id="room-beside-title">
+                                    {words.with_value(|w| w.beside_heading.clone())}
+                                </h2>
+                                {words.with_value(|w| vote_beside_table(&rows, w))}
+                                <p class="help">{words.with_value(|w| w.beside_note.clone())}</p>
+                            </section>
+                        }
+                    })
+            }}
         </div>
+    }
+}
+
+/// The vote beside the measured ranking as a table (ordered by the ranking).
+fn vote_beside_table(
+    rows: &[super::room::VoteBeside],
+    w: &PresenterWords,
+) -> impl IntoView + use<> {
+    let cells: Vec<(String, i64, String, String)> = rows
+        .iter()
+        .map(|r| {
+            let rank = if r.tied {
+                w.beside_tied.replace("{rank}", &r.rank.to_string())
+            } else {
+                r.rank.to_string()
+            };
+            let mean = match r.interval {
+                Some((low, high)) => format!(
+                    "{} ({}–{})",
+                    super::chart::one_decimal(&w.chart, r.mean),
+                    super::chart::one_decimal(&w.chart, low),
+                    super::chart::one_decimal(&w.chart, high)
+                ),
+                None => super::chart::one_decimal(&w.chart, r.mean),
+            };
+            (r.title.clone(), r.votes, rank, mean)
+        })
+        .collect();
+    view! {
+        <table class="data" id="room-beside">
+            <thead>
+                <tr>
+                    <th scope="col">{w.beside_category.clone()}</th>
+                    <th scope="col">{w.beside_votes.clone()}</th>
+                    <th scope="col">{w.beside_rank.clone()}</th>
+                    <th scope="col">{w.beside_mean.clone()}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {cells
+                    .into_iter()
+                    .map(|(title, votes, rank, mean)| {
+                        view! {
+                            <tr>
+                                <th scope="row">{title}</th>
+                                <td>{votes}</td>
+                                <td>{rank}</td>
+                                <td>{mean}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
     }
 }
 

@@ -24,6 +24,10 @@ pub struct Release {
     pub members: BTreeSet<String>,
     pub mean: f64,
     pub distribution: Vec<i64>,
+    /// The mean's 95% interval over the participants' category means (none for fewer than two;
+    /// releases stored before intervals have none).
+    #[serde(default)]
+    pub interval: Option<(f64, f64)>,
 }
 
 /// Whether a category with these participants now needs a new release: the first once it has
@@ -45,6 +49,89 @@ pub fn needs_release(now: &BTreeSet<&str>, last: Option<&Release>, k: i64) -> bo
             joined + left >= k
         }
     }
+}
+
+/// The mean of the participants' category means and its 95% interval (each participant one unit).
+fn person_means(means: impl Iterator<Item = f64>) -> crate::results::stats::Estimate {
+    let mut m = crate::results::stats::Moments::default();
+    for x in means {
+        m.n += 1;
+        m.sum += x;
+        m.sum_sq += x * x;
+    }
+    let units = m.n;
+    crate::results::stats::estimate(m, units).unwrap_or(crate::results::stats::Estimate {
+        mean: f64::NAN,
+        low: f64::NEG_INFINITY,
+        high: f64::INFINITY,
+        n: 0,
+    })
+}
+
+/// One row of "the room's vote beside its reflections": a category, the votes it got as the one
+/// that needs most work, and where the room's own answers rank it (1 = needs most work; categories
+/// whose intervals overlap share a rank).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VoteBeside {
+    pub title: String,
+    pub votes: i64,
+    pub rank: usize,
+    /// Whether other categories share the rank (the data cannot tell them apart).
+    pub tied: bool,
+    pub mean: f64,
+    pub interval: Option<(f64, f64)>,
+}
+
+/// The poll beside the measured ranking, ordered by the ranking: only when both the poll and
+/// every category's figures show.
+pub fn vote_beside(view: &RoomView) -> Vec<VoteBeside> {
+    if view.poll.is_empty() || view.categories.iter().any(|c| c.mean.is_none()) {
+        return Vec::new();
+    }
+    let top = view.scale.len().max(1) as f64;
+    let estimates: Vec<(String, crate::results::stats::Estimate)> = view
+        .categories
+        .iter()
+        .filter_map(|c| {
+            let mean = c.mean?;
+            let (low, high) = c.interval.unwrap_or((mean, mean));
+            // within the scale: a t interval of a few people can reach past its ends
+            let (low, high) = (low.max(1.0), high.min(top));
+            Some((
+                c.id.clone(),
+                crate::results::stats::Estimate {
+                    mean,
+                    low,
+                    high,
+                    n: c.respondents,
+                },
+            ))
+        })
+        .collect();
+    let tiers = crate::results::stats::rank(&estimates);
+    let mut rows = Vec::new();
+    for (t, tier) in tiers.iter().enumerate() {
+        for id in &tier.ids {
+            let Some((ci, c)) = view
+                .categories
+                .iter()
+                .enumerate()
+                .find(|(_, c)| &c.id == id)
+            else {
+                continue;
+            };
+            let e = estimates.iter().find(|(x, _)| x == id).map(|(_, e)| *e);
+            rows.push(VoteBeside {
+                title: c.title.clone(),
+                votes: view.poll.get(ci).map_or(0, |(_, n)| *n),
+                rank: t + 1,
+                tied: tier.ids.len() > 1,
+                mean: c.mean.unwrap_or_default(),
+                interval: c.interval.and(e.map(|e| (e.low, e.high))),
+            });
+        }
+    }
+    rows
 }
 
 /// A chosen category as the room needs it.
@@ -134,14 +221,14 @@ pub fn fill(
             let members: BTreeSet<&str> = people.keys().copied().collect();
             let mut last = input.releases.get(&c.id).cloned();
             if needs_release(&members, last.as_ref(), k) {
+                let estimate =
+                    person_means(people.values().map(|(sum, n)| *sum as f64 / *n as f64));
                 let release = Release {
                     members: members.iter().map(|m| m.to_string()).collect(),
-                    mean: people
-                        .values()
-                        .map(|(sum, n)| *sum as f64 / *n as f64)
-                        .sum::<f64>()
-                        / respondents as f64,
+                    mean: estimate.mean,
                     distribution: distributions[ci].clone(),
+                    interval: (estimate.low.is_finite() && estimate.high.is_finite())
+                        .then_some((estimate.low, estimate.high)),
                 };
                 released.push((c.id.clone(), release.clone()));
                 last = Some(release);
@@ -155,6 +242,7 @@ pub fn fill(
                     .map_or(respondents, |r| r.members.len() as i64),
                 more_needed: (k - respondents).max(0),
                 mean: visible.as_ref().map(|r| r.mean),
+                interval: visible.as_ref().and_then(|r| r.interval),
                 distribution: visible.map(|r| r.distribution).unwrap_or_default(),
             }
         })
@@ -293,6 +381,50 @@ mod tests {
     }
 
     #[test]
+    fn the_vote_shows_beside_the_measured_ranking_with_intervals() {
+        // nothing beside before the reveal
+        let mut v = view(3, false);
+        fill(&mut v, &cats(), &room(4));
+        assert!(vote_beside(&v).is_empty());
+        // four people: everyone voted for vision; the room measured vision 2, communication 4
+        let mut v = view(3, true);
+        let mut input = room(4);
+        // one person answers communication 2: its mean 3.5, interval from the four people
+        input.scores.retain(|(r, i, _)| !(r == "r3" && i == "c1"));
+        input.scores.push(s("r3", "c1", 2));
+        fill(&mut v, &cats(), &input);
+        let rows = vote_beside(&v);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[0].title.as_str(), rows[0].votes, rows[0].rank),
+            ("Vision", 4, 1)
+        );
+        assert_eq!(
+            rows[0].interval,
+            Some((2.0, 2.0)),
+            "everyone alike: no width"
+        );
+        assert_eq!(
+            (rows[1].title.as_str(), rows[1].votes),
+            ("Communication", 0)
+        );
+        let (low, high) = rows[1].interval.unwrap();
+        assert!((rows[1].mean - 3.5).abs() < 1e-12);
+        // s = 1, se = 0.5, t(3) = 3.182: 3.5 ± 1.591, which reaches below vision's 2 (and is cut
+        // at the scale's top, 4)
+        assert!((low - (3.5 - 1.591)).abs() < 1e-9, "{low}");
+        assert_eq!(high, 4.0);
+        assert_eq!(rows[1].rank, 1, "overlapping intervals share the rank");
+        assert!(rows[0].tied && rows[1].tied);
+        // with everyone alike in communication too, the ranks part
+        let mut v = view(3, true);
+        fill(&mut v, &cats(), &room(4));
+        let rows = vote_beside(&v);
+        assert_eq!(rows.iter().map(|r| r.rank).collect::<Vec<_>>(), vec![1, 2]);
+        assert!(!rows[0].tied);
+    }
+
+    #[test]
     fn nothing_shows_below_k_or_before_the_reveal() {
         let mut v = view(3, true);
         fill(&mut v, &cats(), &room(2));
@@ -414,6 +546,7 @@ mod tests {
         assert!((mean - 19.0 / 6.0).abs() < 1e-9, "{mean}");
         // leaving counts as a change too: two left and one joined since a release of three
         let release = Release {
+            interval: None,
             members: ["a", "b", "c"].iter().map(|m| m.to_string()).collect(),
             mean: 2.0,
             distribution: vec![],

@@ -16,6 +16,7 @@ mod instruments;
 mod languages;
 mod reflection;
 mod results;
+mod retake;
 mod rounds;
 mod validators;
 mod workshops;
