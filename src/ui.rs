@@ -166,6 +166,40 @@ where
     last
 }
 
+/// The innovations as radio buttons (name `innovation`) under `legend`, and the field for "another
+/// innovation" in a few words (name `innovation_detail`, id `detail_id`) labelled `detail_label`.
+#[component]
+pub fn InnovationChoices(
+    legend: &'static str,
+    detail_label: &'static str,
+    detail_id: &'static str,
+) -> impl IntoView {
+    let l = crate::lang::current();
+    view! {
+        <fieldset>
+            <legend>{legend}</legend>
+            {crate::values::INNOVATIONS
+                .iter()
+                .map(|k| {
+                    view! {
+                        <label class="choice">
+                            <input type="radio" name="innovation" value=*k required=true />
+                            {crate::values::innovation_label(l, k)}
+                        </label>
+                    }
+                })
+                .collect_view()}
+            <label for=detail_id>{detail_label}</label>
+            <input
+                id=detail_id
+                name="innovation_detail"
+                type="text"
+                maxlength=crate::values::MAX_INNOVATION_DETAIL
+            />
+        </fieldset>
+    }
+}
+
 #[component]
 pub fn FormError(message: Signal<Option<String>>) -> impl IntoView {
     view! {

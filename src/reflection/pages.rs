@@ -6,7 +6,9 @@ use crate::error::AppError;
 use crate::i18n::td_string;
 use crate::instrument::{Item, ItemType, NOT_APPLICABLE, Scale};
 use crate::lang::{Locale, join_names};
-use crate::ui::{ChartSpec, Charts, ErrorBox, FormError, Loaded, form_error, query_error};
+use crate::ui::{
+    ChartSpec, Charts, ErrorBox, FormError, InnovationChoices, Loaded, form_error, query_error,
+};
 use crate::values::{RespondentRole, RoleGroup, Withheld};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -164,53 +166,12 @@ pub fn StartPage() -> impl IntoView {
                                     }
                                 })
                         }}
-                        <fieldset>
-                            <legend>{td_string!(l, reflection.role_legend)}</legend>
-                            {RespondentRole::ALL
-                                .iter()
-                                .map(|r| {
-                                    view! {
-                                        <label class="choice">
-                                            <input
-                                                type="radio"
-                                                name="role"
-                                                value=r.as_str()
-                                                required=true
-                                            />
-                                            {r.label(l)}
-                                        </label>
-                                    }
-                                })
-                                .collect_view()}
-                        </fieldset>
-                        <fieldset>
-                            <legend>{td_string!(l, reflection.innovation_legend)}</legend>
-                            {INNOVATIONS
-                                .iter()
-                                .map(|k| {
-                                    view! {
-                                        <label class="choice">
-                                            <input
-                                                type="radio"
-                                                name="innovation"
-                                                value=*k
-                                                required=true
-                                            />
-                                            {crate::values::innovation_label(l, k)}
-                                        </label>
-                                    }
-                                })
-                                .collect_view()}
-                            <label for="innovation_detail">
-                                {td_string!(l, reflection.innovation_detail_label)}
-                            </label>
-                            <input
-                                id="innovation_detail"
-                                name="innovation_detail"
-                                type="text"
-                                maxlength=MAX_INNOVATION_DETAIL
-                            />
-                        </fieldset>
+                        <RoleChoices roles=&RespondentRole::ALL />
+                        <InnovationChoices
+                            legend=td_string!(l, reflection.innovation_legend)
+                            detail_label=td_string!(l, reflection.innovation_detail_label)
+                            detail_id="innovation_detail"
+                        />
                         // in a workshop the workshop code is all they need
                         {move || {
                             workshop()
@@ -236,17 +197,7 @@ pub fn StartPage() -> impl IntoView {
                                     }
                                 })
                         }}
-                        <fieldset>
-                            <legend>{td_string!(l, reflection.consent_legend)}</legend>
-                            <label class="choice">
-                                <input type="radio" name="consent" value="yes" required=true />
-                                {td_string!(l, reflection.consent_yes)}
-                            </label>
-                            <label class="choice">
-                                <input type="radio" name="consent" value="no" required=true />
-                                {td_string!(l, reflection.consent_no)}
-                            </label>
-                        </fieldset>
+                        <ConsentChoices />
                         <button type="submit" class="primary">
                             {td_string!(l, reflection.start_submit)}
                         </button>
@@ -1846,6 +1797,47 @@ fn ActionPlan(token: String, weakest: String, plan: Option<String>) -> impl Into
     }
 }
 
+/// "Your role", as radio buttons of `roles`.
+#[component]
+fn RoleChoices(roles: &'static [RespondentRole]) -> impl IntoView {
+    let l = crate::lang::current();
+    view! {
+        <fieldset>
+            <legend>{td_string!(l, reflection.role_legend)}</legend>
+            {roles
+                .iter()
+                .map(|r| {
+                    view! {
+                        <label class="choice">
+                            <input type="radio" name="role" value=r.as_str() required=true />
+                            {r.label(l)}
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
+
+/// "May your anonymous answers be used for research?", yes or no.
+#[component]
+fn ConsentChoices() -> impl IntoView {
+    let l = crate::lang::current();
+    view! {
+        <fieldset>
+            <legend>{td_string!(l, reflection.consent_legend)}</legend>
+            <label class="choice">
+                <input type="radio" name="consent" value="yes" required=true />
+                {td_string!(l, reflection.consent_yes)}
+            </label>
+            <label class="choice">
+                <input type="radio" name="consent" value="no" required=true />
+                {td_string!(l, reflection.consent_no)}
+            </label>
+        </fieldset>
+    }
+}
+
 /// The change per category since each earlier reflection this one retakes, and the action plan
 /// of the last one, for review.
 #[component]
@@ -2262,28 +2254,7 @@ pub fn GroupLinkPage() -> impl IntoView {
                                         }
                                             .into_any()
                                     } else {
-                                        view! {
-                                            <fieldset>
-                                                <legend>{td_string!(l, reflection.role_legend)}</legend>
-                                                {roles
-                                                    .iter()
-                                                    .map(|r| {
-                                                        view! {
-                                                            <label class="choice">
-                                                                <input
-                                                                    type="radio"
-                                                                    name="role"
-                                                                    value=r.as_str()
-                                                                    required=true
-                                                                />
-                                                                {r.label(l)}
-                                                            </label>
-                                                        }
-                                                    })
-                                                    .collect_view()}
-                                            </fieldset>
-                                        }
-                                            .into_any()
+                                        view! { <RoleChoices roles=roles /> }.into_any()
                                     }}
                                     {v
                                         .invitations
@@ -2308,27 +2279,7 @@ pub fn GroupLinkPage() -> impl IntoView {
                                                 </div>
                                             }
                                         })}
-                                    <fieldset>
-                                        <legend>{td_string!(l, reflection.consent_legend)}</legend>
-                                        <label class="choice">
-                                            <input
-                                                type="radio"
-                                                name="consent"
-                                                value="yes"
-                                                required=true
-                                            />
-                                            {td_string!(l, reflection.consent_yes)}
-                                        </label>
-                                        <label class="choice">
-                                            <input
-                                                type="radio"
-                                                name="consent"
-                                                value="no"
-                                                required=true
-                                            />
-                                            {td_string!(l, reflection.consent_no)}
-                                        </label>
-                                    </fieldset>
+                                    <ConsentChoices />
                                     <button type="submit" class="primary">
                                         {td_string!(l, reflection.start_submit)}
                                     </button>

@@ -6,8 +6,8 @@ use crate::accounts::pages::SignedInBar;
 use crate::error::AppError;
 use crate::i18n::td_string;
 use crate::lang::Locale;
-use crate::ui::{FormError, Loaded, form_error};
-use crate::values::{INNOVATIONS, RoleGroup};
+use crate::ui::{FormError, InnovationChoices, Loaded, form_error};
+use crate::values::RoleGroup;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -164,34 +164,11 @@ pub fn RoundsPage() -> impl IntoView {
                                             .collect_view()}
                                     </select>
                                 </div>
-                                <fieldset>
-                                    <legend>{td_string!(l, rounds.innovation_legend)}</legend>
-                                    {INNOVATIONS
-                                        .iter()
-                                        .map(|k| {
-                                            view! {
-                                                <label class="choice">
-                                                    <input
-                                                        type="radio"
-                                                        name="innovation"
-                                                        value=*k
-                                                        required=true
-                                                    />
-                                                    {crate::values::innovation_label(l, k)}
-                                                </label>
-                                            }
-                                        })
-                                        .collect_view()}
-                                    <label for="r-detail">
-                                        {td_string!(l, rounds.innovation_detail_label)}
-                                    </label>
-                                    <input
-                                        id="r-detail"
-                                        name="innovation_detail"
-                                        type="text"
-                                        maxlength=crate::values::MAX_INNOVATION_DETAIL
-                                    />
-                                </fieldset>
+                                <InnovationChoices
+                                    legend=td_string!(l, rounds.innovation_legend)
+                                    detail_label=td_string!(l, rounds.innovation_detail_label)
+                                    detail_id="r-detail"
+                                />
                                 <div class="field">
                                     <label for="r-opens">{td_string!(l, rounds.opens_label)}</label>
                                     <input id="r-opens" name="opens_on" type="date" />
