@@ -5,6 +5,7 @@ pub mod bench;
 pub mod clients;
 pub mod db;
 pub mod forms;
+pub mod health;
 pub mod language;
 pub mod limits;
 
@@ -284,6 +285,8 @@ pub fn router(state: AppState) -> Router {
             "/export/{file}",
             axum::routing::get(crate::export::download::codebook),
         )
+        .route("/healthz", axum::routing::get(health::healthz))
+        .route("/readyz", axum::routing::get(health::readyz))
         .route(
             "/rounds/{id}/invitations",
             axum::routing::post(crate::rounds::invitations::make),
