@@ -89,31 +89,73 @@ impl Config {
         }
     }
 
-    /// The configuration from the environment; an invalid REFLECT_TRUSTED_PROXIES is an error
-    /// that names it (a typo there would otherwise let every client choose its address).
+    /// The configuration from the environment (see [`Config::from_vars`]).
     pub fn from_env() -> Result<Self, String> {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        Self::from_vars(|k| std::env::var(k).ok())
+    }
+
+    /// The configuration from variables (`var` gives a variable's value, if set). Parsed once, at
+    /// start: a value that is set but invalid is an error naming the variable, the value and the
+    /// reason, never a silent fallback to the default (a typo in REFLECT_MIN_GROUP_SIZE would
+    /// otherwise show groups smaller than meant, one in REFLECT_TRUSTED_PROXIES let every client
+    /// choose its address). Unset or empty: the default.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let var = |k: &str| var(k).filter(|v| !v.trim().is_empty());
+        let invalid = |k: &str, v: &str, why: &str| {
+            format!("{k}={:?} is not valid: {why}", v.chars().take(80).collect::<String>())
+        };
+        // a whole number from `min` up, or the default
+        let number = |k: &str, min: i64, default: i64| -> Result<i64, String> {
+            match var(k) {
+                None => Ok(default),
+                Some(v) => match v.trim().parse::<i64>() {
+                    Ok(n) if n >= min => Ok(n),
+                    Ok(_) => Err(invalid(k, &v, &format!("it must be at least {min}"))),
+                    Err(_) => Err(invalid(k, &v, "it must be a whole number")),
+                },
+            }
+        };
+        let k_min = crate::results::suppression::MIN_K;
+        let k_default = crate::results::suppression::DEFAULT_K;
+        let public_url = match var("REFLECT_PUBLIC_URL") {
+            None => None,
+            Some(u) => {
+                let t = u.trim().trim_end_matches('/');
+                let host = t
+                    .strip_prefix("https://")
+                    .or_else(|| t.strip_prefix("http://"))
+                    .unwrap_or_default();
+                if host.is_empty() || host.contains(char::is_whitespace) {
+                    return Err(invalid(
+                        "REFLECT_PUBLIC_URL",
+                        &u,
+                        "it must be an address starting with https:// or http://",
+                    ));
+                }
+                Some(t.to_string())
+            }
+        };
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/reflect.db".into());
+        if !["sqlite:", "postgres:", "postgresql:"]
+            .iter()
+            .any(|s| database_url.starts_with(s))
+        {
+            return Err(invalid(
+                "DATABASE_URL",
+                &database_url,
+                "it must start with sqlite:, postgres: or postgresql:",
+            ));
+        }
         Ok(Self {
-            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/reflect.db".into()),
+            database_url,
             instruments_dir: var("REFLECT_INSTRUMENTS_DIR")
                 .unwrap_or_else(|| "instruments".into())
                 .into(),
-            public_url: var("REFLECT_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
-            min_group_size: crate::results::suppression::threshold(
-                var("REFLECT_MIN_GROUP_SIZE")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(crate::results::suppression::DEFAULT_K),
-            ),
-            live_min_group_size: crate::results::suppression::threshold(
-                var("REFLECT_LIVE_MIN_GROUP_SIZE")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(crate::results::suppression::DEFAULT_K),
-            ),
+            public_url,
+            min_group_size: number("REFLECT_MIN_GROUP_SIZE", k_min, k_default)?,
+            live_min_group_size: number("REFLECT_LIVE_MIN_GROUP_SIZE", k_min, k_default)?,
             request_timeout: std::time::Duration::from_secs(
-                var("REFLECT_REQUEST_TIMEOUT_SECS")
-                    .and_then(|v| v.parse().ok())
-                    .filter(|s| *s > 0)
-                    .unwrap_or(30),
+                number("REFLECT_REQUEST_TIMEOUT_SECS", 1, 30)?.unsigned_abs(),
             ),
             trusted_proxies: clients::TrustedProxies::parse(
                 &var("REFLECT_TRUSTED_PROXIES").unwrap_or_default(),
@@ -563,4 +605,61 @@ pub async fn main() -> std::process::ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Config, String> {
+        Config::from_vars(|k| {
+            pairs
+                .iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[test]
+    fn unset_or_empty_variables_take_the_defaults() {
+        for c in [with(&[]).unwrap(), with(&[("REFLECT_MIN_GROUP_SIZE", " ")]).unwrap()] {
+            assert_eq!(c.min_group_size, 5);
+            assert_eq!(c.live_min_group_size, 5);
+            assert_eq!(c.request_timeout.as_secs(), 30);
+            assert_eq!(c.public_url, None);
+            assert_eq!(c.database_url, "sqlite://data/reflect.db");
+        }
+        let c = with(&[
+            ("REFLECT_MIN_GROUP_SIZE", "7"),
+            ("REFLECT_LIVE_MIN_GROUP_SIZE", "3"),
+            ("REFLECT_REQUEST_TIMEOUT_SECS", "10"),
+            ("REFLECT_PUBLIC_URL", "https://reflect.example.org/"),
+        ])
+        .unwrap();
+        assert_eq!((c.min_group_size, c.live_min_group_size), (7, 3));
+        assert_eq!(c.request_timeout.as_secs(), 10);
+        assert_eq!(c.public_url.as_deref(), Some("https://reflect.example.org"));
+    }
+
+    #[test]
+    fn an_invalid_value_stops_with_the_variable_the_value_and_the_reason() {
+        for (name, value, reason) in [
+            ("REFLECT_MIN_GROUP_SIZE", "1O", "whole number"),
+            ("REFLECT_MIN_GROUP_SIZE", "2", "at least 3"),
+            ("REFLECT_LIVE_MIN_GROUP_SIZE", "five", "whole number"),
+            ("REFLECT_REQUEST_TIMEOUT_SECS", "0", "at least 1"),
+            ("REFLECT_REQUEST_TIMEOUT_SECS", "30s", "whole number"),
+            ("REFLECT_PUBLIC_URL", "reflect.example.org", "https://"),
+            ("REFLECT_PUBLIC_URL", "https://", "https://"),
+            ("DATABASE_URL", "mysql://localhost/reflect", "sqlite:"),
+            ("REFLECT_TRUSTED_PROXIES", "10.0.0.300", "REFLECT_TRUSTED_PROXIES"),
+        ] {
+            let e = with(&[(name, value)]).expect_err(value);
+            assert!(e.contains(name), "{e}");
+            assert!(e.contains(reason), "{name}={value}: {e}");
+            if name != "REFLECT_TRUSTED_PROXIES" {
+                assert!(e.contains(&format!("{value:?}")), "{e}");
+            }
+        }
+    }
 }

@@ -29,3 +29,31 @@ async fn health_and_readiness_answer_without_data(app: &mut common::TestApp) {
 }
 
 on_both_backends!(health_and_readiness_answer_without_data);
+
+/// The shipped binary refuses to start on an invalid setting: exit code 2 and a line naming the
+/// variable, the value and the reason, before touching any database.
+#[test]
+fn an_invalid_setting_stops_the_binary_at_start() {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_reflect"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("REFLECT_") || k.starts_with("LEPTOS_") || k == "DATABASE_URL" {
+            command.env_remove(k);
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("reflect-config-{}", uuid::Uuid::new_v4()));
+    let database = dir.join("never.db");
+    let out = command
+        .arg("serve")
+        .env("DATABASE_URL", format!("sqlite://{}", database.display()))
+        .env("REFLECT_MIN_GROUP_SIZE", "1O")
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .output()
+        .expect("run the binary");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("REFLECT_MIN_GROUP_SIZE=\"1O\" is not valid: it must be a whole number"),
+        "{stderr}"
+    );
+    assert!(!database.exists(), "no database was made");
+}
