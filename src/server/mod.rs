@@ -102,7 +102,10 @@ impl Config {
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let var = |k: &str| var(k).filter(|v| !v.trim().is_empty());
         let invalid = |k: &str, v: &str, why: &str| {
-            format!("{k}={:?} is not valid: {why}", v.chars().take(80).collect::<String>())
+            format!(
+                "{k}={:?} is not valid: {why}",
+                v.chars().take(80).collect::<String>()
+            )
         };
         // a whole number from `min` up, or the default
         let number = |k: &str, min: i64, default: i64| -> Result<i64, String> {
@@ -622,7 +625,10 @@ mod tests {
 
     #[test]
     fn unset_or_empty_variables_take_the_defaults() {
-        for c in [with(&[]).unwrap(), with(&[("REFLECT_MIN_GROUP_SIZE", " ")]).unwrap()] {
+        for c in [
+            with(&[]).unwrap(),
+            with(&[("REFLECT_MIN_GROUP_SIZE", " ")]).unwrap(),
+        ] {
             assert_eq!(c.min_group_size, 5);
             assert_eq!(c.live_min_group_size, 5);
             assert_eq!(c.request_timeout.as_secs(), 30);
@@ -652,7 +658,11 @@ mod tests {
             ("REFLECT_PUBLIC_URL", "reflect.example.org", "https://"),
             ("REFLECT_PUBLIC_URL", "https://", "https://"),
             ("DATABASE_URL", "mysql://localhost/reflect", "sqlite:"),
-            ("REFLECT_TRUSTED_PROXIES", "10.0.0.300", "REFLECT_TRUSTED_PROXIES"),
+            (
+                "REFLECT_TRUSTED_PROXIES",
+                "10.0.0.300",
+                "REFLECT_TRUSTED_PROXIES",
+            ),
         ] {
             let e = with(&[(name, value)]).expect_err(value);
             assert!(e.contains(name), "{e}");

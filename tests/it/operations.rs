@@ -9,13 +9,18 @@ async fn health_and_readiness_answer_without_data(app: &mut common::TestApp) {
         assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
         assert_eq!(r.body, body, "{path}");
         assert_eq!(r.headers[header::CACHE_CONTROL], "no-store", "{path}");
-        assert!(r.headers.get(header::SET_COOKIE).is_none(), "{path}: no session");
+        assert!(
+            r.headers.get(header::SET_COOKIE).is_none(),
+            "{path}: no session"
+        );
     }
     // a migration this binary knows that the database lacks: not ready, still alive
-    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
+    )
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
     let r = app.get("/readyz").await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
     assert_eq!(r.body, "not ready: migrations are missing\n");
