@@ -8,7 +8,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("accounts", &[]),
     ("schools", &["accounts"]),
     ("instrument", &[]),
-    ("results", &["accounts", "schools", "instrument"]),
+    ("results", &["accounts", "schools", "instrument", "rounds"]),
     ("rounds", &["accounts", "schools", "instrument"]),
     ("workshops", &["accounts", "results", "instrument"]),
     (

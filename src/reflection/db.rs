@@ -23,6 +23,8 @@ pub struct ReflectionRow {
     pub language: String,
     /// The earlier reflection this one retakes ("reflect again"), if any.
     pub previous_id: Option<String>,
+    /// The school's round it was started in, if any.
+    pub round_id: Option<String>,
     /// The workshop the reflection belongs to, loaded by the service.
     #[sqlx(skip)]
     pub workshop: Option<crate::workshops::model::RoomFrame>,
@@ -81,7 +83,7 @@ pub async fn insert(tx: &mut Tx, r: NewReflection<'_>) -> Result<(), sqlx::Error
     Ok(())
 }
 
-const COLUMNS: &str = "id, instrument_id, instrument_version, role, innovation, innovation_detail, status, action_plan, school_id, finished_at, workshop_id, language, previous_id";
+const COLUMNS: &str = "id, instrument_id, instrument_version, role, innovation, innovation_detail, status, action_plan, school_id, finished_at, workshop_id, language, previous_id, round_id";
 
 /// The language of the reflection behind a token hash, if there is one.
 pub async fn language_by_token(

@@ -1018,5 +1018,6 @@ fn aggregate_respondent(row: &ReflectionRow, finished_at: &str) -> aggregates::R
         innovation: row.innovation.clone(),
         language: aggregates::answered_in(&row.language),
         finished_at: finished_at.to_string(),
+        round_id: row.round_id.clone(),
     }
 }

@@ -28,6 +28,7 @@ pub fn cell_in(
         version,
         month: month.into(),
         language,
+        round: String::new(),
         n,
     }
 }
@@ -108,6 +109,7 @@ pub fn every_view_over(
                         roles: roles.clone(),
                         innovation: innovation.clone(),
                         language,
+                        round: None,
                         from: None,
                         to: None,
                     };

@@ -23,6 +23,8 @@ pub struct Cell {
     pub innovation: String,
     pub month: String,
     pub language: String,
+    /// The school's round it was started in ('' for none, and always '' above school level).
+    pub round: String,
 }
 
 /// What a finished reflection is, for the aggregates.
@@ -37,6 +39,8 @@ pub struct Respondent {
     pub language: Locale,
     /// RFC 3339 time or date it was finished.
     pub finished_at: String,
+    /// The school's round it was started in, if any.
+    pub round_id: Option<String>,
 }
 
 /// The groups a school belongs to: itself, its network, its country.
@@ -67,20 +71,33 @@ pub fn cells(r: &Respondent, m: &Membership) -> Vec<Cell> {
     groups
         .into_iter()
         .flat_map(|(level, group_key)| {
-            let cell = |role: &str, innovation: &str, month: &str, language: &str| Cell {
-                level: level.into(),
-                group_key: group_key.clone(),
-                instrument_id: r.instrument_id.clone(),
-                instrument_version: r.instrument_version,
-                role: role.into(),
-                innovation: innovation.into(),
-                month: month.into(),
-                language: language.into(),
+            // a round belongs to its school: the school's cells hold it, the others none
+            let round = match level {
+                "school" => r.round_id.clone().unwrap_or_default(),
+                _ => String::new(),
             };
+            let cell =
+                |role: &str, innovation: &str, month: &str, language: &str, round: &str| Cell {
+                    level: level.into(),
+                    group_key: group_key.clone(),
+                    instrument_id: r.instrument_id.clone(),
+                    instrument_version: r.instrument_version,
+                    role: role.into(),
+                    innovation: innovation.into(),
+                    month: month.into(),
+                    language: language.into(),
+                    round: round.into(),
+                };
             // the detailed cell for filtered views, and the group's total for the unfiltered one
             [
-                cell(&r.role, &r.innovation, &month, lang::code(r.language)),
-                cell(TOTAL, TOTAL, TOTAL, TOTAL),
+                cell(
+                    &r.role,
+                    &r.innovation,
+                    &month,
+                    lang::code(r.language),
+                    &round,
+                ),
+                cell(TOTAL, TOTAL, TOTAL, TOTAL, TOTAL),
             ]
         })
         .collect()
@@ -190,7 +207,7 @@ async fn release_if_due(
     now: &str,
 ) -> Result<bool, sqlx::Error> {
     let pending: Vec<GroupCellRow> = sqlx::query_as(&format!(
-        "SELECT role, innovation, instrument_version, month, language, school_key, n, changes
+        "SELECT role, innovation, instrument_version, month, language, round_id, school_key, n, changes
          FROM pending_respondent_counts WHERE {GROUP} AND month <> '*'"
     ))
     .bind(level)
@@ -202,7 +219,7 @@ async fn release_if_due(
         return Ok(false);
     }
     let released: Vec<GroupCellRow> = sqlx::query_as(&format!(
-        "SELECT role, innovation, instrument_version, month, language, n FROM respondent_counts
+        "SELECT role, innovation, instrument_version, month, language, round_id, n FROM respondent_counts
          WHERE {GROUP} AND month <> '*' AND n > 0"
     ))
     .bind(level)
@@ -288,7 +305,7 @@ async fn record_release(
     Ok(())
 }
 
-/// Binds a cell's eight key columns, in table order, as the next parameters of a query
+/// Binds a cell's nine key columns, in table order, as the next parameters of a query
 /// (`Query` or `QueryAs`: a macro, as the two share no trait with `bind`).
 macro_rules! bind_cell {
     ($q:expr, $c:expr) => {
@@ -300,16 +317,17 @@ macro_rules! bind_cell {
             .bind(&$c.innovation)
             .bind(&$c.month)
             .bind(&$c.language)
+            .bind(&$c.round)
     };
 }
 
-const CELL_KEY: &str = "level = $1 AND group_key = $2 AND instrument_id = $3 AND instrument_version = $4 AND role = $5 AND innovation = $6 AND month = $7 AND language = $8";
+const CELL_KEY: &str = "level = $1 AND group_key = $2 AND instrument_id = $3 AND instrument_version = $4 AND role = $5 AND innovation = $6 AND month = $7 AND language = $8 AND round_id = $9";
 
 /// The released answer counts, and what waits for the next release.
 const RELEASED_ANSWERS: &str = "answer_counts";
 const PENDING_ANSWERS: &str = "pending_answer_counts";
 
-/// Rows a multi-row statement carries at most (11 parameters each: well inside both backends'
+/// Rows a multi-row statement carries at most (12 parameters each: well inside both backends'
 /// limits on bound parameters).
 const ROWS_PER_STATEMENT: usize = 500;
 
@@ -329,7 +347,7 @@ async fn add_answers(
              ON CONFLICT ({CELL_COLUMNS}, item_id, value)
              DO UPDATE SET n = {table}.n + excluded.n
              RETURNING {CELL_COLUMNS}, item_id, value, n",
-            value_rows(1, chunk.len(), 11)
+            value_rows(1, chunk.len(), 12)
         );
         let mut q = sqlx::query_as::<_, CountRow>(&sql);
         for (c, item, value, n) in chunk {
@@ -344,7 +362,7 @@ async fn add_answers(
     }
     for r in &gone {
         let sql = format!(
-            "DELETE FROM {table} WHERE {CELL_KEY} AND item_id = $9 AND value = $10 AND n = $11"
+            "DELETE FROM {table} WHERE {CELL_KEY} AND item_id = $10 AND value = $11 AND n = $12"
         );
         let cell = r.cell();
         bind_cell!(sqlx::query(&sql), cell)
@@ -373,7 +391,7 @@ async fn add_pending_respondents(
          ON CONFLICT ({CELL_COLUMNS}, school_key)
          DO UPDATE SET n = pending_respondent_counts.n + excluded.n,
              changes = pending_respondent_counts.changes + excluded.changes",
-        value_rows(1, cells.len(), 11)
+        value_rows(1, cells.len(), 12)
     );
     let mut q = sqlx::query(&sql);
     for c in cells {
@@ -385,7 +403,7 @@ async fn add_pending_respondents(
 
 async fn bump_respondents(tx: &mut Tx, c: &Cell, by: i64) -> Result<(), sqlx::Error> {
     let sql = format!(
-        "INSERT INTO respondent_counts ({CELL_COLUMNS}, n) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        "INSERT INTO respondent_counts ({CELL_COLUMNS}, n) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT ({CELL_COLUMNS}) DO UPDATE SET n = respondent_counts.n + excluded.n"
     );
     let q = sqlx::query(&sql);
@@ -407,6 +425,7 @@ struct CountRow {
     innovation: String,
     month: String,
     language: String,
+    round_id: String,
     #[sqlx(default)]
     item_id: String,
     #[sqlx(default)]
@@ -425,6 +444,7 @@ impl CountRow {
             innovation: self.innovation.clone(),
             month: self.month.clone(),
             language: self.language.clone(),
+            round: self.round_id.clone(),
         }
     }
 }
@@ -438,6 +458,7 @@ struct GroupCellRow {
     instrument_version: i64,
     month: String,
     language: String,
+    round_id: String,
     #[sqlx(default)]
     school_key: String,
     n: i64,
@@ -454,6 +475,7 @@ impl GroupCellRow {
             version: self.instrument_version,
             month: self.month,
             language: super::db::stored_language(&self.language)?,
+            round: self.round_id,
             n: self.n,
         })
     }
@@ -469,10 +491,10 @@ struct FinishedRow {
     innovation: String,
     language: String,
     finished_at: String,
+    round_id: Option<String>,
 }
 
-const CELL_COLUMNS: &str =
-    "level, group_key, instrument_id, instrument_version, role, innovation, month, language";
+const CELL_COLUMNS: &str = "level, group_key, instrument_id, instrument_version, role, innovation, month, language, round_id";
 
 /// The aggregates as they are: what each group released plus what waits for its next release
 /// (so equal to [`from_answers`] at every moment).
@@ -528,7 +550,7 @@ pub async fn from_answers(
     })
     .collect();
     let rows: Vec<FinishedRow> = sqlx::query_as(
-        "SELECT id, instrument_id, instrument_version, school_id, role, innovation, language, finished_at FROM reflections WHERE status = $1",
+        "SELECT id, instrument_id, instrument_version, school_id, role, innovation, language, finished_at, round_id FROM reflections WHERE status = $1",
     )
     .bind(Status::Finished.as_str())
     .fetch_all(&db.pool)
@@ -549,6 +571,7 @@ pub async fn from_answers(
             innovation: r.innovation,
             language: answered_in(&r.language),
             finished_at: r.finished_at,
+            round_id: r.round_id,
         };
         let cs = cells(&respondent, &m);
         for c in &cs {

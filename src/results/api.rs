@@ -20,6 +20,7 @@ pub async fn get_results(
     language: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    round: Option<String>,
 ) -> Result<ResultsView, AppError> {
     let state = crate::server::state()?;
     let user = crate::accounts::service::require(&state.db).await?;
@@ -41,6 +42,7 @@ pub async fn get_results(
         language,
         from,
         to,
+        round: round.filter(|r| !r.is_empty()),
     };
     service::view(&state, &user, scope, q).await
 }

@@ -130,7 +130,7 @@ pub async fn run(
         let g = k / (dims[6] * dims[5] * dims[4] * dims[3] * dims[2] * dims[1]);
         let (level, key) = group_key(g);
         rows.push(format!(
-            "('{level}', '{key}', 'leadership-reflection', {}, '{}', '{}', '2026-{:02}', '{}', '{}', '{}', {n})",
+            "('{level}', '{key}', 'leadership-reflection', {}, '{}', '{}', '2026-{:02}', '{}', '', '{}', '{}', {n})",
             loaded.version, ROLES[r], INNOVATIONS[i], m + 1, crate::lang::code(crate::lang::all()[l]), items[it], value_of(v)
         ));
         if rows.len() == 1000 {
@@ -154,7 +154,7 @@ pub async fn run(
         let g = k / (dims[4] * dims[3] * dims[2] * dims[1]);
         let (level, key) = group_key(g);
         rows.push(format!(
-            "('{level}', '{key}', 'leadership-reflection', {}, '{}', '{}', '2026-{:02}', '{}', {n})",
+            "('{level}', '{key}', 'leadership-reflection', {}, '{}', '{}', '2026-{:02}', '{}', '', {n})",
             loaded.version,
             ROLES[r],
             INNOVATIONS[i],
@@ -165,7 +165,7 @@ pub async fn run(
     for g in 0..groups {
         let (level, key) = group_key(g);
         rows.push(format!(
-            "('{level}', '{key}', 'leadership-reflection', {}, '*', '*', '*', '*', {})",
+            "('{level}', '{key}', 'leadership-reflection', {}, '*', '*', '*', '*', '*', {})",
             loaded.version,
             totals[g * (values + 1) + values]
         ));
@@ -178,7 +178,7 @@ pub async fn run(
         let (v, it, g) = (k % values, (k / values) % dims[5], k / (values * dims[5]));
         let (level, key) = group_key(g);
         rows.push(format!(
-            "('{level}', '{key}', 'leadership-reflection', {}, '*', '*', '*', '*', '{}', '{}', {n})",
+            "('{level}', '{key}', 'leadership-reflection', {}, '*', '*', '*', '*', '*', '{}', '{}', {n})",
             loaded.version,
             items[it],
             value_of(v)
@@ -343,9 +343,9 @@ async fn aggregates_insert(
         return Ok(());
     }
     let columns = if table == "answer_counts" {
-        "level, group_key, instrument_id, instrument_version, role, innovation, month, language, item_id, value, n"
+        "level, group_key, instrument_id, instrument_version, role, innovation, month, language, round_id, item_id, value, n"
     } else {
-        "level, group_key, instrument_id, instrument_version, role, innovation, month, language, n"
+        "level, group_key, instrument_id, instrument_version, role, innovation, month, language, round_id, n"
     };
     sqlx::query(&format!(
         "INSERT INTO {table} ({columns}) VALUES {}",
@@ -414,6 +414,7 @@ pub async fn finish(
             innovation: INNOVATIONS[rng.gen_range(0..INNOVATIONS.len())].into(),
             language: crate::lang::all()[language_of_school(school)],
             finished_at: format!("2026-11-{:02}T10:00:00Z", 1 + i % 28),
+            round_id: None,
         };
         let answers: Vec<(String, String)> = items
             .iter()

@@ -26,12 +26,13 @@ fn where_into(
     if f.roles.is_none()
         && f.innovation.is_none()
         && f.language.is_none()
+        && f.round.is_none()
         && f.from.is_none()
         && f.to.is_none()
     {
         // no filter: the group's total rows alone
         let total = super::aggregates::TOTAL;
-        for column in ["role", "innovation", "month", "language"] {
+        for column in ["role", "innovation", "month", "language", "round_id"] {
             sql.bind(&format!(" AND {t}{column} = ?"), total);
         }
     } else {
@@ -45,6 +46,9 @@ fn where_into(
     }
     if let Some(l) = f.language {
         sql.bind(&format!(" AND {t}language = ?"), crate::lang::code(l));
+    }
+    if let Some(r) = &f.round {
+        sql.bind(&format!(" AND {t}round_id = ?"), r);
     }
     if let Some(d) = &f.from {
         sql.bind(&format!(" AND {t}month >= ?"), d);
@@ -79,8 +83,8 @@ pub async fn cells(
     scope: &Scope,
 ) -> Result<Vec<super::privacy::CellCount>, sqlx::Error> {
     let (level, key) = (scope.level(), scope.key());
-    let rows = sqlx::query_as::<_, (String, String, i64, String, String, i64)>(
-        "SELECT role, innovation, instrument_version, month, language, n FROM respondent_counts
+    let rows = sqlx::query_as::<_, (String, String, i64, String, String, String, i64)>(
+        "SELECT role, innovation, instrument_version, month, language, round_id, n FROM respondent_counts
          WHERE instrument_id = $1 AND level = $2 AND group_key = $3 AND month <> '*' AND n > 0",
     )
     .bind(instrument)
@@ -89,13 +93,14 @@ pub async fn cells(
     .fetch_all(&db.pool)
     .await?;
     rows.into_iter()
-        .map(|(role, innovation, version, month, language, n)| {
+        .map(|(role, innovation, version, month, language, round, n)| {
             Ok(super::privacy::CellCount {
                 role: stored_role(&role)?,
                 innovation,
                 version,
                 month,
                 language: stored_language(&language)?,
+                round,
                 n,
             })
         })
@@ -209,6 +214,9 @@ pub async fn text_answers(
     if let Some(l) = f.language {
         sql.bind(" AND r.language = ?", crate::lang::code(l));
     }
+    if let Some(round) = &f.round {
+        sql.bind(" AND r.round_id = ?", round);
+    }
     if let Some(m) = &f.from {
         sql.bind(" AND SUBSTR(r.finished_at, 1, 7) >= ?", m);
     }
@@ -284,9 +292,20 @@ mod tests {
         let sql = group_query("", "i", &Scope::All, &Filter::default());
         assert_eq!(
             sql.text,
-            "instrument_id = $1 AND level = $2 AND group_key = $3 AND role = $4 AND innovation = $5 AND month = $6 AND language = $7"
+            "instrument_id = $1 AND level = $2 AND group_key = $3 AND role = $4 AND innovation = $5 AND month = $6 AND language = $7 AND round_id = $8"
         );
-        assert_eq!(sql.args, text(&["i", "all", "", "*", "*", "*", "*"]));
+        assert_eq!(sql.args, text(&["i", "all", "", "*", "*", "*", "*", "*"]));
+        // a round alone reads the detailed rows of that round
+        let round = Filter {
+            round: Some("r1".into()),
+            ..Default::default()
+        };
+        let sql = group_query("", "i", &Scope::School("s".into()), &round);
+        assert_eq!(
+            sql.text,
+            "instrument_id = $1 AND level = $2 AND group_key = $3 AND month <> '*' AND round_id = $4"
+        );
+        assert_eq!(sql.args, text(&["i", "school", "s", "r1"]));
         // a language alone reads the detailed rows of that language
         let dutch = Filter {
             language: Some(crate::lang::Locale::nl),

@@ -64,6 +64,9 @@ pub struct ResultsQuery {
     /// `YYYY-MM`, inclusive.
     pub from: Option<String>,
     pub to: Option<String>,
+    /// A round of the school (its id); school results only.
+    #[serde(default)]
+    pub round: Option<String>,
 }
 
 pub use crate::values::Withheld;
@@ -121,6 +124,9 @@ pub struct ResultsView {
     /// none did), in the order of `lang::all`: the language filter's options.
     #[serde(default)]
     pub languages: Vec<crate::lang::Locale>,
+    /// A school's rounds (id, the day it was opened), newest first; empty above school level.
+    #[serde(default)]
+    pub rounds: Vec<(String, String)>,
     /// The query after dates were widened to whole periods (see `widened`).
     pub query: ResultsQuery,
     pub widened: bool,

@@ -193,15 +193,29 @@ pub fn ResultsPage() -> impl IntoView {
                 "language",
                 "from",
                 "to",
+                "round",
             ]
             .map(|k| q.get(k)),
         )
     };
     let data = Resource::new(
         args,
-        |(level, key, [instrument, version, role, innovation, language, from, to])| {
+        |(
+            level,
+            key,
+            [
+                instrument,
+                version,
+                role,
+                innovation,
+                language,
+                from,
+                to,
+                round,
+            ],
+        )| {
             get_results(
-                level, key, instrument, version, role, innovation, language, from, to,
+                level, key, instrument, version, role, innovation, language, from, to, round,
             )
         },
     );
@@ -324,6 +338,31 @@ fn Filters(view: ResultsView) -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
+            {(!view.rounds.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="field">
+                            <label for="f-round">{td_string!(l, results.filter_round)}</label>
+                            <select id="f-round" name="round">
+                                <option value="">{td_string!(l, results.round_any)}</option>
+                                {view
+                                    .rounds
+                                    .iter()
+                                    .map(|(id, opened)| {
+                                        view! {
+                                            <option value=id.clone() selected=sel(&q.round, id)>
+                                                {td_string!(
+                                                    l, results.round_option, date = crate::lang::date(l, opened)
+                                                )
+                                                    .to_string()}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                    }
+                })}
             <div class="field">
                 <label for="f-from">{td_string!(l, results.filter_from)}</label>
                 <input

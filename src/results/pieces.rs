@@ -110,9 +110,10 @@ impl Pieces {
         self.size.len()
     }
 
-    /// The piece of each cell with respondents, by role, innovation, version, month and
-    /// language.
-    pub fn by_cell(&self) -> HashMap<(&str, &str, i64, &str, &str), usize> {
+    /// The piece of each cell with respondents, by role, innovation, version, month, language
+    /// and round.
+    #[allow(clippy::type_complexity)]
+    pub fn by_cell(&self) -> HashMap<(&str, &str, i64, &str, &str, &str), usize> {
         self.cells
             .iter()
             .zip(&self.piece)
@@ -124,6 +125,7 @@ impl Pieces {
                         c.version,
                         c.month.as_str(),
                         crate::lang::code(c.language),
+                        c.round.as_str(),
                     ),
                     *p,
                 )
@@ -159,34 +161,48 @@ fn candidates(own: &[CellCount]) -> Vec<ViewFilter> {
     innovations.sort_unstable();
     innovations.dedup();
     let languages = language_options(own);
+    // a school's rounds (cells above school level hold none)
+    let mut rounds: Vec<String> = own
+        .iter()
+        .filter(|c| c.n > 0 && !c.round.is_empty())
+        .map(|c| c.round.clone())
+        .collect();
+    rounds.sort_unstable();
+    rounds.dedup();
     let mut out: Vec<((usize, usize), i64, usize, ViewFilter)> = Vec::new();
     for version in std::iter::once(None).chain(versions.into_iter().map(Some)) {
         for roles in role_options() {
             for innovation in std::iter::once(None).chain(innovations.iter().cloned().map(Some)) {
                 for language in std::iter::once(None).chain(languages.iter().copied().map(Some)) {
-                    let f = ViewFilter {
-                        version,
-                        roles: roles.clone(),
-                        innovation: innovation.clone(),
-                        language,
-                        from: None,
-                        to: None,
-                    };
-                    let dims = usize::from(f.version.is_some())
-                        + usize::from(f.roles.is_some())
-                        + usize::from(f.innovation.is_some())
-                        + usize::from(f.language.is_some());
-                    // among single filters: roles (leaders beside teachers is the comparison
-                    // schools come for), then innovations, then languages, then versions
-                    let kind = match (&f.roles, &f.innovation, &f.language) {
-                        _ if dims != 1 => 0,
-                        (Some(_), _, _) => 0,
-                        (None, Some(_), _) => 1,
-                        (None, None, Some(_)) => 2,
-                        (None, None, None) => 3,
-                    };
-                    let n = super::privacy::count(own, &f);
-                    out.push(((dims, kind), -n, role_rank(&f.roles), f));
+                    for round in std::iter::once(None).chain(rounds.iter().cloned().map(Some)) {
+                        let f = ViewFilter {
+                            version,
+                            roles: roles.clone(),
+                            innovation: innovation.clone(),
+                            language,
+                            round,
+                            from: None,
+                            to: None,
+                        };
+                        let dims = usize::from(f.version.is_some())
+                            + usize::from(f.roles.is_some())
+                            + usize::from(f.innovation.is_some())
+                            + usize::from(f.language.is_some())
+                            + usize::from(f.round.is_some());
+                        // among single filters: roles (leaders beside teachers is the comparison
+                        // schools come for), then rounds (a school's yearly cycle), then
+                        // innovations, then languages, then versions
+                        let kind = match (&f.roles, &f.round, &f.innovation, &f.language) {
+                            _ if dims != 1 => 0,
+                            (Some(_), _, _, _) => 0,
+                            (None, Some(_), _, _) => 1,
+                            (None, None, Some(_), _) => 2,
+                            (None, None, None, Some(_)) => 3,
+                            (None, None, None, None) => 4,
+                        };
+                        let n = super::privacy::count(own, &f);
+                        out.push(((dims, kind), -n, role_rank(&f.roles), f));
+                    }
                 }
             }
         }
@@ -281,6 +297,46 @@ mod tests {
             p.shows(&roles(RoleGroup::Leaders.roles()))
                 && !p.shows(&roles(RoleGroup::Teachers.roles()))
         );
+    }
+
+    #[test]
+    fn a_round_shows_beside_the_school_only_when_the_rest_is_0_or_k() {
+        let in_round = |mut c: CellCount, round: &str| {
+            c.round = round.into();
+            c
+        };
+        let round = |id: &str| ViewFilter {
+            round: Some(id.into()),
+            ..Default::default()
+        };
+        // a round of 5 leaders and 5 teachers, and 7 teachers who used the school code
+        let school = [
+            in_round(cell(R::Headteacher, "x", 1, "2024-01", 5), "r1"),
+            in_round(cell(R::Teacher, "x", 1, "2024-01", 5), "r1"),
+            cell(R::Teacher, "x", 1, "2024-01", 7),
+        ];
+        let p = pieces(&school, 5);
+        assert!(p.shows(&ViewFilter::default()));
+        assert!(p.shows(&round("r1")));
+        // the round's leaders beside its teachers: each a union of pieces of 5
+        let leaders_in_round = ViewFilter {
+            roles: Some(RoleGroup::Leaders.roles().to_vec()),
+            ..round("r1")
+        };
+        assert!(p.shows(&leaders_in_round), "{:?}", p.sizes());
+        assert!(
+            p.sizes().iter().all(|n| *n == 0 || *n >= 5),
+            "{:?}",
+            p.sizes()
+        );
+        // only 2 outside the round: the school minus its round would be those 2
+        let mut few = school.clone();
+        few[2].n = 2;
+        let p = pieces(&few, 5);
+        assert!(p.shows(&ViewFilter::default()));
+        assert!(!p.shows(&round("r1")));
+        // a round of another school holds nobody here
+        assert!(!p.shows(&round("r2")));
     }
 
     #[test]
@@ -439,6 +495,46 @@ mod tests {
             prop_assert_eq!(p.shows(&ViewFilter::default()), total >= k);
             // roles all covered: the role list used by the pages is the one tested here
             prop_assert!(T_ROLES.iter().all(|r| RespondentRole::ALL.contains(r)));
+        }
+
+        /// A school with rounds: the adversary sees every view by role option, round (none, a
+        /// round, another round) and innovation that shows, and combines any number of them: no
+        /// combination isolates 1..k-1 respondents — rounds are a filter like any other.
+        #[test]
+        fn rounds_give_the_adversary_nothing_small(
+            ns in prop::collection::vec(0i64..5, T_ROLES.len() * 3 * 2),
+            k in 3i64..6,
+        ) {
+            const ROUNDS: [&str; 3] = ["", "r1", "r2"];
+            let mut own = Vec::new();
+            let mut it = ns.iter();
+            for r in T_ROLES {
+                for round in ROUNDS {
+                    for i in ["a", "b"] {
+                        let mut c = cell(r, i, 1, "2024-01", *it.next().unwrap());
+                        c.round = round.into();
+                        own.push(c);
+                    }
+                }
+            }
+            let p = pieces(&own, k);
+            let mut views = Vec::new();
+            for roles in role_options() {
+                for round in [None, Some("r1"), Some("r2")] {
+                    for innovation in [None, Some("a"), Some("b")] {
+                        views.push(ViewFilter {
+                            roles: roles.clone(),
+                            round: round.map(str::to_string),
+                            innovation: innovation.map(str::to_string),
+                            ..Default::default()
+                        });
+                    }
+                }
+            }
+            let shown: Vec<ViewFilter> = views.into_iter().filter(|f| p.shows(f)).collect();
+            if let Some(set) = isolated(&own, &shown, k) {
+                prop_assert!(false, "isolated {:?} from {} views", set, shown.len());
+            }
         }
     }
 }

@@ -29,6 +29,9 @@ pub struct CellCount {
     pub month: String,
     /// The language the respondents answered in.
     pub language: Locale,
+    /// The school's round ('' for none; always '' above school level).
+    #[serde(default)]
+    pub round: String,
     pub n: i64,
 }
 
@@ -41,6 +44,9 @@ pub struct ViewFilter {
     pub innovation: Option<String>,
     /// The language answered in.
     pub language: Option<Locale>,
+    /// A school's round (its id).
+    #[serde(default)]
+    pub round: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
 }
@@ -53,6 +59,7 @@ impl ViewFilter {
             && self.language.is_none_or(|l| l == c.language)
             && self.roles.as_ref().is_none_or(|rs| rs.contains(&c.role))
             && self.innovation.as_ref().is_none_or(|i| *i == c.innovation)
+            && self.round.as_ref().is_none_or(|r| *r == c.round)
             && self.from.as_ref().is_none_or(|m| c.month >= *m)
             && self.to.as_ref().is_none_or(|m| c.month <= *m)
     }
@@ -227,6 +234,7 @@ fn covering_filters(support: &[&CellCount]) -> Vec<ViewFilter> {
                         roles: r.clone(),
                         innovation: innovation.clone(),
                         language: *language,
+                        round: None,
                         from: None,
                         to: None,
                     });
@@ -452,6 +460,7 @@ fn every_filter(cells: &[CellCount]) -> Vec<ViewFilter> {
                         roles: roles.clone(),
                         innovation: innovation.clone(),
                         language: *language,
+                        round: None,
                         from: None,
                         to: None,
                     });
@@ -569,6 +578,7 @@ mod tests {
             innovation: innovation.into(),
             version,
             month: month.into(),
+            round: String::new(),
             language: Locale::en,
             n,
         }
@@ -763,6 +773,7 @@ mod tests {
             roles: roles(RoleGroup::Teachers.roles()),
             innovation: Some("coaching".into()),
             language: Some(Locale::cs),
+            round: None,
             from: s("2024-06"),
             to: None,
         };

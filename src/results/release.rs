@@ -34,8 +34,8 @@ pub struct Change {
     pub school: Option<String>,
 }
 
-/// A cell's key: role, innovation, version, month, language.
-type Key<'a> = (&'a str, &'a str, i64, &'a str, &'a str);
+/// A cell's key: role, innovation, version, month, language, round.
+type Key<'a> = (&'a str, &'a str, i64, &'a str, &'a str, &'a str);
 
 fn key(c: &CellCount) -> Key<'_> {
     (
@@ -44,6 +44,7 @@ fn key(c: &CellCount) -> Key<'_> {
         c.version,
         &c.month,
         crate::lang::code(c.language),
+        &c.round,
     )
 }
 

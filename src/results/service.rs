@@ -87,6 +87,11 @@ pub fn filter_of(q: &ResultsQuery) -> AppResult<ViewFilter> {
             Some(_) => Err(AppError::invalid("Give months as YYYY-MM, e.g. 2026-09.")),
         }
     };
+    let round = match q.round.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        None => None,
+        Some(r) if uuid::Uuid::parse_str(r).is_ok() => Some(r.to_lowercase()),
+        Some(_) => return Err(AppError::invalid("There is no such round.")),
+    };
     let (from, to) = (month(&q.from)?, month(&q.to)?);
     if let (Some(a), Some(b)) = (&from, &to)
         && a > b
@@ -100,6 +105,7 @@ pub fn filter_of(q: &ResultsQuery) -> AppResult<ViewFilter> {
         roles,
         innovation,
         language,
+        round,
         from,
         to,
     })
@@ -496,6 +502,10 @@ pub async fn view(
     let (title, up) = authorise(state, user, &scope).await?;
     let (instrument_id, inst) = instrument(state, &q)?;
     let f = filter_of(&q)?;
+    // rounds belong to a school
+    if f.round.is_some() && !matches!(scope, Scope::School(_)) {
+        return Err(AppError::invalid("There is no such round."));
+    }
     let cells = group_cells(state, &instrument_id, &scope, &up).await?;
     let decided = decide(state, &instrument_id, &scope, &cells, &f).await?;
     let widened = decided.filter.from != f.from || decided.filter.to != f.to;
@@ -592,7 +602,12 @@ pub async fn view(
         .copied()
         .filter(|l| answered.contains(l) || f.language == Some(*l))
         .collect();
+    let rounds = match &scope {
+        Scope::School(id) => crate::rounds::service::of_school(&state.db, id).await?,
+        _ => Vec::new(),
+    };
     Ok(ResultsView {
+        rounds,
         title,
         path,
         instrument_title: inst.title.clone(),

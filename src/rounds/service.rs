@@ -101,6 +101,19 @@ fn instrument_title(state: &AppState, id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
+/// A school's rounds for the results pages' round filter: (id, the day it was opened), newest
+/// first.
+pub async fn of_school(
+    db: &crate::server::db::Db,
+    school: &str,
+) -> AppResult<Vec<(String, String)>> {
+    Ok(db::of_schools(&db.pool, Some(&[school.to_string()]))
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.created_at.chars().take(10).collect()))
+        .collect())
+}
+
 /// A group link as a whole URL.
 pub fn link_url(base: &str, token: &str) -> String {
     format!("{base}/g/{token}")

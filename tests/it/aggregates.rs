@@ -332,9 +332,21 @@ async fn counts_from_before_languages_are_english(app: &mut common::TestApp) {
     .await
     .unwrap();
     assert_eq!(n, 7);
+    // and migration 0016 puts them outside any round: '' in detail rows, '*' in total rows
+    for table in ["respondent_counts", "pending_answer_counts"] {
+        let mut rows: Vec<(String, String)> =
+            sqlx::query_as(&format!("SELECT month, round_id FROM {table}"))
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        rows.sort();
+        assert_eq!(rows[0], ("*".to_string(), "*".to_string()), "{table}");
+        assert_eq!(rows[1].1, "", "{table}");
+    }
     // the language is part of the key: the same cell in Dutch is a row of its own
     sqlx::query(&format!(
-        "INSERT INTO respondent_counts VALUES ({group}, 'teacher', 'pln', '2026-11', 'nl', 1)"
+        "INSERT INTO respondent_counts (level, group_key, instrument_id, instrument_version, role, innovation, month, language, round_id, n)
+         VALUES ({group}, 'teacher', 'pln', '2026-11', 'nl', '', 1)"
     ))
     .execute(&pool)
     .await

@@ -498,7 +498,121 @@ async fn participation_shows_in_bands_and_rounds_close(app: &mut common::TestApp
     );
 }
 
+async fn results_can_be_filtered_by_round(app: &mut common::TestApp) {
+    use reflect::results::aggregates;
+    use reflect::results::model::{Gap, ResultsView};
+    common::add_school(app, SCHOOL, "AAAABBBB", "nl").await;
+    app.sign_in_as("c1@x.org", "coordinator", Some(SCHOOL))
+        .await;
+    let id: String = open(app, &[]).await.json();
+    let r = round(app, &id).await;
+    let (leaders, teachers) = (link(&r, RoleGroup::Leaders), link(&r, RoleGroup::Teachers));
+    app.sign_out_locally();
+    let pages = common::leadership(app).categories.len();
+    // the round: 5 leaders answering 2, 5 teachers answering 4, through the group links
+    for (link, role, value) in [(&leaders, "headteacher", "2"), (&teachers, "teacher", "4")] {
+        for _ in 0..5 {
+            let token: String = start(app, link, role, "").await.json();
+            common::answer_pages(app, &token, pages, |_, _, _| value.into()).await;
+        }
+    }
+    // 6 teachers of the school outside the round (the school code), answering 1
+    for _ in 0..6 {
+        common::leadership_reflection(app, &[("school_code", "AAAABBBB")], 99, |_, _, _| {
+            "1".into()
+        })
+        .await;
+    }
+    // the running aggregates hold the round in the school's cells, as a rebuild does
+    let stored = aggregates::stored(&app.state.db).await.unwrap();
+    let fresh = aggregates::from_answers(&app.state.db, &app.state.instruments)
+        .await
+        .unwrap();
+    assert_eq!(stored, fresh);
+    assert!(
+        stored
+            .respondents
+            .keys()
+            .any(|c| c.level == "school" && c.round == id)
+    );
+    assert!(
+        stored
+            .respondents
+            .keys()
+            .all(|c| c.level == "school" || c.round.is_empty() || c.round == "*"),
+        "rounds only in a school's cells"
+    );
+    common::release_all(app).await;
+
+    app.sign_in_as("c1b@x.org", "coordinator", Some(SCHOOL))
+        .await;
+    let app: &common::TestApp = app;
+    let results = |round: &str| {
+        let round = round.to_string();
+        async move {
+            let r = app
+                .call(
+                    "get_results",
+                    &[("level", "school"), ("key", SCHOOL), ("round", &round)],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            r.json::<ResultsView>()
+        }
+    };
+    let whole = results("").await;
+    assert_eq!(whole.results.as_ref().unwrap().respondents, 16);
+    assert_eq!(
+        whole.rounds,
+        vec![(id.clone(), r.created_at[..10].to_string())]
+    );
+    let in_round = results(&id).await;
+    assert_eq!(in_round.withheld, None);
+    let shown = in_round.results.as_ref().unwrap();
+    assert_eq!(shown.respondents, 10, "only the round's reflections");
+    let mean = shown.categories[0].estimate.unwrap().mean;
+    assert!(
+        (mean - 3.0).abs() < 1e-9,
+        "(5 × 2 + 5 × 4) / 10, not the others' 1: {mean}"
+    );
+    // leaders beside teachers within the round
+    match &in_round.gap {
+        Gap::Shown(rows) => {
+            assert_eq!(rows[0].leaders, Some(2.0));
+            assert_eq!(rows[0].teachers, Some(4.0));
+        }
+        other => panic!("the gap within the round: {other:?}"),
+    }
+    assert_eq!(in_round.query.round.as_deref(), Some(id.as_str()));
+    // the page offers the round as a filter
+    let page = app
+        .get(&format!("/results/school/{SCHOOL}?round={id}"))
+        .await;
+    assert!(
+        page.body.contains(&format!("value=\"{id}\"")),
+        "{}",
+        page.body
+    );
+    // a round elsewhere than a school's page, or not a round id: refused
+    let r = app
+        .call("get_results", &[("level", "all"), ("round", &id)])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .call(
+            "get_results",
+            &[("level", "school"), ("key", SCHOOL), ("round", "nope")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // a round of another school holds nobody here
+    let other = uuid::Uuid::new_v4().to_string();
+    let view = results(&other).await;
+    assert!(view.results.is_none(), "{:?}", view.withheld);
+}
+
 on_both_backends!(
+    results_can_be_filtered_by_round,
     coordinators_open_rounds_for_their_own_school,
     group_links_fill_in_school_and_role,
     invitation_codes_start_one_reflection_each,
