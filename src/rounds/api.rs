@@ -83,6 +83,18 @@ pub async fn revoke_round_link(id: String, group: String) -> Result<(), AppError
     crate::server::forms::respond_to_form(result, |_| back.clone(), &back, "error")
 }
 
+/// Withdraws a group's unused invitation codes.
+#[server(endpoint = "withdraw_invitations")]
+pub async fn withdraw_invitations(id: String, group: String) -> Result<(), AppError> {
+    let back = format!("/rounds/{}", urlencoding::encode(&id));
+    let result = async {
+        let (state, user) = coordinator().await?;
+        service::withdraw(&state, &user, &id, &group).await
+    }
+    .await;
+    crate::server::forms::respond_to_form(result, |_| back.clone(), &back, "error")
+}
+
 /// What a group link opens (no account needed).
 #[server(endpoint = "get_round_link")]
 pub async fn get_round_link(link: String) -> Result<LinkView, AppError> {

@@ -187,6 +187,24 @@ pub async fn add_invitations(
     Ok(())
 }
 
+/// Withdraws every unused code of a group: they are marked used, so none can start a reflection
+/// and the number of codes made stays as it was (deleting them would leave the number used, an
+/// exact count of starts, on the round page).
+pub async fn withdraw_unused(
+    pool: &AnyPool,
+    id: &str,
+    group: RoleGroup,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE round_invitations SET used = 1 WHERE round_id = $1 AND role_group = $2 AND used = 0",
+    )
+    .bind(id)
+    .bind(group.as_str())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 /// Marks an unused invitation code of the round's group as used; whether there was one.
 pub async fn use_invitation(
     tx: &mut Tx,

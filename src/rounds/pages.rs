@@ -204,18 +204,21 @@ pub fn RoundPage() -> impl IntoView {
     let params = use_params_map();
     let close = ServerAction::<CloseRound>::new();
     let revoke = ServerAction::<RevokeRoundLink>::new();
+    let withdraw = ServerAction::<WithdrawInvitations>::new();
     let close_error = form_error(close.value(), "error");
     let revoke_error = form_error(revoke.value(), "error");
-    let error = move || close_error().or_else(revoke_error);
+    let withdraw_error = form_error(withdraw.value(), "error");
+    let error = move || close_error().or_else(revoke_error).or_else(withdraw_error);
     let data = Resource::new(
         move || {
             (
                 params.read().get("id").unwrap_or_default(),
                 close.version().get(),
                 revoke.version().get(),
+                withdraw.version().get(),
             )
         },
-        |(id, _, _)| get_round(id),
+        |(id, _, _, _)| get_round(id),
     );
     view! {
         <Loaded
@@ -249,6 +252,7 @@ pub fn RoundPage() -> impl IntoView {
                         .map(|g| {
                             let (id, group) = (r.id.clone(), g.group.as_str());
                             let revoke_id = id.clone();
+                            let withdraw_id = id.clone();
                             let field = format!("link-{group}");
                             view! {
                                 <section class="round-group">
@@ -307,6 +311,18 @@ pub fn RoundPage() -> impl IntoView {
                                                         {td_string!(l, rounds.codes_button)}
                                                     </button>
                                                 </form>
+                                                {(g.invitations > 0)
+                                                    .then(|| {
+                                                        view! {
+                                                            <ActionForm action=withdraw attr:class="inline-form">
+                                                                <input type="hidden" name="id" value=withdraw_id.clone() />
+                                                                <input type="hidden" name="group" value=group />
+                                                                <button type="submit">
+                                                                    {td_string!(l, rounds.withdraw_button)}
+                                                                </button>
+                                                            </ActionForm>
+                                                        }
+                                                    })}
                                             }
                                         })}
                                 </section>

@@ -275,6 +275,21 @@ pub async fn revoke(state: &AppState, user: &CurrentUser, id: &str, group: &str)
     Ok(())
 }
 
+/// Withdraws a group's unused invitation codes (printed codes that were never handed out, or a
+/// lost sheet): they no longer start a reflection.
+pub async fn withdraw(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    group: &str,
+) -> AppResult<()> {
+    let r = own(state, user, id).await?;
+    let group =
+        RoleGroup::parse(group).ok_or_else(|| AppError::invalid("Choose leaders or teachers."))?;
+    db::withdraw_unused(&state.db.pool, &r.id, group).await?;
+    Ok(())
+}
+
 /// Makes `count` one-time invitation codes for a group of an open round and returns them: the
 /// only time they are shown (only their hashes are stored).
 pub async fn make_invitations(

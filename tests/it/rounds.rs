@@ -400,6 +400,44 @@ async fn invitation_codes_start_one_reflection_each(app: &mut common::TestApp) {
             .await,
         2
     );
+    // the teachers' unused codes withdrawn (a lost sheet): they start nothing, the leaders' still
+    // do, and the number made stays (the number used would be an exact count of starts)
+    let shared: &common::TestApp = app;
+    let withdraw = |group: &'static str| {
+        let id = id.clone();
+        async move {
+            shared
+                .call("withdraw_invitations", &[("id", &id), ("group", group)])
+                .await
+        }
+    };
+    assert_eq!(withdraw("teachers").await.status, StatusCode::UNAUTHORIZED);
+    app.sign_in_as("c1b@x.org", "coordinator", Some(SCHOOL))
+        .await;
+    assert_eq!(
+        withdraw("pupils").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let r = withdraw("teachers").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let made: Vec<i64> = round(app, &id)
+        .await
+        .groups
+        .iter()
+        .map(|g| g.invitations)
+        .collect();
+    assert_eq!(made, vec![2, 3]);
+    app.sign_out_locally();
+    for code in &teacher_codes[1..] {
+        let r = start(app, &teachers, "teacher", code).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    }
+    assert_eq!(
+        start(app, &leaders, "deputy", &leader_codes[1])
+            .await
+            .status,
+        StatusCode::OK
+    );
     // nothing stored joins a code to a reflection: the invitations hold only round, group, hash
     // and a used mark (no time, no id), and the reflections nothing of the code
     let columns = |table: &str| match app.backend {
