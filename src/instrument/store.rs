@@ -3,7 +3,6 @@ use super::Instrument;
 pub use super::parse::{FileError, parse_instrument, parse_translation};
 use super::translate::{self, Translation};
 use crate::server::db::Db;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -275,10 +274,7 @@ impl Registry {
 
 fn content_hash(inst: &Instrument) -> String {
     let json = serde_json::to_vec(inst).unwrap_or_default();
-    Sha256::digest(&json)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::server::sha256_hex(&json)
 }
 
 /// Stores the file instruments as versions: unchanged → same version; changed and the stored

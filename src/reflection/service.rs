@@ -8,7 +8,6 @@ use crate::i18n::td_string;
 use crate::instrument::{Instrument, ItemType, ParsedAnswer};
 use crate::results::aggregates;
 use crate::server::AppState;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -36,18 +35,12 @@ pub fn list_instruments(state: &AppState, lang: crate::lang::Locale) -> Vec<Inst
 
 /// A new private token: 192 random bits from the OS generator, hex encoded.
 fn new_token() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 24];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::server::random_hex::<24>()
 }
 
 /// Only the hash of a token is stored, so the database alone cannot open anyone's reflection.
 pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::server::sha256_hex(token.as_bytes())
 }
 
 fn well_formed_token(token: &str) -> bool {

@@ -134,35 +134,30 @@ pub async fn replace_link(
     Ok(())
 }
 
-/// Per group: reflections started and finished in the round.
+/// Per role: reflections started and finished in the round.
 pub async fn participation(
     pool: &AnyPool,
     id: &str,
-    group: RoleGroup,
-) -> Result<(i64, i64), sqlx::Error> {
-    let mut sql = crate::server::db::Sql::new(&format!(
-        "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(CASE WHEN status = '{}' THEN 1 ELSE 0 END), 0) AS BIGINT)
-         FROM reflections WHERE ",
+) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT role, CAST(COUNT(*) AS BIGINT),
+             CAST(COALESCE(SUM(CASE WHEN status = '{}' THEN 1 ELSE 0 END), 0) AS BIGINT)
+         FROM reflections WHERE round_id = $1 GROUP BY role",
         Status::Finished.as_str()
-    ));
-    sql.bind("round_id = ?", id)
-        .push(" AND ")
-        .bind_in("role", group.roles());
-    sql.query_as::<(i64, i64)>().fetch_one(pool).await
+    ))
+    .bind(id)
+    .fetch_all(pool)
+    .await
 }
 
-/// Invitation codes made for a group of a round.
-pub async fn invitations_made(
-    pool: &AnyPool,
-    id: &str,
-    group: RoleGroup,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM round_invitations WHERE round_id = $1 AND role_group = $2",
+/// Per group: invitation codes made for the round.
+pub async fn invitations_made(pool: &AnyPool, id: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT role_group, CAST(COUNT(*) AS BIGINT) FROM round_invitations WHERE round_id = $1
+         GROUP BY role_group",
     )
     .bind(id)
-    .bind(group.as_str())
-    .fetch_one(pool)
+    .fetch_all(pool)
     .await
 }
 

@@ -22,10 +22,7 @@ pub struct NewRound<'a> {
 
 /// A new unguessable group link token (32 hex digits).
 fn new_link() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::server::random_hex::<16>()
 }
 
 /// A date as typed (`YYYY-MM-DD`), or none for an empty field.
@@ -228,9 +225,14 @@ pub async fn open(state: &AppState, user: &CurrentUser, n: NewRound<'_>) -> AppR
 pub async fn get(state: &AppState, base: &str, user: &CurrentUser, id: &str) -> AppResult<Round> {
     let r = own(state, user, id).await?;
     let k = state.config.min_group_size;
+    let per_role = db::participation(&state.db.pool, &r.id).await?;
+    let made = db::invitations_made(&state.db.pool, &r.id).await?;
     let mut groups = Vec::new();
     for group in RoleGroup::ALL {
-        let (started, finished) = db::participation(&state.db.pool, &r.id, group).await?;
+        let (started, finished) = per_role
+            .iter()
+            .filter(|(role, _, _)| group.members().contains(&role.as_str()))
+            .fold((0, 0), |(s, f), (_, s1, f1)| (s + s1, f + f1));
         let link = match group {
             RoleGroup::Leaders => &r.leaders_link,
             RoleGroup::Teachers => &r.teachers_link,
@@ -240,7 +242,10 @@ pub async fn get(state: &AppState, base: &str, user: &CurrentUser, id: &str) -> 
             started: Band::of(started, k),
             finished: Band::of(finished, k),
             link: link_url(base, link),
-            invitations: db::invitations_made(&state.db.pool, &r.id, group).await?,
+            invitations: made
+                .iter()
+                .find(|(g, _)| g == group.as_str())
+                .map_or(0, |(_, n)| *n),
         });
     }
     Ok(Round {
@@ -353,11 +358,7 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 /// The stored form of an invitation code as typed (separators and case ignored).
 pub fn invitation_hash(typed: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(crate::schools::codes::normalise(typed).as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::server::sha256_hex(crate::schools::codes::normalise(typed).as_bytes())
 }
 
 fn closed_link() -> AppError {

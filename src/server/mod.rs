@@ -177,6 +177,26 @@ pub fn now() -> String {
         .unwrap_or_default()
 }
 
+/// `bytes` in lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of `data` in lower-case hex: what is stored of a private token or an invitation
+/// code, and an instrument's content hash.
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(data))
+}
+
+/// `N` random bytes from the operating system in lower-case hex: an unguessable token.
+pub fn random_hex<const N: usize>() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; N];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
 /// Today's date (UTC) as `YYYY-MM-DD`.
 pub fn today() -> String {
     now().chars().take(10).collect()
