@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 
 /// English first: the source language, and the fallback that must never be needed.
 const LANGUAGES: [&str; 6] = ["en", "nl", "cs", "sl", "es", "sv"];
-const NAMESPACES: [&str; 8] = [
+const NAMESPACES: [&str; 9] = [
     "common",
     "errors",
     "export",
     "reflection",
+    "report",
     "results",
     "rounds",
     "staff",

@@ -133,6 +133,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
                     <Route path=path!("/rounds") view=RoundsPage ssr=SsrMode::Async />
                     <Route path=path!("/rounds/:id") view=RoundPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/rounds/:id/report")
+                        view=crate::results::report_page::ReportPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/g/:link") view=GroupLinkPage ssr=SsrMode::Async />
                     <Route path=path!("/export") view=ExportPage ssr=SsrMode::Async />
                     <Route path=path!("/results") view=ResultsIndexPage ssr=SsrMode::Async />

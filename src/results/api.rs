@@ -63,3 +63,11 @@ pub async fn compare_countries(instrument: Option<String>) -> Result<CountryComp
     crate::accounts::service::require(&state.db).await?;
     service::by_country(&state, instrument.filter(|i| !i.is_empty())).await
 }
+
+/// A round's school report (its coordinators and administrators only).
+#[server(endpoint = "get_round_report")]
+pub async fn get_round_report(id: String) -> Result<RoundReport, AppError> {
+    let state = crate::server::state()?;
+    let user = crate::accounts::service::require(&state.db).await?;
+    super::report::build(&state, &user, &id).await
+}

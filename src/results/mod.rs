@@ -19,6 +19,11 @@ pub mod pieces;
 pub mod privacy;
 pub mod release;
 #[cfg(feature = "ssr")]
+pub mod report;
+pub mod report_page;
+#[cfg(feature = "ssr")]
+pub mod report_pdf;
+#[cfg(feature = "ssr")]
 pub mod service;
 pub mod span;
 pub mod stats;

@@ -294,3 +294,88 @@ mod tests {
         assert_eq!(Scope::parse("planet", "x".into()), None);
     }
 }
+
+/// A school's report on one round (`/rounds/:id/report`, and as PDF): shown once the round has
+/// closed, from what its groups have released, under every rule of the results pages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundReport {
+    pub round_id: String,
+    pub school: String,
+    pub instrument_title: String,
+    /// The innovation focus in words.
+    pub innovation: String,
+    /// The day the round was opened, its first and its last day (`YYYY-MM-DD`).
+    pub opened_on: String,
+    pub opens_on: Option<String>,
+    pub closes_on: Option<String>,
+    pub k: i64,
+    pub status: ReportStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ReportStatus {
+    /// The round still runs: its report comes when it closes.
+    NotClosed,
+    /// The round's figures may not show (too few, or they would reveal a smaller group).
+    Withheld(Withheld),
+    Ready(Box<ReportBody>),
+}
+
+/// A column of figures beside the round's: a group's respondents and, per category of
+/// [`ReportBody::categories`], its estimate; or why it does not show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportColumn {
+    pub name: String,
+    pub respondents: i64,
+    pub withheld: Option<Withheld>,
+    pub estimates: Vec<Option<super::stats::Estimate>>,
+}
+
+/// One category of the report: the round's figure, leaders', teachers' and the gap between
+/// them (teachers minus leaders, as on the results pages), each with its 95% interval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportCategory {
+    pub id: String,
+    pub title: String,
+    pub all: Option<super::stats::Estimate>,
+    pub leaders: Option<super::stats::Estimate>,
+    pub teachers: Option<super::stats::Estimate>,
+    pub gap: Option<super::stats::Estimate>,
+}
+
+/// The category that needs most work (several when the data cannot tell them apart), and the
+/// statements behind it with the round's mean for each, lowest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Weakest {
+    pub title: String,
+    pub estimate: Option<super::stats::Estimate>,
+    pub statements: Vec<(String, f64)>,
+}
+
+/// The previous round of the school on the same questionnaire, and the change per category
+/// (this round minus that one, with its 95% interval).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviousRound {
+    pub opened_on: String,
+    pub column: ReportColumn,
+    pub change: Vec<Option<super::stats::Estimate>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportBody {
+    pub respondents: i64,
+    /// Leaders and teachers: respondents, or why the group does not show on its own.
+    pub leaders: Result<i64, Withheld>,
+    pub teachers: Result<i64, Withheld>,
+    /// The labels of the scale the categories are on (1 = the first).
+    pub scale_labels: Vec<String>,
+    /// The categories on the ranking scale, in the questionnaire's order.
+    pub categories: Vec<ReportCategory>,
+    pub weakest: Vec<Weakest>,
+    /// The school's network, its country and everyone, where each may show.
+    pub comparison: Vec<ReportColumn>,
+    pub previous: Option<PreviousRound>,
+    pub free_text: FreeText,
+    /// When the school last released its figures (RFC 3339).
+    pub released_at: Option<String>,
+}

@@ -881,7 +881,7 @@ fn CategorySection(
 }
 
 #[component]
-fn FreeTextSection(text: FreeText) -> impl IntoView {
+pub(crate) fn FreeTextSection(text: FreeText) -> impl IntoView {
     let l = crate::lang::current();
     match text {
         FreeText::NoQuestions => ().into_any(),

@@ -70,6 +70,30 @@ impl Estimate {
     }
 }
 
+/// The difference `a − b` of two independent groups' means, with its 95% interval: the two
+/// standard errors combined, and Student's t with the smaller group's degrees of freedom (a
+/// cautious stand-in for Welch's). Unknown when either interval is (fewer than two units).
+pub fn difference(a: &Estimate, b: &Estimate) -> Estimate {
+    let mean = a.mean - b.mean;
+    let n = a.n.min(b.n);
+    let se = |e: &Estimate| (e.high - e.mean) / t95(e.n - 1);
+    if a.n < 2 || b.n < 2 || !a.high.is_finite() || !b.high.is_finite() {
+        return Estimate {
+            mean,
+            low: f64::NEG_INFINITY,
+            high: f64::INFINITY,
+            n,
+        };
+    }
+    let half = t95(n - 1) * (se(a).powi(2) + se(b).powi(2)).sqrt();
+    Estimate {
+        mean,
+        low: mean - half,
+        high: mean + half,
+        n,
+    }
+}
+
 /// Two-sided 95% quantile of Student's t with `df` degrees of freedom.
 pub fn t95(df: i64) -> f64 {
     const TABLE: [f64; 30] = [
@@ -238,5 +262,29 @@ mod tests {
         a.add(2, 5);
         a.add(9, 5);
         assert_eq!(a.n(), 15);
+    }
+
+    #[test]
+    fn a_difference_of_means_combines_both_errors() {
+        // 1..=5 once each: mean 3, variance 2.5, standard error √0.5; five 2s: no spread
+        let a = estimate(dist(&[1, 1, 1, 1, 1]).moments(), 5).unwrap();
+        let b = estimate(dist(&[0, 5, 0, 0, 0]).moments(), 5).unwrap();
+        let d = difference(&a, &b);
+        assert!((d.mean - 1.0).abs() < 1e-9);
+        let half = t95(4) * 0.5f64.sqrt();
+        assert!((d.high - d.mean - half).abs() < 1e-9, "{d:?}");
+        assert!((d.mean - d.low - half).abs() < 1e-9, "{d:?}");
+        // the same group twice: √2 times one standard error, and the mean difference 0
+        let same = difference(&a, &a);
+        assert!(same.mean.abs() < 1e-12);
+        assert!((same.high - t95(4) * 1.0).abs() < 1e-9, "{same:?}");
+        // the smaller group's degrees of freedom
+        let c = estimate(dist(&[1, 1, 1, 1, 1, 1, 1, 1, 1, 1]).moments(), 10).unwrap();
+        assert_eq!(difference(&c, &a).n, 5);
+        // one unit: nothing is known about the spread
+        let one = estimate(dist(&[0, 0, 1]).moments(), 1).unwrap();
+        let unknown = difference(&a, &one);
+        assert!(unknown.low.is_infinite() && unknown.high.is_infinite());
+        assert!((unknown.mean - 0.0).abs() < 1e-12);
     }
 }

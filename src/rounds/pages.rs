@@ -329,6 +329,26 @@ pub fn RoundPage() -> impl IntoView {
                             }
                         })
                         .collect_view()}
+                    <section class="round-report">
+                        <h2>{td_string!(l, rounds.report_heading)}</h2>
+                        {if r.state == RoundState::Closed {
+                            view! {
+                                <p>
+                                    <a href=format!("/rounds/{id}/report")>
+                                        {td_string!(l, rounds.report_open)}
+                                    </a>
+                                    " · "
+                                    <a href=format!("/rounds/{id}/report.pdf") download="">
+                                        {td_string!(l, rounds.report_pdf)}
+                                    </a>
+                                </p>
+                            }
+                                .into_any()
+                        } else {
+                            view! { <p class="help">{td_string!(l, rounds.report_later)}</p> }
+                                .into_any()
+                        }}
+                    </section>
                     {(r.state != RoundState::Closed)
                         .then(|| {
                             view! {

@@ -265,6 +265,28 @@ pub async fn get(state: &AppState, base: &str, user: &CurrentUser, id: &str) -> 
     })
 }
 
+/// A round for its report, and the school's previous round on the same questionnaire: the
+/// newest one that had closed by the time this one was opened (id, the day it was opened).
+pub async fn for_report(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> AppResult<(Round, Option<(String, String)>)> {
+    let round = get(state, "", user, id).await?;
+    let opened = round.created_at.get(..10).unwrap_or_default();
+    let previous = db::of_schools(&state.db.pool, Some(&[round.school_id.clone()]))
+        .await?
+        .into_iter()
+        .find(|r| {
+            r.id != round.id
+                && r.instrument_id == round.instrument_id
+                && (r.closed_at.as_deref().is_some_and(|c| c <= round.created_at.as_str())
+                    || r.closes_on.as_deref().is_some_and(|d| d < opened))
+        })
+        .map(|r| (r.id, r.created_at.chars().take(10).collect()));
+    Ok((round, previous))
+}
+
 pub async fn close(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<()> {
     let r = own(state, user, id).await?;
     db::close(&state.db.pool, &r.id, &crate::server::now()).await?;

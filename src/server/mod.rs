@@ -353,6 +353,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", axum::routing::get(health::healthz))
         .route("/readyz", axum::routing::get(health::readyz))
         .route(
+            "/rounds/{id}/report.pdf",
+            axum::routing::get(crate::results::report::pdf),
+        )
+        .route(
             "/rounds/{id}/invitations",
             axum::routing::post(crate::rounds::invitations::make),
         )

@@ -17,6 +17,7 @@ mod languages;
 mod operations;
 mod reflection;
 mod results;
+mod report;
 mod retake;
 mod rounds;
 mod validators;
