@@ -1,4 +1,5 @@
-import { test, expect, Browser, Page, TestInfo } from '@playwright/test';
+import { test, expect, APIRequestContext, Browser, Page, TestInfo } from '@playwright/test';
+import { readFileSync } from 'fs';
 import { answerPage, hydrated, open, ready, signIn } from './helpers';
 
 const ADMIN = process.env.REFLECT_ADMIN_EMAIL ?? 'admin@e2e.test';
@@ -104,4 +105,88 @@ test('a coordinator opens a round with invitations; teachers start through the g
   await expect(latePage.getByText('This round is closed: it accepts no new reflections.')).toBeVisible();
   await expect(latePage.getByRole('button', { name: 'Start the reflection' })).toHaveCount(0);
   await late.close();
+});
+
+/** One finished reflection through a group link, with the same server functions the pages use. */
+async function throughLink(api: APIRequestContext, link: string, role: string, value: string) {
+  const token = link.split('/g/')[1];
+  const started = await api.post('/api/start_from_link', {
+    form: { link: token, role, invitation: '', consent: 'yes' },
+    headers: { Accept: 'application/json' },
+  });
+  expect(started.status(), await started.text()).toBe(200);
+  const reflection: string = await started.json();
+  for (let index = 1; index <= 4; index++) {
+    const view = await (await api.post('/api/get_category', { form: { token: reflection, index: String(index) } })).json();
+    const form: Record<string, string> = { token: reflection, index: String(index), go: index === 4 ? 'finish' : 'next' };
+    for (const sub of view.category.subcategories) for (const item of sub.items) form[`answers[${item.id}]`] = value;
+    const saved = await api.post('/api/submit_category', { form, headers: { Accept: 'application/json' } });
+    expect(saved.status(), await saved.text()).toBe(200);
+  }
+}
+
+test('five leaders and five teachers answer through the group links; the coordinator closes the round and downloads the school report', async ({ page, browser, request }, info) => {
+  test.skip(!PASSWORD, 'REFLECT_ADMIN_PASSWORD is set by scripts/test.sh');
+  test.setTimeout(180_000);
+  const run = info.project.name;
+  const school = `Rowan School ${run}`;
+  const coordinator = `report-${run}@e2e.test`;
+
+  await signIn(page, info, ADMIN, PASSWORD, '/admin');
+  await schoolWithCoordinator(page, info, school, coordinator);
+  await page.context().clearCookies();
+  await signIn(page, info, coordinator, COORDINATOR_PASSWORD, '/rounds');
+  await ready(page, info);
+  await page.getByLabel('School', { exact: true }).selectOption({ label: school });
+  await page.getByLabel('Questionnaire').selectOption('leadership-reflection');
+  await page.getByLabel('Data use').check();
+  await page.getByRole('button', { name: 'Open the round' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `${school}: Leadership reflection` })).toBeVisible();
+  await ready(page, info);
+  const roundUrl = page.url();
+  const leaders = await page.getByLabel('Group link').nth(0).inputValue();
+  const teachers = await page.getByLabel('Group link').nth(1).inputValue();
+  // no report while the round runs
+  await expect(page.getByText(/The school report is ready once the round has closed/)).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Open the school report' })).toHaveCount(0);
+
+  for (let i = 0; i < 5; i++) await throughLink(request, leaders, 'headteacher', '2');
+  for (let i = 0; i < 5; i++) await throughLink(request, teachers, 'teacher', '4');
+
+  await open(page, info, roundUrl);
+  await expect(page.locator('section.round-group').nth(0).locator('dd').nth(1)).toHaveText('5 or more');
+  await page.getByRole('button', { name: 'Close the round now' }).click();
+  await expect(page.getByRole('status')).toContainText('Closed');
+  await page.getByRole('link', { name: 'Open the school report' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `School report: ${school}` })).toBeVisible();
+  await ready(page, info);
+  await expect(page.getByText('Respondents: 10 (leaders: 5; teachers: 5).')).toBeVisible();
+  // the chart's table: leaders 2, teachers 4, the gap 2 (no spread, so no interval to speak of)
+  const table = page.locator('#report-categories table');
+  await expect(table.getByRole('columnheader', { name: 'Leaders' })).toBeVisible();
+  await expect(table.getByRole('row').nth(1)).toContainText('3.00');
+  await expect(table.getByRole('row').nth(1)).toContainText('2.00');
+  await expect(table.getByRole('row').nth(1)).toContainText('4.00');
+  await expect(table.getByRole('row').nth(1)).toContainText('+2.00');
+  await expect(page.getByRole('heading', { level: 2, name: 'Needs most work' })).toBeVisible();
+  await expect(page.getByText(/This is the school's first round on this questionnaire/)).toBeVisible();
+  // fits a phone too
+  const phone = await browser.newContext({ javaScriptEnabled: hydrated(info), viewport: { width: 320, height: 640 }, storageState: await page.context().storageState() });
+  const small = await phone.newPage();
+  await open(small, info, page.url());
+  await expect(small.getByRole('heading', { level: 1, name: `School report: ${school}` })).toBeVisible();
+  const overflow = await small.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await phone.close();
+
+  // the PDF to share
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download as PDF' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^report-\d{4}-\d{2}-\d{2}\.pdf$/);
+  const file = await download.path();
+  const bytes = readFileSync(file!);
+  expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+  expect(bytes.length).toBeGreaterThan(10_000);
 });

@@ -90,10 +90,19 @@ pub async fn build(state: &AppState, user: &CurrentUser, round_id: &str) -> AppR
     let inst = state
         .instruments
         .latest(&round.instrument_id)
-        .map(|l| state.instruments.localized(&l.instrument, crate::lang::current()))
+        .map(|l| {
+            state
+                .instruments
+                .localized(&l.instrument, crate::lang::current())
+        })
         .ok_or_else(|| AppError::NotFound("There is no such questionnaire.".into()))?;
-    let counts = item_counts(&state.db, &round.instrument_id, &school, &filter_of(&whole.query)?)
-        .await?;
+    let counts = item_counts(
+        &state.db,
+        &round.instrument_id,
+        &school,
+        &filter_of(&whole.query)?,
+    )
+    .await?;
     let weakest = results
         .ranking
         .first()
@@ -275,10 +284,8 @@ mod tests {
 
     #[test]
     fn statements_are_rated_from_their_counts_lowest_first() {
-        let inst: Instrument = toml::from_str(include_str!(
-            "../../instruments/leadership-reflection.toml"
-        ))
-        .unwrap();
+        let inst: Instrument =
+            toml::from_str(include_str!("../../instruments/leadership-reflection.toml")).unwrap();
         let c = inst.categories.iter().find(|c| c.is_scored()).unwrap();
         let likert: Vec<&crate::instrument::Item> =
             c.items().filter(|i| i.kind == ItemType::Likert).collect();
@@ -288,7 +295,11 @@ mod tests {
             (a.id.clone(), "2".to_string(), 2),
             (a.id.clone(), "4".to_string(), 1),
             (b.id.clone(), "1".to_string(), 2),
-            (b.id.clone(), crate::instrument::NOT_APPLICABLE.to_string(), 1),
+            (
+                b.id.clone(),
+                crate::instrument::NOT_APPLICABLE.to_string(),
+                1,
+            ),
             // another category's statement is not counted here
             ("elsewhere".to_string(), "5".to_string(), 9),
         ];

@@ -36,9 +36,7 @@ pub fn estimate_text(l: Locale, e: Option<Estimate>, signed: bool) -> String {
 /// A group that does not show, in words.
 fn withheld_text(l: Locale, w: Withheld, k: i64) -> String {
     match w {
-        Withheld::MoreNeeded(_) => {
-            td_string!(l, report.group_fewer, k = integer(l, k)).to_string()
-        }
+        Withheld::MoreNeeded(_) => td_string!(l, report.group_fewer, k = integer(l, k)).to_string(),
         Withheld::WouldReveal => td_string!(l, report.group_would_reveal).to_string(),
     }
 }
@@ -47,8 +45,18 @@ fn withheld_text(l: Locale, w: Withheld, k: i64) -> String {
 pub fn about(l: Locale, r: &RoundReport) -> Vec<String> {
     let day = |d: &str| crate::lang::date(l, d);
     let mut lines = vec![
-        td_string!(l, report.about_questionnaire, title = r.instrument_title.clone()).to_string(),
-        td_string!(l, report.about_innovation, innovation = r.innovation.clone()).to_string(),
+        td_string!(
+            l,
+            report.about_questionnaire,
+            title = r.instrument_title.clone()
+        )
+        .to_string(),
+        td_string!(
+            l,
+            report.about_innovation,
+            innovation = r.innovation.clone()
+        )
+        .to_string(),
         td_string!(l, report.about_opened, date = day(&r.opened_on)).to_string(),
     ];
     if let Some(d) = &r.opens_on {
@@ -155,10 +163,7 @@ pub fn weakest_sentence(l: Locale, w: &Weakest) -> String {
 
 /// The round beside the larger groups that may show: header, rows, and a note per group that
 /// does not show.
-pub fn comparison_table(
-    l: Locale,
-    b: &ReportBody,
-) -> (Vec<String>, Vec<Vec<String>>, Vec<String>) {
+pub fn comparison_table(l: Locale, b: &ReportBody) -> (Vec<String>, Vec<Vec<String>>, Vec<String>) {
     let shown: Vec<&ReportColumn> = b
         .comparison
         .iter()
@@ -200,11 +205,14 @@ pub fn comparison_table(
     (header, rows, notes)
 }
 
-/// The change since the previous round: its explanation, header and rows; or why there is none.
-pub fn previous_table(
-    l: Locale,
-    b: &ReportBody,
-) -> Result<(String, Vec<String>, Vec<Vec<String>>), String> {
+/// A table of figures: its header and its rows (the first cell of each names the row).
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The change since the previous round: its explanation and table; or why there is none.
+pub fn previous_table(l: Locale, b: &ReportBody) -> Result<(String, Table), String> {
     let Some(p) = &b.previous else {
         return Err(td_string!(l, report.no_previous).to_string());
     };
@@ -215,8 +223,13 @@ pub fn previous_table(
     let help = td_string!(l, report.previous_help, date = date.clone()).to_string();
     let header = vec![
         td_string!(l, report.col_category).to_string(),
-        td_string!(l, report.col_before, date = date, n = integer(l, p.column.respondents))
-            .to_string(),
+        td_string!(
+            l,
+            report.col_before,
+            date = date,
+            n = integer(l, p.column.respondents)
+        )
+        .to_string(),
         td_string!(l, report.col_this_round, n = integer(l, b.respondents)).to_string(),
         td_string!(l, report.col_change).to_string(),
     ];
@@ -233,15 +246,19 @@ pub fn previous_table(
             ]
         })
         .collect();
-    Ok((help, header, rows))
+    Ok((help, Table { header, rows }))
 }
 
 /// Why the written reflections do not show.
 pub fn free_text_withheld(l: Locale, f: &FreeText) -> String {
     match f {
-        FreeText::Withheld(Withheld::MoreNeeded(m)) => {
-            td_string!(l, results.written_more_needed, count = *m, from = FREE_TEXT_K).to_string()
-        }
+        FreeText::Withheld(Withheld::MoreNeeded(m)) => td_string!(
+            l,
+            results.written_more_needed,
+            count = *m,
+            from = FREE_TEXT_K
+        )
+        .to_string(),
         FreeText::Withheld(Withheld::WouldReveal) => {
             td_string!(l, results.written_would_reveal).to_string()
         }
@@ -252,7 +269,11 @@ pub fn free_text_withheld(l: Locale, f: &FreeText) -> String {
 /// Per row its intervals on the scale 1..=`max` as an SVG picture (one bar per series, the
 /// mean marked); the table beside it holds the same figures.
 #[component]
-fn IntervalPicture(rows: Vec<(String, Vec<Option<Estimate>>)>, max: i64, label: String) -> impl IntoView {
+fn IntervalPicture(
+    rows: Vec<(String, Vec<Option<Estimate>>)>,
+    max: i64,
+    label: String,
+) -> impl IntoView {
     let top = max.max(2) as f64;
     let (label_w, plot_w, bar) = (220.0, 420.0, 8.0);
     let series = rows.first().map_or(1, |r| r.1.len()).max(1);
@@ -264,7 +285,9 @@ fn IntervalPicture(rows: Vec<(String, Vec<Option<Estimate>>)>, max: i64, label: 
             let x = at(v as f64);
             view! {
                 <line x1=x x2=x y1=16.0 y2=height class="tick" />
-                <text x=x y=12.0 text-anchor="middle">{v}</text>
+                <text x=x y=12.0 text-anchor="middle">
+                    {v}
+                </text>
             }
         })
         .collect_view();
@@ -283,12 +306,20 @@ fn IntervalPicture(rows: Vec<(String, Vec<Option<Estimate>>)>, max: i64, label: 
                     let class = if j == 0 { "series-a" } else { "series-b" };
                     view! {
                         <rect x=low y=y width=(high - low).max(1.0) height=bar class=class />
-                        <rect x=at(e.mean) - 1.5 y=y - 2.0 width=3.0 height=bar + 4.0 class="mean" />
+                        <rect
+                            x=at(e.mean) - 1.5
+                            y=y - 2.0
+                            width=3.0
+                            height=bar + 4.0
+                            class="mean"
+                        />
                     }
                 })
                 .collect_view();
             view! {
-                <text x=0.0 y=y0 + row_h / 2.0 + 2.0 class="row-label">{name}</text>
+                <text x=0.0 y=y0 + row_h / 2.0 + 2.0 class="row-label">
+                    {name}
+                </text>
                 {marks}
             }
         })
@@ -312,7 +343,12 @@ fn DataTable(header: Vec<String>, rows: Vec<Vec<String>>) -> impl IntoView {
         <div class="table-wrap">
             <table class="data">
                 <thead>
-                    <tr>{header.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr>
+                    <tr>
+                        {header
+                            .into_iter()
+                            .map(|h| view! { <th scope="col">{h}</th> })
+                            .collect_view()}
+                    </tr>
                 </thead>
                 <tbody>
                     {rows
@@ -365,21 +401,32 @@ pub fn ReportPage() -> impl IntoView {
                     </div>
                     <article class="report">
                         <h1>{heading}</h1>
-                        {about(l, &r).into_iter().map(|line| view! { <p class="meta">{line}</p> }).collect_view()}
+                        {about(l, &r)
+                            .into_iter()
+                            .map(|line| view! { <p class="meta">{line}</p> })
+                            .collect_view()}
                         {match r.status.clone() {
-                            ReportStatus::Ready(b) => view! {
-                                <p class="no-print">
-                                    <a href=pdf class="button" download="">{td_string!(l, report.download_pdf)}</a>
-                                    " "
-                                    <span class="help">{td_string!(l, report.print_help)}</span>
-                                </p>
-                                <ReportBodyView body=*b k=k />
+                            ReportStatus::Ready(b) => {
+                                view! {
+                                    <p class="no-print">
+                                        <a href=pdf class="button" download="">
+                                            {td_string!(l, report.download_pdf)}
+                                        </a>
+                                        " "
+                                        <span class="help">{td_string!(l, report.print_help)}</span>
+                                    </p>
+                                    <ReportBodyView body=*b k=k />
+                                }
+                                    .into_any()
                             }
-                            .into_any(),
-                            other => view! {
-                                <p class="withheld" role="status">{status_text(l, &other, k)}</p>
+                            other => {
+                                view! {
+                                    <p class="withheld" role="status">
+                                        {status_text(l, &other, k)}
+                                    </p>
+                                }
+                                    .into_any()
                             }
-                            .into_any(),
                         }}
                     </article>
                 }
@@ -401,13 +448,14 @@ fn ReportBodyView(body: ReportBody, k: i64) -> impl IntoView {
         .map(|c| (c.title.clone(), vec![c.leaders, c.teachers]))
         .collect();
     let previous = previous_table(l, &body);
-    let change_rows: Option<Vec<(String, Vec<Option<Estimate>>)>> = body.previous.as_ref().map(|p| {
-        body.categories
-            .iter()
-            .zip(&p.column.estimates)
-            .map(|(c, before)| (c.title.clone(), vec![c.all, *before]))
-            .collect()
-    });
+    let change_rows: Option<Vec<(String, Vec<Option<Estimate>>)>> =
+        body.previous.as_ref().map(|p| {
+            body.categories
+                .iter()
+                .zip(&p.column.estimates)
+                .map(|(c, before)| (c.title.clone(), vec![c.all, *before]))
+                .collect()
+        });
     view! {
         {groups(l, &body, k).into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
         <section class="report-section" id="report-categories">
@@ -454,15 +502,24 @@ fn ReportBodyView(body: ReportBody, k: i64) -> impl IntoView {
         <section class="report-section" id="report-previous">
             <h2>{td_string!(l, report.previous_heading)}</h2>
             {match previous {
-                Ok((help, header, rows)) => view! {
-                    <p class="help">{help}</p>
-                    {change_rows.map(|rows| view! {
-                        <IntervalPicture rows=rows max=max label=td_string!(l, report.change_chart_key).to_string() />
-                        <p class="help">{td_string!(l, report.change_chart_key)}</p>
-                    })}
-                    <DataTable header=header rows=rows />
+                Ok((help, Table { header, rows })) => {
+                    view! {
+                        <p class="help">{help}</p>
+                        {change_rows
+                            .map(|rows| {
+                                view! {
+                                    <IntervalPicture
+                                        rows=rows
+                                        max=max
+                                        label=td_string!(l, report.change_chart_key).to_string()
+                                    />
+                                    <p class="help">{td_string!(l, report.change_chart_key)}</p>
+                                }
+                            })}
+                        <DataTable header=header rows=rows />
+                    }
+                        .into_any()
                 }
-                .into_any(),
                 Err(why) => view! { <p class="meta">{why}</p> }.into_any(),
             }}
         </section>

@@ -160,7 +160,8 @@ impl<'f> Layout<'f> {
     }
 
     fn heading(&mut self, s: &str, size: f32) {
-        self.need(size * 4.0);
+        // never alone at the foot of a page: room for what follows it too
+        self.need(size * 8.0);
         self.y -= size * 0.8;
         self.paragraph(s, size, true, MARGIN);
         self.y -= size * 0.3;
@@ -321,7 +322,12 @@ pub fn layout(report: &RoundReport, l: Locale, font: &Font) -> Vec<Vec<Mark>> {
     let body = match &report.status {
         ReportStatus::Ready(body) => body,
         other => {
-            page.paragraph(&text::status_text(l, other, report.k), BODY + 1.0, false, MARGIN);
+            page.paragraph(
+                &text::status_text(l, other, report.k),
+                BODY + 1.0,
+                false,
+                MARGIN,
+            );
             return page.pages;
         }
     };
@@ -331,7 +337,12 @@ pub fn layout(report: &RoundReport, l: Locale, font: &Font) -> Vec<Vec<Mark>> {
 
     // leaders and teachers per category: the chart, then its table
     page.heading(td_string!(l, report.categories_heading), 13.0);
-    page.paragraph(&text::scale_help(l, &body.scale_labels), BODY - 1.0, false, MARGIN);
+    page.paragraph(
+        &text::scale_help(l, &body.scale_labels),
+        BODY - 1.0,
+        false,
+        MARGIN,
+    );
     let max = body.scale_labels.len() as i64;
     let chart: Vec<(String, Vec<Option<Estimate>>)> = body
         .categories
@@ -357,7 +368,12 @@ pub fn layout(report: &RoundReport, l: Locale, font: &Font) -> Vec<Vec<Mark>> {
     }
 
     page.heading(td_string!(l, report.comparison_heading), 13.0);
-    page.paragraph(td_string!(l, report.comparison_help), BODY - 1.0, false, MARGIN);
+    page.paragraph(
+        td_string!(l, report.comparison_help),
+        BODY - 1.0,
+        false,
+        MARGIN,
+    );
     let (header, rows, notes) = text::comparison_table(l, body);
     let n = header.len().max(2) as f32;
     let first = 150.0;
@@ -372,7 +388,7 @@ pub fn layout(report: &RoundReport, l: Locale, font: &Font) -> Vec<Vec<Mark>> {
 
     page.heading(td_string!(l, report.previous_heading), 13.0);
     match text::previous_table(l, body) {
-        Ok((help, header, rows)) => {
+        Ok((help, text::Table { header, rows })) => {
             page.paragraph(&help, BODY - 1.0, false, MARGIN);
             if let Some(p) = &body.previous {
                 let chart: Vec<(String, Vec<Option<Estimate>>)> = body
@@ -394,7 +410,12 @@ pub fn layout(report: &RoundReport, l: Locale, font: &Font) -> Vec<Vec<Mark>> {
             for (q, answers) in questions {
                 page.paragraph(q, BODY, true, MARGIN);
                 if answers.is_empty() {
-                    page.paragraph(td_string!(l, results.no_answers), BODY, false, MARGIN + 12.0);
+                    page.paragraph(
+                        td_string!(l, results.no_answers),
+                        BODY,
+                        false,
+                        MARGIN + 12.0,
+                    );
                 }
                 for a in answers {
                     page.paragraph(&format!("– {a}"), BODY - 0.5, false, MARGIN + 12.0);
@@ -419,7 +440,12 @@ fn font_stream() -> &'static [u8] {
 }
 
 /// The PDF of laid-out pages, with `title` in its properties and page numbers at the foot.
-pub fn write(pages: &[Vec<Mark>], title: &str, footer: &dyn Fn(usize, usize) -> String, font: &Font) -> Vec<u8> {
+pub fn write(
+    pages: &[Vec<Mark>],
+    title: &str,
+    footer: &dyn Fn(usize, usize) -> String,
+    font: &Font,
+) -> Vec<u8> {
     let mut next = 1;
     let mut id = || {
         let r = Ref::new(next);
@@ -609,7 +635,10 @@ mod tests {
                     Mark::Text { x, y, .. } | Mark::Box { x, y, .. } => (*x, *y),
                 };
                 assert!((MARGIN..=WIDTH - MARGIN).contains(&x), "{m:?}");
-                assert!((MARGIN + FOOTER - 12.0..=HEIGHT - MARGIN).contains(&y), "{m:?}");
+                assert!(
+                    (MARGIN + FOOTER - 12.0..=HEIGHT - MARGIN).contains(&y),
+                    "{m:?}"
+                );
             }
         }
         // the header is repeated on the next page
@@ -647,7 +676,10 @@ mod tests {
         let s = String::from_utf8_lossy(&pdf);
         assert!(pdf.starts_with(b"%PDF-"));
         assert!(s.trim_end().ends_with("%%EOF"));
-        assert_eq!(s.matches("/Type /Page").count() - s.matches("/Type /Pages").count(), 2);
+        assert_eq!(
+            s.matches("/Type /Page").count() - s.matches("/Type /Pages").count(),
+            2
+        );
         assert!(s.contains("/FontFile2"));
         assert!(s.contains("/Identity-H"));
     }

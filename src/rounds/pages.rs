@@ -334,9 +334,9 @@ pub fn RoundPage() -> impl IntoView {
                         {if r.state == RoundState::Closed {
                             view! {
                                 <p>
-                                    <a href=format!("/rounds/{id}/report")>
-                                        {td_string!(l, rounds.report_open)}
-                                    </a>
+                                    <a href=format!(
+                                        "/rounds/{id}/report",
+                                    )>{td_string!(l, rounds.report_open)}</a>
                                     " · "
                                     <a href=format!("/rounds/{id}/report.pdf") download="">
                                         {td_string!(l, rounds.report_pdf)}

@@ -274,13 +274,16 @@ pub async fn for_report(
 ) -> AppResult<(Round, Option<(String, String)>)> {
     let round = get(state, "", user, id).await?;
     let opened = round.created_at.get(..10).unwrap_or_default();
-    let previous = db::of_schools(&state.db.pool, Some(&[round.school_id.clone()]))
+    let previous = db::of_schools(&state.db.pool, Some(std::slice::from_ref(&round.school_id)))
         .await?
         .into_iter()
         .find(|r| {
             r.id != round.id
                 && r.instrument_id == round.instrument_id
-                && (r.closed_at.as_deref().is_some_and(|c| c <= round.created_at.as_str())
+                && (r
+                    .closed_at
+                    .as_deref()
+                    .is_some_and(|c| c <= round.created_at.as_str())
                     || r.closes_on.as_deref().is_some_and(|d| d < opened))
         })
         .map(|r| (r.id, r.created_at.chars().take(10).collect()));

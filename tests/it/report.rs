@@ -101,15 +101,25 @@ async fn a_closed_round_has_a_school_report(app: &mut common::TestApp) {
 
     // round 1: five leaders and five teachers through the group links
     let (leaders1, teachers1) = ([1, 2, 2, 3, 2], [3, 4, 4, 3, 4]);
-    answer(app, &link(&first, RoleGroup::Leaders), "headteacher", &leaders1).await;
-    answer(app, &link(&first, RoleGroup::Teachers), "teacher", &teachers1).await;
+    answer(
+        app,
+        &link(&first, RoleGroup::Leaders),
+        "headteacher",
+        &leaders1,
+    )
+    .await;
+    answer(
+        app,
+        &link(&first, RoleGroup::Teachers),
+        "teacher",
+        &teachers1,
+    )
+    .await;
     // two other schools of the country, five teachers each: everyone and the country may show
     for code in ["CCCCDDDD", "EEEEFFFF"] {
         for _ in 0..5 {
-            common::leadership_reflection(app, &[("school_code", code)], 99, |_, _, _| {
-                "3".into()
-            })
-            .await;
+            common::leadership_reflection(app, &[("school_code", code)], 99, |_, _, _| "3".into())
+                .await;
         }
     }
     common::release_all(app).await;
@@ -128,10 +138,17 @@ async fn a_closed_round_has_a_school_report(app: &mut common::TestApp) {
     assert_eq!(body.respondents, 10);
     assert_eq!(body.leaders, Ok(5));
     assert_eq!(body.teachers, Ok(5));
-    let row = body.categories.iter().find(|c| c.id == category.id).unwrap();
+    let row = body
+        .categories
+        .iter()
+        .find(|c| c.id == category.id)
+        .unwrap();
     let all: Vec<i64> = leaders1.iter().chain(&teachers1).copied().collect();
     close_to(row.all.unwrap(), recompute(&all, statements));
-    let (l, t) = (recompute(&leaders1, statements), recompute(&teachers1, statements));
+    let (l, t) = (
+        recompute(&leaders1, statements),
+        recompute(&teachers1, statements),
+    );
     close_to(row.leaders.unwrap(), l);
     close_to(row.teachers.unwrap(), t);
     close_to(row.gap.unwrap(), difference(&t, &l));
@@ -159,7 +176,10 @@ async fn a_closed_round_has_a_school_report(app: &mut common::TestApp) {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("School s1"), "{}", page.body);
     assert!(page.body.contains("id=\"report-weakest\""));
-    assert!(page.body.contains(&format!("/rounds/{}/report.pdf", first.id)));
+    assert!(
+        page.body
+            .contains(&format!("/rounds/{}/report.pdf", first.id))
+    );
     let pdf = app.get(&format!("/rounds/{}/report.pdf", first.id)).await;
     assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
     assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
@@ -172,20 +192,32 @@ async fn a_closed_round_has_a_school_report(app: &mut common::TestApp) {
     );
     assert!(pdf.body.starts_with("%PDF-"));
     assert!(pdf.body.trim_end().ends_with("%%EOF"));
-    assert!(pdf.body.contains("/FontFile2"), "the font travels with the file");
+    assert!(
+        pdf.body.contains("/FontFile2"),
+        "the font travels with the file"
+    );
 
     // round 2, a year on: growth since round 1
     let second = open_round(app).await;
     let (leaders2, teachers2) = ([3, 3, 4, 3, 4], [4, 4, 4, 3, 4]);
     answer(app, &link(&second, RoleGroup::Leaders), "deputy", &leaders2).await;
-    answer(app, &link(&second, RoleGroup::Teachers), "teacher", &teachers2).await;
+    answer(
+        app,
+        &link(&second, RoleGroup::Teachers),
+        "teacher",
+        &teachers2,
+    )
+    .await;
     common::release_all(app).await;
     close(app, &second.id).await;
     let two = report(app, &second.id).await;
     let ReportStatus::Ready(body2) = &two.status else {
         panic!("the second round: {:?}", two.status);
     };
-    let previous = body2.previous.as_ref().expect("round 1 is the previous round");
+    let previous = body2
+        .previous
+        .as_ref()
+        .expect("round 1 is the previous round");
     assert_eq!(previous.opened_on, &first.created_at[..10]);
     assert_eq!(previous.column.respondents, 10);
     let i = body2
@@ -210,8 +242,7 @@ async fn a_closed_round_has_a_school_report(app: &mut common::TestApp) {
 
     // nobody else sees it: another school's coordinator, and nobody signed in
     common::add_school(app, "s9", "GGGGHHHH", "nl").await;
-    app.sign_in_as("c9@x.org", "coordinator", Some("s9"))
-        .await;
+    app.sign_in_as("c9@x.org", "coordinator", Some("s9")).await;
     let r = app.call("get_round_report", &[("id", &first.id)]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
     let pdf = app.get(&format!("/rounds/{}/report.pdf", first.id)).await;
@@ -228,7 +259,13 @@ async fn a_round_too_small_has_no_figures_in_its_report(app: &mut common::TestAp
     app.sign_in_as("c1@x.org", "coordinator", Some(SCHOOL))
         .await;
     let round = open_round(app).await;
-    answer(app, &link(&round, RoleGroup::Leaders), "headteacher", &[2, 3, 4]).await;
+    answer(
+        app,
+        &link(&round, RoleGroup::Leaders),
+        "headteacher",
+        &[2, 3, 4],
+    )
+    .await;
     common::release_all(app).await;
     close(app, &round.id).await;
     let r = report(app, &round.id).await;
