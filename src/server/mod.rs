@@ -2,12 +2,14 @@
 pub mod assets;
 #[cfg(feature = "bench")]
 pub mod bench;
+pub mod cli;
 pub mod clients;
 pub mod db;
 pub mod forms;
 pub mod health;
 pub mod language;
 pub mod limits;
+pub mod logs;
 
 use crate::app::{App, shell};
 use crate::error::AppError;
@@ -73,6 +75,8 @@ pub struct Config {
     pub request_timeout: std::time::Duration,
     /// Proxies whose X-Forwarded-For names the client (REFLECT_TRUSTED_PROXIES, none by default).
     pub trusted_proxies: clients::TrustedProxies,
+    /// How log lines are written (REFLECT_LOG_FORMAT: `text`, the default, or `json`).
+    pub log_format: logs::LogFormat,
 }
 
 impl Config {
@@ -86,6 +90,7 @@ impl Config {
             live_min_group_size: crate::results::suppression::MIN_K,
             request_timeout: std::time::Duration::from_secs(30),
             trusted_proxies: clients::TrustedProxies::default(),
+            log_format: logs::LogFormat::Text,
         }
     }
 
@@ -164,6 +169,11 @@ impl Config {
                 &var("REFLECT_TRUSTED_PROXIES").unwrap_or_default(),
             )
             .map_err(|e| format!("REFLECT_TRUSTED_PROXIES: {e}"))?,
+            log_format: match var("REFLECT_LOG_FORMAT") {
+                None => logs::LogFormat::Text,
+                Some(v) => logs::LogFormat::parse(&v)
+                    .ok_or_else(|| invalid("REFLECT_LOG_FORMAT", &v, "it must be text or json"))?,
+            },
         })
     }
 }
@@ -411,6 +421,17 @@ pub fn router(state: AppState) -> Router {
             limits::panic_response,
         ))
         .layer(axum::middleware::from_fn(limits::explain_refusals))
+        // one line per request, with the route's pattern and no address (server/logs.rs)
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(logs::span)
+                .on_request(())
+                .on_response(logs::on_response)
+                .on_body_chunk(())
+                .on_eos(())
+                .on_failure(()),
+        )
+        .layer(axum::middleware::from_fn(logs::request_id))
         .with_state(fn_state)
 }
 
@@ -434,14 +455,8 @@ async fn recompute_aggregates(config: &Config) -> Result<(usize, usize), Startup
 
 /// `reflect create-admin EMAIL`: the password comes from REFLECT_ADMIN_PASSWORD or, when that is
 /// unset, from the first line of standard input. There is no default password.
-async fn create_admin(config: &Config, email: Option<String>) -> std::process::ExitCode {
+async fn create_admin(config: &Config, email: String) -> std::process::ExitCode {
     use std::process::ExitCode;
-    let Some(email) = email else {
-        eprintln!(
-            "Usage: reflect create-admin EMAIL (password from REFLECT_ADMIN_PASSWORD or stdin)"
-        );
-        return ExitCode::from(2);
-    };
     let password = match std::env::var("REFLECT_ADMIN_PASSWORD") {
         Ok(p) if !p.is_empty() => p,
         _ => {
@@ -485,29 +500,20 @@ async fn create_admin(config: &Config, email: Option<String>) -> std::process::E
 /// `reflect` (serve), `reflect check-instruments [DIR]`, `reflect recompute-aggregates`.
 pub async fn main() -> std::process::ExitCode {
     use std::process::ExitCode;
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        // standard output is for data (`reflect export`)
-        .with_writer(std::io::stderr)
-        .init();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let config = match Config::from_env() {
+    // --help, --version and wrong use end here (exit 0, or 2)
+    let cli = cli::parse();
+    let config = match Config::from_vars(|k| cli.settings.var(k)) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("reflect: {e}");
             return ExitCode::from(2);
         }
     };
-    match args.first().map(String::as_str) {
-        None | Some("serve") => {}
-        Some("check-instruments") => {
-            let dir = args
-                .get(1)
-                .map(PathBuf::from)
-                .unwrap_or(config.instruments_dir.clone());
+    logs::init(config.log_format);
+    match cli.command {
+        None | Some(cli::Command::Serve) => {}
+        Some(cli::Command::CheckInstruments { dir }) => {
+            let dir = dir.unwrap_or(config.instruments_dir.clone());
             let loaded = store::load_dir(&dir).and_then(|list| {
                 let translations = store::load_translations(&dir, &list)?;
                 Ok((list, translations))
@@ -548,7 +554,7 @@ pub async fn main() -> std::process::ExitCode {
                 }
             };
         }
-        Some("export") => {
+        Some(cli::Command::Export(command)) => {
             // no pages are served: the site options are not needed
             let options = LeptosOptions::builder().output_name("reflect").build();
             let state = match build_state(config.clone(), options).await {
@@ -558,7 +564,7 @@ pub async fn main() -> std::process::ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            return match crate::export::cli::run(&state, &args[1..]).await {
+            return match crate::export::cli::run(&state, &command).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("{e}");
@@ -566,8 +572,8 @@ pub async fn main() -> std::process::ExitCode {
                 }
             };
         }
-        Some("create-admin") => return create_admin(&config, args.get(1).cloned()).await,
-        Some("recompute-aggregates") => {
+        Some(cli::Command::CreateAdmin { email }) => return create_admin(&config, email).await,
+        Some(cli::Command::RecomputeAggregates) => {
             return match recompute_aggregates(&config).await {
                 Ok((cells, rows)) => {
                     println!(
@@ -580,12 +586,6 @@ pub async fn main() -> std::process::ExitCode {
                     ExitCode::FAILURE
                 }
             };
-        }
-        Some(other) => {
-            eprintln!(
-                "unknown command “{other}”. Usage: reflect [serve | check-instruments [DIR] | recompute-aggregates | create-admin EMAIL | export …]"
-            );
-            return ExitCode::from(2);
         }
     }
     let conf = match get_configuration(None) {

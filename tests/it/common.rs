@@ -587,6 +587,16 @@ impl Drop for ServerProcess {
 /// its address (read from its "Reflect is running on http://ADDR" line). Configuration comes from
 /// the environment alone, none of this process's `REFLECT_` or `LEPTOS_` variables leak in.
 pub fn spawn_server(app: &TestApp) -> (ServerProcess, String) {
+    spawn_server_with(app, &[], std::process::Stdio::inherit())
+}
+
+/// [`spawn_server`] with more variables (they win) and its standard error (the logs) sent to
+/// `stderr`.
+pub fn spawn_server_with(
+    app: &TestApp,
+    env: &[(&str, &str)],
+    stderr: std::process::Stdio,
+) -> (ServerProcess, String) {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_reflect"));
     for (k, _) in std::env::vars() {
         if k.starts_with("REFLECT_") || k.starts_with("LEPTOS_") {
@@ -600,7 +610,9 @@ pub fn spawn_server(app: &TestApp) -> (ServerProcess, String) {
         .env("LEPTOS_OUTPUT_NAME", "reflect")
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .env("RUST_LOG", "error")
+        .envs(env.iter().copied())
         .stdout(std::process::Stdio::piped())
+        .stderr(stderr)
         .spawn()
         .expect("start the server");
     let stdout = child.stdout.take().unwrap();

@@ -1170,7 +1170,7 @@ async fn written_answers_json_r_and_cli(app: &mut common::TestApp) {
         ),
         (
             &["responses", "--as", "r@x.org", "--colour", "red"],
-            "unknown option",
+            "unexpected argument '--colour'",
         ),
         (
             &[
@@ -1180,7 +1180,7 @@ async fn written_answers_json_r_and_cli(app: &mut common::TestApp) {
                 "--instrument",
                 "networking-baseline",
             ],
-            "Usage",
+            "invalid value 'spreadsheet'",
         ),
     ] {
         let out = cli(app, args);

@@ -33,7 +33,99 @@ async fn health_and_readiness_answer_without_data(app: &mut common::TestApp) {
     assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
 }
 
-on_both_backends!(health_and_readiness_answer_without_data);
+/// The real process's request logs as JSON: one line per request with its id, the route's pattern
+/// and the status; no private link's token, no address, no user agent, nothing typed.
+async fn logs_name_routes_never_people(app: &mut common::TestApp) {
+    use common::{encode, post, request};
+    let log = std::env::temp_dir().join(format!("reflect-log-{}.txt", uuid::Uuid::new_v4()));
+    let file = std::fs::File::create(&log).unwrap();
+    let (server, addr) = common::spawn_server_with(
+        app,
+        &[
+            ("REFLECT_LOG_FORMAT", "json"),
+            ("RUST_LOG", "info,sqlx=warn"),
+        ],
+        file.into(),
+    );
+    let token = common::start_reflection(&addr).await.unwrap();
+    let head = format!(
+        "GET /r/{token}/c/1 HTTP/1.1\r\nAccept: text/html\r\nUser-Agent: AgentSmith/1.0\r\nX-Forwarded-For: 203.0.113.77\r\nX-Request-Id: proxy-id-42"
+    );
+    let (status, reply) = request(&addr, &head, "").await.unwrap();
+    assert_eq!(status, 200, "{reply}");
+    assert!(
+        reply.to_lowercase().contains("x-request-id: proxy-id-42"),
+        "a proxy's id goes back with the response"
+    );
+    // words typed into a request body (answered or refused, they pass through the server)
+    let (status, _) = request(
+        &addr,
+        &post("save_action_plan", None),
+        &encode(&[("token", &token), ("plan", "MY-SECRET-WORDS")]),
+    )
+    .await
+    .unwrap();
+    assert!(status > 0);
+    // an id that is not a plain id is replaced by one of the server's
+    let (_, reply) = request(
+        &addr,
+        "GET /healthz?who=AgentSmith HTTP/1.1\r\nX-Request-Id: not{plain}",
+        "",
+    )
+    .await
+    .unwrap();
+    let id = reply
+        .lines()
+        .find_map(|l| {
+            l.to_lowercase()
+                .strip_prefix("x-request-id: ")
+                .map(str::to_string)
+        })
+        .expect("a request id");
+    assert!(
+        id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()),
+        "{id}"
+    );
+    drop(server);
+    let text = std::fs::read_to_string(&log).unwrap();
+    std::fs::remove_file(&log).ok();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let answered: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["message"] == "answered")
+        .collect();
+    assert!(answered.len() >= 4, "{text}");
+    assert!(
+        answered
+            .iter()
+            .any(|l| l["span"]["route"] == "/r/{token}/c/{n}"
+                && l["status"] == 200
+                && l["span"]["id"] == "proxy-id-42"),
+        "{text}"
+    );
+    assert!(
+        answered
+            .iter()
+            .any(|l| l["span"]["route"] == "/healthz" && l["span"]["id"] == id.as_str())
+    );
+    for secret in [
+        token.as_str(),
+        "203.0.113.77",
+        "127.0.0.1",
+        "AgentSmith",
+        "MY-SECRET-WORDS",
+    ] {
+        assert!(!text.contains(secret), "{secret} in the logs:\n{text}");
+    }
+}
+
+on_both_backends!(
+    health_and_readiness_answer_without_data,
+    logs_name_routes_never_people
+);
 
 /// The shipped binary refuses to start on an invalid setting: exit code 2 and a line naming the
 /// variable, the value and the reason, before touching any database.
@@ -61,4 +153,60 @@ fn an_invalid_setting_stops_the_binary_at_start() {
         "{stderr}"
     );
     assert!(!database.exists(), "no database was made");
+}
+
+/// `reflect --help` and help per command, as the IT person types them: exit 0 and the commands,
+/// options and variables on standard output; an unknown command exits 2 with the usage.
+#[test]
+fn the_binary_answers_help_for_every_command() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_reflect"))
+            .args(args)
+            .env_remove("REFLECT_MIN_GROUP_SIZE")
+            .output()
+            .expect("run the binary")
+    };
+    let help = run(&["--help"]);
+    assert_eq!(help.status.code(), Some(0), "{help:?}");
+    let text = String::from_utf8_lossy(&help.stdout);
+    for wanted in [
+        "serve",
+        "check-instruments",
+        "recompute-aggregates",
+        "create-admin",
+        "export",
+        "--min-group-size <K>",
+        "[env: REFLECT_MIN_GROUP_SIZE",
+        "[env: DATABASE_URL",
+        "Exit codes:",
+    ] {
+        assert!(text.contains(wanted), "{wanted} in\n{text}");
+    }
+    let export = run(&["export", "--help"]);
+    assert_eq!(export.status.code(), Some(0), "{export:?}");
+    let text = String::from_utf8_lossy(&export.stdout);
+    for wanted in [
+        "--as <EMAIL>",
+        "--instrument <ID>",
+        "responses-wide",
+        "r-script",
+    ] {
+        assert!(text.contains(wanted), "{wanted} in\n{text}");
+    }
+    for command in [
+        "serve",
+        "check-instruments",
+        "create-admin",
+        "recompute-aggregates",
+    ] {
+        let out = run(&[command, "--help"]);
+        assert_eq!(out.status.code(), Some(0), "{command}: {out:?}");
+        assert!(!out.stdout.is_empty(), "{command}");
+    }
+    let version = run(&["--version"]);
+    assert_eq!(version.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("reflect "));
+    let wrong = run(&["frobnicate"]);
+    assert_eq!(wrong.status.code(), Some(2), "{wrong:?}");
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("Usage: reflect"));
 }
