@@ -163,7 +163,7 @@ test('five leaders and five teachers answer through the group links; the coordin
   await expect(page.getByText('Respondents: 10 (leaders: 5; teachers: 5).')).toBeVisible();
   // the chart's table: leaders 2, teachers 4, the gap 2 (no spread, so no interval to speak of)
   const table = page.locator('#report-categories table');
-  await expect(table.getByRole('columnheader', { name: 'Leaders' })).toBeVisible();
+  await expect(table.getByRole('columnheader', { name: 'Leaders', exact: true })).toBeVisible();
   await expect(table.getByRole('row').nth(1)).toContainText('3.00');
   await expect(table.getByRole('row').nth(1)).toContainText('2.00');
   await expect(table.getByRole('row').nth(1)).toContainText('4.00');
