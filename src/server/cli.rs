@@ -114,6 +114,12 @@ pub enum Command {
         /// The new administrator's e-mail address
         email: String,
     },
+    /// Copy a live SQLite database into FILE, consistent while the server runs (VACUUM INTO);
+    /// for PostgreSQL use pg_dump (see the README)
+    Backup {
+        /// The new file (it must not exist yet)
+        file: PathBuf,
+    },
     /// Write a research export to standard output, under the same rules as the web download
     Export(Box<crate::export::cli::ExportCommand>),
 }
@@ -154,6 +160,7 @@ mod tests {
             "check-instruments",
             "recompute-aggregates",
             "create-admin",
+            "backup",
             "export",
         ] {
             assert!(help.contains(command), "{command}");

@@ -266,6 +266,58 @@ impl Db {
     }
 }
 
+/// Why `reflect backup` made no copy.
+#[derive(Debug)]
+pub enum BackupError {
+    /// Not something to back up this way (PostgreSQL, a file that exists, no database).
+    Refused(String),
+    Failed(sqlx::Error),
+}
+
+/// `reflect backup FILE`: a consistent copy of a SQLite database, also while the server writes
+/// to it (`VACUUM INTO` reads one snapshot through a read-only connection; the server's writes
+/// go on meanwhile). The copy is a whole database, compacted, ready to be restored by putting
+/// it in the database's place. Returns its size in bytes.
+pub async fn backup(url: &str, file: &std::path::Path) -> Result<u64, BackupError> {
+    use sqlx::Connection;
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
+        return Err(BackupError::Refused(
+            "only a SQLite database is backed up this way; for PostgreSQL use pg_dump (README, \"Operations\")".into(),
+        ));
+    };
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" || !std::path::Path::new(path).exists() {
+        return Err(BackupError::Refused(format!(
+            "there is no database file at {path}"
+        )));
+    }
+    if file.exists() {
+        return Err(BackupError::Refused(format!(
+            "{} exists already: choose a new file",
+            file.display()
+        )));
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .busy_timeout(Duration::from_secs(30));
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .map_err(BackupError::Failed)?;
+    sqlx::query("VACUUM INTO ?1")
+        .bind(file.to_string_lossy().into_owned())
+        .execute(&mut conn)
+        .await
+        .map_err(BackupError::Failed)?;
+    conn.close().await.map_err(BackupError::Failed)?;
+    std::fs::metadata(file)
+        .map(|m| m.len())
+        .map_err(|e| BackupError::Failed(sqlx::Error::Io(e)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -573,6 +573,22 @@ pub async fn main() -> std::process::ExitCode {
             };
         }
         Some(cli::Command::CreateAdmin { email }) => return create_admin(&config, email).await,
+        Some(cli::Command::Backup { file }) => {
+            return match db::backup(&config.database_url, &file).await {
+                Ok(bytes) => {
+                    println!("backed up to {} ({bytes} bytes)", file.display());
+                    ExitCode::SUCCESS
+                }
+                Err(db::BackupError::Refused(why)) => {
+                    eprintln!("reflect backup: {why}");
+                    ExitCode::from(2)
+                }
+                Err(db::BackupError::Failed(e)) => {
+                    eprintln!("reflect backup failed: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Some(cli::Command::RecomputeAggregates) => {
             return match recompute_aggregates(&config).await {
                 Ok((cells, rows)) => {

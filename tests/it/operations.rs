@@ -210,3 +210,141 @@ fn the_binary_answers_help_for_every_command() {
     assert_eq!(wrong.status.code(), Some(2), "{wrong:?}");
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("Usage: reflect"));
 }
+
+/// `reflect backup FILE` while the real server takes answers: the copy passes SQLite's integrity
+/// check, holds every answer acknowledged before the backup began with its value, and opens as
+/// Reflect's database (restore = put it in the database's place). On PostgreSQL the command
+/// refuses and points to pg_dump.
+async fn a_live_database_is_backed_up_whole(app: &mut common::TestApp) {
+    use common::{encode, post, request, start_reflection};
+    use std::sync::{Arc, Mutex};
+    let file = std::env::temp_dir().join(format!("reflect-backup-{}.db", uuid::Uuid::new_v4()));
+    let backup = |file: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_reflect"))
+            .arg("backup")
+            .arg(file)
+            .env("DATABASE_URL", &app.database_url)
+            .output()
+            .expect("run reflect backup")
+    };
+    if app.backend == common::Backend::Postgres {
+        let out = backup(&file);
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+        assert!(!file.exists());
+        return;
+    }
+    let (server, addr) = common::spawn_server(app);
+    let items: Vec<String> = common::leadership(app)
+        .categories
+        .iter()
+        .flat_map(|c| c.items().map(|i| i.id.clone()).collect::<Vec<_>>())
+        .collect();
+    // (token, item, value, acknowledged at): each item written once
+    type Log = Arc<Mutex<Vec<(String, String, String, std::time::Instant)>>>;
+    let log: Log = Arc::default();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = (0..3)
+        .map(|w| {
+            let (addr, items, log, stop) = (addr.clone(), items.clone(), log.clone(), stop.clone());
+            tokio::spawn(async move {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let token = start_reflection(&addr).await.unwrap();
+                    for (i, item) in items.iter().enumerate() {
+                        let value = ((i + w) % 5 + 1).to_string();
+                        let body = encode(&[("token", &token), ("item", item), ("value", &value)]);
+                        let (status, reply) = request(&addr, &post("save_answer", None), &body)
+                            .await
+                            .unwrap();
+                        assert_eq!(status, 200, "{reply}");
+                        log.lock().unwrap().push((
+                            token.clone(),
+                            item.clone(),
+                            value,
+                            std::time::Instant::now(),
+                        ));
+                        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                            break;
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let began = std::time::Instant::now();
+    let out = tokio::task::spawn_blocking({
+        let file = file.clone();
+        let url = app.database_url.clone();
+        move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_reflect"))
+                .arg("backup")
+                .arg(&file)
+                .env("DATABASE_URL", url)
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    // the writers went on during the backup
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for w in writers {
+        w.await.unwrap();
+    }
+    drop(server);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("backed up to"));
+    let log = log.lock().unwrap().clone();
+    let before: Vec<_> = log.iter().filter(|w| w.3 < began).collect();
+    assert!(
+        before.len() >= 20,
+        "writes before the backup: {}",
+        before.len()
+    );
+    assert!(log.iter().any(|w| w.3 > began), "writes went on meanwhile");
+
+    let copy = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", file.display()))
+        .await
+        .unwrap();
+    let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+        .fetch_one(&copy)
+        .await
+        .unwrap();
+    assert_eq!(check, "ok");
+    let hash = reflect::reflection::service::token_hash;
+    for (token, item, value, _) in &before {
+        let stored: Option<(String,)> = sqlx::query_as(
+            "SELECT a.value FROM answers a JOIN reflections r ON r.id = a.reflection_id
+             WHERE r.token_hash = ?1 AND a.item_id = ?2",
+        )
+        .bind(hash(token))
+        .bind(item)
+        .fetch_optional(&copy)
+        .await
+        .unwrap();
+        assert_eq!(
+            stored.map(|s| s.0).as_deref(),
+            Some(value.as_str()),
+            "{item}"
+        );
+    }
+    copy.close().await;
+    // the copy opens as Reflect's database: migrations applied, answers there
+    let restored = reflect::server::db::Db::connect(&format!("sqlite://{}", file.display()))
+        .await
+        .unwrap();
+    let (n,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM answers")
+        .fetch_one(&restored.pool)
+        .await
+        .unwrap();
+    assert!(n as usize >= before.len());
+    // a file that exists is never overwritten
+    let again = backup(&file);
+    assert_eq!(again.status.code(), Some(2), "{again:?}");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    std::fs::remove_file(&file).ok();
+}
+
+on_both_backends!(a_live_database_is_backed_up_whole);
