@@ -211,3 +211,12 @@ pub async fn log_rows(pool: &AnyPool, id: &str, rows: i64) -> Result<(), sqlx::E
         .await?;
     Ok(())
 }
+
+/// Forgets the export log's entries from before `before` (RFC 3339): how many.
+pub async fn forget_log_before(pool: &AnyPool, before: &str) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM export_log WHERE created_at < $1")
+        .bind(before)
+        .execute(pool)
+        .await?
+        .rows_affected())
+}

@@ -495,3 +495,8 @@ pub async fn choices(
         countries: d.countries,
     })
 }
+
+/// Retention: forgets the export log's entries from before `before` (RFC 3339); how many.
+pub async fn forget_log_before(state: &AppState, before: &str) -> AppResult<u64> {
+    Ok(db::forget_log_before(&state.db.pool, before).await?)
+}

@@ -375,3 +375,30 @@ pub async fn delete(tx: &mut Tx, id: &str) -> Result<(), sqlx::Error> {
         .await?;
     Ok(())
 }
+
+/// Unfinished reflections nobody has touched since `before` (RFC 3339): (id, workshop).
+pub async fn unfinished_before(
+    pool: &AnyPool,
+    before: &str,
+) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, workshop_id FROM reflections WHERE finished_at IS NULL AND updated_at < $1",
+    )
+    .bind(before)
+    .fetch_all(pool)
+    .await
+}
+
+/// Claims an unfinished reflection untouched since `before` for deletion in `tx` (on PostgreSQL
+/// the row stays locked until the transaction ends, so it cannot be finished meanwhile): whether
+/// it still is one.
+pub async fn claim_unfinished(tx: &mut Tx, id: &str, before: &str) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE reflections SET status = status WHERE id = $1 AND finished_at IS NULL AND updated_at < $2",
+    )
+    .bind(id)
+    .bind(before)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}

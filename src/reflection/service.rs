@@ -976,6 +976,34 @@ pub async fn delete(
     Ok(())
 }
 
+/// Retention: deletes the unfinished reflections nobody has touched since `before` (RFC 3339),
+/// with their answers and notes. Unfinished reflections are in no group result, so nothing else
+/// changes; one finished meanwhile is left alone. Returns how many went.
+pub async fn forget_unfinished(state: &AppState, before: &str) -> AppResult<usize> {
+    let stale = db::unfinished_before(&state.db.pool, before).await?;
+    let mut gone = 0;
+    let mut workshops: Vec<String> = Vec::new();
+    for chunk in stale.chunks(200) {
+        let mut tx = state.db.begin_write().await?;
+        for (id, workshop) in chunk {
+            if db::claim_unfinished(&mut tx, id, before).await? {
+                db::delete(&mut tx, id).await?;
+                gone += 1;
+                if let Some(w) = workshop
+                    && !workshops.contains(w)
+                {
+                    workshops.push(w.clone());
+                }
+            }
+        }
+        tx.commit().await?;
+    }
+    for w in &workshops {
+        crate::workshops::live::changed(state, Some(w)).await;
+    }
+    Ok(gone)
+}
+
 /// Takes one reflection (answering `inst`) out of the group results when finished, and deletes
 /// it, in `tx`.
 async fn remove(

@@ -78,6 +78,22 @@ pub struct Settings {
     /// How log lines are written: text, or json (one object per line) [default: text]
     #[arg(long, env = "REFLECT_LOG_FORMAT", global = true, value_name = "FORMAT")]
     pub log_format: Option<String>,
+    /// Days after its last change an unfinished reflection is deleted (daily) [default: 180]
+    #[arg(
+        long,
+        env = "REFLECT_UNFINISHED_DAYS",
+        global = true,
+        value_name = "DAYS"
+    )]
+    pub unfinished_days: Option<String>,
+    /// Days the export log keeps an entry (daily) [default: 730]
+    #[arg(
+        long,
+        env = "REFLECT_EXPORT_LOG_DAYS",
+        global = true,
+        value_name = "DAYS"
+    )]
+    pub export_log_days: Option<String>,
 }
 
 impl Settings {
@@ -92,6 +108,8 @@ impl Settings {
             "REFLECT_PUBLIC_URL" => self.public_url.clone(),
             "REFLECT_TRUSTED_PROXIES" => self.trusted_proxies.clone(),
             "REFLECT_LOG_FORMAT" => self.log_format.clone(),
+            "REFLECT_UNFINISHED_DAYS" => self.unfinished_days.clone(),
+            "REFLECT_EXPORT_LOG_DAYS" => self.export_log_days.clone(),
             _ => std::env::var(name).ok(),
         }
     }
@@ -152,6 +170,8 @@ mod tests {
             "REFLECT_PUBLIC_URL",
             "REFLECT_TRUSTED_PROXIES",
             "REFLECT_LOG_FORMAT",
+            "REFLECT_UNFINISHED_DAYS",
+            "REFLECT_EXPORT_LOG_DAYS",
         ] {
             assert!(help.contains(&format!("[env: {name}")), "{name} in\n{help}");
         }

@@ -10,6 +10,7 @@ pub mod health;
 pub mod language;
 pub mod limits;
 pub mod logs;
+pub mod retention;
 
 use crate::app::{App, shell};
 use crate::error::AppError;
@@ -77,6 +78,11 @@ pub struct Config {
     pub trusted_proxies: clients::TrustedProxies,
     /// How log lines are written (REFLECT_LOG_FORMAT: `text`, the default, or `json`).
     pub log_format: logs::LogFormat,
+    /// Days after its last change an unfinished reflection is deleted (REFLECT_UNFINISHED_DAYS,
+    /// default 180).
+    pub unfinished_days: i64,
+    /// Days the export log keeps an entry (REFLECT_EXPORT_LOG_DAYS, default 730).
+    pub export_log_days: i64,
 }
 
 impl Config {
@@ -91,6 +97,8 @@ impl Config {
             request_timeout: std::time::Duration::from_secs(30),
             trusted_proxies: clients::TrustedProxies::default(),
             log_format: logs::LogFormat::Text,
+            unfinished_days: 180,
+            export_log_days: 730,
         }
     }
 
@@ -169,6 +177,8 @@ impl Config {
                 &var("REFLECT_TRUSTED_PROXIES").unwrap_or_default(),
             )
             .map_err(|e| format!("REFLECT_TRUSTED_PROXIES: {e}"))?,
+            unfinished_days: number("REFLECT_UNFINISHED_DAYS", 1, 180)?,
+            export_log_days: number("REFLECT_EXPORT_LOG_DAYS", 1, 730)?,
             log_format: match var("REFLECT_LOG_FORMAT") {
                 None => logs::LogFormat::Text,
                 Some(v) => logs::LogFormat::parse(&v)
@@ -621,6 +631,7 @@ pub async fn main() -> std::process::ExitCode {
     };
     let backend = state.db.backend;
     let live = state.live.clone();
+    let _retention = retention::spawn_daily(state.clone());
     let app = router(state);
     let listener = match tokio::net::TcpListener::bind(&addr).await {
         Ok(l) => l,

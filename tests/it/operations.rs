@@ -348,3 +348,110 @@ async fn a_live_database_is_backed_up_whole(app: &mut common::TestApp) {
 }
 
 on_both_backends!(a_live_database_is_backed_up_whole);
+
+/// Retention: an unfinished reflection untouched for longer than REFLECT_UNFINISHED_DAYS goes
+/// with its answers; a recent one, and a finished one however old, stay; the group results are
+/// those of a rebuild before and after; export log entries past REFLECT_EXPORT_LOG_DAYS go.
+async fn retention_forgets_stale_unfinished_reflections(app: &mut common::TestApp) {
+    use reflect::results::aggregates;
+    let hash = reflect::reflection::service::token_hash;
+    let old = "2026-01-01T00:00:00Z";
+    // a stale one with answers, a fresh one, and five finished long ago (in the results)
+    let stale = common::leadership_reflection(app, &[], 2, |_, _, _| "3".into()).await;
+    let fresh = common::leadership_reflection(app, &[], 1, |_, _, _| "2".into()).await;
+    let mut finished = Vec::new();
+    for _ in 0..5 {
+        finished.push(common::leadership_reflection(app, &[], 99, |_, _, _| "4".into()).await);
+    }
+    for token in std::iter::once(&stale).chain(&finished) {
+        sqlx::query("UPDATE reflections SET updated_at = $1 WHERE token_hash = $2")
+            .bind(old)
+            .bind(hash(token))
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
+    }
+    let user = app.sign_in_as("r@x.org", "researcher", None).await;
+    for (id, at) in [
+        ("log-old", "2024-01-01T00:00:00Z"),
+        ("log-new", "2026-12-01T00:00:00Z"),
+    ] {
+        sqlx::query(
+            "INSERT INTO export_log (id, user_id, created_at, format, filters) VALUES ($1, $2, $3, 'csv', '')",
+        )
+        .bind(id)
+        .bind(&user)
+        .bind(at)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    }
+    let before = aggregates::stored(&app.state.db).await.unwrap();
+    let answers = |token: &str| {
+        let token = hash(token);
+        let pool = app.state.db.pool.clone();
+        async move {
+            let (n,): (i64,) = sqlx::query_as(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM answers a JOIN reflections r ON r.id = a.reflection_id WHERE r.token_hash = $1",
+            )
+            .bind(token)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            n
+        }
+    };
+    assert!(answers(&stale).await > 0);
+
+    let now = time::macros::datetime!(2026-12-04 12:00 UTC);
+    let removed = reflect::server::retention::run_once(&app.state, now)
+        .await
+        .unwrap();
+    assert_eq!(removed.unfinished, 1);
+    assert_eq!(removed.export_log, 1);
+    let left = |token: &str| {
+        let token = hash(token);
+        let pool = app.state.db.pool.clone();
+        async move {
+            let (n,): (i64,) = sqlx::query_as(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM reflections WHERE token_hash = $1",
+            )
+            .bind(token)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            n
+        }
+    };
+    assert_eq!(
+        left(&stale).await,
+        0,
+        "the stale unfinished reflection is gone"
+    );
+    assert_eq!(answers(&stale).await, 0, "and its answers");
+    assert_eq!(left(&fresh).await, 1, "a recent one stays");
+    for token in &finished {
+        assert_eq!(left(token).await, 1, "finished reflections stay");
+    }
+    let after = aggregates::stored(&app.state.db).await.unwrap();
+    assert_eq!(after, before, "the group results did not change");
+    let fresh_rebuild = aggregates::from_answers(&app.state.db, &app.state.instruments)
+        .await
+        .unwrap();
+    assert_eq!(after, fresh_rebuild);
+    assert_eq!(
+        app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM export_log WHERE id = 'log-new'")
+            .await,
+        1
+    );
+    // a second run finds nothing more
+    let again = reflect::server::retention::run_once(&app.state, now)
+        .await
+        .unwrap();
+    assert_eq!((again.unfinished, again.export_log), (0, 0));
+    // the private link of the deleted reflection opens nothing
+    let r = app.call("get_profile", &[("token", &stale)]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+}
+
+on_both_backends!(retention_forgets_stale_unfinished_reflections);
