@@ -125,6 +125,23 @@ async function throughLink(api: APIRequestContext, link: string, role: string, v
   }
 }
 
+/** One finished reflection of a teacher with a school code. */
+async function withCode(api: APIRequestContext, schoolCode: string) {
+  const started = await api.post('/api/start_reflection', {
+    form: { instrument: 'leadership-reflection', role: 'teacher', innovation: 'pln', consent: 'yes', school_code: schoolCode },
+    headers: { Accept: 'application/json' },
+  });
+  expect(started.status(), await started.text()).toBe(200);
+  const token: string = await started.json();
+  for (let index = 1; index <= 4; index++) {
+    const view = await (await api.post('/api/get_category', { form: { token, index: String(index) } })).json();
+    const form: Record<string, string> = { token, index: String(index), go: index === 4 ? 'finish' : 'next' };
+    for (const sub of view.category.subcategories) for (const item of sub.items) form[`answers[${item.id}]`] = '3';
+    const saved = await api.post('/api/submit_category', { form, headers: { Accept: 'application/json' } });
+    expect(saved.status(), await saved.text()).toBe(200);
+  }
+}
+
 test('five leaders and five teachers answer through the group links; the coordinator closes the round and downloads the school report', async ({ page, browser, request }, info) => {
   test.skip(!PASSWORD, 'REFLECT_ADMIN_PASSWORD is set by scripts/test.sh');
   test.setTimeout(180_000);
@@ -134,6 +151,14 @@ test('five leaders and five teachers answer through the group links; the coordin
 
   await signIn(page, info, ADMIN, PASSWORD, '/admin');
   await schoolWithCoordinator(page, info, school, coordinator);
+  // a second school of the same run, whose teachers answer with its code (below)
+  const neighbour = `Alder School ${run}`;
+  await page.getByLabel('Name', { exact: true }).fill(neighbour);
+  await page.getByRole('button', { name: 'Create the school' }).click();
+  const row = page.getByRole('row', { name: new RegExp(neighbour) });
+  await expect(row).toBeVisible();
+  const neighbourCode = (await row.getByRole('cell').nth(1).textContent())!.trim();
+  expect(neighbourCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
   await page.context().clearCookies();
   await signIn(page, info, coordinator, COORDINATOR_PASSWORD, '/rounds');
   await ready(page, info);
@@ -156,6 +181,11 @@ test('five leaders and five teachers answer through the group links; the coordin
 
   for (let i = 0; i < 5; i++) await throughLink(request, leaders, 'headteacher', '2');
   for (let i = 0; i < 5; i++) await throughLink(request, teachers, 'teacher', '4');
+  // Five teachers of another school finish after them, so that everyone's figures are released
+  // with this round in them (one school alone never makes a release above school level). Until
+  // then everyone's shown figures are an older snapshot, and the round beside them is withheld
+  // to be safe (issue 14's open point: groups release at different moments).
+  for (let i = 0; i < 5; i++) await withCode(request, neighbourCode);
 
   await open(page, info, roundUrl);
   await expect(page.locator('section.round-group').nth(0).locator('dd').nth(1)).toHaveText('5 or more');
