@@ -1,6 +1,6 @@
 import { test, expect, APIRequestContext } from '@playwright/test';
 import * as fs from 'fs';
-import { createAccount, open, ready, signIn } from './helpers';
+import { createAccount, finishThroughApi, open, ready, signIn } from './helpers';
 
 const ADMIN = process.env.REFLECT_ADMIN_EMAIL ?? 'admin@e2e.test';
 const PASSWORD = process.env.REFLECT_ADMIN_PASSWORD ?? '';
@@ -14,13 +14,7 @@ async function consentingReflection(api: APIRequestContext) {
   });
   expect(started.status()).toBe(200);
   const token: string = await started.json();
-  for (let index = 1; index <= 4; index++) {
-    const view = await (await api.post('/api/get_category', { form: { token, index: String(index) } })).json();
-    const form: Record<string, string> = { token, index: String(index), go: index === 4 ? 'finish' : 'next' };
-    for (const sub of view.category.subcategories) for (const item of sub.items) form[`answers[${item.id}]`] = '3';
-    const saved = await api.post('/api/submit_category', { form, headers: { Accept: 'application/json' } });
-    expect(saved.status(), await saved.text()).toBe(200);
-  }
+  await finishThroughApi(api, token, () => '3');
 }
 
 test('a researcher previews and downloads an anonymised export', async ({ page, request }, info) => {

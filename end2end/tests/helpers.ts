@@ -1,4 +1,4 @@
-import { expect, Page, TestInfo } from '@playwright/test';
+import { expect, APIRequestContext, Page, TestInfo } from '@playwright/test';
 
 export const hydrated = (info: TestInfo) => info.project.name === 'hydrated';
 
@@ -77,4 +77,16 @@ export async function createAccount(page: Page, email: string, password: string,
   }).toPass();
   await page.getByRole('button', { name: 'Create the account' }).click();
   await expect(page.getByRole('cell', { name: email })).toBeVisible();
+}
+
+/** Answers and finishes a started leadership reflection through the same server functions the
+ * pages use: every item of a category gets `value(category id)`. */
+export async function finishThroughApi(api: APIRequestContext, token: string, value: (category: string) => string) {
+  for (let index = 1; index <= 4; index++) {
+    const view = await (await api.post('/api/get_category', { form: { token, index: String(index) } })).json();
+    const form: Record<string, string> = { token, index: String(index), go: index === 4 ? 'finish' : 'next' };
+    for (const sub of view.category.subcategories) for (const item of sub.items) form[`answers[${item.id}]`] = value(view.category.id);
+    const saved = await api.post('/api/submit_category', { form, headers: { Accept: 'application/json' } });
+    expect(saved.status(), await saved.text()).toBe(200);
+  }
 }

@@ -2,7 +2,7 @@ import { test, expect, APIRequestContext, Page, TestInfo } from '@playwright/tes
 import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { hydrated, open, ready } from './helpers';
+import { finishThroughApi, hydrated, open, ready } from './helpers';
 
 // The Czech category titles as the translation file words them
 const czechToml = readFileSync(join(__dirname, '..', '..', 'instruments', 'leadership-reflection.cs.toml'), 'utf8');
@@ -19,14 +19,7 @@ async function finishedReflection(api: APIRequestContext, schoolCode: string, te
   });
   expect(started.status()).toBe(200);
   const token: string = await started.json();
-  for (let index = 1; index <= 4; index++) {
-    const view = await (await api.post('/api/get_category', { form: { token, index: String(index) } })).json();
-    const value = view.category.id === 'teaching_learning' ? teaching : '4';
-    const form: Record<string, string> = { token, index: String(index), go: index === 4 ? 'finish' : 'next' };
-    for (const sub of view.category.subcategories) for (const item of sub.items) form[`answers[${item.id}]`] = value;
-    const saved = await api.post('/api/submit_category', { form, headers: { Accept: 'application/json' } });
-    expect(saved.status(), await saved.text()).toBe(200);
-  }
+  await finishThroughApi(api, token, (category) => (category === 'teaching_learning' ? teaching : '4'));
 }
 
 async function signIn(page: Page, info: TestInfo) {

@@ -1,6 +1,6 @@
 import { test, expect, APIRequestContext, Browser, Page, TestInfo } from '@playwright/test';
 import { readFileSync } from 'fs';
-import { answerPage, hydrated, open, ready, signIn } from './helpers';
+import { answerPage, finishThroughApi, hydrated, open, ready, signIn } from './helpers';
 
 const ADMIN = process.env.REFLECT_ADMIN_EMAIL ?? 'admin@e2e.test';
 const PASSWORD = process.env.REFLECT_ADMIN_PASSWORD ?? '';
@@ -116,13 +116,7 @@ async function throughLink(api: APIRequestContext, link: string, role: string, v
   });
   expect(started.status(), await started.text()).toBe(200);
   const reflection: string = await started.json();
-  for (let index = 1; index <= 4; index++) {
-    const view = await (await api.post('/api/get_category', { form: { token: reflection, index: String(index) } })).json();
-    const form: Record<string, string> = { token: reflection, index: String(index), go: index === 4 ? 'finish' : 'next' };
-    for (const sub of view.category.subcategories) for (const item of sub.items) form[`answers[${item.id}]`] = value;
-    const saved = await api.post('/api/submit_category', { form, headers: { Accept: 'application/json' } });
-    expect(saved.status(), await saved.text()).toBe(200);
-  }
+  await finishThroughApi(api, reflection, () => value);
 }
 
 /** One finished reflection of a teacher with a school code. */
@@ -133,13 +127,7 @@ async function withCode(api: APIRequestContext, schoolCode: string) {
   });
   expect(started.status(), await started.text()).toBe(200);
   const token: string = await started.json();
-  for (let index = 1; index <= 4; index++) {
-    const view = await (await api.post('/api/get_category', { form: { token, index: String(index) } })).json();
-    const form: Record<string, string> = { token, index: String(index), go: index === 4 ? 'finish' : 'next' };
-    for (const sub of view.category.subcategories) for (const item of sub.items) form[`answers[${item.id}]`] = '3';
-    const saved = await api.post('/api/submit_category', { form, headers: { Accept: 'application/json' } });
-    expect(saved.status(), await saved.text()).toBe(200);
-  }
+  await finishThroughApi(api, token, () => '3');
 }
 
 test('five leaders and five teachers answer through the group links; the coordinator closes the round and downloads the school report', async ({ page, browser, request }, info) => {

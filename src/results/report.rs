@@ -54,20 +54,13 @@ pub async fn build(state: &AppState, user: &CurrentUser, round_id: &str) -> AppR
         .filter(|c| !whole.other_scales.contains_key(&c.id))
         .collect();
     let ids: Vec<String> = ranked.iter().map(|c| c.id.clone()).collect();
-    let leaders = view(
-        state,
-        user,
-        school.clone(),
-        query(&round.id, Some(RoleGroup::Leaders)),
-    )
-    .await?;
-    let teachers = view(
-        state,
-        user,
-        school.clone(),
-        query(&round.id, Some(RoleGroup::Teachers)),
-    )
-    .await?;
+    // the two sides are independent reads
+    let side_view = |g: RoleGroup| view(state, user, school.clone(), query(&round.id, Some(g)));
+    let (leaders, teachers) = tokio::join!(
+        side_view(RoleGroup::Leaders),
+        side_view(RoleGroup::Teachers)
+    );
+    let (leaders, teachers) = (leaders?, teachers?);
     let (leaders, teachers) = (shown(&leaders), shown(&teachers));
     let side = |g: &Result<&super::compute::GroupResults, Withheld>, id: &str| {
         g.as_ref().ok().and_then(|r| estimate_of(r, id))

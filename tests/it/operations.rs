@@ -387,19 +387,30 @@ async fn retention_forgets_stale_unfinished_reflections(app: &mut common::TestAp
         .unwrap();
     }
     let before = aggregates::stored(&app.state.db).await.unwrap();
-    let answers = |token: &str| {
+    // how many rows of a table (answers or reflections) belong to a reflection
+    let rows_of = |sql: &'static str, token: &str| {
         let token = hash(token);
         let pool = app.state.db.pool.clone();
         async move {
-            let (n,): (i64,) = sqlx::query_as(
-                "SELECT CAST(COUNT(*) AS BIGINT) FROM answers a JOIN reflections r ON r.id = a.reflection_id WHERE r.token_hash = $1",
-            )
-            .bind(token)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+            let (n,): (i64,) = sqlx::query_as(sql)
+                .bind(token)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
             n
         }
+    };
+    let answers = |token: &str| {
+        rows_of(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM answers a JOIN reflections r ON r.id = a.reflection_id WHERE r.token_hash = $1",
+            token,
+        )
+    };
+    let left = |token: &str| {
+        rows_of(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM reflections WHERE token_hash = $1",
+            token,
+        )
     };
     assert!(answers(&stale).await > 0);
 
@@ -409,20 +420,6 @@ async fn retention_forgets_stale_unfinished_reflections(app: &mut common::TestAp
         .unwrap();
     assert_eq!(removed.unfinished, 1);
     assert_eq!(removed.export_log, 1);
-    let left = |token: &str| {
-        let token = hash(token);
-        let pool = app.state.db.pool.clone();
-        async move {
-            let (n,): (i64,) = sqlx::query_as(
-                "SELECT CAST(COUNT(*) AS BIGINT) FROM reflections WHERE token_hash = $1",
-            )
-            .bind(token)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-            n
-        }
-    };
     assert_eq!(
         left(&stale).await,
         0,
