@@ -55,4 +55,7 @@ if [ "$status" -ne 0 ] || grep -qE "error: could not compile|[0-9]+ failed" "$lo
   exit 1
 fi
 
+step "the release binary copied alone to an empty folder (scripts/anywhere.sh)"
+scripts/anywhere.sh
+
 step "all tests passed"

@@ -7,30 +7,129 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// One instrument or translation file: where it is from (a path, or `instruments/NAME (built in)`
+/// for a shipped file) and its text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// The instrument files shipped with Reflect, compiled into the release binary (debug builds read
+/// the folder), so that the binary runs from any folder.
+#[derive(rust_embed::Embed)]
+#[folder = "instruments/"]
+#[include = "*.toml"]
+struct Shipped;
+
+/// The `*.toml` files instruments are read from, by file name.
+#[derive(Debug, Clone, Default)]
+pub struct Sources(Vec<(String, SourceFile)>);
+
+impl Sources {
+    /// The shipped instruments and their translations.
+    pub fn shipped() -> Sources {
+        let mut files: Vec<(String, SourceFile)> = Shipped::iter()
+            .filter_map(|name| {
+                let file = Shipped::get(&name)?;
+                let text = String::from_utf8_lossy(&file.data).into_owned();
+                let path = PathBuf::from(format!("instruments/{name} (built in)"));
+                Some((name.into_owned(), SourceFile { path, text }))
+            })
+            .collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        Sources(files)
+    }
+
+    /// Every `*.toml` in `dir`, and nothing else.
+    pub fn folder(dir: &Path) -> Result<Sources, Vec<FileError>> {
+        let cannot = |e: std::io::Error| {
+            vec![FileError {
+                file: dir.to_path_buf(),
+                problems: vec![format!("cannot read the folder: {e}")],
+            }]
+        };
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(cannot)? {
+            let path = entry.map_err(cannot)?.path();
+            let Some(name) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .filter(|n| n.ends_with(".toml"))
+                .map(str::to_string)
+            else {
+                continue;
+            };
+            match std::fs::read_to_string(&path) {
+                Ok(text) => files.push((name, SourceFile { path, text })),
+                Err(e) => errors.push(FileError {
+                    file: path,
+                    problems: vec![format!("cannot read: {e}")],
+                }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(Sources(files))
+    }
+
+    /// The shipped files, with those of `dir` (when given) added, a file of the same name
+    /// replacing the shipped one (REFLECT_INSTRUMENTS_DIR).
+    pub fn shipped_with(dir: Option<&Path>) -> Result<Sources, Vec<FileError>> {
+        let mut sources = Sources::shipped();
+        if let Some(dir) = dir {
+            for (name, file) in Sources::folder(dir)?.0 {
+                match sources.0.iter_mut().find(|(n, _)| *n == name) {
+                    Some(shipped) => shipped.1 = file,
+                    None => sources.0.push((name, file)),
+                }
+            }
+            sources.0.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        Ok(sources)
+    }
+
+    /// The instrument files (not translations), in name order.
+    fn instruments(&self) -> impl Iterator<Item = &SourceFile> {
+        self.0
+            .iter()
+            .filter(|(name, _)| translation_of(name).is_none())
+            .map(|(_, f)| f)
+    }
+
+    /// The translation files with `(instrument id, language)` from their names.
+    fn translations(&self) -> impl Iterator<Item = (&SourceFile, (String, String))> {
+        self.0
+            .iter()
+            .filter_map(|(name, f)| translation_of(name).map(|t| (f, t)))
+    }
+
+    /// The text of the file at `path`.
+    fn text_of(&self, path: &Path) -> &str {
+        self.0
+            .iter()
+            .find(|(_, f)| f.path == path)
+            .map_or("", |(_, f)| f.text.as_str())
+    }
+}
+
 /// Reads every `*.toml` in `dir`, in name order. All problems of all files are returned together.
 pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Instrument)>, Vec<FileError>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        vec![FileError {
-            file: dir.to_path_buf(),
-            problems: vec![format!("cannot read the folder: {e}")],
-        }]
-    })?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml") && translation_of(p).is_none())
-        .collect();
-    files.sort();
+    load(&Sources::folder(dir)?)
+}
+
+/// Parses every instrument of `sources`, in name order. All problems of all files are returned
+/// together.
+pub fn load(sources: &Sources) -> Result<Vec<(PathBuf, Instrument)>, Vec<FileError>> {
     let mut ok = Vec::new();
     let mut errors = Vec::new();
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
-    for file in files {
-        let parsed = std::fs::read_to_string(&file)
-            .map_err(|e| FileError {
-                file: file.clone(),
-                problems: vec![format!("cannot read: {e}")],
-            })
-            .and_then(|t| parse_instrument(&file, &t));
-        match parsed {
+    for source in sources.instruments() {
+        let file = &source.path;
+        match parse_instrument(file, &source.text) {
             Ok(inst) => {
                 if let Some(other) = seen.insert(inst.id.clone(), file.clone()) {
                     errors.push(FileError {
@@ -42,7 +141,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Instrument)>, Vec<FileError>
                         )],
                     });
                 } else {
-                    ok.push((file, inst));
+                    ok.push((file.clone(), inst));
                 }
             }
             Err(e) => errors.push(e),
@@ -50,7 +149,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Instrument)>, Vec<FileError>
     }
     if files_empty(&ok, &errors) {
         errors.push(FileError {
-            file: dir.to_path_buf(),
+            file: PathBuf::from("instruments"),
             problems: vec!["no *.toml instrument files found".into()],
         });
     }
@@ -62,8 +161,8 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Instrument)>, Vec<FileError>
 }
 
 /// `(instrument id, language)` of a translation file's name (`<id>.<language>.toml`).
-fn translation_of(file: &Path) -> Option<(String, String)> {
-    let stem = file.file_stem()?.to_str()?;
+fn translation_of(name: &str) -> Option<(String, String)> {
+    let stem = name.strip_suffix(".toml")?;
     let (id, lang) = stem.rsplit_once('.')?;
     Some((id.to_string(), lang.to_string()))
 }
@@ -76,38 +175,32 @@ pub struct Translations {
     pub gaps: Vec<String>,
 }
 
-/// Reads every translation file (`<id>.<language>.toml`) in `dir` for the given instruments.
-/// A file that cannot be read, names no loaded instrument or a language Reflect does not speak,
-/// or has texts for ids the instrument lacks is an error; a missing text is a gap.
+/// Reads every translation file (`<id>.<language>.toml`) in `dir` for the given instruments
+/// (see [`translations_in`]).
 pub fn load_translations(
     dir: &Path,
     instruments: &[(PathBuf, Instrument)],
 ) -> Result<Translations, Vec<FileError>> {
-    let mut files: Vec<(PathBuf, (String, String))> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .filter_map(|p| translation_of(&p).map(|t| (p, t)))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
+    translations_in(&Sources::folder(dir)?, instruments)
+}
+
+/// Reads every translation file (`<id>.<language>.toml`) of `sources` for the given instruments.
+/// A file that names no loaded instrument or a language Reflect does not speak,
+/// or has texts for ids the instrument lacks is an error; a missing text is a gap.
+pub fn translations_in(
+    sources: &Sources,
+    instruments: &[(PathBuf, Instrument)],
+) -> Result<Translations, Vec<FileError>> {
     let mut out = Translations::default();
     let mut errors = Vec::new();
-    for (file, (id, lang)) in files {
+    for (source, (id, lang)) in sources.translations() {
+        let file = &source.path;
+        let text = &source.text;
         let fail = |problems: Vec<String>| FileError {
             file: file.clone(),
             problems,
         };
-        let text = match std::fs::read_to_string(&file) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.push(fail(vec![format!("cannot read: {e}")]));
-                continue;
-            }
-        };
-        let tr = match parse_translation(&file, &text) {
+        let tr = match parse_translation(file, text) {
             Ok(t) => t,
             Err(e) => {
                 errors.push(e);
@@ -118,7 +211,7 @@ pub fn load_translations(
         if tr.instrument != id || tr.language != lang {
             problems.push(format!(
                 "line {}: the file's name says {id} in “{lang}”, the file says {} in “{}”",
-                super::parse::line_of(&text, "instrument").unwrap_or(1),
+                super::parse::line_of(text, "instrument").unwrap_or(1),
                 tr.instrument,
                 tr.language
             ));
@@ -141,10 +234,10 @@ pub fn load_translations(
             let table: Vec<&str> = path.splitn(3, '.').take(2).collect();
             let line = if table.len() == 2 {
                 let header = table.join(".");
-                super::parse::line_of(&text, &format!("[{header}]"))
-                    .or_else(|| super::parse::line_of(&text, &format!("[{header}.")))
+                super::parse::line_of(text, &format!("[{header}]"))
+                    .or_else(|| super::parse::line_of(text, &format!("[{header}.")))
             } else {
-                super::parse::line_of(&text, &format!("\n{path} ")).map(|l| l + 1)
+                super::parse::line_of(text, &format!("\n{path} ")).map(|l| l + 1)
             }
             .unwrap_or(1);
             problems.push(format!(
@@ -155,9 +248,9 @@ pub fn load_translations(
             errors.push(fail(problems));
             continue;
         }
-        let source = std::fs::read_to_string(source_file).unwrap_or_default();
+        let source = sources.text_of(source_file);
         for gap in translate::missing(inst, &tr) {
-            let line = super::parse::line_of(&source, &format!("id = \"{}\"", gap.id)).unwrap_or(1);
+            let line = super::parse::line_of(source, &format!("id = \"{}\"", gap.id)).unwrap_or(1);
             out.gaps.push(format!(
                 "{}: {} has no text in “{lang}” (the source: {}:{line}); shown in {} until translated",
                 file.display(),
@@ -166,7 +259,7 @@ pub fn load_translations(
                 inst.language
             ));
         }
-        out.ok.push((file, tr));
+        out.ok.push((file.clone(), tr));
     }
     if errors.is_empty() {
         Ok(out)

@@ -131,6 +131,8 @@ async fn write(db: &Db, jobs: Vec<Job>) {
     let saves: Vec<&Save> = jobs.iter().map(|j| &j.save).collect();
     match write_together(db, &saves).await {
         Ok(outcomes) => {
+            let stored = outcomes.iter().filter(|o| o.is_ok()).count();
+            crate::server::metrics::saved(jobs.len(), stored);
             for (job, outcome) in jobs.into_iter().zip(outcomes) {
                 // a caller that went away (client gone, timeout) no longer needs the reply
                 let _ = job.reply.send(outcome);
@@ -140,7 +142,11 @@ async fn write(db: &Db, jobs: Vec<Job>) {
             tracing::warn!(error = %e, saves = jobs.len(), "a batch of saves failed; saving each on its own");
             for job in jobs {
                 let outcome = match write_together(db, &[&job.save]).await {
-                    Ok(mut v) => v.pop().unwrap_or(Err(AppError::Internal)),
+                    Ok(mut v) => {
+                        let outcome = v.pop().unwrap_or(Err(AppError::Internal));
+                        crate::server::metrics::saved(1, usize::from(outcome.is_ok()));
+                        outcome
+                    }
                     Err(e) => Err(e.into()),
                 };
                 let _ = job.reply.send(outcome);

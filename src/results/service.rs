@@ -512,6 +512,7 @@ pub async fn view(
     // The results, the written answers and the two sides of the leaders/teachers gap are
     // independent reads: run them at the same time.
     let shown = decided.withheld.is_none();
+    crate::server::metrics::group_result(shown);
     let results = async {
         match shown {
             true => results_of(state, &instrument_id, &inst, &scope, &decided.filter)

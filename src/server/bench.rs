@@ -56,7 +56,11 @@ pub async fn command(name: &str, args: &[String], config: &Config) -> std::proce
             format!("sqlite://target/{folder}/{file}.db")
         })
     };
-    let dir = &config.instruments_dir;
+    // the benchmarks run in the repository, on its instruments folder unless one is set
+    let dir = config
+        .instruments_dir
+        .as_deref()
+        .unwrap_or(std::path::Path::new("instruments"));
     let pause = |i: usize| Duration::from_millis(number(i, 0));
     let result = match name {
         "results" => {
@@ -256,6 +260,7 @@ pub async fn create_account(db: &Db, email: &str, role: &str) -> BenchResult<Str
             password: PASSWORD,
             role,
             school_id: None,
+            network_id: None,
         },
     )
     .await

@@ -36,7 +36,8 @@ pub struct Settings {
     /// [default: sqlite://data/reflect.db]
     #[arg(long, env = "DATABASE_URL", global = true, value_name = "URL")]
     pub database_url: Option<String>,
-    /// A folder of instrument files that add to or replace the shipped ones [default: instruments]
+    /// A folder of instrument files that add to or replace the shipped ones (same file name)
+    /// [default: none, the shipped instruments alone]
     #[arg(
         long,
         env = "REFLECT_INSTRUMENTS_DIR",
@@ -94,6 +95,10 @@ pub struct Settings {
         value_name = "DAYS"
     )]
     pub export_log_days: Option<String>,
+    /// Serve Prometheus metrics at http://ADDR/metrics, a listener of its own; keep it off the
+    /// public network [default: none, no metrics]
+    #[arg(long, env = "REFLECT_METRICS_ADDR", global = true, value_name = "ADDR")]
+    pub metrics_addr: Option<String>,
 }
 
 impl Settings {
@@ -110,6 +115,7 @@ impl Settings {
             "REFLECT_LOG_FORMAT" => self.log_format.clone(),
             "REFLECT_UNFINISHED_DAYS" => self.unfinished_days.clone(),
             "REFLECT_EXPORT_LOG_DAYS" => self.export_log_days.clone(),
+            "REFLECT_METRICS_ADDR" => self.metrics_addr.clone(),
             _ => std::env::var(name).ok(),
         }
     }
@@ -121,7 +127,8 @@ pub enum Command {
     Serve,
     /// Check instrument files and their translations without starting; exit 1 on any problem
     CheckInstruments {
-        /// The folder to check [default: the instruments folder of the settings]
+        /// A folder of instrument files to check with the shipped ones it adds to or replaces
+        /// [default: the instruments folder of the settings, if any]
         dir: Option<PathBuf>,
     },
     /// Rebuild the group results' running aggregates from the stored answers (a repair)

@@ -84,6 +84,26 @@ pub fn span(req: &Request<Body>) -> Span {
     tracing::info_span!("request", id, method = %req.method(), route)
 }
 
+/// Counts every request in the metrics (server/metrics.rs) by its route's pattern, never its
+/// path.
+pub async fn count(req: Request<Body>, next: axum::middleware::Next) -> axum::response::Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(no route)", MatchedPath::as_str)
+        .to_string();
+    let method = req.method().clone();
+    let start = std::time::Instant::now();
+    let res = next.run(req).await;
+    super::metrics::request(
+        &route,
+        method.as_str(),
+        res.status().as_u16(),
+        start.elapsed(),
+    );
+    res
+}
+
 /// The line written when a response starts.
 pub fn on_response<B>(res: &Response<B>, latency: Duration, _span: &Span) {
     tracing::info!(

@@ -10,6 +10,7 @@ pub mod health;
 pub mod language;
 pub mod limits;
 pub mod logs;
+pub mod metrics;
 pub mod retention;
 
 use crate::app::{App, shell};
@@ -59,7 +60,9 @@ pub struct AppState {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
-    pub instruments_dir: PathBuf,
+    /// A folder of instrument files added to the shipped ones, a file of the same name replacing
+    /// the shipped one (REFLECT_INSTRUMENTS_DIR; none by default: the shipped files alone).
+    pub instruments_dir: Option<PathBuf>,
     /// Base of the links shown to respondents, e.g. `https://reflect.example.org`. When unset the
     /// request's Host header is used.
     pub public_url: Option<String>,
@@ -83,6 +86,9 @@ pub struct Config {
     pub unfinished_days: i64,
     /// Days the export log keeps an entry (REFLECT_EXPORT_LOG_DAYS, default 730).
     pub export_log_days: i64,
+    /// Where Prometheus metrics are served (REFLECT_METRICS_ADDR, e.g. `127.0.0.1:9184`); none by
+    /// default, and never on the public address.
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 impl Config {
@@ -90,7 +96,7 @@ impl Config {
     pub fn local(database_url: &str, instruments_dir: &std::path::Path) -> Self {
         Self {
             database_url: database_url.to_string(),
-            instruments_dir: instruments_dir.to_path_buf(),
+            instruments_dir: Some(instruments_dir.to_path_buf()),
             public_url: None,
             min_group_size: crate::results::suppression::DEFAULT_K,
             live_min_group_size: crate::results::suppression::MIN_K,
@@ -99,6 +105,7 @@ impl Config {
             log_format: logs::LogFormat::Text,
             unfinished_days: 180,
             export_log_days: 730,
+            metrics_addr: None,
         }
     }
 
@@ -164,9 +171,7 @@ impl Config {
         }
         Ok(Self {
             database_url,
-            instruments_dir: var("REFLECT_INSTRUMENTS_DIR")
-                .unwrap_or_else(|| "instruments".into())
-                .into(),
+            instruments_dir: var("REFLECT_INSTRUMENTS_DIR").map(PathBuf::from),
             public_url,
             min_group_size: number("REFLECT_MIN_GROUP_SIZE", k_min, k_default)?,
             live_min_group_size: number("REFLECT_LIVE_MIN_GROUP_SIZE", k_min, k_default)?,
@@ -179,6 +184,16 @@ impl Config {
             .map_err(|e| format!("REFLECT_TRUSTED_PROXIES: {e}"))?,
             unfinished_days: number("REFLECT_UNFINISHED_DAYS", 1, 180)?,
             export_log_days: number("REFLECT_EXPORT_LOG_DAYS", 1, 730)?,
+            metrics_addr: match var("REFLECT_METRICS_ADDR") {
+                None => None,
+                Some(v) => Some(v.trim().parse().map_err(|_| {
+                    invalid(
+                        "REFLECT_METRICS_ADDR",
+                        &v,
+                        "it must be an address and port, e.g. 127.0.0.1:9184",
+                    )
+                })?),
+            },
             log_format: match var("REFLECT_LOG_FORMAT") {
                 None => logs::LogFormat::Text,
                 Some(v) => logs::LogFormat::parse(&v)
@@ -294,21 +309,35 @@ pub enum StartupError {
     Store(#[from] sqlx::Error),
 }
 
+/// The shipped instruments and their translations with those of `dir` added or replacing them:
+/// every problem of every file at once.
+pub fn load_instruments(
+    dir: Option<&std::path::Path>,
+) -> Result<
+    (
+        Vec<(PathBuf, crate::instrument::Instrument)>,
+        store::Translations,
+    ),
+    StartupError,
+> {
+    let failed = |errs: Vec<store::FileError>| {
+        StartupError::Instruments(errs.iter().map(ToString::to_string).collect())
+    };
+    let sources = store::Sources::shipped_with(dir).map_err(failed)?;
+    let files = store::load(&sources).map_err(failed)?;
+    let translations = store::translations_in(&sources, &files).map_err(failed)?;
+    Ok((files, translations))
+}
+
 /// Builds the state: database (migrated), instruments (validated and versioned).
 pub async fn build_state(
     config: Config,
     mut leptos_options: LeptosOptions,
 ) -> Result<AppState, StartupError> {
-    let assets = assets::Assets::scan(&leptos_options.site_root, &leptos_options.site_pkg_dir);
+    let assets = assets::Assets::find(&leptos_options.site_root, &leptos_options.site_pkg_dir);
     leptos_options.site_pkg_dir = assets.linked_dir().into();
     let db = Db::connect(&config.database_url).await?;
-    let files = store::load_dir(&config.instruments_dir).map_err(|errs| {
-        StartupError::Instruments(errs.iter().map(ToString::to_string).collect())
-    })?;
-    let translations =
-        store::load_translations(&config.instruments_dir, &files).map_err(|errs| {
-            StartupError::Instruments(errs.iter().map(ToString::to_string).collect())
-        })?;
+    let (files, translations) = load_instruments(config.instruments_dir.as_deref())?;
     for gap in &translations.gaps {
         tracing::warn!("{gap}");
     }
@@ -397,7 +426,7 @@ pub fn router(state: AppState) -> Router {
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(assets::site_file)
         .layer(crate::accounts::sessions::layer(
             state.db.clone(),
             state
@@ -441,6 +470,7 @@ pub fn router(state: AppState) -> Router {
                 .on_eos(())
                 .on_failure(()),
         )
+        .layer(axum::middleware::from_fn(logs::count))
         .layer(axum::middleware::from_fn(logs::request_id))
         .with_state(fn_state)
 }
@@ -455,9 +485,7 @@ async fn server_fn_handler(
 /// Rebuilds the aggregates from the answers (`reflect recompute-aggregates`).
 async fn recompute_aggregates(config: &Config) -> Result<(usize, usize), StartupError> {
     let db = Db::connect(&config.database_url).await?;
-    let files = store::load_dir(&config.instruments_dir).map_err(|errs| {
-        StartupError::Instruments(errs.iter().map(ToString::to_string).collect())
-    })?;
+    let (files, _) = load_instruments(config.instruments_dir.as_deref())?;
     let registry = store::sync(&db, files).await?;
     let counts = crate::results::aggregates::recompute(&db, &registry).await?;
     Ok((counts.respondents.len(), counts.answers.len()))
@@ -494,6 +522,7 @@ async fn create_admin(config: &Config, email: String) -> std::process::ExitCode 
         password: &password,
         role: "admin",
         school_id: None,
+        network_id: None,
     };
     match crate::accounts::service::create_user(&db, new).await {
         Ok(_) => {
@@ -523,9 +552,10 @@ pub async fn main() -> std::process::ExitCode {
     match cli.command {
         None | Some(cli::Command::Serve) => {}
         Some(cli::Command::CheckInstruments { dir }) => {
-            let dir = dir.unwrap_or(config.instruments_dir.clone());
-            let loaded = store::load_dir(&dir).and_then(|list| {
-                let translations = store::load_translations(&dir, &list)?;
+            let dir = dir.or(config.instruments_dir.clone());
+            let loaded = store::Sources::shipped_with(dir.as_deref()).and_then(|sources| {
+                let list = store::load(&sources)?;
+                let translations = store::translations_in(&sources, &list)?;
                 Ok((list, translations))
             });
             return match loaded {
@@ -614,13 +644,17 @@ pub async fn main() -> std::process::ExitCode {
             };
         }
     }
-    let conf = match get_configuration(None) {
+    let mut conf = match get_configuration(None) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("cannot read the Leptos configuration: {e}");
             return ExitCode::FAILURE;
         }
     };
+    // a binary not built by cargo-leptos knows no output name: the site's files are reflect.*
+    if conf.leptos_options.output_name.is_empty() {
+        conf.leptos_options.output_name = "reflect".into();
+    }
     let addr = conf.leptos_options.site_addr;
     let state = match build_state(config.clone(), conf.leptos_options).await {
         Ok(s) => s,
@@ -630,6 +664,19 @@ pub async fn main() -> std::process::ExitCode {
         }
     };
     let backend = state.db.backend;
+    if let Some(metrics_addr) = config.metrics_addr {
+        let Some(handle) = metrics::install() else {
+            eprintln!("cannot record metrics");
+            return ExitCode::FAILURE;
+        };
+        match metrics::serve(metrics_addr, handle, state.db.clone()).await {
+            Ok(bound) => tracing::info!("metrics on http://{bound}/metrics"),
+            Err(e) => {
+                eprintln!("cannot serve metrics on {metrics_addr}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let live = state.live.clone();
     let _retention = retention::spawn_daily(state.clone());
     let app = router(state);
@@ -709,6 +756,7 @@ mod tests {
             ("REFLECT_PUBLIC_URL", "reflect.example.org", "https://"),
             ("REFLECT_PUBLIC_URL", "https://", "https://"),
             ("DATABASE_URL", "mysql://localhost/reflect", "sqlite:"),
+            ("REFLECT_METRICS_ADDR", "9184", "address and port"),
             (
                 "REFLECT_TRUSTED_PROXIES",
                 "10.0.0.300",

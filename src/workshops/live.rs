@@ -235,6 +235,8 @@ struct Watch {
     user_id: String,
     state: AppState,
     first: bool,
+    /// Counts the stream as open in the metrics until it ends.
+    _open: crate::server::metrics::LiveStream,
 }
 
 /// Waits until the server stops (holding no borrow of the flag afterwards).
@@ -284,6 +286,7 @@ pub async fn stream(
         user_id,
         state: state.clone(),
         first: true,
+        _open: crate::server::metrics::LiveStream::open(),
     };
     let events = futures::stream::unfold(watch, |mut w| async move {
         if !w.first {

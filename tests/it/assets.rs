@@ -5,7 +5,7 @@
 use crate::common;
 
 use axum::http::{StatusCode, header};
-use reflect::server::assets::{Assets, IMMUTABLE, NO_STORE, REVALIDATE};
+use reflect::server::assets::{Assets, IMMUTABLE, NO_STORE, REVALIDATE, SiteFiles};
 use std::sync::Arc;
 
 /// A built site as `cargo leptos build --release --precompress` leaves it, in small.
@@ -36,13 +36,57 @@ fn cache(r: &common::Reply) -> &str {
         .unwrap_or("")
 }
 
+/// The site's files as the folder holds them and as the binary holds them (in memory, read from
+/// the same folder): served alike.
 async fn built_files_are_versioned_kept_and_precompressed(app: &mut common::TestApp) {
     let root = site();
+    let folder = Assets::scan(&root.to_string_lossy(), "pkg");
+    let mut files = Vec::new();
+    for entry in walk(&root) {
+        let name = entry
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        files.push((
+            name,
+            std::borrow::Cow::Owned(std::fs::read(&entry).unwrap()),
+        ));
+    }
+    let memory = Assets::in_memory(files, "pkg");
+    assert_eq!(memory.version, folder.version);
+    assert!(matches!(memory.files, SiteFiles::Memory(_)));
+    for assets in [folder, memory] {
+        serves_the_site(app, &root, assets).await;
+    }
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+async fn serves_the_site(app: &mut common::TestApp, root: &std::path::Path, assets: Assets) {
     let mut state = app.state.clone();
-    let assets = Assets::scan(&root.to_string_lossy(), "pkg");
+    let in_memory = matches!(assets.files, SiteFiles::Memory(_));
     let v = assets.version.clone();
     assert_eq!(v.len(), 16);
-    state.leptos_options.site_root = root.to_string_lossy().into_owned().into();
+    // held in memory, nothing may come from the folder
+    let site_root = if in_memory {
+        root.join("not-there")
+    } else {
+        root.to_path_buf()
+    };
+    state.leptos_options.site_root = site_root.to_string_lossy().into_owned().into();
     state.leptos_options.site_pkg_dir = assets.linked_dir().into();
     state.assets = Arc::new(assets);
     let site_app = common::TestApp::attach(state, app);
@@ -97,7 +141,27 @@ async fn built_files_are_versioned_kept_and_precompressed(app: &mut common::Test
     assert_eq!(cache(&unversioned), REVALIDATE);
     let icon = site_app.get("/favicon.svg").await;
     assert_eq!(icon.status, StatusCode::OK);
+    assert_eq!(icon.body, "<svg/>");
     assert_eq!(cache(&icon), REVALIDATE);
+    if in_memory {
+        // revalidation: the ETag answers 304 without the file
+        let tag = br.headers[header::ETAG].to_str().unwrap().to_string();
+        let again = site_app
+            .send(
+                axum::http::Request::get(format!("/pkg/{v}/reflect_bg.wasm"))
+                    .header(header::IF_NONE_MATCH, &tag)
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+        assert!(again.body.is_empty());
+        let js = site_app.get(&format!("/pkg/{v}/reflect.js")).await;
+        assert_eq!(
+            js.headers[header::CONTENT_TYPE].to_str().unwrap(),
+            "text/javascript"
+        );
+    }
 
     // nothing outside the folder, and no 5xx
     for path in [
@@ -119,8 +183,6 @@ async fn built_files_are_versioned_kept_and_precompressed(app: &mut common::Test
     let private = site_app.get(&format!("/r/{token}/c/1")).await;
     assert_eq!(private.status, StatusCode::OK);
     assert_eq!(cache(&private), "no-store");
-
-    std::fs::remove_dir_all(&root).unwrap();
 }
 
 on_both_backends!(built_files_are_versioned_kept_and_precompressed);

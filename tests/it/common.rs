@@ -288,6 +288,7 @@ impl TestApp {
                 password: "a long test password",
                 role,
                 school_id: school,
+                network_id: None,
             },
         )
         .await
@@ -597,7 +598,20 @@ pub fn spawn_server_with(
     env: &[(&str, &str)],
     stderr: std::process::Stdio,
 ) -> (ServerProcess, String) {
+    spawn_server_in(app, None, env, stderr)
+}
+
+/// [`spawn_server_with`] started in folder `dir` (the binary's own folder when `None`).
+pub fn spawn_server_in(
+    app: &TestApp,
+    dir: Option<&std::path::Path>,
+    env: &[(&str, &str)],
+    stderr: std::process::Stdio,
+) -> (ServerProcess, String) {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_reflect"));
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
     for (k, _) in std::env::vars() {
         if k.starts_with("REFLECT_") || k.starts_with("LEPTOS_") {
             command.env_remove(k);

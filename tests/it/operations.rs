@@ -122,9 +122,78 @@ async fn logs_name_routes_never_people(app: &mut common::TestApp) {
     }
 }
 
+/// The binary started in an empty folder, with no instruments folder set: the shipped instruments
+/// are in it, so it is ready and serves the questionnaire. Metrics are served on their own
+/// address only, count requests by route and answers saved, and hold no token.
+async fn the_binary_runs_anywhere_with_metrics_apart(app: &mut common::TestApp) {
+    use common::{encode, post, request};
+    let folder = std::env::temp_dir().join(format!("reflect-anywhere-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let metrics_addr = {
+        let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        free.local_addr().unwrap().to_string()
+    };
+    let (_server, addr) = common::spawn_server_in(
+        app,
+        Some(&folder),
+        &[
+            ("REFLECT_INSTRUMENTS_DIR", ""),
+            ("REFLECT_METRICS_ADDR", &metrics_addr),
+        ],
+        std::process::Stdio::inherit(),
+    );
+    let (status, reply) = request(&addr, "GET /readyz HTTP/1.1", "").await.unwrap();
+    assert_eq!(status, 200, "{reply}");
+    let (status, reply) = request(
+        &addr,
+        "GET /start/leadership-reflection HTTP/1.1\r\nAccept: text/html",
+        "",
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 200, "{reply}");
+    assert!(reply.contains("Leadership reflection"), "{reply}");
+    assert!(
+        std::fs::read_dir(&folder).unwrap().next().is_none(),
+        "nothing written there"
+    );
+
+    let token = common::start_reflection(&addr).await.unwrap();
+    let (status, reply) = request(
+        &addr,
+        &post("save_answer", None),
+        &encode(&[("token", &token), ("item", "org_vision_1"), ("value", "4")]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 200, "{reply}");
+    // never on the public address
+    let (status, _) = request(&addr, "GET /metrics HTTP/1.1", "").await.unwrap();
+    assert_eq!(status, 404);
+    let (status, metrics) = request(&metrics_addr, "GET /metrics HTTP/1.1", "")
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{metrics}");
+    for wanted in [
+        "reflect_http_requests_total{route=\"/readyz\",method=\"GET\",status=\"200\"} 1",
+        "reflect_http_requests_total{route=\"/api/save_answer\",method=\"POST\",status=\"200\"} 1",
+        "reflect_http_requests_total{route=\"(no route)\",method=\"GET\",status=\"404\"} 1",
+        "reflect_http_request_duration_seconds_bucket{route=\"/start/{instrument}\"",
+        "reflect_answer_saves_total 1",
+        "reflect_answer_save_batch_size_count 1",
+        "reflect_db_pool_connections{state=\"idle\"}",
+        "reflect_live_streams_open",
+    ] {
+        assert!(metrics.contains(wanted), "{wanted} in\n{metrics}");
+    }
+    assert!(!metrics.contains(&token), "no token in the metrics");
+    std::fs::remove_dir_all(&folder).unwrap();
+}
+
 on_both_backends!(
     health_and_readiness_answer_without_data,
-    logs_name_routes_never_people
+    logs_name_routes_never_people,
+    the_binary_runs_anywhere_with_metrics_apart
 );
 
 /// The shipped binary refuses to start on an invalid setting: exit code 2 and a line naming the
@@ -178,6 +247,8 @@ fn the_binary_answers_help_for_every_command() {
         "--min-group-size <K>",
         "[env: REFLECT_MIN_GROUP_SIZE",
         "[env: DATABASE_URL",
+        "--metrics-addr <ADDR>",
+        "[env: REFLECT_METRICS_ADDR",
         "Exit codes:",
     ] {
         assert!(text.contains(wanted), "{wanted} in\n{text}");
