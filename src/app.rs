@@ -123,6 +123,31 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/deleted") view=DeletedPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/admin/accounts/:id")
+                        view=crate::accounts::pages::AccountPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/admin/schools/:id")
+                        view=crate::schools::pages::SchoolPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/admin/networks/:id")
+                        view=crate::schools::pages::NetworkPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/admin/exports")
+                        view=crate::export::pages::ExportLogPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/account")
+                        view=crate::accounts::pages::OwnAccountPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/workshops") view=WorkshopsPage ssr=SsrMode::Async />
                     <Route path=path!("/workshops/:id") view=WorkshopPage ssr=SsrMode::Async />
                     <Route

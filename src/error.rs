@@ -242,6 +242,14 @@ const FORM_MESSAGES: &[&str] = &[
     "This round is for invited people: type the code from your invitation.",
     "This invitation code is not valid or has been used. Check it, or ask your school for a new one.",
     "Finish this reflection first; then you can reflect again and see the change.",
+    "A network coordinator needs a network.",
+    "This account has been disabled. Ask an administrator to enable it again.",
+    "You cannot disable your own account.",
+    "At least one administrator must stay enabled.",
+    "There is no such account.",
+    "The current password is not right.",
+    "This school has reflections or rounds, so it stays: its answers count in its network's, country's and everyone's results. You can rename it.",
+    "This network has schools: move them to another network (or to none) first.",
     JOIN_TOO_MANY,
     SCHOOL_TOO_MANY,
     YES_OR_NO,
@@ -407,6 +415,22 @@ pub fn in_language(l: crate::lang::Locale, english: &str) -> String {
         }
         "Finish this reflection first; then you can reflect again and see the change." => {
             t(td_string!(l, errors.retake_unfinished))
+        }
+        "A network coordinator needs a network." => {
+            t(td_string!(l, errors.network_coordinator_network))
+        }
+        "This account has been disabled. Ask an administrator to enable it again." => {
+            t(td_string!(l, errors.account_disabled))
+        }
+        "You cannot disable your own account." => t(td_string!(l, errors.disable_self)),
+        "At least one administrator must stay enabled." => t(td_string!(l, errors.last_admin)),
+        "There is no such account." => t(td_string!(l, errors.no_account)),
+        "The current password is not right." => t(td_string!(l, errors.current_password_wrong)),
+        "This school has reflections or rounds, so it stays: its answers count in its network's, country's and everyone's results. You can rename it." => {
+            t(td_string!(l, errors.school_in_use))
+        }
+        "This network has schools: move them to another network (or to none) first." => {
+            t(td_string!(l, errors.network_in_use))
         }
         JOIN_TOO_MANY => t(td_string!(l, errors.join_wrong_codes)),
         SCHOOL_TOO_MANY => t(td_string!(l, errors.school_wrong_codes)),

@@ -7,9 +7,13 @@ pub struct UserRow {
     pub email: String,
     pub password_hash: String,
     pub role: String,
+    /// When an admin disabled the account (it cannot sign in), if they did.
+    pub disabled_at: Option<String>,
 }
 
-type Row = (String, String, String, String);
+type Row = (String, String, String, String, Option<String>);
+
+const USER: &str = "SELECT id, email, password_hash, role, disabled_at FROM users";
 
 fn user(r: Row) -> UserRow {
     UserRow {
@@ -17,40 +21,96 @@ fn user(r: Row) -> UserRow {
         email: r.1,
         password_hash: r.2,
         role: r.3,
+        disabled_at: r.4,
     }
 }
 
 pub async fn by_email(pool: &AnyPool, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    Ok(sqlx::query_as::<_, Row>(
-        "SELECT id, email, password_hash, role FROM users WHERE email = $1",
-    )
-    .bind(email)
-    .fetch_optional(pool)
-    .await?
-    .map(user))
-}
-
-pub async fn by_id(pool: &AnyPool, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
     Ok(
-        sqlx::query_as::<_, Row>("SELECT id, email, password_hash, role FROM users WHERE id = $1")
-            .bind(id)
+        sqlx::query_as::<_, Row>(&format!("{USER} WHERE email = $1"))
+            .bind(email)
             .fetch_optional(pool)
             .await?
             .map(user),
     )
 }
 
+pub async fn by_id(pool: &AnyPool, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    Ok(sqlx::query_as::<_, Row>(&format!("{USER} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .map(user))
+}
+
+/// The schools whose results the account may see: its own (a coordinator's) and every school of
+/// its networks (a network coordinator's), as the schools are now.
 pub async fn school_ids(pool: &AnyPool, user_id: &str) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT school_id FROM user_schools WHERE user_id = $1 ORDER BY school_id")
-        .bind(user_id)
-        .fetch_all(pool)
+    sqlx::query_scalar(
+        "SELECT school_id FROM user_schools WHERE user_id = $1
+         UNION SELECT s.id FROM user_networks un JOIN schools s ON s.network_id = un.network_id WHERE un.user_id = $1
+         ORDER BY 1",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Admin accounts that are not disabled.
+pub async fn count_admins(pool: &AnyPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL")
+        .fetch_one(pool)
         .await
 }
 
-pub async fn count_admins(pool: &AnyPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
-        .fetch_one(pool)
-        .await
+/// Disables the account (`at` the time) or enables it (`None`); false when there is none.
+pub async fn set_disabled(pool: &AnyPool, id: &str, at: Option<&str>) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
+
+/// Stores a new password hash; false when there is no such account.
+pub async fn set_password(pool: &AnyPool, id: &str, hash: &str) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
+
+/// Links an account to a network; false when there is no such network.
+pub async fn add_network(
+    tx: &mut Transaction<'_, Any>,
+    user_id: &str,
+    network_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO user_networks (user_id, network_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(network_id)
+    .execute(&mut **tx)
+    .await;
+    match done {
+        Ok(_) => Ok(true),
+        Err(sqlx::Error::Database(e))
+            if e.kind() == sqlx::error::ErrorKind::ForeignKeyViolation =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn email_taken(tx: &mut Transaction<'_, Any>, email: &str) -> Result<bool, sqlx::Error> {
@@ -109,21 +169,23 @@ pub async fn add_school(
     }
 }
 
-/// Every account with the names of its schools.
+/// Every account with the names of its schools and networks.
 pub async fn list(pool: &AnyPool) -> Result<Vec<UserSummary>, sqlx::Error> {
-    let users = sqlx::query_as::<_, (String, String, String)>(
-        "SELECT id, email, role FROM users ORDER BY email",
+    let users = sqlx::query_as::<_, (String, String, String, Option<String>)>(
+        "SELECT id, email, role, disabled_at FROM users ORDER BY email",
     )
     .fetch_all(pool)
     .await?;
     let links = sqlx::query_as::<_, (String, String)>(
-        "SELECT us.user_id, s.name FROM user_schools us JOIN schools s ON s.id = us.school_id ORDER BY s.name",
+        "SELECT us.user_id, s.name FROM user_schools us JOIN schools s ON s.id = us.school_id
+         UNION ALL SELECT un.user_id, n.name FROM user_networks un JOIN networks n ON n.id = un.network_id
+         ORDER BY 2",
     )
     .fetch_all(pool)
     .await?;
     Ok(users
         .into_iter()
-        .filter_map(|(id, email, role)| {
+        .filter_map(|(id, email, role, disabled_at)| {
             let schools = links
                 .iter()
                 .filter(|(u, _)| *u == id)
@@ -134,6 +196,7 @@ pub async fn list(pool: &AnyPool) -> Result<Vec<UserSummary>, sqlx::Error> {
                 id,
                 email,
                 schools,
+                disabled: disabled_at.is_some(),
             })
         })
         .collect())

@@ -8,6 +8,8 @@ pub enum Role {
     Admin,
     /// Sees the results of their own schools, and the aggregates above school level.
     Coordinator,
+    /// Sees the results of every school of their network, and the aggregates above school level.
+    NetworkCoordinator,
     /// Exports anonymised data; sees the aggregates above school level.
     Researcher,
     /// Runs live workshops; sees the aggregates above school level.
@@ -15,9 +17,10 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
+    pub const ALL: [Role; 5] = [
         Role::Admin,
         Role::Coordinator,
+        Role::NetworkCoordinator,
         Role::Researcher,
         Role::Facilitator,
     ];
@@ -26,6 +29,7 @@ impl Role {
         match self {
             Role::Admin => "admin",
             Role::Coordinator => "coordinator",
+            Role::NetworkCoordinator => "network_coordinator",
             Role::Researcher => "researcher",
             Role::Facilitator => "facilitator",
         }
@@ -37,6 +41,7 @@ impl Role {
         match self {
             Role::Admin => td_string!(l, staff.account_role_admin),
             Role::Coordinator => td_string!(l, staff.account_role_coordinator),
+            Role::NetworkCoordinator => td_string!(l, staff.account_role_network_coordinator),
             Role::Researcher => td_string!(l, staff.account_role_researcher),
             Role::Facilitator => td_string!(l, staff.account_role_facilitator),
         }
@@ -74,7 +79,28 @@ pub struct UserSummary {
     pub id: String,
     pub email: String,
     pub role: Role,
+    /// The names of its schools (a coordinator's) or networks (a network coordinator's).
     pub schools: Vec<String>,
+    /// Disabled by an admin: cannot sign in.
+    pub disabled: bool,
+}
+
+/// One signed-in session, as an admin sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    /// Names the session for ending it; never the session's id.
+    pub handle: String,
+    /// When it began (UTC), unknown for sessions older than this record.
+    pub started: Option<String>,
+    /// When it ends unless used again (UTC).
+    pub ends: String,
+}
+
+/// An account on its admin page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountDetail {
+    pub summary: UserSummary,
+    pub sessions: Vec<SessionSummary>,
 }
 
 pub const MIN_PASSWORD: usize = 12;

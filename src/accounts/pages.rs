@@ -67,6 +67,7 @@ pub fn SignedInBar(user: CurrentUser) -> impl IntoView {
                 .is_admin()
                 .then(|| view! { <a href="/admin">{td_string!(l, staff.admin_link)}</a> })}
             <a href="/results">{td_string!(l, staff.results_link)}</a>
+            <a href="/account">{td_string!(l, staff.account_link)}</a>
             {matches!(user.role, Role::Coordinator | Role::Admin)
                 .then(|| view! { <a href="/rounds">{td_string!(l, rounds.rounds_link)}</a> })}
             <ActionForm action=logout attr:class="inline-form">
@@ -85,6 +86,7 @@ pub fn SignedInBar(user: CurrentUser) -> impl IntoView {
 pub fn AccountsAdmin(
     users: Vec<UserSummary>,
     schools: Vec<(String, String)>,
+    networks: Vec<(String, String)>,
     action: ServerAction<CreateUser>,
     form: NodeRef<Form>,
     created: Signal<Option<String>>,
@@ -106,6 +108,7 @@ pub fn AccountsAdmin(
                             <th scope="col">{td_string!(l, staff.col_email)}</th>
                             <th scope="col">{td_string!(l, staff.col_role)}</th>
                             <th scope="col">{td_string!(l, staff.col_schools)}</th>
+                            <th scope="col">{td_string!(l, staff.col_status)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -114,9 +117,21 @@ pub fn AccountsAdmin(
                             .map(|u| {
                                 view! {
                                     <tr>
-                                        <td>{u.email}</td>
+                                        <td>
+                                            <a href=format!(
+                                                "/admin/accounts/{}",
+                                                u.id,
+                                            )>{u.email}</a>
+                                        </td>
                                         <td>{u.role.label(l)}</td>
                                         <td>{u.schools.join(", ")}</td>
+                                        <td>
+                                            {if u.disabled {
+                                                td_string!(l, staff.account_disabled)
+                                            } else {
+                                                td_string!(l, staff.account_enabled)
+                                            }}
+                                        </td>
                                     </tr>
                                 }
                             })
@@ -169,7 +184,13 @@ pub fn AccountsAdmin(
                     <label for="user-role">{td_string!(l, staff.role_label)}</label>
                     <select id="user-role" name="role">
                         // the most powerful role last, so it is never picked by accident
-                        {[Role::Coordinator, Role::Researcher, Role::Facilitator, Role::Admin]
+                        {[
+                            Role::Coordinator,
+                            Role::NetworkCoordinator,
+                            Role::Researcher,
+                            Role::Facilitator,
+                            Role::Admin,
+                        ]
                             .iter()
                             .map(|r| view! { <option value=r.as_str()>{r.label(l)}</option> })
                             .collect_view()}
@@ -185,8 +206,262 @@ pub fn AccountsAdmin(
                             .collect_view()}
                     </select>
                 </div>
+                <div class="field">
+                    <label for="user-network">{td_string!(l, staff.coordinator_network_label)}</label>
+                    <select id="user-network" name="network">
+                        <option value="">"—"</option>
+                        {networks
+                            .into_iter()
+                            .map(|(id, name)| view! { <option value=id>{name}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
                 <button type="submit">{td_string!(l, staff.create_account)}</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// A note of what a plain form just did, from `?done=` (a fixed word, never text).
+fn done_note(l: crate::lang::Locale) -> Option<&'static str> {
+    let done = use_query_map().read_untracked().get("done")?;
+    Some(match done.as_str() {
+        "disabled" => td_string!(l, staff.done_disabled),
+        "enabled" => td_string!(l, staff.done_enabled),
+        "reset" => td_string!(l, staff.done_reset),
+        "ended" => td_string!(l, staff.done_ended),
+        "changed" => td_string!(l, staff.done_password_changed),
+        _ => return None,
+    })
+}
+
+/// `/admin/accounts/:id`: an account's state and sessions; disable or enable it, give it a new
+/// password, end its sessions (admins only).
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let l = crate::lang::current();
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let data = Resource::new(id, |id| async move {
+        let user = whoami()
+            .await?
+            .ok_or_else(crate::error::AppError::sign_in)?;
+        let account = get_account(id).await?;
+        Ok::<_, crate::error::AppError>((user, account))
+    });
+    let error = crate::ui::query_error("error");
+    view! {
+        <Title text=td_string!(l, staff.account_page_title) />
+        <crate::ui::Loaded
+            load=move || data
+            children=move |(user, account)| {
+                let a = account.summary;
+                let own = a.id == user.id;
+                let error = error.clone();
+                view! {
+                    <SignedInBar user=user />
+                    <p>
+                        <a href="/admin#accounts">{td_string!(l, staff.back_to_admin)}</a>
+                    </p>
+                    <h1>{a.email.clone()}</h1>
+                    {done_note(l).map(|t| view! { <p class="ok" role="status">{t}</p> })}
+                    <FormError message=Signal::derive(move || error.clone()) />
+                    <p>
+                        {a.role.label(l)}
+                        {(!a.schools.is_empty()).then(|| format!(" · {}", a.schools.join(", ")))}
+                        " · "
+                        {if a.disabled {
+                            td_string!(l, staff.account_disabled)
+                        } else {
+                            td_string!(l, staff.account_enabled)
+                        }}
+                    </p>
+                    <section id="state">
+                        <h2>{td_string!(l, staff.account_state_heading)}</h2>
+                        {if own {
+                            view! { <p>{td_string!(l, staff.account_own)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <form method="post" action="/api/set_account_disabled">
+                                    <input type="hidden" name="id" value=a.id.clone() />
+                                    <input
+                                        type="hidden"
+                                        name="disabled"
+                                        value=if a.disabled { "no" } else { "yes" }
+                                    />
+                                    <p>
+                                        {if a.disabled {
+                                            td_string!(l, staff.enable_lead)
+                                        } else {
+                                            td_string!(l, staff.disable_lead)
+                                        }}
+                                    </p>
+                                    <button type="submit">
+                                        {if a.disabled {
+                                            td_string!(l, staff.enable_account)
+                                        } else {
+                                            td_string!(l, staff.disable_account)
+                                        }}
+                                    </button>
+                                </form>
+                            }
+                                .into_any()
+                        }}
+                    </section>
+                    <section id="password">
+                        <h2>{td_string!(l, staff.reset_heading)}</h2>
+                        <p>{td_string!(l, staff.reset_lead)}</p>
+                        <form
+                            method="post"
+                            action="/api/reset_account_password"
+                            class="admin-form"
+                        >
+                            <input type="hidden" name="id" value=a.id.clone() />
+                            <div class="field">
+                                <label for="reset-password">
+                                    {td_string!(
+                                        l, staff.new_password_label, count = super::model::MIN_PASSWORD
+                                    )
+                                        .to_string()}
+                                </label>
+                                <input
+                                    id="reset-password"
+                                    name="password"
+                                    type="password"
+                                    required=true
+                                    autocomplete="new-password"
+                                />
+                            </div>
+                            <button type="submit">{td_string!(l, staff.reset_button)}</button>
+                        </form>
+                    </section>
+                    <section id="sessions">
+                        <h2>{td_string!(l, staff.sessions_heading)}</h2>
+                        {if account.sessions.is_empty() {
+                            view! { <p>{td_string!(l, staff.no_sessions)}</p> }.into_any()
+                        } else {
+                            let id = a.id.clone();
+                            view! {
+                                <div
+                                    class="table-wrap"
+                                    role="region"
+                                    aria-label=td_string!(l, staff.sessions_heading)
+                                    tabindex="0"
+                                >
+                                    <table class="data">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">
+                                                    {td_string!(l, staff.col_session_started)}
+                                                </th>
+                                                <th scope="col">
+                                                    {td_string!(l, staff.col_session_ends)}
+                                                </th>
+                                                <th scope="col">
+                                                    {td_string!(l, staff.col_session_end)}
+                                                </th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {account
+                                                .sessions
+                                                .into_iter()
+                                                .map(|s| {
+                                                    view! {
+                                                        <tr>
+                                                            <td>{s.started.unwrap_or_else(|| "—".into())}</td>
+                                                            <td>{s.ends}</td>
+                                                            <td>
+                                                                <form
+                                                                    method="post"
+                                                                    action="/api/end_account_sessions"
+                                                                    class="inline-form"
+                                                                >
+                                                                    <input type="hidden" name="id" value=id.clone() />
+                                                                    <input type="hidden" name="session" value=s.handle />
+                                                                    <button type="submit">
+                                                                        {td_string!(l, staff.end_session)}
+                                                                    </button>
+                                                                </form>
+                                                            </td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                                <form method="post" action="/api/end_account_sessions">
+                                    <input type="hidden" name="id" value=a.id.clone() />
+                                    <button type="submit">
+                                        {td_string!(l, staff.end_all_sessions)}
+                                    </button>
+                                </form>
+                            }
+                                .into_any()
+                        }}
+                    </section>
+                }
+                    .into_any()
+            }
+        />
+    }
+}
+
+/// `/account`: the signed-in user changes their own password.
+#[component]
+pub fn OwnAccountPage() -> impl IntoView {
+    let l = crate::lang::current();
+    let data = Resource::new(
+        || (),
+        |_| async { whoami().await?.ok_or_else(crate::error::AppError::sign_in) },
+    );
+    let error = crate::ui::query_error("error");
+    view! {
+        <Title text=td_string!(l, staff.own_account_title) />
+        <crate::ui::Loaded
+            load=move || data
+            children=move |user| {
+                let error = error.clone();
+                view! {
+                    <SignedInBar user=user />
+                    <h1>{td_string!(l, staff.own_account_heading)}</h1>
+                    {done_note(l).map(|t| view! { <p class="ok" role="status">{t}</p> })}
+                    <FormError message=Signal::derive(move || error.clone()) />
+                    <p>{td_string!(l, staff.change_password_lead)}</p>
+                    <form method="post" action="/api/change_password" class="admin-form">
+                        <div class="field">
+                            <label for="current-password">
+                                {td_string!(l, staff.current_password_label)}
+                            </label>
+                            <input
+                                id="current-password"
+                                name="current"
+                                type="password"
+                                required=true
+                                autocomplete="current-password"
+                            />
+                        </div>
+                        <div class="field">
+                            <label for="new-password">
+                                {td_string!(l, staff.new_password_label, count = super::model::MIN_PASSWORD)
+                                    .to_string()}
+                            </label>
+                            <input
+                                id="new-password"
+                                name="password"
+                                type="password"
+                                required=true
+                                autocomplete="new-password"
+                            />
+                        </div>
+                        <button type="submit" class="primary">
+                            {td_string!(l, staff.change_password_button)}
+                        </button>
+                    </form>
+                }
+                    .into_any()
+            }
+        />
     }
 }

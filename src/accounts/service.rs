@@ -14,6 +14,8 @@ pub struct NewUser<'a> {
     pub role: &'a str,
     /// The school a coordinator coordinates (required for coordinators, ignored otherwise).
     pub school_id: Option<&'a str>,
+    /// The network a network coordinator coordinates (required for them, ignored otherwise).
+    pub network_id: Option<&'a str>,
 }
 
 /// Lower case, trimmed; a plausible address or an error the user can act on.
@@ -75,6 +77,13 @@ pub async fn create_user(db: &Db, u: NewUser<'_>) -> AppResult<String> {
         (Role::Coordinator, Some(s)) => Some(s.to_string()),
         _ => None,
     };
+    let network = match (role, u.network_id.map(str::trim).filter(|s| !s.is_empty())) {
+        (Role::NetworkCoordinator, None) => {
+            return Err(AppError::invalid("A network coordinator needs a network."));
+        }
+        (Role::NetworkCoordinator, Some(n)) => Some(n.to_string()),
+        _ => None,
+    };
     let hash = hash_blocking(u.password.to_string()).await?;
     let id = uuid::Uuid::new_v4().to_string();
     let mut tx = db.begin_write().await?;
@@ -88,6 +97,11 @@ pub async fn create_user(db: &Db, u: NewUser<'_>) -> AppResult<String> {
         && !db::add_school(&mut tx, &id, s).await?
     {
         return Err(AppError::NotFound("That school does not exist.".into()));
+    }
+    if let Some(n) = &network
+        && !db::add_network(&mut tx, &id, n).await?
+    {
+        return Err(AppError::NotFound("That network does not exist.".into()));
     }
     tx.commit().await?;
     tracing::info!(role = role.as_str(), "account created");
@@ -114,6 +128,7 @@ pub async fn bootstrap_admin(
             password: &pass,
             role: Role::Admin.as_str(),
             school_id: None,
+            network_id: None,
         },
     )
     .await?;
@@ -223,6 +238,10 @@ pub async fn authenticate(
         .unwrap_or(false);
     drop(turn);
     match row {
+        // the right password: only then may it say that the account is disabled
+        Some(r) if ok && r.disabled_at.is_some() => Err(AppError::Forbidden(
+            "This account has been disabled. Ask an administrator to enable it again.".into(),
+        )),
         Some(r) if ok => Ok(r.id),
         _ => {
             limiter.failed(&email);
@@ -307,7 +326,8 @@ pub async fn still_signed_in(
         .get(USER_KEY)
         .and_then(|v| v.as_str())
         .is_some_and(|id| id == user_id);
-    signed_in_as && matches!(db::by_id(&db.pool, user_id).await, Ok(Some(_)))
+    signed_in_as
+        && matches!(db::by_id(&db.pool, user_id).await, Ok(Some(u)) if u.disabled_at.is_none())
 }
 
 /// The signed-in user of this session, if any (and if the account still exists).
@@ -329,7 +349,8 @@ pub async fn by_email(db: &Db, email: &str) -> AppResult<Option<CurrentUser>> {
 }
 
 async fn user(db: &Db, row: Option<db::UserRow>) -> AppResult<Option<CurrentUser>> {
-    let Some(row) = row else {
+    // a disabled account is nobody: its sessions that are still stored sign nobody in
+    let Some(row) = row.filter(|r| r.disabled_at.is_none()) else {
         return Ok(None);
     };
     let Some(role) = Role::parse(&row.role) else {
@@ -452,4 +473,147 @@ mod tests {
         assert_eq!(safe_next(Some("/admin\u{1}")), "/results");
         assert_eq!(safe_next(None), "/results");
     }
+}
+
+/// An account as an admin manages it: the account, and its sessions.
+pub async fn account(db: &Db, id: &str) -> AppResult<super::model::AccountDetail> {
+    let summary = db::list(&db.pool)
+        .await?
+        .into_iter()
+        .find(|u| u.id == id)
+        .ok_or_else(|| AppError::NotFound("There is no such account.".into()))?;
+    let sessions = super::sessions::of_user(db, id)
+        .await?
+        .into_iter()
+        .map(|s| super::model::SessionSummary {
+            handle: s.handle,
+            started: s.created_at.map(unix_time),
+            ends: unix_time(s.expires_at),
+        })
+        .collect();
+    Ok(super::model::AccountDetail { summary, sessions })
+}
+
+/// Unix seconds as `YYYY-MM-DD HH:MM` UTC.
+fn unix_time(t: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(t)
+        .ok()
+        .and_then(|d| {
+            d.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Ends sessions of an account everywhere: stored sessions are deleted, and the live streams on
+/// this server check theirs at once (those on other servers at their next check).
+async fn end_sessions(
+    state: &crate::server::AppState,
+    user_id: &str,
+    handle: Option<&str>,
+    keep: Option<&str>,
+) -> AppResult<u64> {
+    let ended = super::sessions::end(&state.db, user_id, handle, keep).await?;
+    state.sessions_ended.send_modify(|n| *n = n.wrapping_add(1));
+    Ok(ended)
+}
+
+/// Disables an account (it cannot sign in; its sessions and live streams end at once) or enables
+/// it again. An admin cannot disable themselves, nor the last enabled admin.
+pub async fn set_disabled(
+    state: &crate::server::AppState,
+    admin: &CurrentUser,
+    id: &str,
+    disabled: bool,
+) -> AppResult<()> {
+    let db = &state.db;
+    let row = db::by_id(&db.pool, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such account.".into()))?;
+    if disabled {
+        if row.id == admin.id {
+            return Err(AppError::Conflict(
+                "You cannot disable your own account.".into(),
+            ));
+        }
+        if row.role == Role::Admin.as_str()
+            && row.disabled_at.is_none()
+            && db::count_admins(&db.pool).await? <= 1
+        {
+            return Err(AppError::Conflict(
+                "At least one administrator must stay enabled.".into(),
+            ));
+        }
+    }
+    let now = crate::server::now();
+    db::set_disabled(&db.pool, id, disabled.then_some(now.as_str())).await?;
+    if disabled {
+        end_sessions(state, id, None, None).await?;
+    }
+    tracing::info!(disabled, "account disabled or enabled by an admin");
+    Ok(())
+}
+
+/// An admin gives an account a new password (to hand over in person): the account's sessions end.
+pub async fn reset_password(
+    state: &crate::server::AppState,
+    id: &str,
+    new_password: &str,
+) -> AppResult<()> {
+    check_password(new_password)?;
+    if db::by_id(&state.db.pool, id).await?.is_none() {
+        return Err(AppError::NotFound("There is no such account.".into()));
+    }
+    let hash = hash_blocking(new_password.to_string()).await?;
+    db::set_password(&state.db.pool, id, &hash).await?;
+    end_sessions(state, id, None, None).await?;
+    tracing::info!("password reset by an admin");
+    Ok(())
+}
+
+/// A signed-in user changes their own password, giving the current one; their other sessions end
+/// (`this_session` stays signed in).
+pub async fn change_password(
+    state: &crate::server::AppState,
+    user: &CurrentUser,
+    this_session: Option<&str>,
+    client: &str,
+    current_password: &str,
+    new_password: &str,
+) -> AppResult<()> {
+    let row = db::by_id(&state.db.pool, &user.id)
+        .await?
+        .ok_or_else(AppError::sign_in)?;
+    // guessing the current password is held to the sign-in limits
+    state.sign_in_limit.check(client, &user.email)?;
+    if current_password.chars().count() > MAX_PASSWORD {
+        return Err(AppError::invalid("The current password is not right."));
+    }
+    let (typed, stored) = (current_password.to_string(), row.password_hash);
+    let turn = state.sign_in_limit.turn().await?;
+    let ok = tokio::task::spawn_blocking(move || password::verify(&typed, &stored))
+        .await
+        .unwrap_or(false);
+    drop(turn);
+    if !ok {
+        state.sign_in_limit.failed(&user.email);
+        return Err(AppError::invalid("The current password is not right."));
+    }
+    check_password(new_password)?;
+    let hash = hash_blocking(new_password.to_string()).await?;
+    db::set_password(&state.db.pool, &user.id, &hash).await?;
+    end_sessions(state, &user.id, None, this_session).await?;
+    tracing::info!("password changed by its account");
+    Ok(())
+}
+
+/// An admin ends one session of an account (by its handle), or all of them.
+pub async fn end_account_sessions(
+    state: &crate::server::AppState,
+    id: &str,
+    handle: Option<&str>,
+) -> AppResult<u64> {
+    end_sessions(state, id, handle, None).await
 }

@@ -34,6 +34,16 @@ pub fn layer(db: Db, secure: bool) -> SessionManagerLayer<DbStore> {
         .with_expiry(Expiry::OnInactivity(IDLE))
 }
 
+/// The account a session is signed in as (the service's `user_id` key), stored beside the record
+/// so that an account's sessions can be listed and ended.
+fn user_of(record: &Record) -> Option<String> {
+    record
+        .data
+        .get("user_id")
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
@@ -50,11 +60,13 @@ impl SessionStore for DbStore {
         loop {
             let data = serde_json::to_string(&record).map_err(backend)?;
             let done = sqlx::query(
-                "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO sessions (id, data, expires_at, user_id, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
             )
             .bind(record.id.to_string())
             .bind(data)
             .bind(record.expiry_date.unix_timestamp())
+            .bind(user_of(record))
+            .bind(OffsetDateTime::now_utc().unix_timestamp())
             .execute(&self.db.pool)
             .await
             .map_err(backend)?;
@@ -68,12 +80,14 @@ impl SessionStore for DbStore {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record).map_err(backend)?;
         sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+            "INSERT INTO sessions (id, data, expires_at, user_id, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, user_id = excluded.user_id",
         )
         .bind(record.id.to_string())
         .bind(data)
         .bind(record.expiry_date.unix_timestamp())
+        .bind(user_of(record))
+        .bind(OffsetDateTime::now_utc().unix_timestamp())
         .execute(&self.db.pool)
         .await
         .map_err(backend)?;
@@ -100,4 +114,64 @@ impl SessionStore for DbStore {
             .map_err(backend)?;
         Ok(())
     }
+}
+
+/// One signed-in session of an account, as an admin sees it: never its id (the cookie's value),
+/// only a handle made from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    /// The first 16 hex digits of the SHA-256 of the session id.
+    pub handle: String,
+    /// When it began and when it ends unless used again (Unix seconds).
+    pub created_at: Option<i64>,
+    pub expires_at: i64,
+}
+
+fn handle_of(id: &str) -> String {
+    crate::server::sha256_hex(id.as_bytes())[..16].to_string()
+}
+
+/// The account's sessions that have not expired, newest first.
+pub async fn of_user(db: &Db, user_id: &str) -> Result<Vec<SessionRow>, sqlx::Error> {
+    let rows = sqlx::query_as::<_, (String, Option<i64>, i64)>(
+        "SELECT id, created_at, expires_at FROM sessions WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC",
+    )
+    .bind(user_id)
+    .bind(OffsetDateTime::now_utc().unix_timestamp())
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, created_at, expires_at)| SessionRow {
+            handle: handle_of(&id),
+            created_at,
+            expires_at,
+        })
+        .collect())
+}
+
+/// Ends the account's sessions: the one with `handle`, or all of them (`None`), except `keep`
+/// (the id of the session making the change, when it is the account's own). How many ended.
+pub async fn end(
+    db: &Db,
+    user_id: &str,
+    handle: Option<&str>,
+    keep: Option<&str>,
+) -> Result<u64, sqlx::Error> {
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut ended = 0;
+    for id in ids {
+        if Some(id.as_str()) == keep || handle.is_some_and(|h| h != handle_of(&id)) {
+            continue;
+        }
+        ended += sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(&id)
+            .execute(&db.pool)
+            .await?
+            .rows_affected();
+    }
+    Ok(ended)
 }

@@ -19,3 +19,11 @@ pub async fn export_choices() -> Result<FilterChoices, AppError> {
     let user = crate::accounts::service::require(&state.db).await?;
     super::service::choices(&state, &user, crate::lang::current()).await
 }
+
+/// The newest research exports: who exported what, when, with which filters (admins only).
+#[server(endpoint = "get_export_log")]
+pub async fn get_export_log() -> Result<Vec<super::model::ExportLogEntry>, AppError> {
+    let state = crate::server::state()?;
+    crate::accounts::service::require_admin(&state.db).await?;
+    super::service::log_entries(&state).await
+}

@@ -220,3 +220,17 @@ pub async fn forget_log_before(pool: &AnyPool, before: &str) -> Result<u64, sqlx
         .await?
         .rows_affected())
 }
+
+/// The export log, newest first (at most `limit` entries): when, who (the account's address),
+/// the format, the filters as logged and the rows written.
+pub async fn log(
+    pool: &AnyPool,
+    limit: i64,
+) -> Result<Vec<(String, Option<String>, String, String, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT l.created_at, u.email, l.format, l.filters, l.row_count FROM export_log l LEFT JOIN users u ON u.id = l.user_id ORDER BY l.created_at DESC, l.id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}

@@ -68,3 +68,20 @@ pub struct FilterChoices {
     pub schools: Vec<(String, String)>,
     pub countries: Vec<String>,
 }
+
+/// One research export as the log holds it (never the data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportLogEntry {
+    /// When it began (RFC 3339, UTC).
+    pub at: String,
+    /// The account that exported.
+    pub email: String,
+    pub format: String,
+    /// The filters as JSON.
+    pub filters: String,
+    /// The rows written, once the download was written to the end.
+    pub rows: Option<i64>,
+}
+
+/// How many of the newest export log entries the admin page shows.
+pub const EXPORT_LOG_SHOWN: i64 = 500;

@@ -348,3 +348,87 @@ mod tests {
         }
     }
 }
+
+/// `/admin/exports`: the export log, newest first: who exported what, when, with which filters
+/// and how many rows (admins only; never the data).
+#[component]
+pub fn ExportLogPage() -> impl IntoView {
+    let l = crate::lang::current();
+    let data = Resource::new(
+        || (),
+        |_| async {
+            let user = crate::accounts::api::whoami()
+                .await?
+                .ok_or_else(AppError::sign_in)?;
+            let log = super::api::get_export_log().await?;
+            Ok::<_, AppError>((user, log))
+        },
+    );
+    view! {
+        <Title text=td_string!(l, export.log_title) />
+        <Loaded
+            load=move || data
+            children=move |(user, log)| {
+                view! {
+                    <crate::accounts::pages::SignedInBar user=user />
+                    <p>
+                        <a href="/admin">{td_string!(l, staff.back_to_admin)}</a>
+                    </p>
+                    <h1>{td_string!(l, export.log_heading)}</h1>
+                    <p>
+                        {td_string!(l, export.log_lead, count = EXPORT_LOG_SHOWN)}
+                    </p>
+                    {if log.is_empty() {
+                        view! { <p>{td_string!(l, export.log_empty)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <div
+                                class="table-wrap"
+                                role="region"
+                                aria-label=td_string!(l, export.log_heading)
+                                tabindex="0"
+                            >
+                                <table class="data">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{td_string!(l, export.log_when)}</th>
+                                            <th scope="col">{td_string!(l, export.log_who)}</th>
+                                            <th scope="col">{td_string!(l, export.log_format)}</th>
+                                            <th scope="col">{td_string!(l, export.log_filters)}</th>
+                                            <th scope="col">{td_string!(l, export.log_rows)}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {log
+                                            .into_iter()
+                                            .map(|e| {
+                                                view! {
+                                                    <tr>
+                                                        <td>{e.at}</td>
+                                                        <td>{e.email}</td>
+                                                        <td>{e.format}</td>
+                                                        <td>
+                                                            <code>{e.filters}</code>
+                                                        </td>
+                                                        <td>
+                                                            {e
+                                                                .rows
+                                                                .map(|n| crate::lang::integer(l, n))
+                                                                .unwrap_or_else(|| "—".into())}
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                            .into_any()
+                    }}
+                }
+                    .into_any()
+            }
+        />
+    }
+}

@@ -500,3 +500,22 @@ pub async fn choices(
 pub async fn forget_log_before(state: &AppState, before: &str) -> AppResult<u64> {
     Ok(db::forget_log_before(&state.db.pool, before).await?)
 }
+
+/// The newest entries of the export log (admins only: the caller checks).
+pub async fn log_entries(state: &AppState) -> AppResult<Vec<super::model::ExportLogEntry>> {
+    Ok(
+        super::db::log(&state.db.pool, super::model::EXPORT_LOG_SHOWN)
+            .await?
+            .into_iter()
+            .map(
+                |(at, email, format, filters, rows)| super::model::ExportLogEntry {
+                    at,
+                    email: email.unwrap_or_default(),
+                    format,
+                    filters,
+                    rows,
+                },
+            )
+            .collect(),
+    )
+}

@@ -7,5 +7,6 @@ pub mod pages;
 
 #[cfg(feature = "ssr")]
 mod db;
+pub mod import;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -111,9 +111,18 @@ pub fn AdminPage() -> impl IntoView {
                         created=Signal::derive(network_created)
                         error=Signal::derive(network_error)
                     />
+                    <ImportSection />
+                    <p>
+                        <a href="/admin/exports">{td_string!(l, staff.export_log_link)}</a>
+                    </p>
                     <AccountsAdmin
                         users=users
                         schools=school_options(&dir)
+                        networks=dir
+                            .networks
+                            .iter()
+                            .map(|n| (n.id.clone(), n.name.clone()))
+                            .collect()
                         action=user_action
                         form=user_form
                         created=account_created
@@ -174,7 +183,12 @@ fn SchoolsSection(
                             .map(|s| {
                                 view! {
                                     <tr>
-                                        <td>{s.name.clone()}</td>
+                                        <td>
+                                            <a href=format!(
+                                                "/admin/schools/{}",
+                                                s.id,
+                                            )>{s.name.clone()}</a>
+                                        </td>
                                         <td class="code">{codes::display(&s.code)}</td>
                                         <td>{s.network_name.clone().unwrap_or_default()}</td>
                                         <td>
@@ -246,9 +260,9 @@ fn NetworksSection(
                     .map(|n| {
                         view! {
                             <li>
+                                <a href=format!("/admin/networks/{}", n.id)>{n.name.clone()}</a>
                                 {format!(
-                                    "{} ({}) ",
-                                    n.name,
+                                    " ({}) ",
                                     td_string!(l, staff.network_schools, count = n.schools),
                                 )}
                                 <a href=format!(
@@ -300,4 +314,249 @@ fn school_options(dir: &super::model::Directory) -> Vec<(String, String)> {
         .iter()
         .map(|s| (s.id.clone(), s.name.clone()))
         .collect()
+}
+
+/// The note of what a plain form just did on the admin pages, from a fixed word in the address.
+fn done_note(l: crate::lang::Locale) -> Option<&'static str> {
+    let query = use_query_map();
+    let q = query.read_untracked();
+    Some(
+        match (
+            q.get("done").as_deref(),
+            q.get("school").as_deref(),
+            q.get("network").as_deref(),
+        ) {
+            (Some("saved"), _, _) => td_string!(l, staff.done_saved),
+            (_, Some("deleted"), _) => td_string!(l, staff.done_school_deleted),
+            (_, _, Some("deleted")) => td_string!(l, staff.done_network_deleted),
+            _ => return None,
+        },
+    )
+}
+
+/// Importing schools from CSV text: the format, the result of the last import (from the
+/// address: counts, or problems by line as fixed codes), and the form.
+#[component]
+fn ImportSection() -> impl IntoView {
+    use super::import::{Problem, from_query};
+    let l = crate::lang::current();
+    let query = use_query_map();
+    let q = query.read_untracked();
+    let number = |k: &str| q.get(k).and_then(|v| v.parse::<i64>().ok());
+    let imported = number("imported").map(|schools| {
+        let networks = number("networks_made").unwrap_or(0);
+        td_string!(l, staff.imported, schools, networks).to_string()
+    });
+    let problems = q.get("import").map(|v| from_query(&v)).unwrap_or_default();
+    let problem = move |p: Problem| match p {
+        Problem::Header => td_string!(l, staff.import_header),
+        Problem::Fields => td_string!(l, staff.import_fields),
+        Problem::NameMissing => td_string!(l, staff.import_name_missing),
+        Problem::NameLong => td_string!(l, staff.import_name_long),
+        Problem::Country => td_string!(l, staff.import_country),
+        Problem::Code => td_string!(l, staff.import_code),
+        Problem::CodeTaken => td_string!(l, staff.import_code_taken),
+        Problem::Duplicate => td_string!(l, staff.import_duplicate),
+        Problem::Rows => td_string!(l, staff.import_rows),
+    };
+    let note = done_note(l);
+    view! {
+        <section id="import">
+            <h2>{td_string!(l, staff.import_heading)}</h2>
+            {note.map(|t| view! { <p class="ok" role="status">{t}</p> })}
+            {imported.map(|t| view! { <p class="ok" role="status">{t}</p> })}
+            {(!problems.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="error" role="alert" id="import-problems">
+                            <p>{td_string!(l, staff.import_nothing)}</p>
+                            <ul>
+                                {problems
+                                    .iter()
+                                    .map(|p| {
+                                        view! {
+                                            <li>
+                                                {td_string!(l, staff.import_line, line = p.line)
+                                                    .to_string()}
+                                                " "
+                                                {problem(p.problem)}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </div>
+                    }
+                })}
+            <p>{td_string!(l, staff.import_lead)}</p>
+            <pre class="code">"name,network,country,code\nOak Primary,North,nl,\nElm College,,be,ABCD-EFGH"</pre>
+            <form method="post" action="/api/import_schools" class="admin-form">
+                <div class="field">
+                    <label for="import-file">{td_string!(l, staff.import_label)}</label>
+                    <textarea id="import-file" name="file" rows="8" required=true></textarea>
+                </div>
+                <button type="submit">{td_string!(l, staff.import_button)}</button>
+            </form>
+        </section>
+    }
+}
+
+/// `/admin/schools/:id`: edit a school's name, network and country, or delete it (admins only).
+#[component]
+pub fn SchoolPage() -> impl IntoView {
+    let l = crate::lang::current();
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let data = Resource::new(id, |id| async move {
+        let user = whoami().await?.ok_or_else(AppError::sign_in)?;
+        let school = get_school(id).await?;
+        let dir = get_directory().await?;
+        Ok::<_, AppError>((user, school, dir.networks))
+    });
+    let error = crate::ui::query_error("error");
+    view! {
+        <Title text=td_string!(l, staff.school_page_title) />
+        <Loaded
+            load=move || data
+            children=move |(user, school, networks)| {
+                let error = error.clone();
+                view! {
+                    <SignedInBar user=user />
+                    <p>
+                        <a href="/admin#schools">{td_string!(l, staff.back_to_admin)}</a>
+                    </p>
+                    <h1>{school.name.clone()}</h1>
+                    {done_note(l).map(|t| view! { <p class="ok" role="status">{t}</p> })}
+                    <FormError message=Signal::derive(move || error.clone()) />
+                    <p>
+                        {td_string!(l, staff.col_join_code)}
+                        ": "
+                        <span class="code">{codes::display(&school.code)}</span>
+                    </p>
+                    <form method="post" action="/api/update_school" class="admin-form">
+                        <input type="hidden" name="id" value=school.id.clone() />
+                        <div class="field">
+                            <label for="school-name">{td_string!(l, staff.school_name_label)}</label>
+                            <input
+                                id="school-name"
+                                name="name"
+                                type="text"
+                                required=true
+                                value=school.name.clone()
+                                maxlength=super::model::MAX_NAME
+                            />
+                        </div>
+                        <div class="field">
+                            <label for="school-network">
+                                {td_string!(l, staff.school_network_label)}
+                            </label>
+                            <select id="school-network" name="network">
+                                <option value="">"—"</option>
+                                {networks
+                                    .iter()
+                                    .map(|n| {
+                                        let chosen = school.network_id.as_deref() == Some(n.id.as_str());
+                                        view! {
+                                            <option value=n.id.clone() selected=chosen>
+                                                {n.name.clone()}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="school-country">
+                                {td_string!(l, staff.school_country_label)}
+                            </label>
+                            <input
+                                id="school-country"
+                                name="country"
+                                type="text"
+                                maxlength="2"
+                                size="3"
+                                value=school.country.clone().unwrap_or_default().to_uppercase()
+                            />
+                        </div>
+                        <button type="submit">{td_string!(l, staff.save_button)}</button>
+                    </form>
+                    <section id="delete">
+                        <h2>{td_string!(l, staff.delete_school_heading)}</h2>
+                        <p>{td_string!(l, staff.delete_school_lead)}</p>
+                        <form method="post" action="/api/delete_school">
+                            <input type="hidden" name="id" value=school.id.clone() />
+                            <button type="submit" class="danger">
+                                {td_string!(l, staff.delete_school_button)}
+                            </button>
+                        </form>
+                    </section>
+                }
+                    .into_any()
+            }
+        />
+    }
+}
+
+/// `/admin/networks/:id`: rename a network, or delete it while it has no schools (admins only).
+#[component]
+pub fn NetworkPage() -> impl IntoView {
+    let l = crate::lang::current();
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let data = Resource::new(id, |id| async move {
+        let user = whoami().await?.ok_or_else(AppError::sign_in)?;
+        let network = get_directory()
+            .await?
+            .networks
+            .into_iter()
+            .find(|n| n.id == id)
+            .ok_or_else(|| AppError::NotFound("There is no such network.".into()))?;
+        Ok::<_, AppError>((user, network))
+    });
+    let error = crate::ui::query_error("error");
+    view! {
+        <Title text=td_string!(l, staff.network_page_title) />
+        <Loaded
+            load=move || data
+            children=move |(user, network)| {
+                let error = error.clone();
+                view! {
+                    <SignedInBar user=user />
+                    <p>
+                        <a href="/admin#networks">{td_string!(l, staff.back_to_admin)}</a>
+                    </p>
+                    <h1>{network.name.clone()}</h1>
+                    {done_note(l).map(|t| view! { <p class="ok" role="status">{t}</p> })}
+                    <FormError message=Signal::derive(move || error.clone()) />
+                    <p>{td_string!(l, staff.network_schools, count = network.schools)}</p>
+                    <form method="post" action="/api/rename_network" class="admin-form">
+                        <input type="hidden" name="id" value=network.id.clone() />
+                        <div class="field">
+                            <label for="network-name">{td_string!(l, staff.new_network_label)}</label>
+                            <input
+                                id="network-name"
+                                name="name"
+                                type="text"
+                                required=true
+                                value=network.name.clone()
+                                maxlength=super::model::MAX_NAME
+                            />
+                        </div>
+                        <button type="submit">{td_string!(l, staff.save_button)}</button>
+                    </form>
+                    <section id="delete">
+                        <h2>{td_string!(l, staff.delete_network_heading)}</h2>
+                        <p>{td_string!(l, staff.delete_network_lead)}</p>
+                        <form method="post" action="/api/delete_network">
+                            <input type="hidden" name="id" value=network.id.clone() />
+                            <button type="submit" class="danger">
+                                {td_string!(l, staff.delete_network_button)}
+                            </button>
+                        </form>
+                    </section>
+                }
+                    .into_any()
+            }
+        />
+    }
 }

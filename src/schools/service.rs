@@ -32,12 +32,13 @@ fn name(raw: &str, what: Named) -> AppResult<String> {
     Ok(n)
 }
 
-pub async fn create_school(
+/// A school's fields as typed, checked: its name, network (id and name) and country.
+async fn school_fields(
     db: &Db,
     raw_name: &str,
     network_id: Option<&str>,
     country: Option<&str>,
-) -> AppResult<School> {
+) -> AppResult<(String, Option<(String, String)>, Option<String>)> {
     let name = name(raw_name, Named::School)?;
     let country = match country.map(str::trim).filter(|c| !c.is_empty()) {
         None => None,
@@ -45,15 +46,26 @@ pub async fn create_school(
             AppError::invalid("A country is its two-letter ISO code, e.g. NL, BE or GB.")
         })?),
     };
-    let network_id = network_id.map(str::trim).filter(|n| !n.is_empty());
-    let network_name = match network_id {
+    let network = match network_id.map(str::trim).filter(|n| !n.is_empty()) {
         None => None,
-        Some(id) => Some(
+        Some(id) => Some((
+            id.to_string(),
             db::network_name(&db.pool, id)
                 .await?
                 .ok_or_else(|| AppError::NotFound("That network does not exist.".into()))?,
-        ),
+        )),
     };
+    Ok((name, network, country))
+}
+
+pub async fn create_school(
+    db: &Db,
+    raw_name: &str,
+    network_id: Option<&str>,
+    country: Option<&str>,
+) -> AppResult<School> {
+    let (name, network, country) = school_fields(db, raw_name, network_id, country).await?;
+    let (network_id, network_name) = network.unzip();
     // a fresh code; on the (rare) collision, another
     for _ in 0..8 {
         let code = {
@@ -64,7 +76,7 @@ pub async fn create_school(
             id: uuid::Uuid::new_v4().to_string(),
             code,
             name: name.clone(),
-            network_id: network_id.map(str::to_string),
+            network_id: network_id.clone(),
             network_name: network_name.clone(),
             country: country.clone(),
         };
@@ -87,6 +99,180 @@ pub async fn create_network(db: &Db, raw_name: &str) -> AppResult<String> {
             crate::i18n::td_string!(l, errors.network_exists, name).to_string(),
         ))
     }
+}
+
+/// Changes a school's name, network and country (its code stays).
+pub async fn update_school(
+    db: &Db,
+    id: &str,
+    raw_name: &str,
+    network_id: Option<&str>,
+    country: Option<&str>,
+) -> AppResult<()> {
+    let (name, network, country) = school_fields(db, raw_name, network_id, country).await?;
+    let network_id = network.map(|(id, _)| id);
+    if db::update_school(
+        &db.pool,
+        id,
+        &name,
+        network_id.as_deref(),
+        country.as_deref(),
+    )
+    .await?
+    {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("There is no such school.".into()))
+    }
+}
+
+/// Deletes a school that has no reflections and no rounds. One that has them stays: its answers
+/// count in its network's, its country's and everyone's results, which were seen as they are.
+pub async fn delete_school(db: &Db, id: &str) -> AppResult<()> {
+    match db::delete_school(&db.pool, id).await? {
+        db::Deleted::Done => Ok(()),
+        db::Deleted::Missing => Err(AppError::NotFound("There is no such school.".into())),
+        db::Deleted::InUse => Err(AppError::Conflict(
+            "This school has reflections or rounds, so it stays: its answers count in its network's, country's and everyone's results. You can rename it.".into(),
+        )),
+    }
+}
+
+/// Renames a network.
+pub async fn rename_network(db: &Db, id: &str, raw_name: &str) -> AppResult<()> {
+    let name = name(raw_name, Named::Network)?;
+    match db::rename_network(&db.pool, id, &name).await? {
+        Some(true) => Ok(()),
+        Some(false) => Err(AppError::NotFound("There is no such network.".into())),
+        None => {
+            let l = crate::lang::current();
+            Err(AppError::Conflict(
+                crate::i18n::td_string!(l, errors.network_exists, name).to_string(),
+            ))
+        }
+    }
+}
+
+/// Deletes a network without schools (its network coordinators' links go with it).
+pub async fn delete_network(db: &Db, id: &str) -> AppResult<()> {
+    match db::delete_network(&db.pool, id).await? {
+        db::Deleted::Done => Ok(()),
+        db::Deleted::Missing => Err(AppError::NotFound("There is no such network.".into())),
+        db::Deleted::InUse => Err(AppError::Conflict(
+            "This network has schools: move them to another network (or to none) first.".into(),
+        )),
+    }
+}
+
+/// What an import did, or why it did nothing.
+#[derive(Debug)]
+pub enum Imported {
+    /// The schools and networks created.
+    Done { schools: usize, networks: usize },
+    /// Every problem of the file, by line; nothing was imported.
+    Problems(Vec<super::import::LineProblem>),
+}
+
+/// Imports schools from a CSV file (see `import.rs`): all of them in one transaction, or none. A
+/// network named in the file that does not exist yet is created with them; a school that exists
+/// already (same name and network) or a code another school has is a problem of its line.
+pub async fn import_schools(db: &Db, text: &str) -> AppResult<Imported> {
+    use super::import::{LineProblem, Problem, parse};
+    let rows = match parse(text) {
+        Ok(rows) => rows,
+        Err(problems) => return Ok(Imported::Problems(problems)),
+    };
+    let mut tx = db.begin_write().await?;
+    let mut networks: Vec<(String, String)> = db::networks_by_name(&mut tx).await?;
+    let existing = db::schools_and_codes(&mut tx).await?;
+    let network_of = |networks: &[(String, String)], name: &str| {
+        networks
+            .iter()
+            .find(|(_, n)| n.to_lowercase() == name.to_lowercase())
+            .map(|(id, _)| id.clone())
+    };
+    let mut problems = Vec::new();
+    for row in &rows {
+        let network_id = row
+            .network
+            .as_deref()
+            .and_then(|n| network_of(&networks, n));
+        let exists = existing.iter().any(|(name, network, _)| {
+            name.to_lowercase() == row.name.to_lowercase()
+                && row.network.is_some() == network_id.is_some()
+                && *network == network_id
+        });
+        if exists {
+            problems.push(LineProblem {
+                line: row.line,
+                problem: Problem::Duplicate,
+            });
+        }
+        if row
+            .code
+            .as_ref()
+            .is_some_and(|c| existing.iter().any(|(_, _, code)| code == c))
+        {
+            problems.push(LineProblem {
+                line: row.line,
+                problem: Problem::CodeTaken,
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(Imported::Problems(problems));
+    }
+    let now = crate::server::now();
+    let mut taken: std::collections::HashSet<String> =
+        existing.into_iter().map(|(_, _, code)| code).collect();
+    taken.extend(rows.iter().filter_map(|r| r.code.clone()));
+    let mut new_networks = 0;
+    for row in &rows {
+        let network_id = match row.network.as_deref() {
+            None => None,
+            Some(name) => match network_of(&networks, name) {
+                Some(id) => Some(id),
+                None => {
+                    let id = uuid::Uuid::new_v4().to_string();
+                    db::insert_network_in(&mut tx, &id, name, &now).await?;
+                    networks.push((id.clone(), name.to_string()));
+                    new_networks += 1;
+                    Some(id)
+                }
+            },
+        };
+        let code = match &row.code {
+            Some(c) => c.clone(),
+            None => loop {
+                let code = {
+                    let mut rng = rand::thread_rng();
+                    codes::from_random((0..codes::LENGTH).map(|_| rng.r#gen::<u32>()))
+                };
+                if taken.insert(code.clone()) {
+                    break code;
+                }
+            },
+        };
+        let school = School {
+            id: uuid::Uuid::new_v4().to_string(),
+            code,
+            name: row.name.clone(),
+            network_id,
+            network_name: None,
+            country: row.country.clone(),
+        };
+        db::insert_school_in(&mut tx, &school, &now).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(
+        schools = rows.len(),
+        networks = new_networks,
+        "schools imported"
+    );
+    Ok(Imported::Done {
+        schools: rows.len(),
+        networks: new_networks,
+    })
 }
 
 pub async fn directory(db: &Db) -> AppResult<Directory> {

@@ -380,6 +380,7 @@ async fn sign_in_attempts_are_rate_limited(app: &mut common::TestApp) {
             password: "the right password",
             role: "researcher",
             school_id: None,
+            network_id: None,
         },
     )
     .await
@@ -423,6 +424,7 @@ async fn signing_in_rightly_is_never_refused(app: &mut common::TestApp) {
             password: "the right password",
             role: "researcher",
             school_id: None,
+            network_id: None,
         },
     )
     .await

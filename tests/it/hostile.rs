@@ -226,6 +226,7 @@ async fn redirect_targets_from_input_are_safe(app: &mut common::TestApp) {
             password: "a long test password",
             role: "admin",
             school_id: None,
+            network_id: None,
         },
     )
     .await
@@ -407,6 +408,7 @@ async fn hostile_requests_never_stop_the_server_process() {
                 password: PASSWORD,
                 role: "admin",
                 school_id: None,
+                network_id: None,
             },
         )
         .await

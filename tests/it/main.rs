@@ -6,6 +6,7 @@
 mod common;
 
 mod accounts;
+mod admin;
 mod aggregates;
 mod assets;
 mod crash;
