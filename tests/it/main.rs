@@ -14,6 +14,7 @@ mod hardening;
 mod hostile;
 mod instruments;
 mod languages;
+mod nodes;
 mod operations;
 mod reflection;
 mod report;
