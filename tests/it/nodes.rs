@@ -511,8 +511,8 @@ async fn wrong_codes_are_limited_per_node() {
     .await;
 }
 
-/// One answer save as sent: which reflection and item, the value, the node it was sent to (`None`
-/// through the proxy) and whether a success reply came back.
+/// One answer save as sent: which reflection and item, the value, and whether a success reply
+/// came back.
 #[derive(Debug, Clone)]
 struct Save {
     token: String,
