@@ -201,3 +201,47 @@ pub async fn list(pool: &AnyPool) -> Result<Vec<UserSummary>, sqlx::Error> {
         })
         .collect())
 }
+
+/// The time (Unix ms) the failed sign-ins bucket of this address hash is full again; `None` when
+/// it has no recent failures.
+pub async fn failures_full_at(
+    pool: &AnyPool,
+    email_hash: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT full_at_ms FROM sign_in_failures WHERE email_hash = $1")
+        .bind(email_hash)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Counts a failed sign-in in one statement (atomic on both backends, whichever server runs it):
+/// the bucket's full time moves `period` on from `now` at the earliest, to `now + cap` at most.
+/// Rows whose time has passed are deleted first.
+pub async fn count_failure(
+    pool: &AnyPool,
+    email_hash: &str,
+    now: i64,
+    period: i64,
+    cap: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE full_at_ms <= $1")
+        .bind(now)
+        .execute(pool)
+        .await?;
+    sqlx::query(
+        "INSERT INTO sign_in_failures (email_hash, full_at_ms) VALUES ($1, $2)
+         ON CONFLICT (email_hash) DO UPDATE SET full_at_ms = CASE
+             WHEN sign_in_failures.full_at_ms < $3 THEN $2
+             WHEN sign_in_failures.full_at_ms + $4 > $5 THEN $5
+             ELSE sign_in_failures.full_at_ms + $4
+         END",
+    )
+    .bind(email_hash)
+    .bind(now + period)
+    .bind(now)
+    .bind(period)
+    .bind(now + cap)
+    .execute(pool)
+    .await?;
+    Ok(())
+}

@@ -135,17 +135,18 @@ pub async fn bootstrap_admin(
     Ok(true)
 }
 
-/// Sign-in attempts (the `governor` crate, in memory):
-/// - per e-mail address, failed attempts only: 5 at once, then one a minute ([`Failures`]).
+/// Sign-in attempts:
+/// - per e-mail address, failed attempts only: 5 at once, then one a minute ([`Failures`], in the
+///   database, so shared by every server on it: several servers do not multiply the guesses).
 ///   Guessing a password becomes slow; the cost is that someone who knows an address can keep its
 ///   owner waiting, which a lock-out of an hour would make worse. Signing in rightly costs nothing
 ///   here, so a person who signs in and out all day is never refused;
-/// - per client: 20 at once, then one every 6 seconds, so one client cannot try many addresses;
+/// - per client (the `governor` crate, in this server's memory: an IP address is never stored):
+///   20 at once, then one every 6 seconds, so one client cannot try many addresses;
 /// - across the server: at most [`HASHES_AT_ONCE`] password hashes at once (each costs ~30 ms of a
 ///   core); a sign-in that cannot get a turn within 2 seconds is refused with 429, so a flood of
 ///   sign-ins never takes the cores from everyone else.
 pub struct SignInLimiter {
-    per_address: std::sync::Mutex<Failures>,
     per_client: governor::DefaultKeyedRateLimiter<String>,
     hashes: tokio::sync::Semaphore,
 }
@@ -159,7 +160,6 @@ impl Default for SignInLimiter {
             .unwrap_or(governor::Quota::per_minute(std::num::NonZeroU32::MIN))
             .allow_burst(burst(20));
         Self {
-            per_address: std::sync::Mutex::new(Failures::default()),
             per_client: governor::RateLimiter::keyed(per_client),
             hashes: tokio::sync::Semaphore::new(HASHES_AT_ONCE),
         }
@@ -174,30 +174,18 @@ impl SignInLimiter {
         limiter.check_key(&key.to_string()).is_err()
     }
 
-    pub fn check(&self, client: &str, email: &str) -> AppResult<()> {
+    pub async fn check(&self, db: &Db, client: &str, email: &str) -> AppResult<()> {
         if Self::limited(&self.per_client, client) {
             return Err(AppError::TooManyRequests(
                 "Too many sign-in attempts from this device. Wait a minute and try again.".into(),
             ));
         }
-        let now = std::time::Instant::now();
-        let blocked = self
-            .per_address
-            .lock()
-            .map_or(true, |f| f.blocked(email, now));
-        if blocked {
+        if Failures::blocked(db, email, Failures::now_ms()).await? {
             return Err(AppError::TooManyRequests(
                 "Too many sign-in attempts for this address. Wait a minute and try again.".into(),
             ));
         }
         Ok(())
-    }
-
-    /// Counts a failed attempt against the address.
-    fn failed(&self, email: &str) {
-        if let Ok(mut f) = self.per_address.lock() {
-            f.fail(email, std::time::Instant::now());
-        }
     }
 
     /// A turn to hash a password, waiting at most 2 seconds.
@@ -222,7 +210,7 @@ pub async fn authenticate(
 ) -> AppResult<String> {
     let wrong = || AppError::invalid("The e-mail address or the password is not right.");
     let email = normalise_email(email).map_err(|_| wrong())?;
-    limiter.check(client, &email)?;
+    limiter.check(db, client, &email).await?;
     if pass.chars().count() > MAX_PASSWORD {
         return Err(wrong());
     }
@@ -244,49 +232,61 @@ pub async fn authenticate(
         )),
         Some(r) if ok => Ok(r.id),
         _ => {
-            limiter.failed(&email);
+            Failures::fail(db, &email, Failures::now_ms()).await?;
             Err(wrong())
         }
     }
 }
 
-/// Failed sign-ins per address: a bucket of [`Failures::BURST`] that refills one every
-/// [`Failures::REFILL`]; an address whose bucket is empty is refused until one has come back.
-#[derive(Default)]
-pub struct Failures {
-    buckets: std::collections::HashMap<String, (f64, std::time::Instant)>,
-}
+/// Failed sign-ins per address, in the database (shared by every server on it): a bucket of
+/// [`Failures::BURST`] that refills one every [`Failures::REFILL`]; an address whose bucket is
+/// empty is refused until one has come back. Stored as the time the bucket is full again, keyed
+/// by the SHA-256 of the normalised address (see migration 0017); times are Unix milliseconds
+/// from the servers' clocks.
+pub struct Failures;
 
 impl Failures {
-    pub const BURST: f64 = 5.0;
+    pub const BURST: i64 = 5;
     pub const REFILL: std::time::Duration = std::time::Duration::from_secs(60);
 
-    fn level(&self, email: &str, now: std::time::Instant) -> f64 {
-        self.buckets.get(email).map_or(Self::BURST, |(tokens, at)| {
-            let back =
-                now.saturating_duration_since(*at).as_secs_f64() / Self::REFILL.as_secs_f64();
-            (tokens + back).min(Self::BURST)
-        })
+    fn refill_ms() -> i64 {
+        i64::try_from(Self::REFILL.as_millis()).unwrap_or(i64::MAX)
     }
 
-    /// Whether an attempt for this address is refused now.
-    pub fn blocked(&self, email: &str, now: std::time::Instant) -> bool {
-        self.level(email, now) < 1.0
+    fn key(email: &str) -> String {
+        crate::server::sha256_hex(email.as_bytes())
     }
 
-    /// Counts one failed attempt.
-    pub fn fail(&mut self, email: &str, now: std::time::Instant) {
-        if self.buckets.len() > 10_000 {
-            // forget addresses whose buckets are full again
-            let full = |(tokens, at): &(f64, std::time::Instant)| {
-                tokens
-                    + now.saturating_duration_since(*at).as_secs_f64() / Self::REFILL.as_secs_f64()
-                    >= Self::BURST
-            };
-            self.buckets.retain(|_, b| !full(b));
-        }
-        let level = (self.level(email, now) - 1.0).max(0.0);
-        self.buckets.insert(email.to_string(), (level, now));
+    /// Now, in Unix milliseconds.
+    pub fn now_ms() -> i64 {
+        i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_millis(),
+        )
+        .unwrap_or(i64::MAX)
+    }
+
+    /// Whether an attempt for this (normalised) address is refused at `now` (Unix ms).
+    pub async fn blocked(db: &Db, email: &str, now: i64) -> AppResult<bool> {
+        let full_at = db::failures_full_at(&db.pool, &Self::key(email)).await?;
+        // fewer than one token left: more than BURST - 1 refills to go
+        Ok(full_at.is_some_and(|t| t - now > (Self::BURST - 1) * Self::refill_ms()))
+    }
+
+    /// Counts one failed attempt for this (normalised) address at `now` (Unix ms).
+    pub async fn fail(db: &Db, email: &str, now: i64) -> AppResult<()> {
+        let period = Self::refill_ms();
+        db::count_failure(
+            &db.pool,
+            &Self::key(email),
+            now,
+            period,
+            Self::BURST * period,
+        )
+        .await?;
+        Ok(())
     }
 }
 
@@ -441,26 +441,6 @@ mod tests {
         assert!(check_password("short").is_err());
         assert!(check_password(&"x".repeat(MIN_PASSWORD)).is_ok());
         assert!(check_password(&"x".repeat(MAX_PASSWORD + 1)).is_err());
-    }
-
-    #[test]
-    fn only_failed_sign_ins_count_against_an_address() {
-        let t0 = std::time::Instant::now();
-        let mut f = Failures::default();
-        for n in 0..5 {
-            assert!(!f.blocked("a@x.org", t0), "failure {n} is allowed");
-            f.fail("a@x.org", t0);
-        }
-        assert!(f.blocked("a@x.org", t0), "the sixth attempt waits");
-        assert!(!f.blocked("b@x.org", t0), "another address is not affected");
-        assert!(f.blocked("a@x.org", t0 + Failures::REFILL / 2));
-        assert!(
-            !f.blocked("a@x.org", t0 + Failures::REFILL),
-            "one more a minute later"
-        );
-        f.fail("a@x.org", t0 + Failures::REFILL);
-        assert!(f.blocked("a@x.org", t0 + Failures::REFILL));
-        assert!(!f.blocked("a@x.org", t0 + Failures::REFILL * 6));
     }
 
     #[test]

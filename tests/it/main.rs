@@ -15,6 +15,7 @@ mod hardening;
 mod hostile;
 mod instruments;
 mod languages;
+mod nodes;
 mod operations;
 mod reflection;
 mod report;
