@@ -567,7 +567,10 @@ pub async fn change_password(
         .await?
         .ok_or_else(AppError::sign_in)?;
     // guessing the current password is held to the sign-in limits
-    state.sign_in_limit.check(client, &user.email)?;
+    state
+        .sign_in_limit
+        .check(&state.db, client, &user.email)
+        .await?;
     if current_password.chars().count() > MAX_PASSWORD {
         return Err(AppError::invalid("The current password is not right."));
     }
@@ -578,7 +581,7 @@ pub async fn change_password(
         .unwrap_or(false);
     drop(turn);
     if !ok {
-        state.sign_in_limit.failed(&user.email);
+        Failures::fail(&state.db, &user.email, Failures::now_ms()).await?;
         return Err(AppError::invalid("The current password is not right."));
     }
     check_password(new_password)?;

@@ -55,7 +55,7 @@ pub struct Membership {
 pub const TOTAL: &str = "*";
 
 /// Every cell a finished reflection counts in: everyone, and its school, network and country,
-/// each once in detail and once in the group's total.
+/// each once in detail, once in the group's total of its role and once in the group's total.
 pub fn cells(r: &Respondent, m: &Membership) -> Vec<Cell> {
     let mut groups = vec![("all", String::new())];
     if let Some(s) = &r.school_id {
@@ -88,7 +88,9 @@ pub fn cells(r: &Respondent, m: &Membership) -> Vec<Cell> {
                     language: language.into(),
                     round: round.into(),
                 };
-            // the detailed cell for filtered views, and the group's total for the unfiltered one
+            // the detailed cell for filtered views, the group's total by role for views filtered
+            // by role alone (the leaders/teachers gap, a role's page, every school's count by
+            // role), and the group's total for the unfiltered one
             [
                 cell(
                     &r.role,
@@ -97,6 +99,7 @@ pub fn cells(r: &Respondent, m: &Membership) -> Vec<Cell> {
                     lang::code(r.language),
                     &round,
                 ),
+                cell(&r.role, TOTAL, TOTAL, TOTAL, TOTAL),
                 cell(TOTAL, TOTAL, TOTAL, TOTAL, TOTAL),
             ]
         })

@@ -66,6 +66,9 @@ pub async fn run(
     // each group's total rows (role, innovation and month "*"): respondents, and item × value
     let mut totals = vec![0u32; groups * (values + 1)];
     let mut item_totals = vec![0u32; groups * dims[5] * values];
+    // each group's totals by role (innovation, month, language and round "*")
+    let mut role_totals = vec![0u32; groups * dims[1]];
+    let mut role_items = vec![0u32; groups * dims[1] * dims[5] * values];
     let group_of_school = |s: usize| {
         [
             0,
@@ -85,11 +88,13 @@ pub async fn run(
                 * dims[4]
                 + l] += 1;
             totals[g * (values + 1) + values] += 1;
+            role_totals[g * dims[1] + r.role] += 1;
         }
         for (it, v) in r.values.iter().enumerate() {
             for g in group_of_school(r.school) {
                 answer_counts[idx(g, r.role, r.innovation, r.month - 1, l, it, *v)] += 1;
                 item_totals[(g * dims[5] + it) * values + v] += 1;
+                role_items[((g * dims[1] + r.role) * dims[5] + it) * values + v] += 1;
             }
         }
     })
@@ -120,6 +125,7 @@ pub async fn run(
     let mut rows: Vec<String> = Vec::new();
     let mut written = 0usize;
     let mut tx = db.begin_write().await?;
+    crate::server::bench::bulk_pragmas(&db, &mut tx).await?;
     for (k, n) in answer_counts.iter().enumerate().filter(|(_, n)| **n > 0) {
         let v = k % dims[6];
         let it = (k / dims[6]) % dims[5];
@@ -170,6 +176,14 @@ pub async fn run(
             totals[g * (values + 1) + values]
         ));
     }
+    for (k, n) in role_totals.iter().enumerate().filter(|(_, n)| **n > 0) {
+        let (level, key) = group_key(k / dims[1]);
+        rows.push(format!(
+            "('{level}', '{key}', 'leadership-reflection', {}, '{}', '*', '*', '*', '*', {n})",
+            loaded.version,
+            ROLES[k % dims[1]]
+        ));
+    }
     for chunk in rows.chunks(1000) {
         aggregates_insert(&mut tx, "respondent_counts", chunk).await?;
     }
@@ -180,6 +194,17 @@ pub async fn run(
         rows.push(format!(
             "('{level}', '{key}', 'leadership-reflection', {}, '*', '*', '*', '*', '*', '{}', '{}', {n})",
             loaded.version,
+            items[it],
+            value_of(v)
+        ));
+    }
+    for (k, n) in role_items.iter().enumerate().filter(|(_, n)| **n > 0) {
+        let (v, it, gr) = (k % values, (k / values) % dims[5], k / (values * dims[5]));
+        let (level, key) = group_key(gr / dims[1]);
+        rows.push(format!(
+            "('{level}', '{key}', 'leadership-reflection', {}, '{}', '*', '*', '*', '*', '{}', '{}', {n})",
+            loaded.version,
+            ROLES[gr % dims[1]],
             items[it],
             value_of(v)
         ));
@@ -206,6 +231,10 @@ pub async fn run(
     println!(
         "aggregates written in {:.1} s ({written} item × value rows over all groups)",
         t1.elapsed().as_secs_f64()
+    );
+    println!(
+        "data set ready in {:.1} s (reflections, answers and aggregates)",
+        t0.elapsed().as_secs_f64()
     );
 
     println!(

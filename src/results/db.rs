@@ -23,23 +23,33 @@ fn where_into(
     if let Some(key) = key {
         sql.bind(&format!(" AND {t}group_key = ?"), key);
     }
-    if f.roles.is_none()
-        && f.innovation.is_none()
+    let total = super::aggregates::TOTAL;
+    if f.innovation.is_none()
         && f.language.is_none()
         && f.round.is_none()
         && f.from.is_none()
         && f.to.is_none()
     {
-        // no filter: the group's total rows alone
-        let total = super::aggregates::TOTAL;
-        for column in ["role", "innovation", "month", "language", "round_id"] {
+        // no filter but roles: the group's total rows (by role when roles are asked for) alone.
+        // `month = '*'` is written out, not bound, so that both backends use the partial index
+        // of the total rows (migration 0018), which holds nothing else.
+        sql.push(&format!(" AND {t}month = '{total}'"));
+        match &f.roles {
+            Some(roles) => {
+                sql.push(" AND ").bind_in(&format!("{t}role"), roles);
+            }
+            None => {
+                sql.bind(&format!(" AND {t}role = ?"), total);
+            }
+        }
+        for column in ["innovation", "language", "round_id"] {
             sql.bind(&format!(" AND {t}{column} = ?"), total);
         }
     } else {
-        sql.push(&format!(" AND {t}month <> '*'"));
-    }
-    if let Some(roles) = &f.roles {
-        sql.push(" AND ").bind_in(&format!("{t}role"), roles);
+        sql.push(&format!(" AND {t}month <> '{total}'"));
+        if let Some(roles) = &f.roles {
+            sql.push(" AND ").bind_in(&format!("{t}role"), roles);
+        }
     }
     if let Some(i) = &f.innovation {
         sql.bind(&format!(" AND {t}innovation = ?"), i);
@@ -292,9 +302,9 @@ mod tests {
         let sql = group_query("", "i", &Scope::All, &Filter::default());
         assert_eq!(
             sql.text,
-            "instrument_id = $1 AND level = $2 AND group_key = $3 AND role = $4 AND innovation = $5 AND month = $6 AND language = $7 AND round_id = $8"
+            "instrument_id = $1 AND level = $2 AND group_key = $3 AND month = '*' AND role = $4 AND innovation = $5 AND language = $6 AND round_id = $7"
         );
-        assert_eq!(sql.args, text(&["i", "all", "", "*", "*", "*", "*", "*"]));
+        assert_eq!(sql.args, text(&["i", "all", "", "*", "*", "*", "*"]));
         // a round alone reads the detailed rows of that round
         let round = Filter {
             round: Some("r1".into()),
@@ -325,11 +335,29 @@ mod tests {
         where_into(&mut sql, "i", "school", None, &leaders, "c.");
         assert_eq!(
             sql.text,
-            "c.instrument_id = $1 AND c.level = $2 AND c.month <> '*' AND c.role IN ($3, $4)"
+            "c.instrument_id = $1 AND c.level = $2 AND c.month = '*' AND c.role IN ($3, $4) AND c.innovation = $5 AND c.language = $6 AND c.round_id = $7"
         );
         assert_eq!(
             sql.args,
-            text(&["i", "school", R::Deputy.as_str(), R::Headteacher.as_str()])
+            text(&[
+                "i",
+                "school",
+                R::Deputy.as_str(),
+                R::Headteacher.as_str(),
+                "*",
+                "*",
+                "*"
+            ])
+        );
+        // roles with another filter read the detailed rows
+        let leaders_in_june = Filter {
+            from: Some("2026-06".into()),
+            ..leaders
+        };
+        let sql = group_query("", "i", &Scope::All, &leaders_in_june);
+        assert_eq!(
+            sql.text,
+            "instrument_id = $1 AND level = $2 AND group_key = $3 AND month <> '*' AND role IN ($4, $5) AND month >= $6"
         );
     }
 

@@ -298,7 +298,19 @@ async fn counts_from_before_languages_are_english(app: &mut common::TestApp) {
     ] {
         sqlx::query(&sql).execute(&pool).await.unwrap();
     }
-    MIGRATOR.run(&pool).await.unwrap();
+    // up to 0017 here; 0018 (totals by role) is checked below
+    let up_to_17 = sqlx::migrate::Migrator {
+        migrations: std::borrow::Cow::Owned(
+            MIGRATOR
+                .migrations
+                .iter()
+                .filter(|m| m.version <= 17)
+                .cloned()
+                .collect(),
+        ),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    up_to_17.run(&pool).await.unwrap();
     for table in [
         "respondent_counts",
         "answer_counts",
@@ -343,6 +355,30 @@ async fn counts_from_before_languages_are_english(app: &mut common::TestApp) {
         assert_eq!(rows[0], ("*".to_string(), "*".to_string()), "{table}");
         assert_eq!(rows[1].1, "", "{table}");
     }
+    // migration 0018 adds each group's totals by role, summed from the detailed rows
+    MIGRATOR.run(&pool).await.unwrap();
+    for (table, n) in [
+        ("respondent_counts", 7),
+        ("answer_counts", 7),
+        ("pending_respondent_counts", 2),
+        ("pending_answer_counts", 2),
+    ] {
+        let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(&format!(
+            "SELECT innovation, month, language, round_id, n FROM {table} WHERE role = 'teacher' AND month = '*'"
+        ))
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let star = || "*".to_string();
+        assert_eq!(rows, [(star(), star(), star(), star(), n)], "{table}");
+    }
+    let changes: i64 = sqlx::query_scalar(
+        "SELECT changes FROM pending_respondent_counts WHERE role = 'teacher' AND month = '*'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(changes, 2);
     // the language is part of the key: the same cell in Dutch is a row of its own
     sqlx::query(&format!(
         "INSERT INTO respondent_counts (level, group_key, instrument_id, instrument_version, role, innovation, month, language, round_id, n)
