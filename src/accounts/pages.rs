@@ -118,10 +118,7 @@ pub fn AccountsAdmin(
                                 view! {
                                     <tr>
                                         <td>
-                                            <a href=format!(
-                                                "/admin/accounts/{}",
-                                                u.id,
-                                            )>{u.email}</a>
+                                            <a href=format!("/admin/accounts/{}", u.id)>{u.email}</a>
                                         </td>
                                         <td>{u.role.label(l)}</td>
                                         <td>{u.schools.join(", ")}</td>
@@ -207,7 +204,9 @@ pub fn AccountsAdmin(
                     </select>
                 </div>
                 <div class="field">
-                    <label for="user-network">{td_string!(l, staff.coordinator_network_label)}</label>
+                    <label for="user-network">
+                        {td_string!(l, staff.coordinator_network_label)}
+                    </label>
                     <select id="user-network" name="network">
                         <option value="">"—"</option>
                         {networks
@@ -264,7 +263,14 @@ pub fn AccountPage() -> impl IntoView {
                         <a href="/admin#accounts">{td_string!(l, staff.back_to_admin)}</a>
                     </p>
                     <h1>{a.email.clone()}</h1>
-                    {done_note(l).map(|t| view! { <p class="ok" role="status">{t}</p> })}
+                    {done_note(l)
+                        .map(|t| {
+                            view! {
+                                <p class="ok" role="status">
+                                    {t}
+                                </p>
+                            }
+                        })}
                     <FormError message=Signal::derive(move || error.clone()) />
                     <p>
                         {a.role.label(l)}
@@ -311,11 +317,7 @@ pub fn AccountPage() -> impl IntoView {
                     <section id="password">
                         <h2>{td_string!(l, staff.reset_heading)}</h2>
                         <p>{td_string!(l, staff.reset_lead)}</p>
-                        <form
-                            method="post"
-                            action="/api/reset_account_password"
-                            class="admin-form"
-                        >
+                        <form method="post" action="/api/reset_account_password" class="admin-form">
                             <input type="hidden" name="id" value=a.id.clone() />
                             <div class="field">
                                 <label for="reset-password">
@@ -354,12 +356,8 @@ pub fn AccountPage() -> impl IntoView {
                                                 <th scope="col">
                                                     {td_string!(l, staff.col_session_started)}
                                                 </th>
-                                                <th scope="col">
-                                                    {td_string!(l, staff.col_session_ends)}
-                                                </th>
-                                                <th scope="col">
-                                                    {td_string!(l, staff.col_session_end)}
-                                                </th>
+                                                <th scope="col">{td_string!(l, staff.col_session_ends)}</th>
+                                                <th scope="col">{td_string!(l, staff.col_session_end)}</th>
                                             </tr>
                                         </thead>
                                         <tbody>
@@ -426,7 +424,14 @@ pub fn OwnAccountPage() -> impl IntoView {
                 view! {
                     <SignedInBar user=user />
                     <h1>{td_string!(l, staff.own_account_heading)}</h1>
-                    {done_note(l).map(|t| view! { <p class="ok" role="status">{t}</p> })}
+                    {done_note(l)
+                        .map(|t| {
+                            view! {
+                                <p class="ok" role="status">
+                                    {t}
+                                </p>
+                            }
+                        })}
                     <FormError message=Signal::derive(move || error.clone()) />
                     <p>{td_string!(l, staff.change_password_lead)}</p>
                     <form method="post" action="/api/change_password" class="admin-form">
@@ -444,7 +449,9 @@ pub fn OwnAccountPage() -> impl IntoView {
                         </div>
                         <div class="field">
                             <label for="new-password">
-                                {td_string!(l, staff.new_password_label, count = super::model::MIN_PASSWORD)
+                                {td_string!(
+                                    l, staff.new_password_label, count = super::model::MIN_PASSWORD
+                                )
                                     .to_string()}
                             </label>
                             <input

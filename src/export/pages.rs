@@ -375,9 +375,7 @@ pub fn ExportLogPage() -> impl IntoView {
                         <a href="/admin">{td_string!(l, staff.back_to_admin)}</a>
                     </p>
                     <h1>{td_string!(l, export.log_heading)}</h1>
-                    <p>
-                        {td_string!(l, export.log_lead, count = EXPORT_LOG_SHOWN)}
-                    </p>
+                    <p>{td_string!(l, export.log_lead, count = EXPORT_LOG_SHOWN)}</p>
                     {if log.is_empty() {
                         view! { <p>{td_string!(l, export.log_empty)}</p> }.into_any()
                     } else {

@@ -363,8 +363,22 @@ fn ImportSection() -> impl IntoView {
     view! {
         <section id="import">
             <h2>{td_string!(l, staff.import_heading)}</h2>
-            {note.map(|t| view! { <p class="ok" role="status">{t}</p> })}
-            {imported.map(|t| view! { <p class="ok" role="status">{t}</p> })}
+            {note
+                .map(|t| {
+                    view! {
+                        <p class="ok" role="status">
+                            {t}
+                        </p>
+                    }
+                })}
+            {imported
+                .map(|t| {
+                    view! {
+                        <p class="ok" role="status">
+                            {t}
+                        </p>
+                    }
+                })}
             {(!problems.is_empty())
                 .then(|| {
                     view! {
@@ -377,9 +391,7 @@ fn ImportSection() -> impl IntoView {
                                         view! {
                                             <li>
                                                 {td_string!(l, staff.import_line, line = p.line)
-                                                    .to_string()}
-                                                " "
-                                                {problem(p.problem)}
+                                                    .to_string()} " " {problem(p.problem)}
                                             </li>
                                         }
                                     })
@@ -389,7 +401,9 @@ fn ImportSection() -> impl IntoView {
                     }
                 })}
             <p>{td_string!(l, staff.import_lead)}</p>
-            <pre class="code">"name,network,country,code\nOak Primary,North,nl,\nElm College,,be,ABCD-EFGH"</pre>
+            <pre class="code">
+                "name,network,country,code\nOak Primary,North,nl,\nElm College,,be,ABCD-EFGH"
+            </pre>
             <form method="post" action="/api/import_schools" class="admin-form">
                 <div class="field">
                     <label for="import-file">{td_string!(l, staff.import_label)}</label>
@@ -426,17 +440,25 @@ pub fn SchoolPage() -> impl IntoView {
                         <a href="/admin#schools">{td_string!(l, staff.back_to_admin)}</a>
                     </p>
                     <h1>{school.name.clone()}</h1>
-                    {done_note(l).map(|t| view! { <p class="ok" role="status">{t}</p> })}
+                    {done_note(l)
+                        .map(|t| {
+                            view! {
+                                <p class="ok" role="status">
+                                    {t}
+                                </p>
+                            }
+                        })}
                     <FormError message=Signal::derive(move || error.clone()) />
                     <p>
-                        {td_string!(l, staff.col_join_code)}
-                        ": "
+                        {td_string!(l, staff.col_join_code)} ": "
                         <span class="code">{codes::display(&school.code)}</span>
                     </p>
                     <form method="post" action="/api/update_school" class="admin-form">
                         <input type="hidden" name="id" value=school.id.clone() />
                         <div class="field">
-                            <label for="school-name">{td_string!(l, staff.school_name_label)}</label>
+                            <label for="school-name">
+                                {td_string!(l, staff.school_name_label)}
+                            </label>
                             <input
                                 id="school-name"
                                 name="name"
@@ -455,7 +477,8 @@ pub fn SchoolPage() -> impl IntoView {
                                 {networks
                                     .iter()
                                     .map(|n| {
-                                        let chosen = school.network_id.as_deref() == Some(n.id.as_str());
+                                        let chosen = school.network_id.as_deref()
+                                            == Some(n.id.as_str());
                                         view! {
                                             <option value=n.id.clone() selected=chosen>
                                                 {n.name.clone()}
@@ -526,13 +549,22 @@ pub fn NetworkPage() -> impl IntoView {
                         <a href="/admin#networks">{td_string!(l, staff.back_to_admin)}</a>
                     </p>
                     <h1>{network.name.clone()}</h1>
-                    {done_note(l).map(|t| view! { <p class="ok" role="status">{t}</p> })}
+                    {done_note(l)
+                        .map(|t| {
+                            view! {
+                                <p class="ok" role="status">
+                                    {t}
+                                </p>
+                            }
+                        })}
                     <FormError message=Signal::derive(move || error.clone()) />
                     <p>{td_string!(l, staff.network_schools, count = network.schools)}</p>
                     <form method="post" action="/api/rename_network" class="admin-form">
                         <input type="hidden" name="id" value=network.id.clone() />
                         <div class="field">
-                            <label for="network-name">{td_string!(l, staff.new_network_label)}</label>
+                            <label for="network-name">
+                                {td_string!(l, staff.new_network_label)}
+                            </label>
                             <input
                                 id="network-name"
                                 name="name"
