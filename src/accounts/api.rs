@@ -94,6 +94,7 @@ pub async fn get_account(id: String) -> Result<AccountDetail, AppError> {
 }
 
 /// The admin page of account `id`, with `param` when it says what just happened.
+#[cfg(feature = "ssr")]
 fn account_page(id: &str, param: &str) -> String {
     format!("/admin/accounts/{}?{param}", urlencoding::encode(id))
 }

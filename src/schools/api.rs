@@ -53,6 +53,7 @@ pub async fn create_network(name: String) -> Result<String, AppError> {
 }
 
 /// The edit page of school `id` with `param`.
+#[cfg(feature = "ssr")]
 fn school_page(id: &str, param: &str) -> String {
     format!("/admin/schools/{}?{param}", urlencoding::encode(id))
 }
@@ -114,6 +115,7 @@ pub async fn delete_school(id: String) -> Result<(), AppError> {
 }
 
 /// The edit page of network `id` with `param`.
+#[cfg(feature = "ssr")]
 fn network_page(id: &str, param: &str) -> String {
     format!("/admin/networks/{}?{param}", urlencoding::encode(id))
 }
