@@ -1,5 +1,6 @@
 //! The benchmarks (never shipped: `reflect` holds none of this). `reflect-bench COMMAND`:
-//! `results [N]`, `live [SCREENS] [PARTICIPANTS] [PAUSE_MS]`, `export [N] [SAVERS] [PAUSE_MS]`,
+//! `results [N]`, `live [SCREENS] [PARTICIPANTS] [PAUSE_MS]`,
+//! `live-rooms [ROOMS] [PARTICIPANTS_PER_ROOM] [PAUSE_MS] [SCREENS_PER_ROOM]`, `export [N] [SAVERS] [PAUSE_MS]`,
 //! `load [RESPONDENTS] [SECONDS] [CONNECTIONS]`, `finish [BACKGROUND] [FINISHES]`, and `serve-local`, the server they start as a
 //! process of their own. scripts/bench-*.sh build and run it; docs/performance.md has the figures.
 
@@ -27,7 +28,7 @@ async fn main() -> std::process::ExitCode {
         Some(name) => reflect::server::bench::command(name, &args, &config).await,
         None => {
             eprintln!(
-                "Usage: reflect-bench [results [N] | live [SCREENS] [PARTICIPANTS] [PAUSE_MS] | export [N] [SAVERS] [PAUSE_MS] | load [RESPONDENTS] [SECONDS] [CONNECTIONS] | finish [BACKGROUND] [FINISHES] | serve-local]"
+                "Usage: reflect-bench [results [N] | live [SCREENS] [PARTICIPANTS] [PAUSE_MS] | live-rooms [ROOMS] [PARTICIPANTS_PER_ROOM] [PAUSE_MS] [SCREENS_PER_ROOM] | export [N] [SAVERS] [PAUSE_MS] | load [RESPONDENTS] [SECONDS] [CONNECTIONS] | finish [BACKGROUND] [FINISHES] | serve-local]"
             );
             std::process::ExitCode::from(2)
         }

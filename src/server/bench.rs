@@ -5,7 +5,7 @@ use super::{AppState, Config};
 use crate::server::db::Db;
 use rand::Rng;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 pub type BenchResult<T> = Result<T, String>;
@@ -17,7 +17,11 @@ pub async fn serve(
     database_url: &str,
     instruments_dir: &std::path::Path,
 ) -> BenchResult<(AppState, String)> {
-    let config = Config::local(database_url, instruments_dir);
+    serve_with(Config::local(database_url, instruments_dir)).await
+}
+
+/// The app with this configuration on `127.0.0.1:<free port>`; its state and address.
+pub async fn serve_with(config: Config) -> BenchResult<(AppState, String)> {
     let options = leptos::prelude::LeptosOptions::builder()
         .output_name("reflect")
         .build();
@@ -43,6 +47,7 @@ pub async fn serve(
 }
 
 /// The commands of `reflect-bench`: `results [N]`, `live [SCREENS] [PARTICIPANTS] [PAUSE_MS]`,
+/// `live-rooms [ROOMS] [PARTICIPANTS] [PAUSE_MS] [SCREENS]`,
 /// `load [RESPONDENTS] [SECONDS] [CONNECTIONS]`, `export [N] [SAVERS] [PAUSE_MS]`,
 /// `finish [BACKGROUND] [FINISHES]`, and
 /// `serve-local`, which they start. Each measures a fresh database under `target/` unless
@@ -69,15 +74,24 @@ pub async fn command(name: &str, args: &[String], config: &Config) -> std::proce
                 .map_err(|e| e.to_string())
         }
         "live" => {
-            let (screens, participants) = (number(1, 1_000) as usize, number(2, 100) as usize);
-            crate::workshops::bench::run(
-                &fresh("bench-live", "live"),
-                dir,
-                screens,
-                participants,
-                pause(3),
-            )
-            .await
+            let plan = crate::workshops::bench::Plan {
+                rooms: 1,
+                screens: number(1, 1_000) as usize,
+                participants: number(2, 100) as usize,
+                pause: pause(3),
+            };
+            let url = fresh("bench-live", "live");
+            crate::workshops::bench::run(&url, dir, "target/bench-live".as_ref(), plan).await
+        }
+        "live-rooms" => {
+            let plan = crate::workshops::bench::Plan {
+                rooms: number(1, 200) as usize,
+                participants: number(2, 50) as usize,
+                pause: Duration::from_millis(number(3, 2_000)),
+                screens: number(4, 1) as usize,
+            };
+            let url = fresh("bench-live-rooms", "live");
+            crate::workshops::bench::run(&url, dir, "target/bench-live-rooms".as_ref(), plan).await
         }
         "load" => {
             let (respondents, connections) = (number(1, 1_000) as usize, number(3, 64) as usize);
@@ -105,7 +119,7 @@ pub async fn command(name: &str, args: &[String], config: &Config) -> std::proce
             )
             .await
         }
-        "serve-local" => serve_until_stdin_closes(&config.database_url, dir).await,
+        "serve-local" => serve_until_stdin_closes(config).await,
         other => Err(format!("unknown benchmark {other}")),
     };
     match result {
@@ -117,14 +131,17 @@ pub async fn command(name: &str, args: &[String], config: &Config) -> std::proce
     }
 }
 
-/// `reflect-bench serve-local`: serves `database_url` on a free local port, prints the address on
+/// `reflect-bench serve-local`: serves `DATABASE_URL` on a free local port, prints the address on
 /// standard output and serves until standard input closes. For the benchmarks and the crash
-/// harness, which run the server as a process of its own (to measure it, or to kill it).
-pub async fn serve_until_stdin_closes(
-    database_url: &str,
-    instruments_dir: &std::path::Path,
-) -> BenchResult<()> {
-    let (_state, addr) = serve(database_url, instruments_dir).await?;
+/// harness, which run the server as a process of its own (to measure it, or to kill it). The
+/// local defaults, but for the proxies it trusts (`REFLECT_TRUSTED_PROXIES`, so that a benchmark
+/// can tell its clients apart through `X-Forwarded-For`).
+pub async fn serve_until_stdin_closes(config: &Config) -> BenchResult<()> {
+    let (_state, addr) = serve_with(Config {
+        trusted_proxies: config.trusted_proxies.clone(),
+        ..Config::local(&config.database_url, &config.instruments_dir)
+    })
+    .await?;
     println!("{addr}");
     tokio::task::spawn_blocking(|| {
         let mut sink = String::new();
@@ -275,6 +292,11 @@ pub async fn sign_in(addr: &str, email: &str) -> BenchResult<String> {
         &form(&[("email", email), ("password", PASSWORD)]),
     )
     .await?;
+    session_cookie(status, &reply)
+}
+
+/// The session cookie a sign-in's reply sets.
+fn session_cookie(status: u16, reply: &str) -> BenchResult<String> {
     Ok(reply
         .lines()
         .find_map(|l| {
@@ -310,13 +332,187 @@ pub async fn save_answer(addr: &str, token: &str, item: &str, value: &str) -> Be
     let (status, reply) = request(
         addr,
         &post("save_answer", None),
-        &form(&[("token", token), ("item", item), ("value", value)]),
+        &answer(token, item, value),
     )
     .await?;
+    stored(status, &reply)
+}
+
+fn answer(token: &str, item: &str, value: &str) -> String {
+    form(&[("token", token), ("item", item), ("value", value)])
+}
+
+fn stored(status: u16, reply: &str) -> BenchResult<()> {
     if status != 200 {
         return Err(format!("save_answer answered {status}: {reply}"));
     }
     Ok(())
+}
+
+/// A keep-alive HTTP/1.1 connection to the app, as a browser or a phone keeps one open, opened at
+/// the first request. With `forwarded_for`, every request says it comes from that address
+/// (`X-Forwarded-For`): a server that trusts 127.0.0.1 as its proxy (`REFLECT_TRUSTED_PROXIES`)
+/// then tells the benchmark's clients apart, as it tells phones apart behind a real proxy.
+pub struct Client {
+    addr: String,
+    forwarded_for: Option<String>,
+    stream: Option<tokio::io::BufReader<TcpStream>>,
+}
+
+/// A request that failed; `stale` when it was sent on a reused connection and not a byte came back
+/// (the server had closed the idle connection): then it may be sent again.
+struct Failed {
+    stale: bool,
+    error: String,
+}
+
+impl Client {
+    pub fn new(addr: &str, forwarded_for: Option<String>) -> Self {
+        Self {
+            addr: addr.to_string(),
+            forwarded_for,
+            stream: None,
+        }
+    }
+
+    /// One request (`head` as [`post`] makes it) on this connection: the status and the whole
+    /// response (head and body). Opens a new connection when the server has closed the last one.
+    pub async fn request(&mut self, head: &str, body: &str) -> BenchResult<(u16, String)> {
+        match self.once(head, body).await {
+            Ok(r) => Ok(r),
+            Err(Failed { stale: true, .. }) => {
+                self.stream = None;
+                self.once(head, body).await.map_err(|f| f.error)
+            }
+            Err(f) => {
+                self.stream = None;
+                Err(f.error)
+            }
+        }
+    }
+
+    async fn once(&mut self, head: &str, body: &str) -> Result<(u16, String), Failed> {
+        let reused = self.stream.is_some();
+        let fail = |stale: bool| {
+            move |e: std::io::Error| Failed {
+                stale,
+                error: e.to_string(),
+            }
+        };
+        if self.stream.is_none() {
+            let s = TcpStream::connect(&self.addr).await.map_err(fail(false))?;
+            self.stream = Some(tokio::io::BufReader::new(s));
+        }
+        let Some(stream) = self.stream.as_mut() else {
+            return Err(Failed {
+                stale: false,
+                error: "no connection".into(),
+            });
+        };
+        let mut req = format!("{head}\r\nHost: {}\r\n", self.addr);
+        if let Some(ip) = &self.forwarded_for {
+            req.push_str(&format!("X-Forwarded-For: {ip}\r\n"));
+        }
+        req.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+        stream
+            .get_mut()
+            .write_all(req.as_bytes())
+            .await
+            .map_err(fail(reused))?;
+        let mut text = String::new();
+        let n = stream.read_line(&mut text).await.map_err(fail(reused))?;
+        if n == 0 {
+            return Err(Failed {
+                stale: reused,
+                error: "the server closed the connection".into(),
+            });
+        }
+        let status = status_of(&text);
+        let (mut length, mut chunked, mut close) = (0usize, false, false);
+        loop {
+            let mut line = String::new();
+            if stream.read_line(&mut line).await.map_err(fail(false))? == 0 {
+                return Err(Failed {
+                    stale: false,
+                    error: "a response cut short".into(),
+                });
+            }
+            text.push_str(&line);
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            let Some((name, value)) = line.split_once(':') else {
+                continue;
+            };
+            let (name, value) = (name.to_ascii_lowercase(), value.trim());
+            match name.as_str() {
+                "content-length" => length = value.parse().unwrap_or(0),
+                "transfer-encoding" => chunked = value.eq_ignore_ascii_case("chunked"),
+                "connection" => close = value.eq_ignore_ascii_case("close"),
+                _ => {}
+            }
+        }
+        let mut body = Vec::new();
+        if chunked {
+            loop {
+                let mut size = String::new();
+                stream.read_line(&mut size).await.map_err(fail(false))?;
+                let size = usize::from_str_radix(size.trim(), 16).map_err(|_| Failed {
+                    stale: false,
+                    error: "a bad chunk".into(),
+                })?;
+                let mut chunk = vec![0u8; size + 2];
+                stream.read_exact(&mut chunk).await.map_err(fail(false))?;
+                if size == 0 {
+                    break;
+                }
+                body.extend_from_slice(&chunk[..size]);
+            }
+        } else {
+            body.resize(length, 0);
+            stream.read_exact(&mut body).await.map_err(fail(false))?;
+        }
+        text.push_str(&String::from_utf8_lossy(&body));
+        if close {
+            self.stream = None;
+        }
+        Ok((status, text))
+    }
+
+    /// Signs an account made by [`create_account`] in: its session cookie.
+    pub async fn sign_in(&mut self, email: &str) -> BenchResult<String> {
+        let (status, reply) = self
+            .request(
+                &post("login", None),
+                &form(&[("email", email), ("password", PASSWORD)]),
+            )
+            .await?;
+        session_cookie(status, &reply)
+    }
+
+    /// Saves one answer as the hydrated page does; an error unless it is stored.
+    pub async fn save_answer(&mut self, token: &str, item: &str, value: &str) -> BenchResult<()> {
+        let (status, reply) = self
+            .request(&post("save_answer", None), &answer(token, item, value))
+            .await?;
+        stored(status, &reply)
+    }
+
+    /// Calls a server function and reads its JSON reply; an error unless it answers 200.
+    pub async fn call(
+        &mut self,
+        name: &str,
+        cookie: Option<&str>,
+        pairs: &[(&str, &str)],
+    ) -> BenchResult<serde_json::Value> {
+        let (status, reply) = self.request(&post(name, cookie), &form(pairs)).await?;
+        let body = reply.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+        if status != 200 {
+            return Err(format!("{name} answered {status}: {body}"));
+        }
+        serde_json::from_str(body).map_err(|e| format!("{name}: {e}: {body}"))
+    }
 }
 
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
