@@ -417,44 +417,6 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn emails_and_passwords() {
-        assert_eq!(
-            normalise_email("  Ana@School.EXAMPLE ").unwrap(),
-            "ana@school.example"
-        );
-        for bad in [
-            "",
-            "ana",
-            "ana@",
-            "@x.org",
-            "a b@x.org",
-            "ana@localhost",
-            "a@b@c.org",
-        ] {
-            assert!(normalise_email(bad).is_err(), "{bad}");
-        }
-        assert!(check_password("short").is_err());
-        assert!(check_password(&"x".repeat(MIN_PASSWORD)).is_ok());
-        assert!(check_password(&"x".repeat(MAX_PASSWORD + 1)).is_err());
-    }
-
-    #[test]
-    fn next_stays_on_this_site() {
-        assert_eq!(safe_next(Some("/results/all")), "/results/all");
-        assert_eq!(safe_next(Some("//evil.example")), "/results");
-        assert_eq!(safe_next(Some("https://evil.example")), "/results");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/results");
-        assert_eq!(safe_next(Some("/\t/evil.example")), "/results");
-        assert_eq!(safe_next(Some("/admin\u{1}")), "/results");
-        assert_eq!(safe_next(None), "/results");
-    }
-}
-
 /// An account as an admin manages it: the account, and its sessions.
 pub async fn account(db: &Db, id: &str) -> AppResult<super::model::AccountDetail> {
     let summary = db::list(&db.pool)
@@ -599,4 +561,42 @@ pub async fn end_account_sessions(
     handle: Option<&str>,
 ) -> AppResult<u64> {
     end_sessions(state, id, handle, None).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_and_passwords() {
+        assert_eq!(
+            normalise_email("  Ana@School.EXAMPLE ").unwrap(),
+            "ana@school.example"
+        );
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@x.org",
+            "a b@x.org",
+            "ana@localhost",
+            "a@b@c.org",
+        ] {
+            assert!(normalise_email(bad).is_err(), "{bad}");
+        }
+        assert!(check_password("short").is_err());
+        assert!(check_password(&"x".repeat(MIN_PASSWORD)).is_ok());
+        assert!(check_password(&"x".repeat(MAX_PASSWORD + 1)).is_err());
+    }
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/results/all")), "/results/all");
+        assert_eq!(safe_next(Some("//evil.example")), "/results");
+        assert_eq!(safe_next(Some("https://evil.example")), "/results");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/results");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/results");
+        assert_eq!(safe_next(Some("/admin\u{1}")), "/results");
+        assert_eq!(safe_next(None), "/results");
+    }
 }

@@ -139,7 +139,8 @@ pub async fn command(name: &str, args: &[String], config: &Config) -> std::proce
 pub async fn serve_until_stdin_closes(config: &Config) -> BenchResult<()> {
     let (_state, addr) = serve_with(Config {
         trusted_proxies: config.trusted_proxies.clone(),
-        ..Config::local(&config.database_url, &config.instruments_dir)
+        instruments_dir: config.instruments_dir.clone(),
+        ..Config::local(&config.database_url, std::path::Path::new("instruments"))
     })
     .await?;
     println!("{addr}");

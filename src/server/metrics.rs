@@ -34,7 +34,7 @@ pub fn install() -> Option<PrometheusHandle> {
     let builder = PrometheusBuilder::new()
         .set_buckets_for_metric(Matcher::Full(REQUEST_SECONDS.into()), &latency)
         .and_then(|b| b.set_buckets_for_metric(Matcher::Full(SAVE_BATCH.into()), &batches));
-    match builder.and_then(|b| b.install_recorder().map_err(Into::into)) {
+    match builder.and_then(|b| b.install_recorder()) {
         Ok(handle) => {
             describe();
             // shown from the start, not only once a screen has opened
