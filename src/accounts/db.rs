@@ -95,22 +95,13 @@ pub async fn add_network(
     user_id: &str,
     network_id: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    link(
+        tx,
         "INSERT INTO user_networks (user_id, network_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        user_id,
+        network_id,
     )
-    .bind(user_id)
-    .bind(network_id)
-    .execute(&mut **tx)
-    .await;
-    match done {
-        Ok(_) => Ok(true),
-        Err(sqlx::Error::Database(e))
-            if e.kind() == sqlx::error::ErrorKind::ForeignKeyViolation =>
-        {
-            Ok(false)
-        }
-        Err(e) => Err(e),
-    }
+    .await
 }
 
 pub async fn email_taken(tx: &mut Transaction<'_, Any>, email: &str) -> Result<bool, sqlx::Error> {
@@ -151,13 +142,28 @@ pub async fn add_school(
     user_id: &str,
     school_id: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    link(
+        tx,
         "INSERT INTO user_schools (user_id, school_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        user_id,
+        school_id,
     )
-    .bind(user_id)
-    .bind(school_id)
-    .execute(&mut **tx)
-    .await;
+    .await
+}
+
+/// Runs an insert of (account, other row) whose foreign key names the other row: false when
+/// that row does not exist.
+async fn link(
+    tx: &mut Transaction<'_, Any>,
+    insert: &str,
+    user_id: &str,
+    other_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(insert)
+        .bind(user_id)
+        .bind(other_id)
+        .execute(&mut **tx)
+        .await;
     match done {
         Ok(_) => Ok(true),
         Err(sqlx::Error::Database(e))

@@ -188,6 +188,18 @@ impl SignInLimiter {
         Ok(())
     }
 
+    /// Whether `typed` is the password of `stored` (a hash), checked on a blocking thread once
+    /// a turn to hash is free.
+    async fn verify(&self, typed: &str, stored: String) -> AppResult<bool> {
+        let typed = typed.to_string();
+        let _turn = self.turn().await?;
+        Ok(
+            tokio::task::spawn_blocking(move || password::verify(&typed, &stored))
+                .await
+                .unwrap_or(false),
+        )
+    }
+
     /// A turn to hash a password, waiting at most 2 seconds.
     async fn turn(&self) -> AppResult<tokio::sync::SemaphorePermit<'_>> {
         match tokio::time::timeout(std::time::Duration::from_secs(2), self.hashes.acquire()).await {
@@ -219,12 +231,7 @@ pub async fn authenticate(
         .as_ref()
         .map(|r| r.password_hash.clone())
         .unwrap_or_else(|| password::dummy_hash().to_string());
-    let pass = pass.to_string();
-    let turn = limiter.turn().await?;
-    let ok = tokio::task::spawn_blocking(move || password::verify(&pass, &stored))
-        .await
-        .unwrap_or(false);
-    drop(turn);
+    let ok = limiter.verify(pass, stored).await?;
     match row {
         // the right password: only then may it say that the account is disabled
         Some(r) if ok && r.disabled_at.is_some() => Err(AppError::Forbidden(
@@ -536,12 +543,10 @@ pub async fn change_password(
     if current_password.chars().count() > MAX_PASSWORD {
         return Err(AppError::invalid("The current password is not right."));
     }
-    let (typed, stored) = (current_password.to_string(), row.password_hash);
-    let turn = state.sign_in_limit.turn().await?;
-    let ok = tokio::task::spawn_blocking(move || password::verify(&typed, &stored))
-        .await
-        .unwrap_or(false);
-    drop(turn);
+    let ok = state
+        .sign_in_limit
+        .verify(current_password, row.password_hash)
+        .await?;
     if !ok {
         Failures::fail(&state.db, &user.email, Failures::now_ms()).await?;
         return Err(AppError::invalid("The current password is not right."));
