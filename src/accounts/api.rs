@@ -29,9 +29,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 pub async fn logout() -> Result<(), AppError> {
     if let Ok(session) = leptos_axum::extract::<tower_sessions::Session>().await {
         service::sign_out(&session).await?;
-        crate::server::state()?
-            .sessions_ended
-            .send_modify(|n| *n = n.wrapping_add(1));
+        crate::server::sessions_ended(&crate::server::state()?).await;
     }
     crate::server::forms::redirect("/");
     Ok(())
@@ -47,7 +45,7 @@ pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     let state = crate::server::state()?;
     service::require_admin(&state.db).await?;
-    Ok(super::db::list(&state.db.pool).await?)
+    Ok(super::db::list(&state.db.pool, None).await?)
 }
 
 /// Creates an account (admins only). `school` is required for a coordinator.

@@ -426,7 +426,7 @@ pub fn safe_next(next: Option<&str>) -> String {
 
 /// An account as an admin manages it: the account, and its sessions.
 pub async fn account(db: &Db, id: &str) -> AppResult<super::model::AccountDetail> {
-    let summary = db::list(&db.pool)
+    let summary = db::list(&db.pool, Some(id))
         .await?
         .into_iter()
         .find(|u| u.id == id)
@@ -457,7 +457,7 @@ fn unix_time(t: i64) -> String {
 }
 
 /// Ends sessions of an account everywhere: stored sessions are deleted, and the live streams on
-/// this server check theirs at once (those on other servers at their next check).
+/// every server check theirs at once.
 async fn end_sessions(
     state: &crate::server::AppState,
     user_id: &str,
@@ -465,7 +465,7 @@ async fn end_sessions(
     keep: Option<&str>,
 ) -> AppResult<u64> {
     let ended = super::sessions::end(&state.db, user_id, handle, keep).await?;
-    state.sessions_ended.send_modify(|n| *n = n.wrapping_add(1));
+    crate::server::sessions_ended(state).await;
     Ok(ended)
 }
 

@@ -264,6 +264,21 @@ impl Db {
             Backend::Postgres => self.pool.begin().await,
         }
     }
+
+    /// Tells every server on this PostgreSQL database something (`NOTIFY channel, payload`); on
+    /// SQLite, where there is one server, nothing.
+    pub async fn notify(&self, channel: &str, payload: &str) -> Result<(), sqlx::Error> {
+        if self.backend != Backend::Postgres {
+            return Ok(());
+        }
+        // pg_notify returns void, which the Any driver cannot decode: wrap it
+        sqlx::query("SELECT 1 FROM (SELECT pg_notify($1, $2)) AS sent")
+            .bind(channel)
+            .bind(payload)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 }
 
 /// Why `reflect backup` made no copy.

@@ -51,9 +51,11 @@ pub struct AppState {
     pub live: Arc<crate::workshops::live::Live>,
     /// The writer that group-commits answer saves.
     pub saves: crate::reflection::saves::SaveWriter,
-    /// Bumped whenever someone signs out on this server, so that streams opened with a session
-    /// check at once whether theirs is still valid.
+    /// Bumped whenever sessions end (here, or on PostgreSQL on any server), so that streams
+    /// opened with a session check at once whether theirs is still valid.
     pub sessions_ended: Arc<tokio::sync::watch::Sender<u64>>,
+    /// The privacy rules' pieces of the groups whose results were shown (results::pieces::Memo).
+    pub pieces: Arc<crate::results::pieces::Memo>,
 }
 
 /// Configuration from environment variables (see `.env.example`).
@@ -357,8 +359,13 @@ pub async fn build_state(
         Err(e) => return Err(StartupError::Admin(e.to_string())),
     }
     let live = Arc::new(crate::workshops::live::Live::default());
+    let sessions_ended = Arc::new(tokio::sync::watch::Sender::new(0));
     if db.backend == db::Backend::Postgres {
-        crate::workshops::live::listen(&config.database_url, Arc::downgrade(&live));
+        crate::workshops::live::listen(
+            &config.database_url,
+            Arc::downgrade(&live),
+            Arc::downgrade(&sessions_ended),
+        );
     }
     Ok(AppState {
         live,
@@ -374,11 +381,27 @@ pub async fn build_state(
         join_limit: Arc::new(clients::WrongCodes::new(JOIN_TOO_MANY)),
         school_code_limit: Arc::new(clients::WrongCodes::new(SCHOOL_TOO_MANY)),
         start_limit: Arc::default(),
-        sessions_ended: Arc::new(tokio::sync::watch::Sender::new(0)),
+        sessions_ended,
+        pieces: Arc::default(),
     })
 }
 
 pub use crate::error::{JOIN_TOO_MANY, SCHOOL_TOO_MANY};
+
+/// The PostgreSQL channel of ended sessions (sign-outs, disabled accounts, reset passwords); no
+/// payload: every server's live streams check their own session.
+pub const SESSIONS_CHANNEL: &str = "reflect_sessions";
+
+/// Says that sessions ended: the live streams on this server check theirs at once, and on
+/// PostgreSQL those on every other server too (`workshops::live::listen`). Never fails the
+/// caller's request: the sessions are already deleted, and a stream that missed the news ends at
+/// its next periodic check.
+pub async fn sessions_ended(state: &AppState) {
+    state.sessions_ended.send_modify(|n| *n = n.wrapping_add(1));
+    if let Err(e) = state.db.notify(SESSIONS_CHANNEL, "").await {
+        tracing::warn!(error = %e, "could not tell the other servers that sessions ended");
+    }
+}
 
 /// The whole app as an axum router: pages, server functions, static files.
 pub fn router(state: AppState) -> Router {

@@ -6,7 +6,6 @@
 //! Several servers on one PostgreSQL database tell each other with `NOTIFY reflect_room`; each
 //! server listens and marks the room changed locally. On SQLite there is one server.
 use crate::server::AppState;
-use crate::server::db::Backend;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
@@ -169,24 +168,30 @@ pub async fn changed(state: &AppState, workshop_id: Option<&str>) {
         return;
     };
     state.live.touch(id);
-    if state.db.backend == Backend::Postgres
-        && let Err(e) = super::db::notify_room(&state.db.pool, id).await
-    {
+    if let Err(e) = state.db.notify(super::db::ROOM_CHANNEL, id).await {
         tracing::warn!(error = %e, "could not notify the other servers of a room change");
     }
 }
 
-/// Listens for other servers' room changes (PostgreSQL only). Reconnects after a lost
-/// connection, then refreshes every watched room, as changes may have been missed. Ends when the
-/// app's state is gone.
-pub fn listen(database_url: &str, live: Weak<Live>) {
+/// Listens for other servers' room changes and ended sessions (PostgreSQL only). Reconnects
+/// after a lost connection, then refreshes every watched room and rechecks every stream's
+/// session, as news may have been missed. Ends when the app's state is gone.
+pub fn listen(database_url: &str, live: Weak<Live>, sessions_ended: Weak<watch::Sender<u64>>) {
     let url = database_url.to_string();
     tokio::spawn(async move {
         let mut wait = Duration::from_millis(200);
+        let ended = |sessions: &Weak<watch::Sender<u64>>| {
+            if let Some(s) = sessions.upgrade() {
+                s.send_modify(|n| *n = n.wrapping_add(1));
+            }
+        };
         loop {
             match sqlx::postgres::PgListener::connect(&url).await {
                 Ok(mut listener) => {
-                    if let Err(e) = listener.listen(super::db::ROOM_CHANNEL).await {
+                    if let Err(e) = listener
+                        .listen_all([super::db::ROOM_CHANNEL, crate::server::SESSIONS_CHANNEL])
+                        .await
+                    {
                         tracing::warn!(error = %e, "LISTEN failed");
                     } else {
                         wait = Duration::from_millis(200);
@@ -194,23 +199,27 @@ pub fn listen(database_url: &str, live: Weak<Live>) {
                             Some(l) => l.touch_all(),
                             None => return,
                         }
+                        ended(&sessions_ended);
                         loop {
                             // `try_recv` returns None when the connection was lost
                             match listener.try_recv().await {
+                                Ok(Some(n)) if n.channel() == crate::server::SESSIONS_CHANNEL => {
+                                    ended(&sessions_ended)
+                                }
                                 Ok(Some(n)) => match live.upgrade() {
                                     Some(l) => l.touch(n.payload()),
                                     None => return,
                                 },
                                 Ok(None) => break,
                                 Err(e) => {
-                                    tracing::warn!(error = %e, "room notifications lost");
+                                    tracing::warn!(error = %e, "notifications from the other servers lost");
                                     break;
                                 }
                             }
                         }
                     }
                 }
-                Err(e) => tracing::warn!(error = %e, "cannot listen for room changes"),
+                Err(e) => tracing::warn!(error = %e, "cannot listen for the other servers' news"),
             }
             if live.strong_count() == 0 {
                 return;
@@ -221,8 +230,10 @@ pub fn listen(database_url: &str, live: Weak<Live>) {
     });
 }
 
-/// How often a presenter's stream checks that its session is still signed in (sign-outs on this
-/// server end it at once).
+/// How often a presenter's stream checks that its session is still signed in anyway (sign-outs,
+/// disabled accounts and reset passwords end it at once, on every server:
+/// [`crate::server::sessions_ended`]);
+/// this catches sessions that expire.
 const SESSION_CHECK: Duration = Duration::from_secs(10);
 
 /// The state of one presenter's stream.
@@ -297,8 +308,7 @@ pub async fn stream(
                         break;
                     }
                     _ = stopped(&mut w.stopping) => return None,
-                    // someone signed out here: at once; elsewhere (another server, an expiry):
-                    // at the next check
+                    // sessions ended on some server: at once; an expiry: at the next check
                     ended = w.sessions_ended.changed() => {
                         ended.ok()?;
                         if !w.still_signed_in().await {

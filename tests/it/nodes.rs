@@ -7,6 +7,7 @@
 //! - failed sign-ins per address are counted in the database: two nodes give a guesser no more
 //!   tries than one; wrong workshop codes are counted per client address in each node's memory
 //!   (an IP address is never stored): a client gets at most nodes × one node's allowance;
+//! - a sign-out or a disabled account on one node ends its presenter screens on the other at once;
 //! - killing one node (SIGKILL) under a load of answer saves loses no acknowledged answer, and the
 //!   other node goes on serving.
 use crate::common;
@@ -207,6 +208,8 @@ struct Screen {
     raw: Vec<u8>,
     /// Event text taken out of the chunks.
     text: String,
+    /// The last chunk came: the server ended the stream.
+    over: bool,
 }
 
 impl Screen {
@@ -239,6 +242,7 @@ impl Screen {
             stream,
             raw,
             text: String::new(),
+            over: false,
         }
     }
 
@@ -253,6 +257,7 @@ impl Screen {
             }
             let data = self.raw[line + 2..line + 2 + n].to_vec();
             self.raw.drain(..line + 2 + n + 2);
+            self.over |= n == 0;
             self.text.push_str(&String::from_utf8_lossy(&data));
         }
     }
@@ -278,6 +283,26 @@ impl Screen {
             match tokio::time::timeout_at(deadline, self.stream.read(&mut buf)).await {
                 Ok(Ok(n)) if n > 0 => self.raw.extend_from_slice(&buf[..n]),
                 _ => return None,
+            }
+        }
+    }
+
+    /// Whether the server ends the stream (its last chunk, or the connection closes) within
+    /// `within`; views that come meanwhile are dropped.
+    async fn ends(&mut self, within: Duration) -> bool {
+        use tokio::io::AsyncReadExt;
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            self.unchunk();
+            self.text.clear();
+            if self.over {
+                return true;
+            }
+            let mut buf = [0u8; 8192];
+            match tokio::time::timeout_at(deadline, self.stream.read(&mut buf)).await {
+                Ok(Ok(n)) if n > 0 => self.raw.extend_from_slice(&buf[..n]),
+                Ok(_) => return true,
+                Err(_) => return false,
             }
         }
     }
@@ -381,6 +406,71 @@ async fn a_screen_on_one_node_follows_answers_on_the_other() {
                 .count("SELECT COUNT(*) FROM workshop_answers WHERE word IS NOT NULL")
                 .await;
             assert_eq!(stored, 7);
+        },
+    )
+    .await;
+}
+
+/// Sessions ended on one node end their presenter screens on the other at once (`NOTIFY
+/// reflect_sessions`), not at the streams' 10-second session check: a sign-out on B ends that
+/// session's screen on A and leaves the other session's; an admin on B who disables the account
+/// ends the rest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ended_sessions_end_screens_on_every_node() {
+    on_postgres(
+        "ended_sessions_end_screens_on_every_node",
+        |app| async move {
+            let [(_a, a), (_b, b)] = two_nodes(&app);
+            let (laptop, w) = facilitator_with_workshop(&app, &b).await;
+            let phone = common::sign_in_over_http(&b, "f@x.org", "a long test password")
+                .await
+                .unwrap();
+            let mut screens = Vec::new();
+            for cookie in [&laptop, &phone] {
+                let mut screen = Screen::open(&a, &w.id, cookie).await;
+                screen
+                    .next(tokio::time::Instant::now() + WAIT)
+                    .await
+                    .expect("the room at once");
+                screens.push(screen);
+            }
+            let [mut on_laptop, mut on_phone] = <[Screen; 2]>::try_from(screens).ok().unwrap();
+            // well inside the 10 s session check, which began when the screens opened
+            let at_once = Duration::from_secs(3);
+
+            let (status, body) = call(&b, "logout", Some(&laptop), &[]).await;
+            assert!(status < 400, "{status} {body}");
+            assert!(
+                on_laptop.ends(at_once).await,
+                "a sign-out on B ends the session's screen on A at once"
+            );
+            participant(&b, &w.code, "3", "trust").await;
+            on_phone
+                .until("the other session's screen going on", |r| {
+                    r.joined == 1 && r.word_answers == 1
+                })
+                .await;
+
+            app.sign_in_as("admin@x.org", "admin", None).await;
+            let admin = common::sign_in_over_http(&b, "admin@x.org", "a long test password")
+                .await
+                .unwrap();
+            let f: String = sqlx::query_scalar("SELECT id FROM users WHERE email = 'f@x.org'")
+                .fetch_one(&app.state.db.pool)
+                .await
+                .unwrap();
+            let (status, body) = call(
+                &b,
+                "set_account_disabled",
+                Some(&admin),
+                &[("id", &f), ("disabled", "yes")],
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+            assert!(
+                on_phone.ends(at_once).await,
+                "disabling the account on B ends its screens on A at once"
+            );
         },
     )
     .await;
