@@ -175,33 +175,41 @@ async fn link(
     }
 }
 
-/// Every account with the names of its schools and networks.
-pub async fn list(pool: &AnyPool) -> Result<Vec<UserSummary>, sqlx::Error> {
-    let users = sqlx::query_as::<_, (String, String, String, Option<String>)>(
-        "SELECT id, email, role, disabled_at FROM users ORDER BY email",
-    )
-    .fetch_all(pool)
-    .await?;
-    let links = sqlx::query_as::<_, (String, String)>(
-        "SELECT us.user_id, s.name FROM user_schools us JOIN schools s ON s.id = us.school_id
-         UNION ALL SELECT un.user_id, n.name FROM user_networks un JOIN networks n ON n.id = un.network_id
-         ORDER BY 2",
-    )
-    .fetch_all(pool)
-    .await?;
+/// Every account, or only the one with id `only`, with the names of its schools and networks.
+pub async fn list(pool: &AnyPool, only: Option<&str>) -> Result<Vec<UserSummary>, sqlx::Error> {
+    let (users_of, schools_of, networks_of) = match only {
+        Some(_) => (
+            "WHERE id = $1",
+            "WHERE us.user_id = $1",
+            "WHERE un.user_id = $2",
+        ),
+        None => ("", "", ""),
+    };
+    let users = format!("SELECT id, email, role, disabled_at FROM users {users_of} ORDER BY email");
+    let users = sqlx::query_as::<_, (String, String, String, Option<String>)>(&users);
+    let links = format!(
+        "SELECT us.user_id, s.name FROM user_schools us JOIN schools s ON s.id = us.school_id {schools_of}
+         UNION ALL SELECT un.user_id, n.name FROM user_networks un JOIN networks n ON n.id = un.network_id {networks_of}
+         ORDER BY 2"
+    );
+    let links = sqlx::query_as::<_, (String, String)>(&links);
+    let (users, links) = match only {
+        Some(id) => (users.bind(id), links.bind(id).bind(id)),
+        None => (users, links),
+    };
+    let users = users.fetch_all(pool).await?;
+    let mut names: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for (user, name) in links.fetch_all(pool).await? {
+        names.entry(user).or_default().push(name);
+    }
     Ok(users
         .into_iter()
         .filter_map(|(id, email, role, disabled_at)| {
-            let schools = links
-                .iter()
-                .filter(|(u, _)| *u == id)
-                .map(|(_, n)| n.clone())
-                .collect();
             Some(UserSummary {
                 role: Role::parse(&role)?,
+                schools: names.remove(&id).unwrap_or_default(),
                 id,
                 email,
-                schools,
                 disabled: disabled_at.is_some(),
             })
         })

@@ -4,6 +4,7 @@ use super::{codes, db};
 use crate::error::{AppError, AppResult};
 use crate::server::db::Db;
 use rand::Rng;
+use std::collections::{HashMap, HashSet};
 
 /// What a name is given to.
 #[derive(Clone, Copy)]
@@ -183,36 +184,32 @@ pub async fn import_schools(db: &Db, text: &str) -> AppResult<Imported> {
         Err(problems) => return Ok(Imported::Problems(problems)),
     };
     let mut tx = db.begin_write().await?;
-    let mut networks: Vec<(String, String)> = db::networks_by_name(&mut tx).await?;
+    // by lower-case name: a country's thousands of schools are looked up once per line
+    let mut networks: HashMap<String, String> = db::networks_by_name(&mut tx)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (name.to_lowercase(), id))
+        .collect();
     let existing = db::schools_and_codes(&mut tx).await?;
-    let network_of = |networks: &[(String, String)], name: &str| {
-        networks
-            .iter()
-            .find(|(_, n)| n.to_lowercase() == name.to_lowercase())
-            .map(|(id, _)| id.clone())
-    };
+    let names: HashSet<(String, Option<String>)> = existing
+        .iter()
+        .map(|(name, network, _)| (name.to_lowercase(), network.clone()))
+        .collect();
+    let mut taken: HashSet<String> = existing.into_iter().map(|(_, _, code)| code).collect();
     let mut problems = Vec::new();
     for row in &rows {
-        let network_id = row
-            .network
-            .as_deref()
-            .and_then(|n| network_of(&networks, n));
-        let exists = existing.iter().any(|(name, network, _)| {
-            name.to_lowercase() == row.name.to_lowercase()
-                && row.network.is_some() == network_id.is_some()
-                && *network == network_id
-        });
-        if exists {
+        let network_id = match row.network.as_deref() {
+            // a network the file creates holds no school yet
+            Some(n) => networks.get(&n.to_lowercase()).cloned().map(Some),
+            None => Some(None),
+        };
+        if network_id.is_some_and(|id| names.contains(&(row.name.to_lowercase(), id))) {
             problems.push(LineProblem {
                 line: row.line,
                 problem: Problem::Duplicate,
             });
         }
-        if row
-            .code
-            .as_ref()
-            .is_some_and(|c| existing.iter().any(|(_, _, code)| code == c))
-        {
+        if row.code.as_ref().is_some_and(|c| taken.contains(c)) {
             problems.push(LineProblem {
                 line: row.line,
                 problem: Problem::CodeTaken,
@@ -223,19 +220,17 @@ pub async fn import_schools(db: &Db, text: &str) -> AppResult<Imported> {
         return Ok(Imported::Problems(problems));
     }
     let now = crate::server::now();
-    let mut taken: std::collections::HashSet<String> =
-        existing.into_iter().map(|(_, _, code)| code).collect();
     taken.extend(rows.iter().filter_map(|r| r.code.clone()));
     let mut new_networks = 0;
     for row in &rows {
         let network_id = match row.network.as_deref() {
             None => None,
-            Some(name) => match network_of(&networks, name) {
-                Some(id) => Some(id),
+            Some(name) => match networks.get(&name.to_lowercase()) {
+                Some(id) => Some(id.clone()),
                 None => {
                     let id = uuid::Uuid::new_v4().to_string();
                     db::insert_network_in(&mut tx, &id, name, &now).await?;
-                    networks.push((id.clone(), name.to_string()));
+                    networks.insert(name.to_lowercase(), id.clone());
                     new_networks += 1;
                     Some(id)
                 }
