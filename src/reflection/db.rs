@@ -175,7 +175,9 @@ pub async fn lock_in_progress_many(
     q.fetch_all(&mut **tx).await
 }
 
-/// Every (reflection, item) answered of these reflections, read inside a write transaction.
+/// Every (reflection, item) answered of these reflections, read inside a write transaction. One
+/// row per reflection (its item ids joined by commas, which ids never hold): on SQLite every row
+/// is a hop between threads, and the answer writer runs this for every batch.
 pub async fn answered_items_of(
     tx: &mut Tx,
     ids: &[&str],
@@ -184,14 +186,25 @@ pub async fn answered_items_of(
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT reflection_id, item_id FROM answers WHERE reflection_id IN ({})",
+        "SELECT reflection_id, string_agg(item_id, ',') FROM answers
+         WHERE reflection_id IN ({}) GROUP BY reflection_id",
         placeholders(1, ids.len())
     );
-    let mut q = sqlx::query_as(&sql);
+    let mut q = sqlx::query_as::<_, (String, String)>(&sql);
     for id in ids {
         q = q.bind(*id);
     }
-    q.fetch_all(&mut **tx).await
+    Ok(q.fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .flat_map(|(reflection, items)| {
+            items
+                .split(',')
+                .filter(|i| !i.is_empty())
+                .map(|i| (reflection.clone(), i.to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect())
 }
 
 /// One answer row to write: (reflection, item, answer, time).

@@ -233,17 +233,8 @@ pub struct RoomRows {
     /// (poll category, word) of every participant who answered the room's questions.
     pub room_answers: Vec<(Option<String>, Option<String>)>,
     pub hidden_words: Vec<String>,
-}
-
-/// The room's last release per category: (category id, figures as JSON).
-pub async fn releases(
-    pool: &AnyPool,
-    workshop_id: &str,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT category_id, figures FROM workshop_releases WHERE workshop_id = $1")
-        .bind(workshop_id)
-        .fetch_all(pool)
-        .await
+    /// The room's last release per category: (category id, figures as JSON).
+    pub releases: Vec<(String, String)>,
 }
 
 /// Stores a category's new release (replacing the last).
@@ -269,52 +260,149 @@ pub async fn store_release(
     Ok(())
 }
 
+/// Reads the whole room in one query of a few rows, not one per answer: every participant's
+/// scores come in one `reflection:item=score,…;…` text, statuses, votes and words as counts,
+/// then the hidden words and the last releases. A room is recomputed up to ten times a second,
+/// and on SQLite every row is a hop between threads, so the rows are what it costs. Reflection
+/// and item ids never hold `:`, `;`, `,` or `=`.
 pub async fn room_rows(pool: &AnyPool, workshop_id: &str) -> Result<RoomRows, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    let statuses: Vec<String> =
-        sqlx::query_scalar("SELECT status FROM reflections WHERE workshop_id = $1")
-            .bind(workshop_id)
-            .fetch_all(&mut *conn)
-            .await?;
-    let scores = sqlx::query_as(
-        "SELECT a.reflection_id, a.item_id, a.score FROM answers a
-         JOIN reflections r ON r.id = a.reflection_id
-         WHERE r.workshop_id = $1 AND a.score IS NOT NULL",
+    let parts: Vec<Part> = sqlx::query_as(
+        "SELECT 's', status, CAST(NULL AS TEXT), COUNT(*) FROM reflections
+           WHERE workshop_id = $1 GROUP BY status
+         UNION ALL
+         SELECT 'p', CAST(NULL AS TEXT), string_agg(person, ';'), COUNT(*) FROM (
+           SELECT a.reflection_id || ':' || string_agg(a.item_id || '=' || CAST(a.score AS TEXT), ',') AS person
+           FROM answers a JOIN reflections r ON r.id = a.reflection_id
+           WHERE r.workshop_id = $2 AND a.score IS NOT NULL GROUP BY a.reflection_id
+         ) AS people
+         UNION ALL
+         SELECT 'v', poll_category, CAST(NULL AS TEXT), COUNT(*) FROM workshop_answers
+           WHERE workshop_id = $3 AND poll_category IS NOT NULL GROUP BY poll_category
+         UNION ALL
+         SELECT 'w', word, CAST(NULL AS TEXT), COUNT(*) FROM workshop_answers
+           WHERE workshop_id = $4 AND word IS NOT NULL GROUP BY word
+         UNION ALL
+         SELECT 'h', word, CAST(NULL AS TEXT), 1 FROM workshop_hidden_words WHERE workshop_id = $5
+         UNION ALL
+         SELECT 'r', category_id, figures, 1 FROM workshop_releases WHERE workshop_id = $6",
     )
     .bind(workshop_id)
-    .fetch_all(&mut *conn)
+    .bind(workshop_id)
+    .bind(workshop_id)
+    .bind(workshop_id)
+    .bind(workshop_id)
+    .bind(workshop_id)
+    .fetch_all(pool)
     .await?;
-    let room_answers =
-        sqlx::query_as("SELECT poll_category, word FROM workshop_answers WHERE workshop_id = $1")
-            .bind(workshop_id)
-            .fetch_all(&mut *conn)
-            .await?;
-    let hidden_words =
-        sqlx::query_scalar("SELECT word FROM workshop_hidden_words WHERE workshop_id = $1")
-            .bind(workshop_id)
-            .fetch_all(&mut *conn)
-            .await?;
-    Ok(RoomRows {
-        statuses: statuses
-            .iter()
-            .map(|s| crate::values::Status::parse(s))
-            .collect(),
-        scores,
-        room_answers,
-        hidden_words,
-    })
+    Ok(room_rows_of(parts))
 }
 
-/// Tells every server on this PostgreSQL database that a workshop's room changed.
-pub async fn notify_room(pool: &AnyPool, workshop_id: &str) -> Result<(), sqlx::Error> {
-    // pg_notify returns void, which the Any driver cannot decode: wrap it
-    sqlx::query("SELECT 1 FROM (SELECT pg_notify($1, $2)) AS sent")
-        .bind(ROOM_CHANNEL)
-        .bind(workshop_id)
-        .execute(pool)
-        .await?;
-    Ok(())
+/// One row of [`room_rows`]: (kind, a, b, count).
+type Part = (String, Option<String>, Option<String>, i64);
+
+/// The room's rows from the parts [`room_rows`] reads.
+fn room_rows_of(parts: Vec<Part>) -> RoomRows {
+    let mut rows = RoomRows::default();
+    let times = |n: i64| 0..usize::try_from(n).unwrap_or(0);
+    for (kind, a, b, n) in parts {
+        match (kind.as_str(), a) {
+            ("s", Some(status)) => {
+                let status = crate::values::Status::parse(&status);
+                rows.statuses.extend(times(n).map(|_| status));
+            }
+            ("p", _) => {
+                for (reflection, scores) in b
+                    .as_deref()
+                    .unwrap_or_default()
+                    .split(';')
+                    .filter_map(|person| person.split_once(':'))
+                {
+                    for (item, score) in scores.split(',').filter_map(|p| p.rsplit_once('=')) {
+                        if let Ok(score) = score.parse() {
+                            rows.scores
+                                .push((reflection.to_string(), item.to_string(), score));
+                        }
+                    }
+                }
+            }
+            ("v", Some(poll)) => rows
+                .room_answers
+                .extend(times(n).map(|_| (Some(poll.clone()), None))),
+            ("w", Some(word)) => rows
+                .room_answers
+                .extend(times(n).map(|_| (None, Some(word.clone())))),
+            ("h", Some(word)) => rows.hidden_words.push(word),
+            ("r", Some(category)) => rows.releases.extend(b.map(|figures| (category, figures))),
+            _ => {}
+        }
+    }
+    rows
 }
 
 /// The PostgreSQL channel of room changes; the payload is the workshop id.
 pub const ROOM_CHANNEL: &str = "reflect_room";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::Status;
+
+    fn part(kind: &str, a: Option<&str>, b: Option<&str>, n: i64) -> Part {
+        (kind.into(), a.map(Into::into), b.map(Into::into), n)
+    }
+
+    #[test]
+    fn a_room_is_unfolded_from_its_counted_parts() {
+        let rows = room_rows_of(vec![
+            part("s", Some(Status::InProgress.as_str()), None, 2),
+            part("s", Some(Status::Finished.as_str()), None, 1),
+            part("p", None, Some("r1:org_1=4,org_2=5;r2:org_1=1"), 2),
+            part("v", Some("people"), None, 2),
+            part("w", Some("trust"), None, 1),
+            part("h", Some("rude"), None, 1),
+            part("r", Some("organising"), Some("{}"), 1),
+        ]);
+        assert_eq!(
+            rows.statuses,
+            [Status::InProgress, Status::InProgress, Status::Finished]
+        );
+        let scores: Vec<(&str, &str, i64)> = rows
+            .scores
+            .iter()
+            .map(|(r, i, s)| (r.as_str(), i.as_str(), *s))
+            .collect();
+        assert_eq!(
+            scores,
+            [("r1", "org_1", 4), ("r1", "org_2", 5), ("r2", "org_1", 1)]
+        );
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(
+            rows.room_answers,
+            [
+                (some("people"), None),
+                (some("people"), None),
+                (None, some("trust")),
+            ]
+        );
+        assert_eq!(rows.hidden_words, ["rude"]);
+        assert_eq!(
+            rows.releases,
+            [("organising".to_string(), "{}".to_string())]
+        );
+    }
+
+    #[test]
+    fn malformed_parts_add_nothing() {
+        let rows = room_rows_of(vec![
+            part("p", None, Some("r1:org_1=x,=,org_2,;r2;:;r3:"), 3),
+            part("p", None, None, 0),
+            part("s", None, None, 4),
+            part("s", Some(Status::Finished.as_str()), None, -1),
+            part("v", None, None, 2),
+            part("?", Some("a"), Some("b"), 1),
+        ]);
+        assert!(rows.scores.is_empty(), "{:?}", rows.scores);
+        assert!(rows.statuses.is_empty());
+        assert!(rows.room_answers.is_empty() && rows.hidden_words.is_empty());
+    }
+}

@@ -445,8 +445,8 @@ async fn room_view_of(state: &AppState, base: &str, w: &db::Row) -> AppResult<Ro
         words: Vec::new(),
         hidden_words: Vec::new(),
     };
-    let releases = db::releases(&state.db.pool, &w.id)
-        .await?
+    let releases = rows
+        .releases
         .into_iter()
         .filter_map(|(category, figures)| Some((category, serde_json::from_str(&figures).ok()?)))
         .collect();
