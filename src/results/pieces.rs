@@ -26,7 +26,7 @@ use super::suppression::threshold;
 use crate::values::{RespondentRole, RoleGroup};
 
 /// The group's respondents cut into pieces. Cells without respondents belong to no piece.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pieces {
     cells: Vec<CellCount>,
     /// Piece of each cell (same order as `cells`).
@@ -49,13 +49,13 @@ impl Pieces {
         }
     }
 
-    /// Respondents of each piece inside the view, and the view's total.
-    fn inside(&self, f: &ViewFilter) -> (HashMap<usize, i64>, i64) {
-        let mut inside: HashMap<usize, i64> = HashMap::new();
+    /// Respondents of each piece inside the view (by piece), and the view's total.
+    fn inside(&self, f: &ViewFilter) -> (Vec<i64>, i64) {
+        let mut inside = vec![0; self.size.len()];
         let mut n = 0;
         for (c, p) in self.cells.iter().zip(&self.piece) {
             if f.matches(c) {
-                *inside.entry(*p).or_default() += c.n;
+                inside[*p] += c.n;
                 n += c.n;
             }
         }
@@ -69,26 +69,28 @@ impl Pieces {
         if n < k {
             return false;
         }
-        let cut_small = inside.iter().any(|(p, i)| {
-            let out = self.size[*p] - i;
-            out > 0 && (*i < k || out < k)
+        let cut_small = inside.iter().enumerate().any(|(p, i)| {
+            let out = self.size[p] - i;
+            *i > 0 && out > 0 && (*i < k || out < k)
         });
         if cut_small {
             return false;
         }
-        let mut split: HashMap<usize, usize> = HashMap::new();
-        for (p, i) in inside {
-            if self.size[p] > i {
+        // the part inside becomes a new piece (numbered in piece order: the same cells always
+        // give the same pieces)
+        let mut split: Vec<Option<usize>> = vec![None; self.size.len()];
+        for (p, i) in inside.into_iter().enumerate() {
+            if i > 0 && self.size[p] > i {
                 self.size[p] -= i;
-                split.insert(p, self.size.len());
+                split[p] = Some(self.size.len());
                 self.size.push(i);
             }
         }
         for (c, p) in self.cells.iter().zip(self.piece.iter_mut()) {
             if f.matches(c)
-                && let Some(q) = split.get(p)
+                && let Some(q) = split[*p]
             {
-                *p = *q;
+                *p = q;
             }
         }
         true
@@ -97,7 +99,11 @@ impl Pieces {
     /// Whether a view may show: it holds ≥ k and is a union of pieces.
     pub fn shows(&self, f: &ViewFilter) -> bool {
         let (inside, n) = self.inside(f);
-        n >= self.k && inside.iter().all(|(p, i)| self.size[*p] == *i)
+        n >= self.k
+            && inside
+                .iter()
+                .zip(&self.size)
+                .all(|(i, size)| *i == 0 || i == size)
     }
 
     /// Respondents per piece (for tests and documentation).
@@ -260,6 +266,51 @@ pub fn pieces(own: &[CellCount], k: i64) -> Pieces {
         p.offer(&f);
     }
     p
+}
+
+/// Pieces already worked out, by the exact cells and k they were worked out from: [`pieces`] is a
+/// pure function of the two, and a group's cells change only when the group releases, so the
+/// pages of a group find its pieces here instead of working them out again (at a million
+/// respondents that work was most of a results page's time). Holds at most [`Memo::MAX`]
+/// cell lists; when full it starts afresh. Shared by every request of one server.
+#[derive(Default)]
+pub struct Memo {
+    known: std::sync::Mutex<HashMap<Vec<CellCount>, HashMap<i64, std::sync::Arc<Pieces>>>>,
+}
+
+impl Memo {
+    /// The most cell lists held (a few per group with results pages in use).
+    pub const MAX: usize = 512;
+
+    /// [`pieces`] of `own` and `k`, worked out at most once while held.
+    pub fn pieces(&self, own: &[CellCount], k: i64) -> std::sync::Arc<Pieces> {
+        let held = self
+            .known
+            .lock()
+            .ok()
+            .and_then(|known| known.get(own)?.get(&k).cloned());
+        if let Some(p) = held {
+            return p;
+        }
+        // worked out outside the lock: other pages go on meanwhile
+        let p = std::sync::Arc::new(pieces(own, k));
+        if let Ok(mut known) = self.known.lock() {
+            if known.len() >= Self::MAX && !known.contains_key(own) {
+                known.clear();
+            }
+            known.entry(own.to_vec()).or_default().insert(k, p.clone());
+        }
+        p
+    }
+
+    /// Cell lists held.
+    pub fn len(&self) -> usize {
+        self.known.lock().map(|k| k.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 #[cfg(test)]
@@ -536,5 +587,34 @@ mod tests {
                 prop_assert!(false, "isolated {:?} from {} views", set, shown.len());
             }
         }
+
+        /// The memo answers exactly what working the pieces out again answers, for any groups
+        /// in any order, asked again or after one more respondent: it is never stale.
+        #[test]
+        fn the_memo_is_never_stale((a, k) in world(), (b, j) in world(), which in 0usize..64) {
+            let memo = Memo::default();
+            let first = memo.pieces(&a, k);
+            prop_assert_eq!(&*first, &pieces(&a, k));
+            prop_assert_eq!(&*memo.pieces(&b, j), &pieces(&b, j));
+            let again = memo.pieces(&a, k);
+            prop_assert!(std::sync::Arc::ptr_eq(&first, &again), "held, not worked out again");
+            prop_assert_eq!(&*memo.pieces(&a, k + 1), &pieces(&a, k + 1));
+            if !a.is_empty() {
+                let mut one_more = a.clone();
+                one_more[which % a.len()].n += 1;
+                prop_assert_eq!(&*memo.pieces(&one_more, k), &pieces(&one_more, k));
+            }
+        }
+    }
+
+    #[test]
+    fn the_memo_holds_a_bounded_number_of_groups() {
+        let memo = Memo::default();
+        for n in 0..(Memo::MAX as i64 + 10) {
+            let own = [cell(R::Teacher, "x", 1, "2024-01", n + 1)];
+            assert_eq!(*memo.pieces(&own, 5), pieces(&own, 5));
+            assert!(memo.len() <= Memo::MAX);
+        }
+        assert!(!memo.is_empty());
     }
 }

@@ -185,8 +185,9 @@ struct GroupCells {
     enclosing: Vec<Vec<CellCount>>,
     all: Vec<CellCount>,
     /// The pieces of `own` and of each enclosing group for the configured minimum group size,
-    /// worked out once per page (every view of the page is decided against the same ones).
-    pieces: std::sync::OnceLock<(Pieces, Vec<Pieces>)>,
+    /// taken once per page (every view of the page is decided against the same ones) from the
+    /// server's memo, which works them out when the group's released cells are new to it.
+    pieces: std::sync::OnceLock<(Arc<Pieces>, Vec<Arc<Pieces>>)>,
 }
 
 impl GroupCells {
@@ -199,14 +200,11 @@ impl GroupCells {
         }
     }
 
-    fn pieces(&self, k: i64) -> &(Pieces, Vec<Pieces>) {
+    fn pieces(&self, memo: &pieces::Memo, k: i64) -> &(Arc<Pieces>, Vec<Arc<Pieces>>) {
         self.pieces.get_or_init(|| {
             (
-                pieces::pieces(&self.own, k),
-                self.enclosing
-                    .iter()
-                    .map(|g| pieces::pieces(g, k))
-                    .collect(),
+                memo.pieces(&self.own, k),
+                self.enclosing.iter().map(|g| memo.pieces(g, k)).collect(),
             )
         })
     }
@@ -410,9 +408,12 @@ async fn check(
 ) -> AppResult<Option<Withheld>> {
     let (own, enclosing, all) = (&cells.own, &cells.enclosing, &cells.all);
     let withheld = if k == state.config.min_group_size {
-        let (own_pieces, up) = cells.pieces(k);
-        let up: Vec<(&[CellCount], &Pieces)> =
-            enclosing.iter().map(Vec::as_slice).zip(up).collect();
+        let (own_pieces, up) = cells.pieces(&state.pieces, k);
+        let up: Vec<(&[CellCount], &Pieces)> = enclosing
+            .iter()
+            .map(Vec::as_slice)
+            .zip(up.iter().map(|p| &**p))
+            .collect();
         privacy::view_shows_with(own, own_pieces, &up, snapped, k)
     } else {
         let refs: Vec<&[CellCount]> = enclosing.iter().map(Vec::as_slice).collect();
