@@ -275,8 +275,11 @@ pub fn pieces(own: &[CellCount], k: i64) -> Pieces {
 /// cell lists; when full it starts afresh. Shared by every request of one server.
 #[derive(Default)]
 pub struct Memo {
-    known: std::sync::Mutex<HashMap<Vec<CellCount>, HashMap<i64, std::sync::Arc<Pieces>>>>,
+    known: std::sync::Mutex<Known>,
 }
+
+/// The memo's pieces by cells, then by k.
+type Known = HashMap<Vec<CellCount>, HashMap<i64, std::sync::Arc<Pieces>>>;
 
 impl Memo {
     /// The most cell lists held (a few per group with results pages in use).
