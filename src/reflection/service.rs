@@ -474,6 +474,10 @@ pub async fn save_answer(
     if row.workshop_closed() {
         return Err(workshop_closed_error());
     }
+    let score = match &parsed {
+        crate::instrument::ParsedAnswer::Store(a) => a.score,
+        crate::instrument::ParsedAnswer::Clear => None,
+    };
     // stored by the group-committing writer; answered once committed
     let answered = state
         .saves
@@ -484,7 +488,12 @@ pub async fn save_answer(
             now: crate::server::now(),
         })
         .await?;
-    crate::workshops::live::changed(state, row.workshop_id.as_deref()).await;
+    let answer = crate::workshops::live::Answer {
+        reflection_id: row.id.clone(),
+        item_id: item_id.to_string(),
+        score,
+    };
+    crate::workshops::live::answered(state, row.workshop_id.as_deref(), answer).await;
     let category = &inst.categories[cat_index];
     Ok(SaveOutcome {
         category: cat_index + 1,

@@ -237,27 +237,48 @@ pub struct RoomRows {
     pub releases: Vec<(String, String)>,
 }
 
-/// Stores a category's new release (replacing the last).
+/// Stores a category's new release in place of `last`, the figures it was worked out from (none:
+/// the category's first). False, and nothing stored, when the stored release is no longer `last`:
+/// another computation of the room (a page, another server, a room task) released meanwhile, and
+/// this one must read the room again. Otherwise two releases worked out from the same last one
+/// could both show, fewer than k participants apart.
 pub async fn store_release(
     pool: &AnyPool,
     workshop_id: &str,
     category_id: &str,
+    last: Option<&str>,
     figures: &str,
     now: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO workshop_releases (workshop_id, category_id, figures, released_at)
-         VALUES ($1, $2, $3, $4)
-         ON CONFLICT (workshop_id, category_id)
-         DO UPDATE SET figures = excluded.figures, released_at = excluded.released_at",
-    )
-    .bind(workshop_id)
-    .bind(category_id)
-    .bind(figures)
-    .bind(now)
-    .execute(pool)
-    .await?;
-    Ok(())
+) -> Result<bool, sqlx::Error> {
+    let done = match last {
+        None => {
+            sqlx::query(
+                "INSERT INTO workshop_releases (workshop_id, category_id, figures, released_at)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (workshop_id, category_id) DO NOTHING",
+            )
+            .bind(workshop_id)
+            .bind(category_id)
+            .bind(figures)
+            .bind(now)
+            .execute(pool)
+            .await?
+        }
+        Some(last) => {
+            sqlx::query(
+                "UPDATE workshop_releases SET figures = $1, released_at = $2
+                 WHERE workshop_id = $3 AND category_id = $4 AND figures = $5",
+            )
+            .bind(figures)
+            .bind(now)
+            .bind(workshop_id)
+            .bind(category_id)
+            .bind(last)
+            .execute(pool)
+            .await?
+        }
+    };
+    Ok(done.rows_affected() == 1)
 }
 
 /// Reads the whole room in one query of a few rows, not one per answer: every participant's
@@ -349,6 +370,45 @@ mod tests {
 
     fn part(kind: &str, a: Option<&str>, b: Option<&str>, n: i64) -> Part {
         (kind.into(), a.map(Into::into), b.map(Into::into), n)
+    }
+
+    /// Two computations of a room that both worked from the same last release (a page and the
+    /// room's task, or two servers) must not both store theirs: the second would show beside the
+    /// first, fewer than k participants apart.
+    #[tokio::test]
+    async fn a_release_replaces_only_the_one_it_was_worked_out_from() {
+        let dir = std::env::temp_dir().join(format!("reflect-releases-{}", uuid::Uuid::new_v4()));
+        let db = crate::server::db::Db::connect(&format!("sqlite://{}/t.db", dir.display()))
+            .await
+            .expect("a database");
+        let pool = &db.pool;
+        for sql in [
+            "INSERT INTO users (id, email, password_hash, role, created_at)
+             VALUES ('u', 'u@example.org', '-', 'facilitator', 't')",
+            "INSERT INTO workshops (id, facilitator_id, title, instrument_id, categories, ask_poll,
+             code, status, created_at) VALUES ('w', 'u', 'W', 'i', '[]', 0, '12345678', 'open', 't')",
+        ] {
+            sqlx::query(sql).execute(pool).await.expect("set up");
+        }
+        let store = |last: Option<&'static str>, figures: &'static str| async move {
+            store_release(pool, "w", "c", last, figures, "t")
+                .await
+                .expect("stored or refused")
+        };
+        assert!(store(None, "A").await, "the first release");
+        assert!(!store(None, "B").await, "a second first release");
+        assert!(
+            store(Some("A"), "C").await,
+            "the next release, over the last"
+        );
+        assert!(
+            !store(Some("A"), "D").await,
+            "a release over one no longer the last"
+        );
+        let releases = room_rows(pool, "w").await.expect("the room").releases;
+        assert_eq!(releases, [("c".to_string(), "C".to_string())]);
+        db.pool.close().await;
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

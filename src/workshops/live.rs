@@ -3,8 +3,16 @@
 //! the room's presenter screens at once (a `tokio::sync::watch` channel: every screen gets the
 //! newest view, none gets a queue of stale ones).
 //!
+//! The task keeps the room as it last read it ([`RoomSnapshot`]). An answer saved on this server
+//! is applied to that copy ([`answered`]): the room is not read again for it, which is most of
+//! the work when hundreds of rooms answer at once. Every other change (a participant joins,
+//! finishes or leaves, a vote, a word, the facilitator's settings, another server's answers)
+//! reads the room afresh, and so does any update [`REREAD`] after the last read, in case two
+//! saves of one item crossed.
+//!
 //! Several servers on one PostgreSQL database tell each other with `NOTIFY reflect_room`; each
 //! server listens and marks the room changed locally. On SQLite there is one server.
+use super::service::RoomSnapshot;
 use crate::server::AppState;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
@@ -18,9 +26,37 @@ pub const COALESCE: Duration = Duration::from_millis(100);
 /// How long a room's task stays when no screen watches it.
 const IDLE: Duration = Duration::from_secs(30);
 
+/// The longest a room's task goes on applying answers to its copy before reading the room again.
+pub const REREAD: Duration = Duration::from_secs(5);
+
 struct Room {
     tx: watch::Sender<Arc<str>>,
     changed: Notify,
+    news: Mutex<News>,
+}
+
+/// What happened to a room since its task last looked.
+#[derive(Default)]
+struct News {
+    /// Something the task cannot apply to its copy: read the room again.
+    reread: bool,
+    /// Answers saved on this server, in the order they were stored.
+    answers: Vec<Answer>,
+}
+
+/// A participant's answer as saved: their score for the item, or none (cleared, or unscored).
+pub struct Answer {
+    pub reflection_id: String,
+    pub item_id: String,
+    pub score: Option<i64>,
+}
+
+impl Room {
+    fn news(&self) -> std::sync::MutexGuard<'_, News> {
+        self.news
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 /// The rooms watched on this server.
@@ -46,14 +82,27 @@ impl Live {
         self.stopping.send_replace(true);
     }
 
-    /// Marks a room as changed on this server (nothing happens when no screen here watches it).
-    pub fn touch(&self, workshop_id: &str) {
-        let room = self
-            .rooms
+    fn room(&self, workshop_id: &str) -> Option<Arc<Room>> {
+        self.rooms
             .lock()
             .ok()
-            .and_then(|rooms| rooms.get(workshop_id).cloned());
-        if let Some(room) = room {
+            .and_then(|rooms| rooms.get(workshop_id).cloned())
+    }
+
+    /// Marks a room as changed on this server, to be read again (nothing happens when no screen
+    /// here watches it).
+    pub fn touch(&self, workshop_id: &str) {
+        if let Some(room) = self.room(workshop_id) {
+            room.news().reread = true;
+            room.changed.notify_one();
+        }
+    }
+
+    /// Hands an answer saved on this server to the room's task (nothing happens when no screen
+    /// here watches the room).
+    fn answer(&self, workshop_id: &str, answer: Answer) {
+        if let Some(room) = self.room(workshop_id) {
+            room.news().answers.push(answer);
             room.changed.notify_one();
         }
     }
@@ -62,6 +111,7 @@ impl Live {
     fn touch_all(&self) {
         if let Ok(rooms) = self.rooms.lock() {
             for room in rooms.values() {
+                room.news().reread = true;
                 room.changed.notify_one();
             }
         }
@@ -85,7 +135,8 @@ pub async fn subscribe(
     if let Some(rx) = existing(state, workshop_id) {
         return Ok(rx);
     }
-    let first = snapshot(state, workshop_id).await?;
+    let mut copy = None;
+    let first = update(state, workshop_id, &mut copy, News::default()).await?;
     let mut rooms = state.live.rooms.lock().map_err(|_| poisoned())?;
     if let Some(room) = rooms.get(workshop_id) {
         return Ok(room.tx.subscribe());
@@ -94,9 +145,13 @@ pub async fn subscribe(
     let room = Arc::new(Room {
         tx,
         changed: Notify::new(),
+        news: Mutex::default(),
     });
     rooms.insert(workshop_id.to_string(), room.clone());
-    tokio::spawn(run(state.clone(), workshop_id.to_string(), room));
+    // answers saved between the first read and now reached no room: read once more
+    room.news().reread = true;
+    room.changed.notify_one();
+    tokio::spawn(run(state.clone(), workshop_id.to_string(), room, copy));
     Ok(rx)
 }
 
@@ -110,17 +165,63 @@ fn poisoned() -> crate::error::AppError {
     crate::error::AppError::Internal
 }
 
-async fn snapshot(state: &AppState, workshop_id: &str) -> crate::error::AppResult<Arc<str>> {
+/// The room's view as JSON, from the task's copy; `None` when another computation released
+/// meanwhile (read the room again).
+async fn snapshot(
+    state: &AppState,
+    room: &mut RoomSnapshot,
+) -> crate::error::AppResult<Option<Arc<str>>> {
     // one snapshot for every screen of the room: the configured address, not one viewer's Host
     let base = crate::server::site_base(state, None);
-    let view = super::service::room_view(state, &base, workshop_id).await?;
+    let Some(view) = room.view(state, &base).await? else {
+        return Ok(None);
+    };
     let json = serde_json::to_string(&view).map_err(|_| crate::error::AppError::Internal)?;
-    Ok(json.into())
+    Ok(Some(json.into()))
+}
+
+/// The room's next view: from its copy with the answers saved since applied, or read afresh
+/// when the news asks for it, [`REREAD`] has passed, or another computation released first.
+async fn update(
+    state: &AppState,
+    workshop_id: &str,
+    copy: &mut Option<(RoomSnapshot, tokio::time::Instant)>,
+    news: News,
+) -> crate::error::AppResult<Arc<str>> {
+    let mut reread = news.reread;
+    for _ in 0..3 {
+        let stale = copy
+            .as_ref()
+            .is_none_or(|(_, at)| reread || at.elapsed() >= REREAD);
+        if stale {
+            let now = tokio::time::Instant::now();
+            *copy = Some((RoomSnapshot::read(state, workshop_id).await?, now));
+        }
+        let Some((room, _)) = copy.as_mut() else {
+            continue;
+        };
+        // answers stored before (or while) the room was read: applying them again changes nothing
+        for a in &news.answers {
+            room.apply(&a.reflection_id, &a.item_id, a.score);
+        }
+        if let Some(json) = snapshot(state, room).await? {
+            return Ok(json);
+        }
+        reread = true;
+    }
+    *copy = None;
+    tracing::warn!("a room kept releasing under another computation");
+    Err(crate::error::AppError::Internal)
 }
 
 /// One room's task: waits for a change, recomputes, sends; the next update starts at least
 /// [`COALESCE`] after this one started. Ends when no screen has watched for [`IDLE`].
-async fn run(state: AppState, workshop_id: String, room: Arc<Room>) {
+async fn run(
+    state: AppState,
+    workshop_id: String,
+    room: Arc<Room>,
+    mut copy: Option<(RoomSnapshot, tokio::time::Instant)>,
+) {
     loop {
         let woke = tokio::time::timeout(IDLE, room.changed.notified()).await;
         if woke.is_err() || room.tx.receiver_count() == 0 {
@@ -137,7 +238,8 @@ async fn run(state: AppState, workshop_id: String, room: Arc<Room>) {
         }
         // the pause counts from the start of this update, so computing it adds no delay
         let next = tokio::time::Instant::now() + COALESCE;
-        match snapshot(&state, &workshop_id).await {
+        let news = std::mem::take(&mut *room.news());
+        match update(&state, &workshop_id, &mut copy, news).await {
             Ok(json) => {
                 room.tx.send_if_modified(|old| {
                     if **old == *json {
@@ -155,7 +257,10 @@ async fn run(state: AppState, workshop_id: String, room: Arc<Room>) {
                 }
                 return;
             }
-            Err(e) => tracing::warn!(error = %e, "room update failed"),
+            Err(e) => {
+                tracing::warn!(error = %e, "room update failed");
+                copy = None;
+            }
         }
         tokio::time::sleep_until(next).await;
     }
@@ -168,7 +273,21 @@ pub async fn changed(state: &AppState, workshop_id: Option<&str>) {
         return;
     };
     state.live.touch(id);
-    if let Err(e) = state.db.notify(super::db::ROOM_CHANNEL, id).await {
+    notify_others(state, id).await;
+}
+
+/// Says that a participant of a workshop saved an answer: this server's room applies it to its
+/// copy, other servers (PostgreSQL) read their room again. Never fails the caller's request.
+pub async fn answered(state: &AppState, workshop_id: Option<&str>, answer: Answer) {
+    let Some(id) = workshop_id else {
+        return;
+    };
+    state.live.answer(id, answer);
+    notify_others(state, id).await;
+}
+
+async fn notify_others(state: &AppState, workshop_id: &str) {
+    if let Err(e) = state.db.notify(super::db::ROOM_CHANNEL, workshop_id).await {
         tracing::warn!(error = %e, "could not notify the other servers of a room change");
     }
 }

@@ -155,6 +155,25 @@ pub struct RoomInput {
     pub releases: HashMap<String, Release>,
 }
 
+impl RoomInput {
+    /// Applies an answer a participant stored: their score for the item, or none (cleared, or
+    /// not a scored answer). The scores are then as if read again after the answer.
+    pub fn apply(&mut self, reflection_id: &str, item_id: &str, score: Option<i64>) {
+        let scores = &mut self.scores;
+        let at = scores
+            .iter()
+            .position(|(r, i, _)| r == reflection_id && i == item_id);
+        match (at, score) {
+            (Some(at), Some(score)) => scores[at].2 = score,
+            (Some(at), None) => {
+                scores.swap_remove(at);
+            }
+            (None, Some(score)) => scores.push((reflection_id.into(), item_id.into(), score)),
+            (None, None) => {}
+        }
+    }
+}
+
 /// The most words a cloud shows; the rest are the rarest.
 pub const MAX_CLOUD_WORDS: usize = 60;
 
@@ -564,5 +583,56 @@ mod tests {
         assert_eq!(word_size(1, 10), 1.0);
         assert_eq!(word_size(10, 10), 3.5);
         assert!(word_size(3, 10) < word_size(6, 10));
+    }
+
+    mod applied {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// (participant, item, score or none): items of both categories and one of neither.
+        fn answers() -> impl Strategy<Value = Vec<(usize, usize, Option<i64>)>> {
+            prop::collection::vec((0..7usize, 0..4usize, prop::option::of(0..6i64)), 0..80)
+        }
+
+        const ITEMS: [&str; 4] = ["v1", "v2", "c1", "x9"];
+
+        proptest! {
+            /// A room's task applies each saved answer to the rows it read instead of reading
+            /// them again: whatever the answers and their order, the room then shows exactly
+            /// what a fresh read would, and releases exactly the same.
+            #[test]
+            fn applying_answers_is_reading_again(before in answers(), after in answers(), k in 3i64..5, revealed: bool) {
+                let mut stored: BTreeMap<(String, String), i64> = BTreeMap::new();
+                let write = |stored: &mut BTreeMap<(String, String), i64>, (p, i, score): (usize, usize, Option<i64>)| {
+                    let key = (format!("r{p}"), ITEMS[i].to_string());
+                    match score {
+                        Some(score) => { stored.insert(key, score); }
+                        None => { stored.remove(&key); }
+                    }
+                };
+                for a in &before {
+                    write(&mut stored, *a);
+                }
+                let read = |stored: &BTreeMap<(String, String), i64>| RoomInput {
+                    statuses: vec![crate::values::Status::InProgress; 7],
+                    scores: stored.iter().map(|((r, i), s)| (r.clone(), i.clone(), *s)).collect(),
+                    ..RoomInput::default()
+                };
+                let mut copy = read(&stored);
+                for a in &after {
+                    write(&mut stored, *a);
+                    let (p, i, score) = *a;
+                    copy.apply(&format!("r{p}"), ITEMS[i], score);
+                }
+                let fresh = read(&stored);
+                let mut sorted = copy.scores.clone();
+                sorted.sort();
+                prop_assert_eq!(&sorted, &fresh.scores);
+                let (mut a, mut b) = (view(k, revealed), view(k, revealed));
+                let (ra, rb) = (fill(&mut a, &cats(), &copy), fill(&mut b, &cats(), &fresh));
+                prop_assert_eq!(a, b);
+                prop_assert_eq!(ra, rb);
+            }
+        }
     }
 }

@@ -399,74 +399,137 @@ fn room_categories(inst: &crate::instrument::Instrument) -> Vec<super::room::Cat
 pub async fn room_view(state: &AppState, base: &str, workshop_id: &str) -> AppResult<RoomView> {
     let w = db::by_id(&state.db.pool, workshop_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("There is no such workshop.".into()))?;
-    room_view_of(state, base, &w).await
+        .ok_or_else(no_workshop)?;
+    room_view_of(state, base, w).await
 }
 
+fn no_workshop() -> AppError {
+    AppError::NotFound("There is no such workshop.".into())
+}
+
+/// How often a room is read afresh when another computation released first (then it reads again).
+const READS: usize = 3;
+
 /// The room's live results for a workshop row already read.
-async fn room_view_of(state: &AppState, base: &str, w: &db::Row) -> AppResult<RoomView> {
-    let rows = db::room_rows(&state.db.pool, &w.id).await?;
-    let inst = state
-        .instruments
-        .latest(&w.instrument_id)
-        .map(|l| w.limit(&state.instruments.localized(&l.instrument, w.locale())));
-    let (cats, scale) = match &inst {
-        Some(i) => (
-            room_categories(i),
-            i.categories
-                .iter()
-                .flat_map(|c| c.items())
-                .find_map(|item| i.scale(item))
-                .map(|s| s.labels.clone())
-                .unwrap_or_default(),
-        ),
-        None => (Vec::new(), Vec::new()),
-    };
-    let mut view = RoomView {
-        workshop_id: w.id.clone(),
-        title: w.title.clone(),
-        join_url: join_url(base, &w.code),
-        code: w.code.clone(),
-        open: w.status == WorkshopStatus::Open,
-        joined: 0,
-        finished: 0,
-        answered: 0,
-        answers: 0,
-        k: state.config.live_min_group_size,
-        revealed: w.revealed,
-        stage: RoomStage::TooFew,
-        scale,
-        categories: Vec::new(),
-        ask_poll: w.ask_poll,
-        poll_answers: 0,
-        poll: Vec::new(),
-        word_prompt: w.word_prompt.clone(),
-        word_answers: 0,
-        words: Vec::new(),
-        hidden_words: Vec::new(),
-    };
-    let releases = rows
-        .releases
-        .into_iter()
-        .filter_map(|(category, figures)| Some((category, serde_json::from_str(&figures).ok()?)))
-        .collect();
-    let released = super::room::fill(
-        &mut view,
-        &cats,
-        &super::room::RoomInput {
-            statuses: rows.statuses,
-            scores: rows.scores,
-            room_answers: rows.room_answers,
-            hidden_words: rows.hidden_words,
-            releases,
-        },
-    );
-    let now = crate::server::now();
-    for (category, release) in released {
-        let figures = serde_json::to_string(&release).map_err(|_| AppError::Internal)?;
-        db::store_release(&state.db.pool, &w.id, &category, &figures, &now).await?;
+async fn room_view_of(state: &AppState, base: &str, w: db::Row) -> AppResult<RoomView> {
+    let mut snapshot = RoomSnapshot::read_for(state, w).await?;
+    for _ in 0..READS {
+        if let Some(view) = snapshot.view(state, base).await? {
+            return Ok(view);
+        }
+        snapshot = RoomSnapshot::read_for(state, snapshot.w).await?;
     }
-    Ok(view)
+    tracing::warn!("a room kept releasing under another computation");
+    Err(AppError::Internal)
+}
+
+/// A room as read from the database, kept by its live task between updates: the workshop, its
+/// chosen categories as the room needs them (localised and limited once), and the room's raw
+/// material. An answer stored on this server is applied to it ([`RoomSnapshot::apply`]) instead
+/// of reading the room again; every other change reads it afresh (`live`).
+pub struct RoomSnapshot {
+    w: db::Row,
+    cats: Vec<super::room::CategoryDef>,
+    scale: Vec<String>,
+    input: super::room::RoomInput,
+    /// Each category's last release as stored (the text [`db::store_release`] compares).
+    stored: std::collections::HashMap<String, String>,
+}
+
+impl RoomSnapshot {
+    /// Reads the room (`NotFound` once the workshop is deleted).
+    pub async fn read(state: &AppState, workshop_id: &str) -> AppResult<Self> {
+        let w = db::by_id(&state.db.pool, workshop_id)
+            .await?
+            .ok_or_else(no_workshop)?;
+        Self::read_for(state, w).await
+    }
+
+    async fn read_for(state: &AppState, w: db::Row) -> AppResult<Self> {
+        let rows = db::room_rows(&state.db.pool, &w.id).await?;
+        let inst = state
+            .instruments
+            .latest(&w.instrument_id)
+            .map(|l| w.limit(&state.instruments.localized(&l.instrument, w.locale())));
+        let (cats, scale) = match &inst {
+            Some(i) => (
+                room_categories(i),
+                i.categories
+                    .iter()
+                    .flat_map(|c| c.items())
+                    .find_map(|item| i.scale(item))
+                    .map(|s| s.labels.clone())
+                    .unwrap_or_default(),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        let releases = rows
+            .releases
+            .iter()
+            .filter_map(|(category, figures)| {
+                Some((category.clone(), serde_json::from_str(figures).ok()?))
+            })
+            .collect();
+        Ok(Self {
+            w,
+            cats,
+            scale,
+            input: super::room::RoomInput {
+                statuses: rows.statuses,
+                scores: rows.scores,
+                room_answers: rows.room_answers,
+                hidden_words: rows.hidden_words,
+                releases,
+            },
+            stored: rows.releases.into_iter().collect(),
+        })
+    }
+
+    /// Applies an answer a participant of the room stored (see [`super::room::RoomInput::apply`]).
+    pub fn apply(&mut self, reflection_id: &str, item_id: &str, score: Option<i64>) {
+        self.input.apply(reflection_id, item_id, score);
+    }
+
+    /// The room's view, storing the releases it makes. `None`, and nothing shown, when another
+    /// computation released meanwhile: then read the room again.
+    pub async fn view(&mut self, state: &AppState, base: &str) -> AppResult<Option<RoomView>> {
+        let w = &self.w;
+        let mut view = RoomView {
+            workshop_id: w.id.clone(),
+            title: w.title.clone(),
+            join_url: join_url(base, &w.code),
+            code: w.code.clone(),
+            open: w.status == WorkshopStatus::Open,
+            joined: 0,
+            finished: 0,
+            answered: 0,
+            answers: 0,
+            k: state.config.live_min_group_size,
+            revealed: w.revealed,
+            stage: RoomStage::TooFew,
+            scale: self.scale.clone(),
+            categories: Vec::new(),
+            ask_poll: w.ask_poll,
+            poll_answers: 0,
+            poll: Vec::new(),
+            word_prompt: w.word_prompt.clone(),
+            word_answers: 0,
+            words: Vec::new(),
+            hidden_words: Vec::new(),
+        };
+        let released = super::room::fill(&mut view, &self.cats, &self.input);
+        let now = crate::server::now();
+        for (category, release) in released {
+            let figures = serde_json::to_string(&release).map_err(|_| AppError::Internal)?;
+            let last = self.stored.get(&category).map(String::as_str);
+            if !db::store_release(&state.db.pool, &w.id, &category, last, &figures, &now).await? {
+                return Ok(None);
+            }
+            self.input.releases.insert(category.clone(), release);
+            self.stored.insert(category, figures);
+        }
+        Ok(Some(view))
+    }
 }
 
 /// The room, for its facilitator (or an admin) only.
@@ -477,7 +540,7 @@ pub async fn presenter_room(
     id: &str,
 ) -> AppResult<RoomView> {
     let w = own(state, user, id).await?;
-    room_view_of(state, base, &w).await
+    room_view_of(state, base, w).await
 }
 
 /// Checks that `user` may watch the room (the live stream checks this before subscribing).
