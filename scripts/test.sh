@@ -9,8 +9,16 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh --e2e
+echo "[test] set-up checked in $SECONDS s"
 
-step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
+# Each step says how long the one before it took, so a slow step shows in any run's log (CI has
+# 90 minutes on 2 cores; docs/performance.md "The test command").
+last_step="" last_start=$SECONDS
+step() {
+  if [ -n "$last_step" ]; then printf '\033[1;32m<== %s: %d s\033[0m\n' "$last_step" $((SECONDS - last_start)); fi
+  last_step="$*" last_start=$SECONDS
+  printf '\n\033[1;32m==> %s\033[0m\n' "$*"
+}
 
 step "formatting"
 cargo fmt --all --check
@@ -59,3 +67,4 @@ step "the release binary copied alone to an empty folder (scripts/anywhere.sh)"
 scripts/anywhere.sh
 
 step "all tests passed"
+echo "all steps: $SECONDS s"
