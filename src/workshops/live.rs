@@ -65,6 +65,9 @@ pub struct Live {
     /// Set when the server shuts down: every stream ends, so the shutdown need not wait for
     /// screens that never hang up.
     stopping: watch::Sender<bool>,
+    /// This server among the others (random, per start): its own room notifications come back
+    /// to it on PostgreSQL, and it skips them, as it applied the change already.
+    origin: String,
 }
 
 impl Default for Live {
@@ -72,7 +75,22 @@ impl Default for Live {
         Self {
             rooms: Mutex::default(),
             stopping: watch::Sender::new(false),
+            origin: uuid::Uuid::new_v4().simple().to_string(),
         }
+    }
+}
+
+/// A room notification's payload: the server that sent it and the workshop.
+fn payload(origin: &str, workshop_id: &str) -> String {
+    format!("{origin} {workshop_id}")
+}
+
+/// The workshop of a room notification from another server (none for this server's own).
+fn from_others<'a>(origin: &str, payload: &'a str) -> Option<&'a str> {
+    match payload.split_once(' ') {
+        Some((from, _)) if from == origin => None,
+        Some((_, workshop_id)) => Some(workshop_id),
+        None => Some(payload),
     }
 }
 
@@ -287,7 +305,8 @@ pub async fn answered(state: &AppState, workshop_id: Option<&str>, answer: Answe
 }
 
 async fn notify_others(state: &AppState, workshop_id: &str) {
-    if let Err(e) = state.db.notify(super::db::ROOM_CHANNEL, workshop_id).await {
+    let payload = payload(&state.live.origin, workshop_id);
+    if let Err(e) = state.db.notify(super::db::ROOM_CHANNEL, &payload).await {
         tracing::warn!(error = %e, "could not notify the other servers of a room change");
     }
 }
@@ -326,7 +345,11 @@ pub fn listen(database_url: &str, live: Weak<Live>, sessions_ended: Weak<watch::
                                     ended(&sessions_ended)
                                 }
                                 Ok(Some(n)) => match live.upgrade() {
-                                    Some(l) => l.touch(n.payload()),
+                                    Some(l) => {
+                                        if let Some(id) = from_others(&l.origin, n.payload()) {
+                                            l.touch(id);
+                                        }
+                                    }
                                     None => return,
                                 },
                                 Ok(None) => break,
@@ -451,4 +474,23 @@ pub async fn stream(
     Sse::new(futures::StreamExt::fuse(events))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server skips its own room notifications (it applied the change already; reading the
+    /// room again for each of its own answers would undo what the copy saves) and follows every
+    /// other server's.
+    #[test]
+    fn a_server_follows_other_servers_rooms_not_its_own() {
+        let (a, b) = (Live::default(), Live::default());
+        assert_ne!(a.origin, b.origin);
+        let sent = payload(&a.origin, "w1");
+        assert_eq!(from_others(&a.origin, &sent), None);
+        assert_eq!(from_others(&b.origin, &sent), Some("w1"));
+        // a server of the version before sends the workshop alone
+        assert_eq!(from_others(&b.origin, "w1"), Some("w1"));
+    }
 }
