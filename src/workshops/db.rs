@@ -382,13 +382,24 @@ mod tests {
             .await
             .expect("a database");
         let pool = &db.pool;
-        for sql in [
-            "INSERT INTO users (id, email, password_hash, role, created_at)
-             VALUES ('u', 'u@example.org', '-', 'facilitator', 't')",
-            "INSERT INTO workshops (id, facilitator_id, title, instrument_id, categories, ask_poll,
-             code, status, created_at) VALUES ('w', 'u', 'W', 'i', '[]', 0, '12345678', 'open', 't')",
+        for (sql, value) in [
+            (
+                "INSERT INTO users (id, email, password_hash, role, created_at)
+                 VALUES ('u', 'u@example.org', '-', $1, 't')",
+                crate::accounts::model::Role::Facilitator.as_str(),
+            ),
+            (
+                "INSERT INTO workshops (id, facilitator_id, title, instrument_id, categories,
+                 ask_poll, code, status, created_at)
+                 VALUES ('w', 'u', 'W', 'i', '[]', 0, '12345678', $1, 't')",
+                crate::workshops::model::WorkshopStatus::Open.as_str(),
+            ),
         ] {
-            sqlx::query(sql).execute(pool).await.expect("set up");
+            sqlx::query(sql)
+                .bind(value)
+                .execute(pool)
+                .await
+                .expect("set up");
         }
         let store = |last: Option<&'static str>, figures: &'static str| async move {
             store_release(pool, "w", "c", last, figures, "t")
