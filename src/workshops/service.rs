@@ -395,14 +395,6 @@ fn room_categories(inst: &crate::instrument::Instrument) -> Vec<super::room::Cat
         .collect()
 }
 
-/// The room's live results (no access check: callers check).
-pub async fn room_view(state: &AppState, base: &str, workshop_id: &str) -> AppResult<RoomView> {
-    let w = db::by_id(&state.db.pool, workshop_id)
-        .await?
-        .ok_or_else(no_workshop)?;
-    room_view_of(state, base, w).await
-}
-
 fn no_workshop() -> AppError {
     AppError::NotFound("There is no such workshop.".into())
 }
