@@ -168,6 +168,105 @@ pub async fn per_school(
     sql.query_as::<SchoolCount>().fetch_all(&db.pool).await
 }
 
+/// What the joint pieces above school level are worked out from (`joint::Stamp`): every group's
+/// last release of the instrument and every school's network and country.
+pub async fn joint_stamp(db: &Db, instrument: &str) -> Result<super::joint::Stamp, sqlx::Error> {
+    let releases = sqlx::query_as::<_, (String, String, String)>(
+        "SELECT level, group_key, released_at FROM group_releases WHERE instrument_id = $1
+         ORDER BY level, group_key",
+    )
+    .bind(instrument)
+    .fetch_all(&db.pool)
+    .await?;
+    let schools = sqlx::query_as::<_, (String, Option<String>, Option<String>)>(
+        "SELECT id, network_id, country FROM schools ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(super::joint::Stamp { releases, schools })
+}
+
+/// The units of the joint pieces (`joint::Unit`): each school's released cells over all its
+/// rounds, with its network and country, and the respondents in no school — everyone's released
+/// cells minus the schools' (never below zero).
+pub async fn units(db: &Db, instrument: &str) -> Result<Vec<super::joint::Unit>, sqlx::Error> {
+    use std::collections::BTreeMap;
+    type Row = (
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        i64,
+        String,
+        String,
+        i64,
+    );
+    let rows = sqlx::query_as::<_, Row>(
+        "SELECT c.group_key, s.network_id, s.country, c.role, c.innovation, c.instrument_version,
+                c.month, c.language, CAST(SUM(c.n) AS BIGINT)
+         FROM respondent_counts c JOIN schools s ON s.id = c.group_key
+         WHERE c.instrument_id = $1 AND c.level = $2 AND c.month <> '*' AND c.n > 0
+         GROUP BY c.group_key, s.network_id, s.country, c.role, c.innovation,
+                  c.instrument_version, c.month, c.language
+         ORDER BY c.group_key",
+    )
+    .bind(instrument)
+    .bind(Scope::School(String::new()).level())
+    .fetch_all(&db.pool)
+    .await?;
+    type Key = (String, String, i64, String, String);
+    let key = |c: &super::privacy::CellCount| {
+        (
+            c.role.as_str().to_string(),
+            c.innovation.clone(),
+            c.version,
+            c.month.clone(),
+            crate::lang::code(c.language).to_string(),
+        )
+    };
+    let mut units: Vec<super::joint::Unit> = Vec::new();
+    let mut in_schools: BTreeMap<Key, i64> = BTreeMap::new();
+    for (school, network, country, role, innovation, version, month, language, n) in rows {
+        let cell = super::privacy::CellCount {
+            role: stored_role(&role)?,
+            innovation,
+            version,
+            month,
+            language: stored_language(&language)?,
+            round: String::new(),
+            n,
+        };
+        *in_schools.entry(key(&cell)).or_default() += n;
+        match units.last_mut() {
+            Some(u) if u.school.as_deref() == Some(school.as_str()) => u.cells.push(cell),
+            _ => units.push(super::joint::Unit {
+                school: Some(school),
+                network,
+                country,
+                cells: vec![cell],
+            }),
+        }
+    }
+    let alone: Vec<super::privacy::CellCount> = cells(db, instrument, &Scope::All)
+        .await?
+        .into_iter()
+        .filter_map(|mut c| {
+            c.n -= in_schools.get(&key(&c)).copied().unwrap_or(0);
+            (c.n > 0).then_some(c)
+        })
+        .collect();
+    if !alone.is_empty() {
+        units.push(super::joint::Unit {
+            school: None,
+            network: None,
+            country: None,
+            cells: alone,
+        });
+    }
+    Ok(units)
+}
+
 /// When the group last released its figures (RFC 3339), if it ever did.
 pub async fn released_at(
     db: &Db,

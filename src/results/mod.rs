@@ -13,6 +13,8 @@ pub mod compute;
 mod cross_groups;
 #[cfg(feature = "ssr")]
 mod db;
+#[cfg(feature = "ssr")]
+pub mod joint;
 pub mod model;
 pub mod pages;
 pub mod pieces;

@@ -155,7 +155,7 @@ fn role_rank(roles: &Option<Vec<RespondentRole>>) -> usize {
 /// [`Pieces`]: fewer filters first; single filters by kind (roles, innovations, languages,
 /// versions); then larger views first. Languages: those the group's respondents answered in, none
 /// when they all answered in one (see [`language_options`]).
-fn candidates(own: &[CellCount]) -> Vec<ViewFilter> {
+pub(super) fn candidates(own: &[CellCount]) -> Vec<ViewFilter> {
     let mut versions: Vec<i64> = own.iter().filter(|c| c.n > 0).map(|c| c.version).collect();
     versions.sort_unstable();
     versions.dedup();
@@ -220,7 +220,7 @@ fn candidates(own: &[CellCount]) -> Vec<ViewFilter> {
 
 /// The time windows of the whole group the pages can ask for (every window [`super::privacy::snap`]
 /// yields), widest first.
-fn windows(own: &[CellCount], k: i64) -> Vec<ViewFilter> {
+pub(super) fn windows(own: &[CellCount], k: i64) -> Vec<ViewFilter> {
     let ps = periods(own, &ViewFilter::default(), k);
     let froms: Vec<Option<String>> = std::iter::once(None)
         .chain(ps.iter().map(|p| Some(p.0.clone())))

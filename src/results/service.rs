@@ -2,6 +2,7 @@
 //! the group's results computed from the running aggregates.
 use super::compute::{GroupResults, compute};
 use super::db;
+use super::joint;
 use super::model::*;
 use super::pieces::{self, Pieces};
 use super::privacy::{self, CellCount, Tree, ViewFilter};
@@ -423,13 +424,36 @@ async fn check(
         return Ok(withheld);
     }
     let n_all = privacy::count(all, snapped);
-    Ok(
-        if tree_allows(state, instrument, scope, snapped, n_all, k).await? {
-            None
-        } else {
-            Some(Withheld::WouldReveal)
-        },
-    )
+    if !tree_allows(state, instrument, scope, snapped, n_all, k).await? {
+        return Ok(Some(Withheld::WouldReveal));
+    }
+    // views of different groups combined: the joint pieces above school level
+    if !matches!(scope, Scope::School(_))
+        && !joint(state, instrument, k).await?.shows(scope, snapped)
+    {
+        return Ok(Some(Withheld::WouldReveal));
+    }
+    Ok(None)
+}
+
+/// The joint pieces above school level of the instrument for threshold `k` (`joint.rs`), from the
+/// server's memo while no group released and no school changed groups since they were worked
+/// out; else worked out afresh, off the request threads.
+async fn joint(state: &AppState, instrument: &str, k: i64) -> AppResult<Arc<joint::Joint>> {
+    let stamp = db::joint_stamp(&state.db, instrument).await?;
+    if let Some(j) = state.joint.get(instrument, k, &stamp) {
+        return Ok(j);
+    }
+    let units = db::units(&state.db, instrument).await?;
+    let j = tokio::task::spawn_blocking(move || joint::decide(&units, k))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "working out the joint pieces failed");
+            AppError::Internal
+        })?;
+    let j = Arc::new(j);
+    state.joint.put(instrument, k, stamp, j.clone());
+    Ok(j)
 }
 
 /// The written answers of a shown group: only from `FREE_TEXT_K` respondents (and never fewer

@@ -56,6 +56,8 @@ pub struct AppState {
     pub sessions_ended: Arc<tokio::sync::watch::Sender<u64>>,
     /// The privacy rules' pieces of the groups whose results were shown (results::pieces::Memo).
     pub pieces: Arc<crate::results::pieces::Memo>,
+    /// The joint pieces above school level last worked out (results::joint::Memo).
+    pub joint: Arc<crate::results::joint::Memo>,
 }
 
 /// Configuration from environment variables (see `.env.example`).
@@ -383,6 +385,7 @@ pub async fn build_state(
         start_limit: Arc::default(),
         sessions_ended,
         pieces: Arc::default(),
+        joint: Arc::default(),
     })
 }
 
