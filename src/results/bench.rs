@@ -281,8 +281,9 @@ pub async fn run(
     // The whole results page's data, as `get_results` serves it: permissions, the privacy rules
     // (cells of the group and of the groups containing it, every school's count for the
     // subtraction rule), the results, the leaders/teachers gap. The server keeps each group's
-    // pieces (`pieces::Memo`), so the first page of a group after a release works them out and
-    // the others find them: "first" is that page, median/p95/max are over all 30.
+    // pieces (`pieces::Memo`) and the joint pieces above school level (`joint::Memo`), so the
+    // first page of a group after a release works them out and the others find them: "first" is
+    // that page, median/p95/max are over all 30.
     println!(
         "{:<34} {:>11} {:>9} {:>9} {:>9} {:>9}",
         "results page data (respondents)", "respondents", "first", "median", "p95", "max"
@@ -305,6 +306,7 @@ pub async fn run(
         start_limit: Default::default(),
         sessions_ended: std::sync::Arc::new(tokio::sync::watch::Sender::new(0)),
         pieces: std::sync::Arc::default(),
+        joint: std::sync::Arc::default(),
         live: Default::default(),
         saves: crate::reflection::saves::SaveWriter::spawn(db.for_writer(database_url).await?),
     };

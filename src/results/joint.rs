@@ -50,12 +50,14 @@ pub struct Unit {
 /// the networks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Joint {
-    /// (network, country) per unit.
-    units: Vec<(Option<String>, Option<String>)>,
-    /// Per unit, whether it is the respondents in no school (each a unit of one).
+    /// The distinct cells (their `n` unused): a filter is matched once per cell, not per atom.
+    cells: Vec<CellCount>,
+    /// (unit, cell, respondents) with respondents, unit by unit.
+    atoms: Vec<(usize, usize, i64)>,
+    /// Per unit, whether it is the respondents in no school (who count in no school's share).
     alone: Vec<bool>,
-    /// (unit, cell) with respondents.
-    atoms: Vec<(usize, CellCount)>,
+    /// The atoms of each group above school level, by level and key.
+    groups: HashMap<(&'static str, String), Vec<usize>>,
     /// Piece of each atom.
     piece: Vec<usize>,
     /// Respondents per piece.
@@ -70,58 +72,49 @@ fn holds(total: i64, largest: i64, k: i64) -> bool {
     total == 0 || total - largest >= k
 }
 
+/// A group's key in [`Joint::groups`].
+fn group_key(g: &Scope) -> (&'static str, String) {
+    (g.level(), g.key().to_string())
+}
+
 impl Joint {
     fn whole(units: &[Unit], k: i64) -> Joint {
+        let mut cells: Vec<CellCount> = Vec::new();
+        let mut index: HashMap<CellCount, usize> = HashMap::new();
         let mut atoms = Vec::new();
         let mut schools = HashMap::new();
+        let mut groups: HashMap<(&'static str, String), Vec<usize>> = HashMap::new();
         for (u, unit) in units.iter().enumerate() {
+            let mut of_unit: Vec<(&'static str, String)> = vec![group_key(&Scope::All)];
+            of_unit.extend(unit.country.clone().map(|c| group_key(&Scope::Country(c))));
+            of_unit.extend(unit.network.clone().map(|n| group_key(&Scope::Network(n))));
             for c in unit.cells.iter().filter(|c| c.n > 0) {
-                atoms.push((u, c.clone()));
+                let key = CellCount { n: 0, ..c.clone() };
+                let cell = *index.entry(key.clone()).or_insert_with(|| {
+                    cells.push(key);
+                    cells.len() - 1
+                });
+                for g in &of_unit {
+                    groups.entry(g.clone()).or_default().push(atoms.len());
+                }
+                atoms.push((u, cell, c.n));
                 *schools.entry(u).or_default() += c.n;
             }
         }
         Joint {
-            units: units
-                .iter()
-                .map(|u| (u.network.clone(), u.country.clone()))
-                .collect(),
+            cells,
             alone: units.iter().map(|u| u.school.is_none()).collect(),
+            groups,
             piece: vec![0; atoms.len()],
-            size: vec![atoms.iter().map(|(_, c)| c.n).sum()],
+            size: vec![atoms.iter().map(|a| a.2).sum()],
             atoms,
             schools: vec![schools],
             k: threshold(k),
         }
     }
 
-    /// Whether unit `u` belongs to the group.
-    fn member(&self, g: &Scope, u: usize) -> bool {
-        let (network, country) = &self.units[u];
-        match g {
-            Scope::All => true,
-            Scope::Country(c) => country.as_ref() == Some(c),
-            Scope::Network(n) => network.as_ref() == Some(n),
-            // a school's views are decided by its own pieces
-            Scope::School(_) => false,
-        }
-    }
-
-    /// Per piece: respondents of the view in it, and per school.
-    fn inside(&self, g: &Scope, f: &ViewFilter) -> (Vec<i64>, Vec<HashMap<usize, i64>>) {
-        let mut inside = vec![0; self.size.len()];
-        let mut schools: Vec<HashMap<usize, i64>> = vec![HashMap::new(); self.size.len()];
-        let members: Vec<bool> = (0..self.units.len()).map(|u| self.member(g, u)).collect();
-        for ((u, c), p) in self.atoms.iter().zip(&self.piece) {
-            if members[*u] && f.matches(c) {
-                inside[*p] += c.n;
-                *schools[*p].entry(*u).or_default() += c.n;
-            }
-        }
-        (inside, schools)
-    }
-
-    /// The most respondents one unit holds of a part (respondents per unit): a school's, or 1
-    /// for the respondents in no school.
+    /// The most respondents one school holds of a part (respondents per unit); the respondents
+    /// in no school are no school's.
     fn largest(&self, per_unit: &HashMap<usize, i64>) -> i64 {
         per_unit
             .iter()
@@ -135,50 +128,84 @@ impl Joint {
         self.size[0] > 0 && holds(self.size[0], self.largest(&self.schools[0]), self.k)
     }
 
+    /// The view's atoms (of the group, matching the filter).
+    fn view<'a>(&'a self, g: &Scope, f: &ViewFilter) -> impl Iterator<Item = usize> + 'a {
+        let matches: Vec<bool> = self.cells.iter().map(|c| f.matches(c)).collect();
+        let atoms: &[usize] = match g {
+            Scope::School(_) => &[],
+            _ => self.groups.get(&group_key(g)).map_or(&[], Vec::as_slice),
+        };
+        atoms
+            .iter()
+            .copied()
+            .filter(move |a| matches[self.atoms[*a].1])
+    }
+
+    /// Respondents of the view per piece.
+    fn inside(&self, view: &[usize]) -> Vec<i64> {
+        let mut inside = vec![0; self.size.len()];
+        for a in view {
+            inside[self.piece[*a]] += self.atoms[*a].2;
+        }
+        inside
+    }
+
     /// Adds a view of a group to the shown ones if every part it cuts a piece into keeps the rule.
     fn offer(&mut self, g: &Scope, f: &ViewFilter) -> bool {
-        let (inside, in_schools) = self.inside(g, f);
+        let view: Vec<usize> = self.view(g, f).collect();
+        let inside = self.inside(&view);
         let k = self.k;
         if inside.iter().sum::<i64>() < k {
             return false;
         }
-        for (p, i) in inside.iter().enumerate() {
-            if *i == 0 || *i == self.size[p] {
-                continue;
+        let cut: Vec<bool> = inside
+            .iter()
+            .zip(&self.size)
+            .map(|(i, size)| *i > 0 && i < size)
+            .collect();
+        if !cut.contains(&true) {
+            // a union of pieces already: it shows, and cuts nothing
+            return true;
+        }
+        // the cut pieces' parts inside, per unit
+        let mut in_units: HashMap<usize, HashMap<usize, i64>> = HashMap::new();
+        for a in &view {
+            let p = self.piece[*a];
+            if cut[p] {
+                let (u, _, n) = self.atoms[*a];
+                *in_units.entry(p).or_default().entry(u).or_default() += n;
             }
-            let largest_in = self.largest(&in_schools[p]);
-            let out: HashMap<usize, i64> = self.schools[p]
+        }
+        for (p, in_unit) in &in_units {
+            let out: HashMap<usize, i64> = self.schools[*p]
                 .iter()
-                .map(|(u, n)| (*u, n - in_schools[p].get(u).copied().unwrap_or(0)))
+                .map(|(u, n)| (*u, n - in_unit.get(u).copied().unwrap_or(0)))
                 .collect();
-            let largest_out = self.largest(&out);
-            if !holds(*i, largest_in, k) || !holds(self.size[p] - i, largest_out, k) {
+            if !holds(inside[*p], self.largest(in_unit), k)
+                || !holds(self.size[*p] - inside[*p], self.largest(&out), k)
+            {
                 return false;
             }
         }
-        // the part inside becomes a new piece
+        // the part inside of each cut piece becomes a new piece
         let mut split: Vec<Option<usize>> = vec![None; self.size.len()];
-        for (p, (i, in_school)) in inside.into_iter().zip(in_schools).enumerate() {
-            if i > 0 && self.size[p] > i {
-                self.size[p] -= i;
-                for (u, n) in &in_school {
-                    if let Some(left) = self.schools[p].get_mut(u) {
-                        *left -= n;
-                    }
+        let mut cut_pieces: Vec<(usize, HashMap<usize, i64>)> = in_units.into_iter().collect();
+        cut_pieces.sort_by_key(|(p, _)| *p);
+        for (p, in_unit) in cut_pieces {
+            self.size[p] -= inside[p];
+            for (u, n) in &in_unit {
+                if let Some(left) = self.schools[p].get_mut(u) {
+                    *left -= n;
                 }
-                self.schools[p].retain(|_, n| *n > 0);
-                split[p] = Some(self.size.len());
-                self.size.push(i);
-                self.schools.push(in_school);
             }
+            self.schools[p].retain(|_, n| *n > 0);
+            split[p] = Some(self.size.len());
+            self.size.push(inside[p]);
+            self.schools.push(in_unit);
         }
-        let members: Vec<bool> = (0..self.units.len()).map(|u| self.member(g, u)).collect();
-        for ((u, c), p) in self.atoms.iter().zip(self.piece.iter_mut()) {
-            if members[*u]
-                && f.matches(c)
-                && let Some(q) = split[*p]
-            {
-                *p = q;
+        for a in view {
+            if let Some(q) = split[self.piece[a]] {
+                self.piece[a] = q;
             }
         }
         true
@@ -187,10 +214,11 @@ impl Joint {
     /// Whether a view of a group above school level may show: the whole may show, and the view
     /// holds ≥ k and is a union of pieces.
     pub fn shows(&self, g: &Scope, f: &ViewFilter) -> bool {
-        if matches!(g, Scope::School(_)) || !self.open() {
+        if !self.open() {
             return false;
         }
-        let (inside, _) = self.inside(g, f);
+        let view: Vec<usize> = self.view(g, f).collect();
+        let inside = self.inside(&view);
         inside.iter().sum::<i64>() >= self.k
             && inside
                 .iter()
@@ -284,8 +312,11 @@ pub struct Stamp {
 /// from. Shared by every request of one server; at most [`Memo::MAX`] entries.
 #[derive(Default)]
 pub struct Memo {
-    known: std::sync::Mutex<HashMap<(String, i64), (Stamp, std::sync::Arc<Joint>)>>,
+    known: std::sync::Mutex<Known>,
 }
+
+/// The memo's joint pieces by instrument and k, with their stamp.
+type Known = HashMap<(String, i64), (Stamp, std::sync::Arc<Joint>)>;
 
 impl Memo {
     pub const MAX: usize = 64;
