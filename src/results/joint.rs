@@ -313,6 +313,9 @@ pub struct Stamp {
 #[derive(Default)]
 pub struct Memo {
     known: std::sync::Mutex<Known>,
+    /// Held while joint pieces are worked out, so that pages which all find the memo stale after
+    /// a release wait for one computation instead of each running their own.
+    pub working: tokio::sync::Mutex<()>,
 }
 
 /// The memo's joint pieces by instrument and k, with their stamp.

@@ -438,8 +438,14 @@ async fn check(
 
 /// The joint pieces above school level of the instrument for threshold `k` (`joint.rs`), from the
 /// server's memo while no group released and no school changed groups since they were worked
-/// out; else worked out afresh, off the request threads.
+/// out; else worked out afresh, off the request threads and one computation at a time.
 async fn joint(state: &AppState, instrument: &str, k: i64) -> AppResult<Arc<joint::Joint>> {
+    let stamp = db::joint_stamp(&state.db, instrument).await?;
+    if let Some(j) = state.joint.get(instrument, k, &stamp) {
+        return Ok(j);
+    }
+    // one computation at a time: the pages that wait find its result
+    let _working = state.joint.working.lock().await;
     let stamp = db::joint_stamp(&state.db, instrument).await?;
     if let Some(j) = state.joint.get(instrument, k, &stamp) {
         return Ok(j);
