@@ -47,6 +47,15 @@ fn at(role: usize, innovation: usize, month: usize, language: usize) -> usize {
     ((role * INNOVATIONS.len() + innovation) * MONTHS.len() + month) * LANGUAGES.len() + language
 }
 
+/// A world with these (member, cell, respondents) and nobody else.
+fn world_with(entries: &[(usize, usize, i64)]) -> Vec<Vec<i64>> {
+    let mut world = vec![vec![0i64; CELLS]; MEMBERS];
+    for (member, cell, n) in entries {
+        world[*member][*cell] = *n;
+    }
+    world
+}
+
 /// The cells of the members in `who` (per member, `CELLS` numbers).
 fn group(world: &[Vec<i64>], who: &[usize]) -> Vec<CellCount> {
     let sum: Vec<i64> = (0..CELLS)
@@ -172,13 +181,14 @@ fn attack(world: &[Vec<i64>], seen: &[(Vec<usize>, ViewFilter)], k: i64) -> Opti
 /// view shows; no combination of what shows singles the teacher out.
 #[test]
 fn a_lone_teacher_in_another_language_cannot_be_worked_out() {
-    let mut world = vec![vec![0i64; CELLS]; MEMBERS];
     let (dutch, swedish) = (at(2, 0, 0, 0), at(2, 0, 0, 1));
-    world[0][dutch] = 6;
-    world[0][swedish] = 1;
-    world[1][dutch] = 6;
-    world[2][dutch] = 6;
-    world[3][dutch] = 5;
+    let world = world_with(&[
+        (0, dutch, 6),
+        (0, swedish, 1),
+        (1, dutch, 6),
+        (2, dutch, 6),
+        (3, dutch, 5),
+    ]);
     let k = 5;
     let (school, country, all) = (
         group(&world, &[0]),
@@ -236,17 +246,18 @@ fn a_lone_teacher_in_another_language_cannot_be_worked_out() {
 /// The joint pieces leave one of them out.
 #[test]
 fn the_four_view_attack_is_found_and_the_joint_pieces_stop_it() {
-    let mut world = vec![vec![0i64; CELLS]; MEMBERS];
     let (a, b) = (at(2, 0, 0, 0), at(2, 1, 0, 0));
-    world[0][a] = 2;
-    world[0][b] = 3;
-    world[1][a] = 1;
-    world[1][b] = 3;
-    world[2][a] = 1;
-    world[2][b] = 2;
-    world[3][a] = 1;
-    world[4][b] = 2;
-    world[5][b] = 2;
+    let world = world_with(&[
+        (0, a, 2),
+        (0, b, 3),
+        (1, a, 1),
+        (1, b, 3),
+        (2, a, 1),
+        (2, b, 2),
+        (3, a, 1),
+        (4, b, 2),
+        (5, b, 2),
+    ]);
     let k = 4;
     let mut own_pieces_only = Vec::new();
     for who in [&ALL[..], &X[..]] {
