@@ -290,10 +290,8 @@ pub fn decide(units: &[Unit], k: i64) -> Joint {
         }
     }
     for (g, cells) in &groups {
-        for f in windows(cells, k) {
-            if f != whole {
-                j.offer(g, &f);
-            }
+        for f in windows(cells, k).into_iter().filter(|f| *f != whole) {
+            j.offer(g, &f);
         }
     }
     j

@@ -189,6 +189,9 @@ struct GroupCells {
     /// taken once per page (every view of the page is decided against the same ones) from the
     /// server's memo, which works them out when the group's released cells are new to it.
     pieces: std::sync::OnceLock<(Arc<Pieces>, Vec<Arc<Pieces>>)>,
+    /// The joint pieces above school level by threshold, taken once per page, so that every
+    /// view of the page is decided against the same ones and the memo's key is read once.
+    joint: std::sync::Mutex<Vec<(i64, Arc<joint::Joint>)>>,
 }
 
 impl GroupCells {
@@ -198,6 +201,7 @@ impl GroupCells {
             enclosing,
             all,
             pieces: std::sync::OnceLock::new(),
+            joint: std::sync::Mutex::default(),
         }
     }
 
@@ -429,11 +433,36 @@ async fn check(
     }
     // views of different groups combined: the joint pieces above school level
     if !matches!(scope, Scope::School(_))
-        && !joint(state, instrument, k).await?.shows(scope, snapped)
+        && !page_joint(state, instrument, cells, k)
+            .await?
+            .shows(scope, snapped)
     {
         return Ok(Some(Withheld::WouldReveal));
     }
     Ok(None)
+}
+
+/// [`joint`] once per page and threshold.
+async fn page_joint(
+    state: &AppState,
+    instrument: &str,
+    cells: &GroupCells,
+    k: i64,
+) -> AppResult<Arc<joint::Joint>> {
+    let taken = |cells: &GroupCells| {
+        let held = cells.joint.lock().ok()?;
+        held.iter().find(|(t, _)| *t == k).map(|(_, j)| j.clone())
+    };
+    if let Some(j) = taken(cells) {
+        return Ok(j);
+    }
+    let j = joint(state, instrument, k).await?;
+    if let Ok(mut held) = cells.joint.lock()
+        && !held.iter().any(|(t, _)| *t == k)
+    {
+        held.push((k, j.clone()));
+    }
+    Ok(j)
 }
 
 /// The joint pieces above school level of the instrument for threshold `k` (`joint.rs`), from the
