@@ -152,19 +152,42 @@ pub fn stored_role(raw: &str) -> Result<crate::values::RespondentRole, sqlx::Err
 /// A school's id, network, country and respondents.
 pub type SchoolCount = (String, Option<String>, Option<String>, i64);
 
-/// Every school's respondents under the filter, with the school's network and country: the
-/// input of the rule that a group's total minus its shown schools must not reveal a small rest.
+/// The respondents of every school in `group`'s last release, under the filter, with the school's
+/// network and country: the input of the rules that a group's total minus its shown schools must
+/// not reveal a small rest, and that schools are units.
+///
+/// A group above school level releases on its own (`release.rs`), at other moments than its
+/// schools, and a school with fewer than k respondents never releases its own figures. So a
+/// school's part of the group is not the school's release: it is what the school holds now (its
+/// release plus its pending changes) minus the group's pending changes from that school.
 pub async fn per_school(
     db: &Db,
     instrument: &str,
+    group: &Scope,
     f: &Filter,
 ) -> Result<Vec<SchoolCount>, sqlx::Error> {
-    let mut sql = Sql::new(
-        "SELECT s.id, s.network_id, s.country, CAST(SUM(c.n) AS BIGINT) FROM respondent_counts c
-         JOIN schools s ON s.id = c.group_key WHERE ",
+    let school = Scope::School(String::new());
+    let mut sql = Sql::new("SELECT s.id, s.network_id, s.country, CAST(SUM(x.n) AS BIGINT) FROM (");
+    for table in ["respondent_counts", "pending_respondent_counts"] {
+        sql.push(&format!(
+            "SELECT c.group_key AS school, c.n FROM {table} c WHERE "
+        ));
+        where_into(&mut sql, instrument, school.level(), None, f, "c.");
+        sql.push(" UNION ALL ");
+    }
+    sql.push("SELECT c.school_key, -c.n FROM pending_respondent_counts c WHERE ");
+    where_into(
+        &mut sql,
+        instrument,
+        group.level(),
+        Some(group.key()),
+        f,
+        "c.",
     );
-    where_into(&mut sql, instrument, "school", None, f, "c.");
-    sql.push(" GROUP BY s.id, s.network_id, s.country");
+    sql.push(
+        " AND c.school_key <> '') x JOIN schools s ON s.id = x.school
+         GROUP BY s.id, s.network_id, s.country",
+    );
     sql.query_as::<SchoolCount>().fetch_all(&db.pool).await
 }
 
@@ -186,9 +209,10 @@ pub async fn joint_stamp(db: &Db, instrument: &str) -> Result<super::joint::Stam
     Ok(super::joint::Stamp { releases, schools })
 }
 
-/// The units of the joint pieces (`joint::Unit`): each school's released cells over all its
-/// rounds, with its network and country, and the respondents in no school — everyone's released
-/// cells minus the schools' (never below zero).
+/// The units of the joint pieces (`joint::Unit`): each school's part of everyone's last release
+/// (over all its rounds; see [`per_school`] for why that is not the school's own release), with
+/// its network and country, and the respondents in no school — everyone's released cells minus
+/// the schools' (never below zero).
 pub async fn units(db: &Db, instrument: &str) -> Result<Vec<super::joint::Unit>, sqlx::Error> {
     use std::collections::BTreeMap;
     type Row = (
@@ -202,17 +226,33 @@ pub async fn units(db: &Db, instrument: &str) -> Result<Vec<super::joint::Unit>,
         String,
         i64,
     );
-    let rows = sqlx::query_as::<_, Row>(
-        "SELECT c.group_key, s.network_id, s.country, c.role, c.innovation, c.instrument_version,
-                c.month, c.language, CAST(SUM(c.n) AS BIGINT)
-         FROM respondent_counts c JOIN schools s ON s.id = c.group_key
-         WHERE c.instrument_id = $1 AND c.level = $2 AND c.month <> '*' AND c.n > 0
-         GROUP BY c.group_key, s.network_id, s.country, c.role, c.innovation,
-                  c.instrument_version, c.month, c.language
-         ORDER BY c.group_key",
-    )
+    const CELL: &str = "role, innovation, instrument_version, month, language";
+    let rows = sqlx::query_as::<_, Row>(&format!(
+        "SELECT x.school, s.network_id, s.country, x.role, x.innovation, x.instrument_version,
+                x.month, x.language, CAST(SUM(x.n) AS BIGINT)
+         FROM (
+             SELECT group_key AS school, {CELL}, n FROM respondent_counts
+             WHERE instrument_id = $1 AND level = $2 AND month <> '*'
+             UNION ALL
+             SELECT group_key, {CELL}, n FROM pending_respondent_counts
+             WHERE instrument_id = $3 AND level = $4 AND month <> '*'
+             UNION ALL
+             SELECT school_key, {CELL}, -n FROM pending_respondent_counts
+             WHERE instrument_id = $5 AND level = $6 AND group_key = $7 AND school_key <> ''
+                 AND month <> '*'
+         ) x JOIN schools s ON s.id = x.school
+         GROUP BY x.school, s.network_id, s.country, x.role, x.innovation,
+                  x.instrument_version, x.month, x.language
+         HAVING SUM(x.n) > 0
+         ORDER BY x.school"
+    ))
     .bind(instrument)
     .bind(Scope::School(String::new()).level())
+    .bind(instrument)
+    .bind(Scope::School(String::new()).level())
+    .bind(instrument)
+    .bind(Scope::All.level())
+    .bind(Scope::All.key())
     .fetch_all(&db.pool)
     .await?;
     type Key = (String, String, i64, String, String);

@@ -313,7 +313,8 @@ async fn tree_allows(
     if matches!(scope, Scope::School(_)) {
         return Ok(true);
     }
-    let schools = db::per_school(&state.db, instrument, f).await?;
+    // the tree is everyone's: its nodes are everyone's release by country, network and school
+    let schools = db::per_school(&state.db, instrument, &Scope::All, f).await?;
     let build = |key: &dyn Fn(&db::SchoolCount) -> Option<String>| {
         let mut groups: Vec<(String, Vec<i64>)> = Vec::new();
         for s in &schools {
@@ -348,8 +349,15 @@ async fn tree_allows(
     };
     let (countries, by_country) = build(&|s| s.2.clone());
     let (networks, by_network) = build(&|s| s.1.clone());
-    // schools are units: the group's schools, and at the top each respondent in no school
-    let in_scope: Vec<i64> = schools
+    // schools are units: the group's schools in its own release, and at the top each respondent
+    // in no school
+    let own = match scope {
+        Scope::All => None,
+        _ => Some(db::per_school(&state.db, instrument, scope, f).await?),
+    };
+    let in_scope: Vec<i64> = own
+        .as_ref()
+        .unwrap_or(&schools)
         .iter()
         .filter(|s| match scope {
             Scope::Country(c) => s.2.as_ref() == Some(c),

@@ -701,6 +701,66 @@ async fn views_of_two_groups_do_not_combine_to_one_respondent(app: &mut common::
 
 on_both_backends!(views_of_two_groups_do_not_combine_to_one_respondent);
 
+/// A school with fewer than k respondents never releases its own figures, yet its respondents
+/// are in its country's and everyone's releases. The privacy rules must count them in their
+/// school and country, not among the respondents in no school: here everyone 40, the
+/// Netherlands 24 and Belgium 15 all released by the ordinary release rule, and
+/// everyone − the Netherlands − Belgium is the one respondent in no school. (Counted right, the
+/// Netherlands also hide by rule 4: its three larger schools show, and the rest is the small
+/// school's 4.)
+async fn a_school_that_never_released_is_still_in_its_country(app: &mut common::TestApp) {
+    let schools = [
+        ("s1", "ABCD2345", "nl"),
+        ("s2", "EFGH6789", "nl"),
+        ("s3", "JKMN2345", "nl"),
+        ("t1", "PQRS2345", "be"),
+        ("t2", "TUVW2345", "be"),
+        ("t3", "XYZA2345", "be"),
+        ("s4", "BCDE2345", "nl"),
+    ];
+    for (id, code, country) in schools {
+        common::add_school(app, id, code, country).await;
+        if id != "s4" {
+            for _ in 0..5 {
+                reflect_on(app, code, "teacher", "pln").await;
+            }
+        }
+    }
+    reflect_on(app, "", "teacher", "pln").await;
+    common::release_all(app).await;
+    // from here on only the release rule releases: the small school s4 (4) never does; everyone
+    // and the Netherlands both release at the last of these (9 changes, 5 of them outside s4),
+    // Belgium has nothing new
+    for (code, n) in [
+        ("BCDE2345", 4),
+        ("ABCD2345", 2),
+        ("JKMN2345", 1),
+        ("EFGH6789", 2),
+    ] {
+        for _ in 0..n {
+            reflect_on(app, code, "teacher", "pln").await;
+        }
+    }
+    app.sign_in_as("r@x.org", "researcher", None).await;
+    let mut shown = Vec::new();
+    for (level, key) in [("all", ""), ("country", "nl"), ("country", "be")] {
+        let form = vec![("level", level), ("key", key)];
+        let r = results(&app.call("get_results", &form).await);
+        shown.push(r.results.map(|r| r.respondents));
+    }
+    assert_eq!(shown[0], Some(40), "everyone released: {shown:?}");
+    assert!(
+        shown[1].is_none() || shown[2].is_none(),
+        "40 − 24 − 15 would be the one respondent in no school: {shown:?}"
+    );
+    assert_eq!(
+        shown[1], None,
+        "the Netherlands − its schools s1, s2 and s3 would be s4's 4: {shown:?}"
+    );
+}
+
+on_both_backends!(a_school_that_never_released_is_still_in_its_country);
+
 async fn school_a(app: &common::TestApp) -> ResultsView {
     results(
         &app.call("get_results", &[("level", "school"), ("key", "school-a")])
