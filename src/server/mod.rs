@@ -406,10 +406,23 @@ pub async fn sessions_ended(state: &AppState) {
     }
 }
 
+/// The pages' routes, worked out once per process. Working them out renders the app with
+/// resource loading switched off, and leptos_server switches it off *for the whole process* (one
+/// flag, `SuppressResourceLoad`; leptos-rs/leptos#4773): a page rendered meanwhile on another
+/// thread never loads the resources it awaits, and its response hangs until the request timeout.
+/// A server builds its router once, but the integration tests build one per test in one process,
+/// and one of their page requests now and then answered 408 after 30 s. The list depends on the
+/// code alone, so one copy serves every router.
+fn routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole app as an axum router: pages, server functions, static files.
 pub fn router(state: AppState) -> Router {
     crate::register_server_fns();
-    let routes = generate_route_list(App);
+    let routes = routes();
     let ctx_state = state.clone();
     let fn_state = state.clone();
     Router::new()

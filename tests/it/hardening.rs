@@ -188,3 +188,43 @@ on_both_backends!(
     oversized_and_slow_requests_are_refused,
     other_sites_cannot_change_anything
 );
+
+/// Pages render while a router is being built elsewhere in the process. Building one works out
+/// the route list by rendering the app with resource loading switched off, and leptos_server
+/// switches it off for the whole process: a page that awaited a resource meanwhile hung until
+/// the request timeout (the integration tests build a router per test, in one process, and now
+/// and then a page answered 408 after 30 s). The route list is now worked out once per process.
+async fn pages_render_while_another_router_is_built(app: &mut common::TestApp) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    app.sign_in_as("r@x.org", "researcher", None).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let builder = {
+        let (state, stop) = (app.state.clone(), stop.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut built = 0;
+            while !stop.load(Ordering::Relaxed) {
+                drop(reflect::server::router(state.clone()));
+                built += 1;
+            }
+            built
+        })
+    };
+    let mut hung = 0;
+    for _ in 0..30 {
+        match tokio::time::timeout(std::time::Duration::from_secs(5), app.get("/results/all")).await
+        {
+            Ok(r) => assert_eq!(r.status, StatusCode::OK, "{}", r.body),
+            Err(_) => hung += 1,
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    let built = builder.await.unwrap();
+    assert!(built > 0, "no router was built meanwhile");
+    assert_eq!(
+        hung, 0,
+        "{hung} of 30 pages hung while {built} routers were built"
+    );
+}
+
+on_both_backends!(pages_render_while_another_router_is_built);
