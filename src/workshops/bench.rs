@@ -195,7 +195,7 @@ async fn join(addr: String, p: usize, code: String) -> BenchResult<(Client, Stri
 }
 
 /// A participant saving every item, `pause` apart after a start `delay`: per answer the room's
-/// count once it was stored and the moment just before its request.
+/// count once it was stored, the moment just before its request and how long the request took.
 async fn answer_all(
     mut client: Client,
     token: String,
@@ -204,7 +204,7 @@ async fn answer_all(
     p: usize,
     delay: Duration,
     pause: Duration,
-) -> BenchResult<Vec<(i64, Instant)>> {
+) -> BenchResult<Vec<(i64, Instant, Duration)>> {
     let mut sent = Vec::with_capacity(items.len());
     tokio::time::sleep(delay).await;
     for (i, item) in items.iter().enumerate() {
@@ -214,8 +214,9 @@ async fn answer_all(
         let value = (1 + (p + i) % 4).to_string();
         let t = Instant::now();
         client.save_answer(&token, item, &value).await?;
+        let took = t.elapsed();
         let count = stored.fetch_add(1, Ordering::SeqCst) + 1;
-        sent.push((count, t));
+        sent.push((count, t, took));
     }
     Ok(sent)
 }
@@ -223,12 +224,12 @@ async fn answer_all(
 /// Adds the latency of every answer in `sent` on a screen that saw `seen`; the pairs that never
 /// arrived.
 fn latencies_on(
-    sent: &[(i64, Instant)],
+    sent: &[(i64, Instant, Duration)],
     seen: &[(i64, Instant)],
     out: &mut Vec<Duration>,
 ) -> usize {
     let mut missed = 0;
-    for (count, at) in sent {
+    for (count, at, _) in sent {
         match seen.iter().find(|(n, _)| n >= count) {
             Some((_, got)) => out.push(got.saturating_duration_since(*at)),
             None => missed += 1,
@@ -369,7 +370,7 @@ pub async fn run(
             (r, tokio::spawn(task))
         })
         .collect();
-    let mut sent: Vec<Vec<(i64, Instant)>> = vec![Vec::new(); rooms];
+    let mut sent: Vec<Vec<(i64, Instant, Duration)>> = vec![Vec::new(); rooms];
     for (r, t) in answer_tasks {
         sent[r].extend(t.await.map_err(|e| e.to_string())??);
     }
@@ -390,6 +391,9 @@ pub async fn run(
     drop(server);
     latencies.sort_unstable();
     let answers: usize = sent.iter().map(Vec::len).sum();
+    // how much of the latency is the save request itself (its answer, as the phone sees it)
+    let mut saves: Vec<Duration> = sent.iter().flatten().map(|(_, _, took)| *took).collect();
+    saves.sort_unstable();
     let secs = elapsed.as_secs_f64();
     println!(
         "answers stored: {answers} in {secs:.2} s = {:.0} answers/s",
@@ -407,6 +411,14 @@ pub async fn run(
         ms(percentile(&latencies, 95.0)),
         ms(percentile(&latencies, 99.0)),
         ms(latencies.last().copied().unwrap_or_default()),
+    );
+    println!(
+        "of which the save request (answer → its response) over {} answers: p50 {}  p95 {}  p99 {}  max {}",
+        saves.len(),
+        ms(percentile(&saves, 50.0)),
+        ms(percentile(&saves, 95.0)),
+        ms(percentile(&saves, 99.0)),
+        ms(saves.last().copied().unwrap_or_default()),
     );
     println!(
         "CPU while answering: server {server_cpu:.1} s ({:.2} cores), benchmark client {client_cpu:.1} s ({:.2} cores), of {} cores",
