@@ -706,7 +706,7 @@ on_both_backends!(views_of_two_groups_do_not_combine_to_one_respondent);
 /// school and country, not among the respondents in no school: here everyone 40, the
 /// Netherlands 24 and Belgium 15 all released by the ordinary release rule, and
 /// everyone − the Netherlands − Belgium is the one respondent in no school. (Counted right, the
-/// Netherlands also hide by rule 4: its three larger schools show, and the rest is the small
+/// Netherlands also hide by rule 6: its three larger schools show, and the rest is the small
 /// school's 4.)
 async fn a_school_that_never_released_is_still_in_its_country(app: &mut common::TestApp) {
     let schools = [
