@@ -9,8 +9,8 @@
 //! and at its peak during the export, and the answer saves done meanwhile with their latency.
 //! Benchmark, not test: it asserts no time; it fails only when the export or a save goes wrong.
 use crate::server::bench::{
-    BenchResult, LocalServer, create_account, load_reflections, memory, ms, percentile,
-    reset_peak_memory, save_answer, sign_in, start_reflection, status_of,
+    BenchResult, LocalServer, create_account, load_reflections, memory, ms, reset_peak_memory,
+    save_answer, sign_in, spread, start_reflection, status_of,
 };
 use crate::server::db::Db;
 use rand::SeedableRng;
@@ -178,14 +178,11 @@ pub async fn run(
     }
     drop(server);
     println!(
-        "answer saves meanwhile: {} by {savers} respondents, {} ms apart ({:.0}/s); latency p50 {}  p95 {}  p99 {}  max {}",
+        "answer saves meanwhile: {} by {savers} respondents, {} ms apart ({:.0}/s); latency {}",
         saves.len(),
         pause.as_millis(),
         saves.len() as f64 / elapsed.as_secs_f64(),
-        ms(percentile(&saves, 50.0)),
-        ms(percentile(&saves, 95.0)),
-        ms(percentile(&saves, 99.0)),
-        ms(saves.last().copied().unwrap_or_default())
+        spread(&saves)
     );
     let expected = (n * items.len()) as u64;
     if rows != expected {

@@ -528,6 +528,17 @@ pub fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// "p50 …  p95 …  p99 …  max …" of sorted durations.
+pub fn spread(sorted: &[Duration]) -> String {
+    format!(
+        "p50 {}  p95 {}  p99 {}  max {}",
+        ms(percentile(sorted, 50.0)),
+        ms(percentile(sorted, 95.0)),
+        ms(percentile(sorted, 99.0)),
+        ms(sorted.last().copied().unwrap_or_default())
+    )
+}
+
 pub const SCHOOLS: usize = 200;
 pub const NETWORKS: usize = 20;
 pub const COUNTRIES: [&str; 10] = ["nl", "be", "de", "dk", "no", "se", "fi", "uk", "ie", "es"];

@@ -21,8 +21,8 @@
 //! answers per second, and the CPU time of the server and of the benchmark client, and the
 //! server's resident memory. A benchmark, not a test: it fails only when something goes wrong.
 use crate::server::bench::{
-    BenchResult, Client, LocalServer, cpu_seconds, create_account, memory, ms, percentile,
-    reset_peak_memory,
+    BenchResult, Client, LocalServer, cpu_seconds, create_account, memory, reset_peak_memory,
+    spread,
 };
 use crate::server::db::Db;
 use futures::StreamExt;
@@ -405,20 +405,14 @@ pub async fn run(
         super::live::COALESCE.as_millis()
     );
     println!(
-        "answer → event latency over {} (screen, answer) pairs: p50 {}  p95 {}  p99 {}  max {}",
+        "answer → event latency over {} (screen, answer) pairs: {}",
         latencies.len(),
-        ms(percentile(&latencies, 50.0)),
-        ms(percentile(&latencies, 95.0)),
-        ms(percentile(&latencies, 99.0)),
-        ms(latencies.last().copied().unwrap_or_default()),
+        spread(&latencies)
     );
     println!(
-        "of which the save request (answer → its response) over {} answers: p50 {}  p95 {}  p99 {}  max {}",
+        "of which the save request (answer → its response) over {} answers: {}",
         saves.len(),
-        ms(percentile(&saves, 50.0)),
-        ms(percentile(&saves, 95.0)),
-        ms(percentile(&saves, 99.0)),
-        ms(saves.last().copied().unwrap_or_default()),
+        spread(&saves)
     );
     println!(
         "CPU while answering: server {server_cpu:.1} s ({:.2} cores), benchmark client {client_cpu:.1} s ({:.2} cores), of {} cores",
