@@ -620,6 +620,7 @@ pub async fn submit_category(
         db::set_note(&mut tx, &row.id, &category.id, note.as_deref(), &now).await?;
     }
     let enc = urlencoding::encode(token);
+    let mut finished = false;
     let next = match go {
         Go::Back => format!("/r/{enc}/c/{}", index.saturating_sub(1).max(1)),
         Go::Stay => format!("/r/{enc}/c/{index}"),
@@ -671,11 +672,16 @@ pub async fn submit_category(
                 let respondent = aggregate_respondent(&row, &now);
                 let k = state.config.min_group_size;
                 aggregates::apply(&mut tx, &inst, &respondent, &answers, 1, k, &now).await?;
+                finished = true;
                 format!("/r/{enc}/profile")
             }
         }
     };
     tx.commit().await?;
+    if finished {
+        // the groups above school level release after the commit, off this request
+        crate::results::above::poke(state);
+    }
     crate::workshops::live::changed(state, row.workshop_id.as_deref()).await;
     Ok(next)
 }
@@ -975,6 +981,7 @@ pub async fn delete(
         workshops.push(r.workshop_id.clone());
     }
     tx.commit().await?;
+    crate::results::above::poke(state);
     for w in workshops {
         crate::workshops::live::changed(state, w.as_deref()).await;
     }

@@ -183,7 +183,13 @@ pub async fn apply(
         .collect();
     add_answers(tx, PENDING_ANSWERS, &rows).await?;
     add_pending_respondents(tx, &cells, &school_key, sign).await?;
-    for cell in cells.iter().filter(|c| c.month != TOTAL) {
+    // the school releases here; the groups above it together, by `results::above`, after the
+    // caller's commit (it works out the joint pieces: too long to hold the write lock for)
+    let school = super::model::Scope::School(String::new());
+    for cell in cells
+        .iter()
+        .filter(|c| c.month != TOTAL && c.level == school.level())
+    {
         release_if_due(
             tx,
             &cell.instrument_id,
@@ -200,7 +206,7 @@ pub async fn apply(
 /// One group's rows of an aggregate table (bound: level, group key, instrument).
 const GROUP: &str = "level = $1 AND group_key = $2 AND instrument_id = $3";
 
-/// Releases a group's pending changes if the release rule allows it now.
+/// Releases a school's pending changes if the release rule allows it now.
 async fn release_if_due(
     tx: &mut Tx,
     instrument: &str,
@@ -245,10 +251,91 @@ async fn release_if_due(
             })
         })
         .collect::<Result<_, sqlx::Error>>()?;
-    if !super::release::may_release(&released, &changes, level != "school", k) {
+    if !super::release::may_release(&released, &changes, false, k) {
         return Ok(false);
     }
     publish(tx, instrument, level, key, now).await?;
+    Ok(true)
+}
+
+/// Everyone's pending changes of `instrument`, by school and cell, in a fixed order: what the
+/// groups above school level would release together (each of their changes is in everyone's).
+pub async fn pending_above<'e, E>(db: E, instrument: &str) -> Result<Vec<Change>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let all = super::model::Scope::All;
+    let rows: Vec<GroupCellRow> = sqlx::query_as(&format!(
+        "SELECT role, innovation, instrument_version, month, language, round_id, school_key, n, changes
+         FROM pending_respondent_counts WHERE {GROUP} AND month <> '*'
+         ORDER BY role, innovation, instrument_version, month, language, round_id, school_key"
+    ))
+    .bind(all.level())
+    .bind(all.key())
+    .bind(instrument)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|p| {
+            let (changes, school) = (p.changes, p.school_key.clone());
+            Ok(Change {
+                cell: p.count()?,
+                changes,
+                school: Some(school).filter(|s| !s.is_empty()),
+            })
+        })
+        .collect()
+}
+
+/// The instruments with changes waiting above school level.
+pub async fn pending_above_instruments(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+    let all = super::model::Scope::All;
+    sqlx::query_scalar(
+        "SELECT DISTINCT instrument_id FROM pending_respondent_counts
+         WHERE level = $1 AND group_key = $2 ORDER BY instrument_id",
+    )
+    .bind(all.level())
+    .bind(all.key())
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Releases the pending changes of every group above school level of `instrument` together, at
+/// `now`, if they are still `expected` (what the release rule was checked on). Every finish and
+/// every deletion changes everyone's pending changes, so equal ones mean that no group's changed.
+/// False, and nothing written, when they did: the caller checks again.
+pub async fn publish_above(
+    db: &Db,
+    instrument: &str,
+    expected: &[Change],
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    if db.backend == crate::server::db::Backend::Postgres {
+        // SQLite's writers take turns (`begin_write`); PostgreSQL's finishes would add to the
+        // pending changes between the check below and their deletion: they wait for this one
+        sqlx::query(
+            "LOCK TABLE pending_respondent_counts, pending_answer_counts IN SHARE ROW EXCLUSIVE MODE",
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    if pending_above(&mut *tx, instrument).await? != expected {
+        return Ok(false);
+    }
+    let school = super::model::Scope::School(String::new());
+    let groups: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT level, group_key FROM pending_respondent_counts
+         WHERE instrument_id = $1 AND level <> $2 ORDER BY level, group_key",
+    )
+    .bind(instrument)
+    .bind(school.level())
+    .fetch_all(&mut *tx)
+    .await?;
+    for (level, key) in &groups {
+        publish(&mut tx, instrument, level, key, now).await?;
+    }
+    tx.commit().await?;
     Ok(true)
 }
 

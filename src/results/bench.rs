@@ -35,6 +35,7 @@ pub async fn run(
         .latest("leadership-reflection")
         .ok_or("leadership-reflection instrument missing")?;
     let inst = loaded.instrument.clone();
+    let version = loaded.version;
     let items: Vec<String> = inst
         .categories
         .iter()
@@ -307,6 +308,7 @@ pub async fn run(
         sessions_ended: std::sync::Arc::new(tokio::sync::watch::Sender::new(0)),
         pieces: std::sync::Arc::default(),
         joint: std::sync::Arc::default(),
+        releaser: std::sync::Arc::default(),
         live: Default::default(),
         saves: crate::reflection::saves::SaveWriter::spawn(db.for_writer(database_url).await?),
     };
@@ -353,6 +355,86 @@ pub async fn run(
         }
         print_row(name, who, Some(times[0]), times);
     }
+    release_above(&state, &admin, (version, &inst), &items, &mut rng).await
+}
+
+/// Respondents who finish after the load, before a release above school level.
+const FRESH: usize = 500;
+
+/// A release above school level at the loaded size: [`FRESH`] respondents finish in every
+/// school in turn (`aggregates::apply`, as a finish makes them; each school releases its own
+/// when due), then one release attempt (`service::release_above`: the joint pieces of the last
+/// release from the memo, those after the changes worked out, the check and, if it passes, the
+/// short write transaction), then a country's first page after it. When the rule holds the
+/// release back, the changes are published without it (as `recompute` would), to time the write
+/// transaction alone, and the first page then works out the joint pieces itself.
+async fn release_above(
+    state: &crate::server::AppState,
+    admin: &crate::accounts::model::CurrentUser,
+    (version, inst): (i64, &crate::instrument::Instrument),
+    items: &[String],
+    rng: &mut StdRng,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use rand::Rng;
+    let (db, id) = (&state.db, "leadership-reflection");
+    let t = Instant::now();
+    for i in 0..FRESH {
+        let school = (i * 7) % SCHOOLS;
+        let respondent = super::aggregates::Respondent {
+            instrument_id: id.into(),
+            instrument_version: version,
+            school_id: Some(format!("school-{school}")),
+            role: ROLES[rng.gen_range(0..ROLES.len())].into(),
+            innovation: INNOVATIONS[rng.gen_range(0..INNOVATIONS.len())].into(),
+            language: crate::lang::all()[language_of_school(school)],
+            finished_at: format!("2026-12-{:02}T10:00:00Z", 1 + i % 28),
+            round_id: None,
+        };
+        let answers: Vec<(String, String)> = items
+            .iter()
+            .map(|it| (it.clone(), rng.gen_range(1..=5).to_string()))
+            .collect();
+        let now = crate::server::now();
+        let mut tx = db.begin_write().await?;
+        super::aggregates::apply(&mut tx, inst, &respondent, &answers, 1, 5, &now).await?;
+        tx.commit().await?;
+    }
+    println!(
+        "{FRESH} more finished in {:.1} s (pending above school level)",
+        t.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
+    let released = super::service::release_above(state, id)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "a release attempt above school level ({FRESH} changes): {:.1} ms, released: {released}",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    if !released {
+        let pending = super::aggregates::pending_above(&db.pool, id).await?;
+        let t = Instant::now();
+        let done =
+            super::aggregates::publish_above(db, id, &pending, &crate::server::now()).await?;
+        println!(
+            "the write transaction of a release above school level, without the check ({FRESH} changes): {:.1} ms, written: {done}",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    let t = Instant::now();
+    let v = super::service::view(
+        state,
+        admin,
+        Scope::Country("nl".into()),
+        Default::default(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    std::hint::black_box(&v);
+    println!(
+        "a country's first page after it: {:.1} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     Ok(())
 }
 

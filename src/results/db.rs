@@ -156,7 +156,7 @@ pub type SchoolCount = (String, Option<String>, Option<String>, i64);
 /// network and country: the input of the rules that a group's total minus its shown schools must
 /// not reveal a small rest, and that schools are units.
 ///
-/// A group above school level releases on its own (`release.rs`), at other moments than its
+/// The groups above school level release together (`release.rs`), at other moments than their
 /// schools, and a school with fewer than k respondents never releases its own figures. So a
 /// school's part of the group is not the school's release: it is what the school holds now (its
 /// release plus its pending changes) minus the group's pending changes from that school.
@@ -191,14 +191,18 @@ pub async fn per_school(
     sql.query_as::<SchoolCount>().fetch_all(&db.pool).await
 }
 
-/// What the joint pieces above school level are worked out from (`joint::Stamp`): every group's
-/// last release of the instrument and every school's network and country.
+/// What the joint pieces above school level are worked out from (`joint::Stamp`): the last
+/// release of every group above school level of the instrument and every school's network and
+/// country. (A school's own release moves its changes from pending to released, which leaves its
+/// part of everyone's release as it was: see [`units`].)
 pub async fn joint_stamp(db: &Db, instrument: &str) -> Result<super::joint::Stamp, sqlx::Error> {
     let releases = sqlx::query_as::<_, (String, String, String)>(
-        "SELECT level, group_key, released_at FROM group_releases WHERE instrument_id = $1
+        "SELECT level, group_key, released_at FROM group_releases
+         WHERE instrument_id = $1 AND level <> $2
          ORDER BY level, group_key",
     )
     .bind(instrument)
+    .bind(Scope::School(String::new()).level())
     .fetch_all(&db.pool)
     .await?;
     let schools = sqlx::query_as::<_, (String, Option<String>, Option<String>)>(

@@ -33,6 +33,8 @@ use std::collections::HashMap;
 use super::model::Scope;
 use super::pieces::{candidates, windows};
 use super::privacy::{CellCount, ViewFilter};
+use super::release::{Change, enough_changes};
+use super::span::isolates;
 use super::suppression::threshold;
 
 /// One school's released cells with the groups above school level that hold it, or (`school`
@@ -54,8 +56,9 @@ pub struct Joint {
     cells: Vec<CellCount>,
     /// (unit, cell, respondents) with respondents, unit by unit.
     atoms: Vec<(usize, usize, i64)>,
-    /// Per unit, whether it is the respondents in no school (who count in no school's share).
-    alone: Vec<bool>,
+    /// Per unit, its school; `None` for the respondents in no school (who count in no school's
+    /// share).
+    unit_school: Vec<Option<String>>,
     /// The atoms of each group above school level, by level and key.
     groups: HashMap<(&'static str, String), Vec<usize>>,
     /// Piece of each atom.
@@ -103,7 +106,7 @@ impl Joint {
         }
         Joint {
             cells,
-            alone: units.iter().map(|u| u.school.is_none()).collect(),
+            unit_school: units.iter().map(|u| u.school.clone()).collect(),
             groups,
             piece: vec![0; atoms.len()],
             size: vec![atoms.iter().map(|a| a.2).sum()],
@@ -118,7 +121,13 @@ impl Joint {
     fn largest(&self, per_unit: &HashMap<usize, i64>) -> i64 {
         per_unit
             .iter()
-            .map(|(u, n)| if self.alone[*u] { 0 } else { *n })
+            .map(|(u, n)| {
+                if self.unit_school[*u].is_none() {
+                    0
+                } else {
+                    *n
+                }
+            })
             .max()
             .unwrap_or(0)
     }
@@ -297,6 +306,179 @@ pub fn decide(units: &[Unit], k: i64) -> Joint {
     j
 }
 
+/// The units after `pending` (everyone's changes, by school and cell) are released: a school
+/// new to the units takes its network and country from `schools` (id, network, country).
+pub fn with_changes(
+    units: &[Unit],
+    pending: &[Change],
+    schools: &[(String, Option<String>, Option<String>)],
+) -> Vec<Unit> {
+    let mut out: Vec<Unit> = units.to_vec();
+    for c in pending {
+        let u = match out.iter().position(|u| u.school == c.school) {
+            Some(u) => u,
+            None => {
+                let (network, country) = c
+                    .school
+                    .as_ref()
+                    .and_then(|s| schools.iter().find(|x| x.0 == *s))
+                    .map(|x| (x.1.clone(), x.2.clone()))
+                    .unwrap_or_default();
+                out.push(Unit {
+                    school: c.school.clone(),
+                    network,
+                    country,
+                    cells: Vec::new(),
+                });
+                out.len() - 1
+            }
+        };
+        let cell = CellCount {
+            round: String::new(),
+            ..c.cell.clone()
+        };
+        let cells = &mut out[u].cells;
+        let same = |x: &CellCount| {
+            (x.role, &x.innovation, x.version, &x.month, x.language)
+                == (
+                    cell.role,
+                    &cell.innovation,
+                    cell.version,
+                    &cell.month,
+                    cell.language,
+                )
+        };
+        match cells.iter_mut().find(|x| same(x)) {
+            Some(x) => x.n += cell.n,
+            None => cells.push(cell),
+        }
+    }
+    for u in &mut out {
+        u.cells.retain(|c| c.n > 0);
+    }
+    out.retain(|u| !u.cells.is_empty());
+    out
+}
+
+/// An atom as the two releases' atoms are matched: its unit's school and its cell (without its
+/// count).
+type AtomKey = (Option<String>, CellCount);
+
+impl Joint {
+    /// Each atom's respondents and piece, by its school and cell.
+    fn keyed(&self) -> HashMap<AtomKey, (i64, usize)> {
+        let mut out: HashMap<AtomKey, (i64, usize)> = HashMap::new();
+        for (a, (u, c, n)) in self.atoms.iter().enumerate() {
+            let key = (self.unit_school[*u].clone(), self.cells[*c].clone());
+            out.entry(key).or_insert((0, self.piece[a])).0 += n;
+        }
+        out
+    }
+}
+
+/// Whether the groups above school level may release their pending changes together (the rules
+/// of `release.rs`): from `before`, the joint pieces of their last release, to `after`, those of
+/// the units with the changes added; `pending`: everyone's changes, by school and cell.
+///
+/// Rule 2 over the joint pieces: every view above school level that shows is a union of its
+/// release's joint pieces, so respondents in the same piece of the last release and the same
+/// piece of the new one (a *class*) are alike to every view of both, and it is enough that no
+/// combination of the pieces of both isolates 1..k-1 respondents (`span.rs`). A school's
+/// coordinator may know who in their own school finished or left, so that must also hold with
+/// any one school's respondents taken out. Only a school that leaves some class under k needs a
+/// check of its own: for the others, the classes under k are the same as with nobody taken out.
+pub fn may_release(before: &Joint, after: &Joint, pending: &[Change], k: i64) -> bool {
+    let k = threshold(k);
+    if !enough_changes(pending, true, k) {
+        return false;
+    }
+    let (was, is) = (before.keyed(), after.keyed());
+    // per atom: respondents in the last release, now, and the pending (net, changes)
+    let mut per_atom: HashMap<&AtomKey, (i64, i64, i64, i64)> = HashMap::new();
+    for (key, (n, _)) in &was {
+        per_atom.entry(key).or_default().0 += n;
+    }
+    for (key, (n, _)) in &is {
+        per_atom.entry(key).or_default().1 += n;
+    }
+    let changed: Vec<(AtomKey, i64, i64)> = pending
+        .iter()
+        .map(|c| {
+            let cell = CellCount {
+                n: 0,
+                round: String::new(),
+                ..c.cell.clone()
+            };
+            ((c.school.clone(), cell), c.cell.n, c.changes)
+        })
+        .collect();
+    for (key, net, changes) in &changed {
+        let e = per_atom.entry(key).or_default();
+        e.2 += net;
+        e.3 += changes;
+    }
+    // (piece in the last release, piece in the new one) → respondents, and theirs per school;
+    // a release that showed nothing has no pieces anybody saw
+    type Class = (Option<usize>, Option<usize>);
+    let mut classes: Vec<(Class, i64, HashMap<&str, i64>)> = Vec::new();
+    let mut index: HashMap<Class, usize> = HashMap::new();
+    let (open_before, open_after) = (before.open(), after.open());
+    for (key, (n_before, n_now, net, changes)) in per_atom {
+        // who left: (changes - net) / 2, assuming none of them came after the last release
+        let left = ((changes - net) / 2).clamp(0, n_before);
+        let stayed = n_before - left;
+        let came = (n_now - stayed).max(0);
+        let b = was.get(key).map(|x| x.1).filter(|_| open_before);
+        let a = is.get(key).map(|x| x.1).filter(|_| open_after);
+        for (class, n) in [((b, a), stayed), ((b, None), left), ((None, a), came)] {
+            if n <= 0 || class == (None, None) {
+                continue;
+            }
+            let i = *index.entry(class).or_insert_with(|| {
+                classes.push((class, 0, HashMap::new()));
+                classes.len() - 1
+            });
+            classes[i].1 += n;
+            if let Some(school) = key.0.as_deref() {
+                *classes[i].2.entry(school).or_default() += n;
+            }
+        }
+    }
+    let mut views: Vec<Vec<bool>> = Vec::new();
+    if open_before {
+        for p in 0..before.size.len() {
+            views.push(classes.iter().map(|c| c.0.0 == Some(p)).collect());
+        }
+    }
+    if open_after {
+        for p in 0..after.size.len() {
+            views.push(classes.iter().map(|c| c.0.1 == Some(p)).collect());
+        }
+    }
+    let sizes: Vec<i64> = classes.iter().map(|c| c.1).collect();
+    if isolates(&sizes, &views, k).is_some() {
+        return false;
+    }
+    let mut known: Vec<&str> = classes
+        .iter()
+        .flat_map(|(_, n, schools)| {
+            schools
+                .iter()
+                .filter(move |(_, m)| n - *m < k)
+                .map(|(s, _)| *s)
+        })
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    known.into_iter().all(|school| {
+        let rest: Vec<i64> = classes
+            .iter()
+            .map(|(_, n, schools)| n - schools.get(school).copied().unwrap_or(0))
+            .collect();
+        isolates(&rest, &views, k).is_none()
+    })
+}
+
 /// What the joint pieces of an instrument were worked out from, cheaply read: every group's last
 /// release (level, key, when) and every school's network and country. When neither changed, the
 /// released cells did not either.
@@ -431,6 +613,71 @@ mod tests {
         let j = decide(&more, 5);
         assert!(j.shows(&n, &whole), "{:?}", j.sizes());
         assert!(j.shows(&Scope::Country("y".into()), &whole));
+    }
+
+    /// Two countries of three schools, five teachers each: everyone and both countries show.
+    fn two_countries(extra: &[(&str, i64)]) -> Vec<Unit> {
+        ["x1", "x2", "x3", "y1", "y2", "y3"]
+            .iter()
+            .map(|s| {
+                let more: i64 = extra.iter().filter(|(t, _)| t == s).map(|(_, n)| n).sum();
+                school(s, &s[..1], None, vec![on("a", 5 + more)])
+            })
+            .collect()
+    }
+
+    /// Teachers on innovation a who finished, per school.
+    fn finished(per_school: &[(&str, i64)]) -> Vec<Change> {
+        per_school
+            .iter()
+            .map(|(s, n)| Change {
+                cell: on("a", *n),
+                changes: *n,
+                school: Some(s.to_string()),
+            })
+            .collect()
+    }
+
+    fn may(changes: &[(&str, i64)]) -> bool {
+        let before = decide(&two_countries(&[]), 5);
+        let after = decide(&two_countries(changes), 5);
+        for c in ["x", "y"] {
+            assert!(before.shows(&Scope::Country(c.into()), &ViewFilter::default()));
+        }
+        may_release(&before, &after, &finished(changes), 5)
+    }
+
+    /// Everyone, x and y show. Nine finished in x and one in y: everyone's change has enough
+    /// from outside any school, but y's page before and after would differ by one teacher.
+    #[test]
+    fn a_country_that_shows_never_changes_by_fewer_than_k() {
+        let x = [("x1", 3), ("x2", 3), ("x3", 3)];
+        assert!(may(&x));
+        assert!(!may(&[&x[..], &[("y1", 1)]].concat()));
+        // five in y, but two of them in one school: its coordinator would see the other three
+        assert!(!may(&[&x[..], &[("y1", 2), ("y2", 2), ("y3", 1)]].concat()));
+        assert!(may(&[&x[..], &[("y1", 3), ("y2", 3), ("y3", 3)]].concat()));
+        // nine in one school and one elsewhere: not enough from outside the school with the most
+        assert!(!may(&[("x1", 9), ("y1", 1)]));
+    }
+
+    /// One who left and one who came, in the same cell: a release counts them both.
+    #[test]
+    fn leavers_count_as_changes() {
+        let before = decide(&two_countries(&[]), 5);
+        let after = decide(&two_countries(&[]), 5);
+        let swapped: Vec<Change> = ["x1", "x2", "x3", "y1", "y2", "y3"]
+            .iter()
+            .map(|s| Change {
+                cell: on("a", 0),
+                changes: 2,
+                school: Some(s.to_string()),
+            })
+            .collect();
+        // 12 changes; each country's page stays the same count, but its answers change by two
+        // per school, six per country
+        assert!(may_release(&before, &after, &swapped, 5));
+        assert!(!may_release(&before, &after, &swapped[..2], 5));
     }
 
     /// Everyone of two schools and nothing else: without the larger school fewer than k remain,

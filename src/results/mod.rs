@@ -1,5 +1,7 @@
 //! Group results: which category needs most work per school, network, country and all, from the
 //! running aggregates, with the minimum group size and secondary suppression in every view.
+#[cfg(feature = "ssr")]
+pub mod above;
 #[cfg(test)]
 mod adversary;
 #[cfg(feature = "ssr")]

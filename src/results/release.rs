@@ -15,6 +15,11 @@
 //!    so a school's coordinator, who may know who finished in their own school, cannot subtract
 //!    their own school's part of the change.
 //!
+//! Each school releases on its own. The groups above school level — everyone, every country and
+//! every network — release *together*, in one step from one state, so that what one shows always
+//! adds up with what the others show (`joint.rs`: `may_release`). Rule 2 then runs over the joint
+//! pieces of all of them, and holds with any one school's respondents known: its coordinator's.
+//!
 //! A release can wait long when one part changes slowly (one "other" respondent finished while
 //! leaders and teachers both show): that is the price of the rule, and the page says so.
 use std::collections::{BTreeMap, HashMap};
@@ -61,9 +66,9 @@ pub fn after(released: &[CellCount], pending: &[Change]) -> Vec<CellCount> {
     cells.into_values().filter(|c| c.n > 0).collect()
 }
 
-/// Whether the pending changes may be released now (see the module documentation).
-/// `above_school`: the group is a network, a country or everyone.
-pub fn may_release(released: &[CellCount], pending: &[Change], above_school: bool, k: i64) -> bool {
+/// Rules 1 and 3 of the module documentation: at least k changes, and above school level
+/// (`above_school`) at least k of them from outside the school with the most.
+pub fn enough_changes(pending: &[Change], above_school: bool, k: i64) -> bool {
     let k = threshold(k);
     let total: i64 = pending.iter().map(|c| c.changes).sum();
     if total < k {
@@ -80,6 +85,18 @@ pub fn may_release(released: &[CellCount], pending: &[Change], above_school: boo
         if total - largest < k {
             return false;
         }
+    }
+    true
+}
+
+/// Whether the pending changes of one group may be released now (see the module
+/// documentation). `above_school`: the group is a network, a country or everyone. (Those release
+/// together, by [`super::joint::may_release`], which applies rule 2 to the joint pieces; this
+/// one applies it to the group's own.)
+pub fn may_release(released: &[CellCount], pending: &[Change], above_school: bool, k: i64) -> bool {
+    let k = threshold(k);
+    if !enough_changes(pending, above_school, k) {
+        return false;
     }
     // Atoms: per cell, the respondents who stayed, left or came. Every view of the last release
     // is a union of its pieces, every view of the new one a union of the new pieces, so respondents

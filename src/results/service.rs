@@ -499,6 +499,46 @@ async fn joint(state: &AppState, instrument: &str, k: i64) -> AppResult<Arc<join
     Ok(j)
 }
 
+/// Releases the pending changes of every group above school level of `instrument` together when
+/// the release rule allows (`joint::may_release`), and keeps the new joint pieces in the memo, so
+/// the first page after the release finds them. True when it released. The joint pieces are
+/// worked out off the request threads and outside any transaction; the release then writes only
+/// if nothing changed meanwhile (else the next attempt decides).
+pub async fn release_above(state: &AppState, instrument: &str) -> AppResult<bool> {
+    let k = state.config.min_group_size;
+    let pending = super::aggregates::pending_above(&state.db.pool, instrument).await?;
+    if !super::release::enough_changes(&pending, true, k) {
+        return Ok(false);
+    }
+    let before = joint(state, instrument, k).await?;
+    let units = db::units(&state.db, instrument).await?;
+    let schools = db::joint_stamp(&state.db, instrument).await?.schools;
+    let checked = pending.clone();
+    let decided = tokio::task::spawn_blocking(move || {
+        let after = joint::decide(&joint::with_changes(&units, &checked, &schools), k);
+        joint::may_release(&before, &after, &checked, k).then_some(after)
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "checking a release above school level failed");
+        AppError::Internal
+    })?;
+    let Some(after) = decided else {
+        return Ok(false);
+    };
+    let now = crate::server::now();
+    if !super::aggregates::publish_above(&state.db, instrument, &pending, &now).await? {
+        return Ok(false);
+    }
+    let stamp = db::joint_stamp(&state.db, instrument).await?;
+    state.joint.put(instrument, k, stamp, Arc::new(after));
+    tracing::info!(
+        instrument,
+        "the groups above school level released their figures"
+    );
+    Ok(true)
+}
+
 /// The written answers of a shown group: only from `FREE_TEXT_K` respondents (and never fewer
 /// than the minimum group size), with the same rules; sorted alphabetically, so their order says
 /// nothing about who wrote them or when.

@@ -58,6 +58,9 @@ pub struct AppState {
     pub pieces: Arc<crate::results::pieces::Memo>,
     /// The joint pieces above school level last worked out (results::joint::Memo).
     pub joint: Arc<crate::results::joint::Memo>,
+    /// The one release of the groups above school level (results::above).
+    #[from_ref(skip)]
+    pub releaser: Arc<crate::results::above::Releaser>,
 }
 
 /// Configuration from environment variables (see `.env.example`).
@@ -386,6 +389,7 @@ pub async fn build_state(
         sessions_ended,
         pieces: Arc::default(),
         joint: Arc::default(),
+        releaser: Arc::default(),
     })
 }
 
@@ -718,6 +722,8 @@ pub async fn main() -> std::process::ExitCode {
     }
     let live = state.live.clone();
     let _retention = retention::spawn_daily(state.clone());
+    // changes that waited above school level when the server last stopped
+    crate::results::above::poke(&state);
     let app = router(state);
     let listener = match tokio::net::TcpListener::bind(&addr).await {
         Ok(l) => l,

@@ -703,9 +703,11 @@ on_both_backends!(views_of_two_groups_do_not_combine_to_one_respondent);
 
 /// A school with fewer than k respondents never releases its own figures, yet its respondents
 /// are in its country's and everyone's releases. The privacy rules must count them in their
-/// school and country, not among the respondents in no school: here everyone 40, the
-/// Netherlands 24 and Belgium 15 all released by the ordinary release rule, and
-/// everyone − the Netherlands − Belgium is the one respondent in no school. (Counted right, the
+/// school and country, not among the respondents in no school: here everyone 47, the
+/// Netherlands 24 and Belgium 22 all released by the ordinary release rule, and
+/// everyone − the Netherlands − Belgium is the one respondent in no school. (Until the groups
+/// above school level released together, everyone 40 and the Netherlands 24 released with
+/// Belgium at 15; the release rule now waits for Belgium, see `release.rs`.) (Counted right, the
 /// Netherlands also hide by rule 6: its three larger schools show, and the rest is the small
 /// school's 4.)
 async fn a_school_that_never_released_is_still_in_its_country(app: &mut common::TestApp) {
@@ -728,14 +730,17 @@ async fn a_school_that_never_released_is_still_in_its_country(app: &mut common::
     }
     reflect_on(app, "", "teacher", "pln").await;
     common::release_all(app).await;
-    // from here on only the release rule releases: the small school s4 (4) never does; everyone
-    // and the Netherlands both release at the last of these (9 changes, 5 of them outside s4),
-    // Belgium has nothing new
+    // from here on only the release rule releases: the small school s4 (4) never does; the
+    // groups above school level release together once the rule lets both countries' changes
+    // through (the Netherlands 9, 5 of them outside s4): at the first of t3's three (everyone 47)
     for (code, n) in [
         ("BCDE2345", 4),
         ("ABCD2345", 2),
         ("JKMN2345", 1),
         ("EFGH6789", 2),
+        ("PQRS2345", 3),
+        ("TUVW2345", 3),
+        ("XYZA2345", 3),
     ] {
         for _ in 0..n {
             reflect_on(app, code, "teacher", "pln").await;
@@ -748,10 +753,10 @@ async fn a_school_that_never_released_is_still_in_its_country(app: &mut common::
         let r = results(&app.call("get_results", &form).await);
         shown.push(r.results.map(|r| r.respondents));
     }
-    assert_eq!(shown[0], Some(40), "everyone released: {shown:?}");
+    assert_eq!(shown[0], Some(47), "everyone released: {shown:?}");
     assert!(
         shown[1].is_none() || shown[2].is_none(),
-        "40 − 24 − 15 would be the one respondent in no school: {shown:?}"
+        "47 − 24 − 22 would be the one respondent in no school: {shown:?}"
     );
     assert_eq!(
         shown[1], None,
@@ -760,6 +765,77 @@ async fn a_school_that_never_released_is_still_in_its_country(app: &mut common::
 }
 
 on_both_backends!(a_school_that_never_released_is_still_in_its_country);
+
+/// The groups above school level release together, from one state (issue 14): what everyone's
+/// page shows always adds up with what the countries' pages show, which the joint pieces and
+/// the tree of rule 6 assume. Before, each group released at its own moment: here everyone's
+/// page moved by the six who finished while neither country's did, so everyone − the
+/// Netherlands − Belgium showed six respondents in no country, where there are none.
+async fn groups_above_school_level_release_together(app: &mut common::TestApp) {
+    let schools = [
+        ("s1", "ABCD2345", "nl"),
+        ("s2", "EFGH6789", "nl"),
+        ("s3", "JKMN2345", "nl"),
+        ("t1", "PQRS2345", "be"),
+        ("t2", "TUVW2345", "be"),
+        ("t3", "XYZA2345", "be"),
+    ];
+    for (id, code, country) in schools {
+        common::add_school(app, id, code, country).await;
+        for _ in 0..5 {
+            reflect_on(app, code, "teacher", "pln").await;
+        }
+    }
+    common::release_all(app).await;
+    app.sign_in_as("r@x.org", "researcher", None).await;
+    async fn shown(app: &common::TestApp) -> Vec<(Option<i64>, Option<String>)> {
+        let mut shown = Vec::new();
+        for (level, key) in [("all", ""), ("country", "nl"), ("country", "be")] {
+            let r = results(
+                &app.call("get_results", &[("level", level), ("key", key)])
+                    .await,
+            );
+            shown.push((r.results.map(|r| r.respondents), r.released_at));
+        }
+        shown
+    }
+    let first = shown(app).await;
+    assert_eq!(
+        first.iter().map(|s| s.0).collect::<Vec<_>>(),
+        [Some(30), Some(15), Some(15)]
+    );
+    // one more in each school: six changes, one per school, yet each country's page would
+    // change by three: nothing above school level is released
+    for (_, code, _) in schools {
+        reflect_on(app, code, "teacher", "pln").await;
+    }
+    let second = shown(app).await;
+    assert_eq!(
+        second, first,
+        "everyone, the Netherlands and Belgium show one release: {second:?}"
+    );
+    // two more in each: each country's page changes by enough from outside any one of its
+    // schools; all three release together
+    for (_, code, _) in schools {
+        for _ in 0..2 {
+            reflect_on(app, code, "teacher", "pln").await;
+        }
+    }
+    let third = shown(app).await;
+    // the release comes at the last but one: Belgium's change is 8 (3, 3 and 2), five of them
+    // outside t1 or t2; the last one waits for the next release
+    assert_eq!(
+        third.iter().map(|s| s.0).collect::<Vec<_>>(),
+        [Some(47), Some(24), Some(23)],
+        "{third:?}"
+    );
+    assert!(
+        third.iter().all(|s| s.1 == third[0].1),
+        "one release moment: {third:?}"
+    );
+}
+
+on_both_backends!(groups_above_school_level_release_together);
 
 async fn school_a(app: &common::TestApp) -> ResultsView {
     results(
