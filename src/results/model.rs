@@ -131,6 +131,10 @@ pub struct ResultsView {
     pub query: ResultsQuery,
     pub widened: bool,
     pub k: i64,
+    /// The group releases together with everyone, the countries and the networks (it is one of
+    /// them).
+    #[serde(default)]
+    pub together: bool,
     pub withheld: Option<Withheld>,
     pub results: Option<GroupResults>,
     /// The labels of the scale categories are ranked on.

@@ -423,6 +423,11 @@ fn Results(view: ResultsView) -> impl IntoView {
                             date = crate::lang::date(l, &at)
                         )
                             .to_string()}
+                        {view
+                            .together
+                            .then(|| {
+                                format!(" {}", td_string!(l, results.release_together))
+                            })}
                     </p>
                 }
             })}

@@ -732,6 +732,7 @@ pub async fn view(
         },
         widened,
         k: state.config.min_group_size,
+        together: !matches!(scope, Scope::School(_)),
         withheld: decided.withheld,
         results,
         scale_labels,

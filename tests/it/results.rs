@@ -833,6 +833,13 @@ async fn groups_above_school_level_release_together(app: &mut common::TestApp) {
         third.iter().all(|s| s.1 == third[0].1),
         "one release moment: {third:?}"
     );
+    // the page says why a country's figures may wait for the others
+    let page = app.get("/results/country/nl").await;
+    assert!(
+        page.body.contains("the networks are released together"),
+        "{}",
+        page.body
+    );
 }
 
 on_both_backends!(groups_above_school_level_release_together);
@@ -913,8 +920,8 @@ async fn figures_change_only_in_releases(app: &mut common::TestApp) {
     assert!((teaching_mean(&second) - 3.5).abs() < 1e-9);
     let page = app.get("/results/school/school-a").await;
     assert!(
-        page.body.contains("Figures as released on"),
-        "{}",
+        page.body.contains("Figures as released on") && !page.body.contains("released together"),
+        "a school releases on its own: {}",
         page.body
     );
     // everyone: only school A changed, so "all" waits for changes from outside it (its
