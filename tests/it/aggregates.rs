@@ -412,3 +412,71 @@ async fn counts_from_before_languages_are_english(app: &mut common::TestApp) {
 }
 
 on_both_backends!(counts_from_before_languages_are_english);
+
+/// Thirty respondents of one school finish at the same moment. Each finish adds to the pending
+/// counts of its school and of everyone, and one of them releases the school's: no count may
+/// be lost between a release's copy of the pending counts and their deletion, while the other
+/// finishes add to them.
+async fn finishes_at_the_same_moment_lose_no_count(app: &mut common::TestApp) {
+    common::add_school(app, "s1", "ABCD2345", "nl").await;
+    let total = common::leadership(app).categories.len();
+    let mut tokens = Vec::new();
+    for i in 0..30 {
+        let role = ["teacher", "headteacher", "deputy"][i % 3];
+        let r = app
+            .call(
+                "start_reflection",
+                &[
+                    ("instrument", "leadership-reflection"),
+                    ("role", role),
+                    ("innovation", "pln"),
+                    ("innovation_detail", "x"),
+                    ("consent", "yes"),
+                    ("school_code", "ABCD2345"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let token: String = r.json();
+        common::answer_pages(app, &token, total - 1, |_, _, _| "3".to_string()).await;
+        tokens.push(token);
+    }
+    let inst = common::leadership(app);
+    let last = inst.categories.last().unwrap();
+    let answers: Vec<(String, String)> = last
+        .items()
+        .map(|item| (format!("answers[{}]", item.id), "4".to_string()))
+        .collect();
+    let page = total.to_string();
+    let forms: Vec<Vec<(&str, &str)>> = tokens
+        .iter()
+        .map(|t| {
+            let mut form = vec![
+                ("token", t.as_str()),
+                ("index", page.as_str()),
+                ("go", "finish"),
+                ("confirmed", "finish"),
+            ];
+            form.extend(answers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            form
+        })
+        .collect();
+    let replies =
+        futures::future::join_all(forms.iter().map(|f| app.call("submit_category", f))).await;
+    for r in &replies {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let fresh = aggregates::from_answers(&app.state.db, &app.state.instruments)
+        .await
+        .unwrap();
+    let stored = aggregates::stored(&app.state.db).await.unwrap();
+    let differ: Vec<_> = fresh
+        .respondents
+        .iter()
+        .filter(|(c, n)| stored.respondents.get(*c) != Some(*n))
+        .collect();
+    assert!(differ.is_empty(), "respondent counts lost: {differ:?}");
+    assert_eq!(stored, fresh);
+}
+
+on_both_backends!(finishes_at_the_same_moment_lose_no_count);
