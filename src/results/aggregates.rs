@@ -242,14 +242,7 @@ async fn release_if_due(
         .collect::<Result<_, _>>()?;
     let changes: Vec<Change> = pending
         .into_iter()
-        .map(|p| {
-            let (changes, school) = (p.changes, p.school_key.clone());
-            Ok(Change {
-                cell: p.count()?,
-                changes,
-                school: Some(school).filter(|s| !s.is_empty()),
-            })
-        })
+        .map(GroupCellRow::change)
         .collect::<Result<_, sqlx::Error>>()?;
     if !super::release::may_release(&released, &changes, false, k) {
         return Ok(false);
@@ -275,16 +268,7 @@ where
     .bind(instrument)
     .fetch_all(db)
     .await?;
-    rows.into_iter()
-        .map(|p| {
-            let (changes, school) = (p.changes, p.school_key.clone());
-            Ok(Change {
-                cell: p.count()?,
-                changes,
-                school: Some(school).filter(|s| !s.is_empty()),
-            })
-        })
-        .collect()
+    rows.into_iter().map(GroupCellRow::change).collect()
 }
 
 /// The instruments with changes waiting above school level.
@@ -557,6 +541,16 @@ struct GroupCellRow {
 }
 
 impl GroupCellRow {
+    /// A pending cell as the release rule reads it.
+    fn change(self) -> Result<Change, sqlx::Error> {
+        let (changes, school) = (self.changes, self.school_key.clone());
+        Ok(Change {
+            cell: self.count()?,
+            changes,
+            school: Some(school).filter(|s| !s.is_empty()),
+        })
+    }
+
     /// The cell's respondents, its role and language parsed (another value is a damaged table).
     fn count(self) -> Result<CellCount, sqlx::Error> {
         Ok(CellCount {

@@ -358,6 +358,33 @@ pub async fn run(
     release_above(&state, &admin, (version, &inst), &items, &mut rng).await
 }
 
+/// A respondent of generated school `school` who finished at `finished_at`: a random role and
+/// innovation, the school's language, a random answer to each of `items`.
+fn fresh_respondent(
+    rng: &mut StdRng,
+    (instrument, version): (&str, i64),
+    school: usize,
+    finished_at: &str,
+    items: &[String],
+) -> (super::aggregates::Respondent, Vec<(String, String)>) {
+    use rand::Rng;
+    let respondent = super::aggregates::Respondent {
+        instrument_id: instrument.into(),
+        instrument_version: version,
+        school_id: Some(format!("school-{school}")),
+        role: ROLES[rng.gen_range(0..ROLES.len())].into(),
+        innovation: INNOVATIONS[rng.gen_range(0..INNOVATIONS.len())].into(),
+        language: crate::lang::all()[language_of_school(school)],
+        finished_at: finished_at.into(),
+        round_id: None,
+    };
+    let answers = items
+        .iter()
+        .map(|it| (it.clone(), rng.gen_range(1..=5).to_string()))
+        .collect();
+    (respondent, answers)
+}
+
 /// Respondents who finish after the load, before a release above school level.
 const FRESH: usize = 500;
 
@@ -375,25 +402,12 @@ async fn release_above(
     items: &[String],
     rng: &mut StdRng,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    use rand::Rng;
     let (db, id) = (&state.db, "leadership-reflection");
     let t = Instant::now();
     for i in 0..FRESH {
-        let school = (i * 7) % SCHOOLS;
-        let respondent = super::aggregates::Respondent {
-            instrument_id: id.into(),
-            instrument_version: version,
-            school_id: Some(format!("school-{school}")),
-            role: ROLES[rng.gen_range(0..ROLES.len())].into(),
-            innovation: INNOVATIONS[rng.gen_range(0..INNOVATIONS.len())].into(),
-            language: crate::lang::all()[language_of_school(school)],
-            finished_at: format!("2026-12-{:02}T10:00:00Z", 1 + i % 28),
-            round_id: None,
-        };
-        let answers: Vec<(String, String)> = items
-            .iter()
-            .map(|it| (it.clone(), rng.gen_range(1..=5).to_string()))
-            .collect();
+        let finished_at = format!("2026-12-{:02}T10:00:00Z", 1 + i % 28);
+        let (respondent, answers) =
+            fresh_respondent(rng, (id, version), (i * 7) % SCHOOLS, &finished_at, items);
         let now = crate::server::now();
         let mut tx = db.begin_write().await?;
         super::aggregates::apply(&mut tx, inst, &respondent, &answers, 1, 5, &now).await?;
@@ -522,20 +536,14 @@ pub async fn finish(
     let mut held = Vec::with_capacity(finishes);
     for i in 0..finishes {
         let school = rng.gen_range(0..SCHOOLS);
-        let respondent = super::aggregates::Respondent {
-            instrument_id: inst.id.clone(),
-            instrument_version: loaded.version,
-            school_id: Some(format!("school-{school}")),
-            role: ROLES[rng.gen_range(0..ROLES.len())].into(),
-            innovation: INNOVATIONS[rng.gen_range(0..INNOVATIONS.len())].into(),
-            language: crate::lang::all()[language_of_school(school)],
-            finished_at: format!("2026-11-{:02}T10:00:00Z", 1 + i % 28),
-            round_id: None,
-        };
-        let answers: Vec<(String, String)> = items
-            .iter()
-            .map(|it| (it.clone(), rng.gen_range(1..=5).to_string()))
-            .collect();
+        let finished_at = format!("2026-11-{:02}T10:00:00Z", 1 + i % 28);
+        let (respondent, answers) = fresh_respondent(
+            &mut rng,
+            (&inst.id, loaded.version),
+            school,
+            &finished_at,
+            &items,
+        );
         let now = crate::server::now();
         let t = Instant::now();
         let mut tx = db.begin_write().await.map_err(e)?;

@@ -701,6 +701,16 @@ async fn views_of_two_groups_do_not_combine_to_one_respondent(app: &mut common::
 
 on_both_backends!(views_of_two_groups_do_not_combine_to_one_respondent);
 
+/// Three Dutch and three Belgian schools: id, code, country.
+const TWO_COUNTRIES: [(&str, &str, &str); 6] = [
+    ("s1", "ABCD2345", "nl"),
+    ("s2", "EFGH6789", "nl"),
+    ("s3", "JKMN2345", "nl"),
+    ("t1", "PQRS2345", "be"),
+    ("t2", "TUVW2345", "be"),
+    ("t3", "XYZA2345", "be"),
+];
+
 /// A school with fewer than k respondents never releases its own figures, yet its respondents
 /// are in its country's and everyone's releases. The privacy rules must count them in their
 /// school and country, not among the respondents in no school: here everyone 47, the
@@ -711,16 +721,8 @@ on_both_backends!(views_of_two_groups_do_not_combine_to_one_respondent);
 /// Netherlands also hide by rule 6: its three larger schools show, and the rest is the small
 /// school's 4.)
 async fn a_school_that_never_released_is_still_in_its_country(app: &mut common::TestApp) {
-    let schools = [
-        ("s1", "ABCD2345", "nl"),
-        ("s2", "EFGH6789", "nl"),
-        ("s3", "JKMN2345", "nl"),
-        ("t1", "PQRS2345", "be"),
-        ("t2", "TUVW2345", "be"),
-        ("t3", "XYZA2345", "be"),
-        ("s4", "BCDE2345", "nl"),
-    ];
-    for (id, code, country) in schools {
+    let small = ("s4", "BCDE2345", "nl");
+    for (id, code, country) in TWO_COUNTRIES.into_iter().chain([small]) {
         common::add_school(app, id, code, country).await;
         if id != "s4" {
             for _ in 0..5 {
@@ -772,15 +774,7 @@ on_both_backends!(a_school_that_never_released_is_still_in_its_country);
 /// page moved by the six who finished while neither country's did, so everyone − the
 /// Netherlands − Belgium showed six respondents in no country, where there are none.
 async fn groups_above_school_level_release_together(app: &mut common::TestApp) {
-    let schools = [
-        ("s1", "ABCD2345", "nl"),
-        ("s2", "EFGH6789", "nl"),
-        ("s3", "JKMN2345", "nl"),
-        ("t1", "PQRS2345", "be"),
-        ("t2", "TUVW2345", "be"),
-        ("t3", "XYZA2345", "be"),
-    ];
-    for (id, code, country) in schools {
+    for (id, code, country) in TWO_COUNTRIES {
         common::add_school(app, id, code, country).await;
         for _ in 0..5 {
             reflect_on(app, code, "teacher", "pln").await;
@@ -806,7 +800,7 @@ async fn groups_above_school_level_release_together(app: &mut common::TestApp) {
     );
     // one more in each school: six changes, one per school, yet each country's page would
     // change by three: nothing above school level is released
-    for (_, code, _) in schools {
+    for (_, code, _) in TWO_COUNTRIES {
         reflect_on(app, code, "teacher", "pln").await;
     }
     let second = shown(app).await;
@@ -816,7 +810,7 @@ async fn groups_above_school_level_release_together(app: &mut common::TestApp) {
     );
     // two more in each: each country's page changes by enough from outside any one of its
     // schools; all three release together
-    for (_, code, _) in schools {
+    for (_, code, _) in TWO_COUNTRIES {
         for _ in 0..2 {
             reflect_on(app, code, "teacher", "pln").await;
         }
