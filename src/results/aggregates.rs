@@ -337,14 +337,22 @@ async fn publish(
              SELECT {CELL_COLUMNS}, item_id, value, n FROM pending_answer_counts WHERE {GROUP}
              ON CONFLICT ({CELL_COLUMNS}, item_id, value) DO UPDATE SET n = answer_counts.n + excluded.n"
         ),
-        format!("DELETE FROM answer_counts WHERE {GROUP} AND n <= 0"),
+        // only a key with a pending count at or below 0 can reach 0 or below: look up those
+        // (few) keys rather than scan the group's (at everyone's level, hundreds of thousands)
+        format!(
+            "DELETE FROM answer_counts WHERE n <= 0 AND ({CELL_COLUMNS}, item_id, value) IN
+             (SELECT {CELL_COLUMNS}, item_id, value FROM pending_answer_counts WHERE {GROUP} AND n <= 0)"
+        ),
         format!(
             "INSERT INTO respondent_counts ({CELL_COLUMNS}, n)
              SELECT {CELL_COLUMNS}, SUM(n) FROM pending_respondent_counts WHERE {GROUP}
              GROUP BY {CELL_COLUMNS}
              ON CONFLICT ({CELL_COLUMNS}) DO UPDATE SET n = respondent_counts.n + excluded.n"
         ),
-        format!("DELETE FROM respondent_counts WHERE {GROUP} AND n <= 0"),
+        format!(
+            "DELETE FROM respondent_counts WHERE n <= 0 AND ({CELL_COLUMNS}) IN
+             (SELECT {CELL_COLUMNS} FROM pending_respondent_counts WHERE {GROUP} AND n <= 0)"
+        ),
         format!("DELETE FROM pending_answer_counts WHERE {GROUP}"),
         format!("DELETE FROM pending_respondent_counts WHERE {GROUP}"),
     ];
