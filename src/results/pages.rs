@@ -425,9 +425,7 @@ fn Results(view: ResultsView) -> impl IntoView {
                             .to_string()}
                         {view
                             .together
-                            .then(|| {
-                                format!(" {}", td_string!(l, results.release_together))
-                            })}
+                            .then(|| { format!(" {}", td_string!(l, results.release_together)) })}
                     </p>
                 }
             })}
