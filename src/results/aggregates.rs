@@ -215,16 +215,8 @@ async fn release_if_due(
     k: i64,
     now: &str,
 ) -> Result<bool, sqlx::Error> {
-    let pending: Vec<GroupCellRow> = sqlx::query_as(&format!(
-        "SELECT role, innovation, instrument_version, month, language, round_id, school_key, n, changes
-         FROM pending_respondent_counts WHERE {GROUP} AND month <> '*'"
-    ))
-    .bind(level)
-    .bind(key)
-    .bind(instrument)
-    .fetch_all(&mut **tx)
-    .await?;
-    if pending.iter().map(|p| p.changes).sum::<i64>() < super::suppression::threshold(k) {
+    let changes = pending_changes(&mut **tx, instrument, level, key).await?;
+    if changes.iter().map(|c| c.changes).sum::<i64>() < super::suppression::threshold(k) {
         return Ok(false);
     }
     let released: Vec<GroupCellRow> = sqlx::query_as(&format!(
@@ -240,10 +232,6 @@ async fn release_if_due(
         .into_iter()
         .map(GroupCellRow::count)
         .collect::<Result<_, _>>()?;
-    let changes: Vec<Change> = pending
-        .into_iter()
-        .map(GroupCellRow::change)
-        .collect::<Result<_, sqlx::Error>>()?;
     if !super::release::may_release(&released, &changes, false, k) {
         return Ok(false);
     }
@@ -251,24 +239,37 @@ async fn release_if_due(
     Ok(true)
 }
 
-/// Everyone's pending changes of `instrument`, by school and cell, in a fixed order: what the
-/// groups above school level would release together (each of their changes is in everyone's).
-pub async fn pending_above<'e, E>(db: E, instrument: &str) -> Result<Vec<Change>, sqlx::Error>
+/// A group's pending changes of `instrument`, by school and cell, in a fixed order.
+async fn pending_changes<'e, E>(
+    db: E,
+    instrument: &str,
+    level: &str,
+    key: &str,
+) -> Result<Vec<Change>, sqlx::Error>
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    let all = super::model::Scope::All;
     let rows: Vec<GroupCellRow> = sqlx::query_as(&format!(
         "SELECT role, innovation, instrument_version, month, language, round_id, school_key, n, changes
          FROM pending_respondent_counts WHERE {GROUP} AND month <> '*'
          ORDER BY role, innovation, instrument_version, month, language, round_id, school_key"
     ))
-    .bind(all.level())
-    .bind(all.key())
+    .bind(level)
+    .bind(key)
     .bind(instrument)
     .fetch_all(db)
     .await?;
     rows.into_iter().map(GroupCellRow::change).collect()
+}
+
+/// Everyone's pending changes of `instrument`: what the groups above school level would release
+/// together (each of their changes is in everyone's).
+pub async fn pending_above<'e, E>(db: E, instrument: &str) -> Result<Vec<Change>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let all = super::model::Scope::All;
+    pending_changes(db, instrument, all.level(), all.key()).await
 }
 
 /// The instruments with changes waiting above school level.
